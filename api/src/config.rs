@@ -1,0 +1,108 @@
+//! Configuration, read once from the environment into a typed struct; bad values stop the start.
+
+use std::net::SocketAddr;
+
+use anyhow::{Context, bail};
+
+/// Page size limits of every list (cursor connection).
+#[derive(Clone, Copy, Debug)]
+pub struct PageLimits {
+    pub default: usize,
+    pub max: usize,
+}
+
+impl Default for PageLimits {
+    fn default() -> Self {
+        Self {
+            default: 50,
+            max: 500,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`; default a SQLite file `tracker.sqlite` in the working directory.
+    pub database_url: String,
+    /// `BIND_ADDR` (host:port); default 127.0.0.1:8000. `HOST` and `PORT` override its parts.
+    pub bind_addr: SocketAddr,
+    /// `PAGE_SIZE_DEFAULT` and `PAGE_SIZE_MAX`.
+    pub page_limits: PageLimits,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tracker.sqlite?mode=rwc";
+
+impl Config {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads through `lookup` so tests can pass a map instead of touching the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        let database_url = lookup("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            bail!(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql://, got {database_url:?}"
+            );
+        }
+        let host = lookup("HOST").unwrap_or_else(|| "127.0.0.1".into());
+        let port = lookup("PORT").unwrap_or_else(|| "8000".into());
+        let bind = lookup("BIND_ADDR").unwrap_or_else(|| format!("{host}:{port}"));
+        let bind_addr = bind.parse().with_context(|| {
+            format!("BIND_ADDR / HOST / PORT must form host:port, got {bind:?}")
+        })?;
+        let mut page_limits = PageLimits::default();
+        if let Some(v) = lookup("PAGE_SIZE_DEFAULT") {
+            page_limits.default = v
+                .parse()
+                .context("PAGE_SIZE_DEFAULT must be a whole number")?;
+        }
+        if let Some(v) = lookup("PAGE_SIZE_MAX") {
+            page_limits.max = v.parse().context("PAGE_SIZE_MAX must be a whole number")?;
+        }
+        if page_limits.default == 0 || page_limits.default > page_limits.max {
+            bail!(
+                "PAGE_SIZE_DEFAULT must be between 1 and PAGE_SIZE_MAX ({})",
+                page_limits.max
+            );
+        }
+        Ok(Self {
+            database_url,
+            bind_addr,
+            page_limits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_to_embedded_sqlite_on_localhost_8000() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.bind_addr.to_string(), "127.0.0.1:8000");
+        assert_eq!((c.page_limits.default, c.page_limits.max), (50, 500));
+    }
+
+    #[test]
+    fn fails_fast_on_bad_values() {
+        assert!(cfg(&[("PORT", "eighty")]).is_err());
+        assert!(cfg(&[("DATABASE_URL", "mysql://x")]).is_err());
+        assert!(cfg(&[("PAGE_SIZE_DEFAULT", "600")]).is_err());
+        assert_eq!(cfg(&[("PORT", "9000")]).unwrap().bind_addr.port(), 9000);
+    }
+}

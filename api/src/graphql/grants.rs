@@ -1,0 +1,202 @@
+//! LBF grants (LBF-tilsagn) in GraphQL.
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{GrantKind, GrantStage};
+use entity::{estate, grant};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{
+    Contract, Estate, FollowUpGroup, Placement, TrialPlacement, by_id, children, in_txn, lifecycle,
+    list, loaders, parent,
+};
+use crate::loaders::{ContractsOfGrant, GroupsOfGrant, PlacementsOfGrant, TrialsOfGrant};
+use crate::pagination::{Page, PageArgs};
+use crate::service::grants::*;
+use crate::units::from_hundredths;
+
+/// LBF-tilsagn: one Landsbyggefonden grant for a renovation or new build.
+pub struct Grant(pub grant::Model);
+
+/// The grant's own values for the rule parameters; null means the default applies.
+#[derive(SimpleObject)]
+pub struct RuleParameterOverrides {
+    /// R1 minimum trainee share in percent (default 14).
+    pub min_trainee_share_percent: Option<Decimal>,
+    /// R2 trainee årsværk per 100 mio. DKK (default 6).
+    pub target_arsvaerk_per_100m: Option<Decimal>,
+    /// R3 tolerance in percent (default 10).
+    pub on_track_tolerance_percent: Option<Decimal>,
+    /// R6 due day of the next month (default 10).
+    pub hours_report_due_day: Option<i32>,
+    /// R7 maximum days between meetings (default 61).
+    pub max_meeting_interval_days: Option<i32>,
+    /// R8 days to record a snusepraktik outcome (default 14).
+    pub trial_outcome_due_days: Option<i32>,
+    /// R9 overtime allowance in percent (default 25).
+    pub overtime_allowance_percent: Option<Decimal>,
+}
+
+fn hundredths(v: Option<i32>) -> Option<Decimal> {
+    v.map(|v| from_hundredths(v.into()))
+}
+
+#[Object]
+impl Grant {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// LBF sagsnummer.
+    async fn case_number(&self) -> &str {
+        &self.0.case_number
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn kind(&self) -> GrantKind {
+        self.0.kind
+    }
+    /// Tilsagnsår.
+    async fn commitment_year(&self) -> i32 {
+        self.0.commitment_year
+    }
+    /// Skema A / B / C.
+    async fn stage(&self) -> GrantStage {
+        self.0.stage
+    }
+    /// Håndværkerudgift inkl. byggeplads og moms at Skema B, in DKK: the base of the trainee target.
+    async fn craftsman_cost(&self) -> Option<Decimal> {
+        self.0.craftsman_cost_ore.map(from_hundredths)
+    }
+    /// The day the site was established (byggepladsen etableret).
+    async fn construction_start(&self) -> Option<NaiveDate> {
+        self.0.construction_start
+    }
+    async fn planned_handover(&self) -> Option<NaiveDate> {
+        self.0.planned_handover
+    }
+    /// Aflevering.
+    async fn actual_handover(&self) -> Option<NaiveDate> {
+        self.0.actual_handover
+    }
+    async fn parameter_overrides(&self) -> RuleParameterOverrides {
+        let g = &self.0;
+        RuleParameterOverrides {
+            min_trainee_share_percent: hundredths(g.min_trainee_share_bp),
+            target_arsvaerk_per_100m: hundredths(g.target_per_100m_x100),
+            on_track_tolerance_percent: hundredths(g.on_track_tolerance_bp),
+            hours_report_due_day: g.hours_report_due_day,
+            max_meeting_interval_days: g.max_meeting_interval_days,
+            trial_outcome_due_days: g.trial_outcome_due_days,
+            overtime_allowance_percent: hundredths(g.overtime_allowance_bp),
+        }
+    }
+    /// The boligafdeling.
+    async fn estate(&self, ctx: &Context<'_>) -> Result<Estate> {
+        parent::<estate::Entity, _>(ctx, self.0.estate_id, Estate).await
+    }
+    /// Entrepriser on this grant.
+    async fn contracts(&self, ctx: &Context<'_>) -> Result<Vec<Contract>> {
+        children::<ContractsOfGrant, _>(ctx, self.0.id, Contract).await
+    }
+    /// Lære- og praktikpladser on this grant.
+    async fn placements(&self, ctx: &Context<'_>) -> Result<Vec<Placement>> {
+        children::<PlacementsOfGrant, _>(ctx, self.0.id, Placement).await
+    }
+    /// Snusepraktik placements on this grant's site.
+    async fn trial_placements(&self, ctx: &Context<'_>) -> Result<Vec<TrialPlacement>> {
+        children::<TrialsOfGrant, _>(ctx, self.0.id, TrialPlacement).await
+    }
+    /// The følgegruppe around the site, if one is set up.
+    async fn follow_up_group(&self, ctx: &Context<'_>) -> Result<Option<FollowUpGroup>> {
+        Ok(loaders(ctx)
+            .many::<GroupsOfGrant>(self.0.id)
+            .await?
+            .into_iter()
+            .next()
+            .map(FollowUpGroup))
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+#[derive(Default)]
+pub struct GrantQuery;
+
+#[Object]
+impl GrantQuery {
+    /// One LBF grant by id.
+    async fn grant(&self, ctx: &Context<'_>, id: Uuid) -> Result<Grant> {
+        by_id::<grant::Entity, _>(ctx, id, Grant).await
+    }
+
+    /// LBF grants, oldest first, filtered by organisation, estate, municipality, kind, stage or
+    /// commitment year.
+    async fn grants(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<GrantFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Grant>> {
+        let select = list_grants(&super::scope(ctx), filter.unwrap_or_default());
+        list(
+            ctx,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Grant,
+        )
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct GrantMutation;
+
+#[Object]
+impl GrantMutation {
+    /// Register an LBF grant (tilsagn) on an estate. CONFLICT if the case number exists.
+    async fn create_grant(&self, ctx: &Context<'_>, input: CreateGrantInput) -> Result<Grant> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { create_grant(t, &s, input).await })
+        })
+        .await
+        .map(Grant)
+    }
+
+    async fn update_grant(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateGrantInput,
+    ) -> Result<Grant> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { update_grant(t, &s, id, input).await })
+        })
+        .await
+        .map(Grant)
+    }
+}
+
+lifecycle!(
+    GrantLifecycle,
+    grant::Entity,
+    Grant,
+    archive_grant,
+    delete_grant
+);

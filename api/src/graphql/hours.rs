@@ -1,0 +1,138 @@
+//! Monthly hours reports (timeindberetning) in GraphQL.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::{contract, hours_report, placement};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{Contract, Placement, by_id, children, in_txn, lifecycle, list, loaders, parent};
+use crate::loaders::LinesOfReport;
+use crate::pagination::{Page, PageArgs};
+use crate::scalars::YearMonth;
+use crate::service::hours::*;
+use crate::units::from_hundredths;
+
+/// One contract's labour hours on site for one month.
+pub struct HoursReport(pub hours_report::Model);
+
+#[Object]
+impl HoursReport {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn month(&self) -> YearMonth {
+        YearMonth(self.0.month)
+    }
+    /// All hourly-paid labour hours on site, trainee hours included.
+    async fn total_hours(&self) -> Decimal {
+        from_hundredths(self.0.total_centihours)
+    }
+    /// Sum of the trainee lines (all placement kinds, counted or not).
+    async fn trainee_hours(&self, ctx: &Context<'_>) -> Result<Decimal> {
+        let lines = loaders(ctx).many::<LinesOfReport>(self.0.id).await?;
+        Ok(from_hundredths(lines.iter().map(|l| l.centihours).sum()))
+    }
+    /// When the month was (last) reported.
+    async fn reported_at(&self) -> DateTime<Utc> {
+        self.0.reported_at
+    }
+    async fn contract(&self, ctx: &Context<'_>) -> Result<Contract> {
+        parent::<contract::Entity, _>(ctx, self.0.contract_id, Contract).await
+    }
+    /// Hours per trainee placement.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<HoursLine>> {
+        children::<LinesOfReport, _>(ctx, self.0.id, HoursLine).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+/// One trainee placement's hours within a monthly report.
+pub struct HoursLine(pub entity::hours_line::Model);
+
+#[Object]
+impl HoursLine {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn hours(&self) -> Decimal {
+        from_hundredths(self.0.centihours)
+    }
+    async fn placement(&self, ctx: &Context<'_>) -> Result<Placement> {
+        parent::<placement::Entity, _>(ctx, self.0.placement_id, Placement).await
+    }
+    async fn report(&self, ctx: &Context<'_>) -> Result<HoursReport> {
+        parent::<hours_report::Entity, _>(ctx, self.0.report_id, HoursReport).await
+    }
+}
+
+#[derive(Default)]
+pub struct HoursQuery;
+
+#[Object]
+impl HoursQuery {
+    async fn hours_report(&self, ctx: &Context<'_>, id: Uuid) -> Result<HoursReport> {
+        by_id::<hours_report::Entity, _>(ctx, id, HoursReport).await
+    }
+
+    /// Monthly hours reports, in the order they were first filed, by contract, grant or months.
+    async fn hours_reports(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<HoursReportFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<HoursReport>> {
+        let select = list_reports(&super::scope(ctx), filter.unwrap_or_default());
+        list(
+            ctx,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            HoursReport,
+        )
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct HoursMutation;
+
+#[Object]
+impl HoursMutation {
+    /// Report a contract's hours for one month with the hours of each trainee placement. Replaces
+    /// an earlier report of the same month as a whole, or writes nothing if any line is refused.
+    async fn report_monthly_hours(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportMonthlyHoursInput,
+    ) -> Result<HoursReport> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { report_monthly_hours(t, &s, input).await })
+        })
+        .await
+        .map(HoursReport)
+    }
+}
+
+lifecycle!(
+    HoursReportLifecycle,
+    hours_report::Entity,
+    HoursReport,
+    archive_hours_report,
+    delete_hours_report
+);

@@ -1,0 +1,264 @@
+//! The GraphQL schema: one Query and one Mutation object per domain area, merged; thin view types
+//! over the entities; request-scoped DataLoaders and scope injected by [`RequestScope`].
+
+mod contracts;
+mod followup;
+mod grants;
+mod hours;
+mod organisations;
+mod people;
+mod trials;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
+};
+use async_graphql::{
+    Context, EmptySubscription, MergedObject, OutputType, Request, Result, SDLExportOptions,
+    Schema, ServerResult,
+};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select, TransactionTrait};
+use uuid::Uuid;
+
+use crate::config::PageLimits;
+use crate::error::{AppError, AppResult};
+use crate::loaders::{HasMany, Loaders};
+use crate::pagination::{Page, PageArgs, paginate};
+use crate::record::{self, Record};
+use crate::scope::Scope;
+
+pub use contracts::{Contract, Contractor};
+pub use followup::{ActionItem, FollowUpGroup, GroupMember, Meeting};
+pub use grants::Grant;
+pub use hours::{HoursLine, HoursReport};
+pub use organisations::{Estate, HousingOrganisation};
+pub use people::{Person, Placement};
+pub use trials::TrialPlacement;
+
+#[derive(MergedObject, Default)]
+pub struct Query(
+    organisations::OrganisationQuery,
+    grants::GrantQuery,
+    contracts::ContractQuery,
+    people::PeopleQuery,
+    hours::HoursQuery,
+    trials::TrialQuery,
+    followup::FollowUpQuery,
+);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    organisations::OrganisationMutation,
+    grants::GrantMutation,
+    contracts::ContractMutation,
+    people::PeopleMutation,
+    hours::HoursMutation,
+    trials::TrialMutation,
+    followup::FollowUpMutation,
+    Lifecycle,
+);
+
+/// Archive and delete of every entity, split off so the area objects stay small.
+#[derive(MergedObject, Default)]
+pub struct Lifecycle(
+    organisations::OrganisationLifecycle,
+    organisations::EstateLifecycle,
+    grants::GrantLifecycle,
+    contracts::ContractorLifecycle,
+    contracts::ContractLifecycle,
+    people::PersonLifecycle,
+    people::PlacementLifecycle,
+    hours::HoursReportLifecycle,
+    trials::TrialPlacementLifecycle,
+    LifecycleFollowUp,
+);
+
+#[derive(MergedObject, Default)]
+pub struct LifecycleFollowUp(
+    followup::FollowUpGroupLifecycle,
+    followup::GroupMemberLifecycle,
+    followup::MeetingLifecycle,
+    followup::ActionItemLifecycle,
+);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+pub fn build_schema(db: DatabaseConnection, limits: PageLimits) -> AppSchema {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .data(db)
+        .data(limits)
+        .extension(RequestScope)
+        .finish()
+}
+
+/// The SDL with sorted fields, arguments and enum values, so `schema.graphql` diffs stay stable.
+pub fn sdl(schema: &AppSchema) -> String {
+    schema.sdl_with_options(
+        SDLExportOptions::new()
+            .sorted_fields()
+            .sorted_arguments()
+            .sorted_enum_items(),
+    )
+}
+
+/// Gives every request its own DataLoaders (bound to the request's scope), whichever way the
+/// request arrives (HTTP or `schema.execute` in tests).
+struct RequestScope;
+
+impl ExtensionFactory for RequestScope {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RequestScope)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for RequestScope {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let scope = request
+            .data
+            .get(&std::any::TypeId::of::<Scope>())
+            .and_then(|d| d.downcast_ref::<Scope>())
+            .cloned();
+        let scope = match scope {
+            Some(s) => s,
+            None => {
+                request = request.data(Scope::default());
+                Scope::default()
+            }
+        };
+        let db = ctx.data_unchecked::<DatabaseConnection>().clone();
+        next.run(ctx, request.data(Loaders::new(db, scope))).await
+    }
+}
+
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+pub(crate) fn scope(ctx: &Context<'_>) -> Scope {
+    ctx.data_opt::<Scope>().cloned().unwrap_or_default()
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
+}
+
+type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
+
+/// Runs one mutation's work in a transaction: committed only if all of it succeeds, so a refused
+/// mutation writes nothing.
+pub(crate) async fn in_txn<T, F>(ctx: &Context<'_>, work: F) -> Result<T>
+where
+    F: for<'t> FnOnce(&'t DatabaseTransaction, Scope) -> TxnFuture<'t, T>,
+{
+    let txn = db(ctx).begin().await.map_err(AppError::from)?;
+    let out = work(&txn, scope(ctx)).await?;
+    txn.commit().await.map_err(AppError::from)?;
+    Ok(out)
+}
+
+/// One row by id within the caller's scope, or NOT_FOUND.
+pub(crate) async fn by_id<E: Record, V>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    view: fn(E::Model) -> V,
+) -> Result<V> {
+    Ok(view(record::get::<E, _>(db(ctx), &scope(ctx), id).await?))
+}
+
+/// A page of a filtered, scoped select.
+pub(crate) async fn list<E: Record, V: OutputType>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    page: PageArgs,
+    view: fn(E::Model) -> V,
+) -> Result<Page<V>> {
+    let limits = *ctx.data_unchecked::<PageLimits>();
+    Ok(paginate(db(ctx), select, page, limits, view).await?)
+}
+
+/// A belongs-to relation through the request's DataLoader.
+pub(crate) async fn parent<E: Record, V>(
+    ctx: &Context<'_>,
+    id: Uuid,
+    view: fn(E::Model) -> V,
+) -> Result<V> {
+    let model = loaders(ctx).one::<E>(id).await?.ok_or(AppError::NotFound {
+        entity: E::LABEL,
+        id,
+    })?;
+    Ok(view(model))
+}
+
+/// An optional belongs-to relation.
+pub(crate) async fn maybe_parent<E: Record, V>(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+    view: fn(E::Model) -> V,
+) -> Result<Option<V>> {
+    match id {
+        Some(id) => Ok(loaders(ctx).one::<E>(id).await?.map(view)),
+        None => Ok(None),
+    }
+}
+
+/// A has-many relation through the request's DataLoader (archived children left out).
+pub(crate) async fn children<R: HasMany, V>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+    view: fn(<R::Child as EntityTrait>::Model) -> V,
+) -> Result<Vec<V>> {
+    Ok(loaders(ctx)
+        .many::<R>(parent)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// Archive and delete mutations for one entity, as an object of its own to merge into Mutation.
+macro_rules! lifecycle {
+    ($object:ident, $entity:ty, $view:ident, $archive:ident, $delete:ident) => {
+        #[derive(Default)]
+        pub struct $object;
+
+        #[async_graphql::Object]
+        impl $object {
+            /// Archive (soft delete): the record stays in history and in all totals, but can no
+            /// longer be changed. CONFLICT if it is archived already.
+            async fn $archive(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                id: uuid::Uuid,
+            ) -> async_graphql::Result<$view> {
+                $crate::graphql::in_txn(ctx, move |t, s| {
+                    Box::pin(async move { $crate::record::archive::<$entity, _>(t, &s, id).await })
+                })
+                .await
+                .map($view)
+            }
+
+            /// Delete for good; only allowed while no other record refers to it (CONFLICT
+            /// otherwise: archive it instead). Returns the id of the deleted record.
+            async fn $delete(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                id: uuid::Uuid,
+            ) -> async_graphql::Result<uuid::Uuid> {
+                $crate::graphql::in_txn(ctx, move |t, s| {
+                    Box::pin(async move { $crate::record::delete::<$entity, _>(t, &s, id).await })
+                })
+                .await
+            }
+        }
+    };
+}
+pub(crate) use lifecycle;

@@ -1,0 +1,245 @@
+//! Persons and trainee placements (lære- og praktikpladser) in GraphQL.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::{PlacementKind, PlacementStatus};
+use entity::{contract, grant, person, placement};
+use uuid::Uuid;
+
+use super::{
+    Contract, Grant, HoursLine, TrialPlacement, by_id, children, in_txn, lifecycle, list, parent,
+};
+use crate::loaders::{LinesOfPlacement, PlacementsOfPerson, TrialsOfPerson};
+use crate::pagination::{Page, PageArgs};
+use crate::service::people::*;
+
+/// A person on site: trainee or snusepraktik participant. Minimal personal data, never a CPR
+/// number.
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Name or pseudonym.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn birth_year(&self) -> Option<i32> {
+        self.0.birth_year
+    }
+    /// Lives in the estate being renovated (beboer).
+    async fn lives_in_estate(&self) -> bool {
+        self.0.lives_in_estate
+    }
+    async fn consent_date(&self) -> Option<NaiveDate> {
+        self.0.consent_date
+    }
+    /// Set when the person was anonymised (right to erasure).
+    async fn erased_at(&self) -> Option<DateTime<Utc>> {
+        self.0.erased_at
+    }
+    async fn placements(&self, ctx: &Context<'_>) -> Result<Vec<Placement>> {
+        children::<PlacementsOfPerson, _>(ctx, self.0.id, Placement).await
+    }
+    async fn trial_placements(&self, ctx: &Context<'_>) -> Result<Vec<TrialPlacement>> {
+        children::<TrialsOfPerson, _>(ctx, self.0.id, TrialPlacement).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+/// Lære- eller praktikplads: a person's placement on a contract.
+pub struct Placement(pub placement::Model);
+
+#[Object]
+impl Placement {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn kind(&self) -> PlacementKind {
+        self.0.kind
+    }
+    /// Whether the hours count towards the 14 % (person under oplæring).
+    async fn counts_towards_share(&self) -> bool {
+        self.0.kind.counts_as_training()
+    }
+    /// Lærling (EUD/EUV/EUX) in LBF's yearly report; otherwise "anden oplæring" if counted.
+    async fn is_apprentice(&self) -> bool {
+        self.0.kind.is_apprentice()
+    }
+    /// Fag.
+    async fn trade(&self) -> &str {
+        &self.0.trade
+    }
+    async fn start_date(&self) -> NaiveDate {
+        self.0.start_date
+    }
+    async fn end_date(&self) -> Option<NaiveDate> {
+        self.0.end_date
+    }
+    async fn status(&self) -> PlacementStatus {
+        self.0.status
+    }
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        parent::<person::Entity, _>(ctx, self.0.person_id, Person).await
+    }
+    async fn grant(&self, ctx: &Context<'_>) -> Result<Grant> {
+        parent::<grant::Entity, _>(ctx, self.0.grant_id, Grant).await
+    }
+    async fn contract(&self, ctx: &Context<'_>) -> Result<Contract> {
+        parent::<contract::Entity, _>(ctx, self.0.contract_id, Contract).await
+    }
+    /// The placement's lines in the monthly hours reports.
+    async fn hours_lines(&self, ctx: &Context<'_>) -> Result<Vec<HoursLine>> {
+        children::<LinesOfPlacement, _>(ctx, self.0.id, HoursLine).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleQuery;
+
+#[Object]
+impl PeopleQuery {
+    async fn person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
+        by_id::<person::Entity, _>(ctx, id, Person).await
+    }
+
+    async fn persons(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PersonFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Person>> {
+        let select = list_persons(&super::scope(ctx), filter.unwrap_or_default());
+        list(
+            ctx,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Person,
+        )
+        .await
+    }
+
+    /// One lære- eller praktikplads by id.
+    async fn placement(&self, ctx: &Context<'_>, id: Uuid) -> Result<Placement> {
+        by_id::<placement::Entity, _>(ctx, id, Placement).await
+    }
+
+    /// Lære- og praktikpladser, oldest first, by grant, contract, person, kind, status, trade or period.
+    async fn placements(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<PlacementFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<Placement>> {
+        let select = list_placements(&super::scope(ctx), filter.unwrap_or_default());
+        list(
+            ctx,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            Placement,
+        )
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct PeopleMutation;
+
+#[Object]
+impl PeopleMutation {
+    /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
+    async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
+        in_txn(ctx, move |t, _| Box::pin(create_person(t, input)))
+            .await
+            .map(Person)
+    }
+
+    async fn update_person(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdatePersonInput,
+    ) -> Result<Person> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { update_person(t, &s, id, input).await })
+        })
+        .await
+        .map(Person)
+    }
+
+    /// Register a trainee placement on a contract of the grant.
+    async fn create_placement(
+        &self,
+        ctx: &Context<'_>,
+        input: CreatePlacementInput,
+    ) -> Result<Placement> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { create_placement(t, &s, input).await })
+        })
+        .await
+        .map(Placement)
+    }
+
+    async fn update_placement(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdatePlacementInput,
+    ) -> Result<Placement> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { update_placement(t, &s, id, input).await })
+        })
+        .await
+        .map(Placement)
+    }
+}
+
+lifecycle!(
+    PersonLifecycle,
+    person::Entity,
+    Person,
+    archive_person,
+    delete_person
+);
+lifecycle!(
+    PlacementLifecycle,
+    placement::Entity,
+    Placement,
+    archive_placement,
+    delete_placement
+);

@@ -1,0 +1,152 @@
+//! Snusepraktik (trial placements) in GraphQL.
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::TrialOutcome;
+use entity::{contractor, grant, person, trial_placement as trial};
+use uuid::Uuid;
+
+use super::{Contractor, Grant, Person, by_id, in_txn, lifecycle, list, maybe_parent, parent};
+use crate::pagination::{Page, PageArgs};
+use crate::service::trials::*;
+
+/// Snusepraktik: a short trial placement where an unemployed resident tries the trades on site.
+pub struct TrialPlacement(pub trial::Model);
+
+#[Object]
+impl TrialPlacement {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// Tovholder following the participant.
+    async fn tovholder(&self) -> &str {
+        &self.0.tovholder
+    }
+    async fn start_date(&self) -> NaiveDate {
+        self.0.start_date
+    }
+    async fn end_date(&self) -> NaiveDate {
+        self.0.end_date
+    }
+    /// Fag the participant tried.
+    async fn trades_tried(&self) -> Vec<String> {
+        serde_json::from_value(self.0.trades_tried.clone()).unwrap_or_default()
+    }
+    async fn outcome(&self) -> Option<TrialOutcome> {
+        self.0.outcome
+    }
+    async fn outcome_date(&self) -> Option<NaiveDate> {
+        self.0.outcome_date
+    }
+    /// Næste skridt.
+    async fn next_plan(&self) -> Option<&str> {
+        self.0.next_plan.as_deref()
+    }
+    async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
+        parent::<person::Entity, _>(ctx, self.0.person_id, Person).await
+    }
+    async fn grant(&self, ctx: &Context<'_>) -> Result<Grant> {
+        parent::<grant::Entity, _>(ctx, self.0.grant_id, Grant).await
+    }
+    async fn host_contractor(&self, ctx: &Context<'_>) -> Result<Option<Contractor>> {
+        maybe_parent::<contractor::Entity, _>(ctx, self.0.host_contractor_id, Contractor).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+}
+
+#[derive(Default)]
+pub struct TrialQuery;
+
+#[Object]
+impl TrialQuery {
+    /// One snusepraktik by id.
+    async fn trial_placement(&self, ctx: &Context<'_>, id: Uuid) -> Result<TrialPlacement> {
+        by_id::<trial::Entity, _>(ctx, id, TrialPlacement).await
+    }
+
+    /// Snusepraktik placements, oldest first, by grant, person, host, outcome or start date.
+    async fn trial_placements(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TrialPlacementFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<Page<TrialPlacement>> {
+        let select = list_trials(&super::scope(ctx), filter.unwrap_or_default());
+        list(
+            ctx,
+            select,
+            PageArgs {
+                first,
+                after,
+                last,
+                before,
+            },
+            TrialPlacement,
+        )
+        .await
+    }
+}
+
+#[derive(Default)]
+pub struct TrialMutation;
+
+#[Object]
+impl TrialMutation {
+    /// Start a snusepraktik (4 weeks unless an end date is given).
+    async fn create_trial_placement(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTrialPlacementInput,
+    ) -> Result<TrialPlacement> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { create_trial(t, &s, input).await })
+        })
+        .await
+        .map(TrialPlacement)
+    }
+
+    async fn update_trial_placement(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        input: UpdateTrialPlacementInput,
+    ) -> Result<TrialPlacement> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { update_trial(t, &s, id, input).await })
+        })
+        .await
+        .map(TrialPlacement)
+    }
+
+    /// Record how a snusepraktik ended and the participant's next plan.
+    async fn record_trial_outcome(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordTrialOutcomeInput,
+    ) -> Result<TrialPlacement> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { record_outcome(t, &s, input).await })
+        })
+        .await
+        .map(TrialPlacement)
+    }
+}
+
+lifecycle!(
+    TrialPlacementLifecycle,
+    trial::Entity,
+    TrialPlacement,
+    archive_trial_placement,
+    delete_trial_placement
+);

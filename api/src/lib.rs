@@ -1,0 +1,17 @@
+//! The social-clause tracker's server: configuration, database, service layer, GraphQL schema and
+//! HTTP routes. `main.rs` is only the command line around it.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod loaders;
+pub mod pagination;
+pub mod record;
+pub mod scalars;
+pub mod scope;
+pub mod seed;
+pub mod service;
+pub mod units;
+pub mod validate;

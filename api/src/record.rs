@@ -1,0 +1,151 @@
+//! What every stored entity has in common (id, archived_at, a human label), so reads, archive,
+//! delete, pagination and DataLoaders are written once, generically.
+
+use chrono::Utc;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+use crate::scope::Scope;
+
+pub trait Record: EntityTrait<Model: Clone + Send + Sync> {
+    /// English name used in messages ("Grant 0190... was not found").
+    const LABEL: &'static str;
+    fn id_col() -> Self::Column;
+    fn archived_col() -> Self::Column;
+    fn updated_col() -> Self::Column;
+    fn id_of(model: &Self::Model) -> Uuid;
+    fn archived(model: &Self::Model) -> bool;
+}
+
+macro_rules! record {
+    ($module:ident, $label:literal) => {
+        impl Record for entity::$module::Entity {
+            const LABEL: &'static str = $label;
+            fn id_col() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn archived_col() -> Self::Column {
+                entity::$module::Column::ArchivedAt
+            }
+            fn updated_col() -> Self::Column {
+                entity::$module::Column::UpdatedAt
+            }
+            fn id_of(model: &Self::Model) -> Uuid {
+                model.id
+            }
+            fn archived(model: &Self::Model) -> bool {
+                model.archived_at.is_some()
+            }
+        }
+    };
+}
+
+record!(housing_organisation, "Housing organisation");
+record!(estate, "Estate");
+record!(grant, "Grant");
+record!(contractor, "Contractor");
+record!(contract, "Contract");
+record!(person, "Person");
+record!(placement, "Placement");
+record!(hours_report, "Hours report");
+record!(hours_line, "Hours line");
+record!(trial_placement, "Trial placement");
+record!(follow_up_group, "Follow-up group");
+record!(group_member, "Group member");
+record!(meeting, "Meeting");
+record!(action_item, "Action item");
+
+/// `E::find()` narrowed to the caller's scope: the start of every read.
+pub fn select<E: Record>(scope: &Scope) -> Select<E> {
+    scope.restrict(E::find())
+}
+
+/// One row by id within scope; NOT_FOUND when absent or out of scope (never revealing which).
+pub async fn get<E: Record, C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<E::Model> {
+    select::<E>(scope)
+        .filter(E::id_col().eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound {
+            entity: E::LABEL,
+            id,
+        })
+}
+
+/// One row by id that may still be changed: archived rows answer CONFLICT.
+pub async fn get_active<E: Record, C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<E::Model> {
+    let model = get::<E, C>(db, scope, id).await?;
+    if E::archived(&model) {
+        return Err(AppError::Conflict(format!(
+            "{} {id} is archived and can no longer be changed",
+            E::LABEL
+        )));
+    }
+    Ok(model)
+}
+
+/// Like [`get_active`], for a row named by a field of the input: absence is bad input on that
+/// field rather than NOT_FOUND of the mutation's own subject.
+pub async fn referenced<E: Record, C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    field: &str,
+    id: Uuid,
+) -> AppResult<E::Model> {
+    match get_active::<E, C>(db, scope, id).await {
+        Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
+            field,
+            format!("{field}: {} {id} does not exist", E::LABEL),
+        )),
+        other => other,
+    }
+}
+
+/// Soft delete: sets archived_at. Archiving twice is refused so a client notices a stale view.
+pub async fn archive<E: Record, C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<E::Model> {
+    get_active::<E, C>(db, scope, id).await?;
+    let now = Utc::now();
+    E::update_many()
+        .col_expr(E::archived_col(), Expr::value(now))
+        .col_expr(E::updated_col(), Expr::value(now))
+        .filter(E::id_col().eq(id))
+        .exec(db)
+        .await?;
+    get::<E, C>(db, scope, id).await
+}
+
+/// Hard delete, allowed only when nothing refers to the row: the database's RESTRICT foreign keys
+/// decide, and a refusal comes back as CONFLICT.
+pub async fn delete<E: Record, C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    get::<E, C>(db, scope, id).await?;
+    E::delete_many()
+        .filter(E::id_col().eq(id))
+        .exec(db)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            AppError::Conflict(_) => AppError::Conflict(format!(
+                "{} {id} is still referenced by other records; archive it instead",
+                E::LABEL
+            )),
+            other => other,
+        })?;
+    Ok(id)
+}

@@ -1,0 +1,377 @@
+//! Contractors (entreprenører) and contracts (entrepriser) with their training clause
+//! (uddannelsesklausul) or a recorded exemption.
+
+use async_graphql::{InputObject, MaybeUndefined};
+use chrono::NaiveDate;
+use entity::enums::ContractKind;
+use entity::{contract, contractor, grant};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
+};
+use uuid::Uuid;
+
+use super::{new_id, now, patch};
+use crate::error::{AppError, AppResult};
+use crate::record::{self, get_active, referenced};
+use crate::scope::Scope;
+use crate::units::{dkk_to_ore, hours_to_centi, percent_to_bp};
+use crate::validate;
+
+/// New entreprenør.
+#[derive(InputObject)]
+pub struct CreateContractorInput {
+    /// CVR number: 8 digits with a valid modulus-11 check digit; unique.
+    pub cvr: String,
+    pub name: String,
+}
+
+#[derive(InputObject)]
+pub struct UpdateContractorInput {
+    pub cvr: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(InputObject, Default)]
+pub struct ContractorFilter {
+    pub cvr: Option<String>,
+    pub name_contains: Option<String>,
+    /// Only contractors with a contract on this grant.
+    pub grant_id: Option<Uuid>,
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+async fn ensure_cvr_free<C: ConnectionTrait>(
+    db: &C,
+    cvr: &str,
+    except: Option<Uuid>,
+) -> AppResult<()> {
+    let mut q = contractor::Entity::find().filter(contractor::Column::Cvr.eq(cvr));
+    if let Some(id) = except {
+        q = q.filter(contractor::Column::Id.ne(id));
+    }
+    if q.one(db).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "a contractor with CVR {cvr} already exists"
+        )));
+    }
+    Ok(())
+}
+
+pub async fn create_contractor<C: ConnectionTrait>(
+    db: &C,
+    input: CreateContractorInput,
+) -> AppResult<contractor::Model> {
+    let cvr = validate::cvr("cvr", &input.cvr)?;
+    let name = validate::text("name", &input.name, 200)?;
+    ensure_cvr_free(db, &cvr, None).await?;
+    let t = now();
+    Ok(contractor::ActiveModel {
+        id: Set(new_id()),
+        cvr: Set(cvr),
+        name: Set(name),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn update_contractor<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+    input: UpdateContractorInput,
+) -> AppResult<contractor::Model> {
+    let mut m: contractor::ActiveModel = get_active::<contractor::Entity, _>(db, scope, id)
+        .await?
+        .into();
+    if let Some(v) = &input.cvr {
+        let cvr = validate::cvr("cvr", v)?;
+        ensure_cvr_free(db, &cvr, Some(id)).await?;
+        m.cvr = Set(cvr);
+    }
+    if let Some(v) = &input.name {
+        m.name = Set(validate::text("name", v, 200)?);
+    }
+    m.updated_at = Set(now());
+    Ok(m.update(db).await?)
+}
+
+pub fn list_contractors(scope: &Scope, f: ContractorFilter) -> Select<contractor::Entity> {
+    let mut q = record::select::<contractor::Entity>(scope);
+    if let Some(v) = f.cvr {
+        q = q.filter(contractor::Column::Cvr.eq(v));
+    }
+    if let Some(v) = f.name_contains {
+        q = q.filter(contractor::Column::Name.contains(v));
+    }
+    if let Some(g) = f.grant_id {
+        let mut sub = sea_orm::sea_query::Query::select();
+        sub.column(contract::Column::ContractorId)
+            .from(contract::Entity)
+            .and_where(contract::Column::GrantId.eq(g));
+        q = q.filter(contractor::Column::Id.in_subquery(sub));
+    }
+    if !f.include_archived {
+        q = q.filter(contractor::Column::ArchivedAt.is_null());
+    }
+    q
+}
+
+/// The training clause (uddannelsesklausul) of a contract: required trainee hours, a required
+/// share of the contract's labour hours, or both.
+#[derive(InputObject, Clone)]
+pub struct TrainingClauseInput {
+    pub required_trainee_hours: Option<Decimal>,
+    /// Percent of the contract's labour hours, e.g. 14.
+    pub required_share_percent: Option<Decimal>,
+}
+
+/// A recorded exemption from the clause requirement (R4): why, who approved it, when.
+#[derive(InputObject, Clone)]
+pub struct ClauseExemptionInput {
+    pub reason: String,
+    pub approved_by: String,
+    pub date: NaiveDate,
+}
+
+/// New entreprise on a grant.
+#[derive(InputObject)]
+pub struct CreateContractInput {
+    pub grant_id: Uuid,
+    pub contractor_id: Uuid,
+    pub kind: ContractKind,
+    /// Required for and only for subcontracts (underentreprise): the contract above it.
+    pub parent_contract_id: Option<Uuid>,
+    /// Fag, e.g. "tømrer".
+    pub trade: String,
+    /// Contract value in DKK.
+    pub value: Decimal,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub training_clause: Option<TrainingClauseInput>,
+    pub clause_exemption: Option<ClauseExemptionInput>,
+}
+
+/// Changes to a contract; a field left out stays, null clears it.
+#[derive(InputObject)]
+pub struct UpdateContractInput {
+    pub contractor_id: Option<Uuid>,
+    pub kind: Option<ContractKind>,
+    #[graphql(default)]
+    pub parent_contract_id: MaybeUndefined<Uuid>,
+    pub trade: Option<String>,
+    pub value: Option<Decimal>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[graphql(default)]
+    pub training_clause: MaybeUndefined<TrainingClauseInput>,
+    #[graphql(default)]
+    pub clause_exemption: MaybeUndefined<ClauseExemptionInput>,
+}
+
+#[derive(InputObject, Default)]
+pub struct ContractFilter {
+    pub grant_id: Option<Uuid>,
+    pub contractor_id: Option<Uuid>,
+    pub kind: Option<ContractKind>,
+    pub trade: Option<String>,
+    /// Contracts whose period overlaps [activeFrom, activeTo].
+    pub active_from: Option<NaiveDate>,
+    pub active_to: Option<NaiveDate>,
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+fn set_clause(m: &mut contract::ActiveModel, clause: Option<TrainingClauseInput>) -> AppResult<()> {
+    let (hours, share) = match clause {
+        None => (None, None),
+        Some(c) => {
+            if c.required_trainee_hours.is_none() && c.required_share_percent.is_none() {
+                return Err(AppError::bad_input(
+                    "trainingClause",
+                    "a training clause needs requiredTraineeHours, requiredSharePercent or both",
+                ));
+            }
+            (
+                c.required_trainee_hours
+                    .map(|v| hours_to_centi("trainingClause.requiredTraineeHours", v))
+                    .transpose()?,
+                c.required_share_percent
+                    .map(|v| percent_to_bp("trainingClause.requiredSharePercent", v))
+                    .transpose()?,
+            )
+        }
+    };
+    m.clause_required_centihours = Set(hours);
+    m.clause_required_share_bp = Set(share);
+    Ok(())
+}
+
+fn set_exemption(
+    m: &mut contract::ActiveModel,
+    exemption: Option<ClauseExemptionInput>,
+) -> AppResult<()> {
+    let (reason, by, date) = match exemption {
+        None => (None, None, None),
+        Some(e) => (
+            Some(validate::text("clauseExemption.reason", &e.reason, 2000)?),
+            Some(validate::text(
+                "clauseExemption.approvedBy",
+                &e.approved_by,
+                200,
+            )?),
+            Some(e.date),
+        ),
+    };
+    m.exemption_reason = Set(reason);
+    m.exemption_approved_by = Set(by);
+    m.exemption_date = Set(date);
+    Ok(())
+}
+
+/// Whole-contract checks after all changes are applied: period, kind vs parent, clause vs
+/// exemption, parent on the same grant.
+async fn check_contract<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    m: &contract::ActiveModel,
+) -> AppResult<()> {
+    let start = *m.start_date.as_ref();
+    validate::date_order("endDate", start, Some(*m.end_date.as_ref()))?;
+    let has_clause = m.clause_required_centihours.as_ref().is_some()
+        || m.clause_required_share_bp.as_ref().is_some();
+    if has_clause && m.exemption_reason.as_ref().is_some() {
+        return Err(AppError::bad_input(
+            "clauseExemption",
+            "a contract carries either a training clause or an exemption, not both",
+        ));
+    }
+    let kind = *m.kind.as_ref();
+    match (*m.parent_contract_id.as_ref(), kind) {
+        (None, ContractKind::Sub) => Err(AppError::bad_input(
+            "parentContractId",
+            "a subcontract (underentreprise) needs the contract it is under",
+        )),
+        (Some(_), k) if k != ContractKind::Sub => Err(AppError::bad_input(
+            "parentContractId",
+            "only subcontracts (kind SUB) have a parent contract",
+        )),
+        (Some(parent_id), _) => {
+            if m.id.as_ref() == &parent_id {
+                return Err(AppError::bad_input(
+                    "parentContractId",
+                    "a contract cannot be its own parent",
+                ));
+            }
+            let parent =
+                referenced::<contract::Entity, _>(db, scope, "parentContractId", parent_id).await?;
+            if parent.grant_id != *m.grant_id.as_ref() {
+                return Err(AppError::bad_input(
+                    "parentContractId",
+                    "the parent contract belongs to another grant",
+                ));
+            }
+            Ok(())
+        }
+        (None, _) => Ok(()),
+    }
+}
+
+pub async fn create_contract<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: CreateContractInput,
+) -> AppResult<contract::Model> {
+    referenced::<grant::Entity, _>(db, scope, "grantId", input.grant_id).await?;
+    referenced::<contractor::Entity, _>(db, scope, "contractorId", input.contractor_id).await?;
+    let t = now();
+    let mut m = contract::ActiveModel {
+        id: Set(new_id()),
+        grant_id: Set(input.grant_id),
+        contractor_id: Set(input.contractor_id),
+        kind: Set(input.kind),
+        parent_contract_id: Set(input.parent_contract_id),
+        trade: Set(validate::text("trade", &input.trade, 100)?),
+        value_ore: Set(dkk_to_ore("value", input.value)?),
+        start_date: Set(input.start_date),
+        end_date: Set(input.end_date),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+        ..Default::default()
+    };
+    set_clause(&mut m, input.training_clause)?;
+    set_exemption(&mut m, input.clause_exemption)?;
+    check_contract(db, scope, &m).await?;
+    Ok(m.insert(db).await?)
+}
+
+pub async fn update_contract<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+    input: UpdateContractInput,
+) -> AppResult<contract::Model> {
+    let mut m: contract::ActiveModel = get_active::<contract::Entity, _>(db, scope, id)
+        .await?
+        .into();
+    if let Some(v) = input.contractor_id {
+        referenced::<contractor::Entity, _>(db, scope, "contractorId", v).await?;
+        m.contractor_id = Set(v);
+    }
+    if let Some(v) = input.kind {
+        m.kind = Set(v);
+    }
+    patch(&mut m.parent_contract_id, input.parent_contract_id, Ok)?;
+    if let Some(v) = &input.trade {
+        m.trade = Set(validate::text("trade", v, 100)?);
+    }
+    if let Some(v) = input.value {
+        m.value_ore = Set(dkk_to_ore("value", v)?);
+    }
+    if let Some(v) = input.start_date {
+        m.start_date = Set(v);
+    }
+    if let Some(v) = input.end_date {
+        m.end_date = Set(v);
+    }
+    if let Some(c) = Option::<Option<_>>::from(input.training_clause) {
+        set_clause(&mut m, c)?;
+    }
+    if let Some(e) = Option::<Option<_>>::from(input.clause_exemption) {
+        set_exemption(&mut m, e)?;
+    }
+    check_contract(db, scope, &m).await?;
+    m.updated_at = Set(now());
+    Ok(m.update(db).await?)
+}
+
+pub fn list_contracts(scope: &Scope, f: ContractFilter) -> Select<contract::Entity> {
+    let mut q = record::select::<contract::Entity>(scope);
+    if let Some(v) = f.grant_id {
+        q = q.filter(contract::Column::GrantId.eq(v));
+    }
+    if let Some(v) = f.contractor_id {
+        q = q.filter(contract::Column::ContractorId.eq(v));
+    }
+    if let Some(v) = f.kind {
+        q = q.filter(contract::Column::Kind.eq(v));
+    }
+    if let Some(v) = f.trade {
+        q = q.filter(contract::Column::Trade.eq(v));
+    }
+    if let Some(v) = f.active_from {
+        q = q.filter(contract::Column::EndDate.gte(v));
+    }
+    if let Some(v) = f.active_to {
+        q = q.filter(contract::Column::StartDate.lte(v));
+    }
+    if !f.include_archived {
+        q = q.filter(contract::Column::ArchivedAt.is_null());
+    }
+    q
+}

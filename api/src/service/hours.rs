@@ -1,0 +1,251 @@
+//! Monthly hours reports (timeindberetning): per contract and month, the total labour hours on site
+//! and the hours of each trainee placement. A month is reported as a whole and replaces any earlier
+//! report of the same month atomically.
+
+use std::collections::HashSet;
+
+use async_graphql::InputObject;
+use chrono::{NaiveDate, Utc};
+use entity::{contract, grant, hours_line, hours_report, placement};
+use rust_decimal::Decimal;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
+};
+use uuid::Uuid;
+
+use super::{new_id, now};
+use crate::error::{AppError, AppResult};
+use crate::record::{self, get, referenced};
+use crate::scalars::YearMonth;
+use crate::scope::Scope;
+use crate::units::{HOURS_PER_ARSVAERK, from_hundredths, hours_to_centi};
+
+/// Default R9 overtime allowance: 25 % over a normal month.
+pub const DEFAULT_OVERTIME_ALLOWANCE_BP: i32 = 2500;
+
+/// One trainee placement's hours in the month.
+#[derive(InputObject)]
+pub struct TraineeHoursInput {
+    pub placement_id: Uuid,
+    pub hours: Decimal,
+}
+
+/// A contract's hours for one month, with the trainee lines.
+#[derive(InputObject)]
+pub struct ReportMonthlyHoursInput {
+    pub contract_id: Uuid,
+    pub month: YearMonth,
+    /// All hourly-paid labour hours on site this month, trainee hours included.
+    pub total_hours: Decimal,
+    #[graphql(default)]
+    pub trainee_hours: Vec<TraineeHoursInput>,
+}
+
+#[derive(InputObject, Default)]
+pub struct HoursReportFilter {
+    pub contract_id: Option<Uuid>,
+    pub grant_id: Option<Uuid>,
+    pub from_month: Option<YearMonth>,
+    pub to_month: Option<YearMonth>,
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+/// The most hours one person can be credited in a month: 1924 / 12 plus the overtime allowance,
+/// in hundredths of an hour (rounded down).
+pub fn max_person_centihours_per_month(overtime_allowance_bp: i32) -> i64 {
+    HOURS_PER_ARSVAERK * 100 * (10_000 + overtime_allowance_bp as i64) / (12 * 10_000)
+}
+
+fn overlaps(start: NaiveDate, end: Option<NaiveDate>, month: YearMonth) -> bool {
+    start <= month.last_day() && end.is_none_or(|e| e >= month.first_day())
+}
+
+pub async fn report_monthly_hours<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: ReportMonthlyHoursInput,
+) -> AppResult<hours_report::Model> {
+    let contract =
+        referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
+    let month = input.month;
+    if !overlaps(contract.start_date, Some(contract.end_date), month) {
+        return Err(AppError::bad_input(
+            "month",
+            format!(
+                "{} is outside the contract period {} to {}",
+                month.0.format("%Y-%m"),
+                contract.start_date,
+                contract.end_date
+            ),
+        ));
+    }
+    if month > YearMonth::of(Utc::now().date_naive()) {
+        return Err(AppError::bad_input(
+            "month",
+            "hours cannot be reported for a future month",
+        ));
+    }
+    let total = hours_to_centi("totalHours", input.total_hours)?;
+    let grant = get::<grant::Entity, _>(db, scope, contract.grant_id).await?;
+    let cap = max_person_centihours_per_month(
+        grant
+            .overtime_allowance_bp
+            .unwrap_or(DEFAULT_OVERTIME_ALLOWANCE_BP),
+    );
+
+    let mut seen = HashSet::new();
+    let mut lines = Vec::with_capacity(input.trainee_hours.len());
+    let mut trainee_sum = 0i64;
+    for (i, line) in input.trainee_hours.iter().enumerate() {
+        let field = format!("traineeHours[{i}]");
+        let hours = hours_to_centi(&format!("{field}.hours"), line.hours)?;
+        let placement = referenced::<placement::Entity, _>(
+            db,
+            scope,
+            &format!("{field}.placementId"),
+            line.placement_id,
+        )
+        .await?;
+        if placement.contract_id != contract.id {
+            return Err(AppError::bad_input(
+                format!("{field}.placementId"),
+                format!("placement {} is on another contract", placement.id),
+            ));
+        }
+        if !overlaps(placement.start_date, placement.end_date, month) {
+            return Err(AppError::bad_input(
+                format!("{field}.placementId"),
+                format!(
+                    "placement {} is not active in {}",
+                    placement.id,
+                    month.0.format("%Y-%m")
+                ),
+            ));
+        }
+        if !seen.insert(placement.id) {
+            return Err(AppError::bad_input(
+                format!("{field}.placementId"),
+                format!(
+                    "placement {} is listed twice; give one line per placement",
+                    placement.id
+                ),
+            ));
+        }
+        if hours > cap {
+            return Err(AppError::bad_input(
+                format!("{field}.hours"),
+                format!(
+                    "{} hours in a month is more than one person can work (at most {})",
+                    line.hours,
+                    from_hundredths(cap)
+                ),
+            ));
+        }
+        trainee_sum += hours;
+        lines.push((placement.id, hours));
+    }
+    if trainee_sum > total {
+        return Err(AppError::bad_input(
+            "traineeHours",
+            format!(
+                "trainee hours ({}) exceed the month's total labour hours ({}); the total includes trainees",
+                from_hundredths(trainee_sum),
+                from_hundredths(total)
+            ),
+        ));
+    }
+
+    let t = now();
+    let existing = hours_report::Entity::find()
+        .filter(hours_report::Column::ContractId.eq(contract.id))
+        .filter(hours_report::Column::Month.eq(month.first_day()))
+        .one(db)
+        .await?;
+    let report = match existing {
+        Some(r) if r.archived_at.is_some() => {
+            return Err(AppError::Conflict(format!(
+                "the report for {} is archived and can no longer be changed",
+                month.0.format("%Y-%m")
+            )));
+        }
+        Some(r) => {
+            hours_line::Entity::delete_many()
+                .filter(hours_line::Column::ReportId.eq(r.id))
+                .exec(db)
+                .await?;
+            let mut m: hours_report::ActiveModel = r.into();
+            m.total_centihours = Set(total);
+            m.reported_at = Set(t);
+            m.updated_at = Set(t);
+            m.update(db).await?
+        }
+        None => {
+            hours_report::ActiveModel {
+                id: Set(new_id()),
+                contract_id: Set(contract.id),
+                month: Set(month.first_day()),
+                total_centihours: Set(total),
+                reported_at: Set(t),
+                created_at: Set(t),
+                updated_at: Set(t),
+                archived_at: Set(None),
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    if !lines.is_empty() {
+        hours_line::Entity::insert_many(lines.into_iter().map(|(placement_id, centihours)| {
+            hours_line::ActiveModel {
+                id: Set(new_id()),
+                report_id: Set(report.id),
+                placement_id: Set(placement_id),
+                centihours: Set(centihours),
+                created_at: Set(t),
+                updated_at: Set(t),
+                archived_at: Set(None),
+            }
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(report)
+}
+
+pub fn list_reports(scope: &Scope, f: HoursReportFilter) -> Select<hours_report::Entity> {
+    use hours_report::Column as H;
+    let mut q = record::select::<hours_report::Entity>(scope);
+    if let Some(v) = f.contract_id {
+        q = q.filter(H::ContractId.eq(v));
+    }
+    if let Some(g) = f.grant_id {
+        let mut sub = sea_orm::sea_query::Query::select();
+        sub.column(contract::Column::Id)
+            .from(contract::Entity)
+            .and_where(contract::Column::GrantId.eq(g));
+        q = q.filter(H::ContractId.in_subquery(sub));
+    }
+    if let Some(v) = f.from_month {
+        q = q.filter(H::Month.gte(v.first_day()));
+    }
+    if let Some(v) = f.to_month {
+        q = q.filter(H::Month.lte(v.first_day()));
+    }
+    if !f.include_archived {
+        q = q.filter(H::ArchivedAt.is_null());
+    }
+    q
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monthly_cap_is_a_twelfth_of_an_arsvaerk_plus_allowance() {
+        // 1924 / 12 = 160.333.. h; + 25 % = 200.4166.. h, rounded down to 200.41 h.
+        assert_eq!(max_person_centihours_per_month(2500), 20_041);
+        assert_eq!(max_person_centihours_per_month(0), 16_033);
+    }
+}

@@ -1,0 +1,46 @@
+//! The service layer: plain async functions over any `ConnectionTrait`, so the same code runs
+//! inside a mutation's transaction and in tests. Each validates its input completely before it
+//! writes, and returns an [`AppError`](crate::error::AppError) a person can act on.
+
+pub mod contracts;
+pub mod followup;
+pub mod grants;
+pub mod hours;
+pub mod organisations;
+pub mod people;
+pub mod trials;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub(crate) fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// UUID v7: time-ordered, so id order is creation order (see `pagination`).
+pub(crate) fn new_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+use async_graphql::MaybeUndefined;
+use sea_orm::{ActiveValue, Set};
+
+use crate::error::AppResult;
+
+/// Applies a nullable field of an update: left out = unchanged, null = cleared, a value =
+/// checked by `check` and set.
+pub(crate) fn patch<T, U>(
+    target: &mut ActiveValue<Option<U>>,
+    value: MaybeUndefined<T>,
+    check: impl FnOnce(T) -> AppResult<U>,
+) -> AppResult<()>
+where
+    Option<U>: Into<sea_orm::Value>,
+{
+    match value {
+        MaybeUndefined::Undefined => {}
+        MaybeUndefined::Null => *target = Set(None),
+        MaybeUndefined::Value(v) => *target = Set(Some(check(v)?)),
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! Persons (minimal personal data, never a CPR number) and their trainee placements
+//! (lære- og praktikpladser).
+
+use async_graphql::{InputObject, MaybeUndefined};
+use chrono::NaiveDate;
+use entity::enums::{PlacementKind, PlacementStatus};
+use entity::{contract, grant, person, placement};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, QueryFilter, Select, Set,
+};
+use uuid::Uuid;
+
+use super::{new_id, now, patch};
+use crate::error::{AppError, AppResult};
+use crate::record::{self, get_active, referenced};
+use crate::scope::Scope;
+use crate::validate;
+
+/// New person: only what the tracker needs (name or pseudonym, birth year, residence, consent).
+#[derive(InputObject)]
+pub struct CreatePersonInput {
+    /// Name or pseudonym.
+    pub display_name: String,
+    pub birth_year: Option<i32>,
+    /// Lives in the estate being renovated (beboer).
+    #[graphql(default)]
+    pub lives_in_estate: bool,
+    /// Date the person consented to being registered.
+    pub consent_date: Option<NaiveDate>,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePersonInput {
+    pub display_name: Option<String>,
+    #[graphql(default)]
+    pub birth_year: MaybeUndefined<i32>,
+    pub lives_in_estate: Option<bool>,
+    #[graphql(default)]
+    pub consent_date: MaybeUndefined<NaiveDate>,
+}
+
+#[derive(InputObject, Default)]
+pub struct PersonFilter {
+    pub lives_in_estate: Option<bool>,
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+pub async fn create_person<C: ConnectionTrait>(
+    db: &C,
+    input: CreatePersonInput,
+) -> AppResult<person::Model> {
+    let t = now();
+    Ok(person::ActiveModel {
+        id: Set(new_id()),
+        display_name: Set(validate::text("displayName", &input.display_name, 200)?),
+        birth_year: Set(input
+            .birth_year
+            .map(|y| validate::birth_year("birthYear", y))
+            .transpose()?),
+        lives_in_estate: Set(input.lives_in_estate),
+        consent_date: Set(input.consent_date),
+        erased_at: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn update_person<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+    input: UpdatePersonInput,
+) -> AppResult<person::Model> {
+    let mut m: person::ActiveModel = get_active::<person::Entity, _>(db, scope, id).await?.into();
+    if let Some(v) = &input.display_name {
+        m.display_name = Set(validate::text("displayName", v, 200)?);
+    }
+    patch(&mut m.birth_year, input.birth_year, |y| {
+        validate::birth_year("birthYear", y)
+    })?;
+    if let Some(v) = input.lives_in_estate {
+        m.lives_in_estate = Set(v);
+    }
+    patch(&mut m.consent_date, input.consent_date, Ok)?;
+    m.updated_at = Set(now());
+    Ok(m.update(db).await?)
+}
+
+pub fn list_persons(scope: &Scope, f: PersonFilter) -> Select<person::Entity> {
+    let mut q = record::select::<person::Entity>(scope);
+    if let Some(v) = f.lives_in_estate {
+        q = q.filter(person::Column::LivesInEstate.eq(v));
+    }
+    if !f.include_archived {
+        q = q.filter(person::Column::ArchivedAt.is_null());
+    }
+    q
+}
+
+/// New trainee placement: a person on a contract of a grant.
+#[derive(InputObject)]
+pub struct CreatePlacementInput {
+    pub person_id: Uuid,
+    pub grant_id: Uuid,
+    /// Must be a contract on the same grant.
+    pub contract_id: Uuid,
+    pub kind: PlacementKind,
+    /// Fag, e.g. "murer".
+    pub trade: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    /// Defaults to PLANNED.
+    pub status: Option<PlacementStatus>,
+}
+
+#[derive(InputObject)]
+pub struct UpdatePlacementInput {
+    /// Move to another contract of the same grant.
+    pub contract_id: Option<Uuid>,
+    pub kind: Option<PlacementKind>,
+    pub trade: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    #[graphql(default)]
+    pub end_date: MaybeUndefined<NaiveDate>,
+    pub status: Option<PlacementStatus>,
+}
+
+#[derive(InputObject, Default)]
+pub struct PlacementFilter {
+    pub grant_id: Option<Uuid>,
+    pub contract_id: Option<Uuid>,
+    pub person_id: Option<Uuid>,
+    pub kind: Option<PlacementKind>,
+    pub status: Option<PlacementStatus>,
+    pub trade: Option<String>,
+    /// Placements whose period overlaps [activeFrom, activeTo] (an open end counts as ongoing).
+    pub active_from: Option<NaiveDate>,
+    pub active_to: Option<NaiveDate>,
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+async fn contract_on_grant<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    contract_id: Uuid,
+    grant_id: Uuid,
+) -> AppResult<()> {
+    let c = referenced::<contract::Entity, _>(db, scope, "contractId", contract_id).await?;
+    if c.grant_id != grant_id {
+        return Err(AppError::bad_input(
+            "contractId",
+            format!("contract {contract_id} belongs to another grant than {grant_id}"),
+        ));
+    }
+    Ok(())
+}
+
+pub async fn create_placement<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: CreatePlacementInput,
+) -> AppResult<placement::Model> {
+    referenced::<person::Entity, _>(db, scope, "personId", input.person_id).await?;
+    referenced::<grant::Entity, _>(db, scope, "grantId", input.grant_id).await?;
+    contract_on_grant(db, scope, input.contract_id, input.grant_id).await?;
+    validate::date_order("endDate", input.start_date, input.end_date)?;
+    let t = now();
+    Ok(placement::ActiveModel {
+        id: Set(new_id()),
+        person_id: Set(input.person_id),
+        grant_id: Set(input.grant_id),
+        contract_id: Set(input.contract_id),
+        kind: Set(input.kind),
+        trade: Set(validate::text("trade", &input.trade, 100)?),
+        start_date: Set(input.start_date),
+        end_date: Set(input.end_date),
+        status: Set(input.status.unwrap_or(PlacementStatus::Planned)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn update_placement<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+    input: UpdatePlacementInput,
+) -> AppResult<placement::Model> {
+    let current = get_active::<placement::Entity, _>(db, scope, id).await?;
+    let grant_id = current.grant_id;
+    let mut m: placement::ActiveModel = current.into();
+    if let Some(v) = input.contract_id {
+        contract_on_grant(db, scope, v, grant_id).await?;
+        m.contract_id = Set(v);
+    }
+    if let Some(v) = input.kind {
+        m.kind = Set(v);
+    }
+    if let Some(v) = &input.trade {
+        m.trade = Set(validate::text("trade", v, 100)?);
+    }
+    if let Some(v) = input.start_date {
+        m.start_date = Set(v);
+    }
+    patch(&mut m.end_date, input.end_date, Ok)?;
+    if let Some(v) = input.status {
+        m.status = Set(v);
+    }
+    validate::date_order("endDate", *m.start_date.as_ref(), *m.end_date.as_ref())?;
+    m.updated_at = Set(now());
+    Ok(m.update(db).await?)
+}
+
+pub fn list_placements(scope: &Scope, f: PlacementFilter) -> Select<placement::Entity> {
+    use placement::Column as P;
+    let mut q = record::select::<placement::Entity>(scope);
+    if let Some(v) = f.grant_id {
+        q = q.filter(P::GrantId.eq(v));
+    }
+    if let Some(v) = f.contract_id {
+        q = q.filter(P::ContractId.eq(v));
+    }
+    if let Some(v) = f.person_id {
+        q = q.filter(P::PersonId.eq(v));
+    }
+    if let Some(v) = f.kind {
+        q = q.filter(P::Kind.eq(v));
+    }
+    if let Some(v) = f.status {
+        q = q.filter(P::Status.eq(v));
+    }
+    if let Some(v) = f.trade {
+        q = q.filter(P::Trade.eq(v));
+    }
+    if let Some(v) = f.active_from {
+        q = q.filter(P::EndDate.is_null().or(P::EndDate.gte(v)));
+    }
+    if let Some(v) = f.active_to {
+        q = q.filter(P::StartDate.lte(v));
+    }
+    if !f.include_archived {
+        q = q.filter(P::ArchivedAt.is_null());
+    }
+    q
+}

@@ -1,0 +1,120 @@
+//! Input checks shared by the services. Each returns BAD_USER_INPUT naming the offending field.
+
+use chrono::{Datelike, NaiveDate, Utc};
+
+use crate::error::{AppError, AppResult};
+
+/// A trimmed, non-empty text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must not be empty"),
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// Optional text: blank means none.
+pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => text(field, v, max).map(Some),
+    }
+}
+
+/// Danish CVR number: 8 digits, first not 0, weights 2-7-6-5-4-3-2-1 summing to a multiple of 11.
+pub fn cvr(field: &str, value: &str) -> AppResult<String> {
+    let v: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let digits: Vec<u32> = v.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 8 || v.len() != 8 {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be 8 digits, got {value:?}"),
+        ));
+    }
+    if digits[0] == 0 {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} cannot start with 0, got {value:?}"),
+        ));
+    }
+    const WEIGHTS: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
+    let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+    if !sum.is_multiple_of(11) {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} {value} fails the CVR modulus-11 check; check for a typing error"),
+        ));
+    }
+    Ok(v)
+}
+
+/// `end` (if any) on or after `start`.
+pub fn date_order(end_field: &str, start: NaiveDate, end: Option<NaiveDate>) -> AppResult<()> {
+    match end {
+        Some(end) if end < start => Err(AppError::bad_input(
+            end_field,
+            format!("{end_field} ({end}) is before the start ({start})"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub fn non_negative(field: &str, value: i32) -> AppResult<i32> {
+    if value < 0 {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be zero or more, got {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+pub fn in_range(field: &str, value: i32, min: i32, max: i32) -> AppResult<i32> {
+    if !(min..=max).contains(&value) {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be between {min} and {max}, got {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A plausible birth year: not in the future, not before 1900.
+pub fn birth_year(field: &str, value: i32) -> AppResult<i32> {
+    in_range(field, value, 1900, Utc::now().year())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cvr_modulus_11() {
+        // 2*2 + 7*5 + 6*3 + 5*1 + 4*3 + 3*7 + 2*6 + 1*3 = 110 = 10 x 11.
+        assert_eq!(cvr("cvr", "25313763").unwrap(), "25313763");
+        assert_eq!(cvr("cvr", "2531 3763").unwrap(), "25313763");
+        let e = cvr("cvr", "25313764").unwrap_err();
+        assert_eq!(e.code(), "BAD_USER_INPUT");
+        assert!(e.message().contains("modulus-11"));
+        assert!(cvr("cvr", "1234567").is_err());
+        assert!(cvr("cvr", "1234567a").is_err());
+        assert!(cvr("cvr", "02531376").is_err());
+    }
+
+    #[test]
+    fn dates_in_order() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert!(date_order("endDate", d("2024-01-01"), Some(d("2024-01-01"))).is_ok());
+        assert!(date_order("endDate", d("2024-01-02"), Some(d("2024-01-01"))).is_err());
+        assert!(date_order("endDate", d("2024-01-02"), None).is_ok());
+    }
+}

@@ -1,0 +1,192 @@
+//! Domain enums, stored as short text codes. With the `graphql` feature they are GraphQL enums too,
+//! and their doc comments become the GraphQL descriptions (with the Danish term users search for).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Kind of LBF grant (støttesag): renovering or nybyggeri.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum GrantKind {
+    /// Renovering: LBF-supported renovation.
+    #[sea_orm(string_value = "renovation")]
+    Renovation,
+    /// Nybyggeri: new build.
+    #[sea_orm(string_value = "new_build")]
+    NewBuild,
+}
+
+/// LBF case stage (Skema A / B / C).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum GrantStage {
+    /// Skema A: application and approval in principle.
+    #[sea_orm(string_value = "skema_a")]
+    SkemaA,
+    /// Skema B: project approval after tender; fixes the budget, building may start.
+    #[sea_orm(string_value = "skema_b")]
+    SkemaB,
+    /// Skema C: final accounts after completion.
+    #[sea_orm(string_value = "skema_c")]
+    SkemaC,
+}
+
+/// Kind of construction contract (entreprise).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum ContractKind {
+    /// Hovedentreprise: main contract.
+    #[sea_orm(string_value = "main")]
+    Main,
+    /// Fagentreprise: trade contract placed directly by the bygherre.
+    #[sea_orm(string_value = "trade")]
+    Trade,
+    /// Totalentreprise: design-and-build contract.
+    #[sea_orm(string_value = "turnkey")]
+    Turnkey,
+    /// Underentreprise: subcontract under another contract (needs a parent contract).
+    #[sea_orm(string_value = "sub")]
+    Sub,
+}
+
+/// Kind of trainee placement (person under oplæring, udbudsloven § 176, stk. 2), or a tracked
+/// placement that does not count towards the 14 %.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum PlacementKind {
+    /// Lærling, EUD: apprentice under lov om erhvervsuddannelser.
+    #[sea_orm(string_value = "eud_apprentice")]
+    EudApprentice,
+    /// Lærling, EUV / voksenlærling: adult apprentice.
+    #[sea_orm(string_value = "euv_apprentice")]
+    EuvApprentice,
+    /// Lærling, EUX.
+    #[sea_orm(string_value = "eux")]
+    Eux,
+    /// FGU (forberedende grunduddannelse, incl. former EGU).
+    #[sea_orm(string_value = "fgu")]
+    Fgu,
+    /// AMU-kontraktuddannelse.
+    #[sea_orm(string_value = "amu_contract")]
+    AmuContract,
+    /// IGU (integrationsgrunduddannelse).
+    #[sea_orm(string_value = "igu")]
+    Igu,
+    /// Anden oplæring: another scheme that brings the person to independent skill.
+    #[sea_orm(string_value = "other_training")]
+    OtherCountedTraining,
+    /// Virksomhedspraktik: work-experience placement; tracked, not counted.
+    #[sea_orm(string_value = "work_experience")]
+    WorkExperience,
+    /// Løntilskud: wage-subsidised job; tracked, not counted.
+    #[sea_orm(string_value = "wage_subsidy")]
+    WageSubsidy,
+    /// Anden social beskæftigelse (e.g. fritidsjob); tracked, not counted.
+    #[sea_orm(string_value = "other_social")]
+    OtherSocialEmployment,
+}
+
+impl PlacementKind {
+    /// Whether the hours count towards the trainee share (R1).
+    pub fn counts_as_training(self) -> bool {
+        !matches!(
+            self,
+            Self::WorkExperience | Self::WageSubsidy | Self::OtherSocialEmployment
+        )
+    }
+
+    /// Whether LBF's yearly report puts the hours under "lærlinge" rather than "anden oplæring".
+    pub fn is_apprentice(self) -> bool {
+        matches!(self, Self::EudApprentice | Self::EuvApprentice | Self::Eux)
+    }
+}
+
+/// Lifecycle of a trainee placement.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PlacementStatus {
+    /// Agreed, not yet started.
+    #[sea_orm(string_value = "planned")]
+    Planned,
+    /// On site now.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Ended as planned.
+    #[sea_orm(string_value = "completed")]
+    Completed,
+    /// Ended before the planned end (afbrudt).
+    #[sea_orm(string_value = "terminated")]
+    Terminated,
+}
+
+/// Outcome of a snusepraktik (trial placement).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum TrialOutcome {
+    /// Ordinært job on the site.
+    #[sea_orm(string_value = "ordinary_job")]
+    OrdinaryJob,
+    /// Læreplads: went on to an apprenticeship.
+    #[sea_orm(string_value = "apprenticeship")]
+    Apprenticeship,
+    /// Uddannelse: went on to education.
+    #[sea_orm(string_value = "education")]
+    Education,
+    /// Job elsewhere.
+    #[sea_orm(string_value = "job_elsewhere")]
+    JobElsewhere,
+    /// Back to the jobcenter.
+    #[sea_orm(string_value = "back_to_jobcenter")]
+    BackToJobcenter,
+    /// Dropped out (frafald).
+    #[sea_orm(string_value = "dropped_out")]
+    DroppedOut,
+}
+
+/// Role of a member of a følgegruppe.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum MemberRole {
+    /// Byggeledelse: site management.
+    #[sea_orm(string_value = "site_management")]
+    SiteManagement,
+    /// Fagforening, e.g. 3F Bygningsarbejderne.
+    #[sea_orm(string_value = "union")]
+    Union,
+    /// Erhvervsskole, e.g. Syddansk Erhvervsskole.
+    #[sea_orm(string_value = "vocational_school")]
+    VocationalSchool,
+    /// Jobcenter (often the tovholder).
+    #[sea_orm(string_value = "jobcenter")]
+    Jobcenter,
+    /// Boligsocial konsulent.
+    #[sea_orm(string_value = "social_consultant")]
+    SocialConsultant,
+    /// Bygherre: the housing organisation.
+    #[sea_orm(string_value = "bygherre")]
+    Bygherre,
+    /// Anything else.
+    #[sea_orm(string_value = "other")]
+    Other,
+}

@@ -1,0 +1,26 @@
+//! sea-orm entities of the social-clause tracker: one module per table, plus the domain enums
+//! stored as short text codes.
+//!
+//! Conventions shared by every table:
+//! - `id` is a UUID v7, so ordering by id is ordering by creation time (cursor pagination relies on it).
+//! - Money is stored as whole øre (`*_ore`, i64) and hours as hundredths of an hour
+//!   (`*_centihours`, i64): exact on SQLite and PostgreSQL alike, and summable in SQL. The API
+//!   converts them to and from exact decimals.
+//! - `archived_at` marks a soft delete; archived rows stay in totals but cannot be changed.
+
+pub mod action_item;
+pub mod contract;
+pub mod contractor;
+pub mod enums;
+pub mod estate;
+pub mod follow_up_group;
+pub mod grant;
+pub mod group_member;
+pub mod hours_line;
+pub mod hours_report;
+pub mod housing_organisation;
+pub mod meeting;
+pub mod meeting_attendee;
+pub mod person;
+pub mod placement;
+pub mod trial_placement;

@@ -1,0 +1,15 @@
+//! Database migrations of the social-clause tracker. The server runs them at start; they can also
+//! be run on their own with `cargo run -p migration -- up` (DATABASE_URL as for the server).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_domain;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_domain::Migration)]
+    }
+}
