@@ -53,6 +53,8 @@ impl AppError {
     }
 }
 
+const FK_MESSAGE: &str = "the record is still referenced by other records (archive it instead), or refers to a record that does not exist";
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         // Validation checks uniqueness and references first; these arms catch the races between
@@ -61,9 +63,12 @@ impl From<DbErr> for AppError {
             Some(SqlErr::UniqueConstraintViolation(_)) => {
                 Self::Conflict("a record with the same unique value already exists".into())
             }
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::Conflict(
-                "the record is still referenced by other records (archive it instead), or refers to a record that does not exist".into(),
-            ),
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => Self::Conflict(FK_MESSAGE.into()),
+            // SQLite reports an ON DELETE RESTRICT refusal as code 1811 (constraint trigger),
+            // which sea-orm does not classify; its message is the stable part.
+            _ if err.to_string().contains("FOREIGN KEY constraint failed") => {
+                Self::Conflict(FK_MESSAGE.into())
+            }
             _ => Self::Internal(err.into()),
         }
     }

@@ -1,1 +1,289 @@
+//! Test harness: a fresh database per test (a SQLite file in a temporary directory, or a new
+//! PostgreSQL database when `TEST_DATABASE_URL` is set, dropped afterwards), the schema on top of it,
+//! a statement counter, and helpers that create fixtures through GraphQL.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use api::config::PageLimits;
+use api::graphql::{AppSchema, build_schema};
+use async_graphql::{Request, Variables};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+
+pub use serde_json;
+
+/// A valid CVR number (modulus-11) for fixtures; `n` in 0..8 picks one of several.
+pub fn cvr(n: usize) -> &'static str {
+    [
+        "31874521", "35120939", "41288701", "37660213", "17452908", "25313763", "10150817",
+        "12345674",
+    ][n]
+}
+
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    statements: Arc<AtomicUsize>,
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_limits(PageLimits::default()).await
+    }
+
+    pub async fn with_limits(limits: PageLimits) -> Self {
+        let (url, pg, dir) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("TEST_DATABASE_URL must be reachable");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                (
+                    with_database(&admin_url, &name),
+                    Some((admin_url, name)),
+                    None,
+                )
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("test.sqlite").display()
+                );
+                (url, None, Some(dir))
+            }
+        };
+        let mut db = api::db::connect_and_migrate(&url)
+            .await
+            .expect("connect and migrate");
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let schema = build_schema(db.clone(), limits);
+        Self {
+            db,
+            schema,
+            statements,
+            pg,
+            _dir: dir,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+
+    /// SQL statements run since the last reset.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub fn reset_statements(&self) {
+        self.statements.store(0, Ordering::SeqCst);
+    }
+
+    /// The whole GraphQL response as JSON (`data` and `errors`).
+    pub async fn exec(&self, query: &str, vars: Value) -> Value {
+        let req = Request::new(query).variables(Variables::from_json(vars));
+        serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
+    }
+
+    /// `data` of a response that must have no errors.
+    pub async fn ok(&self, query: &str, vars: Value) -> Value {
+        let res = self.exec(query, vars).await;
+        assert!(res.get("errors").is_none(), "unexpected errors: {res:#}");
+        res["data"].clone()
+    }
+
+    /// The first error of a response that must fail: (code, field, message).
+    pub async fn err(&self, query: &str, vars: Value) -> (String, Option<String>, String) {
+        let res = self.exec(query, vars).await;
+        let e = &res["errors"][0];
+        assert!(!e.is_null(), "expected an error, got {res:#}");
+        (
+            e["extensions"]["code"]
+                .as_str()
+                .unwrap_or("<no code>")
+                .to_owned(),
+            e["extensions"]["field"].as_str().map(str::to_owned),
+            e["message"].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
+    /// Rows in a table, counted directly in the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("one row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+
+    // ---- fixtures, created through the API ----
+
+    pub async fn organisation(&self) -> String {
+        let d = self
+            .ok(
+                "mutation { createHousingOrganisation(input: {name: \"Fyns Almennyttige Boligselskab\"}) { id } }",
+                json!({}),
+            )
+            .await;
+        id(&d["createHousingOrganisation"])
+    }
+
+    pub async fn estate(&self, organisation_id: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($o: UUID!) { createEstate(input: {organisationId: $o, name: \"Korsløkkeparken\", municipality: \"Odense\"}) { id } }",
+                json!({ "o": organisation_id }),
+            )
+            .await;
+        id(&d["createEstate"])
+    }
+
+    pub async fn grant_on(&self, estate_id: &str, case_number: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($e: UUID!, $c: String!) { createGrant(input: {estateId: $e, caseNumber: $c, title: \"Helhedsplan\", kind: RENOVATION, commitmentYear: 2021, stage: SKEMA_B, craftsmanCost: \"250000000\", constructionStart: \"2023-03-01\", plannedHandover: \"2026-12-31\"}) { id } }",
+                json!({ "e": estate_id, "c": case_number }),
+            )
+            .await;
+        id(&d["createGrant"])
+    }
+
+    /// Organisation, estate and one grant.
+    pub async fn grant(&self) -> String {
+        let org = self.organisation().await;
+        let estate = self.estate(&org).await;
+        self.grant_on(&estate, "LBF-1").await
+    }
+
+    pub async fn contractor(&self, n: usize) -> String {
+        let d = self
+            .ok(
+                "mutation($c: String!, $n: String!) { createContractor(input: {cvr: $c, name: $n}) { id } }",
+                json!({ "c": cvr(n), "n": format!("Entreprenør {n}") }),
+            )
+            .await;
+        id(&d["createContractor"])
+    }
+
+    pub async fn contract(&self, grant_id: &str, contractor_id: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($g: UUID!, $c: UUID!) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"hovedentreprise\", value: \"100000000\", startDate: \"2023-03-01\", endDate: \"2026-12-31\", trainingClause: {requiredSharePercent: \"14\"}}) { id } }",
+                json!({ "g": grant_id, "c": contractor_id }),
+            )
+            .await;
+        id(&d["createContract"])
+    }
+
+    pub async fn person(&self, name: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($n: String!) { createPerson(input: {displayName: $n, birthYear: 2003, livesInEstate: true}) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        id(&d["createPerson"])
+    }
+
+    pub async fn placement(&self, person_id: &str, grant_id: &str, contract_id: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($p: UUID!, $g: UUID!, $c: UUID!) { createPlacement(input: {personId: $p, grantId: $g, contractId: $c, kind: EUD_APPRENTICE, trade: \"murer\", startDate: \"2023-05-01\"}) { id } }",
+                json!({ "p": person_id, "g": grant_id, "c": contract_id }),
+            )
+            .await;
+        id(&d["createPlacement"])
+    }
+
+    pub async fn group(&self, grant_id: &str) -> String {
+        let d = self
+            .ok(
+                "mutation($g: UUID!) { createFollowUpGroup(input: {grantId: $g, name: \"Følgegruppen\"}) { id } }",
+                json!({ "g": grant_id }),
+            )
+            .await;
+        id(&d["createFollowUpGroup"])
+    }
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_owned()
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let root = base.rsplit_once('/').map(|(r, _)| r).unwrap_or(base);
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.pg.take() else {
+            return;
+        };
+        // Drop cannot await; a short-lived runtime on its own thread removes the database. FORCE
+        // ends the test's own pooled connections (closing the pool from here would wait on the
+        // test's runtime, which is blocked in this drop).
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    admin.close().await.ok();
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn swaps_the_database_name() {
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "t_1"),
+            "postgres://u@h:5432/t_1"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "t_1"),
+            "postgres://u@h/t_1?sslmode=disable"
+        );
+    }
+}
