@@ -1,0 +1,88 @@
+//! Real HTTP round trips: the poem app bound to a loopback port, spoken to over TCP.
+
+use api::graphql::build_schema;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use serde_json::{Value, json};
+use tests::{TestApp, cvr};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+async fn request(addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAccept: text/html, application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(req.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text[9..12].parse().expect("status code");
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn graphql_graphiql_and_health_over_http() {
+    let app = TestApp::new().await;
+    let schema = build_schema(app.db.clone(), Default::default());
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .expect("bind");
+    let addr = acceptor.local_addr()[0]
+        .as_socket_addr()
+        .expect("tcp address")
+        .to_string();
+    let server = tokio::spawn(
+        poem::Server::new_with_acceptor(acceptor).run(api::http::app(app.db.clone(), schema)),
+    );
+
+    let (status, body) = request(&addr, "GET", "/healthz", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(body.trim()).ok(),
+        Some(json!({ "status": "ok", "database": "ok" }))
+    );
+
+    let (status, body) = request(&addr, "GET", "/graphql", None).await;
+    assert_eq!(status, 200);
+    assert!(body.to_lowercase().contains("graphiql"), "{body}");
+    let (status, body) = request(&addr, "GET", "/", None).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("href=\"/graphql\""), "{body}");
+
+    let create = json!({
+        "query": "mutation($c: String!) { createContractor(input: {cvr: $c, name: \"Fynsk Byg\"}) { id cvr } }",
+        "variables": { "c": cvr(0) }
+    });
+    let (status, body) = request(&addr, "POST", "/graphql", Some(&create)).await;
+    assert_eq!(status, 200);
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["data"]["createContractor"]["cvr"], cvr(0));
+    assert_eq!(app.count("contractor").await, 1);
+
+    // The same CVR again: a typed error over HTTP, and nothing written.
+    let (_, body) = request(&addr, "POST", "/graphql", Some(&create)).await;
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(v["errors"][0]["extensions"]["code"], "CONFLICT");
+    assert_eq!(app.count("contractor").await, 1);
+
+    let (_, body) = request(
+        &addr,
+        "POST",
+        "/graphql",
+        Some(&json!({ "query": "{ contractors { totalCount edges { node { name } } } }" })),
+    )
+    .await;
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        v["data"]["contractors"],
+        json!({ "totalCount": 1, "edges": [{ "node": { "name": "Fynsk Byg" } }] })
+    );
+    server.abort();
+}

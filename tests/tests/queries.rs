@@ -1,0 +1,356 @@
+//! Reads: relations in both directions, list filters, cursor pagination edges, and the bound on
+//! SQL statements per request.
+
+use api::config::PageLimits;
+use serde_json::{Value, json};
+use tests::{TestApp, id};
+
+#[tokio::test]
+async fn relations_are_navigable_both_ways() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let org = app.organisation().await;
+    let estate2 = app.estate(&org).await;
+    let grant2 = app.grant_on(&estate2, "LBF-2").await;
+    let co = app.contractor(0).await;
+    let c1 = app.contract(&grant, &co).await;
+    let c2 = app.contract(&grant2, &co).await;
+    let person = app.person("Jonas").await;
+    let pl = app.placement(&person, &grant, &c1).await;
+    app.ok(
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
+        json!({ "c": c1, "p": pl }),
+    )
+    .await;
+    let group = app.group(&grant).await;
+    let d = app
+        .ok(
+            "mutation($g: UUID!) { createGroupMember(input: {groupId: $g, name: \"Tovholder\", organisation: \"Jobcenter Odense\", role: JOBCENTER}) { id } }",
+            json!({ "g": group }),
+        )
+        .await;
+    let member = id(&d["createGroupMember"]);
+    let d = app
+        .ok(
+            "mutation($g: UUID!, $m: UUID!) { createMeeting(input: {groupId: $g, date: \"2024-02-01\", durationMinutes: 60, attendeeIds: [$m]}) { id } }",
+            json!({ "g": group, "m": member }),
+        )
+        .await;
+    let meeting = id(&d["createMeeting"]);
+    app.ok(
+        "mutation($m: UUID!) { createActionItem(input: {meetingId: $m, description: \"Følg op\", owner: \"Tovholder\"}) { id } }",
+        json!({ "m": meeting }),
+    )
+    .await;
+    app.ok(
+        "mutation($p: UUID!, $g: UUID!, $h: UUID!) { createTrialPlacement(input: {personId: $p, grantId: $g, hostContractorId: $h, tovholder: \"T\", startDate: \"2024-01-08\"}) { id } }",
+        json!({ "p": person, "g": grant, "h": co }),
+    )
+    .await;
+
+    // Down: grant -> contracts -> contractor -> its other contracts -> their grant.
+    let d = app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { organisation { estates { id } } } contracts { id contractor { contracts { id grant { caseNumber } } } placements { person { displayName } } hoursReports { month lines { hours placement { id } } } } followUpGroup { meetings { attendees { name } actionItems { description meeting { group { grant { id } } } } } } trialPlacements { hostContractor { id } person { id } } } }",
+            json!({ "g": grant }),
+        )
+        .await;
+    let g = &d["grant"];
+    assert_eq!(g["contracts"][0]["id"], json!(c1));
+    assert_eq!(
+        g["contracts"][0]["contractor"]["contracts"],
+        json!([{ "id": c1, "grant": { "caseNumber": "LBF-1" } }, { "id": c2, "grant": { "caseNumber": "LBF-2" } }])
+    );
+    assert_eq!(
+        g["contracts"][0]["placements"],
+        json!([{ "person": { "displayName": "Jonas" } }])
+    );
+    assert_eq!(
+        g["contracts"][0]["hoursReports"],
+        json!([{ "month": "2024-01", "lines": [{ "hours": "150.00", "placement": { "id": pl } }] }])
+    );
+    assert_eq!(
+        g["followUpGroup"]["meetings"][0]["attendees"],
+        json!([{ "name": "Tovholder" }])
+    );
+    assert_eq!(
+        g["followUpGroup"]["meetings"][0]["actionItems"][0]["meeting"]["group"]["grant"]["id"],
+        json!(grant)
+    );
+    assert_eq!(
+        g["trialPlacements"],
+        json!([{ "hostContractor": { "id": co }, "person": { "id": person } }])
+    );
+    assert_eq!(
+        g["estate"]["organisation"]["estates"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Up: person -> placements -> grant/contract; member -> meetings attended; contractor -> hosted trials.
+    let d = app
+        .ok(
+            "query($p: UUID!, $m: UUID!, $c: UUID!) { person(id: $p) { placements { grant { id } contract { id } hoursLines { report { month } } } trialPlacements { grant { id } } } groupMember(id: $m) { meetingsAttended { id } group { id } } contractor(id: $c) { hostedTrialPlacements { person { displayName } } } }",
+            json!({ "p": person, "m": member, "c": co }),
+        )
+        .await;
+    assert_eq!(
+        d["person"]["placements"],
+        json!([{ "grant": { "id": grant }, "contract": { "id": c1 }, "hoursLines": [{ "report": { "month": "2024-01" } }] }])
+    );
+    assert_eq!(
+        d["person"]["trialPlacements"],
+        json!([{ "grant": { "id": grant } }])
+    );
+    assert_eq!(
+        d["groupMember"],
+        json!({ "meetingsAttended": [{ "id": meeting }], "group": { "id": group } })
+    );
+    assert_eq!(
+        d["contractor"]["hostedTrialPlacements"],
+        json!([{ "person": { "displayName": "Jonas" } }])
+    );
+}
+
+#[tokio::test]
+async fn list_filters() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let g1 = app.grant_on(&estate, "LBF-1").await;
+    let g2 = app.grant_on(&estate, "LBF-2").await;
+    let other_org = app.organisation().await;
+    let other_estate = app.estate(&other_org).await;
+    app.grant_on(&other_estate, "LBF-3").await;
+    app.ok(
+        "mutation($id: UUID!) { updateGrant(id: $id, input: {commitmentYear: 2024}) { id } }",
+        json!({ "id": g2 }),
+    )
+    .await;
+    let ids = |d: &Value, key: &str| -> Vec<String> {
+        d[key]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["caseNumber"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let q = "query($f: GrantFilter) { grants(filter: $f) { totalCount edges { node { caseNumber } } } }";
+    let d = app.ok(q, json!({ "f": { "organisationId": org } })).await;
+    assert_eq!(ids(&d, "grants"), ["LBF-1", "LBF-2"]);
+    assert_eq!(d["grants"]["totalCount"], 2);
+    let d = app.ok(q, json!({ "f": { "commitmentYear": 2024 } })).await;
+    assert_eq!(ids(&d, "grants"), ["LBF-2"]);
+    let d = app
+        .ok(
+            q,
+            json!({ "f": { "municipality": "Odense", "stage": "SKEMA_B" } }),
+        )
+        .await;
+    assert_eq!(ids(&d, "grants"), ["LBF-1", "LBF-2", "LBF-3"]);
+    app.ok(
+        "mutation($id: UUID!) { archiveGrant(id: $id) { id } }",
+        json!({ "id": g1 }),
+    )
+    .await;
+    let d = app.ok(q, json!({ "f": { "organisationId": org } })).await;
+    assert_eq!(
+        ids(&d, "grants"),
+        ["LBF-2"],
+        "archived rows are left out by default"
+    );
+    let d = app
+        .ok(
+            q,
+            json!({ "f": { "organisationId": org, "includeArchived": true } }),
+        )
+        .await;
+    assert_eq!(ids(&d, "grants"), ["LBF-1", "LBF-2"]);
+
+    let co = app.contractor(0).await;
+    let co2 = app.contractor(1).await;
+    app.contract(&g2, &co).await;
+    let d = app
+        .ok(
+            "query($g: UUID!) { contractors(filter: {grantId: $g}) { edges { node { id } } } contracts(filter: {contractorId: $g}) { totalCount } }",
+            json!({ "g": g2 }),
+        )
+        .await;
+    assert_eq!(d["contractors"]["edges"], json!([{ "node": { "id": co } }]));
+    assert_eq!(d["contracts"]["totalCount"], 0);
+    let d = app
+        .ok(
+            "query($c: UUID!) { contracts(filter: {contractorId: $c, activeFrom: \"2027-01-01\"}) { totalCount } all: contracts(filter: {trade: \"hovedentreprise\", kind: MAIN}) { totalCount } }",
+            json!({ "c": co }),
+        )
+        .await;
+    assert_eq!(
+        (
+            d["contracts"]["totalCount"].as_u64(),
+            d["all"]["totalCount"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    let _ = co2;
+}
+
+async fn names(app: &TestApp, args: &str) -> (Vec<String>, Value) {
+    let args = if args.is_empty() {
+        String::new()
+    } else {
+        format!("({args})")
+    };
+    let d = app
+        .ok(
+            &format!("{{ contractors{args} {{ totalCount pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} edges {{ cursor node {{ name }} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let c = &d["contractors"];
+    let names = c["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    (names, c.clone())
+}
+
+#[tokio::test]
+async fn cursor_pagination_edges() {
+    let app = TestApp::with_limits(PageLimits { default: 3, max: 4 }).await;
+    let (empty, c) = names(&app, "first: 2").await;
+    assert!(empty.is_empty());
+    assert_eq!(c["totalCount"], 0);
+    assert_eq!(c["pageInfo"]["hasNextPage"], false);
+    assert_eq!(c["pageInfo"]["endCursor"], json!(null));
+
+    for n in 0..5 {
+        app.contractor(n).await;
+    }
+    // Default page size, in creation order.
+    let (page, c) = names(&app, "").await;
+    assert_eq!(page, ["Entreprenør 0", "Entreprenør 1", "Entreprenør 2"]);
+    assert_eq!(
+        (
+            c["totalCount"].as_u64(),
+            c["pageInfo"]["hasNextPage"].as_bool()
+        ),
+        (Some(5), Some(true))
+    );
+
+    // first/after walks forward to the end.
+    let (page, c) = names(&app, "first: 2").await;
+    assert_eq!(page, ["Entreprenør 0", "Entreprenør 1"]);
+    assert_eq!(c["pageInfo"]["hasPreviousPage"], false);
+    let end = c["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let (page, c) = names(&app, &format!("first: 2, after: \"{end}\"")).await;
+    assert_eq!(page, ["Entreprenør 2", "Entreprenør 3"]);
+    assert_eq!(
+        (
+            c["pageInfo"]["hasPreviousPage"].as_bool(),
+            c["pageInfo"]["hasNextPage"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    let end = c["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let (page, c) = names(&app, &format!("first: 2, after: \"{end}\"")).await;
+    assert_eq!(page, ["Entreprenør 4"]);
+    assert_eq!(c["pageInfo"]["hasNextPage"], false);
+    let end = c["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    let (page, c) = names(&app, &format!("first: 2, after: \"{end}\"")).await;
+    assert!(page.is_empty());
+    assert_eq!(c["pageInfo"]["hasNextPage"], false);
+
+    // last/before walks backward from the end.
+    let (page, c) = names(&app, "last: 2").await;
+    assert_eq!(page, ["Entreprenør 3", "Entreprenør 4"]);
+    assert_eq!(
+        (
+            c["pageInfo"]["hasPreviousPage"].as_bool(),
+            c["pageInfo"]["hasNextPage"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    let start = c["pageInfo"]["startCursor"].as_str().unwrap().to_owned();
+    let (page, c) = names(&app, &format!("last: 4, before: \"{start}\"")).await;
+    assert_eq!(page, ["Entreprenør 0", "Entreprenør 1", "Entreprenør 2"]);
+    assert_eq!(
+        (
+            c["pageInfo"]["hasPreviousPage"].as_bool(),
+            c["pageInfo"]["hasNextPage"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+
+    // The maximum page size is enforced, not silently clamped; bad arguments are bad input.
+    let (page, _) = names(&app, "first: 4").await;
+    assert_eq!(page.len(), 4);
+    for (args, field) in [
+        ("first: 5", "first"),
+        ("last: 5", "last"),
+        ("first: -1", "first"),
+        ("first: 1, last: 1", "last"),
+        ("after: \"bm9wZQ\"", "after"),
+        ("before: \"%%%\"", "before"),
+    ] {
+        let (code, f, msg) = app
+            .err(
+                &format!("{{ contractors({args}) {{ totalCount }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (code.as_str(), f.as_deref()),
+            ("BAD_USER_INPUT", Some(field)),
+            "{args}: {msg}"
+        );
+    }
+}
+
+/// Builds `n` grants, each with two contracts (different contractors), a trainee and a month of
+/// hours, then counts the statements of one deep query.
+async fn statements_for(n: usize) -> usize {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let a = app.contractor(0).await;
+    let b = app.contractor(1).await;
+    for i in 0..n {
+        let g = app.grant_on(&estate, &format!("LBF-{i}")).await;
+        for co in [&a, &b] {
+            let c = app.contract(&g, co).await;
+            let p = app.placement(&app.person("P").await, &g, &c).await;
+            app.ok(
+                "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"100\"}]}) { id } }",
+                json!({ "c": c, "p": p }),
+            )
+            .await;
+        }
+        app.group(&g).await;
+    }
+    app.reset_statements();
+    let d = app
+        .ok(
+            "{ grants(first: 100) { edges { node { caseNumber estate { organisation { name } } followUpGroup { meetings { id } members { id } } contracts { contractor { name contracts { id grant { caseNumber } } } placements { person { displayName } hoursLines { hours } } hoursReports { totalHours traineeHours lines { placement { kind } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["grants"]["edges"].as_array().unwrap().len(), n);
+    app.statements()
+}
+
+#[tokio::test]
+async fn a_request_costs_a_bounded_number_of_statements() {
+    let small = statements_for(2).await;
+    let large = statements_for(12).await;
+    // One COUNT and one page query, then one IN (...) query per relation level; never per row.
+    assert_eq!(
+        small, large,
+        "statements grew with the number of rows: {small} vs {large}"
+    );
+    assert!(large <= 20, "{large} statements for one request");
+    eprintln!("statements per request: {large}");
+}
