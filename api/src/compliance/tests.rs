@@ -1,0 +1,598 @@
+//! Worked examples (computed by hand, written out) and property tests for the engine.
+
+use chrono::NaiveDate;
+use entity::enums::{PlacementKind, TrialOutcome};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use uuid::Uuid;
+
+use super::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn uid(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+const CONTRACT: u128 = 10;
+const CONTRACT_B: u128 = 11;
+const APPRENTICE: u128 = 20;
+const FGU: u128 = 21;
+const WAGE: u128 = 22;
+
+/// A grant of 250 mio. DKK, started 1 March 2024, planned handover 1 March 2026 (730 days),
+/// one main contract with a 14 % clause, three placements (apprentice, FGU, løntilskud).
+fn grant() -> GrantFacts {
+    let contract = |id: u128, contractor: u128, name: &str| ContractFacts {
+        id: uid(id),
+        contractor_id: uid(contractor),
+        contractor_name: name.into(),
+        trade: "hovedentreprise".into(),
+        value_ore: 100_000_000 * 100,
+        start: d(2024, 3, 1),
+        end: d(2026, 2, 28),
+        clause_centihours: None,
+        clause_share_bp: Some(1400),
+        exempt: false,
+    };
+    GrantFacts {
+        id: uid(1),
+        case_number: "LBF-1".into(),
+        craftsman_cost_ore: Some(250_000_000 * 100),
+        construction_start: Some(d(2024, 3, 1)),
+        planned_handover: Some(d(2026, 3, 1)),
+        actual_handover: None,
+        params: Params::default(),
+        contracts: vec![
+            contract(CONTRACT, 100, "Fynsk Byg"),
+            contract(CONTRACT_B, 101, "Murer ApS"),
+        ],
+        placements: vec![
+            PlacementFacts {
+                id: uid(APPRENTICE),
+                person_id: uid(30),
+                contract_id: uid(CONTRACT),
+                kind: PlacementKind::EudApprentice,
+            },
+            PlacementFacts {
+                id: uid(FGU),
+                person_id: uid(31),
+                contract_id: uid(CONTRACT),
+                kind: PlacementKind::Fgu,
+            },
+            PlacementFacts {
+                id: uid(WAGE),
+                person_id: uid(32),
+                contract_id: uid(CONTRACT),
+                kind: PlacementKind::WageSubsidy,
+            },
+        ],
+        reports: vec![],
+        external_hours: vec![],
+        trials: vec![],
+        has_follow_up_group: true,
+        meetings: vec![],
+        lbf_submissions: vec![],
+    }
+}
+
+fn report(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> ReportFacts {
+    ReportFacts {
+        contract_id: uid(contract),
+        month: d(y, m, 1),
+        total_centihours: total * 100,
+        reported_on: d(y, m, 28),
+        lines: lines.iter().map(|(p, h)| (uid(*p), h * 100)).collect(),
+    }
+}
+
+fn rules(r: &Report, rule: Rule) -> Vec<&Finding> {
+    r.findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+#[test]
+fn r2_target_250_mio_is_15_arsvaerk_or_28860_hours() {
+    let (a, h) = target(250_000_000 * 100, dec!(6));
+    assert_eq!(a, dec!(15));
+    assert_eq!(h, dec!(28860));
+    // 320 mio. -> 19.2 årsværk -> 36,940.8 hours.
+    let (a, h) = target(320_000_000 * 100, dec!(6));
+    assert_eq!((a, h), (dec!(19.2), dec!(36940.8)));
+}
+
+#[test]
+fn r1_shortfall_uses_g_j_over_1_minus_g() {
+    // J = 850 non-trainee hours, g = 15 %: 150 trainee hours needed, not 127.5.
+    assert_eq!(needed_trainee_hours(dec!(0.15), dec!(850)), dec!(150));
+    assert_eq!(shortfall(dec!(0.15), dec!(850), dec!(0)), dec!(150));
+    // L = 1000 with T = 100: J = 900, needed = 0.14 * 900 / 0.86 = 146.51..., rounded up.
+    assert_eq!(shortfall(dec!(0.14), dec!(1000), dec!(100)), dec!(46.52));
+    // Exactly 14 %: nothing short.
+    assert_eq!(shortfall(dec!(0.14), dec!(1000), dec!(140)), dec!(0));
+}
+
+#[test]
+fn exactly_14_percent_is_compliant_and_just_below_is_not() {
+    let mut g = grant();
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 140)])];
+    let r = evaluate(&g, d(2024, 3, 31));
+    assert_eq!(r.metrics.share, Some(dec!(0.14)));
+    assert!(
+        rules(&r, Rule::R1)
+            .iter()
+            .all(|f| f.subject_kind == SubjectKind::Contractor && f.subject_id == uid(101))
+            || rules(&r, Rule::R1).is_empty()
+    );
+    assert!(
+        rules(&r, Rule::R1)
+            .iter()
+            .all(|f| f.subject_kind != SubjectKind::Grant)
+    );
+
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 139)])];
+    let r = evaluate(&g, d(2024, 3, 31));
+    let grant_r1: Vec<_> = rules(&r, Rule::R1)
+        .into_iter()
+        .filter(|f| f.subject_kind == SubjectKind::Grant)
+        .collect();
+    assert_eq!(grant_r1.len(), 1);
+    assert_eq!(
+        grant_r1[0].severity,
+        Severity::Warning,
+        "interim figures warn"
+    );
+    assert_eq!(grant_r1[0].measured, Some(dec!(0.139)));
+    assert_eq!(grant_r1[0].threshold, Some(dec!(0.14)));
+    // J = 861, needed = 0.14 * 861 / 0.86 = 140.162..., short 1.17 (rounded up).
+    assert_eq!(r.metrics.shortfall_hours, dec!(1.17));
+    assert_eq!(
+        grant_r1[0].message,
+        "Grant LBF-1: 13.9 % trainee hours, 14 % required; 1.17 hours short"
+    );
+}
+
+#[test]
+fn contractor_message_names_the_numbers() {
+    let mut g = grant();
+    // Contractor "Fynsk Byg": 4,100 labour hours, 400 trainee hours (9.8 %).
+    g.reports = vec![report(
+        CONTRACT,
+        2024,
+        4,
+        4100,
+        &[(APPRENTICE, 250), (FGU, 150)],
+    )];
+    let r = evaluate(&g, d(2024, 5, 5));
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::R1 && f.subject_kind == SubjectKind::Contractor)
+        .expect("contractor finding");
+    // J = 3700, needed = 0.14 * 3700 / 0.86 = 602.325... -> 602.33; short 202.33.
+    assert_eq!(
+        f.message,
+        "Contractor Fynsk Byg: 9.8 % trainee hours, 14 % required; 202.33 hours short"
+    );
+    let c = r
+        .contractors
+        .iter()
+        .find(|c| c.contractor_id == uid(100))
+        .unwrap();
+    assert_eq!(c.metrics.labour_hours, dec!(4100));
+    assert_eq!(c.metrics.apprentice_hours, dec!(250));
+    assert_eq!(c.metrics.other_training_hours, dec!(150));
+    assert_eq!(c.metrics.shortfall_hours, dec!(202.33));
+}
+
+#[test]
+fn not_counted_kinds_do_not_raise_the_share() {
+    let mut g = grant();
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(WAGE, 160)])];
+    let r = evaluate(&g, d(2024, 4, 1));
+    assert_eq!(r.metrics.trainee_hours, dec!(0));
+    assert_eq!(r.metrics.share, Some(dec!(0)));
+}
+
+#[test]
+fn site_not_started_and_zero_hours() {
+    let mut g = grant();
+    let r = evaluate(&g, d(2024, 2, 29));
+    assert_eq!(r.status, Status::NotStarted);
+    assert!(r.findings.is_empty());
+    g.construction_start = None;
+    assert_eq!(evaluate(&g, d(2025, 1, 1)).status, Status::NotStarted);
+
+    // Started, no hours at all: share is undefined, not 0 %, and no R1 finding; nothing is
+    // expected before the first month is complete.
+    let g = grant();
+    let r = evaluate(&g, d(2024, 3, 5));
+    assert_eq!(r.metrics.share, None);
+    assert_eq!(r.metrics.labour_hours, dec!(0));
+    assert!(rules(&r, Rule::R1).is_empty());
+    assert_eq!(r.expected_by_now_hours, Some(dec!(0)));
+    assert_eq!(r.status, Status::Compliant);
+}
+
+#[test]
+fn hours_outside_the_window_are_not_counted() {
+    let mut g = grant();
+    g.reports = vec![
+        report(CONTRACT, 2024, 2, 500, &[(APPRENTICE, 100)]), // before the site was established
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 140)]),
+        report(CONTRACT, 2024, 5, 1000, &[(APPRENTICE, 0)]), // after as-of
+    ];
+    let r = evaluate(&g, d(2024, 4, 30));
+    assert_eq!(
+        (r.metrics.labour_hours, r.metrics.trainee_hours),
+        (dec!(1000), dec!(140))
+    );
+}
+
+#[test]
+fn handed_over_is_completed_with_final_breaches() {
+    let mut g = grant();
+    g.actual_handover = Some(d(2024, 4, 15));
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 100)]),
+        report(CONTRACT, 2024, 4, 1000, &[(APPRENTICE, 100)]),
+    ];
+    // Hours after handover do not count.
+    g.reports
+        .push(report(CONTRACT, 2024, 5, 1000, &[(APPRENTICE, 1000)]));
+    let r = evaluate(&g, d(2024, 6, 1));
+    assert_eq!(r.status, Status::Completed);
+    assert_eq!(r.metrics.trainee_hours, dec!(200));
+    let grant_r1 = r
+        .findings
+        .iter()
+        .find(|f| f.rule == Rule::R1 && f.subject_kind == SubjectKind::Grant)
+        .unwrap();
+    assert_eq!(grant_r1.severity, Severity::Breach, "final figures breach");
+    let r2 = rules(&r, Rule::R2);
+    assert_eq!(r2.len(), 1);
+    assert_eq!(r2[0].severity, Severity::Breach);
+    assert_eq!(r2[0].threshold, Some(dec!(28860)));
+}
+
+#[test]
+fn r3_expected_by_now_is_pro_rata_and_projects_a_miss() {
+    let mut g = grant();
+    // As of 10 March 2025 the last complete month ends 28 February 2025: 364 of 730 days,
+    // 28,860 x 364 / 730 = 14,390.47 hours expected.
+    g.reports = (3..=12)
+        .map(|m| report(CONTRACT, 2024, m, 5000, &[(APPRENTICE, 150)]))
+        .collect();
+    let r = evaluate(&g, d(2025, 3, 10));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(14390.47)));
+    let r3 = rules(&r, Rule::R3);
+    assert_eq!(r3.len(), 2, "behind now and a projected miss");
+    assert!(r3.iter().all(|f| f.severity == Severity::Warning));
+    assert_eq!(r3[0].measured, Some(dec!(1500)));
+    assert_eq!(
+        r3[0].threshold,
+        Some(dec!(12951.42)),
+        "14,390.47 less the 10 % tolerance"
+    );
+    // Last three months: 150 trainee / 5000 labour a month; January 2025 to March 2026 (15
+    // months) remain: 1,500 + 15 x 150 = 3,750 hours, 3,750 / 125,000 = 3 %.
+    assert_eq!(r.projected_trainee_hours, Some(dec!(3750)));
+    assert_eq!(r.projected_share, Some(dec!(0.03)));
+    assert_eq!(r.status, Status::AtRisk);
+}
+
+#[test]
+fn r4_needs_a_clause_above_5_mio_and_6_months_unless_exempt() {
+    let mut g = grant();
+    g.contracts[0].clause_share_bp = None;
+    let r = evaluate(&g, d(2024, 3, 2));
+    let r4 = rules(&r, Rule::R4);
+    assert_eq!(r4.len(), 1);
+    assert_eq!(
+        (r4[0].severity, r4[0].subject_id),
+        (Severity::Breach, uid(CONTRACT))
+    );
+    assert_eq!(r.status, Status::Breach);
+    g.contracts[0].exempt = true;
+    assert!(rules(&evaluate(&g, d(2024, 3, 2)), Rule::R4).is_empty());
+    g.contracts[0].exempt = false;
+    g.contracts[0].value_ore = 5_000_000 * 100; // not more than 5 mio.
+    assert!(rules(&evaluate(&g, d(2024, 3, 2)), Rule::R4).is_empty());
+    g.contracts[0].value_ore = 6_000_000 * 100;
+    g.contracts[0].end = d(2024, 9, 1); // exactly six months
+    assert!(rules(&evaluate(&g, d(2024, 3, 2)), Rule::R4).is_empty());
+}
+
+#[test]
+fn r5_yearly_reports_due_29_september() {
+    let mut g = grant();
+    let r = evaluate(&g, d(2025, 9, 29));
+    let r5 = rules(&r, Rule::R5);
+    assert_eq!(r5.len(), 2, "2024 due today, 2025 not yet due");
+    assert!(r5.iter().all(|f| f.severity == Severity::Info));
+    let r = evaluate(&g, d(2025, 9, 30));
+    let r5 = rules(&r, Rule::R5);
+    assert_eq!(r5[0].severity, Severity::Breach);
+    assert_eq!(
+        r5[0].message,
+        "Grant LBF-1: the LBF report for 2024 was due 2025-09-29 and is missing"
+    );
+    g.lbf_submissions = vec![(2024, d(2025, 10, 2))];
+    let r5 = rules(&evaluate(&g, d(2025, 10, 3)), Rule::R5)
+        .into_iter()
+        .filter(|f| f.message.contains("2024"))
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(r5.len(), 1);
+    assert_eq!(r5[0].severity, Severity::Warning, "late");
+    g.lbf_submissions = vec![(2024, d(2025, 9, 1))];
+    assert!(
+        rules(&evaluate(&g, d(2025, 10, 3)), Rule::R5)
+            .iter()
+            .all(|f| !f.message.contains("2024"))
+    );
+}
+
+#[test]
+fn r6_month_without_report_and_late_report() {
+    let mut g = grant();
+    g.contracts.truncate(1);
+    let mut late = report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 140)]);
+    late.reported_on = d(2024, 4, 11); // due 10 April
+    g.reports = vec![late];
+    // As of 10 May: March late, April due 10 May (not yet overdue).
+    let r = evaluate(&g, d(2024, 5, 10));
+    let r6 = rules(&r, Rule::R6);
+    assert_eq!(r6.len(), 1);
+    assert_eq!(r6[0].severity, Severity::Info);
+    // As of 11 May: April is missing.
+    let r6 = rules(&evaluate(&g, d(2024, 5, 11)), Rule::R6)
+        .into_iter()
+        .map(|f| (f.severity, f.message.clone()))
+        .collect::<Vec<_>>();
+    assert!(
+        r6.contains(&(
+            Severity::Warning,
+            "Contract hovedentreprise (Fynsk Byg): 1 month(s) without an hours report: 2024-04"
+                .into()
+        )),
+        "{r6:?}"
+    );
+}
+
+#[test]
+fn r7_meeting_cadence_61_days() {
+    let mut g = grant();
+    g.meetings = vec![MeetingFacts {
+        id: uid(50),
+        date: d(2024, 3, 10),
+        has_minutes: true,
+    }];
+    // 61 days after 10 March is 10 May: fine; 11 May is one day too many.
+    assert!(rules(&evaluate(&g, d(2024, 5, 10)), Rule::R7).is_empty());
+    let r7 = rules(&evaluate(&g, d(2024, 5, 11)), Rule::R7)
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(r7.len(), 1);
+    assert_eq!(r7[0].measured, Some(dec!(62)));
+    g.has_follow_up_group = false;
+    g.meetings.clear();
+    let r7 = rules(&evaluate(&g, d(2024, 6, 1)), Rule::R7)
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert!(r7[0].message.contains("no følgegruppe"));
+}
+
+#[test]
+fn r8_trial_outcome_and_next_plan_within_14_days_and_funnel() {
+    let mut g = grant();
+    let trial = |id: u128, outcome: Option<TrialOutcome>, plan: bool| TrialFacts {
+        id: uid(id),
+        start: d(2024, 4, 1),
+        end: d(2024, 4, 29),
+        outcome,
+        has_next_plan: plan,
+    };
+    g.trials = vec![
+        trial(60, None, false),
+        trial(61, Some(TrialOutcome::OrdinaryJob), false),
+        trial(62, Some(TrialOutcome::Education), true),
+    ];
+    assert!(
+        rules(&evaluate(&g, d(2024, 5, 13)), Rule::R8).is_empty(),
+        "14 days after the end is still in time"
+    );
+    let r = evaluate(&g, d(2024, 5, 14));
+    let r8: Vec<Uuid> = rules(&r, Rule::R8).iter().map(|f| f.subject_id).collect();
+    assert_eq!(r8, vec![uid(60), uid(61)]);
+    assert_eq!(r.funnel.started, 3);
+    assert_eq!(r.funnel.completed, 3);
+    assert_eq!(r.funnel.open_without_outcome, 1);
+    assert_eq!(r.funnel.outcomes.get("ORDINARY_JOB"), Some(&1));
+    assert_eq!(r.funnel.outcomes.get("EDUCATION"), Some(&1));
+}
+
+#[test]
+fn r9_one_person_over_a_month_across_placements_and_grants() {
+    let mut g = grant();
+    // Same person (30) on two placements: 120 + 90 = 210 h > 200.41 h (1924/12 x 1.25).
+    g.placements.push(PlacementFacts {
+        id: uid(23),
+        person_id: uid(30),
+        contract_id: uid(CONTRACT_B),
+        kind: PlacementKind::EudApprentice,
+    });
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 120)]),
+        report(CONTRACT_B, 2024, 3, 1000, &[(23, 90)]),
+    ];
+    let r = evaluate(&g, d(2024, 4, 1));
+    let r9: Vec<Uuid> = rules(&r, Rule::R9).iter().map(|f| f.subject_id).collect();
+    assert_eq!(r9, vec![uid(APPRENTICE), uid(23)]);
+    assert_eq!(rules(&r, Rule::R9)[0].threshold, Some(dec!(200.42)));
+    // 200 h on this grant plus 1 h elsewhere also exceeds the cap.
+    let mut g = grant();
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 200)])];
+    assert!(rules(&evaluate(&g, d(2024, 4, 1)), Rule::R9).is_empty());
+    g.external_hours = vec![ExternalHours {
+        person_id: uid(30),
+        month: d(2024, 3, 1),
+        centihours: 100,
+    }];
+    assert_eq!(rules(&evaluate(&g, d(2024, 4, 1)), Rule::R9).len(), 1);
+}
+
+#[test]
+fn year_figures_split_apprentices_and_other_training_across_a_year_end() {
+    let mut g = grant();
+    g.reports = vec![
+        report(
+            CONTRACT,
+            2024,
+            12,
+            2000,
+            &[(APPRENTICE, 962), (FGU, 481), (WAGE, 100)],
+        ),
+        report(CONTRACT, 2025, 1, 2000, &[(APPRENTICE, 1924)]),
+    ];
+    let y = year_figures(&g, 2024);
+    assert_eq!(
+        (y.apprentice_hours, y.other_training_hours),
+        (dec!(962), dec!(481))
+    );
+    assert_eq!(
+        (y.apprentice_arsvaerk, y.other_training_arsvaerk),
+        (dec!(0.5), dec!(0.25))
+    );
+    assert!(!y.is_final);
+    let y = year_figures(&g, 2025);
+    assert_eq!(y.apprentice_arsvaerk, dec!(1));
+    g.actual_handover = Some(d(2025, 1, 20));
+    assert!(year_figures(&g, 2025).is_final);
+}
+
+#[test]
+fn leap_years_count_their_day() {
+    // A site established on 29 February 2024: February's report counts, and the period to
+    // 1 March 2026 is 731 days (2024's leap day included), so by 31 March 2024 (31 days in)
+    // 28,860 x 31 / 731 = 1,223.885... = 1,223.89 hours are expected.
+    let mut g = grant();
+    g.construction_start = Some(d(2024, 2, 29));
+    g.reports = vec![report(CONTRACT, 2024, 2, 100, &[(APPRENTICE, 14)])];
+    let r = evaluate(&g, d(2024, 2, 29));
+    assert_eq!(
+        r.metrics.labour_hours,
+        dec!(100),
+        "the start month counts from 29 February"
+    );
+    assert_eq!(r.metrics.share, Some(dec!(0.14)));
+    let r = evaluate(&g, d(2024, 4, 2));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(1223.89)));
+}
+
+#[test]
+fn time_series_has_monthly_and_cumulative_shares_and_the_target_line() {
+    let mut g = grant();
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 100)]),
+        report(CONTRACT, 2024, 5, 1000, &[(APPRENTICE, 200)]),
+    ];
+    let s = time_series(&g, d(2024, 5, 31), None);
+    assert_eq!(s.len(), 3, "April appears with zero hours");
+    assert_eq!(s[1].labour_hours, dec!(0));
+    assert_eq!(s[1].monthly_share, None);
+    assert_eq!(s[2].monthly_share, Some(dec!(0.2)));
+    assert_eq!(s[2].cumulative_share, Some(dec!(0.15)));
+    // Target line at 31 March: 30 of 730 days of 28,860 hours.
+    assert_eq!(s[0].target_cumulative_trainee_hours, Some(dec!(1186.03)));
+    let other = time_series(&g, d(2024, 5, 31), Some(uid(101)));
+    assert!(other.iter().all(|p| p.labour_hours.is_zero()));
+}
+
+// ---- properties ----
+
+fn arb_reports() -> impl Strategy<Value = Vec<(u8, u8, i64, i64)>> {
+    // (contract 0/1, month 0..12, total hours, trainee hours <= total)
+    prop::collection::vec((0u8..2, 0u8..12, 0i64..10_000, 0i64..10_000), 0..20).prop_map(|v| {
+        v.into_iter()
+            .map(|(c, m, total, t)| (c, m, total.max(t), t.min(total.max(t))))
+            .collect()
+    })
+}
+
+fn build(reports: &[(u8, u8, i64, i64)]) -> GrantFacts {
+    let mut g = grant();
+    g.reports = reports
+        .iter()
+        .map(|(c, m, total, t)| {
+            let month = d(2024, 3, 1) + chrono::Months::new(u32::from(*m));
+            ReportFacts {
+                contract_id: uid(if *c == 0 { CONTRACT } else { CONTRACT_B }),
+                month,
+                total_centihours: *total,
+                reported_on: month,
+                lines: vec![(uid(APPRENTICE), *t)],
+            }
+        })
+        .collect();
+    g
+}
+
+const AS_OF: fn() -> NaiveDate = || d(2025, 6, 1);
+
+proptest! {
+    #[test]
+    fn share_is_between_0_and_1(reports in arb_reports()) {
+        let r = evaluate(&build(&reports), AS_OF());
+        if let Some(s) = r.metrics.share {
+            prop_assert!(s >= Decimal::ZERO && s <= Decimal::ONE);
+        }
+        prop_assert!(r.metrics.shortfall_hours >= Decimal::ZERO);
+    }
+
+    #[test]
+    fn adding_trainee_hours_never_lowers_the_share(reports in arb_reports(), extra in 1i64..5_000) {
+        prop_assume!(!reports.is_empty());
+        let before = evaluate(&build(&reports), AS_OF()).metrics;
+        let mut more = reports.clone();
+        // Extra trainee hours are also labour hours on site.
+        more[0].2 += extra;
+        more[0].3 += extra;
+        let after = evaluate(&build(&more), AS_OF()).metrics;
+        prop_assert!(after.share.unwrap_or_default() >= before.share.unwrap_or_default());
+        prop_assert!(after.shortfall_hours <= before.shortfall_hours);
+    }
+
+    #[test]
+    fn splitting_a_month_between_contracts_keeps_the_grant_total(total in 0i64..10_000, t in 0i64..10_000, cut in 0i64..10_000) {
+        let t = t.min(total);
+        let cut_total = cut.min(total);
+        let cut_t = t.min(cut_total).min(t);
+        let one = evaluate(&build(&[(0, 0, total, t)]), AS_OF()).metrics;
+        let split = evaluate(&build(&[(0, 0, total - cut_total, t - cut_t), (1, 0, cut_total, cut_t)]), AS_OF()).metrics;
+        prop_assert_eq!(one.labour_hours, split.labour_hours);
+        prop_assert_eq!(one.trainee_hours, split.trainee_hours);
+        prop_assert_eq!(one.share, split.share);
+    }
+
+    #[test]
+    fn results_do_not_depend_on_row_order(reports in arb_reports()) {
+        let g = build(&reports);
+        let mut reversed = g.clone();
+        reversed.reports.reverse();
+        reversed.contracts.reverse();
+        reversed.placements.reverse();
+        let (a, b) = (evaluate(&g, AS_OF()), evaluate(&reversed, AS_OF()));
+        prop_assert_eq!(&a.metrics, &b.metrics);
+        prop_assert_eq!(a.status, b.status);
+        let mut fa: Vec<String> = a.findings.iter().map(|f| f.message.clone()).collect();
+        let mut fb: Vec<String> = b.findings.iter().map(|f| f.message.clone()).collect();
+        fa.sort();
+        fb.sort();
+        prop_assert_eq!(fa, fb);
+    }
+}
