@@ -1,5 +1,5 @@
 //! HTTP routes served by poem: POST /graphql (the API), GET /graphql (GraphiQL), GET / (a pointer
-//! to GraphiQL) and GET /healthz (checks the database).
+//! to GraphiQL), GET /healthz (checks the database) and GET /exports/lbf-report.csv.
 
 use std::time::Duration;
 
@@ -62,6 +62,7 @@ pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
         .at("/", get(index))
         .at("/graphql", get(graphiql).post(graphql))
         .at("/healthz", get(healthz))
+        .at("/exports/lbf-report.csv", get(lbf_report_csv))
         .data(schema)
         .data(db)
         .with(Tracing)
@@ -102,4 +103,121 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportQuery {
+    organisation_id: Option<String>,
+    year: Option<String>,
+}
+
+fn bad_request(message: String) -> poem::Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": message, "code": "BAD_USER_INPUT" })),
+    )
+        .into_response()
+}
+
+/// GET /exports/lbf-report.csv?organisationId=…&year=…: the yearly LBF report of every grant of
+/// an organisation, one line per grant; the same rows as the `lbfYearReports` query.
+#[handler]
+async fn lbf_report_csv(
+    db: Data<&DatabaseConnection>,
+    query: poem::web::Query<ReportQuery>,
+) -> poem::Response {
+    let Some(org) = query
+        .organisation_id
+        .as_deref()
+        .and_then(|v| uuid::Uuid::parse_str(v).ok())
+    else {
+        return bad_request("organisationId must be the UUID of a housing organisation".into());
+    };
+    let Some(year) = query
+        .year
+        .as_deref()
+        .and_then(|v| v.parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+    else {
+        return bad_request("year must be a calendar year such as 2024".into());
+    };
+    match lbf_report_rows(&db, org, year).await {
+        Ok(body) => poem::Response::builder()
+            .content_type("text/csv; charset=utf-8")
+            .header(
+                "Content-Disposition",
+                format!("attachment; filename=\"lbf-report-{year}.csv\""),
+            )
+            .body(body),
+        Err(err) => {
+            let gql: async_graphql::Error = err.into();
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "error": gql.message, "code": "INTERNAL" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn lbf_report_rows(
+    db: &DatabaseConnection,
+    org: uuid::Uuid,
+    year: i32,
+) -> crate::error::AppResult<Vec<u8>> {
+    use crate::service::{compliance::year_reports, grants};
+    let filter = grants::GrantFilter {
+        organisation_id: Some(org),
+        ..Default::default()
+    };
+    let grants = grants::list_grants(&crate::scope::Scope::All, filter)
+        .all(db)
+        .await?;
+    let reports = year_reports(db, grants, year).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| crate::error::AppError::Internal(e.into());
+    w.write_record([
+        "case_number",
+        "title",
+        "year",
+        "submitted",
+        "version",
+        "apprentice_arsvaerk",
+        "other_training_arsvaerk",
+        "apprentice_hours",
+        "other_training_hours",
+        "craftsman_cost_dkk",
+        "construction_start",
+        "handover",
+        "final_or_interim",
+        "submitted_at",
+        "submitted_by",
+    ])
+    .map_err(internal)?;
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    for r in reports {
+        let f = &r.figures;
+        let latest = r.versions.last();
+        w.write_record([
+            r.grant.case_number.clone(),
+            r.grant.title.clone(),
+            year.to_string(),
+            latest.is_some().to_string(),
+            opt(latest.map(|v| v.version.to_string())),
+            f.apprentice_arsvaerk.to_string(),
+            f.other_training_arsvaerk.to_string(),
+            f.apprentice_hours.to_string(),
+            f.other_training_hours.to_string(),
+            opt(f.craftsman_cost.map(|c| c.to_string())),
+            opt(f.construction_start.map(|d| d.to_string())),
+            opt(f.handover.map(|d| d.to_string())),
+            if f.is_final { "final" } else { "interim" }.to_string(),
+            opt(latest.map(|v| v.submitted_at.to_rfc3339())),
+            opt(latest.map(|v| v.submitted_by.clone())),
+        ])
+        .map_err(internal)?;
+    }
+    w.into_inner()
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("{e}")))
 }

@@ -13,6 +13,11 @@ use uuid::Uuid;
 use crate::record::{self, Record};
 use crate::scope::Scope;
 
+/// A loader's database error becomes INTERNAL: logged with a reference, never shown.
+fn internal<E: std::fmt::Debug>(err: E) -> async_graphql::Error {
+    crate::error::AppError::Internal(anyhow::anyhow!("{err:?}")).into()
+}
+
 /// Loads rows of `E` by id (a belongs-to relation).
 pub struct ById<E> {
     db: DatabaseConnection,
@@ -158,9 +163,10 @@ impl Loaders {
         }
     }
 
-    fn get_or_create<L, F>(&self, make: F) -> Arc<DataLoader<L>>
+    fn get_or_create<K, L, F>(&self, make: F) -> Arc<DataLoader<L>>
     where
-        L: Loader<Uuid> + 'static,
+        K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+        L: Loader<K> + 'static,
         F: FnOnce(DatabaseConnection, Scope) -> L,
     {
         let mut cache = self.cache.lock().expect("loader cache poisoned");
@@ -184,7 +190,7 @@ impl Loaders {
             scope,
             _e: PhantomData,
         });
-        Ok(loader.load_one(id).await?)
+        loader.load_one(id).await.map_err(internal)
     }
 
     pub async fn many<R: HasMany>(
@@ -196,7 +202,11 @@ impl Loaders {
             scope,
             _r: PhantomData,
         });
-        Ok(loader.load_one(parent).await?.unwrap_or_default())
+        Ok(loader
+            .load_one(parent)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default())
     }
 
     /// Rows of `E` for a list of ids, in the order given; ids out of scope are skipped.
@@ -206,8 +216,22 @@ impl Loaders {
             scope,
             _e: PhantomData,
         });
-        let mut found = loader.load_many(ids.iter().copied()).await?;
+        let mut found = loader
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(internal)?;
         Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
+    /// A grant's compliance report as of a date; all grants asked for in one request are
+    /// evaluated from one bulk load.
+    pub async fn compliance(
+        &self,
+        grant: Uuid,
+        as_of: chrono::NaiveDate,
+    ) -> async_graphql::Result<Option<Arc<crate::compliance::Report>>> {
+        let l = self.get_or_create(|db, scope| ComplianceLoader { db, scope });
+        l.load_one((grant, as_of)).await.map_err(internal)
     }
 
     /// Member ids of a meeting (by_member = false) or meeting ids of a member (true).
@@ -221,13 +245,13 @@ impl Loaders {
                     by_member: true,
                 })
             });
-            Ok(l.load_one(id).await?.unwrap_or_default())
+            Ok(l.load_one(id).await.map_err(internal)?.unwrap_or_default())
         } else {
             let l = self.get_or_create(|db, _| Attendance {
                 db,
                 by_member: false,
             });
-            Ok(l.load_one(id).await?.unwrap_or_default())
+            Ok(l.load_one(id).await.map_err(internal)?.unwrap_or_default())
         }
     }
 }
@@ -241,5 +265,38 @@ impl Loader<Uuid> for ByMember {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         self.0.load(keys).await
+    }
+}
+
+/// Evaluates compliance for many (grant, as-of) pairs with one bulk load of facts.
+pub struct ComplianceLoader {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<(Uuid, chrono::NaiveDate)> for ComplianceLoader {
+    type Value = Arc<crate::compliance::Report>;
+    type Error = Arc<String>;
+
+    async fn load(
+        &self,
+        keys: &[(Uuid, chrono::NaiveDate)],
+    ) -> Result<HashMap<(Uuid, chrono::NaiveDate), Self::Value>, Self::Error> {
+        let grants = record::select::<entity::grant::Entity>(&self.scope)
+            .filter(entity::grant::Column::Id.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await
+            .map_err(|e| Arc::new(format!("{e:?}")))?;
+        let facts = crate::service::compliance::load_facts(&self.db, &grants)
+            .await
+            .map_err(|e| Arc::new(format!("{e:?}")))?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| {
+                facts
+                    .get(&k.0)
+                    .map(|f| (*k, Arc::new(crate::compliance::evaluate(f, k.1))))
+            })
+            .collect())
     }
 }

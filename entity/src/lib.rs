@@ -19,6 +19,7 @@ pub mod group_member;
 pub mod hours_line;
 pub mod hours_report;
 pub mod housing_organisation;
+pub mod lbf_report;
 pub mod meeting;
 pub mod meeting_attendee;
 pub mod person;

@@ -108,14 +108,19 @@ pub struct GrantFacts {
 
 // ---- report (outputs) ----
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
 pub enum Severity {
     Info,
     Warning,
     Breach,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The rules of the domain brief: R1 trainee share, R2 target, R3 on track, R4 clause present,
+/// R5 yearly LBF report, R6 hours reported, R7 følgegruppe cadence, R8 snusepraktik follow-up,
+/// R9 double counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "ComplianceRule")]
 pub enum Rule {
     R1,
     R2,
@@ -128,7 +133,9 @@ pub enum Rule {
     R9,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// What a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "FindingSubject")]
 pub enum SubjectKind {
     Grant,
     Contract,
@@ -150,7 +157,10 @@ pub struct Finding {
     pub source: &'static str,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A grant's roll-up: NOT_STARTED (site not established), COMPLIANT, AT_RISK (a warning or a
+/// projected miss), BREACH, COMPLETED (handed over; final figures).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+#[graphql(name = "ComplianceStatus")]
 pub enum Status {
     NotStarted,
     Compliant,

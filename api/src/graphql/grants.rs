@@ -108,6 +108,15 @@ impl Grant {
     async fn trial_placements(&self, ctx: &Context<'_>) -> Result<Vec<TrialPlacement>> {
         children::<TrialsOfGrant, _>(ctx, self.0.id, TrialPlacement).await
     }
+    /// Compliance with the social requirements as of a date (default today). Grants in one
+    /// request are evaluated together from one bulk load.
+    async fn compliance(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<super::GrantCompliance> {
+        super::compliance::grant_compliance(ctx, self.0.id, as_of).await
+    }
     /// The følgegruppe around the site, if one is set up.
     async fn follow_up_group(&self, ctx: &Context<'_>) -> Result<Option<FollowUpGroup>> {
         Ok(loaders(ctx)

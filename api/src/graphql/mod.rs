@@ -1,6 +1,7 @@
 //! The GraphQL schema: one Query and one Mutation object per domain area, merged; thin view types
 //! over the entities; request-scoped DataLoaders and scope injected by [`RequestScope`].
 
+mod compliance;
 mod contracts;
 mod followup;
 mod grants;
@@ -30,6 +31,7 @@ use crate::pagination::{Page, PageArgs, paginate};
 use crate::record::{self, Record};
 use crate::scope::Scope;
 
+pub use compliance::GrantCompliance;
 pub use contracts::{Contract, Contractor};
 pub use followup::{ActionItem, FollowUpGroup, GroupMember, Meeting};
 pub use grants::Grant;
@@ -47,6 +49,7 @@ pub struct Query(
     hours::HoursQuery,
     trials::TrialQuery,
     followup::FollowUpQuery,
+    compliance::ComplianceQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -58,6 +61,7 @@ pub struct Mutation(
     hours::HoursMutation,
     trials::TrialMutation,
     followup::FollowUpMutation,
+    compliance::ComplianceMutation,
     Lifecycle,
 );
 

@@ -2,6 +2,7 @@
 //! inside a mutation's transaction and in tests. Each validates its input completely before it
 //! writes, and returns an [`AppError`](crate::error::AppError) a person can act on.
 
+pub mod compliance;
 pub mod contracts;
 pub mod followup;
 pub mod grants;

@@ -1,0 +1,651 @@
+//! Compliance in GraphQL: one grant's report, the national dashboard, time series for charts,
+//! the contractor ranking, and the yearly LBF report (submit, correct, read).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::enums::TrialOutcome;
+use entity::{contractor, grant, lbf_report};
+use rust_decimal::Decimal;
+use sea_orm::Iterable;
+use uuid::Uuid;
+
+use super::{Contractor, Grant, db, in_txn, loaders, parent, scope};
+use crate::compliance::{self as engine, Report, Severity, Status};
+use crate::error::AppError;
+use crate::service::compliance::{self as svc, YearReport, frozen_figures};
+use crate::service::grants::{GrantFilter, list_grants};
+
+fn percent(share: Decimal) -> Decimal {
+    (share * Decimal::ONE_HUNDRED).round_dp(2)
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Hours and shares, exact. Shares are fractions (0.14); the *Percent fields are rounded to 0.01.
+#[derive(SimpleObject)]
+pub struct ShareMetrics {
+    /// All hourly-paid labour hours on site in the counting window, trainee hours included.
+    pub labour_hours: Decimal,
+    /// Hours of persons in training (counted kinds only).
+    pub trainee_hours: Decimal,
+    /// Lærlinge (EUD/EUV/EUX).
+    pub apprentice_hours: Decimal,
+    /// Personer i anden oplæring (FGU, AMU, IGU, other counted training).
+    pub other_training_hours: Decimal,
+    pub share: Option<Decimal>,
+    pub share_percent: Option<Decimal>,
+    pub required_share_percent: Decimal,
+    /// Trainee hours still needed for the required share: max(0, g·J/(1−g) − T).
+    pub shortfall_hours: Decimal,
+    /// Trainee hours / 1924.
+    pub delivered_arsvaerk: Decimal,
+}
+
+fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
+    ShareMetrics {
+        labour_hours: m.labour_hours,
+        trainee_hours: m.trainee_hours,
+        apprentice_hours: m.apprentice_hours,
+        other_training_hours: m.other_training_hours,
+        share: m.share.map(|s| s.round_dp(4)),
+        share_percent: m.share.map(percent),
+        required_share_percent: percent(m.required_share),
+        shortfall_hours: m.shortfall_hours,
+        delivered_arsvaerk: m.delivered_arsvaerk,
+    }
+}
+
+/// One finding of one rule.
+#[derive(SimpleObject)]
+#[graphql(name = "Finding")]
+pub struct FindingView {
+    pub rule: engine::Rule,
+    pub severity: Severity,
+    pub subject: engine::SubjectKind,
+    /// Id of the grant, contract, contractor, placement, trial placement or meeting concerned.
+    pub subject_id: Uuid,
+    /// Plain words, with the numbers.
+    pub message: String,
+    pub measured: Option<Decimal>,
+    pub threshold: Option<Decimal>,
+    /// Where the rule comes from.
+    pub source: String,
+}
+
+/// A contractor's figures on one grant.
+#[derive(SimpleObject)]
+pub struct ContractorCompliance {
+    pub contractor_id: Uuid,
+    pub contractor_name: String,
+    pub metrics: ShareMetrics,
+    /// Trainee hours its contracts' clauses require.
+    pub clause_required_hours: Decimal,
+}
+
+#[derive(SimpleObject)]
+pub struct OutcomeCount {
+    pub outcome: TrialOutcome,
+    pub count: u32,
+}
+
+/// Snusepraktik funnel: started, completed, outcomes.
+#[derive(SimpleObject)]
+pub struct TrialFunnel {
+    pub started: u32,
+    pub completed: u32,
+    pub open_without_outcome: u32,
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+/// The parameter values a report used (defaults or the grant's overrides).
+#[derive(SimpleObject)]
+pub struct AppliedParameters {
+    pub min_trainee_share_percent: Decimal,
+    pub target_arsvaerk_per_100m: Decimal,
+    pub on_track_tolerance_percent: Decimal,
+    pub hours_report_due_day: u32,
+    pub max_meeting_interval_days: i64,
+    pub trial_outcome_due_days: i64,
+    pub overtime_allowance_percent: Decimal,
+    /// Month and day of the following year when the yearly LBF report is due (MM-DD).
+    pub lbf_report_due: String,
+}
+
+/// A grant's compliance with the social requirements as of a date.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct GrantCompliance {
+    pub grant_id: Uuid,
+    pub as_of: NaiveDate,
+    pub status: Status,
+    pub metrics: ShareMetrics,
+    /// R2 required trainee årsværk (6 per 100 mio. DKK) and hours (x 1924).
+    pub target_arsvaerk: Option<Decimal>,
+    pub target_hours: Option<Decimal>,
+    /// R3 trainee hours expected by the end of the last complete month.
+    pub expected_by_now_hours: Option<Decimal>,
+    /// Share and trainee hours at planned handover at the last three months' run rate.
+    pub projected_share_percent: Option<Decimal>,
+    pub projected_trainee_hours: Option<Decimal>,
+    pub contractors: Vec<ContractorCompliance>,
+    pub trial_funnel: TrialFunnel,
+    pub findings: Vec<FindingView>,
+    pub breaches: u32,
+    pub warnings: u32,
+    pub parameters: AppliedParameters,
+}
+
+#[ComplexObject]
+impl GrantCompliance {
+    async fn grant(&self, ctx: &Context<'_>) -> Result<Grant> {
+        parent::<grant::Entity, _>(ctx, self.grant_id, Grant).await
+    }
+}
+
+pub fn compliance_view(r: &Report) -> GrantCompliance {
+    let p = &r.params;
+    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count() as u32;
+    let outcomes = TrialOutcome::iter()
+        .filter_map(|o| {
+            r.funnel
+                .outcomes
+                .get(engine::outcome_name(o))
+                .map(|n| OutcomeCount {
+                    outcome: o,
+                    count: *n,
+                })
+        })
+        .collect();
+    GrantCompliance {
+        grant_id: r.grant_id,
+        as_of: r.as_of,
+        status: r.status,
+        metrics: metrics_view(&r.metrics),
+        target_arsvaerk: r.target_arsvaerk,
+        target_hours: r.target_hours,
+        expected_by_now_hours: r.expected_by_now_hours,
+        projected_share_percent: r.projected_share.map(percent),
+        projected_trainee_hours: r.projected_trainee_hours,
+        contractors: r
+            .contractors
+            .iter()
+            .map(|c| ContractorCompliance {
+                contractor_id: c.contractor_id,
+                contractor_name: c.contractor_name.clone(),
+                metrics: metrics_view(&c.metrics),
+                clause_required_hours: c.clause_required_hours,
+            })
+            .collect(),
+        trial_funnel: TrialFunnel {
+            started: r.funnel.started,
+            completed: r.funnel.completed,
+            open_without_outcome: r.funnel.open_without_outcome,
+            outcomes,
+        },
+        findings: r
+            .findings
+            .iter()
+            .map(|f| FindingView {
+                rule: f.rule,
+                severity: f.severity,
+                subject: f.subject_kind,
+                subject_id: f.subject_id,
+                message: f.message.clone(),
+                measured: f.measured,
+                threshold: f.threshold,
+                source: f.source.to_owned(),
+            })
+            .collect(),
+        breaches: count(Severity::Breach),
+        warnings: count(Severity::Warning),
+        parameters: AppliedParameters {
+            min_trainee_share_percent: percent(p.min_share),
+            target_arsvaerk_per_100m: p.target_per_100m,
+            on_track_tolerance_percent: percent(p.on_track_tolerance),
+            hours_report_due_day: p.hours_report_due_day,
+            max_meeting_interval_days: p.max_meeting_interval_days,
+            trial_outcome_due_days: p.trial_outcome_due_days,
+            overtime_allowance_percent: percent(p.overtime_allowance),
+            lbf_report_due: format!("{:02}-{:02}", p.lbf_report_due.0, p.lbf_report_due.1),
+        },
+    }
+}
+
+/// A grant's compliance through the request's compliance loader (grants asked for together are
+/// evaluated from one bulk load).
+pub async fn grant_compliance(
+    ctx: &Context<'_>,
+    grant_id: Uuid,
+    as_of: Option<NaiveDate>,
+) -> Result<GrantCompliance> {
+    let report: Arc<Report> = loaders(ctx)
+        .compliance(grant_id, as_of.unwrap_or_else(today))
+        .await?
+        .ok_or(AppError::NotFound {
+            entity: "Grant",
+            id: grant_id,
+        })?;
+    Ok(compliance_view(&report))
+}
+
+/// One month of a chart.
+#[derive(SimpleObject)]
+pub struct CompliancePoint {
+    pub month: crate::scalars::YearMonth,
+    pub labour_hours: Decimal,
+    pub trainee_hours: Decimal,
+    pub monthly_share_percent: Option<Decimal>,
+    pub cumulative_labour_hours: Decimal,
+    pub cumulative_trainee_hours: Decimal,
+    pub cumulative_share_percent: Option<Decimal>,
+    /// R3's target line (grant series only).
+    pub target_cumulative_trainee_hours: Option<Decimal>,
+    pub required_share_percent: Decimal,
+}
+
+#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DashboardSort {
+    /// LBF case number, ascending.
+    #[default]
+    CaseNumber,
+    /// Lowest trainee share first (grants without hours last).
+    ShareAsc,
+    ShareDesc,
+    /// Largest shortfall in hours first.
+    ShortfallDesc,
+}
+
+/// Which grants a dashboard covers.
+#[derive(InputObject, Default)]
+pub struct DashboardFilter {
+    pub organisation_id: Option<Uuid>,
+    /// Kommune of the estate.
+    pub municipality: Option<String>,
+    pub commitment_year: Option<i32>,
+    /// Only grants with this status.
+    pub status: Option<Status>,
+}
+
+impl DashboardFilter {
+    fn grants(&self) -> GrantFilter {
+        GrantFilter {
+            organisation_id: self.organisation_id,
+            municipality: self.municipality.clone(),
+            commitment_year: self.commitment_year,
+            ..Default::default()
+        }
+    }
+}
+
+/// A grant where a contractor works, with its figures there.
+#[derive(SimpleObject)]
+pub struct ContractorOnGrant {
+    pub grant_id: Uuid,
+    pub case_number: String,
+    pub metrics: ShareMetrics,
+    /// Below the required share on this grant.
+    pub behind: bool,
+}
+
+/// A contractor's standing across grants.
+#[derive(SimpleObject)]
+#[graphql(complex)]
+pub struct ContractorStanding {
+    pub contractor_id: Uuid,
+    pub contractor_name: String,
+    /// Summed over its grants (hours first, then divided).
+    pub metrics: ShareMetrics,
+    pub grants: Vec<ContractorOnGrant>,
+    pub grants_behind: u32,
+}
+
+#[ComplexObject]
+impl ContractorStanding {
+    async fn contractor(&self, ctx: &Context<'_>) -> Result<Contractor> {
+        parent::<contractor::Entity, _>(ctx, self.contractor_id, Contractor).await
+    }
+}
+
+/// The figures of a yearly LBF report.
+#[derive(SimpleObject)]
+pub struct LbfFigures {
+    pub apprentice_arsvaerk: Decimal,
+    pub other_training_arsvaerk: Decimal,
+    pub apprentice_hours: Decimal,
+    pub other_training_hours: Decimal,
+    /// Håndværkerudgift at Skema B, DKK.
+    pub craftsman_cost: Option<Decimal>,
+    pub construction_start: Option<NaiveDate>,
+    pub handover: Option<NaiveDate>,
+    /// Final (handed over) or interim figures.
+    pub is_final: bool,
+}
+
+fn figures_view(f: &engine::YearFigures) -> LbfFigures {
+    LbfFigures {
+        apprentice_arsvaerk: f.apprentice_arsvaerk,
+        other_training_arsvaerk: f.other_training_arsvaerk,
+        apprentice_hours: f.apprentice_hours,
+        other_training_hours: f.other_training_hours,
+        craftsman_cost: f.craftsman_cost,
+        construction_start: f.construction_start,
+        handover: f.handover,
+        is_final: f.is_final,
+    }
+}
+
+/// One submitted version: frozen figures, who, when, why.
+pub struct LbfReportVersion(pub lbf_report::Model);
+
+#[Object]
+impl LbfReportVersion {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn figures(&self) -> LbfFigures {
+        figures_view(&frozen_figures(&self.0))
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    async fn submitted_by(&self) -> &str {
+        &self.0.submitted_by
+    }
+    /// Why this correction was made (null for the first submission).
+    async fn correction_reason(&self) -> Option<&str> {
+        self.0.correction_reason.as_deref()
+    }
+}
+
+/// A grant's yearly LBF report (Lærlingeindberetning).
+pub struct LbfYearReport(pub YearReport);
+
+#[Object]
+impl LbfYearReport {
+    async fn grant(&self) -> Grant {
+        Grant(self.0.grant.clone())
+    }
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// Submitted to LBF (frozen); otherwise the figures are live and change with new hours.
+    async fn submitted(&self) -> bool {
+        !self.0.versions.is_empty()
+    }
+    /// The latest version's figures if submitted, else the live figures.
+    async fn figures(&self) -> LbfFigures {
+        figures_view(&self.0.figures)
+    }
+    /// Every submitted version, oldest first.
+    async fn versions(&self) -> Vec<LbfReportVersion> {
+        self.0
+            .versions
+            .iter()
+            .cloned()
+            .map(LbfReportVersion)
+            .collect()
+    }
+}
+
+#[derive(Default)]
+pub struct ComplianceQuery;
+
+#[Object]
+impl ComplianceQuery {
+    /// One grant's compliance as of a date (default today).
+    async fn compliance(
+        &self,
+        ctx: &Context<'_>,
+        grant_id: Uuid,
+        as_of: Option<NaiveDate>,
+    ) -> Result<GrantCompliance> {
+        grant_compliance(ctx, grant_id, as_of).await
+    }
+
+    /// Compliance summaries for many grants (all ~500 national grants in one request), loaded in
+    /// bulk and evaluated in memory.
+    async fn compliance_dashboard(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: DashboardFilter,
+        #[graphql(default)] sort: DashboardSort,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<GrantCompliance>> {
+        let as_of = as_of.unwrap_or_else(today);
+        let grants = list_grants(&scope(ctx), filter.grants())
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        let facts = svc::load_facts(db(ctx), &grants).await?;
+        let mut rows: Vec<(String, Report)> = grants
+            .iter()
+            .map(|g| {
+                (
+                    g.case_number.clone(),
+                    engine::evaluate(&facts[&g.id], as_of),
+                )
+            })
+            .filter(|(_, r)| filter.status.is_none_or(|s| r.status == s))
+            .collect();
+        match sort {
+            DashboardSort::CaseNumber => rows.sort_by(|a, b| a.0.cmp(&b.0)),
+            DashboardSort::ShareAsc => {
+                rows.sort_by_key(|(c, r)| (r.metrics.share.is_none(), r.metrics.share, c.clone()))
+            }
+            DashboardSort::ShareDesc => {
+                rows.sort_by_key(|(c, r)| (std::cmp::Reverse(r.metrics.share), c.clone()))
+            }
+            DashboardSort::ShortfallDesc => {
+                rows.sort_by_key(|(c, r)| (std::cmp::Reverse(r.metrics.shortfall_hours), c.clone()))
+            }
+        }
+        Ok(rows.iter().map(|(_, r)| compliance_view(r)).collect())
+    }
+
+    /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a
+    /// grant or for one contractor's contracts on it.
+    async fn compliance_time_series(
+        &self,
+        ctx: &Context<'_>,
+        grant_id: Uuid,
+        contractor_id: Option<Uuid>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<CompliancePoint>> {
+        let (_, facts) = svc::grant_facts(db(ctx), &scope(ctx), grant_id).await?;
+        Ok(
+            engine::time_series(&facts, as_of.unwrap_or_else(today), contractor_id)
+                .into_iter()
+                .map(|p| CompliancePoint {
+                    month: crate::scalars::YearMonth(p.month),
+                    labour_hours: p.labour_hours,
+                    trainee_hours: p.trainee_hours,
+                    monthly_share_percent: p.monthly_share.map(percent),
+                    cumulative_labour_hours: p.cumulative_labour_hours,
+                    cumulative_trainee_hours: p.cumulative_trainee_hours,
+                    cumulative_share_percent: p.cumulative_share.map(percent),
+                    target_cumulative_trainee_hours: p.target_cumulative_trainee_hours,
+                    required_share_percent: percent(p.required_share),
+                })
+                .collect(),
+        )
+    }
+
+    /// Contractors across grants, the furthest behind first (largest shortfall in hours).
+    async fn contractor_ranking(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: DashboardFilter,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<ContractorStanding>> {
+        let as_of = as_of.unwrap_or_else(today);
+        let mut grants = list_grants(&scope(ctx), filter.grants())
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
+        let facts = svc::load_facts(db(ctx), &grants).await?;
+        let mut by_contractor: BTreeMap<Uuid, (String, engine::Tally, Vec<ContractorOnGrant>)> =
+            BTreeMap::new();
+        for g in &grants {
+            let f = &facts[&g.id];
+            let report = engine::evaluate(f, as_of);
+            // Re-tally per contractor in exact hundredths so the cross-grant sum stays exact.
+            let kinds = f.placements.iter().map(|p| (p.id, p.kind)).collect();
+            let window = engine::Window::of(f, as_of);
+            for c in &report.contractors {
+                let mut t = engine::Tally::default();
+                if let Some(w) = &window {
+                    for r in f.reports.iter().filter(|r| w.contains(r.month)) {
+                        if f.contracts
+                            .iter()
+                            .any(|k| k.id == r.contract_id && k.contractor_id == c.contractor_id)
+                        {
+                            let x = engine::tally_report(r, &kinds);
+                            t.labour += x.labour;
+                            t.apprentice += x.apprentice;
+                            t.other_training += x.other_training;
+                            t.not_counted += x.not_counted;
+                        }
+                    }
+                }
+                let e = by_contractor
+                    .entry(c.contractor_id)
+                    .or_insert_with(|| (c.contractor_name.clone(), Default::default(), vec![]));
+                e.1.labour += t.labour;
+                e.1.apprentice += t.apprentice;
+                e.1.other_training += t.other_training;
+                e.1.not_counted += t.not_counted;
+                e.2.push(ContractorOnGrant {
+                    grant_id: g.id,
+                    case_number: g.case_number.clone(),
+                    behind: c.metrics.share.is_some_and(|s| s < f.params.min_share),
+                    metrics: metrics_view(&c.metrics),
+                });
+            }
+        }
+        let min_share = engine::Params::default().min_share;
+        let mut out: Vec<ContractorStanding> = by_contractor
+            .into_iter()
+            .map(|(id, (name, tally, grants))| ContractorStanding {
+                contractor_id: id,
+                contractor_name: name,
+                metrics: metrics_view(&engine::metrics(&tally, min_share)),
+                grants_behind: grants.iter().filter(|g| g.behind).count() as u32,
+                grants,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.metrics
+                .shortfall_hours
+                .cmp(&a.metrics.shortfall_hours)
+                .then_with(|| a.contractor_name.cmp(&b.contractor_name))
+        });
+        Ok(out)
+    }
+
+    /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise.
+    async fn lbf_year_report(
+        &self,
+        ctx: &Context<'_>,
+        grant_id: Uuid,
+        year: i32,
+    ) -> Result<LbfYearReport> {
+        let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
+        let mut reports = svc::year_reports(db(ctx), vec![g], year).await?;
+        Ok(LbfYearReport(reports.remove(0)))
+    }
+
+    /// The yearly LBF reports of all grants of an organisation (the CSV export has the same rows).
+    async fn lbf_year_reports(
+        &self,
+        ctx: &Context<'_>,
+        organisation_id: Uuid,
+        year: i32,
+    ) -> Result<Vec<LbfYearReport>> {
+        let filter = GrantFilter {
+            organisation_id: Some(organisation_id),
+            ..Default::default()
+        };
+        let grants = list_grants(&scope(ctx), filter)
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(svc::year_reports(db(ctx), grants, year)
+            .await?
+            .into_iter()
+            .map(LbfYearReport)
+            .collect())
+    }
+}
+
+/// Submit a year's report: freezes the figures as computed now (version 1).
+#[derive(InputObject)]
+pub struct SubmitLbfReportInput {
+    pub grant_id: Uuid,
+    pub year: i32,
+    /// Who submits (name or role).
+    pub submitted_by: String,
+}
+
+/// Correct a submitted report: a new version with the figures as computed now; old versions stay.
+#[derive(InputObject)]
+pub struct CorrectLbfReportInput {
+    pub grant_id: Uuid,
+    pub year: i32,
+    pub submitted_by: String,
+    /// Why the report is corrected.
+    pub reason: String,
+}
+
+#[derive(Default)]
+pub struct ComplianceMutation;
+
+#[Object]
+impl ComplianceMutation {
+    /// Mark a year's LBF report as submitted, freezing its figures. CONFLICT if already submitted.
+    async fn submit_lbf_report(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitLbfReportInput,
+    ) -> Result<LbfReportVersion> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move {
+                svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
+                    .await
+            })
+        })
+        .await
+        .map(LbfReportVersion)
+    }
+
+    /// Correct a submitted report: adds a version (who, when, why) and keeps the earlier ones.
+    async fn correct_lbf_report(
+        &self,
+        ctx: &Context<'_>,
+        input: CorrectLbfReportInput,
+    ) -> Result<LbfReportVersion> {
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move {
+                svc::submit_report(
+                    t,
+                    &s,
+                    input.grant_id,
+                    input.year,
+                    &input.submitted_by,
+                    Some(&input.reason),
+                )
+                .await
+            })
+        })
+        .await
+        .map(LbfReportVersion)
+    }
+}
