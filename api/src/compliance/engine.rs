@@ -248,6 +248,13 @@ pub fn hours(centi: i64) -> Decimal {
     Decimal::new(centi, 2)
 }
 
+/// Hours -> årsværk, to two decimals (always shown with both, e.g. 0.00).
+pub fn arsvaerk(hours: Decimal) -> Decimal {
+    let mut a = (hours / HOURS_PER_ARSVAERK).round_dp(2);
+    a.rescale(2);
+    a
+}
+
 pub fn month_of(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("day 1 exists")
 }
@@ -294,7 +301,7 @@ pub fn metrics(t: &Tally, required_share: Decimal) -> Metrics {
         share: (t.labour > 0).then(|| trainee / labour),
         required_share,
         shortfall_hours: shortfall(required_share, labour, trainee),
-        delivered_arsvaerk: (trainee / HOURS_PER_ARSVAERK).round_dp(2),
+        delivered_arsvaerk: arsvaerk(trainee),
     }
 }
 
@@ -1056,8 +1063,8 @@ pub fn year_figures(g: &GrantFacts, year: i32) -> YearFigures {
         year,
         apprentice_hours: hours(t.apprentice),
         other_training_hours: hours(t.other_training),
-        apprentice_arsvaerk: (hours(t.apprentice) / HOURS_PER_ARSVAERK).round_dp(2),
-        other_training_arsvaerk: (hours(t.other_training) / HOURS_PER_ARSVAERK).round_dp(2),
+        apprentice_arsvaerk: arsvaerk(hours(t.apprentice)),
+        other_training_arsvaerk: arsvaerk(hours(t.other_training)),
         craftsman_cost: g.craftsman_cost_ore.map(hours),
         construction_start: g.construction_start,
         handover,

@@ -18,8 +18,15 @@ use crate::error::AppError;
 use crate::service::compliance::{self as svc, YearReport, frozen_figures};
 use crate::service::grants::{GrantFilter, list_grants};
 
+/// Rounded to `dp` decimals and always written with them, so clients see stable strings.
+fn fixed(value: Decimal, dp: u32) -> Decimal {
+    let mut v = value.round_dp(dp);
+    v.rescale(dp);
+    v
+}
+
 fn percent(share: Decimal) -> Decimal {
-    (share * Decimal::ONE_HUNDRED).round_dp(2)
+    fixed(share * Decimal::ONE_HUNDRED, 2)
 }
 
 fn today() -> NaiveDate {
@@ -48,15 +55,15 @@ pub struct ShareMetrics {
 
 fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
     ShareMetrics {
-        labour_hours: m.labour_hours,
-        trainee_hours: m.trainee_hours,
-        apprentice_hours: m.apprentice_hours,
-        other_training_hours: m.other_training_hours,
-        share: m.share.map(|s| s.round_dp(4)),
+        labour_hours: fixed(m.labour_hours, 2),
+        trainee_hours: fixed(m.trainee_hours, 2),
+        apprentice_hours: fixed(m.apprentice_hours, 2),
+        other_training_hours: fixed(m.other_training_hours, 2),
+        share: m.share.map(|s| fixed(s, 4)),
         share_percent: m.share.map(percent),
         required_share_percent: percent(m.required_share),
-        shortfall_hours: m.shortfall_hours,
-        delivered_arsvaerk: m.delivered_arsvaerk,
+        shortfall_hours: fixed(m.shortfall_hours, 2),
+        delivered_arsvaerk: fixed(m.delivered_arsvaerk, 2),
     }
 }
 
@@ -106,6 +113,7 @@ pub struct TrialFunnel {
 #[derive(SimpleObject)]
 pub struct AppliedParameters {
     pub min_trainee_share_percent: Decimal,
+    #[graphql(name = "targetArsvaerkPer100m")]
     pub target_arsvaerk_per_100m: Decimal,
     pub on_track_tolerance_percent: Decimal,
     pub hours_report_due_day: u32,

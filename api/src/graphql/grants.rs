@@ -25,6 +25,7 @@ pub struct RuleParameterOverrides {
     /// R1 minimum trainee share in percent (default 14).
     pub min_trainee_share_percent: Option<Decimal>,
     /// R2 trainee årsværk per 100 mio. DKK (default 6).
+    #[graphql(name = "targetArsvaerkPer100m")]
     pub target_arsvaerk_per_100m: Option<Decimal>,
     /// R3 tolerance in percent (default 10).
     pub on_track_tolerance_percent: Option<Decimal>,

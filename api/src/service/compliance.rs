@@ -383,10 +383,8 @@ pub fn frozen_figures(v: &lbf_report::Model) -> compliance::YearFigures {
         year: v.year,
         apprentice_hours: h(v.apprentice_centihours),
         other_training_hours: h(v.other_training_centihours),
-        apprentice_arsvaerk: (h(v.apprentice_centihours) / compliance::HOURS_PER_ARSVAERK)
-            .round_dp(2),
-        other_training_arsvaerk: (h(v.other_training_centihours) / compliance::HOURS_PER_ARSVAERK)
-            .round_dp(2),
+        apprentice_arsvaerk: compliance::arsvaerk(h(v.apprentice_centihours)),
+        other_training_arsvaerk: compliance::arsvaerk(h(v.other_training_centihours)),
         craftsman_cost: v.craftsman_cost_ore.map(h),
         construction_start: v.construction_start,
         handover: v.handover,

@@ -25,6 +25,7 @@ pub struct RuleParametersInput {
     /// R1 minimum share of trainee hours, in percent (default 14).
     pub min_trainee_share_percent: Option<Decimal>,
     /// R2 required trainee årsværk per 100 mio. DKK (default 6).
+    #[graphql(name = "targetArsvaerkPer100m")]
     pub target_arsvaerk_per_100m: Option<Decimal>,
     /// R3 tolerance below the expected-by-now line, in percent (default 10).
     pub on_track_tolerance_percent: Option<Decimal>,

@@ -1,0 +1,462 @@
+//! Compliance queries through GraphQL, and the CSV export over HTTP, on either database.
+
+use serde_json::{Value, json};
+use tests::TestApp;
+
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+
+/// Grant LBF-1 (250 mio. DKK, started 2023-03-01) with one contract and one apprentice; hours for
+/// January (1000 / 100) and February 2024 (1000 / 40). Returns (grant, contract, placement).
+async fn site(app: &TestApp) -> (String, String, String) {
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let contract = app.contract(&grant, &co).await;
+    let pl = app
+        .placement(&app.person("Jonas").await, &grant, &contract)
+        .await;
+    for (m, t, h) in [("2024-01", "1000", "100"), ("2024-02", "1000", "40")] {
+        app.ok(
+            REPORT,
+            json!({ "c": contract, "m": m, "t": t, "l": [{ "placementId": pl, "hours": h }] }),
+        )
+        .await;
+    }
+    (grant, contract, pl)
+}
+
+const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d) { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours share sharePercent requiredSharePercent shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
+
+fn findings<'a>(c: &'a Value, rule: &str) -> Vec<&'a Value> {
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+#[tokio::test]
+async fn grant_compliance_names_the_numbers() {
+    let app = TestApp::new().await;
+    let (grant, _, _) = site(&app).await;
+    let d = app
+        .ok(COMPLIANCE, json!({ "g": grant, "d": "2024-03-15" }))
+        .await;
+    let c = &d["compliance"];
+    assert_eq!(c["asOf"], "2024-03-15");
+    assert_eq!(c["targetArsvaerk"], "15.00");
+    assert_eq!(c["targetHours"], "28860.00");
+    // 140 of 2000 hours = 7 %; J = 1860, 0.14 x 1860 / 0.86 = 302.80 needed, 162.80 short.
+    assert_eq!(
+        c["metrics"],
+        json!({
+            "labourHours": "2000.00", "traineeHours": "140.00", "apprenticeHours": "140.00",
+            "otherTrainingHours": "0.00", "share": "0.0700", "sharePercent": "7.00",
+            "requiredSharePercent": "14.00", "shortfallHours": "162.80", "deliveredArsvaerk": "0.07"
+        })
+    );
+    let r1 = findings(c, "R1");
+    let messages: Vec<&str> = r1.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(
+        messages.contains(&"Grant LBF-1: 7 % trainee hours, 14 % required; 162.8 hours short"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(
+            &"Contractor Entreprenør 0: 7 % trainee hours, 14 % required; 162.8 hours short"
+        ),
+        "{messages:?}"
+    );
+    assert!(
+        r1.iter().all(|f| f["severity"] == "WARNING"),
+        "interim figures warn"
+    );
+    let grant_r1 = r1.iter().find(|f| f["subject"] == "GRANT").unwrap();
+    assert_eq!(
+        (
+            grant_r1["measured"].as_str(),
+            grant_r1["threshold"].as_str()
+        ),
+        (Some("0.07"), Some("0.14"))
+    );
+    assert!(grant_r1["source"].as_str().unwrap().contains("14 %"));
+    // Months March 2023 to December 2023 have no report: R6.
+    let r6 = findings(c, "R6");
+    assert!(
+        r6[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("10 month(s) without an hours report"),
+        "{r6:?}"
+    );
+    assert_eq!(c["status"], "AT_RISK");
+    assert_eq!(
+        c["parameters"],
+        json!({ "minTraineeSharePercent": "14.00", "targetArsvaerkPer100m": "6", "lbfReportDue": "09-29" })
+    );
+
+    // Before the site was established, nothing is measured.
+    let d = app
+        .ok(COMPLIANCE, json!({ "g": grant, "d": "2023-02-01" }))
+        .await;
+    assert_eq!(d["compliance"]["status"], "NOT_STARTED");
+    assert_eq!(d["compliance"]["findings"], json!([]));
+
+    // The Grant field gives the same report; overrides change the parameters used.
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: {minTraineeSharePercent: \"7\"}}) { id } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    let d = app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { compliance(asOf: \"2024-03-15\") { metrics { shortfallHours requiredSharePercent } findings { rule subject } } } }",
+            json!({ "g": grant }),
+        )
+        .await;
+    let c = &d["grant"]["compliance"];
+    assert_eq!(
+        c["metrics"],
+        json!({ "shortfallHours": "0.00", "requiredSharePercent": "7.00" })
+    );
+    assert!(
+        c["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !(f["rule"] == "R1" && f["subject"] == "GRANT"))
+    );
+
+    let (code, _, _) = app
+        .err(
+            COMPLIANCE,
+            json!({ "g": uuid::Uuid::now_v7(), "d": "2024-01-01" }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn time_series_and_contractor_ranking() {
+    let app = TestApp::new().await;
+    let (grant, _, _) = site(&app).await;
+    let d = app
+        .ok(
+            "query($g: UUID!) { complianceTimeSeries(grantId: $g, asOf: \"2024-02-29\") { month labourHours traineeHours monthlySharePercent cumulativeSharePercent targetCumulativeTraineeHours } }",
+            json!({ "g": grant }),
+        )
+        .await;
+    let s = d["complianceTimeSeries"].as_array().unwrap();
+    assert_eq!(s.len(), 12, "March 2023 to February 2024");
+    // Target line at 29 February 2024: 365 of the 1,401 days to 31 December 2026 of 28,860 hours.
+    assert_eq!(s[0]["labourHours"], "0.00");
+    assert_eq!(
+        s[11],
+        json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7518.84" })
+    );
+
+    // A second contractor on a second grant, ahead of the first.
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let g2 = app.grant_on(&estate, "LBF-2").await;
+    let co2 = app.contractor(1).await;
+    let c2 = app.contract(&g2, &co2).await;
+    let pl2 = app.placement(&app.person("Aisha").await, &g2, &c2).await;
+    app.ok(REPORT, json!({ "c": c2, "m": "2024-01", "t": "1000", "l": [{ "placementId": pl2, "hours": "150" }] })).await;
+    let d = app
+        .ok(
+            "{ contractorRanking(asOf: \"2024-03-15\") { contractorName grantsBehind metrics { sharePercent shortfallHours } grants { caseNumber behind } contractor { cvr } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        d["contractorRanking"],
+        json!([
+            { "contractorName": "Entreprenør 0", "grantsBehind": 1, "metrics": { "sharePercent": "7.00", "shortfallHours": "162.80" }, "grants": [{ "caseNumber": "LBF-1", "behind": true }], "contractor": { "cvr": tests::cvr(0) } },
+            { "contractorName": "Entreprenør 1", "grantsBehind": 0, "metrics": { "sharePercent": "15.00", "shortfallHours": "0.00" }, "grants": [{ "caseNumber": "LBF-2", "behind": false }], "contractor": { "cvr": tests::cvr(1) } }
+        ])
+    );
+}
+
+#[tokio::test]
+async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
+    async fn build(n: usize) -> (TestApp, usize) {
+        let app = TestApp::new().await;
+        let org = app.organisation().await;
+        let estate = app.estate(&org).await;
+        let co = app.contractor(0).await;
+        for i in 0..n {
+            let g = app.grant_on(&estate, &format!("LBF-{i:02}")).await;
+            let c = app.contract(&g, &co).await;
+            let p = app.placement(&app.person("P").await, &g, &c).await;
+            // Grant i has (10 + i) trainee hours of 100.
+            app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (10 + i).to_string() }] }))
+                .await;
+        }
+        app.reset_statements();
+        let d = app
+            .ok(
+                "{ complianceDashboard(sort: SHARE_ASC, asOf: \"2024-02-15\") { status metrics { sharePercent } grant { caseNumber estate { name } } } }",
+                json!({}),
+            )
+            .await;
+        let rows = d["complianceDashboard"].as_array().unwrap().clone();
+        assert_eq!(rows.len(), n);
+        assert_eq!(
+            rows[0]["grant"]["caseNumber"], "LBF-00",
+            "lowest share first"
+        );
+        assert_eq!(rows[0]["metrics"]["sharePercent"], "10.00");
+        assert_eq!(
+            rows[n - 1]["metrics"]["sharePercent"],
+            format!("{}.00", 10 + n - 1)
+        );
+        let statements = app.statements();
+        (app, statements)
+    }
+    let (_, small) = build(2).await;
+    let (app, large) = build(7).await;
+    assert_eq!(small, large, "statements grew with the number of grants");
+    assert!(large <= 25, "{large} statements");
+
+    // Status filter and another sort: 14 % or more is no R1 finding.
+    let d = app
+        .ok(
+            "{ complianceDashboard(sort: SHARE_DESC, asOf: \"2024-01-31\", filter: {commitmentYear: 2021}) { metrics { sharePercent } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        d["complianceDashboard"][0]["metrics"]["sharePercent"],
+        "16.00"
+    );
+    let d = app
+        .ok("{ complianceDashboard(filter: {status: NOT_STARTED}, asOf: \"2023-01-01\") { status } }", json!({}))
+        .await;
+    assert_eq!(d["complianceDashboard"].as_array().unwrap().len(), 7);
+    let d = app
+        .ok(
+            "{ complianceDashboard(filter: {status: COMPLETED}) { status } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["complianceDashboard"], json!([]));
+}
+
+const YEAR: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) { year submitted figures { apprenticeArsvaerk otherTrainingArsvaerk apprenticeHours craftsmanCost constructionStart handover isFinal } versions { version submittedBy correctionReason figures { apprenticeHours } } } }";
+
+#[tokio::test]
+async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
+    let app = TestApp::new().await;
+    let (grant, contract, pl) = site(&app).await;
+    let d = app.ok(YEAR, json!({ "g": grant, "y": 2024 })).await;
+    assert_eq!(
+        d["lbfYearReport"],
+        json!({
+            "year": 2024, "submitted": false,
+            "figures": { "apprenticeArsvaerk": "0.07", "otherTrainingArsvaerk": "0.00", "apprenticeHours": "140.00", "craftsmanCost": "250000000.00", "constructionStart": "2023-03-01", "handover": null, "isFinal": false },
+            "versions": []
+        })
+    );
+    // The 2024 report was due 29 September 2025: as of today it is missing.
+    let c = app.ok(COMPLIANCE, json!({ "g": grant })).await;
+    let missing: Vec<&Value> = findings(&c["compliance"], "R5")
+        .into_iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("report for 2024"))
+        .collect();
+    assert_eq!(missing[0]["severity"], "BREACH");
+
+    let submit = "mutation($g: UUID!, $y: Int!) { submitLbfReport(input: {grantId: $g, year: $y, submittedBy: \"Projektleder\"}) { version submittedBy figures { apprenticeHours } } }";
+    let d = app.ok(submit, json!({ "g": grant, "y": 2024 })).await;
+    assert_eq!(
+        d["submitLbfReport"],
+        json!({ "version": 1, "submittedBy": "Projektleder", "figures": { "apprenticeHours": "140.00" } })
+    );
+    assert_eq!(app.count("lbf_report").await, 1);
+    // Submitted after the deadline: late, not missing.
+    let c = app.ok(COMPLIANCE, json!({ "g": grant })).await;
+    let late: Vec<&Value> = findings(&c["compliance"], "R5")
+        .into_iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("report for 2024"))
+        .collect();
+    assert_eq!(late[0]["severity"], "WARNING");
+    assert!(
+        late[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("after the deadline")
+    );
+
+    // More hours for 2024 do not change the frozen figures.
+    app.ok(REPORT, json!({ "c": contract, "m": "2024-03", "t": "1000", "l": [{ "placementId": pl, "hours": "60" }] })).await;
+    let d = app.ok(YEAR, json!({ "g": grant, "y": 2024 })).await;
+    assert_eq!(d["lbfYearReport"]["figures"]["apprenticeHours"], "140.00");
+    assert_eq!(d["lbfYearReport"]["submitted"], true);
+
+    let (code, _, msg) = app.err(submit, json!({ "g": grant, "y": 2024 })).await;
+    assert_eq!(code, "CONFLICT");
+    assert!(msg.contains("correctLbfReport"), "{msg}");
+    assert_eq!(app.count("lbf_report").await, 1);
+
+    let correct = "mutation($g: UUID!, $y: Int!, $r: String!) { correctLbfReport(input: {grantId: $g, year: $y, submittedBy: \"Controller\", reason: $r}) { version correctionReason figures { apprenticeHours } } }";
+    let (code, field, _) = app
+        .err(correct, json!({ "g": grant, "y": 2024, "r": " " }))
+        .await;
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("reason"))
+    );
+    let (code, _, _) = app
+        .err(correct, json!({ "g": grant, "y": 2023, "r": "x" }))
+        .await;
+    assert_eq!(code, "CONFLICT", "2023 was never submitted");
+    let (code, field, _) = app.err(submit, json!({ "g": grant, "y": 2022 })).await;
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("year"))
+    );
+    assert_eq!(app.count("lbf_report").await, 1);
+
+    let d = app
+        .ok(
+            correct,
+            json!({ "g": grant, "y": 2024, "r": "Marts-timer manglede" }),
+        )
+        .await;
+    assert_eq!(
+        d["correctLbfReport"],
+        json!({ "version": 2, "correctionReason": "Marts-timer manglede", "figures": { "apprenticeHours": "200.00" } })
+    );
+    let d = app.ok(YEAR, json!({ "g": grant, "y": 2024 })).await;
+    let r = &d["lbfYearReport"];
+    assert_eq!(r["figures"]["apprenticeHours"], "200.00");
+    assert_eq!(
+        r["versions"],
+        json!([
+            { "version": 1, "submittedBy": "Projektleder", "correctionReason": null, "figures": { "apprenticeHours": "140.00" } },
+            { "version": 2, "submittedBy": "Controller", "correctionReason": "Marts-timer manglede", "figures": { "apprenticeHours": "200.00" } }
+        ])
+    );
+    // Submitted reports are evidence: the grant can no longer be hard-deleted.
+    let (code, _, _) = app
+        .err(
+            "mutation($g: UUID!) { deleteGrant(id: $g) }",
+            json!({ "g": grant }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+}
+
+#[tokio::test]
+async fn demo_grant_has_a_status_and_the_numbers_behind_it() {
+    let app = TestApp::new().await;
+    api::seed::seed_demo(&app.db).await.unwrap();
+    let d = app
+        .ok(
+            "{ grants { edges { node { compliance(asOf: \"2025-05-01\") { status metrics { labourHours traineeHours sharePercent } targetHours trialFunnel { started completed openWithoutOutcome outcomes { outcome count } } findings { rule severity message } } } } } }",
+            json!({}),
+        )
+        .await;
+    let c = &d["grants"]["edges"][0]["node"]["compliance"];
+    // May 2023 to April 2025: per normal month 9,500 labour hours and 900 counted trainee hours
+    // (løntilskud not counted); the four July and December months at 70 %:
+    // 20 x 9,500 + 4 x 6,650 = 216,600 and 20 x 900 + 4 x 630 = 20,520 hours, 9.47 %.
+    assert_eq!(
+        c["metrics"],
+        json!({ "labourHours": "216600.00", "traineeHours": "20520.00", "sharePercent": "9.47" })
+    );
+    assert_eq!(c["targetHours"], "36940.80");
+    // The 2023 LBF report (due 29 September 2024) was never submitted: the one breach.
+    assert_eq!(c["status"], "BREACH");
+    let breaches: Vec<&Value> = c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "BREACH")
+        .collect();
+    assert_eq!(breaches.len(), 1, "{breaches:?}");
+    assert_eq!(breaches[0]["rule"], "R5");
+    assert_eq!(
+        c["trialFunnel"],
+        json!({ "started": 8, "completed": 8, "openWithoutOutcome": 1, "outcomes": [
+            { "outcome": "ORDINARY_JOB", "count": 2 }, { "outcome": "APPRENTICESHIP", "count": 1 },
+            { "outcome": "EDUCATION", "count": 2 }, { "outcome": "BACK_TO_JOBCENTER", "count": 1 }, { "outcome": "DROPPED_OUT", "count": 1 }
+        ] })
+    );
+}
+
+#[tokio::test]
+async fn csv_export_has_the_same_rows_as_graphql() {
+    use poem::test::TestClient;
+    let app = TestApp::new().await;
+    let (grant, _, _) = site(&app).await;
+    let org = app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { organisation { id } } } }",
+            json!({ "g": grant }),
+        )
+        .await["grant"]["estate"]["organisation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let estate = app.estate(&org).await;
+    app.grant_on(&estate, "LBF-0").await;
+    app.ok(
+        "mutation($g: UUID!) { submitLbfReport(input: {grantId: $g, year: 2024, submittedBy: \"PL\"}) { version } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let res = client
+        .get("/exports/lbf-report.csv")
+        .query("organisationId", &org)
+        .query("year", &2024)
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    res.assert_header("content-type", "text/csv; charset=utf-8");
+    let body = res.0.into_body().into_string().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.len(), 3, "header and one line per grant:\n{body}");
+    assert!(lines[0].starts_with("case_number,title,year,submitted,version,apprentice_arsvaerk"));
+    assert!(
+        lines[1].starts_with(
+            "LBF-0,Helhedsplan,2024,false,,0.00,0.00,0.00,0.00,250000000.00,2023-03-01,,interim,,"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(
+            "LBF-1,Helhedsplan,2024,true,1,0.07,0.00,140.00,0.00,250000000.00,2023-03-01,,interim,"
+        ),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[2].ends_with(",PL"));
+
+    let d = app
+        .ok(
+            "query($o: UUID!) { lbfYearReports(organisationId: $o, year: 2024) { grant { caseNumber } submitted figures { apprenticeArsvaerk apprenticeHours } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    assert_eq!(
+        d["lbfYearReports"],
+        json!([
+            { "grant": { "caseNumber": "LBF-0" }, "submitted": false, "figures": { "apprenticeArsvaerk": "0.00", "apprenticeHours": "0.00" } },
+            { "grant": { "caseNumber": "LBF-1" }, "submitted": true, "figures": { "apprenticeArsvaerk": "0.07", "apprenticeHours": "140.00" } }
+        ])
+    );
+
+    for (k, v) in [("organisationId", "nope"), ("year", "20x4")] {
+        let mut req = client.get("/exports/lbf-report.csv");
+        req = if k == "year" {
+            req.query("organisationId", &org).query("year", &v)
+        } else {
+            req.query("organisationId", &v).query("year", &2024)
+        };
+        let res = req.send().await;
+        res.assert_status(poem::http::StatusCode::BAD_REQUEST);
+    }
+}
