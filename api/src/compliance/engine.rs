@@ -212,6 +212,10 @@ pub struct ContractorMetrics {
     pub metrics: Metrics,
     /// Sum of the hours its contracts' clauses require.
     pub clause_required_hours: Decimal,
+    /// Its clause hours pro rata to the end of the last complete month (None without clause hours).
+    pub expected_by_now_hours: Option<Decimal>,
+    /// Its share at its last contract's end at the last three months' run rate.
+    pub projected_share: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -359,14 +363,31 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
     let mut total = Tally::default();
     let mut per_contract: HashMap<Uuid, Tally> = HashMap::new();
     let mut per_month: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let contractor_of: HashMap<Uuid, Uuid> = g
+        .contracts
+        .iter()
+        .map(|c| (c.id, c.contractor_id))
+        .collect();
+    let mut contractor_months: HashMap<Uuid, BTreeMap<NaiveDate, Tally>> = HashMap::new();
     if let Some(w) = &window {
         for r in g.reports.iter().filter(|r| w.contains(r.month)) {
             let t = tally_report(r, &kinds);
             total.add(&t);
             per_contract.entry(r.contract_id).or_default().add(&t);
             per_month.entry(r.month).or_default().add(&t);
+            if let Some(c) = contractor_of.get(&r.contract_id) {
+                contractor_months
+                    .entry(*c)
+                    .or_default()
+                    .entry(r.month)
+                    .or_default()
+                    .add(&t);
+            }
         }
     }
+    // Hours are reported monthly in arrears, so "by now" means by the end of the last complete
+    // month; measuring against today would flag every site early in each month.
+    let reference = month_of(as_of).pred_opt().expect("valid date");
     let grant_metrics = metrics(&total, p.min_share);
     let final_or_interim = if handed_over {
         Severity::Breach
@@ -397,18 +418,43 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
     }
 
     // R1 per contractor, and clause requirements per contract.
-    let mut by_contractor: BTreeMap<Uuid, (String, Tally, i64)> = BTreeMap::new();
+    struct Acc {
+        name: String,
+        tally: Tally,
+        clause: i64,
+        expected: Option<Decimal>,
+        last_end: NaiveDate,
+    }
+    let mut by_contractor: BTreeMap<Uuid, Acc> = BTreeMap::new();
     for c in &g.contracts {
-        let e = by_contractor
-            .entry(c.contractor_id)
-            .or_insert_with(|| (c.contractor_name.clone(), Tally::default(), 0));
+        let e = by_contractor.entry(c.contractor_id).or_insert_with(|| Acc {
+            name: c.contractor_name.clone(),
+            tally: Tally::default(),
+            clause: 0,
+            expected: None,
+            last_end: c.end,
+        });
         if let Some(t) = per_contract.get(&c.id) {
-            e.1.add(t);
+            e.tally.add(t);
         }
-        e.2 += c.clause_centihours.unwrap_or(0);
+        e.last_end = e.last_end.max(c.end);
+        if let Some(req) = c.clause_centihours {
+            e.clause += req;
+            let span = (c.end - c.start).num_days().max(1);
+            let elapsed = (reference.min(c.end) - c.start).num_days().clamp(0, span);
+            let part = hours(req) * Decimal::from(elapsed) / Decimal::from(span);
+            e.expected = Some(e.expected.unwrap_or_default() + part);
+        }
     }
     let mut contractors = Vec::new();
-    for (id, (name, tally, clause)) in by_contractor {
+    for (id, acc) in by_contractor {
+        let Acc {
+            name,
+            tally,
+            clause,
+            expected,
+            last_end,
+        } = acc;
         let m = metrics(&tally, p.min_share);
         if let Some(share) = m.share
             && share < p.min_share
@@ -429,11 +475,20 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                 source: SRC_R1,
             });
         }
+        let projected_share = match (&window, handed_over) {
+            (Some(_), false) => contractor_months
+                .get(&id)
+                .and_then(|months| project(months, &tally, last_end))
+                .and_then(|p| p.0),
+            _ => None,
+        };
         contractors.push(ContractorMetrics {
             contractor_id: id,
             contractor_name: name,
             metrics: m,
             clause_required_hours: hours(clause),
+            expected_by_now_hours: expected.map(|e| e.round_dp(2)),
+            projected_share,
         });
     }
     for c in &g.contracts {
@@ -467,7 +522,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         if let Some(req) = c.clause_centihours {
             let delivered = t.trainee();
             let span = (c.end - c.start).num_days().max(1);
-            let elapsed = (as_of.min(c.end) - c.start).num_days().clamp(0, span);
+            let elapsed = (reference.min(c.end) - c.start).num_days().clamp(0, span);
             let expected = hours(req) * Decimal::from(elapsed) / Decimal::from(span);
             let (behind, severity) = if ended {
                 (delivered < req, Severity::Breach)
@@ -548,9 +603,6 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
     let mut projected_share = None;
     let mut projected_trainee = None;
     if let (Some(start), Some(end), Some(_)) = (g.construction_start, planned_end, &window) {
-        // Hours are reported monthly in arrears, so "by now" means by the end of the last
-        // complete month; measuring against today would flag every site early in each month.
-        let reference = month_of(as_of).pred_opt().expect("valid date");
         let span = (end - start).num_days().max(1);
         let elapsed = (reference.min(end) - start).num_days().clamp(0, span);
         let fraction = Decimal::from(elapsed) / Decimal::from(span);
@@ -579,22 +631,9 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             }
         }
         // Run rate of the last three reported months, carried to the planned end.
-        let recent: Vec<&Tally> = per_month.values().rev().take(3).collect();
-        if !recent.is_empty() && !handed_over {
-            let n = Decimal::from(recent.len() as i64);
-            let rate_t = hours(recent.iter().map(|t| t.trainee()).sum()) / n;
-            let rate_l = hours(recent.iter().map(|t| t.labour).sum()) / n;
-            let last = *per_month.keys().next_back().expect("non-empty");
-            let mut remaining = 0i64;
-            let mut m = next_month(last);
-            while m <= month_of(end) {
-                remaining += 1;
-                m = next_month(m);
-            }
-            let pt = grant_metrics.trainee_hours + rate_t * Decimal::from(remaining);
-            let pl = grant_metrics.labour_hours + rate_l * Decimal::from(remaining);
-            projected_trainee = Some(pt.round_dp(2));
-            projected_share = (pl > Decimal::ZERO).then(|| (pt / pl).round_dp(4));
+        if !handed_over && let Some((share, pt, months)) = project(&per_month, &total, end) {
+            projected_trainee = Some(pt);
+            projected_share = share;
             let misses_share = projected_share.is_some_and(|s| s < p.min_share);
             let misses_target = target_hours.is_some_and(|th| pt < th);
             if misses_share || misses_target {
@@ -606,7 +645,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                     message: format!(
                         "Grant {}: at the last {} months' rate the site ends at {} trainee share and {} trainee hours{}",
                         g.case_number,
-                        recent.len(),
+                        months,
                         projected_share.map(pct).unwrap_or_else(|| "no".into()),
                         fmt_h(pt),
                         target_hours.map(|th| format!(" against a target of {}", fmt_h(th))).unwrap_or_default()
@@ -931,6 +970,33 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         funnel,
         findings,
     }
+}
+
+/// Carries the last three reported months' run rate from the last reported month to `end`:
+/// (projected share, projected trainee hours, months the rate is taken over).
+pub fn project(
+    per_month: &BTreeMap<NaiveDate, Tally>,
+    current: &Tally,
+    end: NaiveDate,
+) -> Option<(Option<Decimal>, Decimal, usize)> {
+    let recent: Vec<&Tally> = per_month.values().rev().take(3).collect();
+    let last = *per_month.keys().next_back()?;
+    let n = Decimal::from(recent.len() as i64);
+    let rate_t = hours(recent.iter().map(|t| t.trainee()).sum()) / n;
+    let rate_l = hours(recent.iter().map(|t| t.labour).sum()) / n;
+    let mut remaining = 0i64;
+    let mut m = next_month(last);
+    while m <= month_of(end) {
+        remaining += 1;
+        m = next_month(m);
+    }
+    let pt = hours(current.trainee()) + rate_t * Decimal::from(remaining);
+    let pl = hours(current.labour) + rate_l * Decimal::from(remaining);
+    Some((
+        (pl > Decimal::ZERO).then(|| (pt / pl).round_dp(4)),
+        pt.round_dp(2),
+        recent.len(),
+    ))
 }
 
 fn t_days(d: i64) -> u64 {

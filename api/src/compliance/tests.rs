@@ -281,6 +281,40 @@ fn r3_expected_by_now_is_pro_rata_and_projects_a_miss() {
     assert_eq!(r.projected_trainee_hours, Some(dec!(3750)));
     assert_eq!(r.projected_share, Some(dec!(0.03)));
     assert_eq!(r.status, Status::AtRisk);
+    let c = r
+        .contractors
+        .iter()
+        .find(|c| c.contractor_id == uid(100))
+        .unwrap();
+    assert_eq!(
+        c.projected_share,
+        Some(dec!(0.03)),
+        "its contract ends 28 Feb 2026: 14 more months at 3 %"
+    );
+    assert_eq!(c.expected_by_now_hours, None, "no clause in hours");
+}
+
+#[test]
+fn contractor_clause_hours_expected_by_now() {
+    let mut g = grant();
+    // 1,000 clause hours over 1 March 2024 - 28 February 2026 (729 days); by 31 May 2024 (91 days)
+    // 1,000 x 91 / 729 = 124.83 hours are expected.
+    g.contracts[0].clause_centihours = Some(1000 * 100);
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 50)])];
+    let r = evaluate(&g, d(2024, 6, 5));
+    let c = r
+        .contractors
+        .iter()
+        .find(|c| c.contractor_id == uid(100))
+        .unwrap();
+    assert_eq!(c.clause_required_hours, dec!(1000));
+    assert_eq!(c.expected_by_now_hours, Some(dec!(124.83)));
+    let behind = r
+        .findings
+        .iter()
+        .find(|f| f.subject_id == uid(CONTRACT) && f.message.contains("expected by now"))
+        .unwrap();
+    assert_eq!(behind.measured, Some(dec!(50)));
 }
 
 #[test]

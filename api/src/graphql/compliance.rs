@@ -92,6 +92,10 @@ pub struct ContractorCompliance {
     pub metrics: ShareMetrics,
     /// Trainee hours its contracts' clauses require.
     pub clause_required_hours: Decimal,
+    /// Its clause hours pro rata to the end of the last complete month.
+    pub expected_by_now_hours: Option<Decimal>,
+    /// Its share at its last contract's end at the last three months' run rate.
+    pub projected_share_percent: Option<Decimal>,
 }
 
 #[derive(SimpleObject)]
@@ -186,7 +190,9 @@ pub fn compliance_view(r: &Report) -> GrantCompliance {
                 contractor_id: c.contractor_id,
                 contractor_name: c.contractor_name.clone(),
                 metrics: metrics_view(&c.metrics),
-                clause_required_hours: c.clause_required_hours,
+                clause_required_hours: fixed(c.clause_required_hours, 2),
+                expected_by_now_hours: c.expected_by_now_hours.map(|h| fixed(h, 2)),
+                projected_share_percent: c.projected_share.map(percent),
             })
             .collect(),
         trial_funnel: TrialFunnel {
