@@ -1,0 +1,275 @@
+//! Benchmark: builds a national-scale dataset (default 500 grants, 6 contracts each, 24 months of
+//! hours with 2 trainees per contract) in a fresh database and times the dashboard queries
+//! through the GraphQL schema. Usage:
+//!
+//! ```sh
+//! cargo run --release -p api --bin bench -- [GRANTS] [RUNS]
+//! DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench cargo run --release -p api --bin bench
+//! ```
+//!
+//! Without DATABASE_URL it uses a SQLite file in a temporary directory. A PostgreSQL database
+//! named in DATABASE_URL must be empty (it is migrated, filled and left for inspection).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use api::config::PageLimits;
+use api::graphql::build_schema;
+use chrono::{Months, NaiveDate, Utc};
+use entity::enums::*;
+use entity::*;
+use sea_orm::{ActiveValue::Set, EntityTrait};
+use uuid::Uuid;
+
+const CONTRACTS_PER_GRANT: usize = 6;
+const MONTHS: u32 = 24;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let grants: usize = args.next().map(|v| v.parse()).transpose()?.unwrap_or(500);
+    let runs: usize = args.next().map(|v| v.parse()).transpose()?.unwrap_or(5);
+    let dir = tempfile_dir();
+    let url = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()));
+    let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+    let mut db = api::db::connect_and_migrate(&url).await?;
+
+    let t = Instant::now();
+    let counts = fill(&db, grants).await?;
+    println!("dataset ({backend}): {counts} in {:.1} s", t.elapsed().as_secs_f64());
+
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+    let schema = build_schema(db.clone(), PageLimits::default());
+    let first_grant = grant::Entity::find().one(&db).await?.expect("a grant").id;
+
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "complianceDashboard (all grants, sorted by shortfall)",
+            "{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"2025-06-15\") { status metrics { sharePercent shortfallHours } findings { rule } } }".into(),
+        ),
+        (
+            "contractorRanking (all grants)",
+            "{ contractorRanking(asOf: \"2025-06-15\") { contractorName metrics { shortfallHours } grantsBehind } }".into(),
+        ),
+        (
+            "grants(first: 100) with compliance and contracts",
+            "{ grants(first: 100) { edges { node { caseNumber compliance(asOf: \"2025-06-15\") { status } contracts { contractor { name } hoursReports { totalHours } } } } } }".into(),
+        ),
+        (
+            "one grant: compliance + time series",
+            format!("{{ compliance(grantId: \"{first_grant}\", asOf: \"2025-06-15\") {{ status findings {{ message }} }} complianceTimeSeries(grantId: \"{first_grant}\", asOf: \"2025-06-15\") {{ month cumulativeSharePercent }} }}"),
+        ),
+    ];
+    println!("\n| query | median | min | max | SQL statements |\n| --- | --- | --- | --- | --- |");
+    for (name, query) in cases {
+        let mut times = Vec::with_capacity(runs);
+        let mut stmts = 0;
+        for _ in 0..runs {
+            statements.store(0, Ordering::Relaxed);
+            let t = Instant::now();
+            let res = schema.execute(query.as_str()).await;
+            times.push(t.elapsed());
+            anyhow::ensure!(res.errors.is_empty(), "{name}: {:?}", res.errors);
+            stmts = statements.load(Ordering::Relaxed);
+        }
+        times.sort();
+        let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
+        println!("| {name} | {} | {} | {} | {stmts} |", ms(times[runs / 2]), ms(times[0]), ms(times[runs - 1]));
+    }
+    Ok(())
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tracker-bench-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+async fn insert_chunked<A, E>(db: &sea_orm::DatabaseConnection, rows: Vec<A>) -> anyhow::Result<()>
+where
+    E: EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        // SQLite allows 32,766 bound parameters per statement; 1,000 rows stay well under.
+        let chunk: Vec<A> = rows.by_ref().take(1000).collect();
+        E::insert_many(chunk).exec(db).await?;
+    }
+    Ok(())
+}
+
+/// Deterministic synthetic data: grant i's trainee hours vary with i so shares spread around 14 %.
+async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result<String> {
+    let now = Utc::now();
+    let start = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
+    let org_id = Uuid::now_v7();
+    housing_organisation::Entity::insert(housing_organisation::ActiveModel {
+        id: Set(org_id),
+        name: Set("Bench Boligselskab".into()),
+        cvr: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+    })
+    .exec(db)
+    .await?;
+    let contractor_ids: Vec<Uuid> = (0..200).map(|_| Uuid::now_v7()).collect();
+    insert_chunked(
+        db,
+        contractor_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| contractor::ActiveModel {
+                id: Set(*id),
+                // Inserted directly, so not modulus-11 checked: only unique matters here.
+                cvr: Set(format!("{:08}", 10_000_000 + i)),
+                name: Set(format!("Entreprenør {i}")),
+                created_at: Set(now),
+                updated_at: Set(now),
+                archived_at: Set(None),
+            })
+            .collect(),
+    )
+    .await?;
+    let (mut estates, mut grant_rows, mut contracts, mut persons, mut placements, mut reports, mut lines) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for g in 0..grants {
+        let estate_id = Uuid::now_v7();
+        estates.push(estate::ActiveModel {
+            id: Set(estate_id),
+            organisation_id: Set(org_id),
+            name: Set(format!("Afdeling {g}")),
+            municipality: Set(["Odense", "Aarhus", "København", "Aalborg"][g % 4].into()),
+            address: Set(None),
+            is_vulnerable_area: Set(g % 3 == 0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            archived_at: Set(None),
+        });
+        let grant_id = Uuid::now_v7();
+        grant_rows.push(grant::ActiveModel {
+            id: Set(grant_id),
+            estate_id: Set(estate_id),
+            case_number: Set(format!("BENCH-{g:04}")),
+            title: Set("Helhedsplan".into()),
+            kind: Set(GrantKind::Renovation),
+            commitment_year: Set(2020 + (g % 5) as i32),
+            stage: Set(GrantStage::SkemaB),
+            craftsman_cost_ore: Set(Some((100_000_000 + (g as i64 % 10) * 25_000_000) * 100)),
+            construction_start: Set(Some(start)),
+            planned_handover: Set(Some(start + Months::new(36))),
+            actual_handover: Set(None),
+            min_trainee_share_bp: Set(None),
+            target_per_100m_x100: Set(None),
+            on_track_tolerance_bp: Set(None),
+            hours_report_due_day: Set(None),
+            max_meeting_interval_days: Set(None),
+            trial_outcome_due_days: Set(None),
+            overtime_allowance_bp: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            archived_at: Set(None),
+        });
+        for c in 0..CONTRACTS_PER_GRANT {
+            let contract_id = Uuid::now_v7();
+            contracts.push(contract::ActiveModel {
+                id: Set(contract_id),
+                grant_id: Set(grant_id),
+                contractor_id: Set(contractor_ids[(g * 7 + c) % contractor_ids.len()]),
+                kind: Set(if c == 0 { ContractKind::Main } else { ContractKind::Trade }),
+                parent_contract_id: Set(None),
+                trade: Set(["hovedentreprise", "murer", "tømrer", "VVS", "el", "maler"][c].into()),
+                value_ore: Set(20_000_000 * 100),
+                start_date: Set(start),
+                end_date: Set(start + Months::new(36)),
+                clause_required_centihours: Set(None),
+                clause_required_share_bp: Set(Some(1400)),
+                exemption_reason: Set(None),
+                exemption_approved_by: Set(None),
+                exemption_date: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                archived_at: Set(None),
+            });
+            let pls: Vec<Uuid> = (0..2)
+                .map(|k| {
+                    let person_id = Uuid::now_v7();
+                    persons.push(person::ActiveModel {
+                        id: Set(person_id),
+                        display_name: Set(format!("Lærling {g}-{c}-{k}")),
+                        birth_year: Set(Some(2000)),
+                        lives_in_estate: Set(k == 0),
+                        consent_date: Set(Some(start)),
+                        erased_at: Set(None),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        archived_at: Set(None),
+                    });
+                    let id = Uuid::now_v7();
+                    placements.push(placement::ActiveModel {
+                        id: Set(id),
+                        person_id: Set(person_id),
+                        grant_id: Set(grant_id),
+                        contract_id: Set(contract_id),
+                        kind: Set(if k == 0 { PlacementKind::EudApprentice } else { PlacementKind::Fgu }),
+                        trade: Set("murer".into()),
+                        start_date: Set(start),
+                        end_date: Set(None),
+                        status: Set(PlacementStatus::Active),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        archived_at: Set(None),
+                    });
+                    id
+                })
+                .collect();
+            for m in 0..MONTHS {
+                let month = start + Months::new(m);
+                let report_id = Uuid::now_v7();
+                reports.push(hours_report::ActiveModel {
+                    id: Set(report_id),
+                    contract_id: Set(contract_id),
+                    month: Set(month),
+                    total_centihours: Set(2000 * 100),
+                    reported_at: Set(now),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    archived_at: Set(None),
+                });
+                for (k, pl) in pls.iter().enumerate() {
+                    lines.push(hours_line::ActiveModel {
+                        id: Set(Uuid::now_v7()),
+                        report_id: Set(report_id),
+                        placement_id: Set(*pl),
+                        centihours: Set((100 + ((g + k) % 8) as i64 * 10) * 100),
+                        created_at: Set(now),
+                        updated_at: Set(now),
+                        archived_at: Set(None),
+                    });
+                }
+            }
+        }
+    }
+    let summary = format!(
+        "{grants} grants, {} contracts, {} placements, {} monthly reports, {} hours lines",
+        contracts.len(),
+        placements.len(),
+        reports.len(),
+        lines.len()
+    );
+    insert_chunked(db, estates).await?;
+    insert_chunked(db, grant_rows).await?;
+    insert_chunked(db, contracts).await?;
+    insert_chunked(db, persons).await?;
+    insert_chunked(db, placements).await?;
+    insert_chunked(db, reports).await?;
+    insert_chunked(db, lines).await?;
+    Ok(summary)
+}
