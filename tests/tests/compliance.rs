@@ -155,6 +155,35 @@ async fn time_series_and_contractor_ranking() {
         json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7518.84" })
     );
 
+    // The same series for one contractor: its own contracts only, and no grant target line.
+    let co = app
+        .ok("{ contractors { edges { node { id } } } }", json!({}))
+        .await["contractors"]["edges"][0]["node"]["id"]
+        .clone();
+    let d = app
+        .ok(
+            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\") { month traineeHours cumulativeSharePercent targetCumulativeTraineeHours } }",
+            json!({ "g": grant, "c": co }),
+        )
+        .await;
+    assert_eq!(
+        d["complianceTimeSeries"][11],
+        json!({ "month": "2024-02", "traineeHours": "40.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": null })
+    );
+    let d = app
+        .ok(
+            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\") { traineeHours } }",
+            json!({ "g": grant, "c": uuid::Uuid::now_v7() }),
+        )
+        .await;
+    assert!(
+        d["complianceTimeSeries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["traineeHours"] == "0.00")
+    );
+
     // A second contractor on a second grant, ahead of the first.
     let org = app.organisation().await;
     let estate = app.estate(&org).await;

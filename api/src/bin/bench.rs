@@ -33,12 +33,19 @@ async fn main() -> anyhow::Result<()> {
     let dir = tempfile_dir();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()));
-    let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+    let backend = if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
     let mut db = api::db::connect_and_migrate(&url).await?;
 
     let t = Instant::now();
     let counts = fill(&db, grants).await?;
-    println!("dataset ({backend}): {counts} in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "dataset ({backend}): {counts} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -80,7 +87,12 @@ async fn main() -> anyhow::Result<()> {
         }
         times.sort();
         let ms = |d: Duration| format!("{:.0} ms", d.as_secs_f64() * 1000.0);
-        println!("| {name} | {} | {} | {} | {stmts} |", ms(times[runs / 2]), ms(times[0]), ms(times[runs - 1]));
+        println!(
+            "| {name} | {} | {} | {} | {stmts} |",
+            ms(times[runs / 2]),
+            ms(times[0]),
+            ms(times[runs - 1])
+        );
     }
     Ok(())
 }
@@ -138,8 +150,15 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
             .collect(),
     )
     .await?;
-    let (mut estates, mut grant_rows, mut contracts, mut persons, mut placements, mut reports, mut lines) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (
+        mut estates,
+        mut grant_rows,
+        mut contracts,
+        mut persons,
+        mut placements,
+        mut reports,
+        mut lines,
+    ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for g in 0..grants {
         let estate_id = Uuid::now_v7();
         estates.push(estate::ActiveModel {
@@ -183,7 +202,11 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
                 id: Set(contract_id),
                 grant_id: Set(grant_id),
                 contractor_id: Set(contractor_ids[(g * 7 + c) % contractor_ids.len()]),
-                kind: Set(if c == 0 { ContractKind::Main } else { ContractKind::Trade }),
+                kind: Set(if c == 0 {
+                    ContractKind::Main
+                } else {
+                    ContractKind::Trade
+                }),
                 parent_contract_id: Set(None),
                 trade: Set(["hovedentreprise", "murer", "tømrer", "VVS", "el", "maler"][c].into()),
                 value_ore: Set(20_000_000 * 100),
@@ -218,7 +241,11 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
                         person_id: Set(person_id),
                         grant_id: Set(grant_id),
                         contract_id: Set(contract_id),
-                        kind: Set(if k == 0 { PlacementKind::EudApprentice } else { PlacementKind::Fgu }),
+                        kind: Set(if k == 0 {
+                            PlacementKind::EudApprentice
+                        } else {
+                            PlacementKind::Fgu
+                        }),
                         trade: Set("murer".into()),
                         start_date: Set(start),
                         end_date: Set(None),
