@@ -8,14 +8,13 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
-    Grant, HoursReport, Placement, TrialPlacement, by_id, children, in_txn, lifecycle, list,
-    maybe_parent, parent,
+    Grant, HoursReport, Placement, TrialPlacement, children, in_txn, lifecycle, maybe_parent,
+    parent, reads,
 };
 use crate::loaders::{
     ContractsOfContractor, HoursReportsOfContract, PlacementsOfContract, SubcontractsOfContract,
     TrialsHostedBy,
 };
-use crate::pagination::{Page, PageArgs};
 use crate::service::contracts::*;
 use crate::units::from_hundredths;
 
@@ -151,71 +150,28 @@ impl Contract {
     }
 }
 
-#[derive(Default)]
-pub struct ContractQuery;
-
-#[Object]
-impl ContractQuery {
-    /// One entreprenør by id.
-    async fn contractor(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contractor> {
-        by_id::<contractor::Entity, _>(ctx, id, Contractor).await
-    }
-
-    /// Entreprenører, oldest first.
-    async fn contractors(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ContractorFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Contractor>> {
-        let select = list_contractors(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Contractor,
-        )
-        .await
-    }
-
-    /// One entreprise by id.
-    async fn contract(&self, ctx: &Context<'_>, id: Uuid) -> Result<Contract> {
-        by_id::<contract::Entity, _>(ctx, id, Contract).await
-    }
-
-    /// Entrepriser, oldest first, by grant, contractor, kind, trade or period.
-    async fn contracts(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ContractFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Contract>> {
-        let select = list_contracts(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Contract,
-        )
-        .await
-    }
-}
+reads!(
+    ContractorReads,
+    contractor::Entity,
+    Contractor,
+    contractor,
+    contractors,
+    ContractorFilter,
+    list_contractors,
+    "One entreprenør by id.",
+    "Entreprenører, oldest first, by CVR, name or grant."
+);
+reads!(
+    ContractReads,
+    contract::Entity,
+    Contract,
+    contract,
+    contracts,
+    ContractFilter,
+    list_contracts,
+    "One entreprise by id.",
+    "Entrepriser, oldest first, by grant, contractor, kind, trade or period."
+);
 
 #[derive(Default)]
 pub struct ContractMutation;

@@ -6,9 +6,8 @@ use entity::enums::MemberRole;
 use entity::{action_item, follow_up_group as group, grant, group_member as member, meeting};
 use uuid::Uuid;
 
-use super::{Grant, by_id, children, in_txn, lifecycle, list, loaders, parent};
+use super::{Grant, by_id, children, in_txn, lifecycle, loaders, parent, reads};
 use crate::loaders::{ActionItemsOfMeeting, MeetingsOfGroup, MembersOfGroup};
-use crate::pagination::{Page, PageArgs};
 use crate::service::followup::*;
 
 /// Følgegruppe: the follow-up group around one grant's site.
@@ -181,99 +180,45 @@ pub struct FollowUpQuery;
 
 #[Object]
 impl FollowUpQuery {
-    /// One følgegruppe by id.
-    async fn follow_up_group(&self, ctx: &Context<'_>, id: Uuid) -> Result<FollowUpGroup> {
-        by_id::<group::Entity, _>(ctx, id, FollowUpGroup).await
-    }
-
-    /// Følgegrupper, oldest first.
-    async fn follow_up_groups(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<FollowUpGroupFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<FollowUpGroup>> {
-        let select = list_groups(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            FollowUpGroup,
-        )
-        .await
-    }
-
+    /// One member of a følgegruppe by id (members are listed on their group).
     async fn group_member(&self, ctx: &Context<'_>, id: Uuid) -> Result<GroupMember> {
         by_id::<member::Entity, _>(ctx, id, GroupMember).await
     }
-
-    /// One meeting by id.
-    async fn meeting(&self, ctx: &Context<'_>, id: Uuid) -> Result<Meeting> {
-        by_id::<meeting::Entity, _>(ctx, id, Meeting).await
-    }
-
-    /// Meetings, in the order they were registered, by group, grant or date.
-    async fn meetings(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<MeetingFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Meeting>> {
-        let select = list_meetings(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Meeting,
-        )
-        .await
-    }
-
-    async fn action_item(&self, ctx: &Context<'_>, id: Uuid) -> Result<ActionItem> {
-        by_id::<action_item::Entity, _>(ctx, id, ActionItem).await
-    }
-
-    /// Action items, oldest first, by meeting, owner, done or due date.
-    async fn action_items(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<ActionItemFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<ActionItem>> {
-        let select = list_action_items(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            ActionItem,
-        )
-        .await
-    }
 }
+
+reads!(
+    FollowUpGroupReads,
+    group::Entity,
+    FollowUpGroup,
+    follow_up_group,
+    follow_up_groups,
+    FollowUpGroupFilter,
+    list_groups,
+    "One følgegruppe by id.",
+    "Følgegrupper, oldest first, by grant."
+);
+reads!(
+    MeetingReads,
+    meeting::Entity,
+    Meeting,
+    meeting,
+    meetings,
+    MeetingFilter,
+    list_meetings,
+    "One meeting by id.",
+    "Meetings, in the order they were registered, by group, grant or date."
+);
+reads!(
+    ActionItemReads,
+    action_item::Entity,
+    ActionItem,
+    action_item,
+    action_items,
+    ActionItemFilter,
+    list_action_items,
+    "One action item by id.",
+    "Action items, oldest first, by meeting, owner, done or due date."
+);
 
 #[derive(Default)]
 pub struct FollowUpMutation;

@@ -8,11 +8,10 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
-    Contract, Estate, FollowUpGroup, Placement, TrialPlacement, by_id, children, in_txn, lifecycle,
-    list, loaders, parent,
+    Contract, Estate, FollowUpGroup, Placement, TrialPlacement, children, in_txn, lifecycle,
+    loaders, parent, reads,
 };
 use crate::loaders::{ContractsOfGrant, GroupsOfGrant, PlacementsOfGrant, TrialsOfGrant};
-use crate::pagination::{Page, PageArgs};
 use crate::service::grants::*;
 use crate::units::from_hundredths;
 
@@ -138,42 +137,17 @@ impl Grant {
     }
 }
 
-#[derive(Default)]
-pub struct GrantQuery;
-
-#[Object]
-impl GrantQuery {
-    /// One LBF grant by id.
-    async fn grant(&self, ctx: &Context<'_>, id: Uuid) -> Result<Grant> {
-        by_id::<grant::Entity, _>(ctx, id, Grant).await
-    }
-
-    /// LBF grants, oldest first, filtered by organisation, estate, municipality, kind, stage or
-    /// commitment year.
-    async fn grants(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<GrantFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Grant>> {
-        let select = list_grants(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Grant,
-        )
-        .await
-    }
-}
+reads!(
+    GrantReads,
+    grant::Entity,
+    Grant,
+    grant,
+    grants,
+    GrantFilter,
+    list_grants,
+    "One LBF grant by id.",
+    "LBF grants, oldest first, by organisation, estate, municipality, kind, stage or commitment year."
+);
 
 #[derive(Default)]
 pub struct GrantMutation;

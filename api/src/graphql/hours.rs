@@ -6,9 +6,8 @@ use entity::{contract, hours_report, placement};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::{Contract, Placement, by_id, children, in_txn, lifecycle, list, loaders, parent};
+use super::{Contract, Placement, children, in_txn, lifecycle, loaders, parent, reads};
 use crate::loaders::LinesOfReport;
-use crate::pagination::{Page, PageArgs};
 use crate::scalars::YearMonth;
 use crate::service::hours::*;
 use crate::units::from_hundredths;
@@ -74,40 +73,17 @@ impl HoursLine {
     }
 }
 
-#[derive(Default)]
-pub struct HoursQuery;
-
-#[Object]
-impl HoursQuery {
-    async fn hours_report(&self, ctx: &Context<'_>, id: Uuid) -> Result<HoursReport> {
-        by_id::<hours_report::Entity, _>(ctx, id, HoursReport).await
-    }
-
-    /// Monthly hours reports, in the order they were first filed, by contract, grant or months.
-    async fn hours_reports(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<HoursReportFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<HoursReport>> {
-        let select = list_reports(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            HoursReport,
-        )
-        .await
-    }
-}
+reads!(
+    HoursReportReads,
+    hours_report::Entity,
+    HoursReport,
+    hours_report,
+    hours_reports,
+    HoursReportFilter,
+    list_reports,
+    "One monthly hours report by id.",
+    "Monthly hours reports, in the order they were first filed, by contract, grant or months."
+);
 
 #[derive(Default)]
 pub struct HoursMutation;

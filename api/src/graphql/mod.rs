@@ -41,15 +41,28 @@ pub use people::{Person, Placement};
 pub use trials::TrialPlacement;
 
 #[derive(MergedObject, Default)]
-pub struct Query(
-    organisations::OrganisationQuery,
-    grants::GrantQuery,
-    contracts::ContractQuery,
-    people::PeopleQuery,
-    hours::HoursQuery,
-    trials::TrialQuery,
+pub struct Query(Reads, ReadsFollowUp, compliance::ComplianceQuery);
+
+/// By-id and list queries of every entity.
+#[derive(MergedObject, Default)]
+pub struct Reads(
+    organisations::HousingOrganisationReads,
+    organisations::EstateReads,
+    grants::GrantReads,
+    contracts::ContractorReads,
+    contracts::ContractReads,
+    people::PersonReads,
+    people::PlacementReads,
+    hours::HoursReportReads,
+    trials::TrialPlacementReads,
+);
+
+#[derive(MergedObject, Default)]
+pub struct ReadsFollowUp(
     followup::FollowUpQuery,
-    compliance::ComplianceQuery,
+    followup::FollowUpGroupReads,
+    followup::MeetingReads,
+    followup::ActionItemReads,
 );
 
 #[derive(MergedObject, Default)]
@@ -227,6 +240,48 @@ pub(crate) async fn children<R: HasMany, V>(
         .map(view)
         .collect())
 }
+
+/// `x(id)` and `xs(filter, first, after, last, before)` for one entity, as an object of its own to
+/// merge into Query.
+macro_rules! reads {
+    ($object:ident, $entity:ty, $view:ident, $one:ident, $many:ident, $filter:ty, $select:path, $one_doc:literal, $many_doc:literal) => {
+        #[derive(Default)]
+        pub struct $object;
+
+        #[async_graphql::Object]
+        impl $object {
+            #[doc = $one_doc]
+            async fn $one(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                id: uuid::Uuid,
+            ) -> async_graphql::Result<$view> {
+                $crate::graphql::by_id::<$entity, _>(ctx, id, $view).await
+            }
+
+            #[doc = $many_doc]
+            async fn $many(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                filter: Option<$filter>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> async_graphql::Result<$crate::pagination::Page<$view>> {
+                let select = $select(&$crate::graphql::scope(ctx), filter.unwrap_or_default());
+                let page = $crate::pagination::PageArgs {
+                    first,
+                    after,
+                    last,
+                    before,
+                };
+                $crate::graphql::list(ctx, select, page, $view).await
+            }
+        }
+    };
+}
+pub(crate) use reads;
 
 /// Archive and delete mutations for one entity, as an object of its own to merge into Mutation.
 macro_rules! lifecycle {

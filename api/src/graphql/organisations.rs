@@ -5,9 +5,8 @@ use chrono::{DateTime, Utc};
 use entity::{estate, housing_organisation as org};
 use uuid::Uuid;
 
-use super::{Grant, by_id, children, in_txn, lifecycle, list, parent};
+use super::{Grant, children, in_txn, lifecycle, parent, reads};
 use crate::loaders::{EstatesOfOrganisation, GrantsOfEstate};
-use crate::pagination::{Page, PageArgs};
 use crate::service::organisations::*;
 
 /// Boligorganisation: a housing organisation, the bygherre of its estates' LBF grants.
@@ -81,75 +80,28 @@ impl Estate {
     }
 }
 
-#[derive(Default)]
-pub struct OrganisationQuery;
-
-#[Object]
-impl OrganisationQuery {
-    /// One boligorganisation by id.
-    async fn housing_organisation(
-        &self,
-        ctx: &Context<'_>,
-        id: Uuid,
-    ) -> Result<HousingOrganisation> {
-        by_id::<org::Entity, _>(ctx, id, HousingOrganisation).await
-    }
-
-    /// Boligorganisationer, oldest first.
-    async fn housing_organisations(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<HousingOrganisationFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<HousingOrganisation>> {
-        let select = list_organisations(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            HousingOrganisation,
-        )
-        .await
-    }
-
-    /// One boligafdeling by id.
-    async fn estate(&self, ctx: &Context<'_>, id: Uuid) -> Result<Estate> {
-        by_id::<estate::Entity, _>(ctx, id, Estate).await
-    }
-
-    /// Boligafdelinger, oldest first.
-    async fn estates(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<EstateFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Estate>> {
-        let select = list_estates(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Estate,
-        )
-        .await
-    }
-}
+reads!(
+    HousingOrganisationReads,
+    org::Entity,
+    HousingOrganisation,
+    housing_organisation,
+    housing_organisations,
+    HousingOrganisationFilter,
+    list_organisations,
+    "One boligorganisation by id.",
+    "Boligorganisationer, oldest first, by name."
+);
+reads!(
+    EstateReads,
+    estate::Entity,
+    Estate,
+    estate,
+    estates,
+    EstateFilter,
+    list_estates,
+    "One boligafdeling by id.",
+    "Boligafdelinger, oldest first, by organisation or municipality."
+);
 
 #[derive(Default)]
 pub struct OrganisationMutation;

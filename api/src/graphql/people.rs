@@ -7,10 +7,9 @@ use entity::{contract, grant, person, placement};
 use uuid::Uuid;
 
 use super::{
-    Contract, Grant, HoursLine, TrialPlacement, by_id, children, in_txn, lifecycle, list, parent,
+    Contract, Grant, HoursLine, TrialPlacement, children, in_txn, lifecycle, parent, reads,
 };
 use crate::loaders::{LinesOfPlacement, PlacementsOfPerson, TrialsOfPerson};
-use crate::pagination::{Page, PageArgs};
 use crate::service::people::*;
 
 /// A person on site: trainee or snusepraktik participant. Minimal personal data, never a CPR
@@ -113,69 +112,28 @@ impl Placement {
     }
 }
 
-#[derive(Default)]
-pub struct PeopleQuery;
-
-#[Object]
-impl PeopleQuery {
-    async fn person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
-        by_id::<person::Entity, _>(ctx, id, Person).await
-    }
-
-    async fn persons(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<PersonFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Person>> {
-        let select = list_persons(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Person,
-        )
-        .await
-    }
-
-    /// One lære- eller praktikplads by id.
-    async fn placement(&self, ctx: &Context<'_>, id: Uuid) -> Result<Placement> {
-        by_id::<placement::Entity, _>(ctx, id, Placement).await
-    }
-
-    /// Lære- og praktikpladser, oldest first, by grant, contract, person, kind, status, trade or period.
-    async fn placements(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<PlacementFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<Placement>> {
-        let select = list_placements(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            Placement,
-        )
-        .await
-    }
-}
+reads!(
+    PersonReads,
+    person::Entity,
+    Person,
+    person,
+    persons,
+    PersonFilter,
+    list_persons,
+    "One person by id.",
+    "Persons, oldest first."
+);
+reads!(
+    PlacementReads,
+    placement::Entity,
+    Placement,
+    placement,
+    placements,
+    PlacementFilter,
+    list_placements,
+    "One lære- eller praktikplads by id.",
+    "Lære- og praktikpladser, oldest first, by grant, contract, person, kind, status, trade or period."
+);
 
 #[derive(Default)]
 pub struct PeopleMutation;

@@ -6,8 +6,7 @@ use entity::enums::TrialOutcome;
 use entity::{contractor, grant, person, trial_placement as trial};
 use uuid::Uuid;
 
-use super::{Contractor, Grant, Person, by_id, in_txn, lifecycle, list, maybe_parent, parent};
-use crate::pagination::{Page, PageArgs};
+use super::{Contractor, Grant, Person, in_txn, lifecycle, maybe_parent, parent, reads};
 use crate::service::trials::*;
 
 /// Snusepraktik: a short trial placement where an unemployed resident tries the trades on site.
@@ -62,41 +61,17 @@ impl TrialPlacement {
     }
 }
 
-#[derive(Default)]
-pub struct TrialQuery;
-
-#[Object]
-impl TrialQuery {
-    /// One snusepraktik by id.
-    async fn trial_placement(&self, ctx: &Context<'_>, id: Uuid) -> Result<TrialPlacement> {
-        by_id::<trial::Entity, _>(ctx, id, TrialPlacement).await
-    }
-
-    /// Snusepraktik placements, oldest first, by grant, person, host, outcome or start date.
-    async fn trial_placements(
-        &self,
-        ctx: &Context<'_>,
-        filter: Option<TrialPlacementFilter>,
-        first: Option<i32>,
-        after: Option<String>,
-        last: Option<i32>,
-        before: Option<String>,
-    ) -> Result<Page<TrialPlacement>> {
-        let select = list_trials(&super::scope(ctx), filter.unwrap_or_default());
-        list(
-            ctx,
-            select,
-            PageArgs {
-                first,
-                after,
-                last,
-                before,
-            },
-            TrialPlacement,
-        )
-        .await
-    }
-}
+reads!(
+    TrialPlacementReads,
+    trial::Entity,
+    TrialPlacement,
+    trial_placement,
+    trial_placements,
+    TrialPlacementFilter,
+    list_trials,
+    "One snusepraktik by id.",
+    "Snusepraktik placements, oldest first, by grant, person, host, outcome or start date."
+);
 
 #[derive(Default)]
 pub struct TrialMutation;
