@@ -100,7 +100,8 @@ pub struct GrantFacts {
     pub reports: Vec<ReportFacts>,
     pub external_hours: Vec<ExternalHours>,
     pub trials: Vec<TrialFacts>,
-    pub has_follow_up_group: bool,
+    /// The grant's (active) følgegruppe, if one is set up.
+    pub follow_up_group_id: Option<Uuid>,
     pub meetings: Vec<MeetingFacts>,
     /// Yearly LBF reports submitted: (year, date submitted), first version of each year.
     pub lbf_submissions: Vec<(i32, NaiveDate)>,
@@ -143,6 +144,7 @@ pub enum SubjectKind {
     Placement,
     TrialPlacement,
     FollowUpGroup,
+    Meeting,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -810,7 +812,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         let since = dates.last().copied().unwrap_or(start).max(start);
         let gap = (as_of - since).num_days();
         if gap > p.max_meeting_interval_days {
-            let message = if !g.has_follow_up_group {
+            let message = if g.follow_up_group_id.is_none() {
                 format!(
                     "Grant {}: no følgegruppe is set up, {gap} days into construction",
                     g.case_number
@@ -829,8 +831,12 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             findings.push(Finding {
                 rule: Rule::R7,
                 severity: Severity::Warning,
-                subject_kind: SubjectKind::FollowUpGroup,
-                subject_id: g.id,
+                subject_kind: if g.follow_up_group_id.is_some() {
+                    SubjectKind::FollowUpGroup
+                } else {
+                    SubjectKind::Grant
+                },
+                subject_id: g.follow_up_group_id.unwrap_or(g.id),
                 message,
                 measured: Some(Decimal::from(gap)),
                 threshold: Some(Decimal::from(p.max_meeting_interval_days)),
@@ -845,7 +851,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             findings.push(Finding {
                 rule: Rule::R7,
                 severity: Severity::Info,
-                subject_kind: SubjectKind::FollowUpGroup,
+                subject_kind: SubjectKind::Meeting,
                 subject_id: m.id,
                 message: format!("Meeting of {} has no minutes recorded", m.date),
                 measured: None,

@@ -73,7 +73,7 @@ fn grant() -> GrantFacts {
         reports: vec![],
         external_hours: vec![],
         trials: vec![],
-        has_follow_up_group: true,
+        follow_up_group_id: Some(uid(40)),
         meetings: vec![],
         lbf_submissions: vec![],
     }
@@ -412,13 +412,21 @@ fn r7_meeting_cadence_61_days() {
         .collect::<Vec<_>>();
     assert_eq!(r7.len(), 1);
     assert_eq!(r7[0].measured, Some(dec!(62)));
-    g.has_follow_up_group = false;
+    assert_eq!(
+        (r7[0].subject_kind, r7[0].subject_id),
+        (SubjectKind::FollowUpGroup, uid(40))
+    );
+    g.follow_up_group_id = None;
     g.meetings.clear();
     let r7 = rules(&evaluate(&g, d(2024, 6, 1)), Rule::R7)
         .into_iter()
         .cloned()
         .collect::<Vec<_>>();
     assert!(r7[0].message.contains("no følgegruppe"));
+    assert_eq!(
+        (r7[0].subject_kind, r7[0].subject_id),
+        (SubjectKind::Grant, uid(1))
+    );
 }
 
 #[test]

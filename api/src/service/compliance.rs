@@ -143,7 +143,7 @@ pub async fn load_facts<C: ConnectionTrait>(
                     reports: vec![],
                     external_hours: vec![],
                     trials: vec![],
-                    has_follow_up_group: false,
+                    follow_up_group_id: None,
                     meetings: vec![],
                     lbf_submissions: vec![],
                 },
@@ -240,8 +240,10 @@ pub async fn load_facts<C: ConnectionTrait>(
     let mut grant_of_group = HashMap::new();
     for g in groups {
         grant_of_group.insert(g.id, g.grant_id);
-        if let Some(f) = facts.get_mut(&g.grant_id) {
-            f.has_follow_up_group = g.archived_at.is_none() || f.has_follow_up_group;
+        if g.archived_at.is_none()
+            && let Some(f) = facts.get_mut(&g.grant_id)
+        {
+            f.follow_up_group_id = Some(g.id);
         }
     }
     for m in meetings {
