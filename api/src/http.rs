@@ -16,9 +16,33 @@ use serde_json::json;
 use crate::config::Config;
 use crate::graphql::{AppSchema, build_schema};
 
+fn bearer(req: &poem::Request) -> Option<&str> {
+    req.headers()
+        .get(poem::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+}
+
+/// Attaches the caller a valid token identifies; without one the schema answers UNAUTHENTICATED.
 #[handler]
-async fn graphql(schema: Data<&AppSchema>, req: GraphQLRequest) -> GraphQLResponse {
-    schema.execute(req.0).await.into()
+async fn graphql(
+    schema: Data<&AppSchema>,
+    db: Data<&DatabaseConnection>,
+    http: &poem::Request,
+    req: GraphQLRequest,
+) -> GraphQLResponse {
+    let mut request = req.0;
+    match crate::auth::authenticate(*db, bearer(http)).await {
+        Ok(principal) => request = request.data(principal),
+        Err(crate::error::AppError::Unauthenticated) => {}
+        Err(other) => {
+            let err: async_graphql::Error = other.into();
+            return async_graphql::Response::from_errors(vec![
+                err.into_server_error(Default::default()),
+            ])
+            .into();
+        }
+    }
+    schema.execute(request).await.into()
 }
 
 #[handler]
@@ -125,8 +149,19 @@ fn bad_request(message: String) -> poem::Response {
 #[handler]
 async fn lbf_report_csv(
     db: Data<&DatabaseConnection>,
+    http: &poem::Request,
     query: poem::web::Query<ReportQuery>,
 ) -> poem::Response {
+    if crate::auth::authenticate(*db, bearer(http)).await.is_err() {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({
+                "error": "a valid API token is required (Authorization: Bearer ...)",
+                "code": "UNAUTHENTICATED"
+            })),
+        )
+            .into_response();
+    }
     let Some(org) = query
         .organisation_id
         .as_deref()

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use api::config::Config;
 use api::graphql::{build_schema, sdl};
 use clap::{Parser, Subcommand};
+use entity::enums::Role;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -28,8 +29,38 @@ enum Command {
         #[arg(default_value = "schema.graphql")]
         out: PathBuf,
     },
-    /// Load the Korsløkkeparken / Byg til Vækst demo scenario into the database.
+    /// Load the Korsløkkeparken / Byg til Vækst demo scenario, and print a token for each role.
     SeedDemo,
+    /// Create an API token and print it (shown once). The first administrator token comes from here.
+    CreateToken {
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, default_value = "command line")]
+        name: String,
+        /// BYGHERRE: the housing organisation's id.
+        #[arg(long)]
+        organisation_id: Option<uuid::Uuid>,
+        /// CONTRACTOR: the contractor's id.
+        #[arg(long)]
+        contractor_id: Option<uuid::Uuid>,
+        /// TOVHOLDER: a grant's id (repeat for several).
+        #[arg(long = "grant-id")]
+        grant_ids: Vec<uuid::Uuid>,
+        /// Expiry as RFC 3339, e.g. 2027-12-31T23:59:59Z.
+        #[arg(long)]
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "admin" => Ok(Role::Admin),
+        "bygherre" => Ok(Role::Bygherre),
+        "contractor" => Ok(Role::Contractor),
+        "tovholder" => Ok(Role::Tovholder),
+        "viewer" => Ok(Role::Viewer),
+        _ => Err("role is one of admin, bygherre, contractor, tovholder, viewer".into()),
+    }
 }
 
 #[tokio::main]
@@ -66,6 +97,39 @@ async fn main() -> anyhow::Result<()> {
             let db = api::db::connect_and_migrate(&config.database_url).await?;
             let summary = api::seed::seed_demo(&db).await?;
             println!("{summary}");
+            println!(
+                "\nAPI tokens for the demo (send as 'Authorization: Bearer <token>'; shown once):"
+            );
+            // Only administrators are enabled until scoped roles land (see graphql::RequestScope).
+            for (role, token) in api::seed::demo_tokens(&db, &[Role::Admin]).await? {
+                println!("  {:<10} {token}", format!("{role:?}").to_uppercase());
+            }
+        }
+        Command::CreateToken {
+            role,
+            name,
+            organisation_id,
+            contractor_id,
+            grant_ids,
+            expires_at,
+        } => {
+            let db = api::db::connect_and_migrate(&config.database_url).await?;
+            let input = api::auth::CreateApiTokenInput {
+                name,
+                role,
+                organisation_id,
+                contractor_id,
+                grant_ids,
+                expires_at,
+            };
+            let (row, token) = api::auth::create_token(&db, input)
+                .await
+                .map_err(|e| anyhow::anyhow!("token refused: {}", e.message()))?;
+            eprintln!(
+                "created {role:?} token {} (shown once; only its hash is stored)",
+                row.id
+            );
+            println!("{token}");
         }
         Command::Serve => {
             let db = api::db::connect_and_migrate(&config.database_url).await?;

@@ -52,6 +52,7 @@ record!(placement, "Placement");
 record!(hours_report, "Hours report");
 record!(hours_line, "Hours line");
 record!(lbf_report, "LBF report");
+record!(api_token, "API token");
 record!(trial_placement, "Trial placement");
 record!(follow_up_group, "Follow-up group");
 record!(group_member, "Group member");

@@ -47,6 +47,45 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
     Ok(summary)
 }
 
+/// A token for each of `roles`, scoped to the demo grant's organisation, main contractor and
+/// grant, so a new user can try each view. Returns (role, token) pairs; tokens are shown once.
+pub async fn demo_tokens(
+    db: &DatabaseConnection,
+    roles: &[Role],
+) -> anyhow::Result<Vec<(Role, String)>> {
+    let grant = grant::Entity::find()
+        .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("load the demo data first"))?;
+    let estate = entity::estate::Entity::find_by_id(grant.estate_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo grant's estate is missing"))?;
+    let main = entity::contract::Entity::find()
+        .filter(entity::contract::Column::GrantId.eq(grant.id))
+        .filter(entity::contract::Column::Kind.eq(ContractKind::Main))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo grant's main contract is missing"))?;
+    let mut out = Vec::new();
+    for &role in roles {
+        let input = crate::auth::CreateApiTokenInput {
+            name: format!("demo {role:?}"),
+            role,
+            organisation_id: Some(estate.organisation_id),
+            contractor_id: Some(main.contractor_id),
+            grant_ids: vec![grant.id],
+            expires_at: None,
+        };
+        let (_, token) = crate::auth::create_token(db, input)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message()))?;
+        out.push((role, token));
+    }
+    Ok(out)
+}
+
 async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<String> {
     let s = &Scope::All;
     let org = create_organisation(

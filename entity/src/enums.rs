@@ -190,3 +190,27 @@ pub enum MemberRole {
     #[sea_orm(string_value = "other")]
     Other,
 }
+
+/// Role of an API token: what its holder may read and change.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Role {
+    /// Administrator: everything, including tokens.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// Bygherre: one housing organisation's estates, grants, contracts and reports.
+    #[sea_orm(string_value = "bygherre")]
+    Bygherre,
+    /// Entreprenør: one contractor's own contracts and what hangs on them.
+    #[sea_orm(string_value = "contractor")]
+    Contractor,
+    /// Tovholder: a set of grants' snusepraktik, persons and følgegrupper.
+    #[sea_orm(string_value = "tovholder")]
+    Tovholder,
+    /// Dashboard: read-only aggregates and compliance, never personal data.
+    #[sea_orm(string_value = "viewer")]
+    Viewer,
+}

@@ -9,6 +9,7 @@
 //! - `archived_at` marks a soft delete; archived rows stay in totals but cannot be changed.
 
 pub mod action_item;
+pub mod api_token;
 pub mod contract;
 pub mod contractor;
 pub mod enums;

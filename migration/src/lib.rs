@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_domain;
 mod m20261124_000002_lbf_report;
+mod m20261124_000003_api_token;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_domain::Migration),
             Box::new(m20261124_000002_lbf_report::Migration),
+            Box::new(m20261124_000003_api_token::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use api::auth::Principal;
 use api::config::PageLimits;
 use api::graphql::{AppSchema, build_schema};
 use async_graphql::{Request, Variables};
@@ -92,9 +93,17 @@ impl TestApp {
         self.statements.store(0, Ordering::SeqCst);
     }
 
-    /// The whole GraphQL response as JSON (`data` and `errors`).
+    /// The whole GraphQL response as JSON (`data` and `errors`), as an administrator.
     pub async fn exec(&self, query: &str, vars: Value) -> Value {
-        let req = Request::new(query).variables(Variables::from_json(vars));
+        self.exec_as(Some(Principal::system()), query, vars).await
+    }
+
+    /// The whole GraphQL response as JSON for a given caller (None: no token).
+    pub async fn exec_as(&self, who: Option<Principal>, query: &str, vars: Value) -> Value {
+        let mut req = Request::new(query).variables(Variables::from_json(vars));
+        if let Some(p) = who {
+            req = req.data(p);
+        }
         serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
     }
 

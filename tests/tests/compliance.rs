@@ -436,12 +436,36 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     )
     .await;
     let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
-    let res = client
-        .get("/exports/lbf-report.csv")
-        .query("organisationId", &org)
-        .query("year", &2024)
-        .send()
-        .await;
+    let csv = |token: Option<String>| {
+        let mut req = client
+            .get("/exports/lbf-report.csv")
+            .query("organisationId", &org)
+            .query("year", &2024);
+        if let Some(t) = token {
+            req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        req.send()
+    };
+    csv(None)
+        .await
+        .assert_status(poem::http::StatusCode::UNAUTHORIZED);
+    let token = api::auth::create_token(
+        &app.db,
+        api::auth::CreateApiTokenInput {
+            name: "csv".into(),
+            role: entity::enums::Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap()
+    .1;
+    let bearer = format!("Bearer {token}");
+    let res = csv(Some(token.clone())).await;
     res.assert_status_is_ok();
     res.assert_header("content-type", "text/csv; charset=utf-8");
     let body = res.0.into_body().into_string().await.unwrap();
@@ -479,7 +503,9 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     );
 
     for (k, v) in [("organisationId", "nope"), ("year", "20x4")] {
-        let mut req = client.get("/exports/lbf-report.csv");
+        let mut req = client
+            .get("/exports/lbf-report.csv")
+            .header("Authorization", &bearer);
         req = if k == "year" {
             req.query("organisationId", &org).query("year", &v)
         } else {

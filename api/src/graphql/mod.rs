@@ -8,6 +8,7 @@ mod grants;
 mod hours;
 mod organisations;
 mod people;
+mod tokens;
 mod trials;
 
 use std::future::Future;
@@ -24,6 +25,7 @@ use async_graphql::{
 use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select, TransactionTrait};
 use uuid::Uuid;
 
+use crate::auth::Principal;
 use crate::config::PageLimits;
 use crate::error::{AppError, AppResult};
 use crate::loaders::{HasMany, Loaders};
@@ -41,7 +43,12 @@ pub use people::{Person, Placement};
 pub use trials::TrialPlacement;
 
 #[derive(MergedObject, Default)]
-pub struct Query(Reads, ReadsFollowUp, compliance::ComplianceQuery);
+pub struct Query(
+    Reads,
+    ReadsFollowUp,
+    compliance::ComplianceQuery,
+    tokens::TokenQuery,
+);
 
 /// By-id and list queries of every entity.
 #[derive(MergedObject, Default)]
@@ -75,6 +82,7 @@ pub struct Mutation(
     trials::TrialMutation,
     followup::FollowUpMutation,
     compliance::ComplianceMutation,
+    tokens::TokenMutation,
     Lifecycle,
 );
 
@@ -139,18 +147,28 @@ impl Extension for RequestScope {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let scope = request
+        // Every operation, introspection included, needs an authenticated caller.
+        let principal = request
             .data
-            .get(&std::any::TypeId::of::<Scope>())
-            .and_then(|d| d.downcast_ref::<Scope>())
+            .get(&std::any::TypeId::of::<Principal>())
+            .and_then(|d| d.downcast_ref::<Principal>())
             .cloned();
-        let scope = match scope {
-            Some(s) => s,
-            None => {
-                request = request.data(Scope::default());
-                Scope::default()
-            }
+        let Some(principal) = principal else {
+            let err: async_graphql::Error = AppError::Unauthenticated.into();
+            return Err(err.into_server_error(async_graphql::Pos::default()));
         };
+        // Fail closed: until reads and writes are narrowed per role, only administrators may use
+        // the API. Other roles can already be issued, and are refused rather than over-trusted.
+        if principal.role != entity::enums::Role::Admin {
+            let err: async_graphql::Error = AppError::Forbidden(format!(
+                "{:?} tokens are not enabled yet: scoped access is still being built; use an administrator token",
+                principal.role
+            ))
+            .into();
+            return Err(err.into_server_error(async_graphql::Pos::default()));
+        }
+        let scope = principal.scope();
+        request = request.data(scope.clone());
         let db = ctx.data_unchecked::<DatabaseConnection>().clone();
         next.run(ctx, request.data(Loaders::new(db, scope))).await
     }
@@ -162,6 +180,10 @@ pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
 
 pub(crate) fn scope(ctx: &Context<'_>) -> Scope {
     ctx.data_opt::<Scope>().cloned().unwrap_or_default()
+}
+
+pub(crate) fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
+    ctx.data_unchecked::<Principal>()
 }
 
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {

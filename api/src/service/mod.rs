@@ -14,12 +14,12 @@ pub mod trials;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-pub(crate) fn now() -> DateTime<Utc> {
+pub fn now() -> DateTime<Utc> {
     Utc::now()
 }
 
 /// UUID v7: time-ordered, so id order is creation order (see `pagination`).
-pub(crate) fn new_id() -> Uuid {
+pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 

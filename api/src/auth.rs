@@ -1,0 +1,224 @@
+//! API tokens and the caller they identify. A token is `sct_` and 43 characters of base64url
+//! (32 random bytes); only its SHA-256 is stored, so a database leak does not leak tokens. Tokens
+//! are random, not chosen by people, so a fast hash is the right tool (no password hashing).
+
+use async_graphql::InputObject;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use entity::api_token as token;
+use entity::enums::Role;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{AppError, AppResult};
+use crate::record::referenced;
+use crate::scope::Scope;
+use crate::service::{new_id, now};
+use crate::validate;
+
+const PREFIX: &str = "sct_";
+
+/// Who is calling: the token's id, role and the scope the role is narrowed to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub token_id: Uuid,
+    pub role: Role,
+    pub organisation_id: Option<Uuid>,
+    pub contractor_id: Option<Uuid>,
+    pub grant_ids: Vec<Uuid>,
+}
+
+impl Principal {
+    /// An administrator not backed by a stored token (the command line, tests).
+    pub fn system() -> Self {
+        Self {
+            token_id: Uuid::nil(),
+            role: Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+        }
+    }
+
+    pub fn scope(&self) -> Scope {
+        Scope::All
+    }
+
+    pub fn require_admin(&self) -> AppResult<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only an administrator may do this".into(),
+            ))
+        }
+    }
+}
+
+pub fn hash_token(secret: &str) -> String {
+    format!("{:x}", Sha256::digest(secret.as_bytes()))
+}
+
+fn generate_secret() -> AppResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    Ok(format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes)))
+}
+
+/// A new token: its role and the scope that role needs.
+#[derive(InputObject, Clone, Debug)]
+pub struct CreateApiTokenInput {
+    pub name: String,
+    pub role: Role,
+    /// Required for BYGHERRE.
+    pub organisation_id: Option<Uuid>,
+    /// Required for CONTRACTOR.
+    pub contractor_id: Option<Uuid>,
+    /// Required (non-empty) for TOVHOLDER.
+    #[graphql(default)]
+    pub grant_ids: Vec<Uuid>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// Creates a token; returns the stored row and the secret, which is never shown again.
+pub async fn create_token<C: ConnectionTrait>(
+    db: &C,
+    input: CreateApiTokenInput,
+) -> AppResult<(token::Model, String)> {
+    let name = validate::text("name", &input.name, 200)?;
+    let all = Scope::All;
+    let role = format!("{:?}", input.role).to_uppercase();
+    let needs = |field: &str, what: &str| {
+        AppError::bad_input(field, format!("a {role} token needs {what}"))
+    };
+    match input.role {
+        Role::Bygherre => {
+            let org = input
+                .organisation_id
+                .ok_or_else(|| needs("organisationId", "an organisationId"))?;
+            referenced::<entity::housing_organisation::Entity, _>(db, &all, "organisationId", org)
+                .await?;
+        }
+        Role::Contractor => {
+            let c = input
+                .contractor_id
+                .ok_or_else(|| needs("contractorId", "a contractorId"))?;
+            referenced::<entity::contractor::Entity, _>(db, &all, "contractorId", c).await?;
+        }
+        Role::Tovholder => {
+            if input.grant_ids.is_empty() {
+                return Err(needs("grantIds", "grantIds"));
+            }
+            for (i, g) in input.grant_ids.iter().enumerate() {
+                referenced::<entity::grant::Entity, _>(db, &all, &format!("grantIds[{i}]"), *g)
+                    .await?;
+            }
+        }
+        Role::Admin | Role::Viewer => {}
+    }
+    if let Some(at) = input.expires_at
+        && at <= Utc::now()
+    {
+        return Err(AppError::bad_input(
+            "expiresAt",
+            "expiresAt must be in the future",
+        ));
+    }
+    let secret = generate_secret()?;
+    let t = now();
+    let keep = |r: Role| input.role == r;
+    let model = token::ActiveModel {
+        id: Set(new_id()),
+        name: Set(name),
+        token_hash: Set(hash_token(&secret)),
+        role: Set(input.role),
+        organisation_id: Set(input.organisation_id.filter(|_| keep(Role::Bygherre))),
+        contractor_id: Set(input.contractor_id.filter(|_| keep(Role::Contractor))),
+        grant_ids: Set(serde_json::json!(if keep(Role::Tovholder) {
+            input.grant_ids.clone()
+        } else {
+            vec![]
+        })),
+        expires_at: Set(input.expires_at),
+        revoked_at: Set(None),
+        last_used_at: Set(None),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((model, secret))
+}
+
+pub async fn revoke_token<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<token::Model> {
+    let current = crate::record::get::<token::Entity, _>(db, &Scope::All, id).await?;
+    if current.revoked_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "API token {id} is revoked already"
+        )));
+    }
+    let mut m: token::ActiveModel = current.into();
+    let t = now();
+    m.revoked_at = Set(Some(t));
+    m.updated_at = Set(t);
+    Ok(m.update(db).await?)
+}
+
+/// The caller behind an `Authorization: Bearer …` header value; UNAUTHENTICATED if it is missing,
+/// malformed, unknown, expired or revoked (without saying which, so tokens cannot be probed).
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    authorization: Option<&str>,
+) -> AppResult<Principal> {
+    let secret = authorization
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|s| s.starts_with(PREFIX))
+        .ok_or(AppError::Unauthenticated)?;
+    let row = token::Entity::find()
+        .filter(token::Column::TokenHash.eq(hash_token(secret)))
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let t = Utc::now();
+    if row.revoked_at.is_some()
+        || row.archived_at.is_some()
+        || row.expires_at.is_some_and(|e| e <= t)
+    {
+        return Err(AppError::Unauthenticated);
+    }
+    let grant_ids = serde_json::from_value(row.grant_ids.clone()).unwrap_or_default();
+    Ok(Principal {
+        token_id: row.id,
+        role: row.role,
+        organisation_id: row.organisation_id,
+        contractor_id: row.contractor_id,
+        grant_ids,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_as_sha256() {
+        let a = generate_secret().unwrap();
+        let b = generate_secret().unwrap();
+        assert_ne!(a, b);
+        assert!(a.starts_with("sct_") && a.len() == 4 + 43, "{a}");
+        assert_eq!(
+            hash_token("sct_x"),
+            format!("{:x}", Sha256::digest(b"sct_x"))
+        );
+        assert_eq!(hash_token(&a).len(), 64);
+        assert_ne!(hash_token(&a), a);
+    }
+}
