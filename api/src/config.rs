@@ -20,6 +20,22 @@ impl Default for PageLimits {
     }
 }
 
+/// Limits on the shape of a GraphQL query, so one request cannot ask for unbounded work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryLimits {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+}
+
+impl Default for QueryLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 15,
+            max_complexity: 2_000,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `DATABASE_URL`; default a SQLite file `tracker.sqlite` in the working directory.
@@ -28,6 +44,8 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `PAGE_SIZE_DEFAULT` and `PAGE_SIZE_MAX`.
     pub page_limits: PageLimits,
+    /// `GRAPHQL_MAX_DEPTH` and `GRAPHQL_MAX_COMPLEXITY`.
+    pub query_limits: QueryLimits,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tracker.sqlite?mode=rwc";
@@ -69,10 +87,25 @@ impl Config {
                 page_limits.max
             );
         }
+        let mut query_limits = QueryLimits::default();
+        if let Some(v) = lookup("GRAPHQL_MAX_DEPTH") {
+            query_limits.max_depth = v
+                .parse()
+                .context("GRAPHQL_MAX_DEPTH must be a whole number")?;
+        }
+        if let Some(v) = lookup("GRAPHQL_MAX_COMPLEXITY") {
+            query_limits.max_complexity = v
+                .parse()
+                .context("GRAPHQL_MAX_COMPLEXITY must be a whole number")?;
+        }
+        if query_limits.max_depth < 5 || query_limits.max_complexity < 50 {
+            bail!("GRAPHQL_MAX_DEPTH must be at least 5 and GRAPHQL_MAX_COMPLEXITY at least 50");
+        }
         Ok(Self {
             database_url,
             bind_addr,
             page_limits,
+            query_limits,
         })
     }
 }
@@ -103,6 +136,14 @@ mod tests {
         assert!(cfg(&[("PORT", "eighty")]).is_err());
         assert!(cfg(&[("DATABASE_URL", "mysql://x")]).is_err());
         assert!(cfg(&[("PAGE_SIZE_DEFAULT", "600")]).is_err());
+        assert!(cfg(&[("GRAPHQL_MAX_DEPTH", "2")]).is_err());
+        assert_eq!(
+            cfg(&[("GRAPHQL_MAX_DEPTH", "8")])
+                .unwrap()
+                .query_limits
+                .max_depth,
+            8
+        );
         assert_eq!(cfg(&[("PORT", "9000")]).unwrap().bind_addr.port(), 9000);
     }
 }

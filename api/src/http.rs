@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::graphql::{AppSchema, build_schema};
+use crate::graphql::{AppSchema, build_schema_with};
 
 fn bearer(req: &poem::Request) -> Option<&str> {
     req.headers()
@@ -94,7 +94,7 @@ pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
 pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
-    let schema = build_schema(db.clone(), config.page_limits);
+    let schema = build_schema_with(db.clone(), config.page_limits, config.query_limits);
     tracing::info!(addr = %config.bind_addr, "serving GraphQL on /graphql (GraphiQL in a browser)");
     Server::new(TcpListener::bind(config.bind_addr))
         .run_with_graceful_shutdown(

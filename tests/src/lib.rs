@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use api::auth::Principal;
-use api::config::PageLimits;
-use api::graphql::{AppSchema, build_schema};
+use api::config::{PageLimits, QueryLimits};
+use api::graphql::{AppSchema, build_schema, build_schema_with};
 use async_graphql::{Request, Variables};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -33,6 +33,12 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new() -> Self {
         Self::with_limits(PageLimits::default()).await
+    }
+
+    pub async fn with_query_limits(query: QueryLimits) -> Self {
+        let mut app = Self::with_limits(PageLimits::default()).await;
+        app.schema = build_schema_with(app.db.clone(), PageLimits::default(), query);
+        app
     }
 
     pub async fn with_limits(limits: PageLimits) -> Self {

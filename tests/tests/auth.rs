@@ -165,3 +165,38 @@ async fn tokens_are_created_by_admins_hashed_and_can_expire_or_be_revoked() {
         "UNAUTHENTICATED"
     );
 }
+
+#[tokio::test]
+async fn query_depth_and_complexity_are_limited() {
+    let app = TestApp::with_query_limits(api::config::QueryLimits {
+        max_depth: 6,
+        max_complexity: 60,
+    })
+    .await;
+    let deep = "{ grants { edges { node { contracts { contractor { contracts { grant { caseNumber } } } } } } } }";
+    let res = app.exec(deep, json!({})).await;
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nested too deep"),
+        "{res}"
+    );
+    let wide = format!(
+        "{{ {} }}",
+        (0..70)
+            .map(|i| format!("a{i}: grants {{ totalCount }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let res = app.exec(&wide, json!({})).await;
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too complex"),
+        "{res}"
+    );
+    let res = app.exec("{ grants { totalCount } }", json!({})).await;
+    assert!(res.get("errors").is_none(), "{res}");
+}

@@ -26,7 +26,7 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select, Tran
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::config::PageLimits;
+use crate::config::{PageLimits, QueryLimits};
 use crate::error::{AppError, AppResult};
 use crate::loaders::{HasMany, Loaders};
 use crate::pagination::{Page, PageArgs, paginate};
@@ -112,9 +112,20 @@ pub struct LifecycleFollowUp(
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub fn build_schema(db: DatabaseConnection, limits: PageLimits) -> AppSchema {
+    build_schema_with(db, limits, QueryLimits::default())
+}
+
+/// The schema with explicit query depth and complexity limits.
+pub fn build_schema_with(
+    db: DatabaseConnection,
+    limits: PageLimits,
+    query: QueryLimits,
+) -> AppSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .data(db)
         .data(limits)
+        .limit_depth(query.max_depth)
+        .limit_complexity(query.max_complexity)
         .extension(RequestScope)
         .finish()
 }
