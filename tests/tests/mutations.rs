@@ -608,3 +608,78 @@ async fn unknown_ids_answer_not_found() {
         assert!(msg.contains(&nobody), "{msg}");
     }
 }
+
+#[tokio::test]
+async fn erasure_anonymises_a_person_and_keeps_their_hours_in_totals() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let contract = app.contract(&grant, &co).await;
+    let person = app.person("Jonas Mikkelsen").await;
+    let pl = app.placement(&person, &grant, &contract).await;
+    app.ok(
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
+        json!({ "c": contract, "p": pl }),
+    )
+    .await;
+    app.ok(
+        "mutation($p: UUID!, $g: UUID!) { createTrialPlacement(input: {personId: $p, grantId: $g, tovholder: \"T\", startDate: \"2023-06-05\"}) { id } }",
+        json!({ "p": person, "g": grant }),
+    )
+    .await;
+    let totals = "query($g: UUID!) { compliance(grantId: $g, asOf: \"2024-02-15\") { metrics { labourHours traineeHours } } }";
+    let before = app.ok(totals, json!({ "g": grant })).await;
+
+    // Right of access first: everything held, as JSON.
+    let d = app
+        .ok(
+            "query($id: UUID!) { personDataExport(id: $id) }",
+            json!({ "id": person }),
+        )
+        .await;
+    let export = &d["personDataExport"];
+    assert_eq!(export["person"]["displayName"], "Jonas Mikkelsen");
+    assert_eq!(
+        export["placements"][0]["hours"],
+        json!([{ "month": "2024-01", "hours": "150.00" }])
+    );
+    assert_eq!(export["trialPlacements"].as_array().unwrap().len(), 1);
+
+    let d = app
+        .ok("mutation($id: UUID!) { erasePerson(id: $id) { displayName birthYear livesInEstate consentDate erasedAt } }", json!({ "id": person }))
+        .await;
+    let p = &d["erasePerson"];
+    assert_eq!(
+        (
+            p["displayName"].as_str(),
+            p["birthYear"].is_null(),
+            p["livesInEstate"].as_bool()
+        ),
+        (Some("Anonymiseret person"), true, Some(false))
+    );
+    assert!(p["erasedAt"].is_string());
+    assert_eq!(
+        app.ok(totals, json!({ "g": grant })).await,
+        before,
+        "hours stay in the totals"
+    );
+    assert_eq!(
+        (app.count("placement").await, app.count("hours_line").await),
+        (1, 1)
+    );
+
+    let (code, _, _) = app
+        .err(
+            "mutation($id: UUID!) { erasePerson(id: $id) { id } }",
+            json!({ "id": person }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT");
+    let (code, _, _) = app
+        .err("mutation($id: UUID!) { updatePerson(id: $id, input: {displayName: \"Jonas\"}) { id } }", json!({ "id": person }))
+        .await;
+    assert_eq!(
+        code, "CONFLICT",
+        "an erased person cannot be re-identified by an update"
+    );
+}

@@ -48,6 +48,7 @@ pub struct Query(
     ReadsFollowUp,
     compliance::ComplianceQuery,
     tokens::TokenQuery,
+    people::PersonalDataQuery,
 );
 
 /// By-id and list queries of every entity.
@@ -83,6 +84,7 @@ pub struct Mutation(
     followup::FollowUpMutation,
     compliance::ComplianceMutation,
     tokens::TokenMutation,
+    people::PersonalDataMutation,
     Lifecycle,
 );
 

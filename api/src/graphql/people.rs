@@ -187,6 +187,42 @@ impl PeopleMutation {
     }
 }
 
+/// Right to erasure and right of access (administrators).
+#[derive(Default)]
+pub struct PersonalDataMutation;
+
+#[Object]
+impl PersonalDataMutation {
+    /// Right to erasure: anonymises the person's name, birth year, residence and consent, and
+    /// clears snusepraktik next plans; placements and hours stay, so all totals are unchanged.
+    async fn erase_person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
+        super::principal(ctx).require_admin()?;
+        in_txn(ctx, move |t, s| {
+            Box::pin(async move { erase_person(t, &s, id).await })
+        })
+        .await
+        .map(Person)
+    }
+}
+
+#[derive(Default)]
+pub struct PersonalDataQuery;
+
+#[Object]
+impl PersonalDataQuery {
+    /// Right of access: everything held about one person (placements, hours, snusepraktik), as JSON.
+    async fn person_data_export(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        super::principal(ctx).require_admin()?;
+        Ok(async_graphql::Json(
+            export_person(super::db(ctx), &super::scope(ctx), id).await?,
+        ))
+    }
+}
+
 lifecycle!(
     PersonLifecycle,
     person::Entity,

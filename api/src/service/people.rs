@@ -75,7 +75,13 @@ pub async fn update_person<C: ConnectionTrait>(
     id: Uuid,
     input: UpdatePersonInput,
 ) -> AppResult<person::Model> {
-    let mut m: person::ActiveModel = get_active::<person::Entity, _>(db, scope, id).await?.into();
+    let current = get_active::<person::Entity, _>(db, scope, id).await?;
+    if current.erased_at.is_some() {
+        return Err(AppError::Conflict(format!(
+            "person {id} was erased and can no longer be changed"
+        )));
+    }
+    let mut m: person::ActiveModel = current.into();
     if let Some(v) = &input.display_name {
         m.display_name = Set(validate::text("displayName", v, 200)?);
     }
@@ -250,4 +256,114 @@ pub fn list_placements(scope: &Scope, f: PlacementFilter) -> Select<placement::E
         q = q.filter(P::ArchivedAt.is_null());
     }
     q
+}
+
+/// Shown instead of an erased person's name.
+pub const ERASED_NAME: &str = "Anonymiseret person";
+
+/// Right to erasure: replaces the person's personal fields, keeps their placements and hours (so
+/// every total stays as it was), and clears free-text next plans that may describe them.
+/// Erasure is final: an erased person can no longer be changed.
+pub async fn erase_person<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<person::Model> {
+    let current = record::get::<person::Entity, _>(db, scope, id).await?;
+    if current.erased_at.is_some() {
+        return Err(AppError::Conflict(format!("person {id} is erased already")));
+    }
+    let t = now();
+    let mut m: person::ActiveModel = current.into();
+    m.display_name = Set(ERASED_NAME.into());
+    m.birth_year = Set(None);
+    m.lives_in_estate = Set(false);
+    m.consent_date = Set(None);
+    m.erased_at = Set(Some(t));
+    m.updated_at = Set(t);
+    let erased = m.update(db).await?;
+    <entity::trial_placement::Entity as sea_orm::EntityTrait>::update_many()
+        .col_expr(
+            entity::trial_placement::Column::NextPlan,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(entity::trial_placement::Column::PersonId.eq(id))
+        .exec(db)
+        .await?;
+    Ok(erased)
+}
+
+/// Right of access: everything held about one person, as JSON.
+pub async fn export_person<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: Uuid,
+) -> AppResult<serde_json::Value> {
+    use entity::{hours_line, hours_report, trial_placement};
+    use sea_orm::EntityTrait;
+    let p = record::get::<person::Entity, _>(db, scope, id).await?;
+    let placements = placement::Entity::find()
+        .filter(placement::Column::PersonId.eq(id))
+        .all(db)
+        .await?;
+    let lines = hours_line::Entity::find()
+        .filter(hours_line::Column::PlacementId.is_in(placements.iter().map(|p| p.id)))
+        .all(db)
+        .await?;
+    let months: std::collections::HashMap<Uuid, NaiveDate> = hours_report::Entity::find()
+        .filter(hours_report::Column::Id.is_in(lines.iter().map(|l| l.report_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.month))
+        .collect();
+    let trials = trial_placement::Entity::find()
+        .filter(trial_placement::Column::PersonId.eq(id))
+        .all(db)
+        .await?;
+    let hours = |pl: Uuid| {
+        lines
+            .iter()
+            .filter(|l| l.placement_id == pl)
+            .map(|l| {
+                serde_json::json!({
+                    "month": months.get(&l.report_id).map(|m| m.format("%Y-%m").to_string()),
+                    "hours": crate::units::from_hundredths(l.centihours).to_string(),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(serde_json::json!({
+        "person": {
+            "id": p.id,
+            "displayName": p.display_name,
+            "birthYear": p.birth_year,
+            "livesInEstate": p.lives_in_estate,
+            "consentDate": p.consent_date,
+            "erasedAt": p.erased_at,
+            "createdAt": p.created_at,
+        },
+        "placements": placements.iter().map(|pl| serde_json::json!({
+            "id": pl.id,
+            "grantId": pl.grant_id,
+            "contractId": pl.contract_id,
+            "kind": pl.kind,
+            "trade": pl.trade,
+            "startDate": pl.start_date,
+            "endDate": pl.end_date,
+            "status": pl.status,
+            "hours": hours(pl.id),
+        })).collect::<Vec<_>>(),
+        "trialPlacements": trials.iter().map(|t| serde_json::json!({
+            "id": t.id,
+            "grantId": t.grant_id,
+            "tovholder": t.tovholder,
+            "startDate": t.start_date,
+            "endDate": t.end_date,
+            "tradesTried": t.trades_tried,
+            "outcome": t.outcome,
+            "outcomeDate": t.outcome_date,
+            "nextPlan": t.next_plan,
+        })).collect::<Vec<_>>(),
+    }))
 }
