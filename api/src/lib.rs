@@ -1,6 +1,7 @@
 //! The social-clause tracker's server: configuration, database, service layer, GraphQL schema and
 //! HTTP routes. `main.rs` is only the command line around it.
 
+pub mod audit;
 pub mod auth;
 pub mod compliance;
 pub mod config;

@@ -4,14 +4,15 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "api_token")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// What the token is for, e.g. "Dashboard, Region Syddanmark".
     pub name: String,
-    /// Hex SHA-256 of the token.
+    /// Hex SHA-256 of the token (never serialised, so it stays out of audit records).
+    #[serde(skip)]
     #[sea_orm(unique)]
     pub token_hash: String,
     pub role: crate::enums::Role,

@@ -10,6 +10,7 @@
 
 pub mod action_item;
 pub mod api_token;
+pub mod audit_log;
 pub mod contract;
 pub mod contractor;
 pub mod enums;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_domain;
 mod m20261124_000002_lbf_report;
 mod m20261124_000003_api_token;
+mod m20261124_000004_audit_log;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_domain::Migration),
             Box::new(m20261124_000002_lbf_report::Migration),
             Box::new(m20261124_000003_api_token::Migration),
+            Box::new(m20261124_000004_audit_log::Migration),
         ]
     }
 }

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
-use super::{Contractor, Grant, db, in_txn, loaders, parent, scope};
+use super::{Contractor, Grant, db, loaders, parent, scope};
 use crate::compliance::{self as engine, Report, Severity, Status};
 use crate::error::AppError;
 use crate::service::compliance::{self as svc, YearReport, frozen_figures};
@@ -630,7 +630,7 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: SubmitLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<lbf_report::Entity, _>(ctx, "submit", None, move |t, s| {
             Box::pin(async move {
                 svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
                     .await
@@ -646,7 +646,7 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: CorrectLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<lbf_report::Entity, _>(ctx, "correct", None, move |t, s| {
             Box::pin(async move {
                 svc::submit_report(
                     t,

@@ -8,8 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
-    Grant, HoursReport, Placement, TrialPlacement, children, in_txn, lifecycle, maybe_parent,
-    parent, reads,
+    Grant, HoursReport, Placement, TrialPlacement, children, lifecycle, maybe_parent, parent, reads,
 };
 use crate::loaders::{
     ContractsOfContractor, HoursReportsOfContract, PlacementsOfContract, SubcontractsOfContract,
@@ -184,9 +183,11 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractorInput,
     ) -> Result<Contractor> {
-        in_txn(ctx, move |t, _| Box::pin(create_contractor(t, input)))
-            .await
-            .map(Contractor)
+        crate::audit::audited::<contractor::Entity, _>(ctx, "create", None, move |t, _| {
+            Box::pin(create_contractor(t, input))
+        })
+        .await
+        .map(Contractor)
     }
 
     async fn update_contractor(
@@ -195,7 +196,7 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractorInput,
     ) -> Result<Contractor> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<contractor::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_contractor(t, &s, id, input).await })
         })
         .await
@@ -208,7 +209,7 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractInput,
     ) -> Result<Contract> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_contract(t, &s, input).await })
         })
         .await
@@ -221,7 +222,7 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractInput,
     ) -> Result<Contract> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<contract::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_contract(t, &s, id, input).await })
         })
         .await

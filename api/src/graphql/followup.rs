@@ -6,7 +6,7 @@ use entity::enums::MemberRole;
 use entity::{action_item, follow_up_group as group, grant, group_member as member, meeting};
 use uuid::Uuid;
 
-use super::{Grant, by_id, children, in_txn, lifecycle, loaders, parent, reads};
+use super::{Grant, by_id, children, lifecycle, loaders, parent, reads};
 use crate::loaders::{ActionItemsOfMeeting, MeetingsOfGroup, MembersOfGroup};
 use crate::service::followup::*;
 
@@ -231,7 +231,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_group(t, &s, input).await })
         })
         .await
@@ -244,7 +244,7 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<group::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_group(t, &s, id, input).await })
         })
         .await
@@ -256,7 +256,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateGroupMemberInput,
     ) -> Result<GroupMember> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_member(t, &s, input).await })
         })
         .await
@@ -269,7 +269,7 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateGroupMemberInput,
     ) -> Result<GroupMember> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<member::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_member(t, &s, id, input).await })
         })
         .await
@@ -282,7 +282,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateMeetingInput,
     ) -> Result<Meeting> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_meeting(t, &s, input).await })
         })
         .await
@@ -295,7 +295,7 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateMeetingInput,
     ) -> Result<Meeting> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<meeting::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_meeting(t, &s, id, input).await })
         })
         .await
@@ -308,9 +308,12 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: AddMeetingMinutesInput,
     ) -> Result<Meeting> {
-        in_txn(ctx, move |t, s| {
-            Box::pin(async move { add_minutes(t, &s, input).await })
-        })
+        crate::audit::audited::<meeting::Entity, _>(
+            ctx,
+            "minutes",
+            Some(input.meeting_id),
+            move |t, s| Box::pin(async move { add_minutes(t, &s, input).await }),
+        )
         .await
         .map(Meeting)
     }
@@ -321,7 +324,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateActionItemInput,
     ) -> Result<ActionItem> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<action_item::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_action_item(t, &s, input).await })
         })
         .await
@@ -335,7 +338,7 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateActionItemInput,
     ) -> Result<ActionItem> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<action_item::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_action_item(t, &s, id, input).await })
         })
         .await

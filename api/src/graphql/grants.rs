@@ -8,8 +8,8 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
-    Contract, Estate, FollowUpGroup, Placement, TrialPlacement, children, in_txn, lifecycle,
-    loaders, parent, reads,
+    Contract, Estate, FollowUpGroup, Placement, TrialPlacement, children, lifecycle, loaders,
+    parent, reads,
 };
 use crate::loaders::{ContractsOfGrant, GroupsOfGrant, PlacementsOfGrant, TrialsOfGrant};
 use crate::service::grants::*;
@@ -156,7 +156,7 @@ pub struct GrantMutation;
 impl GrantMutation {
     /// Register an LBF grant (tilsagn) on an estate. CONFLICT if the case number exists.
     async fn create_grant(&self, ctx: &Context<'_>, input: CreateGrantInput) -> Result<Grant> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_grant(t, &s, input).await })
         })
         .await
@@ -169,7 +169,7 @@ impl GrantMutation {
         id: Uuid,
         input: UpdateGrantInput,
     ) -> Result<Grant> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<grant::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_grant(t, &s, id, input).await })
         })
         .await

@@ -85,6 +85,30 @@ reads!(
     "Monthly hours reports, in the order they were first filed, by contract, grant or months."
 );
 
+/// A month's report with its lines, as JSON: what the audit trail keeps of each version.
+async fn report_snapshot<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    (contract, month): (Uuid, chrono::NaiveDate),
+) -> crate::error::AppResult<Option<serde_json::Value>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let Some(report) = hours_report::Entity::find()
+        .filter(hours_report::Column::ContractId.eq(contract))
+        .filter(hours_report::Column::Month.eq(month))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = entity::hours_line::Entity::find()
+        .filter(entity::hours_line::Column::ReportId.eq(report.id))
+        .order_by_asc(entity::hours_line::Column::Id)
+        .all(db)
+        .await?;
+    let mut v = serde_json::to_value(&report).unwrap_or_default();
+    v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
+    Ok(Some(v))
+}
+
 #[derive(Default)]
 pub struct HoursMutation;
 
@@ -97,8 +121,17 @@ impl HoursMutation {
         ctx: &Context<'_>,
         input: ReportMonthlyHoursInput,
     ) -> Result<HoursReport> {
+        let who = super::principal(ctx).clone();
         in_txn(ctx, move |t, s| {
-            Box::pin(async move { report_monthly_hours(t, &s, input).await })
+            Box::pin(async move {
+                let key = (input.contract_id, input.month.first_day());
+                let before = report_snapshot(t, key).await?;
+                let report = report_monthly_hours(t, &s, input).await?;
+                let after = report_snapshot(t, key).await?;
+                crate::audit::write(t, &who, "Hours report", report.id, "report", before, after)
+                    .await?;
+                Ok(report)
+            })
         })
         .await
         .map(HoursReport)

@@ -1,6 +1,7 @@
 //! The GraphQL schema: one Query and one Mutation object per domain area, merged; thin view types
 //! over the entities; request-scoped DataLoaders and scope injected by [`RequestScope`].
 
+mod audit;
 mod compliance;
 mod contracts;
 mod followup;
@@ -49,6 +50,7 @@ pub struct Query(
     compliance::ComplianceQuery,
     tokens::TokenQuery,
     people::PersonalDataQuery,
+    audit::AuditQuery,
 );
 
 /// By-id and list queries of every entity.
@@ -203,7 +205,7 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
-type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
+pub(crate) type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
 
 /// Runs one mutation's work in a transaction: committed only if all of it succeeds, so a refused
 /// mutation writes nothing.
@@ -333,7 +335,7 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<$view> {
-                $crate::graphql::in_txn(ctx, move |t, s| {
+                $crate::audit::audited::<$entity, _>(ctx, "archive", Some(id), move |t, s| {
                     Box::pin(async move { $crate::record::archive::<$entity, _>(t, &s, id).await })
                 })
                 .await
@@ -347,10 +349,7 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<uuid::Uuid> {
-                $crate::graphql::in_txn(ctx, move |t, s| {
-                    Box::pin(async move { $crate::record::delete::<$entity, _>(t, &s, id).await })
-                })
-                .await
+                $crate::audit::audited_delete::<$entity>(ctx, id).await
             }
         }
     };

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::{estate, housing_organisation as org};
 use uuid::Uuid;
 
-use super::{Grant, children, in_txn, lifecycle, parent, reads};
+use super::{Grant, children, lifecycle, parent, reads};
 use crate::loaders::{EstatesOfOrganisation, GrantsOfEstate};
 use crate::service::organisations::*;
 
@@ -114,9 +114,11 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: CreateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        in_txn(ctx, move |t, _| Box::pin(create_organisation(t, input)))
-            .await
-            .map(HousingOrganisation)
+        crate::audit::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
+            Box::pin(create_organisation(t, input))
+        })
+        .await
+        .map(HousingOrganisation)
     }
 
     async fn update_housing_organisation(
@@ -125,7 +127,7 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_organisation(t, &s, id, input).await })
         })
         .await
@@ -134,7 +136,7 @@ impl OrganisationMutation {
 
     /// Register a boligafdeling under an organisation.
     async fn create_estate(&self, ctx: &Context<'_>, input: CreateEstateInput) -> Result<Estate> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_estate(t, &s, input).await })
         })
         .await
@@ -147,7 +149,7 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateEstateInput,
     ) -> Result<Estate> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<estate::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_estate(t, &s, id, input).await })
         })
         .await

@@ -6,9 +6,7 @@ use entity::enums::{PlacementKind, PlacementStatus};
 use entity::{contract, grant, person, placement};
 use uuid::Uuid;
 
-use super::{
-    Contract, Grant, HoursLine, TrialPlacement, children, in_txn, lifecycle, parent, reads,
-};
+use super::{Contract, Grant, HoursLine, TrialPlacement, children, lifecycle, parent, reads};
 use crate::loaders::{LinesOfPlacement, PlacementsOfPerson, TrialsOfPerson};
 use crate::service::people::*;
 
@@ -142,9 +140,11 @@ pub struct PeopleMutation;
 impl PeopleMutation {
     /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
-        in_txn(ctx, move |t, _| Box::pin(create_person(t, input)))
-            .await
-            .map(Person)
+        crate::audit::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
+            Box::pin(create_person(t, input))
+        })
+        .await
+        .map(Person)
     }
 
     async fn update_person(
@@ -153,7 +153,7 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePersonInput,
     ) -> Result<Person> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<person::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_person(t, &s, id, input).await })
         })
         .await
@@ -166,7 +166,7 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         input: CreatePlacementInput,
     ) -> Result<Placement> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<placement::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_placement(t, &s, input).await })
         })
         .await
@@ -179,7 +179,7 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePlacementInput,
     ) -> Result<Placement> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<placement::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_placement(t, &s, id, input).await })
         })
         .await
@@ -197,7 +197,7 @@ impl PersonalDataMutation {
     /// clears snusepraktik next plans; placements and hours stay, so all totals are unchanged.
     async fn erase_person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
         super::principal(ctx).require_admin()?;
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<person::Entity, _>(ctx, "erase", Some(id), move |t, s| {
             Box::pin(async move { erase_person(t, &s, id).await })
         })
         .await

@@ -82,8 +82,14 @@ impl TokenMutation {
         input: CreateApiTokenInput,
     ) -> Result<CreatedApiToken> {
         principal(ctx).require_admin()?;
+        let who = principal(ctx).clone();
         let (model, token) = in_txn(ctx, move |t, _| {
-            Box::pin(async move { auth::create_token(t, input).await })
+            Box::pin(async move {
+                let (model, token) = auth::create_token(t, input).await?;
+                let after = serde_json::to_value(&model).ok();
+                crate::audit::write(t, &who, "API token", model.id, "create", None, after).await?;
+                Ok((model, token))
+            })
         })
         .await?;
         Ok(CreatedApiToken {
@@ -95,7 +101,7 @@ impl TokenMutation {
     /// Revoke a token: it stops working at once (administrators only).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
         principal(ctx).require_admin()?;
-        in_txn(ctx, move |t, _| {
+        crate::audit::audited::<token::Entity, _>(ctx, "revoke", Some(id), move |t, _| {
             Box::pin(async move { auth::revoke_token(t, id).await })
         })
         .await

@@ -6,7 +6,7 @@ use entity::enums::TrialOutcome;
 use entity::{contractor, grant, person, trial_placement as trial};
 use uuid::Uuid;
 
-use super::{Contractor, Grant, Person, in_txn, lifecycle, maybe_parent, parent, reads};
+use super::{Contractor, Grant, Person, lifecycle, maybe_parent, parent, reads};
 use crate::service::trials::*;
 
 /// Snusepraktik: a short trial placement where an unemployed resident tries the trades on site.
@@ -84,7 +84,7 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: CreateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
             Box::pin(async move { create_trial(t, &s, input).await })
         })
         .await
@@ -97,7 +97,7 @@ impl TrialMutation {
         id: Uuid,
         input: UpdateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        in_txn(ctx, move |t, s| {
+        crate::audit::audited::<trial::Entity, _>(ctx, "update", Some(id), move |t, s| {
             Box::pin(async move { update_trial(t, &s, id, input).await })
         })
         .await
@@ -110,9 +110,12 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: RecordTrialOutcomeInput,
     ) -> Result<TrialPlacement> {
-        in_txn(ctx, move |t, s| {
-            Box::pin(async move { record_outcome(t, &s, input).await })
-        })
+        crate::audit::audited::<trial::Entity, _>(
+            ctx,
+            "outcome",
+            Some(input.trial_placement_id),
+            move |t, s| Box::pin(async move { record_outcome(t, &s, input).await }),
+        )
         .await
         .map(TrialPlacement)
     }

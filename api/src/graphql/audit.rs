@@ -1,0 +1,128 @@
+//! Reading the audit trail (administrators), and hours reports as they stood at a past moment.
+
+use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{audit_log, hours_report};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::{db, principal};
+use crate::error::AppError;
+use crate::scalars::YearMonth;
+
+/// One change: who (token), when, what, and the record before and after.
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    /// The API token used (nil for the command line).
+    pub token_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub operation: String,
+    pub before: Option<Json<serde_json::Value>>,
+    pub after: Option<Json<serde_json::Value>>,
+}
+
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    /// Entity label, e.g. "Grant", "Hours report".
+    pub entity: Option<String>,
+    pub entity_id: Option<Uuid>,
+    pub token_id: Option<Uuid>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+const MAX_AUDIT_ROWS: u64 = 500;
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// The audit trail, newest first (administrators only); at most 500 rows per call.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: AuditFilter,
+        #[graphql(default = 100)] limit: u64,
+    ) -> Result<Vec<AuditEntry>> {
+        principal(ctx).require_admin()?;
+        if limit == 0 || limit > MAX_AUDIT_ROWS {
+            return Err(AppError::bad_input(
+                "limit",
+                format!("limit must be between 1 and {MAX_AUDIT_ROWS}"),
+            )
+            .into());
+        }
+        use audit_log::Column as A;
+        let mut q = audit_log::Entity::find();
+        if let Some(v) = filter.entity {
+            q = q.filter(A::Entity.eq(v));
+        }
+        if let Some(v) = filter.entity_id {
+            q = q.filter(A::EntityId.eq(v));
+        }
+        if let Some(v) = filter.token_id {
+            q = q.filter(A::TokenId.eq(v));
+        }
+        if let Some(v) = filter.from {
+            q = q.filter(A::At.gte(v));
+        }
+        if let Some(v) = filter.to {
+            q = q.filter(A::At.lte(v));
+        }
+        let rows = q
+            .order_by_desc(A::At)
+            .order_by_desc(A::Id)
+            .limit(limit)
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                token_id: r.token_id,
+                at: r.at,
+                entity: r.entity,
+                entity_id: r.entity_id,
+                operation: r.operation,
+                before: r.before.map(Json),
+                after: r.after.map(Json),
+            })
+            .collect())
+    }
+
+    /// A contract's hours report for a month as it stood at `at` (with its trainee lines), from the
+    /// audit trail; null if it had not been reported by then.
+    async fn hours_report_as_of(
+        &self,
+        ctx: &Context<'_>,
+        contract_id: Uuid,
+        month: YearMonth,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Json<serde_json::Value>>> {
+        principal(ctx).require_admin()?;
+        let report = hours_report::Entity::find()
+            .filter(hours_report::Column::ContractId.eq(contract_id))
+            .filter(hours_report::Column::Month.eq(month.first_day()))
+            .one(db(ctx))
+            .await
+            .map_err(AppError::from)?
+            .ok_or_else(|| {
+                AppError::bad_input("month", "no report exists for this contract and month")
+            })?;
+        let version = audit_log::Entity::find()
+            .filter(audit_log::Column::Entity.eq("Hours report"))
+            .filter(audit_log::Column::EntityId.eq(report.id))
+            .filter(audit_log::Column::At.lte(at))
+            .order_by_desc(audit_log::Column::At)
+            .order_by_desc(audit_log::Column::Id)
+            .one(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(version.and_then(|v| v.after).map(Json))
+    }
+}
