@@ -185,7 +185,7 @@ impl Tally {
         self.apprentice + self.other_training
     }
 
-    fn add(&mut self, other: &Tally) {
+    pub fn add(&mut self, other: &Tally) {
         self.labour += other.labour;
         self.apprentice += other.apprentice;
         self.other_training += other.other_training;
@@ -211,6 +211,8 @@ pub struct Metrics {
 pub struct ContractorMetrics {
     pub contractor_id: Uuid,
     pub contractor_name: String,
+    /// Its hours on the grant in exact hundredths, for sums across grants.
+    pub tally: Tally,
     pub metrics: Metrics,
     /// Sum of the hours its contracts' clauses require.
     pub clause_required_hours: Decimal,
@@ -487,6 +489,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         contractors.push(ContractorMetrics {
             contractor_id: id,
             contractor_name: name,
+            tally,
             metrics: m,
             clause_required_hours: hours(clause),
             expected_by_now_hours: expected.map(|e| e.round_dp(2)),

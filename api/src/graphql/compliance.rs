@@ -511,32 +511,12 @@ impl ComplianceQuery {
         for g in &grants {
             let f = &facts[&g.id];
             let report = engine::evaluate(f, as_of);
-            // Re-tally per contractor in exact hundredths so the cross-grant sum stays exact.
-            let kinds = f.placements.iter().map(|p| (p.id, p.kind)).collect();
-            let window = engine::Window::of(f, as_of);
             for c in &report.contractors {
-                let mut t = engine::Tally::default();
-                if let Some(w) = &window {
-                    for r in f.reports.iter().filter(|r| w.contains(r.month)) {
-                        if f.contracts
-                            .iter()
-                            .any(|k| k.id == r.contract_id && k.contractor_id == c.contractor_id)
-                        {
-                            let x = engine::tally_report(r, &kinds);
-                            t.labour += x.labour;
-                            t.apprentice += x.apprentice;
-                            t.other_training += x.other_training;
-                            t.not_counted += x.not_counted;
-                        }
-                    }
-                }
                 let e = by_contractor
                     .entry(c.contractor_id)
                     .or_insert_with(|| (c.contractor_name.clone(), Default::default(), vec![]));
-                e.1.labour += t.labour;
-                e.1.apprentice += t.apprentice;
-                e.1.other_training += t.other_training;
-                e.1.not_counted += t.not_counted;
+                // Sum exact hundredths across grants, then divide once (never average shares).
+                e.1.add(&c.tally);
                 e.2.push(ContractorOnGrant {
                     grant_id: g.id,
                     case_number: g.case_number.clone(),
