@@ -1,12 +1,14 @@
 //! Writing the audit trail. Every mutation goes through [`audited`], which records who, when,
 //! what and the record before and after, in the mutation's own transaction: a refused mutation
-//! leaves no audit row, and no change is committed without one.
+//! leaves no audit row, and no change is committed without one. The role's write permission is
+//! checked here too, before the transaction starts, so no mutation can skip it.
 
 use async_graphql::Context;
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QuerySelect, QueryTrait, Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -15,6 +17,7 @@ use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::graphql::{TxnFuture, in_txn, principal};
 use crate::record::Record;
+use crate::scope::Scope;
 
 pub async fn write<C: ConnectionTrait>(
     db: &C,
@@ -60,6 +63,7 @@ where
         + 'static,
 {
     let who = principal(ctx).clone();
+    who.authorize(E::AREA, operation, E::LABEL)?;
     in_txn(ctx, move |t, s| {
         Box::pin(async move {
             let before = match target {
@@ -95,6 +99,7 @@ where
     E::Model: Serialize,
 {
     let who = principal(ctx).clone();
+    who.authorize(E::AREA, "delete", E::LABEL)?;
     in_txn(ctx, move |t, s| {
         Box::pin(async move {
             let before = E::find()
@@ -109,4 +114,53 @@ where
         })
     })
     .await
+}
+
+/// Which audit rows a caller may read: `None` for no access at all, `Some(None)` for all rows,
+/// `Some(Some(cond))` for a bygherre: rows about records of its organisation (as they are now;
+/// a record deleted for good drops out) and every change made with its organisation's tokens.
+pub fn visible(scope: &Scope) -> Option<Option<Condition>> {
+    match scope {
+        Scope::All => Some(None),
+        Scope::Organisation(org) => {
+            use entity::*;
+            let mut any = Condition::any()
+                .add(about::<housing_organisation::Entity>(scope))
+                .add(about::<estate::Entity>(scope))
+                .add(about::<grant::Entity>(scope))
+                .add(about::<contractor::Entity>(scope))
+                .add(about::<contract::Entity>(scope))
+                .add(about::<person::Entity>(scope))
+                .add(about::<placement::Entity>(scope))
+                .add(about::<hours_report::Entity>(scope))
+                .add(about::<trial_placement::Entity>(scope))
+                .add(about::<follow_up_group::Entity>(scope))
+                .add(about::<group_member::Entity>(scope))
+                .add(about::<meeting::Entity>(scope))
+                .add(about::<action_item::Entity>(scope))
+                .add(about::<lbf_report::Entity>(scope));
+            any = any.add(
+                audit_log::Column::TokenId.in_subquery(
+                    api_token::Entity::find()
+                        .select_only()
+                        .column(api_token::Column::Id)
+                        .filter(api_token::Column::OrganisationId.eq(*org))
+                        .into_query(),
+                ),
+            );
+            Some(Some(any))
+        }
+        _ => None,
+    }
+}
+
+/// Audit rows about `E` records the scope can see.
+fn about<E: Record>(scope: &Scope) -> Condition {
+    let mut ids = E::find().select_only().column(E::id_col());
+    if let Some(cond) = E::condition(scope) {
+        ids = ids.filter(cond);
+    }
+    Condition::all()
+        .add(audit_log::Column::Entity.eq(E::LABEL))
+        .add(audit_log::Column::EntityId.in_subquery(ids.into_query()))
 }

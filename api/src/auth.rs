@@ -42,8 +42,61 @@ impl Principal {
         }
     }
 
+    /// What this caller may read; a token missing the id its role needs sees nothing.
     pub fn scope(&self) -> Scope {
-        Scope::All
+        match self.role {
+            Role::Admin => Scope::All,
+            Role::Bygherre => self
+                .organisation_id
+                .map_or(Scope::Nothing, Scope::Organisation),
+            Role::Contractor => self.contractor_id.map_or(Scope::Nothing, Scope::Contractor),
+            Role::Tovholder => Scope::Grants {
+                grants: self.grant_ids.clone(),
+                token: self.token_id,
+            },
+            Role::Viewer => Scope::Viewer,
+        }
+    }
+
+    /// Whether this role may change rows of `area` with `operation` ("create", "update",
+    /// "archive", "delete", "report", …). Which rows is decided by the scope: a bygherre may
+    /// update grants, but only its own organisation's.
+    pub fn may_write(&self, area: Area, operation: &str) -> bool {
+        let edit = matches!(operation, "create" | "update");
+        match self.role {
+            Role::Admin => true,
+            Role::Viewer => false,
+            Role::Bygherre => match area {
+                Area::Estate | Area::Grant | Area::Contract | Area::FollowUp | Area::LbfReport => {
+                    true
+                }
+                // It may register a contractor it lets a contract to, not edit a shared company.
+                Area::Contractor => operation == "create",
+                _ => false,
+            },
+            Role::Contractor => match area {
+                Area::Hours | Area::Placement => true,
+                Area::Person => edit,
+                _ => false,
+            },
+            Role::Tovholder => match area {
+                Area::Trial | Area::FollowUp => true,
+                Area::Person => edit,
+                _ => false,
+            },
+        }
+    }
+
+    /// FORBIDDEN (before anything is written) unless [`Principal::may_write`].
+    pub fn authorize(&self, area: Area, operation: &str, label: &str) -> AppResult<()> {
+        if self.may_write(area, operation) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "a {} token may not {operation} {label} records",
+                role_name(self.role)
+            )))
+        }
     }
 
     pub fn require_admin(&self) -> AppResult<()> {
@@ -55,6 +108,32 @@ impl Principal {
             ))
         }
     }
+}
+
+/// The parts of the data write permissions are granted on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Organisation,
+    Estate,
+    Grant,
+    Contractor,
+    /// Contracts and their training clauses or exemptions.
+    Contract,
+    Person,
+    Placement,
+    /// Monthly hours reports and their trainee lines.
+    Hours,
+    /// Snusepraktik.
+    Trial,
+    /// Følgegruppe, members, meetings, action items.
+    FollowUp,
+    LbfReport,
+    Token,
+}
+
+/// The role as written in GraphQL (BYGHERRE, ...), for messages.
+pub fn role_name(role: Role) -> String {
+    format!("{role:?}").to_uppercase()
 }
 
 pub fn hash_token(secret: &str) -> String {
@@ -90,7 +169,7 @@ pub async fn create_token<C: ConnectionTrait>(
 ) -> AppResult<(token::Model, String)> {
     let name = validate::text("name", &input.name, 200)?;
     let all = Scope::All;
-    let role = format!("{:?}", input.role).to_uppercase();
+    let role = role_name(input.role);
     let needs = |field: &str, what: &str| {
         AppError::bad_input(field, format!("a {role} token needs {what}"))
     };

@@ -30,6 +30,13 @@ impl AppError {
         }
     }
 
+    /// A row that exists but lies outside the caller's scope.
+    pub fn forbidden_row(entity: &str, id: Uuid) -> Self {
+        Self::Forbidden(format!(
+            "{entity} {id} is outside what this API token may see or change"
+        ))
+    }
+
     /// The message shown to the caller (internal causes are never included).
     pub fn message(&self) -> String {
         match self {

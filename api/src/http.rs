@@ -14,6 +14,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::config::Config;
+use crate::error::AppError;
 use crate::graphql::{AppSchema, build_schema_with};
 
 fn bearer(req: &poem::Request) -> Option<&str> {
@@ -33,7 +34,7 @@ async fn graphql(
     let mut request = req.0;
     match crate::auth::authenticate(*db, bearer(http)).await {
         Ok(principal) => request = request.data(principal),
-        Err(crate::error::AppError::Unauthenticated) => {}
+        Err(AppError::Unauthenticated) => {}
         Err(other) => {
             let err: async_graphql::Error = other.into();
             return async_graphql::Response::from_errors(vec![
@@ -136,14 +137,6 @@ struct ReportQuery {
     year: Option<String>,
 }
 
-fn bad_request(message: String) -> poem::Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({ "error": message, "code": "BAD_USER_INPUT" })),
-    )
-        .into_response()
-}
-
 /// GET /exports/lbf-report.csv?organisationId=…&year=…: the yearly LBF report of every grant of
 /// an organisation, one line per grant; the same rows as the `lbfYearReports` query.
 #[handler]
@@ -152,22 +145,19 @@ async fn lbf_report_csv(
     http: &poem::Request,
     query: poem::web::Query<ReportQuery>,
 ) -> poem::Response {
-    if crate::auth::authenticate(*db, bearer(http)).await.is_err() {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({
-                "error": "a valid API token is required (Authorization: Bearer ...)",
-                "code": "UNAUTHENTICATED"
-            })),
-        )
-            .into_response();
-    }
+    let principal = match crate::auth::authenticate(*db, bearer(http)).await {
+        Ok(p) => p,
+        Err(e) => return error_response(e),
+    };
     let Some(org) = query
         .organisation_id
         .as_deref()
         .and_then(|v| uuid::Uuid::parse_str(v).ok())
     else {
-        return bad_request("organisationId must be the UUID of a housing organisation".into());
+        return error_response(AppError::bad_input(
+            "organisationId",
+            "organisationId must be the UUID of a housing organisation",
+        ));
     };
     let Some(year) = query
         .year
@@ -175,9 +165,12 @@ async fn lbf_report_csv(
         .and_then(|v| v.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
     else {
-        return bad_request("year must be a calendar year such as 2024".into());
+        return error_response(AppError::bad_input(
+            "year",
+            "year must be a calendar year such as 2024",
+        ));
     };
-    match lbf_report_rows(&db, org, year).await {
+    match lbf_report_rows(&db, &principal.scope(), org, year).await {
         Ok(body) => poem::Response::builder()
             .content_type("text/csv; charset=utf-8")
             .header(
@@ -185,33 +178,41 @@ async fn lbf_report_csv(
                 format!("attachment; filename=\"lbf-report-{year}.csv\""),
             )
             .body(body),
-        Err(err) => {
-            let gql: async_graphql::Error = err.into();
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({ "error": gql.message, "code": "INTERNAL" })),
-            )
-                .into_response()
-        }
+        Err(err) => error_response(err),
     }
+}
+
+/// An error as JSON with the same code GraphQL would answer, and the matching HTTP status.
+fn error_response(err: AppError) -> poem::Response {
+    let status = match err.code() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "CONFLICT" => StatusCode::CONFLICT,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let code = err.code();
+    // Through the GraphQL conversion, so an internal cause is logged and only its reference shown.
+    let gql: async_graphql::Error = err.into();
+    let message = if code == "UNAUTHENTICATED" {
+        "a valid API token is required (Authorization: Bearer ...)".to_owned()
+    } else {
+        gql.message
+    };
+    (status, Json(json!({ "error": message, "code": code }))).into_response()
 }
 
 async fn lbf_report_rows(
     db: &DatabaseConnection,
+    scope: &crate::scope::Scope,
     org: uuid::Uuid,
     year: i32,
 ) -> crate::error::AppResult<Vec<u8>> {
-    use crate::service::{compliance::year_reports, grants};
-    let filter = grants::GrantFilter {
-        organisation_id: Some(org),
-        ..Default::default()
-    };
-    let grants = grants::list_grants(&crate::scope::Scope::All, filter)
-        .all(db)
-        .await?;
-    let reports = year_reports(db, grants, year).await?;
+    let reports =
+        crate::service::compliance::organisation_year_reports(db, scope, org, year).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| crate::error::AppError::Internal(e.into());
+    let internal = |e: csv::Error| AppError::Internal(e.into());
     w.write_record([
         "case_number",
         "title",
@@ -254,5 +255,5 @@ async fn lbf_report_rows(
         .map_err(internal)?;
     }
     w.into_inner()
-        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("{e}")))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
 }

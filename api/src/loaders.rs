@@ -147,6 +147,31 @@ impl Loader<Uuid> for Attendance {
     }
 }
 
+/// Trainee hours per hours report (sum of its lines). The report is already in the caller's scope;
+/// its total is an aggregate, so a caller who may not see the lines (VIEWER) still gets it.
+pub struct TraineeTotals {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for TraineeTotals {
+    type Value = i64;
+    type Error = Arc<sea_orm::DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        use entity::hours_line::{Column, Entity};
+        let rows = <Entity as sea_orm::EntityTrait>::find()
+            .filter(Column::ReportId.is_in(keys.iter().copied()))
+            .filter(Column::ArchivedAt.is_null())
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<Uuid, i64> = HashMap::new();
+        for row in rows {
+            *map.entry(row.report_id).or_default() += row.centihours;
+        }
+        Ok(map)
+    }
+}
+
 /// Per-request set of loaders, created lazily per type.
 pub struct Loaders {
     db: DatabaseConnection,
@@ -232,6 +257,15 @@ impl Loaders {
     ) -> async_graphql::Result<Option<Arc<crate::compliance::Report>>> {
         let l = self.get_or_create(|db, scope| ComplianceLoader { db, scope });
         l.load_one((grant, as_of)).await.map_err(internal)
+    }
+
+    /// Trainee hours of an hours report, in centihours.
+    pub async fn trainee_total(&self, report: Uuid) -> async_graphql::Result<i64> {
+        let l = self.get_or_create(|db, _| TraineeTotals { db });
+        Ok(l.load_one(report)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default())
     }
 
     /// Member ids of a meeting (by_member = false) or meeting ids of a member (true).

@@ -100,10 +100,14 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "\nAPI tokens for the demo (send as 'Authorization: Bearer <token>'; shown once):"
             );
-            // Only administrators are enabled until scoped roles land (see graphql::RequestScope).
-            for (role, token) in api::seed::demo_tokens(&db, &[Role::Admin]).await? {
-                println!("  {:<10} {token}", format!("{role:?}").to_uppercase());
+            let roles: Vec<Role> = <Role as sea_orm::Iterable>::iter().collect();
+            for (role, token) in api::seed::demo_tokens(&db, &roles).await? {
+                println!("  {:<10} {token}", api::auth::role_name(role));
             }
+            println!(
+                "  (BYGHERRE: the demo housing organisation; CONTRACTOR: the main contractor; \
+                 TOVHOLDER: the demo grant; VIEWER: aggregates only)"
+            );
         }
         Command::CreateToken {
             role,

@@ -6,12 +6,15 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
+use crate::auth::Area;
 use crate::error::{AppError, AppResult};
-use crate::scope::Scope;
+use crate::scope::{Scope, Scoped};
 
-pub trait Record: EntityTrait<Model: Clone + Send + Sync> {
+pub trait Record: Scoped + EntityTrait<Model: Clone + Send + Sync> {
     /// English name used in messages ("Grant 0190... was not found").
     const LABEL: &'static str;
+    /// The part of the data this entity belongs to, for role write permissions.
+    const AREA: Area;
     fn id_col() -> Self::Column;
     fn archived_col() -> Self::Column;
     fn updated_col() -> Self::Column;
@@ -20,9 +23,10 @@ pub trait Record: EntityTrait<Model: Clone + Send + Sync> {
 }
 
 macro_rules! record {
-    ($module:ident, $label:literal) => {
+    ($module:ident, $label:literal, $area:ident) => {
         impl Record for entity::$module::Entity {
             const LABEL: &'static str = $label;
+            const AREA: Area = Area::$area;
             fn id_col() -> Self::Column {
                 entity::$module::Column::Id
             }
@@ -42,42 +46,58 @@ macro_rules! record {
     };
 }
 
-record!(housing_organisation, "Housing organisation");
-record!(estate, "Estate");
-record!(grant, "Grant");
-record!(contractor, "Contractor");
-record!(contract, "Contract");
-record!(person, "Person");
-record!(placement, "Placement");
-record!(hours_report, "Hours report");
-record!(hours_line, "Hours line");
-record!(lbf_report, "LBF report");
-record!(api_token, "API token");
-record!(trial_placement, "Trial placement");
-record!(follow_up_group, "Follow-up group");
-record!(group_member, "Group member");
-record!(meeting, "Meeting");
-record!(action_item, "Action item");
+record!(housing_organisation, "Housing organisation", Organisation);
+record!(estate, "Estate", Estate);
+record!(grant, "Grant", Grant);
+record!(contractor, "Contractor", Contractor);
+record!(contract, "Contract", Contract);
+record!(person, "Person", Person);
+record!(placement, "Placement", Placement);
+record!(hours_report, "Hours report", Hours);
+record!(hours_line, "Hours line", Hours);
+record!(lbf_report, "LBF report", LbfReport);
+record!(api_token, "API token", Token);
+record!(trial_placement, "Trial placement", Trial);
+record!(follow_up_group, "Follow-up group", FollowUp);
+record!(group_member, "Group member", FollowUp);
+record!(meeting, "Meeting", FollowUp);
+record!(action_item, "Action item", FollowUp);
 
 /// `E::find()` narrowed to the caller's scope: the start of every read.
 pub fn select<E: Record>(scope: &Scope) -> Select<E> {
     scope.restrict(E::find())
 }
 
-/// One row by id within scope; NOT_FOUND when absent or out of scope (never revealing which).
+/// One row by id within scope: NOT_FOUND when there is no such row, FORBIDDEN when it exists
+/// outside the caller's scope (a refusal the caller can act on: ask for another token).
 pub async fn get<E: Record, C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     id: Uuid,
 ) -> AppResult<E::Model> {
-    select::<E>(scope)
+    if let Some(found) = select::<E>(scope)
         .filter(E::id_col().eq(id))
         .one(db)
         .await?
-        .ok_or(AppError::NotFound {
+    {
+        return Ok(found);
+    }
+    // Only a miss costs the second query; ids are random UUIDs, so this reveals no more than
+    // the id the caller already holds.
+    let exists = *scope != Scope::All
+        && E::find()
+            .filter(E::id_col().eq(id))
+            .one(db)
+            .await?
+            .is_some();
+    Err(if exists {
+        AppError::forbidden_row(E::LABEL, id)
+    } else {
+        AppError::NotFound {
             entity: E::LABEL,
             id,
-        })
+        }
+    })
 }
 
 /// One row by id that may still be changed: archived rows answer CONFLICT.

@@ -1,20 +1,364 @@
-//! The caller's read scope. Every read (by id, lists, nested relations through DataLoaders) starts
-//! from [`Scope::restrict`], so narrowing what a caller sees is decided here, once, rather than in
-//! each resolver. Today every caller sees everything; roles add narrower variants.
+//! The caller's read scope, enforced in the data layer. Every read (by id, lists, nested relations
+//! through DataLoaders, the compliance loader, exports) starts from [`Scope::restrict`], which adds
+//! the role's condition to the SQL, so a nested path or a connection cannot reach a row the caller
+//! may not see. Each entity states its condition once, in terms of its parent's visible ids
+//! (`IN (SELECT id FROM parent WHERE …)`), so a bygherre's hours lines follow from its reports,
+//! contracts, grants and estates without any resolver knowing about roles.
 
-use sea_orm::{EntityTrait, Select};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
+use uuid::Uuid;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+use crate::error::{AppError, AppResult};
+
+use entity::{
+    action_item, api_token, contract, contractor, estate, follow_up_group, grant, group_member,
+    hours_line, hours_report, housing_organisation, lbf_report, meeting, person, placement,
+    trial_placement,
+};
+
+/// What a caller may read. Built from the token by `auth::Principal::scope`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
-    /// Everything (administrators, and every caller until access control lands).
-    #[default]
+    /// Everything (ADMIN, the command line, the demo seeder).
     All,
+    /// BYGHERRE: one housing organisation's estates, grants and all that hangs on them.
+    Organisation(Uuid),
+    /// CONTRACTOR: its own contracts and what hangs on them (placements, hours, their persons),
+    /// the grants, estates and organisations those contracts are on, and snusepraktik it hosts.
+    Contractor(Uuid),
+    /// TOVHOLDER: a set of grants; `token` keeps persons it registered visible.
+    Grants { grants: Vec<Uuid>, token: Uuid },
+    /// VIEWER: every grant's aggregates, never a person or a row about one.
+    Viewer,
+    /// Nothing at all: the fallback when no caller is known (fail closed).
+    Nothing,
 }
 
 impl Scope {
-    pub fn restrict<E: EntityTrait>(&self, select: Select<E>) -> Select<E> {
+    /// `select` narrowed to the rows of `E` this scope may read.
+    pub fn restrict<E: Scoped>(&self, select: Select<E>) -> Select<E> {
+        match E::condition(self) {
+            None => select,
+            Some(cond) => select.filter(cond),
+        }
+    }
+
+    /// Whether this caller may see a grant's overall figures (compliance, dashboards, LBF
+    /// reports). A contractor never sees figures that include other contractors' hours.
+    pub fn sees_grant_figures(&self) -> bool {
+        !matches!(self, Scope::Contractor(_) | Scope::Nothing)
+    }
+
+    /// FORBIDDEN unless [`Scope::sees_grant_figures`].
+    pub fn require_grant_figures(&self) -> AppResult<()> {
+        if self.sees_grant_figures() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "a CONTRACTOR token sees only its own figures: use complianceTimeSeries or \
+                 contractorRanking for your contracts, or Grant.traineeShare where the bygherre \
+                 allows it"
+                    .into(),
+            ))
+        }
+    }
+
+    /// Whether this caller may see one contractor's own figures.
+    pub fn sees_contractor_figures(&self, contractor: Uuid) -> bool {
         match self {
-            Scope::All => select,
+            Scope::Contractor(own) => *own == contractor,
+            Scope::Nothing => false,
+            _ => true,
+        }
+    }
+
+    /// Whether this caller may read personal data at all (VIEWER may not).
+    pub fn sees_persons(&self) -> bool {
+        !matches!(self, Scope::Viewer | Scope::Nothing)
+    }
+}
+
+/// An entity's visibility per scope: `None` is "every row", `Some(cond)` narrows the select.
+pub trait Scoped: EntityTrait {
+    fn condition(scope: &Scope) -> Option<Condition>;
+}
+
+fn none() -> Option<Condition> {
+    Some(Condition::all().add(Expr::cust("1 = 0")))
+}
+
+fn when(expr: Expr) -> Option<Condition> {
+    Some(Condition::all().add(expr))
+}
+
+/// `col IN (SELECT pick FROM P WHERE <P visible>)`, or no condition when every `P` is visible.
+fn within<P: Scoped>(scope: &Scope, col: impl ColumnTrait, pick: P::Column) -> Option<Condition> {
+    P::condition(scope).map(|cond| {
+        Condition::all().add(
+            col.in_subquery(
+                P::find()
+                    .select_only()
+                    .column(pick)
+                    .filter(cond)
+                    .into_query(),
+            ),
+        )
+    })
+}
+
+impl Scoped for housing_organisation::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use housing_organisation::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(o) => when(C::Id.eq(*o)),
+            Scope::Contractor(_) | Scope::Grants { .. } => {
+                within::<estate::Entity>(scope, C::Id, estate::Column::OrganisationId)
+            }
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for estate::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use estate::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(o) => when(C::OrganisationId.eq(*o)),
+            Scope::Contractor(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::Id, grant::Column::EstateId)
+            }
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for grant::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use grant::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(_) => {
+                within::<estate::Entity>(scope, C::EstateId, estate::Column::Id)
+            }
+            // The grants its own contracts are on.
+            Scope::Contractor(_) => {
+                within::<contract::Entity>(scope, C::Id, contract::Column::GrantId)
+            }
+            Scope::Grants { grants, .. } => when(C::Id.is_in(grants.iter().copied())),
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for contractor::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use contractor::Column as C;
+        match scope {
+            // Contractors are companies in the public CVR register; a bygherre picks from them
+            // when it lets a contract. What they did on a site is scoped through contracts.
+            Scope::All | Scope::Viewer | Scope::Organisation(_) | Scope::Grants { .. } => None,
+            Scope::Contractor(c) => when(C::Id.eq(*c)),
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for contract::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use contract::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
+            }
+            Scope::Contractor(c) => when(C::ContractorId.eq(*c)),
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for placement::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use placement::Column as C;
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
+            }
+            Scope::Contractor(_) => {
+                within::<contract::Entity>(scope, C::ContractId, contract::Column::Id)
+            }
+            Scope::Viewer | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for hours_report::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use hours_report::Column as C;
+        match scope {
+            // A contract's monthly labour total is an aggregate, not about a person.
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(_) | Scope::Contractor(_) | Scope::Grants { .. } => {
+                within::<contract::Entity>(scope, C::ContractId, contract::Column::Id)
+            }
+            Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for hours_line::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use hours_line::Column as C;
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(_) | Scope::Contractor(_) | Scope::Grants { .. } => {
+                within::<hours_report::Entity>(scope, C::ReportId, hours_report::Column::Id)
+            }
+            // One line is one person's hours in a month.
+            Scope::Viewer | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for trial_placement::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use trial_placement::Column as C;
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
+            }
+            // The residents it hosts on its part of the site.
+            Scope::Contractor(c) => when(C::HostContractorId.eq(*c)),
+            Scope::Viewer | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for person::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use person::Column as C;
+        // A person is visible through a placement or snusepraktik in scope, or to whoever
+        // registered them (before any placement exists).
+        let through = |registered: Option<Condition>| {
+            let mut any = Condition::any();
+            for c in [
+                within::<placement::Entity>(scope, C::Id, placement::Column::PersonId),
+                within::<trial_placement::Entity>(scope, C::Id, trial_placement::Column::PersonId),
+                registered,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                any = any.add(c);
+            }
+            Some(any)
+        };
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(o) => through(when(
+                C::CreatedByTokenId.in_subquery(
+                    api_token::Entity::find()
+                        .select_only()
+                        .column(api_token::Column::Id)
+                        .filter(api_token::Column::OrganisationId.eq(*o))
+                        .into_query(),
+                ),
+            )),
+            Scope::Contractor(c) => through(when(
+                C::CreatedByTokenId.in_subquery(
+                    api_token::Entity::find()
+                        .select_only()
+                        .column(api_token::Column::Id)
+                        .filter(api_token::Column::ContractorId.eq(*c))
+                        .into_query(),
+                ),
+            )),
+            Scope::Grants { token, .. } => through(when(C::CreatedByTokenId.eq(*token))),
+            Scope::Viewer | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for follow_up_group::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use follow_up_group::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
+            }
+            Scope::Contractor(_) | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for group_member::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use group_member::Column as C;
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<follow_up_group::Entity>(scope, C::GroupId, follow_up_group::Column::Id)
+            }
+            // Members are named people.
+            Scope::Viewer | Scope::Contractor(_) | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for meeting::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use meeting::Column as C;
+        match scope {
+            Scope::All => None,
+            // A viewer sees that meetings were held (dates); minutes are hidden per field.
+            Scope::Viewer => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<follow_up_group::Entity>(scope, C::GroupId, follow_up_group::Column::Id)
+            }
+            Scope::Contractor(_) | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for action_item::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use action_item::Column as C;
+        match scope {
+            Scope::All => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<meeting::Entity>(scope, C::MeetingId, meeting::Column::Id)
+            }
+            // An action item names its owner.
+            Scope::Viewer | Scope::Contractor(_) | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for lbf_report::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        use lbf_report::Column as C;
+        match scope {
+            Scope::All | Scope::Viewer => None,
+            Scope::Organisation(_) | Scope::Grants { .. } => {
+                within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
+            }
+            // Grant totals include other contractors' hours.
+            Scope::Contractor(_) | Scope::Nothing => none(),
+        }
+    }
+}
+
+impl Scoped for api_token::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        match scope {
+            Scope::All => None,
+            _ => none(),
         }
     }
 }

@@ -123,6 +123,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
             planned_handover: Some(date(2026, 12, 31)),
             actual_handover: None,
             parameter_overrides: None,
+            share_visible_to_contractors: true,
         },
     )
     .await?;
@@ -257,6 +258,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                 lives_in_estate: resident,
                 consent_date: Some(date(2023, 4, 15)),
             },
+            None,
         )
         .await?;
         let pl = create_placement(
@@ -366,6 +368,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                 lives_in_estate: true,
                 consent_date: Some(start),
             },
+            None,
         )
         .await?;
         let trial = create_trial(

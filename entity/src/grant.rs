@@ -36,6 +36,9 @@ pub struct Model {
     pub trial_outcome_due_days: Option<i32>,
     /// R9 overtime allowance over 1924/12 hours a month, in basis points.
     pub overtime_allowance_bp: Option<i32>,
+    /// The bygherre lets the grant's contractors see its overall trainee share (never the other
+    /// contractors' own figures).
+    pub share_visible_to_contractors: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

@@ -15,6 +15,9 @@ pub struct Model {
     pub consent_date: Option<Date>,
     /// Set when the person was anonymised (right to erasure).
     pub erased_at: Option<DateTimeUtc>,
+    /// The API token that registered the person, so the registering contractor or tovholder keeps
+    /// seeing them before a placement links them to a site (nil for the command line).
+    pub created_by_token_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

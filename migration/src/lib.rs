@@ -7,6 +7,7 @@ mod m20261124_000001_domain;
 mod m20261124_000002_lbf_report;
 mod m20261124_000003_api_token;
 mod m20261124_000004_audit_log;
+mod m20261125_000005_access_scope;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_lbf_report::Migration),
             Box::new(m20261124_000003_api_token::Migration),
             Box::new(m20261124_000004_audit_log::Migration),
+            Box::new(m20261125_000005_access_scope::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! Reading the audit trail (administrators), and hours reports as they stood at a past moment.
+//! Reading the audit trail (administrators, and a bygherre for its own organisation), and hours
+//! reports as they stood at a past moment.
 
 use async_graphql::{Context, InputObject, Json, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -6,7 +7,7 @@ use entity::{audit_log, hours_report};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use super::{db, principal};
+use super::{db, scope};
 use crate::error::AppError;
 use crate::scalars::YearMonth;
 
@@ -41,14 +42,20 @@ pub struct AuditQuery;
 
 #[Object]
 impl AuditQuery {
-    /// The audit trail, newest first (administrators only); at most 500 rows per call.
+    /// The audit trail, newest first; at most 500 rows per call. Administrators see all of it; a
+    /// BYGHERRE token the changes to records of its organisation and those made by its tokens.
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] filter: AuditFilter,
         #[graphql(default = 100)] limit: u64,
     ) -> Result<Vec<AuditEntry>> {
-        principal(ctx).require_admin()?;
+        let Some(visible) = crate::audit::visible(&scope(ctx)) else {
+            return Err(AppError::Forbidden(
+                "only an administrator or a bygherre may read the audit trail".into(),
+            )
+            .into());
+        };
         if limit == 0 || limit > MAX_AUDIT_ROWS {
             return Err(AppError::bad_input(
                 "limit",
@@ -58,6 +65,9 @@ impl AuditQuery {
         }
         use audit_log::Column as A;
         let mut q = audit_log::Entity::find();
+        if let Some(cond) = visible {
+            q = q.filter(cond);
+        }
         if let Some(v) = filter.entity {
             q = q.filter(A::Entity.eq(v));
         }
@@ -96,7 +106,8 @@ impl AuditQuery {
     }
 
     /// A contract's hours report for a month as it stood at `at` (with its trainee lines), from the
-    /// audit trail; null if it had not been reported by then.
+    /// audit trail; null if it had not been reported by then. Anyone who may read the report and
+    /// its trainee lines may read its history.
     async fn hours_report_as_of(
         &self,
         ctx: &Context<'_>,
@@ -104,8 +115,15 @@ impl AuditQuery {
         month: YearMonth,
         at: DateTime<Utc>,
     ) -> Result<Option<Json<serde_json::Value>>> {
-        principal(ctx).require_admin()?;
-        let report = hours_report::Entity::find()
+        let scope = scope(ctx);
+        if !scope.sees_persons() {
+            return Err(AppError::Forbidden(
+                "a report's history holds trainee lines, which this API token may not read".into(),
+            )
+            .into());
+        }
+        crate::record::get::<entity::contract::Entity, _>(db(ctx), &scope, contract_id).await?;
+        let report = crate::record::select::<hours_report::Entity>(&scope)
             .filter(hours_report::Column::ContractId.eq(contract_id))
             .filter(hours_report::Column::Month.eq(month.first_day()))
             .one(db(ctx))

@@ -237,6 +237,7 @@ pub async fn grant_compliance(
     grant_id: Uuid,
     as_of: Option<NaiveDate>,
 ) -> Result<GrantCompliance> {
+    scope(ctx).require_grant_figures()?;
     let report: Arc<Report> = loaders(ctx)
         .compliance(grant_id, as_of.unwrap_or_else(today))
         .await?
@@ -245,6 +246,45 @@ pub async fn grant_compliance(
             id: grant_id,
         })?;
     Ok(compliance_view(&report))
+}
+
+/// A grant's overall trainee share (andel personer under uddannelse): the one grant-level figure
+/// a contractor may see, where the bygherre allows it.
+#[derive(SimpleObject)]
+pub struct GrantShare {
+    pub as_of: NaiveDate,
+    pub share_percent: Option<Decimal>,
+    pub required_share_percent: Decimal,
+}
+
+/// The grant's overall share. Contractors get it only where `shareVisibleToContractors` is set;
+/// every caller who may see grant figures always gets it.
+pub async fn grant_share(
+    ctx: &Context<'_>,
+    grant: &grant::Model,
+    as_of: Option<NaiveDate>,
+) -> Result<GrantShare> {
+    if !scope(ctx).sees_grant_figures() && !grant.share_visible_to_contractors {
+        return Err(AppError::Forbidden(format!(
+            "the bygherre has not shared grant {}'s overall trainee share with its contractors",
+            grant.case_number
+        ))
+        .into());
+    }
+    let as_of = as_of.unwrap_or_else(today);
+    let report: Arc<Report> =
+        loaders(ctx)
+            .compliance(grant.id, as_of)
+            .await?
+            .ok_or(AppError::NotFound {
+                entity: "Grant",
+                id: grant.id,
+            })?;
+    Ok(GrantShare {
+        as_of,
+        share_percent: report.metrics.share.map(percent),
+        required_share_percent: percent(report.metrics.required_share),
+    })
 }
 
 /// One month of a chart.
@@ -433,6 +473,7 @@ impl ComplianceQuery {
         #[graphql(default)] sort: DashboardSort,
         as_of: Option<NaiveDate>,
     ) -> Result<Vec<GrantCompliance>> {
+        scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
         let grants = list_grants(&scope(ctx), filter.grants())
             .all(db(ctx))
@@ -473,7 +514,18 @@ impl ComplianceQuery {
         contractor_id: Option<Uuid>,
         as_of: Option<NaiveDate>,
     ) -> Result<Vec<CompliancePoint>> {
-        let (_, facts) = svc::grant_facts(db(ctx), &scope(ctx), grant_id).await?;
+        let scope = scope(ctx);
+        match contractor_id {
+            Some(c) if !scope.sees_contractor_figures(c) => {
+                return Err(AppError::Forbidden(
+                    "a CONTRACTOR token sees only its own contractorId's figures".into(),
+                )
+                .into());
+            }
+            Some(_) => {}
+            None => scope.require_grant_figures()?,
+        }
+        let (_, facts) = svc::grant_facts(db(ctx), &scope, grant_id).await?;
         Ok(
             engine::time_series(&facts, as_of.unwrap_or_else(today), contractor_id)
                 .into_iter()
@@ -500,7 +552,8 @@ impl ComplianceQuery {
         as_of: Option<NaiveDate>,
     ) -> Result<Vec<ContractorStanding>> {
         let as_of = as_of.unwrap_or_else(today);
-        let mut grants = list_grants(&scope(ctx), filter.grants())
+        let scope = scope(ctx);
+        let mut grants = list_grants(&scope, filter.grants())
             .all(db(ctx))
             .await
             .map_err(AppError::from)?;
@@ -511,7 +564,12 @@ impl ComplianceQuery {
         for g in &grants {
             let f = &facts[&g.id];
             let report = engine::evaluate(f, as_of);
-            for c in &report.contractors {
+            // A contractor's grants have other contractors on them; it sees only its own row.
+            for c in report
+                .contractors
+                .iter()
+                .filter(|c| scope.sees_contractor_figures(c.contractor_id))
+            {
                 let e = by_contractor
                     .entry(c.contractor_id)
                     .or_insert_with(|| (c.contractor_name.clone(), Default::default(), vec![]));
@@ -552,6 +610,7 @@ impl ComplianceQuery {
         grant_id: Uuid,
         year: i32,
     ) -> Result<LbfYearReport> {
+        scope(ctx).require_grant_figures()?;
         let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
         let mut reports = svc::year_reports(db(ctx), vec![g], year).await?;
         Ok(LbfYearReport(reports.remove(0)))
@@ -564,19 +623,13 @@ impl ComplianceQuery {
         organisation_id: Uuid,
         year: i32,
     ) -> Result<Vec<LbfYearReport>> {
-        let filter = GrantFilter {
-            organisation_id: Some(organisation_id),
-            ..Default::default()
-        };
-        let grants = list_grants(&scope(ctx), filter)
-            .all(db(ctx))
-            .await
-            .map_err(AppError::from)?;
-        Ok(svc::year_reports(db(ctx), grants, year)
-            .await?
-            .into_iter()
-            .map(LbfYearReport)
-            .collect())
+        Ok(
+            svc::organisation_year_reports(db(ctx), &scope(ctx), organisation_id, year)
+                .await?
+                .into_iter()
+                .map(LbfYearReport)
+                .collect(),
+        )
     }
 }
 

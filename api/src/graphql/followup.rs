@@ -103,12 +103,19 @@ impl Meeting {
     async fn duration_minutes(&self) -> i32 {
         self.0.duration_minutes
     }
-    /// Referat.
-    async fn minutes(&self) -> Option<&str> {
-        self.0.minutes.as_deref()
+    /// Referat. Null for a VIEWER token: free text that may name people.
+    async fn minutes(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.0
+            .minutes
+            .as_deref()
+            .filter(|_| super::scope(ctx).sees_persons())
     }
-    async fn decisions(&self) -> Option<&str> {
-        self.0.decisions.as_deref()
+    /// Beslutninger. Null for a VIEWER token, like the minutes.
+    async fn decisions(&self, ctx: &Context<'_>) -> Option<&str> {
+        self.0
+            .decisions
+            .as_deref()
+            .filter(|_| super::scope(ctx).sees_persons())
     }
     async fn group(&self, ctx: &Context<'_>) -> Result<FollowUpGroup> {
         parent::<group::Entity, _>(ctx, self.0.group_id, FollowUpGroup).await

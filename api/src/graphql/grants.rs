@@ -76,6 +76,10 @@ impl Grant {
     async fn planned_handover(&self) -> Option<NaiveDate> {
         self.0.planned_handover
     }
+    /// Whether the bygherre lets the grant's contractors see its overall trainee share.
+    async fn share_visible_to_contractors(&self) -> bool {
+        self.0.share_visible_to_contractors
+    }
     /// Aflevering.
     async fn actual_handover(&self) -> Option<NaiveDate> {
         self.0.actual_handover
@@ -116,6 +120,15 @@ impl Grant {
         as_of: Option<NaiveDate>,
     ) -> Result<super::GrantCompliance> {
         super::compliance::grant_compliance(ctx, self.0.id, as_of).await
+    }
+    /// The overall trainee share as of a date (default today). Unlike `compliance`, a contractor
+    /// may read it, where the bygherre has set `shareVisibleToContractors`.
+    async fn trainee_share(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<super::compliance::GrantShare> {
+        super::compliance::grant_share(ctx, &self.0, as_of).await
     }
     /// The følgegruppe around the site, if one is set up.
     async fn follow_up_group(&self, ctx: &Context<'_>) -> Result<Option<FollowUpGroup>> {

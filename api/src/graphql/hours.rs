@@ -29,8 +29,9 @@ impl HoursReport {
     }
     /// Sum of the trainee lines (all placement kinds, counted or not).
     async fn trainee_hours(&self, ctx: &Context<'_>) -> Result<Decimal> {
-        let lines = loaders(ctx).many::<LinesOfReport>(self.0.id).await?;
-        Ok(from_hundredths(lines.iter().map(|l| l.centihours).sum()))
+        Ok(from_hundredths(
+            loaders(ctx).trainee_total(self.0.id).await?,
+        ))
     }
     /// When the month was (last) reported.
     async fn reported_at(&self) -> DateTime<Utc> {
@@ -122,6 +123,7 @@ impl HoursMutation {
         input: ReportMonthlyHoursInput,
     ) -> Result<HoursReport> {
         let who = super::principal(ctx).clone();
+        who.authorize(crate::auth::Area::Hours, "report", "Hours report")?;
         in_txn(ctx, move |t, s| {
             Box::pin(async move {
                 let key = (input.contract_id, input.month.first_day());

@@ -10,6 +10,17 @@ use super::{Contract, Grant, HoursLine, TrialPlacement, children, lifecycle, par
 use crate::loaders::{LinesOfPlacement, PlacementsOfPerson, TrialsOfPerson};
 use crate::service::people::*;
 
+fn personal(ctx: &Context<'_>) -> Result<()> {
+    if super::scope(ctx).sees_persons() {
+        Ok(())
+    } else {
+        Err(
+            crate::error::AppError::Forbidden("this API token may not read personal data".into())
+                .into(),
+        )
+    }
+}
+
 /// A person on site: trainee or snusepraktik participant. Minimal personal data, never a CPR
 /// number.
 pub struct Person(pub person::Model);
@@ -19,12 +30,16 @@ impl Person {
     async fn id(&self) -> Uuid {
         self.0.id
     }
-    /// Name or pseudonym.
-    async fn display_name(&self) -> &str {
-        &self.0.display_name
+    /// Name or pseudonym. FORBIDDEN for a VIEWER token (which cannot reach a person anyway;
+    /// this guards the field too).
+    async fn display_name(&self, ctx: &Context<'_>) -> Result<&str> {
+        personal(ctx)?;
+        Ok(&self.0.display_name)
     }
-    async fn birth_year(&self) -> Option<i32> {
-        self.0.birth_year
+    /// FORBIDDEN for a VIEWER token.
+    async fn birth_year(&self, ctx: &Context<'_>) -> Result<Option<i32>> {
+        personal(ctx)?;
+        Ok(self.0.birth_year)
     }
     /// Lives in the estate being renovated (beboer).
     async fn lives_in_estate(&self) -> bool {
@@ -140,8 +155,9 @@ pub struct PeopleMutation;
 impl PeopleMutation {
     /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
+        let token = super::principal(ctx).token_id;
         crate::audit::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_person(t, input))
+            Box::pin(create_person(t, input, Some(token)))
         })
         .await
         .map(Person)

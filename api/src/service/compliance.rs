@@ -394,6 +394,27 @@ pub fn frozen_figures(v: &lbf_report::Model) -> compliance::YearFigures {
     }
 }
 
+/// The year reports of every grant of one organisation the caller may see: what
+/// `lbfYearReports` and the CSV export answer. FORBIDDEN for an organisation out of scope or a
+/// caller who may not see grant totals.
+pub async fn organisation_year_reports<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    organisation: Uuid,
+    year: i32,
+) -> AppResult<Vec<YearReport>> {
+    scope.require_grant_figures()?;
+    get::<entity::housing_organisation::Entity, _>(db, scope, organisation).await?;
+    let filter = crate::service::grants::GrantFilter {
+        organisation_id: Some(organisation),
+        ..Default::default()
+    };
+    let grants = crate::service::grants::list_grants(scope, filter)
+        .all(db)
+        .await?;
+    year_reports(db, grants, year).await
+}
+
 /// Year reports for many grants at once (bulk loads, evaluated in memory), in case-number order.
 pub async fn year_reports<C: ConnectionTrait>(
     db: &C,

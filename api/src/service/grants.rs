@@ -58,6 +58,9 @@ pub struct CreateGrantInput {
     /// Aflevering.
     pub actual_handover: Option<NaiveDate>,
     pub parameter_overrides: Option<RuleParametersInput>,
+    /// Let the grant's contractors see its overall trainee share (default false).
+    #[graphql(default)]
+    pub share_visible_to_contractors: bool,
 }
 
 /// Changes to a grant; a field left out stays as it is, null clears it.
@@ -78,6 +81,8 @@ pub struct UpdateGrantInput {
     pub actual_handover: MaybeUndefined<NaiveDate>,
     /// Replaces all overrides; fields left out return to the defaults.
     pub parameter_overrides: Option<RuleParametersInput>,
+    /// Let the grant's contractors see its overall trainee share.
+    pub share_visible_to_contractors: Option<bool>,
 }
 
 #[derive(InputObject, Default)]
@@ -202,6 +207,7 @@ pub async fn create_grant<C: ConnectionTrait>(
         construction_start: Set(input.construction_start),
         planned_handover: Set(input.planned_handover),
         actual_handover: Set(input.actual_handover),
+        share_visible_to_contractors: Set(input.share_visible_to_contractors),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),
@@ -236,6 +242,9 @@ pub async fn update_grant<C: ConnectionTrait>(
     }
     if let Some(v) = input.stage {
         m.stage = Set(v);
+    }
+    if let Some(v) = input.share_visible_to_contractors {
+        m.share_visible_to_contractors = Set(v);
     }
     patch(&mut m.craftsman_cost_ore, input.craftsman_cost, |v| {
         dkk_to_ore("craftsmanCost", v)

@@ -46,9 +46,12 @@ pub struct PersonFilter {
     pub include_archived: bool,
 }
 
+/// `created_by` is the registering token, which keeps the person visible to a contractor or
+/// tovholder before any placement links them to a site.
 pub async fn create_person<C: ConnectionTrait>(
     db: &C,
     input: CreatePersonInput,
+    created_by: Option<Uuid>,
 ) -> AppResult<person::Model> {
     let t = now();
     Ok(person::ActiveModel {
@@ -61,6 +64,7 @@ pub async fn create_person<C: ConnectionTrait>(
         lives_in_estate: Set(input.lives_in_estate),
         consent_date: Set(input.consent_date),
         erased_at: Set(None),
+        created_by_token_id: Set(created_by),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),
