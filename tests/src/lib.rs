@@ -14,12 +14,37 @@ use serde_json::{Value, json};
 
 pub use serde_json;
 
+pub mod world;
+
 /// A valid CVR number (modulus-11) for fixtures; `n` in 0..8 picks one of several.
 pub fn cvr(n: usize) -> &'static str {
     [
         "31874521", "35120939", "41288701", "37660213", "17452908", "25313763", "10150817",
         "12345674",
     ][n]
+}
+
+/// The `n`th valid CVR number (modulus-11, no leading zero), for fixtures that need many.
+pub fn nth_cvr(n: usize) -> String {
+    const WEIGHTS: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
+    let mut found = 0;
+    for base in 2_000_000u32.. {
+        let digits: Vec<u32> = base
+            .to_string()
+            .chars()
+            .map(|c| c.to_digit(10).unwrap())
+            .collect();
+        let sum: u32 = digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum();
+        let check = (11 - sum % 11) % 11;
+        if check == 10 {
+            continue;
+        }
+        if found == n {
+            return format!("{base}{check}");
+        }
+        found += 1;
+    }
+    unreachable!()
 }
 
 pub struct TestApp {
@@ -148,6 +173,55 @@ impl TestApp {
             .expect("count query")
             .expect("one row");
         row.try_get::<i64>("", "n").expect("count")
+    }
+
+    /// Every table's row count and latest `updated_at`: equal before and after a call means the
+    /// call wrote nothing (no insert, update, archive or delete, no audit row).
+    pub async fn snapshot(&self) -> Vec<(String, i64, Option<String>)> {
+        const TABLES: [(&str, bool); 18] = [
+            ("housing_organisation", true),
+            ("estate", true),
+            ("lbf_grant", true),
+            ("contractor", true),
+            ("contract", true),
+            ("person", true),
+            ("placement", true),
+            ("hours_report", true),
+            ("hours_line", true),
+            ("trial_placement", true),
+            ("follow_up_group", true),
+            ("group_member", true),
+            ("meeting", true),
+            ("meeting_attendee", false),
+            ("action_item", true),
+            ("lbf_report", true),
+            ("api_token", true),
+            ("audit_log", false),
+        ];
+        let backend = self.db.get_database_backend();
+        let mut out = Vec::new();
+        for (table, has_updated) in TABLES {
+            let latest = if has_updated {
+                "CAST(MAX(updated_at) AS TEXT)"
+            } else {
+                "CAST(NULL AS TEXT)"
+            };
+            let row = self
+                .db
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT COUNT(*) AS n, {latest} AS m FROM {table}"),
+                ))
+                .await
+                .expect("snapshot query")
+                .expect("one row");
+            out.push((
+                table.to_owned(),
+                row.try_get::<i64>("", "n").expect("count"),
+                row.try_get::<Option<String>>("", "m").expect("latest"),
+            ));
+        }
+        out
     }
 
     // ---- fixtures, created through the API ----
