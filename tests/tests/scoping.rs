@@ -117,6 +117,31 @@ async fn by_id_reads_answer_forbidden_outside_the_scope() {
         }
     }
     assert_eq!(checked, cases.len() * 4 * 2);
+    // Another organisation's compliance and LBF reports, as a bygherre or tovholder.
+    for role in [Bygherre, Tovholder] {
+        let who = principal(&app, role, &a).await;
+        for q in [
+            "query($g: UUID!) { compliance(grantId: $g) { status } }",
+            "query($g: UUID!) { complianceTimeSeries(grantId: $g) { month } }",
+            "query($g: UUID!) { lbfYearReport(grantId: $g, year: 2024) { year } }",
+        ] {
+            assert_eq!(
+                code_as(&app, &who, q, json!({ "g": b.grant })).await,
+                "FORBIDDEN",
+                "{q} as {role:?}"
+            );
+        }
+        assert_eq!(
+            code_as(
+                &app,
+                &who,
+                "query($o: UUID!) { lbfYearReports(organisationId: $o, year: 2024) { year } }",
+                json!({ "o": b.org })
+            )
+            .await,
+            "FORBIDDEN"
+        );
+    }
     // An id that exists nowhere is still NOT_FOUND, for every role.
     let who = principal(&app, Contractor, &a).await;
     let missing = uuid::Uuid::now_v7().to_string();

@@ -237,15 +237,23 @@ pub async fn grant_compliance(
     grant_id: Uuid,
     as_of: Option<NaiveDate>,
 ) -> Result<GrantCompliance> {
-    scope(ctx).require_grant_figures()?;
-    let report: Arc<Report> = loaders(ctx)
+    let scope = scope(ctx);
+    scope.require_grant_figures()?;
+    match loaders(ctx)
         .compliance(grant_id, as_of.unwrap_or_else(today))
         .await?
-        .ok_or(AppError::NotFound {
-            entity: "Grant",
-            id: grant_id,
-        })?;
-    Ok(compliance_view(&report))
+    {
+        Some(report) => Ok(compliance_view(&report)),
+        // Out of scope (FORBIDDEN) or no such grant (NOT_FOUND): the by-id read tells which.
+        None => {
+            crate::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
+            Err(AppError::NotFound {
+                entity: "Grant",
+                id: grant_id,
+            }
+            .into())
+        }
+    }
 }
 
 /// A grant's overall trainee share (andel personer under uddannelse): the one grant-level figure
