@@ -1,5 +1,9 @@
 //! Command line of the tracker: `serve` (the default), `migrate`, `export-schema` and `seed-demo`.
 
+// Release builds compute the layout of the whole schema's resolver futures in one crate; the
+// merged Query is deeper than rustc's default limit of 128.
+#![recursion_limit = "256"]
+
 use std::path::PathBuf;
 
 use api::config::Config;
