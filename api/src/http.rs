@@ -1,4 +1,4 @@
-//! HTTP routes served by poem: POST /graphql (the API), GET /graphql (GraphiQL), GET / (a pointer
+//! HTTP routes served by poem: POST /graphql (the API), GET /graphql (GraphiQL), GET / (a redirect
 //! to GraphiQL), GET /healthz (checks the database) and GET /exports/lbf-report.csv.
 
 use std::time::Duration;
@@ -56,14 +56,11 @@ fn graphiql() -> Html<String> {
     )
 }
 
+/// GET / sends a browser on to GraphiQL: besides /healthz, the GraphiQL page is the only thing
+/// that answers without a token.
 #[handler]
-fn index() -> Html<&'static str> {
-    Html(
-        "<!doctype html><title>Social-clause tracker</title>\
-         <p>This is the GraphQL API of the social-clause tracker. \
-         Open <a href=\"/graphql\">GraphiQL at /graphql</a> to explore it; \
-         POST queries to /graphql; <a href=\"/healthz\">/healthz</a> reports health.</p>",
-    )
+fn index() -> poem::web::Redirect {
+    poem::web::Redirect::see_other("/graphql")
 }
 
 #[handler]
