@@ -7,8 +7,8 @@ use async_graphql::Context;
 use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, QueryFilter,
+    Set,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::graphql::{TxnFuture, in_txn, principal};
 use crate::record::Record;
-use crate::scope::Scope;
+use crate::scope::{Scope, subquery, tokens_where};
 
 pub async fn write<C: ConnectionTrait>(
     db: &C,
@@ -140,13 +140,8 @@ pub fn visible(scope: &Scope) -> Option<Option<Condition>> {
                 .add(about::<action_item::Entity>(scope))
                 .add(about::<lbf_report::Entity>(scope));
             any = any.add(
-                audit_log::Column::TokenId.in_subquery(
-                    api_token::Entity::find()
-                        .select_only()
-                        .column(api_token::Column::Id)
-                        .filter(api_token::Column::OrganisationId.eq(*org))
-                        .into_query(),
-                ),
+                audit_log::Column::TokenId
+                    .in_subquery(tokens_where(api_token::Column::OrganisationId, *org)),
             );
             Some(Some(any))
         }
@@ -156,11 +151,10 @@ pub fn visible(scope: &Scope) -> Option<Option<Condition>> {
 
 /// Audit rows about `E` records the scope can see.
 fn about<E: Record>(scope: &Scope) -> Condition {
-    let mut ids = E::find().select_only().column(E::id_col());
-    if let Some(cond) = E::condition(scope) {
-        ids = ids.filter(cond);
-    }
     Condition::all()
         .add(audit_log::Column::Entity.eq(E::LABEL))
-        .add(audit_log::Column::EntityId.in_subquery(ids.into_query()))
+        .add(
+            audit_log::Column::EntityId
+                .in_subquery(subquery::<E>(E::id_col(), E::condition(scope))),
+        )
 }

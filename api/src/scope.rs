@@ -5,7 +5,7 @@
 //! (`IN (SELECT id FROM parent WHERE …)`), so a bygherre's hours lines follow from its reports,
 //! contracts, grants and estates without any resolver knowing about roles.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select};
 use uuid::Uuid;
 
@@ -92,19 +92,27 @@ fn when(expr: Expr) -> Option<Condition> {
     Some(Condition::all().add(expr))
 }
 
+/// `SELECT column FROM P [WHERE cond]`, for use as a subquery.
+pub fn subquery<P: EntityTrait>(column: P::Column, cond: Option<Condition>) -> SelectStatement {
+    let mut select = P::find().select_only().column(column);
+    if let Some(cond) = cond {
+        select = select.filter(cond);
+    }
+    select.into_query()
+}
+
+/// The ids of the API tokens whose `col` (organisation or contractor) is `id`.
+pub fn tokens_where(col: api_token::Column, id: Uuid) -> SelectStatement {
+    subquery::<api_token::Entity>(
+        api_token::Column::Id,
+        Some(Condition::all().add(col.eq(id))),
+    )
+}
+
 /// `col IN (SELECT pick FROM P WHERE <P visible>)`, or no condition when every `P` is visible.
 fn within<P: Scoped>(scope: &Scope, col: impl ColumnTrait, pick: P::Column) -> Option<Condition> {
-    P::condition(scope).map(|cond| {
-        Condition::all().add(
-            col.in_subquery(
-                P::find()
-                    .select_only()
-                    .column(pick)
-                    .filter(cond)
-                    .into_query(),
-            ),
-        )
-    })
+    P::condition(scope)
+        .map(|cond| Condition::all().add(col.in_subquery(subquery::<P>(pick, Some(cond)))))
 }
 
 impl Scoped for housing_organisation::Entity {
@@ -261,22 +269,11 @@ impl Scoped for person::Entity {
         match scope {
             Scope::All => None,
             Scope::Organisation(o) => through(when(
-                C::CreatedByTokenId.in_subquery(
-                    api_token::Entity::find()
-                        .select_only()
-                        .column(api_token::Column::Id)
-                        .filter(api_token::Column::OrganisationId.eq(*o))
-                        .into_query(),
-                ),
+                C::CreatedByTokenId
+                    .in_subquery(tokens_where(api_token::Column::OrganisationId, *o)),
             )),
             Scope::Contractor(c) => through(when(
-                C::CreatedByTokenId.in_subquery(
-                    api_token::Entity::find()
-                        .select_only()
-                        .column(api_token::Column::Id)
-                        .filter(api_token::Column::ContractorId.eq(*c))
-                        .into_query(),
-                ),
+                C::CreatedByTokenId.in_subquery(tokens_where(api_token::Column::ContractorId, *c)),
             )),
             Scope::Grants { token, .. } => through(when(C::CreatedByTokenId.eq(*token))),
             Scope::Viewer | Scope::Nothing => none(),
