@@ -58,13 +58,16 @@ pub async fn audited<E, F>(
 where
     E: Record,
     E::Model: Serialize,
-    F: for<'t> FnOnce(&'t DatabaseTransaction, crate::scope::Scope) -> TxnFuture<'t, E::Model>
+    F: for<'t> Fn(&'t DatabaseTransaction, crate::scope::Scope) -> TxnFuture<'t, E::Model>
         + Send
+        + Sync
         + 'static,
 {
     let who = principal(ctx).clone();
     who.authorize(E::AREA, operation, E::LABEL)?;
     in_txn(ctx, move |t, s| {
+        let who = who.clone();
+        let job = work(t, s);
         Box::pin(async move {
             let before = match target {
                 Some(id) => E::find()
@@ -75,7 +78,7 @@ where
                     .and_then(json),
                 None => None,
             };
-            let after = work(t, s).await?;
+            let after = job.await?;
             write(
                 t,
                 &who,
@@ -101,6 +104,7 @@ where
     let who = principal(ctx).clone();
     who.authorize(E::AREA, "delete", E::LABEL)?;
     in_txn(ctx, move |t, s| {
+        let who = who.clone();
         Box::pin(async move {
             let before = E::find()
                 .filter(E::id_col().eq(id))

@@ -1,18 +1,199 @@
-//! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+//! Connecting to SQLite or PostgreSQL, bringing the schema up to date, and running write
+//! transactions so they hold under concurrency on both:
+//! - SQLite: WAL (readers never block the writer), a busy timeout, and one write transaction at a
+//!   time inside the process ([`WriteGate`]), since SQLite refuses a second writer rather than
+//!   queueing it ("database is locked").
+//! - PostgreSQL: migrations under an advisory lock, so any number of instances can start together;
+//!   write transactions retried (bounded, with jitter) when the database aborted them as a
+//!   deadlock victim or a serialisation failure, so a caller never sees those as INTERNAL.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, TransactionTrait,
+};
+
+use crate::error::{AppError, AppResult};
+
+/// The work of one write transaction; called again when the transaction is retried.
+pub type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
+
+/// How long a SQLite connection waits for another process's write lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Attempts of a write transaction aborted by a deadlock or serialisation failure.
+const MAX_ATTEMPTS: u32 = 8;
+/// Any fixed 64-bit number; every instance takes the same advisory lock around migrations.
+const MIGRATION_LOCK_KEY: i64 = 0x5343_5452_4d49_4752; // "SCTRMIGR"
 
 /// Connects and runs pending migrations, so a fresh file or database is ready to serve.
 pub async fn connect_and_migrate(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(url).await?;
+    migrate(&db, url).await?;
+    Ok(db)
+}
+
+/// The pool, with SQLite in WAL mode and a busy timeout.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     // Statement logging goes through tracing at debug level only; info would flood the logs.
     opts.sqlx_logging_level(log::LevelFilter::Debug);
     if url.starts_with("sqlite:") {
-        // SQLite serialises writers; a small pool avoids lock contention between them.
-        opts.max_connections(4);
+        // Readers use their own connections; the one writer is serialised by the WriteGate.
+        opts.max_connections(8);
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                .foreign_keys(true)
+        });
     }
-    let db = Database::connect(opts).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    Ok(Database::connect(opts).await?)
+}
+
+/// Applies pending migrations. On PostgreSQL under a session advisory lock held on a connection
+/// of its own, so instances started together take turns and the later ones find nothing to do.
+pub async fn migrate(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        Migrator::up(db, None).await?;
+        return Ok(());
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging_level(log::LevelFilter::Debug)
+        .max_connections(1)
+        .min_connections(1);
+    let lock_conn = Database::connect(opts).await?;
+    lock_conn
+        .execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))
+        .await?;
+    let result = Migrator::up(&lock_conn, None).await;
+    let unlock = lock_conn
+        .execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))
+        .await;
+    lock_conn.close().await.ok();
+    result?;
+    unlock?;
+    Ok(())
+}
+
+/// One write transaction at a time within this process, on SQLite only (PostgreSQL takes row
+/// locks). Cloning shares the gate.
+#[derive(Clone, Default)]
+pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
+
+impl WriteGate {
+    pub fn for_connection(db: &DatabaseConnection) -> Self {
+        use sea_orm::DatabaseConnectionType as T;
+        match db.inner {
+            T::SqlxSqlitePoolConnection(_) => Self(Some(Arc::new(tokio::sync::Mutex::new(())))),
+            _ => Self(None),
+        }
+    }
+}
+
+/// Runs `work` in a transaction that is committed only if all of it succeeds. A transaction the
+/// database aborted as a deadlock victim or serialisation failure (or, on SQLite, found the file
+/// locked by another process) is rolled back and run again from the start, up to
+/// [`MAX_ATTEMPTS`] times with a growing, jittered pause; after that the caller gets CONFLICT.
+pub async fn write_txn<T, F>(db: &DatabaseConnection, gate: &WriteGate, work: F) -> AppResult<T>
+where
+    F: for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, T>,
+{
+    let _writer = match &gate.0 {
+        Some(m) => Some(m.lock().await),
+        None => None,
+    };
+    let mut attempt = 1;
+    loop {
+        let result = async {
+            let txn = db.begin().await?;
+            let out = work(&txn).await?;
+            txn.commit().await?;
+            Ok(out)
+        }
+        .await;
+        match result {
+            Err(err) if is_transient(&err) => {
+                if attempt >= MAX_ATTEMPTS {
+                    tracing::warn!(attempt, error = ?err, "write transaction kept failing under contention");
+                    return Err(AppError::Conflict(
+                        "the same records were being changed by others at the same moment; try again"
+                            .into(),
+                    ));
+                }
+                tracing::debug!(
+                    attempt,
+                    "write transaction aborted by the database; retrying"
+                );
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// 5 ms, 10 ms, 20 ms, ... (at most 320 ms), each with up to as much again of random jitter, so
+/// transactions that collided do not collide again in lockstep.
+fn backoff(attempt: u32) -> Duration {
+    let base = 5u64 << attempt.min(6);
+    let mut b = [0u8; 2];
+    let jitter = match getrandom::fill(&mut b) {
+        Ok(()) => u64::from(u16::from_le_bytes(b)) % base,
+        Err(_) => base / 2,
+    };
+    Duration::from_millis(base + jitter)
+}
+
+/// Whether the database aborted the statement for concurrency, not for the data: PostgreSQL's
+/// serialization_failure (40001) and deadlock_detected (40P01); SQLite's BUSY and LOCKED codes.
+pub fn is_transient(err: &AppError) -> bool {
+    let AppError::Internal(cause) = err else {
+        return false;
+    };
+    let Some(db_err) = cause.downcast_ref::<DbErr>() else {
+        return false;
+    };
+    let runtime = match db_err {
+        DbErr::Exec(e) | DbErr::Query(e) | DbErr::Conn(e) => e,
+        _ => return false,
+    };
+    let sea_orm::RuntimeErr::SqlxError(sqlx_err) = runtime else {
+        return false;
+    };
+    let Some(code) = sqlx_err.as_database_error().and_then(|e| e.code()) else {
+        return false;
+    };
+    // SQLite extended codes keep the primary code in the low byte (BUSY = 5, LOCKED = 6).
+    let sqlite_busy = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+    matches!(code.as_ref(), "40001" | "40P01") || sqlite_busy
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        for attempt in 1..=MAX_ATTEMPTS {
+            let base = 5u64 << attempt.min(6);
+            let d = backoff(attempt).as_millis() as u64;
+            assert!((base..2 * base).contains(&d), "attempt {attempt}: {d} ms");
+        }
+        assert!(backoff(MAX_ATTEMPTS) <= Duration::from_millis(640));
+    }
+
+    #[test]
+    fn only_database_concurrency_errors_are_transient() {
+        assert!(!is_transient(&AppError::Conflict("x".into())));
+        assert!(!is_transient(&AppError::Internal(anyhow::anyhow!(
+            "deadlock detected"
+        ))));
+        assert!(!is_transient(&AppError::Internal(
+            DbErr::Custom("x".into()).into()
+        )));
+    }
 }

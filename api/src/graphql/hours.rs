@@ -125,8 +125,12 @@ impl HoursMutation {
         let who = super::principal(ctx).clone();
         who.authorize(crate::auth::Area::Hours, "report", "Hours report")?;
         in_txn(ctx, move |t, s| {
+            let (input, who) = (input.clone(), who.clone());
             Box::pin(async move {
                 let key = (input.contract_id, input.month.first_day());
+                // Locked before the "before" image is read, so the audit row shows what this
+                // write replaced, not what a concurrent one did.
+                lock_contract(t, input.contract_id).await?;
                 let before = report_snapshot(t, key).await?;
                 let report = report_monthly_hours(t, &s, input).await?;
                 let after = report_snapshot(t, key).await?;

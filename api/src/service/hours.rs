@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
+use crate::scalars::DecimalInput;
 use async_graphql::InputObject;
 use chrono::{NaiveDate, Utc};
 use entity::{contract, grant, hours_line, hours_report, placement};
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
 };
@@ -24,24 +24,24 @@ use crate::units::{HOURS_PER_ARSVAERK, from_hundredths, hours_to_centi};
 pub const DEFAULT_OVERTIME_ALLOWANCE_BP: i32 = 2500;
 
 /// One trainee placement's hours in the month.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct TraineeHoursInput {
     pub placement_id: Uuid,
-    pub hours: Decimal,
+    pub hours: DecimalInput,
 }
 
 /// A contract's hours for one month, with the trainee lines.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct ReportMonthlyHoursInput {
     pub contract_id: Uuid,
     pub month: YearMonth,
     /// All hourly-paid labour hours on site this month, trainee hours included.
-    pub total_hours: Decimal,
+    pub total_hours: DecimalInput,
     #[graphql(default)]
     pub trainee_hours: Vec<TraineeHoursInput>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct HoursReportFilter {
     pub contract_id: Option<Uuid>,
     pub grant_id: Option<Uuid>,
@@ -61,6 +61,24 @@ fn overlaps(start: NaiveDate, end: Option<NaiveDate>, month: YearMonth) -> bool 
     start <= month.last_day() && end.is_none_or(|e| e >= month.first_day())
 }
 
+/// Serialises replacements of a contract's months on PostgreSQL: without it, two reports of the
+/// same month at the same moment both delete the (same) old lines and both insert theirs, and the
+/// month keeps both sets. Every writer of hours takes this one row lock first, so locks are always
+/// taken in the same order and cannot deadlock each other. `NO KEY UPDATE` still lets other
+/// transactions insert rows that refer to the contract. (SQLite runs one writer at a time anyway.)
+pub async fn lock_contract<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::LockType;
+    contract::Entity::find_by_id(id)
+        .select_only()
+        .column(contract::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn report_monthly_hours<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
@@ -68,6 +86,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
 ) -> AppResult<hours_report::Model> {
     let contract =
         referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
+    lock_contract(db, contract.id).await?;
     let month = input.month;
     if !overlaps(contract.start_date, Some(contract.end_date), month) {
         return Err(AppError::bad_input(
