@@ -254,12 +254,7 @@ pub async fn authenticate<C: ConnectionTrait>(
     authorization: Option<&str>,
 ) -> AppResult<Principal> {
     let secret = authorization
-        .and_then(|h| {
-            h.strip_prefix("Bearer ")
-                .or_else(|| h.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|s| s.starts_with(PREFIX))
+        .and_then(bearer_token)
         .ok_or(AppError::Unauthenticated)?;
     let row = token::Entity::find()
         .filter(token::Column::TokenHash.eq(hash_token(secret)))
@@ -283,9 +278,44 @@ pub async fn authenticate<C: ConnectionTrait>(
     })
 }
 
+/// The token of an `Authorization` header value: the scheme `Bearer` in any case (RFC 7235), one
+/// space, and the token with no space around or inside it. Anything else is no token.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    let well_formed = scheme.eq_ignore_ascii_case("bearer")
+        && token.starts_with(PREFIX)
+        && !token.contains(|c: char| c.is_whitespace() || c.is_control());
+    well_formed.then_some(token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive_and_spacing_strict() {
+        for ok in [
+            "Bearer sct_abc",
+            "bearer sct_abc",
+            "BEARER sct_abc",
+            "bEaReR sct_abc",
+        ] {
+            assert_eq!(bearer_token(ok), Some("sct_abc"), "{ok}");
+        }
+        for bad in [
+            "Bearer  sct_abc",
+            " Bearer sct_abc",
+            "Bearer sct_abc ",
+            "Bearer\tsct_abc",
+            "Bearersct_abc",
+            "Basic sct_abc",
+            "Bearer abc",
+            "Bearer sct_a bc",
+            "sct_abc",
+        ] {
+            assert_eq!(bearer_token(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn tokens_are_random_and_stored_as_sha256() {

@@ -1,6 +1,7 @@
 //! Configuration, read once from the environment into a typed struct; bad values stop the start.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 
@@ -20,18 +21,55 @@ impl Default for PageLimits {
     }
 }
 
-/// Limits on the shape of a GraphQL query, so one request cannot ask for unbounded work.
+/// Limits on the shape and running time of a GraphQL query, so one request cannot ask for
+/// unbounded work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QueryLimits {
     pub max_depth: usize,
+    /// Static cost: each field 1, expensive fields more (see the `complexity` of evaluations).
     pub max_complexity: usize,
+    /// Time limit of one request.
+    pub timeout: Duration,
+    /// Time limit of a request for a national overview (dashboard, ranking, time series).
+    pub national_timeout: Duration,
 }
 
 impl Default for QueryLimits {
     fn default() -> Self {
         Self {
             max_depth: 15,
-            max_complexity: 2_000,
+            max_complexity: 5_000,
+            timeout: Duration::from_secs(5),
+            national_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Limits of the HTTP server, so slow or abusive clients cannot hold its resources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Largest request body read (more is refused with 413, and unauthenticated bodies are not
+    /// read at all).
+    pub max_body_bytes: usize,
+    /// Largest GraphQL response sent; a larger one is replaced by a RESPONSE_TOO_LARGE error.
+    pub max_response_bytes: usize,
+    /// Time a client has to send a request's headers, and to start the next one on a kept-alive
+    /// connection.
+    pub header_timeout: Duration,
+    /// A connection on which nothing is read or written for this long is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more wait in the kernel's accept queue.
+    pub max_connections: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_response_bytes: 16 << 20,
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
         }
     }
 }
@@ -44,8 +82,27 @@ pub struct Config {
     pub bind_addr: SocketAddr,
     /// `PAGE_SIZE_DEFAULT` and `PAGE_SIZE_MAX`.
     pub page_limits: PageLimits,
-    /// `GRAPHQL_MAX_DEPTH` and `GRAPHQL_MAX_COMPLEXITY`.
+    /// `GRAPHQL_MAX_DEPTH`, `GRAPHQL_MAX_COMPLEXITY`, `REQUEST_TIMEOUT_SECS`,
+    /// `NATIONAL_REQUEST_TIMEOUT_SECS`.
     pub query_limits: QueryLimits,
+    /// `MAX_BODY_BYTES`, `MAX_RESPONSE_BYTES`, `HEADER_TIMEOUT_SECS`, `IDLE_TIMEOUT_SECS`,
+    /// `MAX_CONNECTIONS`.
+    pub http_limits: HttpLimits,
+}
+
+/// A positive whole number from the environment, or the default.
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    key: &str,
+    default: u64,
+) -> anyhow::Result<u64> {
+    match lookup(key) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => bail!("{key} must be a whole number above 0, got {v:?}"),
+        },
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tracker.sqlite?mode=rwc";
@@ -101,11 +158,27 @@ impl Config {
         if query_limits.max_depth < 5 || query_limits.max_complexity < 50 {
             bail!("GRAPHQL_MAX_DEPTH must be at least 5 and GRAPHQL_MAX_COMPLEXITY at least 50");
         }
+        let secs = |key, d: Duration| number(&lookup, key, d.as_secs()).map(Duration::from_secs);
+        query_limits.timeout = secs("REQUEST_TIMEOUT_SECS", query_limits.timeout)?;
+        query_limits.national_timeout = secs(
+            "NATIONAL_REQUEST_TIMEOUT_SECS",
+            query_limits.national_timeout,
+        )?;
+        let d = HttpLimits::default();
+        let http_limits = HttpLimits {
+            max_body_bytes: number(&lookup, "MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,
+            max_response_bytes: number(&lookup, "MAX_RESPONSE_BYTES", d.max_response_bytes as u64)?
+                as usize,
+            header_timeout: secs("HEADER_TIMEOUT_SECS", d.header_timeout)?,
+            idle_timeout: secs("IDLE_TIMEOUT_SECS", d.idle_timeout)?,
+            max_connections: number(&lookup, "MAX_CONNECTIONS", d.max_connections as u64)? as usize,
+        };
         Ok(Self {
             database_url,
             bind_addr,
             page_limits,
             query_limits,
+            http_limits,
         })
     }
 }
@@ -145,5 +218,11 @@ mod tests {
             8
         );
         assert_eq!(cfg(&[("PORT", "9000")]).unwrap().bind_addr.port(), 9000);
+        assert!(cfg(&[("REQUEST_TIMEOUT_SECS", "0")]).is_err());
+        assert!(cfg(&[("MAX_BODY_BYTES", "lots")]).is_err());
+        let c = cfg(&[("REQUEST_TIMEOUT_SECS", "2"), ("MAX_BODY_BYTES", "4096")]).unwrap();
+        assert_eq!(c.query_limits.timeout, Duration::from_secs(2));
+        assert_eq!(c.query_limits.national_timeout, Duration::from_secs(30));
+        assert_eq!(c.http_limits.max_body_bytes, 4096);
     }
 }

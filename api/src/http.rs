@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
+use std::future::Future;
+
 use async_graphql::http::GraphiQLSource;
-use async_graphql_poem::{GraphQLRequest, GraphQLResponse};
 use poem::http::StatusCode;
-use poem::listener::TcpListener;
 use poem::middleware::Tracing;
 use poem::web::{Data, Html, Json};
-use poem::{Endpoint, EndpointExt, IntoResponse, Route, Server, get, handler};
+use poem::{Endpoint, EndpointExt, IntoResponse, Route, get, handler};
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 
-use crate::config::Config;
+use crate::config::{Config, HttpLimits};
 use crate::error::AppError;
 use crate::graphql::{AppSchema, build_schema_with};
 
@@ -23,27 +23,131 @@ fn bearer(req: &poem::Request) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
 }
 
-/// Attaches the caller a valid token identifies; without one the schema answers UNAUTHENTICATED.
+/// A GraphQL answer carrying only errors, with an HTTP status for the transport-level ones.
+fn graphql_errors(status: StatusCode, errors: Vec<async_graphql::ServerError>) -> poem::Response {
+    let body = async_graphql::Response::from_errors(errors);
+    (status, Json(body)).into_response()
+}
+
+fn coded_error(message: &str, code: &str) -> async_graphql::ServerError {
+    let mut e = async_graphql::ServerError::new(message, None);
+    e.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    e
+}
+
+/// POST /graphql. The token is checked before the body is read, so an unauthenticated caller
+/// cannot make the server read (or wait for) a large body; the body is then read up to
+/// [`HttpLimits::max_body_bytes`] within [`HttpLimits::idle_timeout`], and the answer is capped at
+/// [`HttpLimits::max_response_bytes`].
 #[handler]
 async fn graphql(
     schema: Data<&AppSchema>,
     db: Data<&DatabaseConnection>,
+    limits: Data<&HttpLimits>,
     http: &poem::Request,
-    req: GraphQLRequest,
-) -> GraphQLResponse {
-    let mut request = req.0;
-    match crate::auth::authenticate(*db, bearer(http)).await {
-        Ok(principal) => request = request.data(principal),
-        Err(AppError::Unauthenticated) => {}
+    body: poem::Body,
+) -> poem::Response {
+    let principal = match crate::auth::authenticate(*db, bearer(http)).await {
+        Ok(principal) => principal,
         Err(other) => {
             let err: async_graphql::Error = other.into();
-            return async_graphql::Response::from_errors(vec![
-                err.into_server_error(Default::default()),
-            ])
-            .into();
+            return graphql_errors(
+                StatusCode::OK,
+                vec![err.into_server_error(Default::default())],
+            );
+        }
+    };
+    let too_large = || {
+        graphql_errors(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            vec![coded_error(
+                &format!(
+                    "the request body is larger than {} bytes",
+                    limits.max_body_bytes
+                ),
+                "PAYLOAD_TOO_LARGE",
+            )],
+        )
+    };
+    let declared = http
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+        return too_large();
+    }
+    let bytes = match tokio::time::timeout(
+        limits.idle_timeout,
+        body.into_bytes_limit(limits.max_body_bytes),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => return too_large(),
+        Ok(Err(_)) | Err(_) => {
+            return graphql_errors(
+                StatusCode::BAD_REQUEST,
+                vec![coded_error(
+                    "the request body could not be read in time",
+                    "BAD_REQUEST",
+                )],
+            );
+        }
+    };
+    let content_type = http
+        .headers()
+        .get(poem::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let request = match async_graphql::http::receive_body(
+        content_type,
+        futures_util::io::Cursor::new(bytes),
+        async_graphql::http::MultipartOptions::default(),
+    )
+    .await
+    {
+        Ok(request) => request,
+        Err(err) => {
+            return graphql_errors(
+                StatusCode::BAD_REQUEST,
+                vec![coded_error(
+                    &format!("the body is not a GraphQL request: {err}"),
+                    "BAD_REQUEST",
+                )],
+            );
+        }
+    };
+    let response = schema.execute(request.data(principal)).await;
+    match serde_json::to_vec(&response) {
+        Ok(json) if json.len() <= limits.max_response_bytes => poem::Response::builder()
+            .content_type("application/json")
+            .body(json),
+        Ok(json) => graphql_errors(
+            StatusCode::OK,
+            vec![coded_error(
+                &format!(
+                    "the answer would be {} bytes, more than the {} allowed; ask for fewer rows or fields at a time",
+                    json.len(),
+                    limits.max_response_bytes
+                ),
+                "RESPONSE_TOO_LARGE",
+            )],
+        ),
+        Err(err) => {
+            let reference = uuid::Uuid::new_v4();
+            tracing::error!(%reference, error = %err, "could not serialise a GraphQL response");
+            graphql_errors(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                vec![coded_error(
+                    &format!("internal error; quote reference {reference} when reporting it"),
+                    "INTERNAL",
+                )],
+            )
         }
     }
-    schema.execute(request).await.into()
 }
 
 #[handler]
@@ -78,8 +182,13 @@ async fn healthz(db: Data<&DatabaseConnection>) -> poem::Response {
     }
 }
 
-/// All routes, ready to serve or to drive in tests.
+/// All routes with the default HTTP limits, ready to serve or to drive in tests.
 pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
+    app_with(db, schema, HttpLimits::default())
+}
+
+/// All routes.
+pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -> impl Endpoint {
     Route::new()
         .at("/", get(index))
         .at("/graphql", get(graphiql).post(graphql))
@@ -87,22 +196,192 @@ pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
         .at("/exports/lbf-report.csv", get(lbf_report_csv))
         .data(schema)
         .data(db)
+        .data(limits)
         .with(Tracing)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
 pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
     let schema = build_schema_with(db.clone(), config.page_limits, config.query_limits);
+    let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, "serving GraphQL on /graphql (GraphiQL in a browser)");
-    Server::new(TcpListener::bind(config.bind_addr))
-        .run_with_graceful_shutdown(
-            app(db, schema),
-            shutdown_signal(),
-            Some(Duration::from_secs(10)),
-        )
-        .await?;
+    let limits = config.http_limits;
+    serve_on(
+        listener,
+        app_with(db, schema, limits),
+        limits,
+        shutdown_signal(),
+    )
+    .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The accept loop: every connection gets a deadline for its request headers (which also closes
+/// kept-alive connections that start no new request, and slowloris clients that trickle headers),
+/// an idle timeout on the socket, and a place among at most [`HttpLimits::max_connections`].
+/// After `shutdown` resolves, no new connection is accepted and those open get up to 10 s to finish.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    endpoint: impl Endpoint + 'static,
+    limits: HttpLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use poem::web::{LocalAddr, RemoteAddr};
+
+    let endpoint = std::sync::Arc::new(endpoint.map_to_response().boxed());
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let local = listener.local_addr()?;
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot?,
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(err) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let endpoint = endpoint.clone();
+        let service =
+            hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                let endpoint = endpoint.clone();
+                async move {
+                    let req = poem::Request::from((
+                        req,
+                        LocalAddr(poem::Addr::SocketAddr(local)),
+                        RemoteAddr(poem::Addr::SocketAddr(remote)),
+                        poem::http::uri::Scheme::HTTP,
+                    ));
+                    let resp = endpoint.get_response(req).await;
+                    Ok::<_, std::convert::Infallible>(hyper::Response::<
+                        http_body_util::combinators::BoxBody<bytes::Bytes, std::io::Error>,
+                    >::from(resp))
+                }
+            });
+        let io = TokioIo::new(IdleTimeout::new(stream, limits.idle_timeout));
+        let conn = builder
+            .serve_connection_with_upgrades(io, service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(err) = conn.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => {
+            tracing::warn!("connections still open after 10 s; stopping anyway");
+        }
+    }
+    Ok(())
+}
+
+/// A socket that fails with `TimedOut` once nothing has been read from or written to it for the
+/// given time, so a connection stuck mid-body or never reading its answer is let go.
+struct IdleTimeout<S> {
+    inner: S,
+    limit: Duration,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+}
+
+impl<S> IdleTimeout<S> {
+    fn new(inner: S, limit: Duration) -> Self {
+        Self {
+            inner,
+            limit,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+
+    fn poll_idle(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Error> {
+        match self.deadline.as_mut().poll(cx) {
+            std::task::Poll::Ready(()) => std::task::Poll::Ready(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "connection idle for too long",
+            )),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+
+    fn touch(&mut self) {
+        let next = tokio::time::Instant::now() + self.limit;
+        self.deadline.as_mut().reset(next);
+    }
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for IdleTimeout<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.inner).poll_read(cx, buf) {
+            std::task::Poll::Ready(r) => {
+                this.touch();
+                std::task::Poll::Ready(r)
+            }
+            std::task::Poll::Pending => match this.poll_idle(cx) {
+                std::task::Poll::Ready(e) => std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => std::task::Poll::Pending,
+            },
+        }
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for IdleTimeout<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.inner).poll_write(cx, buf) {
+            std::task::Poll::Ready(r) => {
+                this.touch();
+                std::task::Poll::Ready(r)
+            }
+            std::task::Poll::Pending => match this.poll_idle(cx) {
+                std::task::Poll::Ready(e) => std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => std::task::Poll::Pending,
+            },
+        }
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 async fn shutdown_signal() {

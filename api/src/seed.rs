@@ -9,6 +9,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use entity::enums::*;
 use entity::grant;
 use rust_decimal::Decimal;
+
+use crate::scalars::DecimalInput;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::scalars::YearMonth;
@@ -23,8 +25,8 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 
-fn dec(v: i64) -> Decimal {
-    Decimal::from(v)
+fn dec(v: i64) -> DecimalInput {
+    DecimalInput(Decimal::from(v))
 }
 
 /// Loads the demo scenario; returns a one-paragraph summary. Refuses to load it twice.

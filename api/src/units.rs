@@ -9,7 +9,15 @@ use crate::error::{AppError, AppResult};
 /// 1 årsværk (one full-time year) = 37 h x 52 weeks.
 pub const HOURS_PER_ARSVAERK: i64 = 1924;
 
-fn to_hundredths(field: &str, value: Decimal, what: &str) -> AppResult<i64> {
+/// The largest amount of money one field takes: 100 billion DKK (a national programme is far
+/// below it), so sums over every grant stay far inside 64-bit øre.
+pub const MAX_DKK: i64 = 100_000_000_000;
+/// The largest number of hours one field takes: 10 million (one site's month is at most a few
+/// hundred thousand), so sums over every report stay far inside 64-bit hundredths.
+pub const MAX_HOURS: i64 = 10_000_000;
+
+fn to_hundredths(field: &str, value: impl Into<Decimal>, what: &str, max: i64) -> AppResult<i64> {
+    let value: Decimal = value.into();
     if value.is_sign_negative() && !value.is_zero() {
         return Err(AppError::bad_input(
             field,
@@ -22,32 +30,41 @@ fn to_hundredths(field: &str, value: Decimal, what: &str) -> AppResult<i64> {
             format!("{field} has at most two decimals ({what}), got {value}"),
         ));
     }
-    let scaled = value * Decimal::ONE_HUNDRED;
-    i64::try_from(scaled)
-        .map_err(|_| AppError::bad_input(field, format!("{field} is too large: {value}")))
+    if value > Decimal::from(max) {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be at most {max}, got {value}"),
+        ));
+    }
+    value
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|scaled| i64::try_from(scaled).ok())
+        .ok_or_else(|| AppError::bad_input(field, format!("{field} is too large: {value}")))
 }
 
-/// DKK (with øre) -> øre. Refuses negatives and fractions of an øre.
-pub fn dkk_to_ore(field: &str, value: Decimal) -> AppResult<i64> {
-    to_hundredths(field, value, "whole øre")
+/// DKK (with øre) -> øre. Refuses negatives, fractions of an øre and more than [`MAX_DKK`].
+pub fn dkk_to_ore(field: &str, value: impl Into<Decimal>) -> AppResult<i64> {
+    to_hundredths(field, value, "whole øre", MAX_DKK)
 }
 
-/// Hours -> hundredths of an hour. Refuses negatives and more than two decimals.
-pub fn hours_to_centi(field: &str, value: Decimal) -> AppResult<i64> {
-    to_hundredths(field, value, "hundredths of an hour")
+/// Hours -> hundredths of an hour. Refuses negatives, more than two decimals and more than
+/// [`MAX_HOURS`].
+pub fn hours_to_centi(field: &str, value: impl Into<Decimal>) -> AppResult<i64> {
+    to_hundredths(field, value, "hundredths of an hour", MAX_HOURS)
 }
 
 /// Percent (e.g. 14 or 12.5) -> basis points. Refuses negatives, more than two decimals, and more
 /// than 100 %.
-pub fn percent_to_bp(field: &str, value: Decimal) -> AppResult<i32> {
-    let bp = to_hundredths(field, value, "hundredths of a percent")?;
-    if bp > 10_000 {
+pub fn percent_to_bp(field: &str, value: impl Into<Decimal>) -> AppResult<i32> {
+    let value: Decimal = value.into();
+    if value > Decimal::ONE_HUNDRED {
         return Err(AppError::bad_input(
             field,
             format!("{field} cannot exceed 100 %, got {value}"),
         ));
     }
-    Ok(bp as i32)
+    let bp = to_hundredths(field, value, "hundredths of a percent", 100)?;
+    i32::try_from(bp).map_err(|_| AppError::bad_input(field, format!("{field} is too large")))
 }
 
 /// Any stored hundredths (øre, centihours, basis points) -> the exact decimal.
@@ -82,5 +99,18 @@ mod tests {
         assert!(percent_to_bp("p", d("100.01")).is_err());
         // Trailing zeros are not extra precision.
         assert_eq!(hours_to_centi("h", d("2.500")).unwrap(), 250);
+        // Bounded, so sums cannot overflow, and never a panic on the largest decimals.
+        assert_eq!(hours_to_centi("h", d("10000000")).unwrap(), 1_000_000_000);
+        let e = hours_to_centi("totalHours", d("10000000.01")).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "totalHours must be at most 10000000, got 10000000.01"
+        );
+        assert!(hours_to_centi("h", Decimal::MAX).is_err());
+        assert!(dkk_to_ore("v", d("92233720368547758.07")).is_err());
+        assert_eq!(
+            dkk_to_ore("v", d("100000000000")).unwrap(),
+            10_000_000_000_000
+        );
     }
 }

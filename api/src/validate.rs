@@ -4,8 +4,35 @@ use chrono::{Datelike, NaiveDate, Utc};
 
 use crate::error::{AppError, AppResult};
 
+/// Years the tracker reports on (LBF's yearly reports, commitment years).
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// A calendar year within [`YEARS`].
+pub fn year(field: &str, value: i32) -> AppResult<i32> {
+    in_range(field, value, *YEARS.start(), *YEARS.end())
+}
+
+/// Refuses control characters (NUL and the like) other than tab and line breaks: they have no
+/// place in names or minutes, and PostgreSQL refuses NUL outright.
+pub fn no_control(field: &str, value: &str) -> AppResult<()> {
+    match value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        Some(c) => Err(AppError::bad_input(
+            field,
+            format!(
+                "{field} contains the control character U+{:04X}; remove it",
+                c as u32
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A trimmed, non-empty text of at most `max` characters.
 pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    no_control(field, value)?;
     let v = value.trim();
     if v.is_empty() {
         return Err(AppError::bad_input(
@@ -108,6 +135,25 @@ mod tests {
         assert!(cvr("cvr", "1234567").is_err());
         assert!(cvr("cvr", "1234567a").is_err());
         assert!(cvr("cvr", "02531376").is_err());
+    }
+
+    #[test]
+    fn texts_refuse_control_characters_but_keep_line_breaks() {
+        let e = text("name", "Ann\0", 50).unwrap_err();
+        assert_eq!(e.code(), "BAD_USER_INPUT");
+        assert_eq!(
+            e.message(),
+            "name contains the control character U+0000; remove it"
+        );
+        assert!(text("name", "a\u{1b}[31m", 50).is_err());
+        assert_eq!(
+            text("minutes", "line 1\nline 2\tx", 50).unwrap(),
+            "line 1\nline 2\tx"
+        );
+        assert_eq!(year("year", 2024).unwrap(), 2024);
+        assert!(year("year", 300_000).is_err());
+        assert!(year("year", -1).is_err());
+        assert!(year("year", i32::MAX).is_err());
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct AuditEntry {
     pub after: Option<Json<serde_json::Value>>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct AuditFilter {
     /// Entity label, e.g. "Grant", "Hours report".
     pub entity: Option<String>,
@@ -44,6 +44,7 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit trail, newest first; at most 500 rows per call. Administrators see all of it; a
     /// BYGHERRE token the changes to records of its organisation and those made by its tokens.
+    #[graphql(complexity = "crate::graphql::COST_ORGANISATION + child_complexity")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -108,6 +109,7 @@ impl AuditQuery {
     /// A contract's hours report for a month as it stood at `at` (with its trainee lines), from the
     /// audit trail; null if it had not been reported by then. Anyone who may read the report and
     /// its trainee lines may read its history.
+    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn hours_report_as_of(
         &self,
         ctx: &Context<'_>,

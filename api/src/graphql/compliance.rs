@@ -323,7 +323,7 @@ pub enum DashboardSort {
 }
 
 /// Which grants a dashboard covers.
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct DashboardFilter {
     pub organisation_id: Option<Uuid>,
     /// Kommune of the estate.
@@ -463,6 +463,7 @@ pub struct ComplianceQuery;
 #[Object]
 impl ComplianceQuery {
     /// One grant's compliance as of a date (default today).
+    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
@@ -474,6 +475,7 @@ impl ComplianceQuery {
 
     /// Compliance summaries for many grants (all ~500 national grants in one request), loaded in
     /// bulk and evaluated in memory.
+    #[graphql(complexity = "crate::graphql::COST_NATIONAL + child_complexity")]
     async fn compliance_dashboard(
         &self,
         ctx: &Context<'_>,
@@ -515,6 +517,7 @@ impl ComplianceQuery {
 
     /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a
     /// grant or for one contractor's contracts on it.
+    #[graphql(complexity = "crate::graphql::COST_TIME_SERIES + child_complexity")]
     async fn compliance_time_series(
         &self,
         ctx: &Context<'_>,
@@ -553,6 +556,7 @@ impl ComplianceQuery {
     }
 
     /// Contractors across grants, the furthest behind first (largest shortfall in hours).
+    #[graphql(complexity = "crate::graphql::COST_NATIONAL + child_complexity")]
     async fn contractor_ranking(
         &self,
         ctx: &Context<'_>,
@@ -612,6 +616,7 @@ impl ComplianceQuery {
     }
 
     /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise.
+    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn lbf_year_report(
         &self,
         ctx: &Context<'_>,
@@ -625,6 +630,7 @@ impl ComplianceQuery {
     }
 
     /// The yearly LBF reports of all grants of an organisation (the CSV export has the same rows).
+    #[graphql(complexity = "crate::graphql::COST_ORGANISATION + child_complexity")]
     async fn lbf_year_reports(
         &self,
         ctx: &Context<'_>,
@@ -642,7 +648,7 @@ impl ComplianceQuery {
 }
 
 /// Submit a year's report: freezes the figures as computed now (version 1).
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct SubmitLbfReportInput {
     pub grant_id: Uuid,
     pub year: i32,
@@ -651,7 +657,7 @@ pub struct SubmitLbfReportInput {
 }
 
 /// Correct a submitted report: a new version with the figures as computed now; old versions stay.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CorrectLbfReportInput {
     pub grant_id: Uuid,
     pub year: i32,
@@ -672,6 +678,7 @@ impl ComplianceMutation {
         input: SubmitLbfReportInput,
     ) -> Result<LbfReportVersion> {
         crate::audit::audited::<lbf_report::Entity, _>(ctx, "submit", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move {
                 svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
                     .await
@@ -688,6 +695,7 @@ impl ComplianceMutation {
         input: CorrectLbfReportInput,
     ) -> Result<LbfReportVersion> {
         crate::audit::audited::<lbf_report::Entity, _>(ctx, "correct", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move {
                 svc::submit_report(
                     t,

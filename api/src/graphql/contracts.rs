@@ -184,7 +184,7 @@ impl ContractMutation {
         input: CreateContractorInput,
     ) -> Result<Contractor> {
         crate::audit::audited::<contractor::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_contractor(t, input))
+            Box::pin(create_contractor(t, input.clone()))
         })
         .await
         .map(Contractor)
@@ -197,6 +197,7 @@ impl ContractMutation {
         input: UpdateContractorInput,
     ) -> Result<Contractor> {
         crate::audit::audited::<contractor::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_contractor(t, &s, id, input).await })
         })
         .await
@@ -210,6 +211,7 @@ impl ContractMutation {
         input: CreateContractInput,
     ) -> Result<Contract> {
         crate::audit::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_contract(t, &s, input).await })
         })
         .await
@@ -223,6 +225,7 @@ impl ContractMutation {
         input: UpdateContractInput,
     ) -> Result<Contract> {
         crate::audit::audited::<contract::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_contract(t, &s, id, input).await })
         })
         .await

@@ -239,6 +239,7 @@ impl FollowUpMutation {
         input: CreateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
         crate::audit::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_group(t, &s, input).await })
         })
         .await
@@ -252,6 +253,7 @@ impl FollowUpMutation {
         input: UpdateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
         crate::audit::audited::<group::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_group(t, &s, id, input).await })
         })
         .await
@@ -264,6 +266,7 @@ impl FollowUpMutation {
         input: CreateGroupMemberInput,
     ) -> Result<GroupMember> {
         crate::audit::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_member(t, &s, input).await })
         })
         .await
@@ -277,6 +280,7 @@ impl FollowUpMutation {
         input: UpdateGroupMemberInput,
     ) -> Result<GroupMember> {
         crate::audit::audited::<member::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_member(t, &s, id, input).await })
         })
         .await
@@ -290,6 +294,7 @@ impl FollowUpMutation {
         input: CreateMeetingInput,
     ) -> Result<Meeting> {
         crate::audit::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_meeting(t, &s, input).await })
         })
         .await
@@ -303,6 +308,7 @@ impl FollowUpMutation {
         input: UpdateMeetingInput,
     ) -> Result<Meeting> {
         crate::audit::audited::<meeting::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_meeting(t, &s, id, input).await })
         })
         .await
@@ -319,7 +325,10 @@ impl FollowUpMutation {
             ctx,
             "minutes",
             Some(input.meeting_id),
-            move |t, s| Box::pin(async move { add_minutes(t, &s, input).await }),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { add_minutes(t, &s, input).await })
+            },
         )
         .await
         .map(Meeting)
@@ -332,6 +341,7 @@ impl FollowUpMutation {
         input: CreateActionItemInput,
     ) -> Result<ActionItem> {
         crate::audit::audited::<action_item::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_action_item(t, &s, input).await })
         })
         .await
@@ -346,6 +356,7 @@ impl FollowUpMutation {
         input: UpdateActionItemInput,
     ) -> Result<ActionItem> {
         crate::audit::audited::<action_item::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_action_item(t, &s, id, input).await })
         })
         .await

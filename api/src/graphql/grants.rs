@@ -114,6 +114,7 @@ impl Grant {
     }
     /// Compliance with the social requirements as of a date (default today). Grants in one
     /// request are evaluated together from one bulk load.
+    #[graphql(complexity = "crate::graphql::COST_BATCHED_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
@@ -123,6 +124,7 @@ impl Grant {
     }
     /// The overall trainee share as of a date (default today). Unlike `compliance`, a contractor
     /// may read it, where the bygherre has set `shareVisibleToContractors`.
+    #[graphql(complexity = "crate::graphql::COST_BATCHED_EVALUATION + child_complexity")]
     async fn trainee_share(
         &self,
         ctx: &Context<'_>,
@@ -170,6 +172,7 @@ impl GrantMutation {
     /// Register an LBF grant (tilsagn) on an estate. CONFLICT if the case number exists.
     async fn create_grant(&self, ctx: &Context<'_>, input: CreateGrantInput) -> Result<Grant> {
         crate::audit::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_grant(t, &s, input).await })
         })
         .await
@@ -183,6 +186,7 @@ impl GrantMutation {
         input: UpdateGrantInput,
     ) -> Result<Grant> {
         crate::audit::audited::<grant::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_grant(t, &s, id, input).await })
         })
         .await

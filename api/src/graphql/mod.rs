@@ -6,14 +6,13 @@ mod compliance;
 mod contracts;
 mod followup;
 mod grants;
+pub mod guard;
 mod hours;
 mod organisations;
 mod people;
 mod tokens;
 mod trials;
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use async_graphql::extensions::{
@@ -23,12 +22,13 @@ use async_graphql::{
     Context, EmptySubscription, MergedObject, OutputType, Request, Result, SDLExportOptions,
     Schema, ServerResult,
 };
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select};
 use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::config::{PageLimits, QueryLimits};
-use crate::error::{AppError, AppResult};
+use crate::db::WriteGate;
+use crate::error::AppError;
 use crate::loaders::{HasMany, Loaders};
 use crate::pagination::{Page, PageArgs, paginate};
 use crate::record::{self, Record};
@@ -115,6 +115,29 @@ pub struct LifecycleFollowUp(
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
+// Static costs of the expensive fields in the complexity count (GRAPHQL_MAX_COMPLEXITY, default
+// 5000; a plain field costs 1): an evaluation reads and evaluates a grant, a time series a grant's
+// months, a national overview every grant. So a query may ask for a dashboard, or a handful of
+// evaluations, but not for hundreds of aliases of them. List fields cost their page size times
+// what each row selects.
+pub(crate) const COST_EVALUATION: usize = 250;
+/// A grant's evaluation within a list of grants: the request's grants are loaded and evaluated
+/// together, so each adds a share of one bulk evaluation (500 of them cost a dashboard's worth
+/// and more, which is what `complianceDashboard` is for).
+pub(crate) const COST_BATCHED_EVALUATION: usize = 10;
+pub(crate) const COST_TIME_SERIES: usize = 500;
+pub(crate) const COST_ORGANISATION: usize = 1000;
+pub(crate) const COST_NATIONAL: usize = 2000;
+
+/// The cost of a connection: its page size (`first` or `last`, else the default) times what each
+/// row selects.
+pub(crate) fn page_cost(first: Option<i32>, last: Option<i32>, per_row: usize) -> usize {
+    let rows = first
+        .or(last)
+        .map_or(PageLimits::default().default, |n| n.max(1) as usize);
+    rows.saturating_mul(per_row.max(1))
+}
+
 pub fn build_schema(db: DatabaseConnection, limits: PageLimits) -> AppSchema {
     build_schema_with(db, limits, QueryLimits::default())
 }
@@ -125,13 +148,24 @@ pub fn build_schema_with(
     limits: PageLimits,
     query: QueryLimits,
 ) -> AppSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .data(db)
-        .data(limits)
-        .limit_depth(query.max_depth)
-        .limit_complexity(query.max_complexity)
-        .extension(RequestScope)
-        .finish()
+    let gate = WriteGate::for_connection(&db);
+    // Input decimals parse strictly (scalars::DecimalInput); output is rust_decimal's own, under
+    // the same GraphQL name.
+    Schema::build_with_ignore_name_conflicts(
+        Query::default(),
+        Mutation::default(),
+        EmptySubscription,
+        ["Decimal"],
+    )
+    .data(db)
+    .data(gate)
+    .data(limits)
+    .limit_depth(query.max_depth)
+    .limit_complexity(query.max_complexity)
+    // Authentication first: nothing of an unauthenticated request is parsed.
+    .extension(RequestScope)
+    .extension(guard::Guard(query))
+    .finish()
 }
 
 /// The SDL with sorted fields, arguments and enum values, so `schema.graphql` diffs stay stable.
@@ -196,18 +230,18 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
-pub(crate) type TxnFuture<'t, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 't>>;
+pub(crate) use crate::db::TxnFuture;
 
 /// Runs one mutation's work in a transaction: committed only if all of it succeeds, so a refused
-/// mutation writes nothing.
+/// mutation writes nothing. `work` may run more than once: a transaction the database aborted
+/// for concurrency is retried from the start (see [`crate::db::write_txn`]).
 pub(crate) async fn in_txn<T, F>(ctx: &Context<'_>, work: F) -> Result<T>
 where
-    F: for<'t> FnOnce(&'t DatabaseTransaction, Scope) -> TxnFuture<'t, T>,
+    F: for<'t> Fn(&'t DatabaseTransaction, Scope) -> TxnFuture<'t, T>,
 {
-    let txn = db(ctx).begin().await.map_err(AppError::from)?;
-    let out = work(&txn, scope(ctx)).await?;
-    txn.commit().await.map_err(AppError::from)?;
-    Ok(out)
+    let scope = scope(ctx);
+    let gate = ctx.data_unchecked::<WriteGate>();
+    Ok(crate::db::write_txn(db(ctx), gate, |t| work(t, scope.clone())).await?)
 }
 
 /// One row by id within the caller's scope, or NOT_FOUND.
@@ -289,6 +323,7 @@ macro_rules! reads {
             }
 
             #[doc = $many_doc]
+            #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
             async fn $many(
                 &self,
                 ctx: &async_graphql::Context<'_>,

@@ -115,7 +115,7 @@ impl OrganisationMutation {
         input: CreateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
         crate::audit::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_organisation(t, input))
+            Box::pin(create_organisation(t, input.clone()))
         })
         .await
         .map(HousingOrganisation)
@@ -128,6 +128,7 @@ impl OrganisationMutation {
         input: UpdateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
         crate::audit::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_organisation(t, &s, id, input).await })
         })
         .await
@@ -137,6 +138,7 @@ impl OrganisationMutation {
     /// Register a boligafdeling under an organisation.
     async fn create_estate(&self, ctx: &Context<'_>, input: CreateEstateInput) -> Result<Estate> {
         crate::audit::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_estate(t, &s, input).await })
         })
         .await
@@ -150,6 +152,7 @@ impl OrganisationMutation {
         input: UpdateEstateInput,
     ) -> Result<Estate> {
         crate::audit::audited::<estate::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_estate(t, &s, id, input).await })
         })
         .await

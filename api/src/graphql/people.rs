@@ -157,7 +157,7 @@ impl PeopleMutation {
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
         let token = super::principal(ctx).token_id;
         crate::audit::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_person(t, input, Some(token)))
+            Box::pin(create_person(t, input.clone(), Some(token)))
         })
         .await
         .map(Person)
@@ -170,6 +170,7 @@ impl PeopleMutation {
         input: UpdatePersonInput,
     ) -> Result<Person> {
         crate::audit::audited::<person::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_person(t, &s, id, input).await })
         })
         .await
@@ -183,6 +184,7 @@ impl PeopleMutation {
         input: CreatePlacementInput,
     ) -> Result<Placement> {
         crate::audit::audited::<placement::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_placement(t, &s, input).await })
         })
         .await
@@ -196,6 +198,7 @@ impl PeopleMutation {
         input: UpdatePlacementInput,
     ) -> Result<Placement> {
         crate::audit::audited::<placement::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_placement(t, &s, id, input).await })
         })
         .await
@@ -227,6 +230,7 @@ pub struct PersonalDataQuery;
 #[Object]
 impl PersonalDataQuery {
     /// Right of access: everything held about one person (placements, hours, snusepraktik), as JSON.
+    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn person_data_export(
         &self,
         ctx: &Context<'_>,

@@ -84,6 +84,7 @@ impl TokenMutation {
         principal(ctx).require_admin()?;
         let who = principal(ctx).clone();
         let (model, token) = in_txn(ctx, move |t, _| {
+            let (input, who) = (input.clone(), who.clone());
             Box::pin(async move {
                 let (model, token) = auth::create_token(t, input).await?;
                 let after = serde_json::to_value(&model).ok();

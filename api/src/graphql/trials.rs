@@ -85,6 +85,7 @@ impl TrialMutation {
         input: CreateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
         crate::audit::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
             Box::pin(async move { create_trial(t, &s, input).await })
         })
         .await
@@ -98,6 +99,7 @@ impl TrialMutation {
         input: UpdateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
         crate::audit::audited::<trial::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
             Box::pin(async move { update_trial(t, &s, id, input).await })
         })
         .await
@@ -114,7 +116,10 @@ impl TrialMutation {
             ctx,
             "outcome",
             Some(input.trial_placement_id),
-            move |t, s| Box::pin(async move { record_outcome(t, &s, input).await }),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { record_outcome(t, &s, input).await })
+            },
         )
         .await
         .map(TrialPlacement)

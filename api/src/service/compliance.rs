@@ -323,6 +323,7 @@ pub async fn submit_report<C: ConnectionTrait>(
     submitted_by: &str,
     correction_reason: Option<&str>,
 ) -> AppResult<lbf_report::Model> {
+    validate::year("year", year)?;
     let submitted_by = validate::text("submittedBy", submitted_by, 200)?;
     let (_, facts) = grant_facts(db, scope, grant_id).await?;
     let t = now();
@@ -403,6 +404,7 @@ pub async fn organisation_year_reports<C: ConnectionTrait>(
     organisation: Uuid,
     year: i32,
 ) -> AppResult<Vec<YearReport>> {
+    validate::year("year", year)?;
     scope.require_grant_figures()?;
     get::<entity::housing_organisation::Entity, _>(db, scope, organisation).await?;
     let filter = crate::service::grants::GrantFilter {
@@ -421,6 +423,7 @@ pub async fn year_reports<C: ConnectionTrait>(
     mut grants: Vec<grant::Model>,
     year: i32,
 ) -> AppResult<Vec<YearReport>> {
+    validate::year("year", year)?;
     grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
     let facts = load_facts(db, &grants).await?;
     let mut versions: HashMap<Uuid, Vec<lbf_report::Model>> = HashMap::new();

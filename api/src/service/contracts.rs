@@ -1,11 +1,11 @@
 //! Contractors (entreprenører) and contracts (entrepriser) with their training clause
 //! (uddannelsesklausul) or a recorded exemption.
 
+use crate::scalars::DecimalInput;
 use async_graphql::{InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use entity::enums::ContractKind;
 use entity::{contract, contractor, grant};
-use rust_decimal::Decimal;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
 };
@@ -19,20 +19,20 @@ use crate::units::{dkk_to_ore, hours_to_centi, percent_to_bp};
 use crate::validate;
 
 /// New entreprenør.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateContractorInput {
     /// CVR number: 8 digits with a valid modulus-11 check digit; unique.
     pub cvr: String,
     pub name: String,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateContractorInput {
     pub cvr: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct ContractorFilter {
     pub cvr: Option<String>,
     pub name_contains: Option<String>,
@@ -125,9 +125,9 @@ pub fn list_contractors(scope: &Scope, f: ContractorFilter) -> Select<contractor
 /// share of the contract's labour hours, or both.
 #[derive(InputObject, Clone)]
 pub struct TrainingClauseInput {
-    pub required_trainee_hours: Option<Decimal>,
+    pub required_trainee_hours: Option<DecimalInput>,
     /// Percent of the contract's labour hours, e.g. 14.
-    pub required_share_percent: Option<Decimal>,
+    pub required_share_percent: Option<DecimalInput>,
 }
 
 /// A recorded exemption from the clause requirement (R4): why, who approved it, when.
@@ -139,7 +139,7 @@ pub struct ClauseExemptionInput {
 }
 
 /// New entreprise on a grant.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateContractInput {
     pub grant_id: Uuid,
     pub contractor_id: Uuid,
@@ -149,7 +149,7 @@ pub struct CreateContractInput {
     /// Fag, e.g. "tømrer".
     pub trade: String,
     /// Contract value in DKK.
-    pub value: Decimal,
+    pub value: DecimalInput,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub training_clause: Option<TrainingClauseInput>,
@@ -157,14 +157,14 @@ pub struct CreateContractInput {
 }
 
 /// Changes to a contract; a field left out stays, null clears it.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateContractInput {
     pub contractor_id: Option<Uuid>,
     pub kind: Option<ContractKind>,
     #[graphql(default)]
     pub parent_contract_id: MaybeUndefined<Uuid>,
     pub trade: Option<String>,
-    pub value: Option<Decimal>,
+    pub value: Option<DecimalInput>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     #[graphql(default)]
@@ -173,7 +173,7 @@ pub struct UpdateContractInput {
     pub clause_exemption: MaybeUndefined<ClauseExemptionInput>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct ContractFilter {
     pub grant_id: Option<Uuid>,
     pub contractor_id: Option<Uuid>,

@@ -21,7 +21,7 @@ use crate::validate;
 /// "About every second month" (Byg til Vækst); R7's default interval.
 pub const DEFAULT_CADENCE_DAYS: i32 = 61;
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateFollowUpGroupInput {
     /// One følgegruppe per grant.
     pub grant_id: Uuid,
@@ -30,13 +30,13 @@ pub struct CreateFollowUpGroupInput {
     pub cadence_days: Option<i32>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateFollowUpGroupInput {
     pub name: Option<String>,
     pub cadence_days: Option<i32>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct FollowUpGroupFilter {
     pub grant_id: Option<Uuid>,
     #[graphql(default)]
@@ -106,7 +106,7 @@ pub fn list_groups(scope: &Scope, f: FollowUpGroupFilter) -> Select<group::Entit
     q
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateGroupMemberInput {
     pub group_id: Uuid,
     pub name: String,
@@ -115,7 +115,7 @@ pub struct CreateGroupMemberInput {
     pub role: MemberRole,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateGroupMemberInput {
     pub name: Option<String>,
     pub organisation: Option<String>,
@@ -163,7 +163,7 @@ pub async fn update_member<C: ConnectionTrait>(
     Ok(m.update(db).await?)
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateMeetingInput {
     pub group_id: Uuid,
     pub date: NaiveDate,
@@ -177,7 +177,7 @@ pub struct CreateMeetingInput {
     pub decisions: Option<String>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateMeetingInput {
     pub date: Option<NaiveDate>,
     pub duration_minutes: Option<i32>,
@@ -186,14 +186,14 @@ pub struct UpdateMeetingInput {
 }
 
 /// Minutes (referat) and decisions of a meeting; replaces earlier text.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct AddMeetingMinutesInput {
     pub meeting_id: Uuid,
     pub minutes: String,
     pub decisions: Option<String>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct MeetingFilter {
     pub group_id: Option<Uuid>,
     pub grant_id: Option<Uuid>,
@@ -342,7 +342,7 @@ pub fn list_meetings(scope: &Scope, f: MeetingFilter) -> Select<meeting::Entity>
     q
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateActionItemInput {
     pub meeting_id: Uuid,
     pub description: String,
@@ -352,7 +352,7 @@ pub struct CreateActionItemInput {
     pub due_date: Option<NaiveDate>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateActionItemInput {
     pub description: Option<String>,
     pub owner: Option<String>,
@@ -361,7 +361,7 @@ pub struct UpdateActionItemInput {
     pub done: Option<bool>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct ActionItemFilter {
     pub meeting_id: Option<Uuid>,
     pub owner: Option<String>,

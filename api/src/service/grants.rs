@@ -1,10 +1,10 @@
 //! LBF grants (LBF-tilsagn) and their per-grant overrides of the rule parameters.
 
+use crate::scalars::DecimalInput;
 use async_graphql::{InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use entity::enums::{GrantKind, GrantStage};
 use entity::{estate, grant};
-use rust_decimal::Decimal;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
@@ -23,12 +23,12 @@ use crate::validate;
 #[derive(InputObject, Default, Clone)]
 pub struct RuleParametersInput {
     /// R1 minimum share of trainee hours, in percent (default 14).
-    pub min_trainee_share_percent: Option<Decimal>,
+    pub min_trainee_share_percent: Option<DecimalInput>,
     /// R2 required trainee årsværk per 100 mio. DKK (default 6).
     #[graphql(name = "targetArsvaerkPer100m")]
-    pub target_arsvaerk_per_100m: Option<Decimal>,
+    pub target_arsvaerk_per_100m: Option<DecimalInput>,
     /// R3 tolerance below the expected-by-now line, in percent (default 10).
-    pub on_track_tolerance_percent: Option<Decimal>,
+    pub on_track_tolerance_percent: Option<DecimalInput>,
     /// R6 day of the next month when a month's hours are due (default 10).
     pub hours_report_due_day: Option<i32>,
     /// R7 maximum days between følgegruppe meetings (default 61).
@@ -36,11 +36,11 @@ pub struct RuleParametersInput {
     /// R8 days after a snusepraktik ends within which its outcome is due (default 14).
     pub trial_outcome_due_days: Option<i32>,
     /// R9 overtime allowance over 1924/12 hours a month, in percent (default 25).
-    pub overtime_allowance_percent: Option<Decimal>,
+    pub overtime_allowance_percent: Option<DecimalInput>,
 }
 
 /// New LBF grant (tilsagn) on an estate.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateGrantInput {
     pub estate_id: Uuid,
     /// LBF case number (sagsnummer); unique.
@@ -51,7 +51,7 @@ pub struct CreateGrantInput {
     pub commitment_year: i32,
     pub stage: GrantStage,
     /// Håndværkerudgift inkl. byggeplads og moms at Skema B, in DKK.
-    pub craftsman_cost: Option<Decimal>,
+    pub craftsman_cost: Option<DecimalInput>,
     /// The day the site was established (byggepladsen etableret).
     pub construction_start: Option<NaiveDate>,
     pub planned_handover: Option<NaiveDate>,
@@ -64,7 +64,7 @@ pub struct CreateGrantInput {
 }
 
 /// Changes to a grant; a field left out stays as it is, null clears it.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateGrantInput {
     pub case_number: Option<String>,
     pub title: Option<String>,
@@ -72,7 +72,7 @@ pub struct UpdateGrantInput {
     pub commitment_year: Option<i32>,
     pub stage: Option<GrantStage>,
     #[graphql(default)]
-    pub craftsman_cost: MaybeUndefined<Decimal>,
+    pub craftsman_cost: MaybeUndefined<DecimalInput>,
     #[graphql(default)]
     pub construction_start: MaybeUndefined<NaiveDate>,
     #[graphql(default)]
@@ -85,7 +85,7 @@ pub struct UpdateGrantInput {
     pub share_visible_to_contractors: Option<bool>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct GrantFilter {
     pub organisation_id: Option<Uuid>,
     pub estate_id: Option<Uuid>,

@@ -12,14 +12,14 @@ use crate::scope::Scope;
 use crate::validate;
 
 /// New boligorganisation.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateHousingOrganisationInput {
     pub name: String,
     /// CVR number (8 digits, modulus-11 checked).
     pub cvr: Option<String>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateHousingOrganisationInput {
     pub name: Option<String>,
     /// null clears it.
@@ -27,7 +27,7 @@ pub struct UpdateHousingOrganisationInput {
     pub cvr: MaybeUndefined<String>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct HousingOrganisationFilter {
     /// Case-insensitive part of the name.
     pub name_contains: Option<String>,
@@ -85,7 +85,7 @@ pub fn list_organisations(scope: &Scope, f: HousingOrganisationFilter) -> Select
 }
 
 /// New boligafdeling under an organisation.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateEstateInput {
     pub organisation_id: Uuid,
     pub name: String,
@@ -97,7 +97,7 @@ pub struct CreateEstateInput {
     pub is_vulnerable_area: bool,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateEstateInput {
     pub name: Option<String>,
     pub municipality: Option<String>,
@@ -106,7 +106,7 @@ pub struct UpdateEstateInput {
     pub is_vulnerable_area: Option<bool>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct EstateFilter {
     pub organisation_id: Option<Uuid>,
     pub municipality: Option<String>,

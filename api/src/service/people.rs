@@ -17,7 +17,7 @@ use crate::scope::Scope;
 use crate::validate;
 
 /// New person: only what the tracker needs (name or pseudonym, birth year, residence, consent).
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreatePersonInput {
     /// Name or pseudonym.
     pub display_name: String,
@@ -29,7 +29,7 @@ pub struct CreatePersonInput {
     pub consent_date: Option<NaiveDate>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdatePersonInput {
     pub display_name: Option<String>,
     #[graphql(default)]
@@ -39,7 +39,7 @@ pub struct UpdatePersonInput {
     pub consent_date: MaybeUndefined<NaiveDate>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct PersonFilter {
     pub lives_in_estate: Option<bool>,
     #[graphql(default)]
@@ -112,7 +112,7 @@ pub fn list_persons(scope: &Scope, f: PersonFilter) -> Select<person::Entity> {
 }
 
 /// New trainee placement: a person on a contract of a grant.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreatePlacementInput {
     pub person_id: Uuid,
     pub grant_id: Uuid,
@@ -127,7 +127,7 @@ pub struct CreatePlacementInput {
     pub status: Option<PlacementStatus>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdatePlacementInput {
     /// Move to another contract of the same grant.
     pub contract_id: Option<Uuid>,
@@ -139,7 +139,7 @@ pub struct UpdatePlacementInput {
     pub status: Option<PlacementStatus>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct PlacementFilter {
     pub grant_id: Option<Uuid>,
     pub contract_id: Option<Uuid>,

@@ -17,7 +17,7 @@ use crate::validate;
 /// Default length of a snusepraktik: 4 weeks.
 pub const DEFAULT_TRIAL_DAYS: u64 = 28;
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct CreateTrialPlacementInput {
     pub person_id: Uuid,
     pub grant_id: Uuid,
@@ -33,7 +33,7 @@ pub struct CreateTrialPlacementInput {
     pub trades_tried: Vec<String>,
 }
 
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct UpdateTrialPlacementInput {
     #[graphql(default)]
     pub host_contractor_id: MaybeUndefined<Uuid>,
@@ -44,7 +44,7 @@ pub struct UpdateTrialPlacementInput {
 }
 
 /// The outcome of a snusepraktik and the participant's next plan.
-#[derive(InputObject)]
+#[derive(InputObject, Clone)]
 pub struct RecordTrialOutcomeInput {
     pub trial_placement_id: Uuid,
     pub outcome: TrialOutcome,
@@ -54,7 +54,7 @@ pub struct RecordTrialOutcomeInput {
     pub next_plan: Option<String>,
 }
 
-#[derive(InputObject, Default)]
+#[derive(InputObject, Clone, Default)]
 pub struct TrialPlacementFilter {
     pub grant_id: Option<Uuid>,
     pub person_id: Option<Uuid>,

@@ -1,0 +1,516 @@
+//! The request guard: what a query may cost before any of it runs, and a code on every error.
+//!
+//! Checks, in the order a request meets them (all after the caller is authenticated):
+//! 1. nesting of the query text: lists, objects and selections nested deeper than
+//!    [`MAX_NESTING`] are refused before the parser sees them (the parser recurses per level, and
+//!    a few thousand levels overflow the stack of a release build);
+//! 2. parsing, then the size of the query with every fragment spread expanded, counted once per
+//!    fragment (memoised), so `fragment F24 { ...F23 ...F23 }` chains are refused in microseconds
+//!    instead of being walked 2^24 times by validation;
+//! 3. dates: a date or timestamp whose year lies outside [`MIN_YEAR`]..=[`MAX_YEAR`] is refused,
+//!    wherever it stands (chrono accepts years up to ±262143, which overflow date arithmetic);
+//! 4. a time limit on execution, longer for the national overviews.
+//!
+//! Every error that leaves the schema carries `extensions.code`: errors from the parser,
+//! validation and input coercion, which async-graphql leaves without one, get
+//! GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED or BAD_USER_INPUT (with the argument as
+//! `field`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::time::Duration;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextRequest,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Name, Request, Response, ServerError, ServerResult, Value};
+
+use crate::config::QueryLimits;
+
+/// Deepest nesting of brackets and braces in a query's text.
+pub const MAX_NESTING: usize = 64;
+/// Dates and timestamps in input must fall in these years.
+pub const MIN_YEAR: i64 = 1900;
+pub const MAX_YEAR: i64 = 2200;
+/// Top-level fields that evaluate many grants at once and get the longer time limit.
+const NATIONAL: [&str; 4] = [
+    "complianceDashboard",
+    "contractorRanking",
+    "lbfYearReports",
+    "complianceTimeSeries",
+];
+
+const PARSE: u8 = 1;
+const VALIDATE: u8 = 2;
+const EXECUTE: u8 = 3;
+
+pub struct Guard(pub QueryLimits);
+
+impl ExtensionFactory for Guard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(GuardExtension {
+            limits: self.0,
+            stage: AtomicU8::new(0),
+            national: AtomicBool::new(false),
+        })
+    }
+}
+
+struct GuardExtension {
+    limits: QueryLimits,
+    stage: AtomicU8,
+    national: AtomicBool,
+}
+
+fn coded(message: impl Into<String>, code: &str) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    set_code(&mut e, code, None);
+    e
+}
+
+fn set_code(e: &mut ServerError, code: &str, field: Option<String>) {
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    ext.set("code", code);
+    if let Some(f) = field {
+        ext.set("field", f);
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for GuardExtension {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        let stage = self.stage.load(Ordering::SeqCst);
+        for e in &mut response.errors {
+            let has_code = e
+                .extensions
+                .as_ref()
+                .is_some_and(|x| x.get("code").is_some());
+            if !has_code {
+                let (code, field) = classify(&e.message, stage);
+                set_code(e, code, field);
+            }
+        }
+        response
+    }
+
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        self.stage.store(PARSE, Ordering::SeqCst);
+        if let Some(depth) = nesting_beyond(&request.query, MAX_NESTING) {
+            return Err(coded(
+                format!(
+                    "the query nests lists, objects or selections {depth} levels deep; at most {MAX_NESTING} are allowed"
+                ),
+                "GRAPHQL_PARSE_FAILED",
+            ));
+        }
+        let max_fields = self.limits.max_complexity as u64;
+        let variables = std::mem::take(&mut request.variables);
+        let parsed = request.parsed_query().map_err(|mut e| {
+            set_code(&mut e, "GRAPHQL_PARSE_FAILED", None);
+            e
+        });
+        let doc = match parsed {
+            Ok(doc) => doc,
+            Err(e) => return Err(e),
+        };
+        match expanded_fields(doc, max_fields) {
+            Expansion::Within(_) => {}
+            Expansion::Beyond => {
+                self.stage.store(VALIDATE, Ordering::SeqCst);
+                return Err(coded(
+                    format!(
+                        "Query is too complex: with its fragments expanded it selects more than {max_fields} fields"
+                    ),
+                    "GRAPHQL_VALIDATION_FAILED",
+                ));
+            }
+            Expansion::Cycle(name) => {
+                self.stage.store(VALIDATE, Ordering::SeqCst);
+                return Err(coded(
+                    format!("fragment {name} spreads itself"),
+                    "GRAPHQL_VALIDATION_FAILED",
+                ));
+            }
+        }
+        if let Some((field, message)) = bad_string(doc, &variables) {
+            let mut e = ServerError::new(format!("{field}: {message}"), None);
+            set_code(&mut e, "BAD_USER_INPUT", Some(field));
+            return Err(e);
+        }
+        let national = top_level_fields(doc)
+            .iter()
+            .any(|f| NATIONAL.contains(&f.as_str()));
+        self.national.store(national, Ordering::SeqCst);
+        self.stage.store(VALIDATE, Ordering::SeqCst);
+        request.variables = variables;
+        next.run(ctx, request).await
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        self.stage.store(EXECUTE, Ordering::SeqCst);
+        let limit = if self.national.load(Ordering::SeqCst) {
+            self.limits.national_timeout
+        } else {
+            self.limits.timeout
+        };
+        match tokio::time::timeout(limit, next.run(ctx, operation_name)).await {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!(?operation_name, ?limit, "request stopped at its time limit");
+                Response::from_errors(vec![coded(
+                    format!(
+                        "the request took longer than {} and was stopped; ask for fewer grants or fields at a time",
+                        seconds(limit)
+                    ),
+                    "TIMEOUT",
+                )])
+            }
+        }
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{} s", d.as_secs_f64())
+}
+
+/// The code of an error async-graphql raised without one, from its message and the stage the
+/// request had reached; for input errors also the argument it names.
+fn classify(message: &str, stage: u8) -> (&'static str, Option<String>) {
+    let input_error = message.starts_with("Invalid value for argument")
+        || message.starts_with("Failed to parse")
+        || (message.starts_with("Variable") && message.contains("value"));
+    if input_error {
+        let field = message
+            .split('"')
+            .nth(1)
+            .map(|f| f.strip_prefix("input.").unwrap_or(f).to_owned());
+        return ("BAD_USER_INPUT", field);
+    }
+    match stage {
+        PARSE => ("GRAPHQL_PARSE_FAILED", None),
+        VALIDATE => ("GRAPHQL_VALIDATION_FAILED", None),
+        _ => ("INTERNAL", None),
+    }
+}
+
+/// The nesting depth of `[`, `{` and `(` in a GraphQL text, outside strings and comments, if it
+/// goes beyond `max` (the scan stops there).
+pub fn nesting_beyond(query: &str, max: usize) -> Option<usize> {
+    let bytes = query.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' | b'(' => {
+                depth += 1;
+                if depth > max {
+                    return Some(depth);
+                }
+            }
+            b']' | b'}' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Expansion {
+    /// The number of fields selected with every fragment expanded.
+    Within(u64),
+    Beyond,
+    Cycle(String),
+}
+
+/// Counts the fields an operation selects with fragments expanded, each fragment's count computed
+/// once, stopping as soon as the count passes `max`.
+pub fn expanded_fields(doc: &ExecutableDocument, max: u64) -> Expansion {
+    struct Counter<'d> {
+        doc: &'d ExecutableDocument,
+        max: u64,
+        memo: HashMap<&'d Name, u64>,
+        visiting: Vec<&'d Name>,
+    }
+    enum Stop {
+        Beyond,
+        Cycle(String),
+    }
+    impl<'d> Counter<'d> {
+        fn set(&mut self, set: &'d SelectionSet) -> Result<u64, Stop> {
+            let mut n = 0u64;
+            for item in &set.items {
+                n = n.saturating_add(match &item.node {
+                    Selection::Field(f) => 1 + self.set(&f.node.selection_set.node)?,
+                    Selection::InlineFragment(f) => self.set(&f.node.selection_set.node)?,
+                    Selection::FragmentSpread(s) => self.fragment(&s.node.fragment_name.node)?,
+                });
+                if n > self.max {
+                    return Err(Stop::Beyond);
+                }
+            }
+            Ok(n)
+        }
+
+        fn fragment(&mut self, name: &'d Name) -> Result<u64, Stop> {
+            if let Some(n) = self.memo.get(name) {
+                return Ok(*n);
+            }
+            if self.visiting.contains(&name) {
+                return Err(Stop::Cycle(name.to_string()));
+            }
+            // An unknown fragment is left to validation, which names it.
+            let Some(def) = self.doc.fragments.get(name) else {
+                return Ok(0);
+            };
+            self.visiting.push(name);
+            let n = self.set(&def.node.selection_set.node)?;
+            self.visiting.pop();
+            self.memo.insert(name, n);
+            Ok(n)
+        }
+    }
+    let mut c = Counter {
+        doc,
+        max,
+        memo: HashMap::new(),
+        visiting: Vec::new(),
+    };
+    let mut total = 0u64;
+    for (_, op) in doc.operations.iter() {
+        match c.set(&op.node.selection_set.node) {
+            Ok(n) => total = total.saturating_add(n),
+            Err(Stop::Beyond) => return Expansion::Beyond,
+            Err(Stop::Cycle(name)) => return Expansion::Cycle(name),
+        }
+        if total > max {
+            return Expansion::Beyond;
+        }
+    }
+    // Fragments no operation uses are not executed, but validation still walks them.
+    let names: Vec<&Name> = doc.fragments.keys().collect();
+    for name in names {
+        match c.fragment(name) {
+            Ok(_) => {}
+            Err(Stop::Beyond) => return Expansion::Beyond,
+            Err(Stop::Cycle(name)) => return Expansion::Cycle(name),
+        }
+    }
+    Expansion::Within(total)
+}
+
+/// The names of the fields an operation selects at its top (through fragments too).
+fn top_level_fields(doc: &ExecutableDocument) -> Vec<String> {
+    fn walk(doc: &ExecutableDocument, set: &SelectionSet, out: &mut Vec<String>, hops: usize) {
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(f) => out.push(f.node.name.node.to_string()),
+                Selection::InlineFragment(f) if hops < 8 => {
+                    walk(doc, &f.node.selection_set.node, out, hops + 1)
+                }
+                Selection::FragmentSpread(s) if hops < 8 => {
+                    if let Some(def) = doc.fragments.get(&s.node.fragment_name.node) {
+                        walk(doc, &def.node.selection_set.node, out, hops + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (_, op) in doc.operations.iter() {
+        walk(doc, &op.node.selection_set.node, &mut out, 0);
+    }
+    out
+}
+
+/// What is wrong with a string of input, if anything: a control character (NUL and the like;
+/// tab and line breaks are fine), or a date or timestamp whose year lies outside
+/// [`MIN_YEAR`]..=[`MAX_YEAR`].
+fn string_problem(s: &str) -> Option<String> {
+    if let Some(c) = s
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Some(format!(
+            "contains the control character U+{:04X}; remove it",
+            c as u32
+        ));
+    }
+    date_year(s)
+        .filter(|y| !(MIN_YEAR..=MAX_YEAR).contains(y))
+        .map(|_| {
+            format!(
+                "{s} is outside the dates this tracker accepts ({MIN_YEAR}-01-01 to {MAX_YEAR}-12-31)"
+            )
+        })
+}
+
+/// The first string in the arguments or variables with a [`string_problem`]: (where it
+/// stands, what is wrong).
+fn bad_string(
+    doc: &ExecutableDocument,
+    variables: &async_graphql::Variables,
+) -> Option<(String, String)> {
+    fn value(path: &str, v: &Value) -> Option<(String, String)> {
+        match v {
+            Value::String(s) => string_problem(s).map(|m| (path.to_owned(), m)),
+            Value::List(items) => items.iter().find_map(|i| value(path, i)),
+            Value::Object(fields) => fields
+                .iter()
+                .find_map(|(k, v)| value(&format!("{path}.{k}"), v)),
+            _ => None,
+        }
+    }
+    fn set(s: &SelectionSet) -> Option<(String, String)> {
+        s.items.iter().find_map(|item| match &item.node {
+            Selection::Field(f) => f
+                .node
+                .arguments
+                .iter()
+                .find_map(|(name, v)| {
+                    v.node
+                        .clone()
+                        .into_const()
+                        .and_then(|c| value(name.node.as_str(), &c))
+                })
+                .or_else(|| set(&f.node.selection_set.node)),
+            Selection::InlineFragment(f) => set(&f.node.selection_set.node),
+            // Fragment definitions are visited once each below.
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    variables
+        .iter()
+        .find_map(|(k, v)| value(k.as_str(), v))
+        .or_else(|| {
+            doc.operations
+                .iter()
+                .find_map(|(_, op)| set(&op.node.selection_set.node))
+        })
+        .or_else(|| {
+            doc.fragments
+                .values()
+                .find_map(|f| set(&f.node.selection_set.node))
+        })
+}
+
+/// The year of a string shaped like an ISO date or timestamp ("2024-03-01", "+262142-12-31",
+/// "2024-03-01T10:00:00Z"), if it is one.
+fn date_year(s: &str) -> Option<i64> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => (1, s),
+    };
+    let mut parts = rest.splitn(3, '-');
+    let year = parts.next()?;
+    let month = parts.next()?;
+    let day = parts.next()?;
+    let day = day.split(['T', 't', ' ']).next()?;
+    let digits = |p: &str, n: Option<usize>| {
+        !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && n.is_none_or(|n| p.len() == n)
+    };
+    if !(digits(year, None) && year.len() >= 4 && digits(month, Some(2)) && digits(day, Some(2))) {
+        return None;
+    }
+    year.parse::<i64>().ok().map(|y| sign * y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_measured_outside_strings_and_comments() {
+        assert_eq!(nesting_beyond("{ a { b } }", 2), None);
+        assert_eq!(nesting_beyond("{ a { b { c } } }", 2), Some(3));
+        let deep = format!("{{ f(x: {}1{}) }}", "[".repeat(2000), "]".repeat(2000));
+        assert_eq!(nesting_beyond(&deep, 64), Some(65));
+        assert_eq!(nesting_beyond("{ f(x: \"[[[[[[\") } # [[[[[[", 2), None);
+        assert_eq!(nesting_beyond("{ f(x: \"\"\"[[[[[[\"\"\") }", 2), None);
+        assert_eq!(nesting_beyond("{ f(x: \"\\\"[[[[\") }", 2), None);
+    }
+
+    #[test]
+    fn fragment_chains_are_counted_once_per_fragment() {
+        let mut q =
+            String::from("query { ...F24 }\nfragment F0 on Query { grants { totalCount } }\n");
+        for i in 1..=24 {
+            q.push_str(&format!(
+                "fragment F{i} on Query {{ ...F{} ...F{} }}\n",
+                i - 1,
+                i - 1
+            ));
+        }
+        let doc = async_graphql::parser::parse_query(&q).unwrap();
+        assert_eq!(expanded_fields(&doc, 2000), Expansion::Beyond);
+        let small = "query { ...F1 } fragment F0 on Query { grants { totalCount } } fragment F1 on Query { ...F0 ...F0 }";
+        let doc = async_graphql::parser::parse_query(small).unwrap();
+        assert_eq!(expanded_fields(&doc, 2000), Expansion::Within(4));
+        let cyclic = "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }";
+        let doc = async_graphql::parser::parse_query(cyclic).unwrap();
+        assert!(matches!(expanded_fields(&doc, 2000), Expansion::Cycle(_)));
+    }
+
+    #[test]
+    fn date_shaped_strings_and_their_years() {
+        assert_eq!(date_year("2024-03-01"), Some(2024));
+        assert_eq!(date_year("+262142-12-31"), Some(262142));
+        assert_eq!(date_year("-262143-01-01"), Some(-262143));
+        assert_eq!(date_year("2024-03-01T10:00:00Z"), Some(2024));
+        assert_eq!(date_year("2024-03"), None);
+        assert_eq!(date_year("Helhedsplan 2024-03-01"), None);
+        assert_eq!(date_year("12-03-2024"), None);
+    }
+
+    #[test]
+    fn unlabelled_errors_get_a_code_by_stage() {
+        assert_eq!(
+            classify(
+                "Invalid value for argument \"input.totalHours\", expected type \"Decimal\"",
+                VALIDATE
+            ),
+            ("BAD_USER_INPUT", Some("totalHours".to_owned()))
+        );
+        assert_eq!(
+            classify("Unknown operation named \"x\"", VALIDATE).0,
+            "GRAPHQL_VALIDATION_FAILED"
+        );
+        assert_eq!(
+            classify(" --> 1:3\n  |\n1 | {", PARSE).0,
+            "GRAPHQL_PARSE_FAILED"
+        );
+    }
+}
