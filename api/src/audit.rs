@@ -17,7 +17,7 @@ use crate::auth::Principal;
 use crate::error::AppResult;
 use crate::graphql::{TxnFuture, in_txn, principal};
 use crate::record::Record;
-use crate::scope::{Scope, subquery, tokens_where};
+use crate::scope::{Scope, Scoped, subquery, tokens_where};
 
 pub async fn write<C: ConnectionTrait>(
     db: &C,
@@ -132,7 +132,18 @@ pub fn visible(scope: &Scope) -> Option<Option<Condition>> {
                 .add(about::<housing_organisation::Entity>(scope))
                 .add(about::<estate::Entity>(scope))
                 .add(about::<grant::Entity>(scope))
-                .add(about::<contractor::Entity>(scope))
+                // Contractors are public companies every bygherre may look up, but their audit
+                // rows are its business only where they work for it: a contract on its grants.
+                .add(
+                    Condition::all()
+                        .add(audit_log::Column::Entity.eq(contractor::Entity::LABEL))
+                        .add(audit_log::Column::EntityId.in_subquery(
+                            subquery::<contract::Entity>(
+                                contract::Column::ContractorId,
+                                contract::Entity::condition(scope),
+                            ),
+                        )),
+                )
                 .add(about::<contract::Entity>(scope))
                 .add(about::<person::Entity>(scope))
                 .add(about::<placement::Entity>(scope))

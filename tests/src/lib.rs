@@ -47,8 +47,32 @@ pub fn nth_cvr(n: usize) -> String {
     unreachable!()
 }
 
+/// Every table, and whether it has `updated_at`.
+const TABLES: [(&str, bool); 18] = [
+    ("housing_organisation", true),
+    ("estate", true),
+    ("lbf_grant", true),
+    ("contractor", true),
+    ("contract", true),
+    ("person", true),
+    ("placement", true),
+    ("hours_report", true),
+    ("hours_line", true),
+    ("trial_placement", true),
+    ("follow_up_group", true),
+    ("group_member", true),
+    ("meeting", true),
+    ("meeting_attendee", false),
+    ("action_item", true),
+    ("lbf_report", true),
+    ("api_token", true),
+    ("audit_log", false),
+];
+
 pub struct TestApp {
     pub db: DatabaseConnection,
+    /// The database's URL, for a second pool or server on the same database.
+    pub url: String,
     pub schema: AppSchema,
     statements: Arc<AtomicUsize>,
     pg: Option<(String, String)>,
@@ -104,6 +128,7 @@ impl TestApp {
         let schema = build_schema(db.clone(), limits);
         Self {
             db,
+            url,
             schema,
             statements,
             pg,
@@ -175,29 +200,45 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("count")
     }
 
+    /// Every value in every table, as text: for searching the whole database for a value.
+    pub async fn dump(&self) -> String {
+        let backend = self.db.get_database_backend();
+        let mut out = String::new();
+        for (table, _) in TABLES {
+            let Some(first) = self
+                .db
+                .query_one_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT * FROM {table} LIMIT 1"),
+                ))
+                .await
+                .expect("dump query")
+            else {
+                continue;
+            };
+            for column in first.column_names() {
+                let rows = self
+                    .db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT CAST({column} AS TEXT) AS v FROM {table}"),
+                    ))
+                    .await
+                    .expect("dump column");
+                for row in rows {
+                    if let Ok(Some(v)) = row.try_get::<Option<String>>("", "v") {
+                        out.push_str(&v);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Every table's row count and latest `updated_at`: equal before and after a call means the
     /// call wrote nothing (no insert, update, archive or delete, no audit row).
     pub async fn snapshot(&self) -> Vec<(String, i64, Option<String>)> {
-        const TABLES: [(&str, bool); 18] = [
-            ("housing_organisation", true),
-            ("estate", true),
-            ("lbf_grant", true),
-            ("contractor", true),
-            ("contract", true),
-            ("person", true),
-            ("placement", true),
-            ("hours_report", true),
-            ("hours_line", true),
-            ("trial_placement", true),
-            ("follow_up_group", true),
-            ("group_member", true),
-            ("meeting", true),
-            ("meeting_attendee", false),
-            ("action_item", true),
-            ("lbf_report", true),
-            ("api_token", true),
-            ("audit_log", false),
-        ];
         let backend = self.db.get_database_backend();
         let mut out = Vec::new();
         for (table, has_updated) in TABLES {

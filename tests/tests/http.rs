@@ -1,5 +1,8 @@
 //! Real HTTP round trips: the poem app bound to a loopback port, spoken to over TCP.
 
+use std::time::Duration;
+
+use api::config::HttpLimits;
 use api::graphql::build_schema;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use serde_json::{Value, json};
@@ -137,4 +140,220 @@ async fn graphql_graphiql_and_health_over_http() {
     let (_, body) = request_with(&addr, "POST", "/graphql", Some(&introspect), Some(&token)).await;
     assert!(body.contains("UNAUTHENTICATED"), "{body}");
     server.abort();
+}
+
+/// The server's own accept loop on a loopback port with the given limits; stops when the sender
+/// is dropped.
+async fn serve(app: &TestApp, limits: HttpLimits) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let endpoint = api::http::app_with(app.db.clone(), app.schema.clone(), limits);
+    tokio::spawn(api::http::serve_on(
+        listener,
+        endpoint,
+        limits,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop)
+}
+
+async fn admin_token(app: &TestApp) -> String {
+    api::auth::create_token(
+        &app.db,
+        api::auth::CreateApiTokenInput {
+            name: "test".into(),
+            role: entity::enums::Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap()
+    .1
+}
+
+/// Reads until the server answers or closes; None if it did neither within `within`.
+async fn answer(stream: &mut TcpStream, within: Duration) -> Option<String> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(String::from_utf8_lossy(&raw).into_owned()),
+            Ok(Ok(n)) => {
+                raw.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&raw);
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head.lines().find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                    });
+                    if len.is_some_and(|n| body.len() >= n) {
+                        return Some(text.into_owned());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn head(addr: &str, token: Option<&str>, length: usize) -> String {
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+}
+
+/// Scenario: four 100 MB bodies. Without a token the server answers UNAUTHENTICATED without
+/// reading a byte of the body; with one, a declared length over the limit is refused with 413 at
+/// once, and a chunked body is cut off at the limit.
+#[tokio::test]
+async fn large_bodies_are_refused_and_unauthenticated_ones_never_read() {
+    let app = TestApp::new().await;
+    let token = admin_token(&app).await;
+    let limits = HttpLimits {
+        max_body_bytes: 64 * 1024,
+        ..Default::default()
+    };
+    let (addr, _stop) = serve(&app, limits).await;
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        s.write_all(head(&addr, None, 100_000_000).as_bytes())
+            .await
+            .unwrap();
+        let res = answer(&mut s, Duration::from_secs(5))
+            .await
+            .expect("an answer without the body");
+        assert!(res.contains("UNAUTHENTICATED"), "{res}");
+    }
+    let mut s = TcpStream::connect(&addr).await.unwrap();
+    s.write_all(head(&addr, Some(&token), 100_000_000).as_bytes())
+        .await
+        .unwrap();
+    let res = answer(&mut s, Duration::from_secs(5))
+        .await
+        .expect("an answer");
+    assert!(res.starts_with("HTTP/1.1 413"), "{res}");
+    assert!(res.contains("PAYLOAD_TOO_LARGE"), "{res}");
+    // Chunked, so no length is declared: refused once the limit is passed.
+    let mut s = TcpStream::connect(&addr).await.unwrap();
+    let chunked = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    );
+    s.write_all(chunked.as_bytes()).await.unwrap();
+    let chunk = format!("{:x}\r\n{}\r\n", 16 * 1024, " ".repeat(16 * 1024));
+    for _ in 0..5 {
+        s.write_all(chunk.as_bytes()).await.unwrap();
+    }
+    let res = answer(&mut s, Duration::from_secs(5))
+        .await
+        .expect("an answer");
+    assert!(res.starts_with("HTTP/1.1 413"), "{res}");
+}
+
+/// Scenario: a connection that sends nothing, a slowloris client trickling its headers, and one
+/// that stops half-way through its body are all let go within a few seconds, and the server keeps
+/// answering others.
+#[tokio::test]
+async fn idle_and_slow_clients_are_let_go() {
+    let app = TestApp::new().await;
+    let token = admin_token(&app).await;
+    let limits = HttpLimits {
+        header_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let (addr, _stop) = serve(&app, limits).await;
+    let mut idle = TcpStream::connect(&addr).await.unwrap();
+    let mut slow = TcpStream::connect(&addr).await.unwrap();
+    let mut stalled = TcpStream::connect(&addr).await.unwrap();
+    stalled
+        .write_all(head(&addr, Some(&token), 100).as_bytes())
+        .await
+        .unwrap();
+    stalled.write_all(b"{\"query\":").await.unwrap();
+    let trickle = tokio::spawn(async move {
+        let start = tokio::time::Instant::now();
+        for b in b"POST /graphql HTTP/1.1\r\nHost: x\r\nX-Slow: "
+            .iter()
+            .cycle()
+        {
+            if slow.write_all(&[*b]).await.is_err() || start.elapsed() > Duration::from_secs(8) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        start.elapsed()
+    });
+    assert_eq!(
+        answer(&mut idle, Duration::from_secs(4)).await.as_deref(),
+        Some(""),
+        "idle connection kept open"
+    );
+    let res = answer(&mut stalled, Duration::from_secs(4))
+        .await
+        .expect("stalled body kept open");
+    assert!(res.is_empty() || res.contains("BAD_REQUEST"), "{res}");
+    let trickled_for = trickle.await.unwrap();
+    assert!(
+        trickled_for < Duration::from_secs(5),
+        "slowloris held on for {trickled_for:?}"
+    );
+    let (_, body) = request_with(
+        &addr,
+        "POST",
+        "/graphql",
+        Some(&json!({ "query": "{ grants { totalCount } }" })),
+        Some(&token),
+    )
+    .await;
+    assert!(body.contains("\"totalCount\":0"), "{body}");
+}
+
+/// Scenario: an answer larger than the response limit is replaced by a RESPONSE_TOO_LARGE error;
+/// the authorization scheme is case-insensitive, extra spaces inside the value are refused (HTTP
+/// itself strips white space around a header value).
+#[tokio::test]
+async fn responses_are_capped_and_the_bearer_scheme_is_case_insensitive() {
+    let app = TestApp::new().await;
+    let token = admin_token(&app).await;
+    let limits = HttpLimits {
+        max_response_bytes: 2_000,
+        ..Default::default()
+    };
+    let (addr, _stop) = serve(&app, limits).await;
+    let big = json!({ "query": "{ __schema { types { name description } } }" });
+    let (_, body) = request_with(&addr, "POST", "/graphql", Some(&big), Some(&token)).await;
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE",
+        "{body}"
+    );
+    let small = json!({ "query": "{ grants { totalCount } }" }).to_string();
+    for (header, ok) in [
+        (format!("BEARER {token}"), true),
+        (format!("bearer {token}"), true),
+        (format!("Bearer  {token}"), false),
+        (format!("Bearer\t{token}"), false),
+    ] {
+        let mut s = TcpStream::connect(&addr).await.unwrap();
+        let req = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {header}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{small}",
+            small.len()
+        );
+        s.write_all(req.as_bytes()).await.unwrap();
+        let res = answer(&mut s, Duration::from_secs(5)).await.unwrap();
+        assert_eq!(res.contains("\"totalCount\":0"), ok, "{header:?}: {res}");
+        assert_eq!(res.contains("UNAUTHENTICATED"), !ok, "{header:?}: {res}");
+    }
 }

@@ -907,7 +907,8 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         .iter()
         .map(|pl| (pl.id, pl.person_id))
         .collect();
-    let mut person_month: BTreeMap<(Uuid, NaiveDate), (i64, Vec<Uuid>)> = BTreeMap::new();
+    // (hours on this grant, hours on other grants, this grant's placements), per person and month.
+    let mut person_month: BTreeMap<(Uuid, NaiveDate), (i64, i64, Vec<Uuid>)> = BTreeMap::new();
     for r in g
         .reports
         .iter()
@@ -917,21 +918,28 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             if let Some(person) = person_of.get(pl) {
                 let e = person_month.entry((*person, r.month)).or_default();
                 e.0 += centi;
-                if !e.1.contains(pl) {
-                    e.1.push(*pl);
+                if !e.2.contains(pl) {
+                    e.2.push(*pl);
                 }
             }
         }
     }
     for x in &g.external_hours {
         if let Some(e) = person_month.get_mut(&(x.person_id, x.month)) {
-            e.0 += x.centihours;
+            e.1 += x.centihours;
         }
     }
     let cap = HOURS_PER_ARSVAERK / dec!(12) * (Decimal::ONE + p.overtime_allowance);
-    for ((_, month), (centi, placements)) in person_month {
-        let h = hours(centi);
+    for ((_, month), (here, elsewhere, placements)) in person_month {
+        let h = hours(here + elsewhere);
         if h > cap {
+            // Hours on other sites are named only as a number: which site or organisation is
+            // not this grant's business.
+            let other_sites = if elsewhere > 0 {
+                format!(" and {} hours on other sites", fmt_h(hours(elsewhere)))
+            } else {
+                String::new()
+            };
             for pl in placements {
                 findings.push(Finding {
                     rule: Rule::R9,
@@ -939,9 +947,10 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                     subject_kind: SubjectKind::Placement,
                     subject_id: pl,
                     message: format!(
-                        "The trainee on this placement is credited {} hours in {} across placements; one person can work at most {}",
-                        fmt_h(h),
+                        "The trainee on this placement is credited {} hours on this site{other_sites} in {}, {} in all; one person can work at most {}",
+                        fmt_h(hours(here)),
                         month.format("%Y-%m"),
+                        fmt_h(h),
                         fmt_h(cap)
                     ),
                     measured: Some(h),

@@ -74,8 +74,10 @@ pub struct FindingView {
     pub rule: engine::Rule,
     pub severity: Severity,
     pub subject: engine::SubjectKind,
-    /// Id of the grant, contract, contractor, placement, trial placement or meeting concerned.
-    pub subject_id: Uuid,
+    /// Id of the grant, contract, contractor, placement, trial placement or meeting concerned;
+    /// null where findings about persons are counted together for a caller who may not see
+    /// persons (VIEWER).
+    pub subject_id: Option<Uuid>,
     /// Plain words, with the numbers.
     pub message: String,
     pub measured: Option<Decimal>,
@@ -159,7 +161,61 @@ impl GrantCompliance {
     }
 }
 
-pub fn compliance_view(r: &Report) -> GrantCompliance {
+/// The findings as a caller sees them. For one who may not see persons (VIEWER), findings about a
+/// placement or a snusepraktik (each about one person) become one finding per rule and severity
+/// that counts them, with no subject id, dates or hours of anyone.
+fn findings_view(findings: &[engine::Finding], sees_persons: bool) -> Vec<FindingView> {
+    use engine::SubjectKind as K;
+    let personal = |f: &engine::Finding| matches!(f.subject_kind, K::Placement | K::TrialPlacement);
+    let mut out: Vec<FindingView> = findings
+        .iter()
+        .filter(|f| sees_persons || !personal(f))
+        .map(|f| FindingView {
+            rule: f.rule,
+            severity: f.severity,
+            subject: f.subject_kind,
+            subject_id: Some(f.subject_id),
+            message: f.message.clone(),
+            measured: f.measured,
+            threshold: f.threshold,
+            source: f.source.to_owned(),
+        })
+        .collect();
+    if !sees_persons {
+        // (rule, severity, subject kind) -> (how many, the rule's source)
+        type Key = (engine::Rule, Severity, K);
+        let mut groups: Vec<(Key, (u32, &'static str))> = Vec::new();
+        for f in findings.iter().filter(|f| personal(f)) {
+            let key = (f.rule, f.severity, f.subject_kind);
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, (n, _))) => *n += 1,
+                None => groups.push((key, (1, f.source))),
+            }
+        }
+        out.extend(groups.into_iter().map(|((rule, severity, subject), (n, source))| {
+            let what = if subject == K::Placement {
+                "placements"
+            } else {
+                "snusepraktik placements"
+            };
+            FindingView {
+                rule,
+                severity,
+                subject,
+                subject_id: None,
+                message: format!(
+                    "{n} {what} have a {rule:?} finding; the details concern persons and are not shown to this caller"
+                ),
+                measured: Some(Decimal::from(n)),
+                threshold: None,
+                source: source.to_owned(),
+            }
+        }));
+    }
+    out
+}
+
+pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
     let p = &r.params;
     let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count() as u32;
     let outcomes = TrialOutcome::iter()
@@ -201,20 +257,7 @@ pub fn compliance_view(r: &Report) -> GrantCompliance {
             open_without_outcome: r.funnel.open_without_outcome,
             outcomes,
         },
-        findings: r
-            .findings
-            .iter()
-            .map(|f| FindingView {
-                rule: f.rule,
-                severity: f.severity,
-                subject: f.subject_kind,
-                subject_id: f.subject_id,
-                message: f.message.clone(),
-                measured: f.measured,
-                threshold: f.threshold,
-                source: f.source.to_owned(),
-            })
-            .collect(),
+        findings: findings_view(&r.findings, sees_persons),
         breaches: count(Severity::Breach),
         warnings: count(Severity::Warning),
         parameters: AppliedParameters {
@@ -243,7 +286,7 @@ pub async fn grant_compliance(
         .compliance(grant_id, as_of.unwrap_or_else(today))
         .await?
     {
-        Some(report) => Ok(compliance_view(&report)),
+        Some(report) => Ok(compliance_view(&report, scope.sees_persons())),
         // Out of scope (FORBIDDEN) or no such grant (NOT_FOUND): the by-id read tells which.
         None => {
             crate::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
@@ -512,7 +555,11 @@ impl ComplianceQuery {
                 rows.sort_by_key(|(c, r)| (std::cmp::Reverse(r.metrics.shortfall_hours), c.clone()))
             }
         }
-        Ok(rows.iter().map(|(_, r)| compliance_view(r)).collect())
+        let sees_persons = scope(ctx).sees_persons();
+        Ok(rows
+            .iter()
+            .map(|(_, r)| compliance_view(r, sees_persons))
+            .collect())
     }
 
     /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a

@@ -90,6 +90,19 @@ impl Extension for GuardExtension {
                 .is_some_and(|x| x.get("code").is_some());
             if !has_code {
                 let (code, field) = classify(&e.message, stage);
+                // Coercion errors raised while resolving carry the field's path instead.
+                let field = field.or_else(|| {
+                    (code == "BAD_USER_INPUT" && !e.path.is_empty()).then(|| {
+                        e.path
+                            .iter()
+                            .map(|p| match p {
+                                async_graphql::PathSegment::Field(f) => f.clone(),
+                                async_graphql::PathSegment::Index(i) => i.to_string(),
+                            })
+                            .collect::<Vec<_>>()
+                            .join(".")
+                    })
+                });
                 set_code(e, code, field);
             }
         }
@@ -189,15 +202,26 @@ fn seconds(d: Duration) -> String {
 /// The code of an error async-graphql raised without one, from its message and the stage the
 /// request had reached; for input errors also the argument it names.
 fn classify(message: &str, stage: u8) -> (&'static str, Option<String>) {
-    let input_error = message.starts_with("Invalid value for argument")
-        || message.starts_with("Failed to parse")
-        || (message.starts_with("Variable") && message.contains("value"));
-    if input_error {
+    if let Some(rest) = message.strip_prefix("Variable ") {
+        let name = rest.split_whitespace().next().unwrap_or_default();
+        let name = name.trim_matches(|c: char| c == '"' || c == '$');
+        return (
+            "BAD_USER_INPUT",
+            Some(name.to_owned()).filter(|n| !n.is_empty()),
+        );
+    }
+    if message.starts_with("Invalid value for argument") {
         let field = message
             .split('"')
             .nth(1)
             .map(|f| f.strip_prefix("input.").unwrap_or(f).to_owned());
         return ("BAD_USER_INPUT", field);
+    }
+    if message.starts_with("Failed to parse")
+        || message.starts_with("Expected input type")
+        || message.contains("(occurred while parsing")
+    {
+        return ("BAD_USER_INPUT", None);
     }
     match stage {
         PARSE => ("GRAPHQL_PARSE_FAILED", None),

@@ -214,10 +214,28 @@ pub struct PersonalDataMutation;
 impl PersonalDataMutation {
     /// Right to erasure: anonymises the person's name, birth year, residence and consent, and
     /// clears snusepraktik next plans; placements and hours stay, so all totals are unchanged.
+    /// The erasure's own audit row keeps which fields changed, never their old values.
     async fn erase_person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
-        super::principal(ctx).require_admin()?;
-        crate::audit::audited::<person::Entity, _>(ctx, "erase", Some(id), move |t, s| {
-            Box::pin(async move { erase_person(t, &s, id).await })
+        let who = super::principal(ctx).clone();
+        who.require_admin()?;
+        super::in_txn(ctx, move |t, s| {
+            let who = who.clone();
+            Box::pin(async move {
+                let before = crate::record::get::<person::Entity, _>(t, &s, id).await?;
+                let erased = erase_person(t, &s, id).await?;
+                let image = |m: &person::Model| serde_json::to_value(m).ok();
+                crate::audit::write(
+                    t,
+                    &who,
+                    "Person",
+                    id,
+                    "erase",
+                    image(&before).map(|v| scrub_image(v, true)),
+                    image(&erased),
+                )
+                .await?;
+                Ok(erased)
+            })
         })
         .await
         .map(Person)

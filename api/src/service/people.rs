@@ -294,7 +294,64 @@ pub async fn erase_person<C: ConnectionTrait>(
         .filter(entity::trial_placement::Column::PersonId.eq(id))
         .exec(db)
         .await?;
+    scrub_audit_trail(db, id).await?;
     Ok(erased)
+}
+
+/// Removes the person's personal fields from every audit row that holds them (the person's own
+/// rows, before and after images, and their snusepraktik rows' next plans), in the erasure's
+/// transaction: an erased name must not be readable back from the audit trail.
+async fn scrub_audit_trail<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
+    use entity::{audit_log, trial_placement};
+    use sea_orm::{ActiveModelTrait, Condition, EntityTrait, QuerySelect};
+    let trials: Vec<Uuid> = trial_placement::Entity::find()
+        .select_only()
+        .column(trial_placement::Column::Id)
+        .filter(trial_placement::Column::PersonId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let rows = audit_log::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(audit_log::Column::Entity.eq("Person"))
+                        .add(audit_log::Column::EntityId.eq(id)),
+                )
+                .add(
+                    Condition::all()
+                        .add(audit_log::Column::Entity.eq("Trial placement"))
+                        .add(audit_log::Column::EntityId.is_in(trials)),
+                ),
+        )
+        .all(db)
+        .await?;
+    for row in rows {
+        let person = row.entity == "Person";
+        let mut m: audit_log::ActiveModel = row.clone().into();
+        m.before = Set(row.before.map(|v| scrub_image(v, person)));
+        m.after = Set(row.after.map(|v| scrub_image(v, person)));
+        m.update(db).await?;
+    }
+    Ok(())
+}
+
+/// A person's (or a snusepraktik's) stored image with the personal fields erased, as the erased
+/// row itself now reads.
+pub fn scrub_image(mut v: serde_json::Value, person: bool) -> serde_json::Value {
+    use serde_json::Value;
+    if let Some(o) = v.as_object_mut() {
+        if person {
+            o.insert("display_name".into(), Value::from(ERASED_NAME));
+            o.insert("birth_year".into(), Value::Null);
+            o.insert("consent_date".into(), Value::Null);
+            o.insert("lives_in_estate".into(), Value::Bool(false));
+        } else {
+            o.insert("next_plan".into(), Value::Null);
+        }
+    }
+    v
 }
 
 /// Right of access: everything held about one person, as JSON.
