@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
     ));
     cases.push((
         "CONTRACTOR: its contracts with hours, and its ranking row",
-        "{ contracts(first: 500) { edges { node { trade grant { caseNumber } hoursReports { totalHours traineeHours } } } } contractorRanking(asOf: \"2025-06-15\") { contractorName metrics { sharePercent } } }".into(),
+        "{ contracts(first: 100) { edges { node { trade grant { caseNumber } hoursReports { totalHours traineeHours } } } } contractorRanking(asOf: \"2025-06-15\") { contractorName metrics { sharePercent } } }".into(),
         &contractor_caller,
     ));
     println!("\n| query | median | min | max | SQL statements |\n| --- | --- | --- | --- | --- |");
