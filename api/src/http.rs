@@ -314,19 +314,28 @@ impl<S> IdleTimeout<S> {
         }
     }
 
-    fn poll_idle(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Error> {
-        match self.deadline.as_mut().poll(cx) {
-            std::task::Poll::Ready(()) => std::task::Poll::Ready(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "connection idle for too long",
-            )),
-            std::task::Poll::Pending => std::task::Poll::Pending,
+    /// After a read or write was polled: activity moves the deadline on; waiting past it fails
+    /// the connection with `TimedOut`.
+    fn after<T>(
+        &mut self,
+        polled: std::task::Poll<std::io::Result<T>>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<T>> {
+        use std::task::Poll;
+        match polled {
+            Poll::Ready(r) => {
+                let next = tokio::time::Instant::now() + self.limit;
+                self.deadline.as_mut().reset(next);
+                Poll::Ready(r)
+            }
+            Poll::Pending => match self.deadline.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "connection idle for too long",
+                ))),
+                Poll::Pending => Poll::Pending,
+            },
         }
-    }
-
-    fn touch(&mut self) {
-        let next = tokio::time::Instant::now() + self.limit;
-        self.deadline.as_mut().reset(next);
     }
 }
 
@@ -337,16 +346,8 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for IdleTimeout<S> {
         buf: &mut tokio::io::ReadBuf<'_>,
     ) -> std::task::Poll<std::io::Result<()>> {
         let this = &mut *self;
-        match std::pin::Pin::new(&mut this.inner).poll_read(cx, buf) {
-            std::task::Poll::Ready(r) => {
-                this.touch();
-                std::task::Poll::Ready(r)
-            }
-            std::task::Poll::Pending => match this.poll_idle(cx) {
-                std::task::Poll::Ready(e) => std::task::Poll::Ready(Err(e)),
-                std::task::Poll::Pending => std::task::Poll::Pending,
-            },
-        }
+        let polled = std::pin::Pin::new(&mut this.inner).poll_read(cx, buf);
+        this.after(polled, cx)
     }
 }
 
@@ -357,16 +358,8 @@ impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for IdleTimeout<S> 
         buf: &[u8],
     ) -> std::task::Poll<std::io::Result<usize>> {
         let this = &mut *self;
-        match std::pin::Pin::new(&mut this.inner).poll_write(cx, buf) {
-            std::task::Poll::Ready(r) => {
-                this.touch();
-                std::task::Poll::Ready(r)
-            }
-            std::task::Poll::Pending => match this.poll_idle(cx) {
-                std::task::Poll::Ready(e) => std::task::Poll::Ready(Err(e)),
-                std::task::Poll::Pending => std::task::Poll::Pending,
-            },
-        }
+        let polled = std::pin::Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.after(polled, cx)
     }
 
     fn poll_flush(

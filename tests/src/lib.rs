@@ -136,6 +136,24 @@ impl TestApp {
         }
     }
 
+    /// A stored administrator token and its secret, for requests over HTTP.
+    pub async fn admin_token(&self) -> (entity::api_token::Model, String) {
+        api::auth::create_token(
+            &self.db,
+            api::auth::CreateApiTokenInput {
+                name: "test".into(),
+                role: entity::enums::Role::Admin,
+                organisation_id: None,
+                contractor_id: None,
+                grant_ids: vec![],
+                expires_at: None,
+            },
+        )
+        .await
+        .map_err(|e| e.message())
+        .expect("an administrator token")
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.pg.is_some()
     }

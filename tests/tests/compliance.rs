@@ -449,21 +449,7 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     csv(None)
         .await
         .assert_status(poem::http::StatusCode::UNAUTHORIZED);
-    let token = api::auth::create_token(
-        &app.db,
-        api::auth::CreateApiTokenInput {
-            name: "csv".into(),
-            role: entity::enums::Role::Admin,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| e.message())
-    .unwrap()
-    .1;
+    let token = app.admin_token().await.1;
     let bearer = format!("Bearer {token}");
     let res = csv(Some(token.clone())).await;
     res.assert_status_is_ok();

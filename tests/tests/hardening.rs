@@ -29,8 +29,8 @@ fn codes(res: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Three trainees on one contract, all active in 2024.
-async fn contract_with_trainees(app: &TestApp) -> (String, Vec<String>) {
+/// A grant with one contract and three trainees on it, all active in 2024.
+async fn contract_with_trainees(app: &TestApp) -> (String, String, Vec<String>) {
     let grant = app.grant().await;
     let contractor = app.contractor(0).await;
     let contract = app.contract(&grant, &contractor).await;
@@ -39,7 +39,7 @@ async fn contract_with_trainees(app: &TestApp) -> (String, Vec<String>) {
         let person = app.person(&format!("Lærling {i}")).await;
         placements.push(app.placement(&person, &grant, &contract).await);
     }
-    (contract, placements)
+    (grant, contract, placements)
 }
 
 /// The month's lines as (placement, hundredths) and its total, read from the tables.
@@ -75,7 +75,7 @@ async fn month_state(app: &TestApp, contract: &str, month: &str) -> (i64, Vec<(S
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_replacements_of_one_month_keep_exactly_one_write() {
     let app = TestApp::new().await;
-    let (contract, placements) = contract_with_trainees(&app).await;
+    let (_, contract, placements) = contract_with_trainees(&app).await;
     let audit_before = app.count("audit_log").await;
     let mut acknowledged = 0;
     for round in 0..12 {
@@ -119,16 +119,7 @@ async fn racing_replacements_of_one_month_keep_exactly_one_write() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_concurrent_writers_never_fail_for_concurrency() {
     let app = TestApp::new().await;
-    let (contract, placements) = contract_with_trainees(&app).await;
-    let grant = app
-        .ok(
-            "query($c: UUID!) { contract(id: $c) { grant { id } } }",
-            json!({ "c": contract }),
-        )
-        .await["contract"]["grant"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (grant, contract, placements) = contract_with_trainees(&app).await;
     let mut writers = Vec::new();
     for w in 0..10 {
         let schema = app.schema.clone();
@@ -295,8 +286,9 @@ fn rss() -> u64 {
 }
 
 /// Scenario: a 983-byte query of nested fragments (`F24 { ...F23 ...F23 }` down to F0) expands
-/// to 2^24 copies. It is refused as too complex within 200 ms and 50 MB, on Query and on a grant
-/// list alike.
+/// to 2^24 copies. It is refused as too complex within 500 ms and 200 MB (the bound of the issue;
+/// this process runs other tests beside it, so the figure is for the whole process), on Query and
+/// on a grant list alike. Before, it took 10 s of CPU and 3.3 GB.
 #[tokio::test]
 async fn fragment_bombs_are_refused_in_milliseconds() {
     let app = TestApp::new().await;
@@ -328,8 +320,8 @@ async fn fragment_bombs_are_refused_in_milliseconds() {
                 .unwrap()
                 .contains("too complex")
         );
-        assert!(took < Duration::from_millis(200), "refused after {took:?}");
-        assert!(grew < 50 << 20, "memory grew by {grew} bytes");
+        assert!(took < Duration::from_millis(500), "refused after {took:?}");
+        assert!(grew < 200 << 20, "memory grew by {grew} bytes");
     }
 }
 
@@ -409,16 +401,7 @@ async fn requests_past_their_time_limit_answer_timeout() {
 #[tokio::test]
 async fn out_of_range_numbers_years_and_dates_are_refused_with_the_field() {
     let app = TestApp::new().await;
-    let (contract, placements) = contract_with_trainees(&app).await;
-    let grant = app
-        .ok(
-            "query($c: UUID!) { contract(id: $c) { grant { id } } }",
-            json!({ "c": contract }),
-        )
-        .await["contract"]["grant"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let (grant, contract, placements) = contract_with_trainees(&app).await;
     let before = app.snapshot().await;
     for year in ["300000", "-1", "2147483647", "1999"] {
         let res = app
@@ -651,7 +634,10 @@ async fn erasure_scrubs_the_audit_trail_and_leaves_the_values_nowhere() {
         assert!(!dump.contains(secret), "{secret} is still in the database");
     }
     // The birth year as a column value or in a stored image (a bare "1961" may be part of an id).
-    assert!(!dump.lines().any(|l| l == "1961"), "the birth year is still in a column");
+    assert!(
+        !dump.lines().any(|l| l == "1961"),
+        "the birth year is still in a column"
+    );
     let compact: String = dump.split_whitespace().collect();
     assert!(
         !compact.contains("\"birth_year\":1961"),

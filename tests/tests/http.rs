@@ -72,20 +72,7 @@ async fn graphql_graphiql_and_health_over_http() {
     assert_eq!(status, 303, "/ redirects to GraphiQL");
 
     // Without a token, or with a bad one, GraphQL answers UNAUTHENTICATED and writes nothing.
-    let (admin, token) = api::auth::create_token(
-        &app.db,
-        api::auth::CreateApiTokenInput {
-            name: "test".into(),
-            role: entity::enums::Role::Admin,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| e.message())
-    .unwrap();
+    let (admin, token) = app.admin_token().await;
     let introspect = json!({ "query": "{ __schema { queryType { name } } }" });
     for bad in [None, Some("sct_not-a-token"), Some("nonsense")] {
         let (_, body) = request_with(&addr, "POST", "/graphql", Some(&introspect), bad).await;
@@ -160,24 +147,6 @@ async fn serve(app: &TestApp, limits: HttpLimits) -> (String, tokio::sync::onesh
     (addr, stop)
 }
 
-async fn admin_token(app: &TestApp) -> String {
-    api::auth::create_token(
-        &app.db,
-        api::auth::CreateApiTokenInput {
-            name: "test".into(),
-            role: entity::enums::Role::Admin,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| e.message())
-    .unwrap()
-    .1
-}
-
 /// Reads until the server answers or closes; None if it did neither within `within`.
 async fn answer(stream: &mut TcpStream, within: Duration) -> Option<String> {
     let mut raw = Vec::new();
@@ -220,7 +189,7 @@ fn head(addr: &str, token: Option<&str>, length: usize) -> String {
 #[tokio::test]
 async fn large_bodies_are_refused_and_unauthenticated_ones_never_read() {
     let app = TestApp::new().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token().await.1;
     let limits = HttpLimits {
         max_body_bytes: 64 * 1024,
         ..Default::default()
@@ -267,7 +236,7 @@ async fn large_bodies_are_refused_and_unauthenticated_ones_never_read() {
 #[tokio::test]
 async fn idle_and_slow_clients_are_let_go() {
     let app = TestApp::new().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token().await.1;
     let limits = HttpLimits {
         header_timeout: Duration::from_secs(1),
         idle_timeout: Duration::from_secs(1),
@@ -326,7 +295,7 @@ async fn idle_and_slow_clients_are_let_go() {
 #[tokio::test]
 async fn responses_are_capped_and_the_bearer_scheme_is_case_insensitive() {
     let app = TestApp::new().await;
-    let token = admin_token(&app).await;
+    let token = app.admin_token().await.1;
     let limits = HttpLimits {
         max_response_bytes: 2_000,
         ..Default::default()
