@@ -743,7 +743,7 @@ async fn double_counting_across_organisations_names_no_other_site() {
     let message = findings[0]["message"].as_str().unwrap();
     assert_eq!(
         message,
-        "The trainee on this placement is credited 150 hours on this site and 100 hours on other sites in 2024-02, 250 in all; one person can work at most 200.42"
+        "The trainee on this placement is credited 150 hours on this site and 100 hours on other sites in 2024-02, 250 in all; one person can work at most 200.41"
     );
     assert_eq!(findings[0]["measured"], "250.00");
     let text = res.to_string();

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use super::params::Params;
 
-pub const HOURS_PER_ARSVAERK: Decimal = dec!(1924);
+pub const HOURS_PER_ARSVAERK: Decimal =
+    Decimal::from_parts(crate::units::HOURS_PER_ARSVAERK as u32, 0, 0, false, 0);
 /// R4: a contract above this value (DKK, in øre) and longer than six months needs a clause.
 pub const CLAUSE_VALUE_THRESHOLD_ORE: i64 = 5_000_000 * 100;
 
@@ -929,10 +930,11 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             e.1 += x.centihours;
         }
     }
-    let cap = HOURS_PER_ARSVAERK / dec!(12) * (Decimal::ONE + p.overtime_allowance);
+    let cap_centi = p.person_month_cap_centihours();
+    let cap = hours(cap_centi);
     for ((_, month), (here, elsewhere, placements)) in person_month {
         let h = hours(here + elsewhere);
-        if h > cap {
+        if here + elsewhere > cap_centi {
             // Hours on other sites are named only as a number: which site or organisation is
             // not this grant's business.
             let other_sites = if elsewhere > 0 {
@@ -954,7 +956,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                         fmt_h(cap)
                     ),
                     measured: Some(h),
-                    threshold: Some(cap.round_dp(2)),
+                    threshold: Some(cap),
                     source: SRC_R9,
                 });
             }

@@ -41,6 +41,18 @@ impl Default for Params {
 }
 
 impl Params {
+    /// R9: the most hours one person can be credited in a month, in hundredths of an hour:
+    /// 1924 / 12 plus the overtime allowance, rounded down to whole hundredths (200.41 h with the
+    /// default 25 %). Input validation refuses a line above it and the rule flags a person above
+    /// it: one number, computed here only.
+    pub fn person_month_cap_centihours(&self) -> i64 {
+        use rust_decimal::prelude::ToPrimitive;
+        let exact = Decimal::from(crate::units::HOURS_PER_ARSVAERK * 100)
+            * (Decimal::ONE + self.overtime_allowance)
+            / dec!(12);
+        exact.floor().to_i64().unwrap_or(i64::MAX)
+    }
+
     /// The defaults with a grant's stored overrides applied (basis points and hundredths).
     pub fn for_grant(g: &entity::grant::Model) -> Self {
         let d = Self::default();
@@ -69,5 +81,28 @@ impl Params {
             overtime_allowance: frac(g.overtime_allowance_bp, d.overtime_allowance),
             lbf_report_due: d.lbf_report_due,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_person_month_cap_for_validation_and_rule() {
+        // 1924 / 12 = 160.333.. h; x 1.25 = 200.4166.. h, rounded down to 200.41 h.
+        assert_eq!(Params::default().person_month_cap_centihours(), 20_041);
+        let none = Params {
+            overtime_allowance: Decimal::ZERO,
+            ..Params::default()
+        };
+        // 160.333.. h rounded down.
+        assert_eq!(none.person_month_cap_centihours(), 16_033);
+        let half = Params {
+            overtime_allowance: dec!(0.5),
+            ..Params::default()
+        };
+        // 160.333.. x 1.5 = 240.5 h exactly.
+        assert_eq!(half.person_month_cap_centihours(), 24_050);
     }
 }

@@ -89,6 +89,15 @@ fn report(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> 
     }
 }
 
+/// A report in hundredths of an hour, for figures that are not whole hours.
+fn report_centi(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> ReportFacts {
+    ReportFacts {
+        total_centihours: total,
+        lines: lines.iter().map(|(p, h)| (uid(*p), *h)).collect(),
+        ..report(contract, y, m, 0, &[])
+    }
+}
+
 fn rules(r: &Report, rule: Rule) -> Vec<&Finding> {
     r.findings.iter().filter(|f| f.rule == rule).collect()
 }
@@ -475,7 +484,8 @@ fn r9_one_person_over_a_month_across_placements_and_grants() {
     let r = evaluate(&g, d(2024, 4, 1));
     let r9: Vec<Uuid> = rules(&r, Rule::R9).iter().map(|f| f.subject_id).collect();
     assert_eq!(r9, vec![uid(APPRENTICE), uid(23)]);
-    assert_eq!(rules(&r, Rule::R9)[0].threshold, Some(dec!(200.42)));
+    // The cap is the one validation uses: 200.41 h, not 200.4166.. rounded up.
+    assert_eq!(rules(&r, Rule::R9)[0].threshold, Some(dec!(200.41)));
     // 200 h on this grant plus 1 h elsewhere also exceeds the cap.
     let mut g = grant();
     g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 200)])];
@@ -486,6 +496,26 @@ fn r9_one_person_over_a_month_across_placements_and_grants() {
         centihours: 100,
     }];
     assert_eq!(rules(&evaluate(&g, d(2024, 4, 1)), Rule::R9).len(), 1);
+    // Exactly at the cap (200.41 h, the most validation accepts for one line) is no finding;
+    // one hundredth more, credited elsewhere, is, and the finding states the same 200.41 h that
+    // validation names (before, it said 200.42).
+    let mut g = grant();
+    g.reports = vec![report_centi(
+        CONTRACT,
+        2024,
+        3,
+        100_000,
+        &[(APPRENTICE, 20_041)],
+    )];
+    assert!(rules(&evaluate(&g, d(2024, 4, 1)), Rule::R9).is_empty());
+    g.external_hours = vec![ExternalHours {
+        person_id: uid(30),
+        month: d(2024, 3, 1),
+        centihours: 1,
+    }];
+    let r = evaluate(&g, d(2024, 4, 1));
+    assert_eq!(rules(&r, Rule::R9).len(), 1);
+    assert_eq!(rules(&r, Rule::R9)[0].measured, Some(dec!(200.42)));
 }
 
 #[test]

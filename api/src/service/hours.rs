@@ -18,10 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::record::{self, get, referenced};
 use crate::scalars::YearMonth;
 use crate::scope::Scope;
-use crate::units::{HOURS_PER_ARSVAERK, from_hundredths, hours_to_centi};
-
-/// Default R9 overtime allowance: 25 % over a normal month.
-pub const DEFAULT_OVERTIME_ALLOWANCE_BP: i32 = 2500;
+use crate::units::{from_hundredths, hours_to_centi};
 
 /// One trainee placement's hours in the month.
 #[derive(InputObject, Clone)]
@@ -49,12 +46,6 @@ pub struct HoursReportFilter {
     pub to_month: Option<YearMonth>,
     #[graphql(default)]
     pub include_archived: bool,
-}
-
-/// The most hours one person can be credited in a month: 1924 / 12 plus the overtime allowance,
-/// in hundredths of an hour (rounded down).
-pub fn max_person_centihours_per_month(overtime_allowance_bp: i32) -> i64 {
-    HOURS_PER_ARSVAERK * 100 * (10_000 + overtime_allowance_bp as i64) / (12 * 10_000)
 }
 
 fn overlaps(start: NaiveDate, end: Option<NaiveDate>, month: YearMonth) -> bool {
@@ -107,11 +98,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
     }
     let total = hours_to_centi("totalHours", input.total_hours)?;
     let grant = get::<grant::Entity, _>(db, scope, contract.grant_id).await?;
-    let cap = max_person_centihours_per_month(
-        grant
-            .overtime_allowance_bp
-            .unwrap_or(DEFAULT_OVERTIME_ALLOWANCE_BP),
-    );
+    let cap = crate::compliance::Params::for_grant(&grant).person_month_cap_centihours();
 
     let mut seen = HashSet::new();
     let mut lines = Vec::with_capacity(input.trainee_hours.len());
@@ -255,16 +242,4 @@ pub fn list_reports(scope: &Scope, f: HoursReportFilter) -> Select<hours_report:
         q = q.filter(H::ArchivedAt.is_null());
     }
     q
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn monthly_cap_is_a_twelfth_of_an_arsvaerk_plus_allowance() {
-        // 1924 / 12 = 160.333.. h; + 25 % = 200.4166.. h, rounded down to 200.41 h.
-        assert_eq!(max_person_centihours_per_month(2500), 20_041);
-        assert_eq!(max_person_centihours_per_month(0), 16_033);
-    }
 }
