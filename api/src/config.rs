@@ -173,6 +173,15 @@ impl Config {
             idle_timeout: secs("IDLE_TIMEOUT_SECS", d.idle_timeout)?,
             max_connections: number(&lookup, "MAX_CONNECTIONS", d.max_connections as u64)? as usize,
         };
+        // A connection is let go after IDLE_TIMEOUT_SECS without traffic, also while its answer is
+        // being computed; the longest request must finish well before.
+        if http_limits.idle_timeout <= query_limits.national_timeout {
+            bail!(
+                "IDLE_TIMEOUT_SECS ({}) must be longer than NATIONAL_REQUEST_TIMEOUT_SECS ({})",
+                http_limits.idle_timeout.as_secs(),
+                query_limits.national_timeout.as_secs()
+            );
+        }
         Ok(Self {
             database_url,
             bind_addr,
@@ -224,5 +233,13 @@ mod tests {
         assert_eq!(c.query_limits.timeout, Duration::from_secs(2));
         assert_eq!(c.query_limits.national_timeout, Duration::from_secs(30));
         assert_eq!(c.http_limits.max_body_bytes, 4096);
+        assert!(cfg(&[("IDLE_TIMEOUT_SECS", "30")]).is_err());
+        assert!(
+            cfg(&[
+                ("IDLE_TIMEOUT_SECS", "30"),
+                ("NATIONAL_REQUEST_TIMEOUT_SECS", "20")
+            ])
+            .is_ok()
+        );
     }
 }

@@ -125,15 +125,12 @@ impl Extension for GuardExtension {
             ));
         }
         let max_fields = self.limits.max_complexity as u64;
+        // Taken out while the parsed document borrows the request; put back before going on.
         let variables = std::mem::take(&mut request.variables);
-        let parsed = request.parsed_query().map_err(|mut e| {
+        let doc = request.parsed_query().map_err(|mut e| {
             set_code(&mut e, "GRAPHQL_PARSE_FAILED", None);
             e
-        });
-        let doc = match parsed {
-            Ok(doc) => doc,
-            Err(e) => return Err(e),
-        };
+        })?;
         match expanded_fields(doc, max_fields) {
             Expansion::Within(_) => {}
             Expansion::Beyond => {
