@@ -18,6 +18,8 @@ pub struct Model {
     pub craftsman_cost_ore: Option<i64>,
     pub construction_start: Option<Date>,
     pub handover: Option<Date>,
+    /// The handover date is the planned one (no actual handover yet when it was submitted).
+    pub handover_planned: bool,
     /// Final (handed over) rather than interim figures.
     pub is_final: bool,
     pub submitted_at: DateTimeUtc,

@@ -8,6 +8,7 @@ mod m20261124_000002_lbf_report;
 mod m20261124_000003_api_token;
 mod m20261124_000004_audit_log;
 mod m20261125_000005_access_scope;
+mod m20261125_000006_lbf_handover_planned;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_api_token::Migration),
             Box::new(m20261124_000004_audit_log::Migration),
             Box::new(m20261125_000005_access_scope::Migration),
+            Box::new(m20261125_000006_lbf_handover_planned::Migration),
         ]
     }
 }

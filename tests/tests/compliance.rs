@@ -1,5 +1,6 @@
 //! Compliance queries through GraphQL, and the CSV export over HTTP, on either database.
 
+use chrono::Datelike;
 use serde_json::{Value, json};
 use tests::TestApp;
 
@@ -272,7 +273,7 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
     assert_eq!(d["complianceDashboard"], json!([]));
 }
 
-const YEAR: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) { year submitted figures { apprenticeArsvaerk otherTrainingArsvaerk apprenticeHours craftsmanCost constructionStart handover isFinal } versions { version submittedBy correctionReason figures { apprenticeHours } } } }";
+const YEAR: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) { year submitted figures { apprenticeArsvaerk apprenticeArsvaerkExact otherTrainingArsvaerk apprenticeHours craftsmanCost constructionStart handover handoverPlanned isFinal } versions { version submittedBy correctionReason figures { apprenticeHours handover handoverPlanned } } } }";
 
 #[tokio::test]
 async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
@@ -283,7 +284,9 @@ async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
         d["lbfYearReport"],
         json!({
             "year": 2024, "submitted": false,
-            "figures": { "apprenticeArsvaerk": "0.07", "otherTrainingArsvaerk": "0.00", "apprenticeHours": "140.00", "craftsmanCost": "250000000.00", "constructionStart": "2023-03-01", "handover": null, "isFinal": false },
+            // 140 / 1924 = 0.072765..: 0.07 to report, 0.072765 exact. Not handed over: the
+            // planned handover (31 December 2026), marked as planned.
+            "figures": { "apprenticeArsvaerk": "0.07", "apprenticeArsvaerkExact": "0.072765", "otherTrainingArsvaerk": "0.00", "apprenticeHours": "140.00", "craftsmanCost": "250000000.00", "constructionStart": "2023-03-01", "handover": "2026-12-31", "handoverPlanned": true, "isFinal": false },
             "versions": []
         })
     );
@@ -344,6 +347,14 @@ async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
         (code.as_str(), field.as_deref()),
         ("BAD_USER_INPUT", Some("year"))
     );
+    // The current year has not ended, and the site is not handed over: it cannot be frozen yet.
+    let this_year = chrono::Utc::now().date_naive().year();
+    let (code, field, msg) = app.err(submit, json!({ "g": grant, "y": this_year })).await;
+    assert_eq!(
+        (code.as_str(), field.as_deref()),
+        ("BAD_USER_INPUT", Some("year"))
+    );
+    assert!(msg.contains("has not ended"), "{msg}");
     assert_eq!(app.count("lbf_report").await, 1);
 
     let d = app
@@ -362,8 +373,8 @@ async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
     assert_eq!(
         r["versions"],
         json!([
-            { "version": 1, "submittedBy": "Projektleder", "correctionReason": null, "figures": { "apprenticeHours": "140.00" } },
-            { "version": 2, "submittedBy": "Controller", "correctionReason": "Marts-timer manglede", "figures": { "apprenticeHours": "200.00" } }
+            { "version": 1, "submittedBy": "Projektleder", "correctionReason": null, "figures": { "apprenticeHours": "140.00", "handover": "2026-12-31", "handoverPlanned": true } },
+            { "version": 2, "submittedBy": "Controller", "correctionReason": "Marts-timer manglede", "figures": { "apprenticeHours": "200.00", "handover": "2026-12-31", "handoverPlanned": true } }
         ])
     );
     // Submitted reports are evidence: the grant can no longer be hard-deleted.
@@ -460,14 +471,14 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     assert!(lines[0].starts_with("case_number,title,year,submitted,version,apprentice_arsvaerk"));
     assert!(
         lines[1].starts_with(
-            "LBF-0,Helhedsplan,2024,false,,0.00,0.00,0.00,0.00,250000000.00,2023-03-01,,interim,,"
+            "LBF-0,Helhedsplan,2024,false,,0.00,0.00,0.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,,"
         ),
         "{}",
         lines[1]
     );
     assert!(
         lines[2].starts_with(
-            "LBF-1,Helhedsplan,2024,true,1,0.07,0.00,140.00,0.00,250000000.00,2023-03-01,,interim,"
+            "LBF-1,Helhedsplan,2024,true,1,0.07,0.00,140.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,"
         ),
         "{}",
         lines[2]
@@ -500,4 +511,28 @@ async fn csv_export_has_the_same_rows_as_graphql() {
         let res = req.send().await;
         res.assert_status(poem::http::StatusCode::BAD_REQUEST);
     }
+}
+
+/// Scenario: the site is handed over this year. The year has not ended, but its report is the
+/// final one and may be submitted from the handover on; it carries the actual handover date, not
+/// the planned one.
+#[tokio::test]
+async fn the_final_report_can_be_submitted_at_handover() {
+    let app = TestApp::new().await;
+    let (grant, _, _) = site(&app).await;
+    let today = chrono::Utc::now().date_naive();
+    let handover = today.with_day(1).unwrap();
+    app.ok(
+        "mutation($g: UUID!, $h: NaiveDate!) { updateGrant(id: $g, input: {actualHandover: $h}) { id } }",
+        json!({ "g": grant, "h": handover }),
+    )
+    .await;
+    let submit = "mutation($g: UUID!, $y: Int!) { submitLbfReport(input: {grantId: $g, year: $y, submittedBy: \"Projektleder\"}) { version figures { handover handoverPlanned isFinal } } }";
+    let d = app
+        .ok(submit, json!({ "g": grant, "y": today.year() }))
+        .await;
+    assert_eq!(
+        d["submitLbfReport"],
+        json!({ "version": 1, "figures": { "handover": handover.to_string(), "handoverPlanned": false, "isFinal": true } })
+    );
 }

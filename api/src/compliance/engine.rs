@@ -257,10 +257,21 @@ pub fn hours(centi: i64) -> Decimal {
     Decimal::new(centi, 2)
 }
 
-/// Hours -> årsværk, to two decimals (always shown with both, e.g. 0.00).
+/// Hours -> årsværk to two decimals (always shown with both, e.g. 0.00), rounded half away from
+/// zero (commercial rounding, as figures on a form are rounded): the figure to report. The exact
+/// quotient is [`arsvaerk_exact`].
 pub fn arsvaerk(hours: Decimal) -> Decimal {
-    let mut a = (hours / HOURS_PER_ARSVAERK).round_dp(2);
+    let mut a = (hours / HOURS_PER_ARSVAERK)
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     a.rescale(2);
+    a
+}
+
+/// Hours / 1924 to six decimals: the exact årsværk behind the rounded figure.
+pub fn arsvaerk_exact(hours: Decimal) -> Decimal {
+    let mut a = (hours / HOURS_PER_ARSVAERK)
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointAwayFromZero);
+    a.rescale(6);
     a
 }
 
@@ -1125,7 +1136,9 @@ pub struct YearFigures {
     pub other_training_arsvaerk: Decimal,
     pub craftsman_cost: Option<Decimal>,
     pub construction_start: Option<NaiveDate>,
+    /// The actual handover, or while there is none the planned one ([`Self::handover_planned`]).
     pub handover: Option<NaiveDate>,
+    pub handover_planned: bool,
     /// Final when the site was handed over in (or before) this year; interim otherwise.
     pub is_final: bool,
 }
@@ -1144,7 +1157,10 @@ pub fn year_figures(g: &GrantFacts, year: i32) -> YearFigures {
             t.add(&tally_report(r, &kinds));
         }
     }
-    let handover = g.actual_handover;
+    let (handover, handover_planned) = match (g.actual_handover, g.planned_handover) {
+        (Some(actual), _) => (Some(actual), false),
+        (None, planned) => (planned, planned.is_some()),
+    };
     YearFigures {
         year,
         apprentice_hours: hours(t.apprentice),
@@ -1154,6 +1170,7 @@ pub fn year_figures(g: &GrantFacts, year: i32) -> YearFigures {
         craftsman_cost: g.craftsman_cost_ore.map(hours),
         construction_start: g.construction_start,
         handover,
-        is_final: handover.is_some_and(|h| h.year() <= year),
+        handover_planned,
+        is_final: g.actual_handover.is_some_and(|h| h.year() <= year),
     }
 }

@@ -103,6 +103,17 @@ fn rules(r: &Report, rule: Rule) -> Vec<&Finding> {
 }
 
 #[test]
+fn arsvaerk_are_rounded_half_away_from_zero_and_kept_exact() {
+    // 9.62 h / 1924 = 0.005 exactly: 0.01 to report (banker's rounding would give 0.00).
+    assert_eq!(arsvaerk(dec!(9.62)).to_string(), "0.01");
+    assert_eq!(arsvaerk_exact(dec!(9.62)).to_string(), "0.005000");
+    // 140 / 1924 = 0.0727650..
+    assert_eq!(arsvaerk(dec!(140)).to_string(), "0.07");
+    assert_eq!(arsvaerk_exact(dec!(140)).to_string(), "0.072765");
+    assert_eq!(arsvaerk_exact(dec!(1924)).to_string(), "1.000000");
+}
+
+#[test]
 fn r2_target_250_mio_is_15_arsvaerk_or_28860_hours() {
     let (a, h) = target(250_000_000 * 100, dec!(6));
     assert_eq!(a, dec!(15));

@@ -419,14 +419,25 @@ impl ContractorStanding {
 /// The figures of a yearly LBF report.
 #[derive(SimpleObject)]
 pub struct LbfFigures {
+    /// Apprentice årsværk (hours / 1924) to two decimals, rounded half away from zero: the figure
+    /// to report.
     pub apprentice_arsvaerk: Decimal,
+    /// Other-training årsværk, rounded the same way.
     pub other_training_arsvaerk: Decimal,
+    /// Apprentice hours / 1924 to six decimals (the exact value behind the rounded figure).
+    pub apprentice_arsvaerk_exact: Decimal,
+    /// Other-training hours / 1924 to six decimals.
+    pub other_training_arsvaerk_exact: Decimal,
     pub apprentice_hours: Decimal,
     pub other_training_hours: Decimal,
     /// Håndværkerudgift at Skema B, DKK.
     pub craftsman_cost: Option<Decimal>,
     pub construction_start: Option<NaiveDate>,
+    /// Aflevering: the actual handover, or until there is one the planned date
+    /// (`handoverPlanned`).
     pub handover: Option<NaiveDate>,
+    /// Whether `handover` is the planned date rather than the actual one.
+    pub handover_planned: bool,
     /// Final (handed over) or interim figures.
     pub is_final: bool,
 }
@@ -435,11 +446,14 @@ fn figures_view(f: &engine::YearFigures) -> LbfFigures {
     LbfFigures {
         apprentice_arsvaerk: f.apprentice_arsvaerk,
         other_training_arsvaerk: f.other_training_arsvaerk,
+        apprentice_arsvaerk_exact: engine::arsvaerk_exact(f.apprentice_hours),
+        other_training_arsvaerk_exact: engine::arsvaerk_exact(f.other_training_hours),
         apprentice_hours: f.apprentice_hours,
         other_training_hours: f.other_training_hours,
         craftsman_cost: f.craftsman_cost,
         construction_start: f.construction_start,
         handover: f.handover,
+        handover_planned: f.handover_planned,
         is_final: f.is_final,
     }
 }

@@ -310,6 +310,20 @@ fn check_year(g: &GrantFacts, year: i32, today: NaiveDate) -> AppResult<()> {
             ),
         ));
     }
+    // A year is reported once it has ended; the year of handover may be reported from the
+    // handover on, as the final report.
+    let final_report = g
+        .actual_handover
+        .is_some_and(|h| h.year() == year && h <= today);
+    if year >= today.year() && !final_report {
+        return Err(AppError::bad_input(
+            "year",
+            format!(
+                "{year} has not ended yet; its report can be submitted from 1 January {}, or at handover as the final report",
+                year + 1
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -359,6 +373,7 @@ pub async fn submit_report<C: ConnectionTrait>(
         craftsman_cost_ore: Set(facts.craftsman_cost_ore),
         construction_start: Set(fig.construction_start),
         handover: Set(fig.handover),
+        handover_planned: Set(fig.handover_planned),
         is_final: Set(fig.is_final),
         submitted_at: Set(t),
         submitted_by: Set(submitted_by),
@@ -391,6 +406,7 @@ pub fn frozen_figures(v: &lbf_report::Model) -> compliance::YearFigures {
         craftsman_cost: v.craftsman_cost_ore.map(h),
         construction_start: v.construction_start,
         handover: v.handover,
+        handover_planned: v.handover_planned,
         is_final: v.is_final,
     }
 }
