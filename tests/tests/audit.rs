@@ -127,14 +127,18 @@ async fn hours_reports_can_be_read_as_of_a_past_moment() {
     )
     .await;
 
-    let q = "query($c: UUID!, $at: DateTime!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: $at) }";
+    let q = "query($c: UUID!, $at: DateTime!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: $at) { reportId contractId month totalHours lines { placementId hours } } }";
     let d = app
         .ok(q, json!({ "c": contract, "at": between.to_rfc3339() }))
         .await;
-    let v = &d["hoursReportAsOf"];
-    assert_eq!(v["id"], json!(id(&first["reportMonthlyHours"])));
-    assert_eq!(v["total_centihours"], 100_000);
-    assert_eq!(v["lines"][0]["centihours"], 10_000);
+    // A typed report, as the month stood then: 1000 h with 100 h for the trainee.
+    assert_eq!(
+        d["hoursReportAsOf"],
+        json!({
+            "reportId": id(&first["reportMonthlyHours"]), "contractId": contract, "month": "2024-01",
+            "totalHours": "1000.00", "lines": [{ "placementId": pl, "hours": "100.00" }],
+        })
+    );
     let d = app
         .ok(
             q,
@@ -143,10 +147,10 @@ async fn hours_reports_can_be_read_as_of_a_past_moment() {
         .await;
     assert_eq!(
         (
-            d["hoursReportAsOf"]["total_centihours"].as_i64(),
-            d["hoursReportAsOf"]["lines"][0]["centihours"].as_i64()
+            &d["hoursReportAsOf"]["totalHours"],
+            &d["hoursReportAsOf"]["lines"][0]["hours"]
         ),
-        (Some(90_000), Some(12_000))
+        (&json!("900.00"), &json!("120.00"))
     );
     let d = app
         .ok(q, json!({ "c": contract, "at": "2020-01-01T00:00:00Z" }))

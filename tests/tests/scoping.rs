@@ -242,7 +242,7 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
     assert_eq!(d["contractors"]["edges"][0]["node"]["id"], a.contractor);
 
     // The history of its own hours report, not of the rival's.
-    let as_of = "query($c: UUID!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: \"2030-01-01T00:00:00Z\") }";
+    let as_of = "query($c: UUID!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: \"2030-01-01T00:00:00Z\") { lines { hours } } }";
     let d = ok_as(&app, &me, as_of, json!({ "c": a.contract })).await;
     assert_eq!(d["hoursReportAsOf"]["lines"].as_array().unwrap().len(), 1);
     assert_eq!(
@@ -439,7 +439,7 @@ async fn a_viewer_sees_aggregates_and_never_a_person() {
             json!({ "id": a.person }),
         ),
         (
-            "query($c: UUID!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: \"2030-01-01T00:00:00Z\") }",
+            "query($c: UUID!) { hoursReportAsOf(contractId: $c, month: \"2024-01\", at: \"2030-01-01T00:00:00Z\") { totalHours } }",
             json!({ "c": a.contract }),
         ),
         ("{ auditLog { id } }", json!({})),

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{db, scope};
 use crate::error::AppError;
 use crate::scalars::YearMonth;
+use crate::units::from_hundredths;
 
 /// One change: who (token), when, what, and the record before and after.
 #[derive(SimpleObject)]
@@ -23,6 +24,57 @@ pub struct AuditEntry {
     pub operation: String,
     pub before: Option<Json<serde_json::Value>>,
     pub after: Option<Json<serde_json::Value>>,
+}
+
+/// A monthly hours report as it stood at a past moment: what the tracker had recorded then.
+#[derive(SimpleObject)]
+pub struct HoursReportVersion {
+    pub report_id: Uuid,
+    pub contract_id: Uuid,
+    pub month: YearMonth,
+    /// All hourly-paid labour hours on site, trainee hours included.
+    pub total_hours: rust_decimal::Decimal,
+    /// When the month was reported, as this version says.
+    pub reported_at: DateTime<Utc>,
+    /// When this version was written to the tracker.
+    pub recorded_at: DateTime<Utc>,
+    /// Hours per trainee placement.
+    pub lines: Vec<HoursLineVersion>,
+}
+
+/// One trainee placement's hours within a past version of a report.
+#[derive(SimpleObject)]
+pub struct HoursLineVersion {
+    pub placement_id: Uuid,
+    pub hours: rust_decimal::Decimal,
+}
+
+impl HoursReportVersion {
+    /// From the image the audit trail keeps of a report with its lines (see
+    /// `graphql::hours::report_snapshot`); None if the image is not one.
+    fn from_image(v: &serde_json::Value, recorded_at: DateTime<Utc>) -> Option<Self> {
+        let uuid = |v: &serde_json::Value| v.as_str().and_then(|s| Uuid::parse_str(s).ok());
+        let month = chrono::NaiveDate::parse_from_str(v["month"].as_str()?, "%Y-%m-%d").ok()?;
+        let lines = v["lines"]
+            .as_array()?
+            .iter()
+            .map(|l| {
+                Some(HoursLineVersion {
+                    placement_id: uuid(&l["placement_id"])?,
+                    hours: from_hundredths(l["centihours"].as_i64()?),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            report_id: uuid(&v["id"])?,
+            contract_id: uuid(&v["contract_id"])?,
+            month: YearMonth::of(month),
+            total_hours: from_hundredths(v["total_centihours"].as_i64()?),
+            reported_at: v["reported_at"].as_str()?.parse().ok()?,
+            recorded_at,
+            lines,
+        })
+    }
 }
 
 #[derive(InputObject, Clone, Default)]
@@ -116,7 +168,7 @@ impl AuditQuery {
         contract_id: Uuid,
         month: YearMonth,
         at: DateTime<Utc>,
-    ) -> Result<Option<Json<serde_json::Value>>> {
+    ) -> Result<Option<HoursReportVersion>> {
         let scope = scope(ctx);
         if !scope.sees_persons() {
             return Err(AppError::Forbidden(
@@ -134,15 +186,31 @@ impl AuditQuery {
             .ok_or_else(|| {
                 AppError::bad_input("month", "no report exists for this contract and month")
             })?;
+        // Reports write an image with their lines; archiving changes no figure.
         let version = audit_log::Entity::find()
             .filter(audit_log::Column::Entity.eq("Hours report"))
             .filter(audit_log::Column::EntityId.eq(report.id))
+            .filter(audit_log::Column::Operation.eq("report"))
             .filter(audit_log::Column::At.lte(at))
             .order_by_desc(audit_log::Column::At)
             .order_by_desc(audit_log::Column::Id)
             .one(db(ctx))
             .await
             .map_err(AppError::from)?;
-        Ok(version.and_then(|v| v.after).map(Json))
+        let Some(version) = version else {
+            return Ok(None);
+        };
+        let image = version
+            .after
+            .as_ref()
+            .and_then(|v| HoursReportVersion::from_image(v, version.at));
+        match image {
+            Some(v) => Ok(Some(v)),
+            None => Err(AppError::Internal(anyhow::anyhow!(
+                "audit row {} does not hold an hours report image",
+                version.id
+            ))
+            .into()),
+        }
     }
 }
