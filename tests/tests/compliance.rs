@@ -25,7 +25,7 @@ async fn site(app: &TestApp) -> (String, String, String) {
     (grant, contract, pl)
 }
 
-const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d) { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours share sharePercent requiredSharePercent shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
+const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d) { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours share sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
 
 fn findings<'a>(c: &'a Value, rule: &str) -> Vec<&'a Value> {
     c["findings"]
@@ -53,7 +53,8 @@ async fn grant_compliance_names_the_numbers() {
         json!({
             "labourHours": "2000.00", "traineeHours": "140.00", "apprenticeHours": "140.00",
             "otherTrainingHours": "0.00", "share": "0.0700", "sharePercent": "7.00",
-            "requiredSharePercent": "14.00", "shortfallHours": "162.80", "deliveredArsvaerk": "0.07"
+            "requiredSharePercent": "14.00", "neededTraineeHours": "302.80", "shortfallHours": "162.80",
+            "deliveredArsvaerk": "0.07"
         })
     );
     let r1 = findings(c, "R1");

@@ -203,6 +203,9 @@ pub struct Metrics {
     /// Trainee hours / labour hours, exact; None without labour hours.
     pub share: Option<Decimal>,
     pub required_share: Decimal,
+    /// Trainee hours the required share asks for with the other hours worked: g·J/(1−g), with
+    /// J = labour − trainee hours (rounded up to hundredths).
+    pub needed_trainee_hours: Decimal,
     /// Trainee hours still needed to reach the required share: max(0, g·J/(1−g) − T).
     pub shortfall_hours: Decimal,
     pub delivered_arsvaerk: Decimal,
@@ -320,6 +323,7 @@ pub fn metrics(t: &Tally, required_share: Decimal) -> Metrics {
         other_training_hours: hours(t.other_training),
         share: (t.labour > 0).then(|| trainee / labour),
         required_share,
+        needed_trainee_hours: needed_trainee_hours(required_share, labour - trainee),
         shortfall_hours: shortfall(required_share, labour, trainee),
         delivered_arsvaerk: arsvaerk(trainee),
     }

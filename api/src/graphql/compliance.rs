@@ -47,6 +47,9 @@ pub struct ShareMetrics {
     pub share: Option<Decimal>,
     pub share_percent: Option<Decimal>,
     pub required_share_percent: Decimal,
+    /// Trainee hours the required share asks for, given the other hours worked: g·J/(1−g), with
+    /// J the labour hours of persons not in training.
+    pub needed_trainee_hours: Decimal,
     /// Trainee hours still needed for the required share: max(0, g·J/(1−g) − T).
     pub shortfall_hours: Decimal,
     /// Trainee hours / 1924.
@@ -62,6 +65,7 @@ fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
         share: m.share.map(|s| fixed(s, 4)),
         share_percent: m.share.map(percent),
         required_share_percent: percent(m.required_share),
+        needed_trainee_hours: fixed(m.needed_trainee_hours, 2),
         shortfall_hours: fixed(m.shortfall_hours, 2),
         delivered_arsvaerk: fixed(m.delivered_arsvaerk, 2),
     }
