@@ -63,10 +63,15 @@ async fn grant_compliance_names_the_numbers() {
         messages.contains(&"Grant LBF-1: 7 % trainee hours, 14 % required; 162.8 hours short"),
         "{messages:?}"
     );
+    // The contractor is judged on its contract's clause (here 14 %), not on the grant's rule.
     assert!(
         messages.contains(
-            &"Contractor Entreprenør 0: 7 % trainee hours, 14 % required; 162.8 hours short"
+            &"Contract hovedentreprise (Entreprenør 0): 7 % trainee hours, the clause requires 14 %; 162.8 hours short"
         ),
+        "{messages:?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.starts_with("Contractor ")),
         "{messages:?}"
     );
     assert!(
@@ -535,5 +540,62 @@ async fn the_final_report_can_be_submitted_at_handover() {
     assert_eq!(
         d["submitLbfReport"],
         json!({ "version": 1, "figures": { "handover": handover.to_string(), "handoverPlanned": false, "isFinal": true } })
+    );
+}
+
+/// Scenario: the same contractor on two grants; the bygherre set the first grant's minimum share
+/// to 5 %. The ranking judges each grant by its own parameter: 7 % is no shortfall on the first
+/// grant (it was 162.80 h against the default 14 %), and the contractor's totals are the sums of
+/// the per-grant figures.
+#[tokio::test]
+async fn the_ranking_uses_each_grants_own_parameters() {
+    let app = TestApp::new().await;
+    let (g1, _, _) = site(&app).await;
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: {minTraineeSharePercent: \"5\"}}) { id } }",
+        json!({ "g": g1 }),
+    )
+    .await;
+    // A second grant of the same organisation, the same contractor: 150 of 1000 hours (15 %).
+    let estate = app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { id } } }",
+            json!({ "g": g1 }),
+        )
+        .await["grant"]["estate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let contractor = app
+        .ok("{ contractors { edges { node { id } } } }", json!({}))
+        .await["contractors"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let g2 = app.grant_on(&estate, "LBF-2").await;
+    let c2 = app.contract(&g2, &contractor).await;
+    let pl2 = app.placement(&app.person("Aisha").await, &g2, &c2).await;
+    app.ok(REPORT, json!({ "c": c2, "m": "2024-01", "t": "1000", "l": [{ "placementId": pl2, "hours": "150" }] })).await;
+    let d = app
+        .ok(
+            "{ contractorRanking(asOf: \"2024-03-15\") { grantsBehind clauseShortfallHours metrics { labourHours sharePercent requiredSharePercent neededTraineeHours shortfallHours } grants { caseNumber behind clauseShortfallHours metrics { requiredSharePercent neededTraineeHours shortfallHours } } } }",
+            json!({}),
+        )
+        .await;
+    // LBF-1: 140 of 2000 h. Against its 5 %: J = 1860, 0.05 x 1860 / 0.95 = 97.90 h needed
+    // (97.894.. rounded up), none short. Its contract's 14 % clause still asks 162.80 h more.
+    // LBF-2: 150 of 1000 h against 14 %: J = 850, 0.14 x 850 / 0.86 = 138.38 h needed, none short.
+    // Together: 290 of 3000 h = 9.67 %; required (0.05 x 2000 + 0.14 x 1000) / 3000 = 8 %.
+    assert_eq!(
+        d["contractorRanking"],
+        json!([{
+            "grantsBehind": 1,
+            "clauseShortfallHours": "162.80",
+            "metrics": { "labourHours": "3000.00", "sharePercent": "9.67", "requiredSharePercent": "8.00", "neededTraineeHours": "236.28", "shortfallHours": "0.00" },
+            "grants": [
+                { "caseNumber": "LBF-1", "behind": true, "clauseShortfallHours": "162.80", "metrics": { "requiredSharePercent": "5.00", "neededTraineeHours": "97.90", "shortfallHours": "0.00" } },
+                { "caseNumber": "LBF-2", "behind": false, "clauseShortfallHours": "0.00", "metrics": { "requiredSharePercent": "14.00", "neededTraineeHours": "138.38", "shortfallHours": "0.00" } }
+            ]
+        }])
     );
 }

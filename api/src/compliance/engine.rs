@@ -224,6 +224,13 @@ pub struct ContractorMetrics {
     pub expected_by_now_hours: Option<Decimal>,
     /// Its share at its last contract's end at the last three months' run rate.
     pub projected_share: Option<Decimal>,
+    /// Trainee hours its contracts' clauses still ask for: for a share clause the shortfall
+    /// against that share, for an hours clause what is missing to the pro-rata line (to the
+    /// clause's hours once the contract has ended). None when none of its contracts has a clause.
+    pub clause_shortfall_hours: Option<Decimal>,
+    /// Behind on a clause: one of its contracts has an R1 finding. What a contractor owes is its
+    /// contract's clause; the grant's 14 % is the bygherre's rule, not the contractor's.
+    pub behind_clause: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -475,26 +482,9 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             expected,
             last_end,
         } = acc;
+        // Its figures against the grant's share; no finding of its own against it (see
+        // `behind_clause`).
         let m = metrics(&tally, p.min_share);
-        if let Some(share) = m.share
-            && share < p.min_share
-        {
-            findings.push(Finding {
-                rule: Rule::R1,
-                severity: final_or_interim,
-                subject_kind: SubjectKind::Contractor,
-                subject_id: id,
-                message: format!(
-                    "Contractor {name}: {} trainee hours, {} required; {} hours short",
-                    pct(share),
-                    pct(p.min_share),
-                    fmt_h(m.shortfall_hours)
-                ),
-                measured: Some(share.round_dp(4)),
-                threshold: Some(p.min_share),
-                source: SRC_R1,
-            });
-        }
         let projected_share = match (&window, handed_over) {
             (Some(_), false) => contractor_months
                 .get(&id)
@@ -510,16 +500,24 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
             clause_required_hours: hours(clause),
             expected_by_now_hours: expected.map(|e| e.round_dp(2)),
             projected_share,
+            clause_shortfall_hours: None,
+            behind_clause: false,
         });
     }
+    // Per contract: what its clause still asks for, and whether it is behind (an R1 finding).
+    let mut owed: HashMap<Uuid, (Decimal, bool)> = HashMap::new();
     for c in &g.contracts {
         let t = per_contract.get(&c.id).copied().unwrap_or_default();
         let ended = c.end <= as_of;
         if let Some(bp) = c.clause_share_bp {
             let required = Decimal::new(bp.into(), 4);
             let m = metrics(&t, required);
+            let behind = m.share.is_some_and(|share| share < required);
+            let e = owed.entry(c.contractor_id).or_default();
+            e.0 += m.shortfall_hours;
+            e.1 |= behind;
             if let Some(share) = m.share
-                && share < required
+                && behind
             {
                 findings.push(Finding {
                     rule: Rule::R1,
@@ -553,6 +551,14 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                     Severity::Warning,
                 )
             };
+            let line = if ended {
+                hours(req)
+            } else {
+                expected.round_dp(2)
+            };
+            let e = owed.entry(c.contractor_id).or_default();
+            e.0 += (line - hours(delivered)).max(Decimal::ZERO);
+            e.1 |= behind;
             if behind {
                 findings.push(Finding {
                     rule: Rule::R1,
@@ -572,6 +578,13 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
                     source: SRC_R1,
                 });
             }
+        }
+    }
+
+    for c in &mut contractors {
+        if let Some((short, behind)) = owed.get(&c.contractor_id) {
+            c.clause_shortfall_hours = Some(short.round_dp(2));
+            c.behind_clause = *behind;
         }
     }
 

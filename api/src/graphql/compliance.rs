@@ -1,7 +1,6 @@
 //! Compliance in GraphQL: one grant's report, the national dashboard, time series for charts,
 //! the contractor ranking, and the yearly LBF report (submit, correct, read).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
@@ -102,6 +101,10 @@ pub struct ContractorCompliance {
     pub expected_by_now_hours: Option<Decimal>,
     /// Its share at its last contract's end at the last three months' run rate.
     pub projected_share_percent: Option<Decimal>,
+    /// Trainee hours its clauses still ask for (null without a clause).
+    pub clause_shortfall_hours: Option<Decimal>,
+    /// Behind on a clause of one of its contracts (an R1 finding on the contract).
+    pub behind_clause: bool,
 }
 
 #[derive(SimpleObject)]
@@ -253,6 +256,8 @@ pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
                 clause_required_hours: fixed(c.clause_required_hours, 2),
                 expected_by_now_hours: c.expected_by_now_hours.map(|h| fixed(h, 2)),
                 projected_share_percent: c.projected_share.map(percent),
+                clause_shortfall_hours: c.clause_shortfall_hours.map(|h| fixed(h, 2)),
+                behind_clause: c.behind_clause,
             })
             .collect(),
         trial_funnel: TrialFunnel {
@@ -396,8 +401,12 @@ impl DashboardFilter {
 pub struct ContractorOnGrant {
     pub grant_id: Uuid,
     pub case_number: String,
+    /// Its figures against this grant's own minimum share.
     pub metrics: ShareMetrics,
-    /// Below the required share on this grant.
+    /// Trainee hours its clauses on this grant still ask for (null without a clause).
+    pub clause_shortfall_hours: Option<Decimal>,
+    /// Behind on a clause of one of its contracts here (what it owes; the grant's 14 % is the
+    /// bygherre's rule).
     pub behind: bool,
 }
 
@@ -407,9 +416,14 @@ pub struct ContractorOnGrant {
 pub struct ContractorStanding {
     pub contractor_id: Uuid,
     pub contractor_name: String,
-    /// Summed over its grants (hours first, then divided).
+    /// Summed over its grants (hours first, then divided). The required share is the
+    /// labour-weighted mean of its grants' own minimum shares; needed and shortfall hours are the
+    /// sums of the per-grant figures.
     pub metrics: ShareMetrics,
+    /// Trainee hours its clauses still ask for, over all its grants (null without a clause).
+    pub clause_shortfall_hours: Option<Decimal>,
     pub grants: Vec<ContractorOnGrant>,
+    /// Grants where it is behind on a clause.
     pub grants_behind: u32,
 }
 
@@ -628,56 +642,34 @@ impl ComplianceQuery {
         #[graphql(default)] filter: DashboardFilter,
         as_of: Option<NaiveDate>,
     ) -> Result<Vec<ContractorStanding>> {
-        let as_of = as_of.unwrap_or_else(today);
         let scope = scope(ctx);
-        let mut grants = list_grants(&scope, filter.grants())
+        let grants = list_grants(&scope, filter.grants())
             .all(db(ctx))
             .await
             .map_err(AppError::from)?;
-        grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
-        let facts = svc::load_facts(db(ctx), &grants).await?;
-        let mut by_contractor: BTreeMap<Uuid, (String, engine::Tally, Vec<ContractorOnGrant>)> =
-            BTreeMap::new();
-        for g in &grants {
-            let f = &facts[&g.id];
-            let report = engine::evaluate(f, as_of);
-            // A contractor's grants have other contractors on them; it sees only its own row.
-            for c in report
-                .contractors
-                .iter()
-                .filter(|c| scope.sees_contractor_figures(c.contractor_id))
-            {
-                let e = by_contractor
-                    .entry(c.contractor_id)
-                    .or_insert_with(|| (c.contractor_name.clone(), Default::default(), vec![]));
-                // Sum exact hundredths across grants, then divide once (never average shares).
-                e.1.add(&c.tally);
-                e.2.push(ContractorOnGrant {
-                    grant_id: g.id,
-                    case_number: g.case_number.clone(),
-                    behind: c.metrics.share.is_some_and(|s| s < f.params.min_share),
-                    metrics: metrics_view(&c.metrics),
-                });
-            }
-        }
-        let min_share = engine::Params::default().min_share;
-        let mut out: Vec<ContractorStanding> = by_contractor
+        let ranking =
+            svc::contractor_ranking(db(ctx), &scope, grants, as_of.unwrap_or_else(today)).await?;
+        Ok(ranking
             .into_iter()
-            .map(|(id, (name, tally, grants))| ContractorStanding {
-                contractor_id: id,
-                contractor_name: name,
-                metrics: metrics_view(&engine::metrics(&tally, min_share)),
-                grants_behind: grants.iter().filter(|g| g.behind).count() as u32,
-                grants,
+            .map(|s| ContractorStanding {
+                contractor_id: s.contractor_id,
+                grants_behind: s.grants_behind() as u32,
+                contractor_name: s.contractor_name,
+                metrics: metrics_view(&s.metrics),
+                clause_shortfall_hours: s.clause_shortfall_hours.map(|h| fixed(h, 2)),
+                grants: s
+                    .grants
+                    .into_iter()
+                    .map(|g| ContractorOnGrant {
+                        grant_id: g.grant_id,
+                        case_number: g.case_number,
+                        metrics: metrics_view(&g.metrics),
+                        clause_shortfall_hours: g.clause_shortfall_hours.map(|h| fixed(h, 2)),
+                        behind: g.behind_clause,
+                    })
+                    .collect(),
             })
-            .collect();
-        out.sort_by(|a, b| {
-            b.metrics
-                .shortfall_hours
-                .cmp(&a.metrics.shortfall_hours)
-                .then_with(|| a.contractor_name.cmp(&b.contractor_name))
-        });
-        Ok(out)
+            .collect())
     }
 
     /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise.

@@ -471,3 +471,120 @@ pub async fn year_reports<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// A contractor on one grant in the ranking: its figures against that grant's own parameters,
+/// and what its clauses there still ask for.
+pub struct RankedGrant {
+    pub grant_id: Uuid,
+    pub case_number: String,
+    pub metrics: compliance::Metrics,
+    pub clause_shortfall_hours: Option<rust_decimal::Decimal>,
+    pub behind_clause: bool,
+}
+
+/// A contractor's standing across the grants the caller may see.
+pub struct Standing {
+    pub contractor_id: Uuid,
+    pub contractor_name: String,
+    /// Hours summed over its grants, then divided (never an average of shares). The required
+    /// share is the labour-weighted mean of its grants' own minimum shares; the needed and
+    /// shortfall hours are the sums of the per-grant figures, each against its grant's share.
+    pub metrics: compliance::Metrics,
+    /// Summed over the grants where a clause applies; None when none does.
+    pub clause_shortfall_hours: Option<rust_decimal::Decimal>,
+    pub grants: Vec<RankedGrant>,
+}
+
+impl Standing {
+    pub fn grants_behind(&self) -> usize {
+        self.grants.iter().filter(|g| g.behind_clause).count()
+    }
+}
+
+/// Contractors across `grants`, evaluated as of `as_of` with each grant's own parameters, the
+/// furthest behind on their clauses first (then by shortfall against the grants' shares, then
+/// by name). A contractor caller gets only its own row.
+pub async fn contractor_ranking<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    mut grants: Vec<grant::Model>,
+    as_of: NaiveDate,
+) -> AppResult<Vec<Standing>> {
+    use rust_decimal::Decimal;
+    grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
+    let facts = load_facts(db, &grants).await?;
+    struct Acc {
+        name: String,
+        tally: compliance::Tally,
+        /// Σ min share x labour hours, for the weighted required share.
+        weighted: Decimal,
+        needed: Decimal,
+        shortfall: Decimal,
+        clause: Option<Decimal>,
+        grants: Vec<RankedGrant>,
+    }
+    let mut by_contractor: std::collections::BTreeMap<Uuid, Acc> = Default::default();
+    for g in &grants {
+        let f = &facts[&g.id];
+        let report = compliance::evaluate(f, as_of);
+        for c in report
+            .contractors
+            .into_iter()
+            .filter(|c| scope.sees_contractor_figures(c.contractor_id))
+        {
+            let e = by_contractor.entry(c.contractor_id).or_insert_with(|| Acc {
+                name: c.contractor_name.clone(),
+                tally: Default::default(),
+                weighted: Decimal::ZERO,
+                needed: Decimal::ZERO,
+                shortfall: Decimal::ZERO,
+                clause: None,
+                grants: vec![],
+            });
+            e.tally.add(&c.tally);
+            e.weighted += f.params.min_share * c.metrics.labour_hours;
+            e.needed += c.metrics.needed_trainee_hours;
+            e.shortfall += c.metrics.shortfall_hours;
+            if let Some(h) = c.clause_shortfall_hours {
+                e.clause = Some(e.clause.unwrap_or_default() + h);
+            }
+            e.grants.push(RankedGrant {
+                grant_id: g.id,
+                case_number: g.case_number.clone(),
+                metrics: c.metrics,
+                clause_shortfall_hours: c.clause_shortfall_hours,
+                behind_clause: c.behind_clause,
+            });
+        }
+    }
+    let default_share = Params::default().min_share;
+    let mut out: Vec<Standing> = by_contractor
+        .into_iter()
+        .map(|(id, a)| {
+            let labour = compliance::hours(a.tally.labour);
+            let required = if labour.is_zero() {
+                default_share
+            } else {
+                (a.weighted / labour).round_dp(4)
+            };
+            let mut metrics = compliance::metrics(&a.tally, required);
+            metrics.needed_trainee_hours = a.needed;
+            metrics.shortfall_hours = a.shortfall;
+            Standing {
+                contractor_id: id,
+                contractor_name: a.name,
+                metrics,
+                clause_shortfall_hours: a.clause,
+                grants: a.grants,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.clause_shortfall_hours
+            .unwrap_or_default()
+            .cmp(&a.clause_shortfall_hours.unwrap_or_default())
+            .then_with(|| b.metrics.shortfall_hours.cmp(&a.metrics.shortfall_hours))
+            .then_with(|| a.contractor_name.cmp(&b.contractor_name))
+    });
+    Ok(out)
+}
