@@ -12,13 +12,17 @@ pub fn year(field: &str, value: i32) -> AppResult<i32> {
     in_range(field, value, *YEARS.start(), *YEARS.end())
 }
 
-/// Refuses control characters (NUL and the like) other than tab and line breaks: they have no
-/// place in names or minutes, and PostgreSQL refuses NUL outright.
-pub fn no_control(field: &str, value: &str) -> AppResult<()> {
-    match value
+/// The first control character (NUL and the like) other than tab and line breaks, if any: they
+/// have no place in names or minutes, and PostgreSQL refuses NUL outright.
+pub fn control_char(value: &str) -> Option<char> {
+    value
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+}
+
+/// Refuses a [`control_char`].
+pub fn no_control(field: &str, value: &str) -> AppResult<()> {
+    match control_char(value) {
         Some(c) => Err(AppError::bad_input(
             field,
             format!(

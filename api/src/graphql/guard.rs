@@ -380,10 +380,7 @@ fn top_level_fields(doc: &ExecutableDocument) -> Vec<String> {
 /// tab and line breaks are fine), or a date or timestamp whose year lies outside
 /// [`MIN_YEAR`]..=[`MAX_YEAR`].
 fn string_problem(s: &str) -> Option<String> {
-    if let Some(c) = s
-        .chars()
-        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    if let Some(c) = crate::validate::control_char(s) {
         return Some(format!(
             "contains the control character U+{:04X}; remove it",
             c as u32
