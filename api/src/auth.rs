@@ -72,6 +72,10 @@ impl Principal {
                 }
                 // It may register a contractor it lets a contract to, not edit a shared company.
                 Area::Contractor => operation == "create",
+                // It records months its contractors reported on paper or in spreadsheets
+                // (loading history, with the declared filing date); archive and delete stay with
+                // the contractor and the administrator.
+                Area::Hours => operation == "report",
                 _ => false,
             },
             Role::Contractor => match area {

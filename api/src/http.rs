@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::config::{Config, HttpLimits};
 use crate::error::AppError;
 use crate::graphql::{AppSchema, build_schema_with};
+use crate::i18n::Lang;
 
 fn bearer(req: &poem::Request) -> Option<&str> {
     req.headers()
@@ -120,7 +121,9 @@ async fn graphql(
             );
         }
     };
-    let response = schema.execute(request.data(principal)).await;
+    let response = schema
+        .execute(request.data(principal).data(request_lang(http)))
+        .await;
     match serde_json::to_vec(&response) {
         Ok(json) if json.len() <= limits.max_response_bytes => poem::Response::builder()
             .content_type("application/json")
@@ -399,11 +402,22 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received; finishing requests in flight");
 }
 
+/// The language of the answer, from `Accept-Language` (English by default; see `i18n`).
+pub fn request_lang(http: &poem::Request) -> Lang {
+    Lang::from_accept_language(
+        http.headers()
+            .get(poem::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ReportQuery {
     organisation_id: Option<String>,
     year: Option<String>,
+    /// RFC 3339; default now.
+    known_at: Option<String>,
 }
 
 /// GET /exports/lbf-report.csv?organisationId=…&year=…: the yearly LBF report of every grant of
@@ -439,7 +453,28 @@ async fn lbf_report_csv(
             "year must be a calendar year such as 2024",
         ));
     };
-    match lbf_report_rows(&db, &principal.scope(), org, year).await {
+    let known_at = match query.known_at.as_deref() {
+        None => chrono::Utc::now(),
+        Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
+            Ok(t) => t.with_timezone(&chrono::Utc),
+            Err(_) => {
+                return error_response(AppError::bad_input(
+                    "knownAt",
+                    "knownAt must be a time such as 2025-10-01T12:00:00+02:00",
+                ));
+            }
+        },
+    };
+    match lbf_report_rows(
+        &db,
+        &principal.scope(),
+        org,
+        year,
+        known_at,
+        request_lang(http),
+    )
+    .await
+    {
         Ok(body) => poem::Response::builder()
             .content_type("text/csv; charset=utf-8")
             .header(
@@ -472,36 +507,39 @@ fn error_response(err: AppError) -> poem::Response {
     (status, Json(json!({ "error": message, "code": code }))).into_response()
 }
 
+/// The CSV rows. In Danish (`Accept-Language: da`) the columns have Danish names and the file
+/// is written as Danish spreadsheets read it: semicolons between fields, decimal commas.
 async fn lbf_report_rows(
     db: &DatabaseConnection,
     scope: &crate::scope::Scope,
     org: uuid::Uuid,
     year: i32,
+    known_at: chrono::DateTime<chrono::Utc>,
+    lang: Lang,
 ) -> crate::error::AppResult<Vec<u8>> {
+    use crate::compliance::report_labels::{LBF_COLUMNS, interim_or_final};
     let reports =
-        crate::service::compliance::organisation_year_reports(db, scope, org, year).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+        crate::service::compliance::organisation_year_reports(db, scope, org, year, known_at)
+            .await?;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if lang == Lang::Da { b';' } else { b',' })
+        .from_writer(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.into());
-    w.write_record([
-        "case_number",
-        "title",
-        "year",
-        "submitted",
-        "version",
-        "apprentice_arsvaerk",
-        "other_training_arsvaerk",
-        "apprentice_hours",
-        "other_training_hours",
-        "craftsman_cost_dkk",
-        "construction_start",
-        "handover",
-        "handover_planned",
-        "final_or_interim",
-        "submitted_at",
-        "submitted_by",
-    ])
+    w.write_record(LBF_COLUMNS.iter().map(|(key, label)| match lang {
+        Lang::En => *key,
+        Lang::Da => label,
+    }))
     .map_err(internal)?;
     let opt = |v: Option<String>| v.unwrap_or_default();
+    let num = |v: rust_decimal::Decimal| match lang {
+        Lang::En => v.to_string(),
+        Lang::Da => v.to_string().replace('.', ","),
+    };
+    let yes_no = |b: bool| match (lang, b) {
+        (Lang::En, b) => b.to_string(),
+        (Lang::Da, true) => "ja".to_owned(),
+        (Lang::Da, false) => "nej".to_owned(),
+    };
     for r in reports {
         let f = &r.figures;
         let latest = r.versions.last();
@@ -509,17 +547,19 @@ async fn lbf_report_rows(
             r.grant.case_number.clone(),
             r.grant.title.clone(),
             year.to_string(),
-            latest.is_some().to_string(),
+            yes_no(latest.is_some()),
             opt(latest.map(|v| v.version.to_string())),
-            f.apprentice_arsvaerk.to_string(),
-            f.other_training_arsvaerk.to_string(),
-            f.apprentice_hours.to_string(),
-            f.other_training_hours.to_string(),
-            opt(f.craftsman_cost.map(|c| c.to_string())),
+            num(f.apprentice_arsvaerk),
+            num(f.other_training_arsvaerk),
+            num(crate::compliance::arsvaerk_exact(f.apprentice_hours)),
+            num(crate::compliance::arsvaerk_exact(f.other_training_hours)),
+            num(f.apprentice_hours),
+            num(f.other_training_hours),
+            opt(f.craftsman_cost.map(num)),
             opt(f.construction_start.map(|d| d.to_string())),
             opt(f.handover.map(|d| d.to_string())),
-            f.handover_planned.to_string(),
-            if f.is_final { "final" } else { "interim" }.to_string(),
+            yes_no(f.handover_planned),
+            interim_or_final(f.is_final).get(lang).to_owned(),
             opt(latest.map(|v| v.submitted_at.to_rfc3339())),
             opt(latest.map(|v| v.submitted_by.clone())),
         ])

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod loaders;
 pub mod pagination;
 pub mod record;

@@ -254,9 +254,10 @@ impl Loaders {
         &self,
         grant: Uuid,
         as_of: chrono::NaiveDate,
+        known_at: chrono::DateTime<chrono::Utc>,
     ) -> async_graphql::Result<Option<Arc<crate::compliance::Report>>> {
         let l = self.get_or_create(|db, scope| ComplianceLoader { db, scope });
-        l.load_one((grant, as_of)).await.map_err(internal)
+        l.load_one((grant, as_of, known_at)).await.map_err(internal)
     }
 
     /// Trainee hours of an hours report, in centihours.
@@ -302,35 +303,43 @@ impl Loader<Uuid> for ByMember {
     }
 }
 
-/// Evaluates compliance for many (grant, as-of) pairs with one bulk load of facts.
+/// (grant, as of, known at): one evaluation.
+type ComplianceKey = (Uuid, chrono::NaiveDate, chrono::DateTime<chrono::Utc>);
+
+/// Evaluates compliance for many (grant, as-of, known-at) keys with one bulk load of facts per
+/// distinct known-at (a request rarely asks for more than one).
 pub struct ComplianceLoader {
     db: DatabaseConnection,
     scope: Scope,
 }
 
-impl Loader<(Uuid, chrono::NaiveDate)> for ComplianceLoader {
+impl Loader<ComplianceKey> for ComplianceLoader {
     type Value = Arc<crate::compliance::Report>;
     type Error = Arc<String>;
 
     async fn load(
         &self,
-        keys: &[(Uuid, chrono::NaiveDate)],
-    ) -> Result<HashMap<(Uuid, chrono::NaiveDate), Self::Value>, Self::Error> {
+        keys: &[ComplianceKey],
+    ) -> Result<HashMap<ComplianceKey, Self::Value>, Self::Error> {
         let grants = record::select::<entity::grant::Entity>(&self.scope)
             .filter(entity::grant::Column::Id.is_in(keys.iter().map(|k| k.0)))
             .all(&self.db)
             .await
             .map_err(|e| Arc::new(format!("{e:?}")))?;
-        let facts = crate::service::compliance::load_facts(&self.db, &grants)
-            .await
-            .map_err(|e| Arc::new(format!("{e:?}")))?;
-        Ok(keys
-            .iter()
-            .filter_map(|k| {
+        let mut known: Vec<chrono::DateTime<chrono::Utc>> = keys.iter().map(|k| k.2).collect();
+        known.sort();
+        known.dedup();
+        let mut out = HashMap::new();
+        for known_at in known {
+            let facts = crate::service::compliance::load_facts(&self.db, &grants, known_at)
+                .await
+                .map_err(|e| Arc::new(format!("{e:?}")))?;
+            out.extend(keys.iter().filter(|k| k.2 == known_at).filter_map(|k| {
                 facts
                     .get(&k.0)
                     .map(|f| (*k, Arc::new(crate::compliance::evaluate(f, k.1))))
-            })
-            .collect())
+            }));
+        }
+        Ok(out)
     }
 }

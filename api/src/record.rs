@@ -1,7 +1,7 @@
 //! What every stored entity has in common (id, archived_at, a human label), so reads, archive,
 //! delete, pagination and DataLoaders are written once, generically.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
@@ -20,6 +20,9 @@ pub trait Record: Scoped + EntityTrait<Model: Clone + Send + Sync> {
     fn updated_col() -> Self::Column;
     fn id_of(model: &Self::Model) -> Uuid;
     fn archived(model: &Self::Model) -> bool;
+    /// When the row was first and last written (recording time, for "as known at").
+    fn created_of(model: &Self::Model) -> DateTime<Utc>;
+    fn updated_of(model: &Self::Model) -> DateTime<Utc>;
 }
 
 macro_rules! record {
@@ -41,6 +44,12 @@ macro_rules! record {
             }
             fn archived(model: &Self::Model) -> bool {
                 model.archived_at.is_some()
+            }
+            fn created_of(model: &Self::Model) -> DateTime<Utc> {
+                model.created_at
+            }
+            fn updated_of(model: &Self::Model) -> DateTime<Utc> {
+                model.updated_at
             }
         }
     };

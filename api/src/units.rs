@@ -72,6 +72,14 @@ pub fn from_hundredths(value: i64) -> Decimal {
     Decimal::new(value, 2)
 }
 
+/// Today's date in Denmark (Europe/Copenhagen): the date users mean, whatever the server's clock
+/// zone (UTC on the servers). Between 22:00/23:00 and midnight UTC it is already tomorrow here.
+pub fn danish_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Copenhagen)
+        .date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

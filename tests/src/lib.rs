@@ -181,6 +181,16 @@ impl TestApp {
         serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
     }
 
+    /// The whole response for the system caller, answered in `lang` (as `Accept-Language` would
+    /// choose).
+    pub async fn exec_lang(&self, lang: api::i18n::Lang, query: &str, vars: Value) -> Value {
+        let req = Request::new(query)
+            .variables(Variables::from_json(vars))
+            .data(Principal::system())
+            .data(lang);
+        serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
+    }
+
     /// `data` of a response that must have no errors.
     pub async fn ok(&self, query: &str, vars: Value) -> Value {
         let res = self.exec(query, vars).await;

@@ -271,6 +271,9 @@ const SITE_STAFF: &[Role] = &[Admin, Contractor, Tovholder];
 const CONTRACTOR: &[Role] = &[Admin, Contractor];
 const TOVHOLDER: &[Role] = &[Admin, Tovholder];
 const FOLLOW_UP: &[Role] = &[Admin, Bygherre, Tovholder];
+/// Hours are reported by the contractor, or recorded by the bygherre when it loads months that
+/// came in on paper (with the declared filing date).
+const HOURS: &[Role] = &[Admin, Bygherre, Contractor];
 
 /// (mutation, roles allowed on their own site, whether the call targets a site at all).
 const CASES: &[(&str, &[Role], bool)] = &[
@@ -303,7 +306,7 @@ const CASES: &[(&str, &[Role], bool)] = &[
     ("updatePlacement", CONTRACTOR, true),
     ("archivePlacement", CONTRACTOR, true),
     ("deletePlacement", CONTRACTOR, true),
-    ("reportMonthlyHours", CONTRACTOR, true),
+    ("reportMonthlyHours", HOURS, true),
     ("archiveHoursReport", CONTRACTOR, true),
     ("deleteHoursReport", CONTRACTOR, true),
     ("createTrialPlacement", TOVHOLDER, true),

@@ -25,7 +25,7 @@ async fn site(app: &TestApp) -> (String, String, String) {
     (grant, contract, pl)
 }
 
-const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d) { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours share sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
+const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d, knownAt: \"2100-01-01T00:00:00Z\") { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours shareFraction sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
 
 fn findings<'a>(c: &'a Value, rule: &str) -> Vec<&'a Value> {
     c["findings"]
@@ -52,7 +52,7 @@ async fn grant_compliance_names_the_numbers() {
         c["metrics"],
         json!({
             "labourHours": "2000.00", "traineeHours": "140.00", "apprenticeHours": "140.00",
-            "otherTrainingHours": "0.00", "share": "0.0700", "sharePercent": "7.00",
+            "otherTrainingHours": "0.00", "shareFraction": "0.0700", "sharePercent": "7.00",
             "requiredSharePercent": "14.00", "neededTraineeHours": "302.80", "shortfallHours": "162.80",
             "deliveredArsvaerk": "0.07"
         })
@@ -117,7 +117,7 @@ async fn grant_compliance_names_the_numbers() {
     .await;
     let d = app
         .ok(
-            "query($g: UUID!) { grant(id: $g) { compliance(asOf: \"2024-03-15\") { metrics { shortfallHours requiredSharePercent } findings { rule subject } } } }",
+            "query($g: UUID!) { grant(id: $g) { compliance(asOf: \"2024-03-15\", knownAt: \"2100-01-01T00:00:00Z\") { metrics { shortfallHours requiredSharePercent } findings { rule subject } } } }",
             json!({ "g": grant }),
         )
         .await;
@@ -149,17 +149,18 @@ async fn time_series_and_contractor_ranking() {
     let (grant, _, _) = site(&app).await;
     let d = app
         .ok(
-            "query($g: UUID!) { complianceTimeSeries(grantId: $g, asOf: \"2024-02-29\") { month labourHours traineeHours monthlySharePercent cumulativeSharePercent targetCumulativeTraineeHours } }",
+            "query($g: UUID!) { complianceTimeSeries(grantId: $g, asOf: \"2024-02-29\", knownAt: \"2100-01-01T00:00:00Z\") { month labourHours traineeHours monthlySharePercent cumulativeSharePercent targetCumulativeTraineeHours } }",
             json!({ "g": grant }),
         )
         .await;
     let s = d["complianceTimeSeries"].as_array().unwrap();
     assert_eq!(s.len(), 12, "March 2023 to February 2024");
-    // Target line at 29 February 2024: 365 of the 1,401 days to 31 December 2026 of 28,860 hours.
+    // Target line at the end of 29 February 2024: 366 of the 1,401 days from 1 March 2023 to
+    // 31 December 2026, of 28,860 hours: 28,860 x 366 / 1,401 = 7,539.44.
     assert_eq!(s[0]["labourHours"], "0.00");
     assert_eq!(
         s[11],
-        json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7518.84" })
+        json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7539.44" })
     );
 
     // The same series for one contractor: its own contracts only, and no grant target line.
@@ -169,7 +170,7 @@ async fn time_series_and_contractor_ranking() {
         .clone();
     let d = app
         .ok(
-            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\") { month traineeHours cumulativeSharePercent targetCumulativeTraineeHours } }",
+            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\", knownAt: \"2100-01-01T00:00:00Z\") { month traineeHours cumulativeSharePercent targetCumulativeTraineeHours } }",
             json!({ "g": grant, "c": co }),
         )
         .await;
@@ -179,7 +180,7 @@ async fn time_series_and_contractor_ranking() {
     );
     let d = app
         .ok(
-            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\") { traineeHours } }",
+            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-29\", knownAt: \"2100-01-01T00:00:00Z\") { traineeHours } }",
             json!({ "g": grant, "c": uuid::Uuid::now_v7() }),
         )
         .await;
@@ -201,7 +202,7 @@ async fn time_series_and_contractor_ranking() {
     app.ok(REPORT, json!({ "c": c2, "m": "2024-01", "t": "1000", "l": [{ "placementId": pl2, "hours": "150" }] })).await;
     let d = app
         .ok(
-            "{ contractorRanking(asOf: \"2024-03-15\") { contractorName grantsBehind metrics { sharePercent shortfallHours } grants { caseNumber behind } contractor { cvr } } }",
+            "{ contractorRanking(asOf: \"2024-03-15\", knownAt: \"2100-01-01T00:00:00Z\") { contractorName grantsBehind metrics { sharePercent shortfallHours } grants { caseNumber behind } contractor { cvr } } }",
             json!({}),
         )
         .await;
@@ -232,7 +233,7 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
         app.reset_statements();
         let d = app
             .ok(
-                "{ complianceDashboard(sort: SHARE_ASC, asOf: \"2024-02-15\") { status metrics { sharePercent } grant { caseNumber estate { name } } } }",
+                "{ complianceDashboard(sort: SHARE_ASC, asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { status metrics { sharePercent } grant { caseNumber estate { name } } } }",
                 json!({}),
             )
             .await;
@@ -258,7 +259,7 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
     // Status filter and another sort: 14 % or more is no R1 finding.
     let d = app
         .ok(
-            "{ complianceDashboard(sort: SHARE_DESC, asOf: \"2024-01-31\", filter: {commitmentYear: 2021}) { metrics { sharePercent } } }",
+            "{ complianceDashboard(sort: SHARE_DESC, asOf: \"2024-01-31\", knownAt: \"2100-01-01T00:00:00Z\", filter: {commitmentYear: 2021}) { metrics { sharePercent } } }",
             json!({}),
         )
         .await;
@@ -267,7 +268,7 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
         "16.00"
     );
     let d = app
-        .ok("{ complianceDashboard(filter: {status: NOT_STARTED}, asOf: \"2023-01-01\") { status } }", json!({}))
+        .ok("{ complianceDashboard(filter: {status: NOT_STARTED}, asOf: \"2023-01-01\", knownAt: \"2100-01-01T00:00:00Z\") { status } }", json!({}))
         .await;
     assert_eq!(d["complianceDashboard"].as_array().unwrap().len(), 7);
     let d = app
@@ -399,7 +400,7 @@ async fn demo_grant_has_a_status_and_the_numbers_behind_it() {
     api::seed::seed_demo(&app.db).await.unwrap();
     let d = app
         .ok(
-            "{ grants { edges { node { compliance(asOf: \"2025-05-01\") { status metrics { labourHours traineeHours sharePercent } targetHours trialFunnel { started completed openWithoutOutcome outcomes { outcome count } } findings { rule severity message } } } } } }",
+            "{ grants { edges { node { compliance(asOf: \"2025-05-01\", knownAt: \"2100-01-01T00:00:00Z\") { status metrics { labourHours traineeHours sharePercent } targetHours trialFunnel { started completed openWithoutOutcome outcomes { outcome count } } findings { rule severity message } } } } } }",
             json!({}),
         )
         .await;
@@ -477,19 +478,47 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     assert!(lines[0].starts_with("case_number,title,year,submitted,version,apprentice_arsvaerk"));
     assert!(
         lines[1].starts_with(
-            "LBF-0,Helhedsplan,2024,false,,0.00,0.00,0.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,,"
+            "LBF-0,Helhedsplan,2024,false,,0.00,0.00,0.000000,0.000000,0.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,,"
         ),
         "{}",
         lines[1]
     );
     assert!(
         lines[2].starts_with(
-            "LBF-1,Helhedsplan,2024,true,1,0.07,0.00,140.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,"
+            "LBF-1,Helhedsplan,2024,true,1,0.07,0.00,0.072765,0.000000,140.00,0.00,250000000.00,2023-03-01,2026-12-31,true,interim,"
         ),
         "{}",
         lines[2]
     );
     assert!(lines[2].ends_with(",PL"));
+
+    // In Danish: Danish column names, semicolons and decimal commas, as Danish spreadsheets read
+    // them; 140 h / 1924 = 0,072765 årsværk exactly, 0,07 on the form.
+    let res = client
+        .get("/exports/lbf-report.csv")
+        .query("organisationId", &org)
+        .query("year", &2024)
+        .header("Authorization", &bearer)
+        .header("Accept-Language", "da-DK,da;q=0.9,en;q=0.5")
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    let body = res.0.into_body().into_string().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "sagsnummer;titel;år;indsendt;version;årsværk lærlinge;årsværk anden oplæring"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].starts_with(
+            "LBF-1;Helhedsplan;2024;ja;1;0,07;0,00;0,072765;0,000000;140,00;0,00;250000000,00;2023-03-01;2026-12-31;ja;foreløbig;"
+        ),
+        "{}",
+        lines[2]
+    );
 
     let d = app
         .ok(
@@ -578,7 +607,7 @@ async fn the_ranking_uses_each_grants_own_parameters() {
     app.ok(REPORT, json!({ "c": c2, "m": "2024-01", "t": "1000", "l": [{ "placementId": pl2, "hours": "150" }] })).await;
     let d = app
         .ok(
-            "{ contractorRanking(asOf: \"2024-03-15\") { grantsBehind clauseShortfallHours metrics { labourHours sharePercent requiredSharePercent neededTraineeHours shortfallHours } grants { caseNumber behind clauseShortfallHours metrics { requiredSharePercent neededTraineeHours shortfallHours } } } }",
+            "{ contractorRanking(asOf: \"2024-03-15\", knownAt: \"2100-01-01T00:00:00Z\") { grantsBehind clauseShortfallHours metrics { labourHours sharePercent requiredSharePercent neededTraineeHours shortfallHours } grants { caseNumber behind clauseShortfallHours metrics { requiredSharePercent neededTraineeHours shortfallHours } } } }",
             json!({}),
         )
         .await;

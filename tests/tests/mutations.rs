@@ -627,7 +627,7 @@ async fn erasure_anonymises_a_person_and_keeps_their_hours_in_totals() {
         json!({ "p": person, "g": grant }),
     )
     .await;
-    let totals = "query($g: UUID!) { compliance(grantId: $g, asOf: \"2024-02-15\") { metrics { labourHours traineeHours } } }";
+    let totals = "query($g: UUID!) { compliance(grantId: $g, asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { metrics { labourHours traineeHours } } }";
     let before = app.ok(totals, json!({ "g": grant })).await;
 
     // Right of access first: everything held, as JSON.

@@ -290,7 +290,7 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
     let d = ok_as(
         &app,
         &me,
-        "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-15\") { month labourHours traineeHours } contractorRanking(asOf: \"2024-02-15\") { contractorId metrics { labourHours traineeHours } } }",
+        "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c, asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { month labourHours traineeHours } contractorRanking(asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { contractorId metrics { labourHours traineeHours } } }",
         json!({ "g": a.grant, "c": a.contractor }),
     )
     .await;
@@ -310,7 +310,7 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
     assert_eq!(ranking[0]["metrics"]["labourHours"], "1000.00");
 
     // The grant's overall share, once the bygherre allows it: the same figure the bygherre sees.
-    let share = "query($g: UUID!) { grant(id: $g) { traineeShare(asOf: \"2024-02-15\") { sharePercent } } }";
+    let share = "query($g: UUID!) { grant(id: $g) { traineeShare(asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { sharePercent } } }";
     assert_eq!(
         code_as(&app, &me, share, json!({ "g": a.grant })).await,
         "FORBIDDEN"
@@ -327,7 +327,7 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
     let full = ok_as(
         &app,
         &owner,
-        "query($g: UUID!) { compliance(grantId: $g, asOf: \"2024-02-15\") { metrics { sharePercent } } }",
+        "query($g: UUID!) { compliance(grantId: $g, asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { metrics { sharePercent } } }",
         json!({ "g": a.grant }),
     )
     .await;
@@ -415,7 +415,7 @@ async fn a_viewer_sees_aggregates_and_never_a_person() {
     assert_eq!(meeting["actionItems"], json!([]));
 
     // Dashboards: the same aggregates an administrator sees.
-    let q = "{ complianceDashboard(asOf: \"2024-06-30\") { grantId status metrics { sharePercent traineeHours } trialFunnel { started } } contractorRanking(asOf: \"2024-02-15\") { contractorId metrics { labourHours } } }";
+    let q = "{ complianceDashboard(asOf: \"2024-06-30\", knownAt: \"2100-01-01T00:00:00Z\") { grantId status metrics { sharePercent traineeHours } trialFunnel { started } } contractorRanking(asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\") { contractorId metrics { labourHours } } }";
     let seen = ok_as(&app, &viewer, q, json!({})).await;
     assert_eq!(seen, app.ok(q, json!({})).await);
     assert_eq!(

@@ -50,6 +50,7 @@ fn grant() -> GrantFacts {
             contract(CONTRACT, 100, "Fynsk Byg"),
             contract(CONTRACT_B, 101, "Murer ApS"),
         ],
+        person_names: [(uid(30), "Anna Hansen".to_owned())].into_iter().collect(),
         placements: vec![
             PlacementFacts {
                 id: uid(APPRENTICE),
@@ -160,7 +161,7 @@ fn exactly_14_percent_is_compliant_and_just_below_is_not() {
     // J = 861, needed = 0.14 * 861 / 0.86 = 140.162..., short 1.17 (rounded up).
     assert_eq!(r.metrics.shortfall_hours, dec!(1.17));
     assert_eq!(
-        grant_r1[0].message,
+        grant_r1[0].message.en,
         "Grant LBF-1: 13.9 % trainee hours, 14 % required; 1.17 hours short"
     );
 }
@@ -190,7 +191,7 @@ fn a_contractor_is_judged_on_its_clause_not_on_the_grants_14_percent() {
         .expect("the contract's clause finding");
     // J = 3700, needed = 0.14 * 3700 / 0.86 = 602.325... -> 602.33; short 202.33.
     assert_eq!(
-        f.message,
+        f.message.en,
         "Contract hovedentreprise (Fynsk Byg): 9.8 % trainee hours, the clause requires 14 %; 202.33 hours short"
     );
     let c = r
@@ -330,22 +331,24 @@ fn handed_over_is_completed_with_final_breaches() {
 #[test]
 fn r3_expected_by_now_is_pro_rata_and_projects_a_miss() {
     let mut g = grant();
-    // As of 10 March 2025 the last complete month ends 28 February 2025: 364 of 730 days,
-    // 28,860 x 364 / 730 = 14,390.47 hours expected.
+    // As of 10 March 2025 the last complete month ends 28 February 2025: 1 March 2024 through
+    // 28 February 2025 is 365 of 730 days, 28,860 x 365 / 730 = 14,430 hours expected.
     g.reports = (3..=12)
         .map(|m| report(CONTRACT, 2024, m, 5000, &[(APPRENTICE, 150)]))
         .collect();
     let r = evaluate(&g, d(2025, 3, 10));
-    assert_eq!(r.expected_by_now_hours, Some(dec!(14390.47)));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(14430)));
     let r3 = rules(&r, Rule::R3);
     assert_eq!(r3.len(), 2, "behind now and a projected miss");
     assert!(r3.iter().all(|f| f.severity == Severity::Warning));
     assert_eq!(r3[0].measured, Some(dec!(1500)));
     assert_eq!(
         r3[0].threshold,
-        Some(dec!(12951.42)),
-        "14,390.47 less the 10 % tolerance"
+        Some(dec!(12987)),
+        "14,430 less the 10 % tolerance"
     );
+    assert_eq!(r3[0].code, FindingCode::R3Behind);
+    assert_eq!(r3[1].code, FindingCode::R3ProjectedMiss);
     // Last three months: 150 trainee / 5000 labour a month; January 2025 to March 2026 (15
     // months) remain: 1,500 + 15 x 150 = 3,750 hours, 3,750 / 125,000 = 3 %.
     assert_eq!(r.projected_trainee_hours, Some(dec!(3750)));
@@ -367,8 +370,8 @@ fn r3_expected_by_now_is_pro_rata_and_projects_a_miss() {
 #[test]
 fn contractor_clause_hours_expected_by_now() {
     let mut g = grant();
-    // 1,000 clause hours over 1 March 2024 - 28 February 2026 (729 days); by 31 May 2024 (91 days)
-    // 1,000 x 91 / 729 = 124.83 hours are expected.
+    // 1,000 clause hours over 1 March 2024 - 28 February 2026 (730 days, both included); by the
+    // end of 31 May 2024 (92 days) 1,000 x 92 / 730 = 126.03 hours are expected.
     g.contracts[0].clause_centihours = Some(1000 * 100);
     g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 50)])];
     let r = evaluate(&g, d(2024, 6, 5));
@@ -378,11 +381,11 @@ fn contractor_clause_hours_expected_by_now() {
         .find(|c| c.contractor_id == uid(100))
         .unwrap();
     assert_eq!(c.clause_required_hours, dec!(1000));
-    assert_eq!(c.expected_by_now_hours, Some(dec!(124.83)));
+    assert_eq!(c.expected_by_now_hours, Some(dec!(126.03)));
     let behind = r
         .findings
         .iter()
-        .find(|f| f.subject_id == uid(CONTRACT) && f.message.contains("expected by now"))
+        .find(|f| f.subject_id == uid(CONTRACT) && f.code == FindingCode::R1ClauseHours)
         .unwrap();
     assert_eq!(behind.measured, Some(dec!(50)));
 }
@@ -420,13 +423,13 @@ fn r5_yearly_reports_due_29_september() {
     let r5 = rules(&r, Rule::R5);
     assert_eq!(r5[0].severity, Severity::Breach);
     assert_eq!(
-        r5[0].message,
+        r5[0].message.en,
         "Grant LBF-1: the LBF report for 2024 was due 2025-09-29 and is missing"
     );
     g.lbf_submissions = vec![(2024, d(2025, 10, 2))];
     let r5 = rules(&evaluate(&g, d(2025, 10, 3)), Rule::R5)
         .into_iter()
-        .filter(|f| f.message.contains("2024"))
+        .filter(|f| f.message.en.contains("2024"))
         .cloned()
         .collect::<Vec<_>>();
     assert_eq!(r5.len(), 1);
@@ -435,7 +438,7 @@ fn r5_yearly_reports_due_29_september() {
     assert!(
         rules(&evaluate(&g, d(2025, 10, 3)), Rule::R5)
             .iter()
-            .all(|f| !f.message.contains("2024"))
+            .all(|f| !f.message.en.contains("2024"))
     );
 }
 
@@ -454,7 +457,7 @@ fn r6_month_without_report_and_late_report() {
     // As of 11 May: April is missing.
     let r6 = rules(&evaluate(&g, d(2024, 5, 11)), Rule::R6)
         .into_iter()
-        .map(|f| (f.severity, f.message.clone()))
+        .map(|f| (f.severity, f.message.en.clone()))
         .collect::<Vec<_>>();
     assert!(
         r6.contains(&(
@@ -492,7 +495,7 @@ fn r7_meeting_cadence_61_days() {
         .into_iter()
         .cloned()
         .collect::<Vec<_>>();
-    assert!(r7[0].message.contains("no følgegruppe"));
+    assert!(r7[0].message.en.contains("no følgegruppe"));
     assert_eq!(
         (r7[0].subject_kind, r7[0].subject_id),
         (SubjectKind::Grant, uid(1))
@@ -543,8 +546,40 @@ fn r9_one_person_over_a_month_across_placements_and_grants() {
         report(CONTRACT_B, 2024, 3, 1000, &[(23, 90)]),
     ];
     let r = evaluate(&g, d(2024, 4, 1));
-    let r9: Vec<Uuid> = rules(&r, Rule::R9).iter().map(|f| f.subject_id).collect();
-    assert_eq!(r9, vec![uid(APPRENTICE), uid(23)]);
+    let r9 = rules(&r, Rule::R9);
+    assert_eq!(
+        r9.len(),
+        1,
+        "one finding for the person and month, not one per placement"
+    );
+    assert_eq!(
+        (r9[0].subject_kind, r9[0].subject_id),
+        (SubjectKind::Person, uid(30))
+    );
+    assert_eq!(
+        r9[0].message.en,
+        "Anna Hansen is credited 120 hours as EUD apprentice on hovedentreprise (Fynsk Byg); 90 hours as EUD apprentice on hovedentreprise (Murer ApS) in 2024-03: 210 hours in all; one person can work at most 200.41"
+    );
+    assert_eq!(
+        r9[0].message.da,
+        "Anna Hansen er krediteret 120 timer som lærling (EUD) på hovedentreprise (Fynsk Byg) og 90 timer som lærling (EUD) på hovedentreprise (Murer ApS) i marts 2024: 210 timer i alt; én person kan højst arbejde 200,41"
+    );
+    assert_eq!(
+        r9[0].detail.credits,
+        vec![
+            Credit {
+                placement_id: uid(APPRENTICE),
+                contract_id: uid(CONTRACT),
+                centihours: 12_000
+            },
+            Credit {
+                placement_id: uid(23),
+                contract_id: uid(CONTRACT_B),
+                centihours: 9_000
+            },
+        ]
+    );
+    assert_eq!(r9[0].detail.months, vec![d(2024, 3, 1)]);
     // The cap is the one validation uses: 200.41 h, not 200.4166.. rounded up.
     assert_eq!(rules(&r, Rule::R9)[0].threshold, Some(dec!(200.41)));
     // 200 h on this grant plus 1 h elsewhere also exceeds the cap.
@@ -611,8 +646,9 @@ fn year_figures_split_apprentices_and_other_training_across_a_year_end() {
 #[test]
 fn leap_years_count_their_day() {
     // A site established on 29 February 2024: February's report counts, and the period to
-    // 1 March 2026 is 731 days (2024's leap day included), so by 31 March 2024 (31 days in)
-    // 28,860 x 31 / 731 = 1,223.885... = 1,223.89 hours are expected.
+    // 1 March 2026 is 731 days (2024's leap day included), so by the end of 31 March 2024 (32
+    // days: 29 February and 31 March days) 28,860 x 32 / 731 = 1,263.365... = 1,263.37 hours are
+    // expected.
     let mut g = grant();
     g.construction_start = Some(d(2024, 2, 29));
     g.reports = vec![report(CONTRACT, 2024, 2, 100, &[(APPRENTICE, 14)])];
@@ -624,7 +660,7 @@ fn leap_years_count_their_day() {
     );
     assert_eq!(r.metrics.share, Some(dec!(0.14)));
     let r = evaluate(&g, d(2024, 4, 2));
-    assert_eq!(r.expected_by_now_hours, Some(dec!(1223.89)));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(1263.37)));
 }
 
 #[test]
@@ -640,8 +676,8 @@ fn time_series_has_monthly_and_cumulative_shares_and_the_target_line() {
     assert_eq!(s[1].monthly_share, None);
     assert_eq!(s[2].monthly_share, Some(dec!(0.2)));
     assert_eq!(s[2].cumulative_share, Some(dec!(0.15)));
-    // Target line at 31 March: 30 of 730 days of 28,860 hours.
-    assert_eq!(s[0].target_cumulative_trainee_hours, Some(dec!(1186.03)));
+    // Target line at the end of 31 March: 31 of 730 days of 28,860 hours = 1,225.56.
+    assert_eq!(s[0].target_cumulative_trainee_hours, Some(dec!(1225.56)));
     let other = time_series(&g, d(2024, 5, 31), Some(uid(101)));
     assert!(other.iter().all(|p| p.labour_hours.is_zero()));
 }
@@ -722,10 +758,267 @@ proptest! {
         let (a, b) = (evaluate(&g, AS_OF()), evaluate(&reversed, AS_OF()));
         prop_assert_eq!(&a.metrics, &b.metrics);
         prop_assert_eq!(a.status, b.status);
-        let mut fa: Vec<String> = a.findings.iter().map(|f| f.message.clone()).collect();
-        let mut fb: Vec<String> = b.findings.iter().map(|f| f.message.clone()).collect();
+        let mut fa: Vec<String> = a.findings.iter().map(|f| f.message.en.clone()).collect();
+        let mut fb: Vec<String> = b.findings.iter().map(|f| f.message.en.clone()).collect();
         fa.sort();
         fb.sort();
         prop_assert_eq!(fa, fb);
+    }
+}
+
+// ---- defects found in review, each with its worked example ----
+
+#[test]
+fn r3_measures_expected_and_delivered_over_the_same_window() {
+    // 28,860 target hours over 1 March 2024 - 1 March 2026 (730 days). March: 140 trainee hours,
+    // April: 100. Before, as of 31 March the expected line stopped at 29 February (0 hours)
+    // while March's 140 hours counted as delivered.
+    let mut g = grant();
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 140)]),
+        report(CONTRACT, 2024, 4, 1000, &[(APPRENTICE, 100)]),
+    ];
+    // The month's last day: March is complete at the end of it. 31 of 730 days:
+    // 28,860 x 31 / 730 = 1,225.5616.. = 1,225.56 expected, 140 delivered, 1,085.56 behind.
+    for as_of in [d(2024, 3, 31), d(2024, 4, 1), d(2024, 4, 15)] {
+        let r = evaluate(&g, as_of);
+        assert_eq!(
+            r.expected_by_now_hours,
+            Some(dec!(1225.56)),
+            "as of {as_of}"
+        );
+        assert_eq!(
+            r.delivered_in_window_hours,
+            Some(dec!(140)),
+            "as of {as_of}: April not complete"
+        );
+        let w = r.on_track_window.unwrap();
+        assert_eq!(
+            (w.from, w.to, w.elapsed_days, w.period_days),
+            (d(2024, 3, 1), d(2024, 3, 31), 31, 730)
+        );
+        let f = rules(&r, Rule::R3)
+            .into_iter()
+            .find(|f| f.code == FindingCode::R3Behind)
+            .expect("behind");
+        assert_eq!(f.detail.delivered_hours, Some(dec!(140)));
+        assert_eq!(f.detail.needed_hours, Some(dec!(1225.56)));
+        assert_eq!(f.detail.shortfall_hours, Some(dec!(1085.56)));
+        assert_eq!(f.detail.window, Some(w));
+        // 1,225.56 less 10 %: 1,103.004, stated as 1,103.00.
+        assert_eq!(f.threshold, Some(dec!(1103.00)));
+        assert_eq!(
+            f.message.en,
+            "Grant LBF-1: 140 trainee hours delivered from 2024-03-01 to 2024-03-31, 1225.56 expected by then (31 of 730 days of the period); 1085.56 hours behind"
+        );
+        assert_eq!(
+            f.message.da,
+            "Sag LBF-1: 140 timer for personer under oplæring leveret fra 1. marts 2024 til 31. marts 2024, 1.225,56 forventet til da (31 af periodens 730 dage); 1.085,56 timer bagud"
+        );
+    }
+    // At the end of April: 61 days, 28,860 x 61 / 730 = 2,411.589.. = 2,411.59; 240 delivered.
+    let r = evaluate(&g, d(2024, 4, 30));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(2411.59)));
+    assert_eq!(r.delivered_in_window_hours, Some(dec!(240)));
+}
+
+#[test]
+fn r7_every_gap_is_its_own_finding_and_stays_after_later_meetings() {
+    // Site start 1 March 2024. Meetings 10 March (9 days in), 20 July (132 days later),
+    // 1 September (43 days later). As of 15 September the last gap is 14 days: before, nothing
+    // was flagged; the 132 days between 10 March and 20 July happened and remain a finding.
+    let mut g = grant();
+    let meeting = |n: u128, date| MeetingFacts {
+        id: uid(n),
+        date,
+        has_minutes: true,
+    };
+    g.meetings = vec![
+        meeting(50, d(2024, 3, 10)),
+        meeting(51, d(2024, 7, 20)),
+        meeting(52, d(2024, 9, 1)),
+    ];
+    let r7 = rules(&evaluate(&g, d(2024, 9, 15)), Rule::R7)
+        .into_iter()
+        .cloned()
+        .collect::<Vec<_>>();
+    assert_eq!(r7.len(), 1, "{r7:?}");
+    let f = &r7[0];
+    assert_eq!(f.code, FindingCode::R7Gap);
+    assert_eq!(
+        (f.detail.from, f.detail.to, f.detail.days),
+        (Some(d(2024, 3, 10)), Some(d(2024, 7, 20)), Some(132))
+    );
+    assert_eq!((f.measured, f.threshold), (Some(dec!(132)), Some(dec!(61))));
+    assert_eq!(
+        f.message.en,
+        "Grant LBF-1: 132 days between følgegruppe meetings 2024-03-10 and 2024-07-20"
+    );
+    assert_eq!(
+        f.message.da,
+        "Sag LBF-1: 132 dage mellem følgegruppens møder 10. marts 2024 og 20. juli 2024"
+    );
+
+    // Site start to a late first meeting (75 days), and the last meeting to the as-of date
+    // (1 June to 15 August: 75 days): two findings, each naming its dates.
+    g.meetings = vec![meeting(50, d(2024, 5, 15)), meeting(51, d(2024, 6, 1))];
+    let r7 = rules(&evaluate(&g, d(2024, 8, 15)), Rule::R7)
+        .into_iter()
+        .map(|f| {
+            (
+                f.detail.from,
+                f.detail.to,
+                f.detail.days,
+                f.message.en.clone(),
+            )
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(
+        r7,
+        vec![
+            (
+                Some(d(2024, 3, 1)),
+                Some(d(2024, 5, 15)),
+                Some(75),
+                "Grant LBF-1: the følgegruppe first met 2024-05-15, 75 days after construction started 2024-03-01".into()
+            ),
+            (
+                Some(d(2024, 6, 1)),
+                Some(d(2024, 8, 15)),
+                Some(75),
+                "Grant LBF-1: the følgegruppe last met 2024-06-01, 75 days before 2024-08-15".into()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn r9_names_the_person_every_placement_and_the_other_sites_total() {
+    // Anna Hansen (person 30): 120 h as apprentice on Fynsk Byg's contract, 60 h on Murer ApS's,
+    // and 30 h on another organisation's site: 210 h > 200.41 h. One finding, about her.
+    let mut g = grant();
+    g.placements.push(PlacementFacts {
+        id: uid(23),
+        person_id: uid(30),
+        contract_id: uid(CONTRACT_B),
+        kind: PlacementKind::Fgu,
+    });
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 120)]),
+        report(CONTRACT_B, 2024, 3, 1000, &[(23, 60)]),
+    ];
+    g.external_hours = vec![ExternalHours {
+        person_id: uid(30),
+        month: d(2024, 3, 1),
+        centihours: 3000,
+    }];
+    let r = evaluate(&g, d(2024, 4, 1));
+    let f = rules(&r, Rule::R9)[0].clone();
+    assert_eq!(rules(&r, Rule::R9).len(), 1);
+    assert_eq!(f.code, FindingCode::R9OverMonthCap);
+    assert_eq!(f.detail.person_id, Some(uid(30)));
+    assert_eq!(f.detail.other_sites_hours, Some(dec!(30)));
+    assert_eq!(
+        (f.measured, f.threshold),
+        (Some(dec!(210)), Some(dec!(200.41)))
+    );
+    assert_eq!(
+        f.message.en,
+        "Anna Hansen is credited 120 hours as EUD apprentice on hovedentreprise (Fynsk Byg); 60 hours as FGU on hovedentreprise (Murer ApS) in 2024-03, and 30 hours on other sites: 210 hours in all; one person can work at most 200.41"
+    );
+    assert_eq!(
+        f.message.da,
+        "Anna Hansen er krediteret 120 timer som lærling (EUD) på hovedentreprise (Fynsk Byg), 60 timer som FGU på hovedentreprise (Murer ApS) og 30 timer på andre byggepladser i marts 2024: 210 timer i alt; én person kan højst arbejde 200,41"
+    );
+}
+
+#[test]
+fn findings_read_in_danish_with_danish_numbers_and_dates() {
+    let mut g = grant();
+    g.contracts[0].clause_share_bp = None;
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 139)])];
+    let r = evaluate(&g, d(2025, 9, 30));
+    let grant_r1 = rules(&r, Rule::R1)
+        .into_iter()
+        .find(|f| f.code == FindingCode::R1GrantShare)
+        .unwrap();
+    assert_eq!(
+        grant_r1.message.da,
+        "Sag LBF-1: 13,9 % timer for personer under oplæring, 14,0 % krævet; 1,17 timer mangler"
+    );
+    let r4 = rules(&r, Rule::R4)[0];
+    assert_eq!(r4.code, FindingCode::R4ClauseMissing);
+    assert_eq!(
+        r4.message.da,
+        "Kontrakt hovedentreprise (Fynsk Byg): 100.000.000,00 kr. over 729 dage, men uden uddannelsesklausul og uden registreret undtagelse"
+    );
+    let r5 = rules(&r, Rule::R5)
+        .into_iter()
+        .find(|f| f.code == FindingCode::R5Missing)
+        .unwrap();
+    assert_eq!(r5.detail.due, Some(d(2025, 9, 29)));
+    assert_eq!(r5.detail.year, Some(2024));
+    assert_eq!(
+        r5.message.da,
+        "Sag LBF-1: lærlingeindberetningen til LBF for 2024 skulle være indsendt senest 29. september 2025 og mangler"
+    );
+    let r6 = rules(&r, Rule::R6)
+        .into_iter()
+        .find(|f| f.code == FindingCode::R6Missing)
+        .unwrap();
+    assert!(
+        r6.message.da.starts_with(
+            "Kontrakt hovedentreprise (Fynsk Byg): månedsindberetning af timer mangler for 17 måned(er): april 2024, maj 2024"
+        ),
+        "{}",
+        r6.message.da
+    );
+    assert!(
+        r6.message.da.ends_with("juli 2025 og august 2025"),
+        "{}",
+        r6.message.da
+    );
+    assert_eq!(r6.detail.months.len(), 17);
+}
+
+#[test]
+fn every_finding_has_a_code_of_its_rule_and_a_danish_message() {
+    let mut g = grant();
+    g.contracts[0].clause_share_bp = None;
+    g.follow_up_group_id = None;
+    g.craftsman_cost_ore = None;
+    g.trials = vec![TrialFacts {
+        id: uid(60),
+        start: d(2024, 4, 1),
+        end: d(2024, 4, 29),
+        outcome: None,
+        has_next_plan: false,
+    }];
+    g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 10)])];
+    let r = evaluate(&g, d(2025, 10, 1));
+    let codes: std::collections::BTreeSet<String> =
+        r.findings.iter().map(|f| format!("{:?}", f.code)).collect();
+    for expected in [
+        "R1GrantShare",
+        "R2NoCraftsmanCost",
+        "R4ClauseMissing",
+        "R5Missing",
+        "R6Missing",
+        "R7NoGroup",
+        "R8NoOutcome",
+    ] {
+        assert!(
+            codes.contains(expected),
+            "{expected} missing from {codes:?}"
+        );
+    }
+    for f in &r.findings {
+        assert_eq!(f.code.rule(), f.rule);
+        assert!(
+            !f.message.da.is_empty() && !f.message.en.is_empty(),
+            "{f:?}"
+        );
+        assert_ne!(f.message.da, f.message.en, "{f:?}");
+        assert!(!f.source.is_empty());
     }
 }

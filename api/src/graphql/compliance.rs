@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, Enum, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::TrialOutcome;
 use entity::{contractor, grant, lbf_report};
@@ -11,10 +11,11 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
-use super::{Contractor, Grant, db, loaders, parent, scope};
+use super::{Contractor, Grant, db, lang, loaders, parent, scope};
 use crate::compliance::{self as engine, Report, Severity, Status};
 use crate::error::AppError;
-use crate::service::compliance::{self as svc, YearReport, frozen_figures};
+use crate::i18n::Lang;
+use crate::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
 use crate::service::grants::{GrantFilter, list_grants};
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
@@ -28,11 +29,13 @@ fn percent(share: Decimal) -> Decimal {
     fixed(share * Decimal::ONE_HUNDRED, 2)
 }
 
+/// Today in Denmark: the default `asOf`.
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    crate::units::danish_today()
 }
 
-/// Hours and shares, exact. Shares are fractions (0.14); the *Percent fields are rounded to 0.01.
+/// Hours and shares, exact. Every share is given twice, named for its form: `…Fraction` is a
+/// fraction of 1 to four decimals (0.1400), `…Percent` a percent to two decimals (14.00).
 #[derive(SimpleObject)]
 pub struct ShareMetrics {
     /// All hourly-paid labour hours on site in the counting window, trainee hours included.
@@ -43,13 +46,18 @@ pub struct ShareMetrics {
     pub apprentice_hours: Decimal,
     /// Personer i anden oplæring (FGU, AMU, IGU, other counted training).
     pub other_training_hours: Decimal,
-    pub share: Option<Decimal>,
+    /// Oplæringsandel: trainee hours / labour hours as a fraction of 1 (null without hours).
+    pub share_fraction: Option<Decimal>,
+    /// The same share as a percent.
     pub share_percent: Option<Decimal>,
+    /// The minimum share that applies, as a fraction of 1.
+    pub required_share_fraction: Decimal,
+    /// The minimum share that applies, as a percent.
     pub required_share_percent: Decimal,
-    /// Trainee hours the required share asks for, given the other hours worked: g·J/(1−g), with
-    /// J the labour hours of persons not in training.
+    /// Krævede timer: trainee hours the required share asks for, given the other hours worked:
+    /// g·J/(1−g), with J the labour hours of persons not in training.
     pub needed_trainee_hours: Decimal,
-    /// Trainee hours still needed for the required share: max(0, g·J/(1−g) − T).
+    /// Manglende timer: trainee hours still needed for the required share: max(0, g·J/(1−g) − T).
     pub shortfall_hours: Decimal,
     /// Trainee hours / 1924.
     pub delivered_arsvaerk: Decimal,
@@ -61,8 +69,9 @@ fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
         trainee_hours: fixed(m.trainee_hours, 2),
         apprentice_hours: fixed(m.apprentice_hours, 2),
         other_training_hours: fixed(m.other_training_hours, 2),
-        share: m.share.map(|s| fixed(s, 4)),
+        share_fraction: m.share.map(|s| fixed(s, 4)),
         share_percent: m.share.map(percent),
+        required_share_fraction: fixed(m.required_share, 4),
         required_share_percent: percent(m.required_share),
         needed_trainee_hours: fixed(m.needed_trainee_hours, 2),
         shortfall_hours: fixed(m.shortfall_hours, 2),
@@ -70,23 +79,123 @@ fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
     }
 }
 
-/// One finding of one rule.
+/// A span of days a rule measured over.
+#[derive(SimpleObject)]
+pub struct FindingWindow {
+    pub from: NaiveDate,
+    /// Last day counted (inclusive).
+    pub to: NaiveDate,
+    /// Days from `from` through `to`, of `periodDays`.
+    pub elapsed_days: i64,
+    pub period_days: i64,
+}
+
+fn window_view(s: &engine::Span) -> FindingWindow {
+    FindingWindow {
+        from: s.from,
+        to: s.to,
+        elapsed_days: s.elapsed_days,
+        period_days: s.period_days,
+    }
+}
+
+/// One placement's hours in a person's month (R9).
+#[derive(SimpleObject)]
+pub struct FindingCredit {
+    pub placement_id: Uuid,
+    pub contract_id: Uuid,
+    pub hours: Decimal,
+}
+
+/// One finding (afvigelse) of one rule: a stable code, the message in the request's language,
+/// and its numbers as typed fields (each rule fills those it measured; the rest are null).
 #[derive(SimpleObject)]
 #[graphql(name = "Finding")]
 pub struct FindingView {
     pub rule: engine::Rule,
+    /// The kind of finding, stable for programs (R3_BEHIND, R6_MISSING, R7_GAP, ...).
+    pub code: engine::FindingCode,
     pub severity: Severity,
     pub subject: engine::SubjectKind,
-    /// Id of the grant, contract, contractor, placement, trial placement or meeting concerned;
-    /// null where findings about persons are counted together for a caller who may not see
-    /// persons (VIEWER).
+    /// Id of the grant, contract, placement, person, trial placement, følgegruppe or meeting
+    /// concerned; null where findings about persons are counted together for a caller who may
+    /// not see persons (VIEWER).
     pub subject_id: Option<Uuid>,
-    /// Plain words, with the numbers.
+    /// Plain words with the numbers, in the request's language (`Accept-Language`: da or en;
+    /// English by default).
     pub message: String,
+    /// The unit of `measured` and `threshold`.
+    pub unit: Option<engine::Unit>,
     pub measured: Option<Decimal>,
     pub threshold: Option<Decimal>,
+    /// Trainee hours asked for (R1: g·J/(1−g); R1 hours clause and R3: the pro-rata line; R2:
+    /// the target).
+    pub needed_hours: Option<Decimal>,
+    /// Trainee hours delivered (R9: the person's hours that month in all).
+    pub delivered_hours: Option<Decimal>,
+    /// Manglende timer: needed − delivered.
+    pub shortfall_hours: Option<Decimal>,
+    /// R3 (and an hours clause): the window expected and delivered hours are both counted over.
+    pub window: Option<FindingWindow>,
+    /// R7: the gap's first and last day and its length in days; R4: the contract period; R8: the
+    /// snusepraktik.
+    pub from_date: Option<NaiveDate>,
+    pub to_date: Option<NaiveDate>,
+    pub days: Option<i64>,
+    /// R5, R6, R8: the deadline.
+    pub due_date: Option<NaiveDate>,
+    /// R5: the report year.
+    pub year: Option<i32>,
+    /// R6: the months missing or late; R9: the month.
+    pub months: Vec<crate::scalars::YearMonth>,
+    /// R9: the person, each placement credited that month with its hours, and the hours on
+    /// other sites (a total, never the site).
+    pub person_id: Option<Uuid>,
+    pub credits: Vec<FindingCredit>,
+    pub other_sites_hours: Option<Decimal>,
     /// Where the rule comes from.
     pub source: String,
+}
+
+fn finding_view(f: &engine::Finding, lang: Lang) -> FindingView {
+    let d = &f.detail;
+    FindingView {
+        rule: f.rule,
+        code: f.code,
+        severity: f.severity,
+        subject: f.subject_kind,
+        subject_id: Some(f.subject_id),
+        message: f.message.get(lang).to_owned(),
+        unit: f.unit,
+        measured: f.measured,
+        threshold: f.threshold,
+        needed_hours: d.needed_hours.map(|h| fixed(h, 2)),
+        delivered_hours: d.delivered_hours.map(|h| fixed(h, 2)),
+        shortfall_hours: d.shortfall_hours.map(|h| fixed(h, 2)),
+        window: d.window.as_ref().map(window_view),
+        from_date: d.from,
+        to_date: d.to,
+        days: d.days,
+        due_date: d.due,
+        year: d.year,
+        months: d
+            .months
+            .iter()
+            .map(|m| crate::scalars::YearMonth(*m))
+            .collect(),
+        person_id: d.person_id,
+        credits: d
+            .credits
+            .iter()
+            .map(|c| FindingCredit {
+                placement_id: c.placement_id,
+                contract_id: c.contract_id,
+                hours: fixed(engine::hours(c.centihours), 2),
+            })
+            .collect(),
+        other_sites_hours: d.other_sites_hours.map(|h| fixed(h, 2)),
+        source: f.source.to_owned(),
+    }
 }
 
 /// A contractor's figures on one grant.
@@ -97,9 +206,9 @@ pub struct ContractorCompliance {
     pub metrics: ShareMetrics,
     /// Trainee hours its contracts' clauses require.
     pub clause_required_hours: Decimal,
-    /// Its clause hours pro rata to the end of the last complete month.
+    /// Its clause hours pro rata over R3's window (`onTrackWindow`).
     pub expected_by_now_hours: Option<Decimal>,
-    /// Its share at its last contract's end at the last three months' run rate.
+    /// Its share at its last contract's end at the last three months' run rate, as a percent.
     pub projected_share_percent: Option<Decimal>,
     /// Trainee hours its clauses still ask for (null without a clause).
     pub clause_shortfall_hours: Option<Decimal>,
@@ -142,15 +251,26 @@ pub struct AppliedParameters {
 #[graphql(complex)]
 pub struct GrantCompliance {
     pub grant_id: Uuid,
+    /// The period evaluated: to the end of this day.
     pub as_of: NaiveDate,
+    /// What had been recorded by this time was used (hours reports, their corrections, LBF
+    /// submissions, outcomes, meetings, the grant's own data); later writes are not.
+    pub known_at: DateTime<Utc>,
     pub status: Status,
     pub metrics: ShareMetrics,
     /// R2 required trainee årsværk (6 per 100 mio. DKK) and hours (x 1924).
     pub target_arsvaerk: Option<Decimal>,
     pub target_hours: Option<Decimal>,
-    /// R3 trainee hours expected by the end of the last complete month.
+    /// R3 trainee hours expected by the end of `onTrackWindow` (the target pro rata).
     pub expected_by_now_hours: Option<Decimal>,
-    /// Share and trainee hours at planned handover at the last three months' run rate.
+    /// R3 trainee hours delivered in the same window.
+    pub delivered_in_window_hours: Option<Decimal>,
+    /// R3's window: construction start to the end of the last month complete at the end of
+    /// `asOf`, of the period to (planned) handover.
+    pub on_track_window: Option<FindingWindow>,
+    /// Share at planned handover at the last three months' run rate, as a fraction of 1 and as
+    /// a percent, and the trainee hours then.
+    pub projected_share_fraction: Option<Decimal>,
     pub projected_share_percent: Option<Decimal>,
     pub projected_trainee_hours: Option<Decimal>,
     pub contractors: Vec<ContractorCompliance>,
@@ -169,60 +289,77 @@ impl GrantCompliance {
 }
 
 /// The findings as a caller sees them. For one who may not see persons (VIEWER), findings about a
-/// placement or a snusepraktik (each about one person) become one finding per rule and severity
-/// that counts them, with no subject id, dates or hours of anyone.
-fn findings_view(findings: &[engine::Finding], sees_persons: bool) -> Vec<FindingView> {
+/// person, a placement or a snusepraktik become one finding per code and severity that counts
+/// them, with no subject id, name, dates or hours of anyone.
+fn findings_view(findings: &[engine::Finding], sees_persons: bool, lang: Lang) -> Vec<FindingView> {
     use engine::SubjectKind as K;
-    let personal = |f: &engine::Finding| matches!(f.subject_kind, K::Placement | K::TrialPlacement);
+    let personal = |f: &engine::Finding| {
+        matches!(f.subject_kind, K::Placement | K::TrialPlacement | K::Person)
+    };
     let mut out: Vec<FindingView> = findings
         .iter()
         .filter(|f| sees_persons || !personal(f))
-        .map(|f| FindingView {
-            rule: f.rule,
-            severity: f.severity,
-            subject: f.subject_kind,
-            subject_id: Some(f.subject_id),
-            message: f.message.clone(),
-            measured: f.measured,
-            threshold: f.threshold,
-            source: f.source.to_owned(),
-        })
+        .map(|f| finding_view(f, lang))
         .collect();
     if !sees_persons {
-        // (rule, severity, subject kind) -> (how many, the rule's source)
-        type Key = (engine::Rule, Severity, K);
-        let mut groups: Vec<(Key, (u32, &'static str))> = Vec::new();
+        let mut groups: Vec<(&engine::Finding, u32)> = Vec::new();
         for f in findings.iter().filter(|f| personal(f)) {
-            let key = (f.rule, f.severity, f.subject_kind);
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, (n, _))) => *n += 1,
-                None => groups.push((key, (1, f.source))),
+            match groups
+                .iter_mut()
+                .find(|(g, _)| (g.code, g.severity) == (f.code, f.severity))
+            {
+                Some((_, n)) => *n += 1,
+                None => groups.push((f, 1)),
             }
         }
-        out.extend(groups.into_iter().map(|((rule, severity, subject), (n, source))| {
-            let what = if subject == K::Placement {
-                "placements"
-            } else {
-                "snusepraktik placements"
+        out.extend(groups.into_iter().map(|(f, n)| {
+            let (en_what, da_what) = match f.subject_kind {
+                K::Person => ("persons in training", "personer under oplæring"),
+                K::Placement => ("placements", "pladser"),
+                _ => ("snusepraktik placements", "snusepraktikker"),
             };
-            FindingView {
-                rule,
-                severity,
-                subject,
-                subject_id: None,
-                message: format!(
-                    "{n} {what} have a {rule:?} finding; the details concern persons and are not shown to this caller"
+            let message = crate::i18n::Text::new(
+                format!(
+                    "{n} {en_what} have a {:?} finding; the details concern persons and are not shown to this caller",
+                    f.rule
                 ),
+                format!(
+                    "{n} {da_what} har en afvigelse på {:?}; detaljerne handler om personer og vises ikke for denne bruger",
+                    f.rule
+                ),
+            );
+            FindingView {
+                subject_id: None,
+                message: message.get(lang).to_owned(),
+                unit: Some(engine::Unit::Count),
                 measured: Some(Decimal::from(n)),
                 threshold: None,
-                source: source.to_owned(),
+                needed_hours: None,
+                delivered_hours: None,
+                shortfall_hours: None,
+                window: None,
+                from_date: None,
+                to_date: None,
+                days: None,
+                due_date: None,
+                year: None,
+                months: vec![],
+                person_id: None,
+                credits: vec![],
+                other_sites_hours: None,
+                ..finding_view(f, lang)
             }
         }));
     }
     out
 }
 
-pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
+pub fn compliance_view(
+    r: &Report,
+    known_at: DateTime<Utc>,
+    sees_persons: bool,
+    lang: Lang,
+) -> GrantCompliance {
     let p = &r.params;
     let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count() as u32;
     let outcomes = TrialOutcome::iter()
@@ -239,11 +376,15 @@ pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
     GrantCompliance {
         grant_id: r.grant_id,
         as_of: r.as_of,
+        known_at,
         status: r.status,
         metrics: metrics_view(&r.metrics),
         target_arsvaerk: r.target_arsvaerk,
         target_hours: r.target_hours,
         expected_by_now_hours: r.expected_by_now_hours,
+        delivered_in_window_hours: r.delivered_in_window_hours,
+        on_track_window: r.on_track_window.as_ref().map(window_view),
+        projected_share_fraction: r.projected_share.map(|s| fixed(s, 4)),
         projected_share_percent: r.projected_share.map(percent),
         projected_trainee_hours: r.projected_trainee_hours,
         contractors: r
@@ -266,7 +407,7 @@ pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
             open_without_outcome: r.funnel.open_without_outcome,
             outcomes,
         },
-        findings: findings_view(&r.findings, sees_persons),
+        findings: findings_view(&r.findings, sees_persons, lang),
         breaches: count(Severity::Breach),
         warnings: count(Severity::Warning),
         parameters: AppliedParameters {
@@ -282,28 +423,35 @@ pub fn compliance_view(r: &Report, sees_persons: bool) -> GrantCompliance {
     }
 }
 
+/// The `knownAt` of an evaluation as of `as_of`: the one given, or the end of `as_of` (Danish
+/// time), so a past date shows what the tracker knew then.
+pub fn known_at_or_end_of(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    known_at.unwrap_or_else(|| crate::service::known::end_of_day(as_of))
+}
+
 /// A grant's compliance through the request's compliance loader (grants asked for together are
 /// evaluated from one bulk load).
 pub async fn grant_compliance(
     ctx: &Context<'_>,
     grant_id: Uuid,
     as_of: Option<NaiveDate>,
+    known_at: Option<DateTime<Utc>>,
 ) -> Result<GrantCompliance> {
     let scope = scope(ctx);
     scope.require_grant_figures()?;
-    match loaders(ctx)
-        .compliance(grant_id, as_of.unwrap_or_else(today))
-        .await?
-    {
-        Some(report) => Ok(compliance_view(&report, scope.sees_persons())),
-        // Out of scope (FORBIDDEN) or no such grant (NOT_FOUND): the by-id read tells which.
+    let as_of = as_of.unwrap_or_else(today);
+    let known_at = known_at_or_end_of(as_of, known_at);
+    match loaders(ctx).compliance(grant_id, as_of, known_at).await? {
+        Some(report) => Ok(compliance_view(
+            &report,
+            known_at,
+            scope.sees_persons(),
+            lang(ctx),
+        )),
+        // Out of scope (FORBIDDEN), no such grant (NOT_FOUND), or not recorded yet at knownAt.
         None => {
-            crate::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
-            Err(AppError::NotFound {
-                entity: "Grant",
-                id: grant_id,
-            }
-            .into())
+            let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
+            Err(svc::not_yet_recorded(&g, known_at).into())
         }
     }
 }
@@ -313,7 +461,10 @@ pub async fn grant_compliance(
 #[derive(SimpleObject)]
 pub struct GrantShare {
     pub as_of: NaiveDate,
+    pub known_at: DateTime<Utc>,
+    pub share_fraction: Option<Decimal>,
     pub share_percent: Option<Decimal>,
+    pub required_share_fraction: Decimal,
     pub required_share_percent: Decimal,
 }
 
@@ -323,6 +474,7 @@ pub async fn grant_share(
     ctx: &Context<'_>,
     grant: &grant::Model,
     as_of: Option<NaiveDate>,
+    known_at: Option<DateTime<Utc>>,
 ) -> Result<GrantShare> {
     if !scope(ctx).sees_grant_figures() && !grant.share_visible_to_contractors {
         return Err(AppError::Forbidden(format!(
@@ -332,17 +484,17 @@ pub async fn grant_share(
         .into());
     }
     let as_of = as_of.unwrap_or_else(today);
-    let report: Arc<Report> =
-        loaders(ctx)
-            .compliance(grant.id, as_of)
-            .await?
-            .ok_or(AppError::NotFound {
-                entity: "Grant",
-                id: grant.id,
-            })?;
+    let known_at = known_at_or_end_of(as_of, known_at);
+    let report: Arc<Report> = loaders(ctx)
+        .compliance(grant.id, as_of, known_at)
+        .await?
+        .ok_or_else(|| svc::not_yet_recorded(grant, known_at))?;
     Ok(GrantShare {
         as_of,
+        known_at,
+        share_fraction: report.metrics.share.map(|s| fixed(s, 4)),
         share_percent: report.metrics.share.map(percent),
+        required_share_fraction: fixed(report.metrics.required_share, 4),
         required_share_percent: percent(report.metrics.required_share),
     })
 }
@@ -353,25 +505,17 @@ pub struct CompliancePoint {
     pub month: crate::scalars::YearMonth,
     pub labour_hours: Decimal,
     pub trainee_hours: Decimal,
+    /// The month's share as a fraction of 1 and as a percent.
+    pub monthly_share_fraction: Option<Decimal>,
     pub monthly_share_percent: Option<Decimal>,
     pub cumulative_labour_hours: Decimal,
     pub cumulative_trainee_hours: Decimal,
+    /// The share of all months so far, as a fraction of 1 and as a percent.
+    pub cumulative_share_fraction: Option<Decimal>,
     pub cumulative_share_percent: Option<Decimal>,
     /// R3's target line (grant series only).
     pub target_cumulative_trainee_hours: Option<Decimal>,
     pub required_share_percent: Decimal,
-}
-
-#[derive(Enum, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DashboardSort {
-    /// LBF case number, ascending.
-    #[default]
-    CaseNumber,
-    /// Lowest trainee share first (grants without hours last).
-    ShareAsc,
-    ShareDesc,
-    /// Largest shortfall in hours first.
-    ShortfallDesc,
 }
 
 /// Which grants a dashboard covers.
@@ -502,6 +646,15 @@ impl LbfReportVersion {
     }
 }
 
+/// One labelled line of a yearly LBF report.
+#[derive(SimpleObject)]
+pub struct LbfReportLine {
+    /// Stable key (apprentice_arsvaerk, handover, ...).
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
 /// A grant's yearly LBF report (Lærlingeindberetning).
 pub struct LbfYearReport(pub YearReport);
 
@@ -521,7 +674,19 @@ impl LbfYearReport {
     async fn figures(&self) -> LbfFigures {
         figures_view(&self.0.figures)
     }
-    /// Every submitted version, oldest first.
+    /// The report as a person reads it: labelled lines in the request's language
+    /// (`Accept-Language`: da or en), numbers and dates written that language's way.
+    async fn lines(&self, ctx: &Context<'_>) -> Vec<LbfReportLine> {
+        engine::report_labels::lines(&self.0.figures, lang(ctx))
+            .into_iter()
+            .map(|l| LbfReportLine {
+                key: l.key,
+                label: l.label,
+                value: l.value,
+            })
+            .collect()
+    }
+    /// Every version submitted (by `knownAt`), oldest first.
     async fn versions(&self) -> Vec<LbfReportVersion> {
         self.0
             .versions
@@ -537,19 +702,22 @@ pub struct ComplianceQuery;
 
 #[Object]
 impl ComplianceQuery {
-    /// One grant's compliance as of a date (default today).
+    /// One grant's compliance as of a date (default today), with what had been recorded at
+    /// `knownAt` (default: the end of `asOf`, Danish time, so a past date shows what the
+    /// tracker said then; give the present time to see a past period with everything known now).
     #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
         grant_id: Uuid,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<GrantCompliance> {
-        grant_compliance(ctx, grant_id, as_of).await
+        grant_compliance(ctx, grant_id, as_of, known_at).await
     }
 
     /// Compliance summaries for many grants (all ~500 national grants in one request), loaded in
-    /// bulk and evaluated in memory.
+    /// bulk and evaluated in memory; `asOf` and `knownAt` as for `compliance`.
     #[graphql(complexity = "crate::graphql::COST_NATIONAL + child_complexity")]
     async fn compliance_dashboard(
         &self,
@@ -557,40 +725,20 @@ impl ComplianceQuery {
         #[graphql(default)] filter: DashboardFilter,
         #[graphql(default)] sort: DashboardSort,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<GrantCompliance>> {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
+        let known_at = known_at_or_end_of(as_of, known_at);
         let grants = list_grants(&scope(ctx), filter.grants())
             .all(db(ctx))
             .await
             .map_err(AppError::from)?;
-        let facts = svc::load_facts(db(ctx), &grants).await?;
-        let mut rows: Vec<(String, Report)> = grants
-            .iter()
-            .map(|g| {
-                (
-                    g.case_number.clone(),
-                    engine::evaluate(&facts[&g.id], as_of),
-                )
-            })
-            .filter(|(_, r)| filter.status.is_none_or(|s| r.status == s))
-            .collect();
-        match sort {
-            DashboardSort::CaseNumber => rows.sort_by(|a, b| a.0.cmp(&b.0)),
-            DashboardSort::ShareAsc => {
-                rows.sort_by_key(|(c, r)| (r.metrics.share.is_none(), r.metrics.share, c.clone()))
-            }
-            DashboardSort::ShareDesc => {
-                rows.sort_by_key(|(c, r)| (std::cmp::Reverse(r.metrics.share), c.clone()))
-            }
-            DashboardSort::ShortfallDesc => {
-                rows.sort_by_key(|(c, r)| (std::cmp::Reverse(r.metrics.shortfall_hours), c.clone()))
-            }
-        }
-        let sees_persons = scope(ctx).sees_persons();
+        let rows = svc::dashboard(db(ctx), grants, filter.status, sort, as_of, known_at).await?;
+        let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         Ok(rows
             .iter()
-            .map(|(_, r)| compliance_view(r, sees_persons))
+            .map(|r| compliance_view(r, known_at, sees_persons, lang))
             .collect())
     }
 
@@ -603,7 +751,10 @@ impl ComplianceQuery {
         grant_id: Uuid,
         contractor_id: Option<Uuid>,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CompliancePoint>> {
+        let as_of = as_of.unwrap_or_else(today);
+        let known_at = known_at_or_end_of(as_of, known_at);
         let scope = scope(ctx);
         match contractor_id {
             Some(c) if !scope.sees_contractor_figures(c) => {
@@ -615,23 +766,23 @@ impl ComplianceQuery {
             Some(_) => {}
             None => scope.require_grant_figures()?,
         }
-        let (_, facts) = svc::grant_facts(db(ctx), &scope, grant_id).await?;
-        Ok(
-            engine::time_series(&facts, as_of.unwrap_or_else(today), contractor_id)
-                .into_iter()
-                .map(|p| CompliancePoint {
-                    month: crate::scalars::YearMonth(p.month),
-                    labour_hours: p.labour_hours,
-                    trainee_hours: p.trainee_hours,
-                    monthly_share_percent: p.monthly_share.map(percent),
-                    cumulative_labour_hours: p.cumulative_labour_hours,
-                    cumulative_trainee_hours: p.cumulative_trainee_hours,
-                    cumulative_share_percent: p.cumulative_share.map(percent),
-                    target_cumulative_trainee_hours: p.target_cumulative_trainee_hours,
-                    required_share_percent: percent(p.required_share),
-                })
-                .collect(),
-        )
+        let (_, facts) = svc::grant_facts(db(ctx), &scope, grant_id, known_at).await?;
+        Ok(engine::time_series(&facts, as_of, contractor_id)
+            .into_iter()
+            .map(|p| CompliancePoint {
+                month: crate::scalars::YearMonth(p.month),
+                labour_hours: p.labour_hours,
+                trainee_hours: p.trainee_hours,
+                monthly_share_fraction: p.monthly_share.map(|s| fixed(s, 4)),
+                monthly_share_percent: p.monthly_share.map(percent),
+                cumulative_labour_hours: p.cumulative_labour_hours,
+                cumulative_trainee_hours: p.cumulative_trainee_hours,
+                cumulative_share_fraction: p.cumulative_share.map(|s| fixed(s, 4)),
+                cumulative_share_percent: p.cumulative_share.map(percent),
+                target_cumulative_trainee_hours: p.target_cumulative_trainee_hours,
+                required_share_percent: percent(p.required_share),
+            })
+            .collect())
     }
 
     /// Contractors across grants, the furthest behind first (largest shortfall in hours).
@@ -641,14 +792,16 @@ impl ComplianceQuery {
         ctx: &Context<'_>,
         #[graphql(default)] filter: DashboardFilter,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<ContractorStanding>> {
         let scope = scope(ctx);
+        let as_of = as_of.unwrap_or_else(today);
+        let known_at = known_at_or_end_of(as_of, known_at);
         let grants = list_grants(&scope, filter.grants())
             .all(db(ctx))
             .await
             .map_err(AppError::from)?;
-        let ranking =
-            svc::contractor_ranking(db(ctx), &scope, grants, as_of.unwrap_or_else(today)).await?;
+        let ranking = svc::contractor_ranking(db(ctx), &scope, grants, as_of, known_at).await?;
         Ok(ranking
             .into_iter()
             .map(|s| ContractorStanding {
@@ -672,18 +825,24 @@ impl ComplianceQuery {
             .collect())
     }
 
-    /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise.
+    /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise, as
+    /// recorded at `knownAt` (default now: the versions submitted and the hours known by then).
     #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
     async fn lbf_year_report(
         &self,
         ctx: &Context<'_>,
         grant_id: Uuid,
         year: i32,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<LbfYearReport> {
         scope(ctx).require_grant_figures()?;
+        let known_at = known_at.unwrap_or_else(Utc::now);
         let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
-        let mut reports = svc::year_reports(db(ctx), vec![g], year).await?;
-        Ok(LbfYearReport(reports.remove(0)))
+        let reports = svc::year_reports(db(ctx), vec![g.clone()], year, known_at).await?;
+        match reports.into_iter().next() {
+            Some(r) => Ok(LbfYearReport(r)),
+            None => Err(svc::not_yet_recorded(&g, known_at).into()),
+        }
     }
 
     /// The yearly LBF reports of all grants of an organisation (the CSV export has the same rows).
@@ -693,9 +852,11 @@ impl ComplianceQuery {
         ctx: &Context<'_>,
         organisation_id: Uuid,
         year: i32,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<LbfYearReport>> {
+        let known_at = known_at.unwrap_or_else(Utc::now);
         Ok(
-            svc::organisation_year_reports(db(ctx), &scope(ctx), organisation_id, year)
+            svc::organisation_year_reports(db(ctx), &scope(ctx), organisation_id, year, known_at)
                 .await?
                 .into_iter()
                 .map(LbfYearReport)

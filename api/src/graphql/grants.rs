@@ -112,15 +112,18 @@ impl Grant {
     async fn trial_placements(&self, ctx: &Context<'_>) -> Result<Vec<TrialPlacement>> {
         children::<TrialsOfGrant, _>(ctx, self.0.id, TrialPlacement).await
     }
-    /// Compliance with the social requirements as of a date (default today). Grants in one
-    /// request are evaluated together from one bulk load.
+    /// Compliance with the social requirements as of a date (default today), with what had been
+    /// recorded at `knownAt` (default: the end of `asOf`, Danish time; pass the present time to
+    /// judge a past period with everything known now). Grants in one request are evaluated
+    /// together from one bulk load.
     #[graphql(complexity = "crate::graphql::COST_BATCHED_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<super::GrantCompliance> {
-        super::compliance::grant_compliance(ctx, self.0.id, as_of).await
+        super::compliance::grant_compliance(ctx, self.0.id, as_of, known_at).await
     }
     /// The overall trainee share as of a date (default today). Unlike `compliance`, a contractor
     /// may read it, where the bygherre has set `shareVisibleToContractors`.
@@ -129,8 +132,9 @@ impl Grant {
         &self,
         ctx: &Context<'_>,
         as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
     ) -> Result<super::compliance::GrantShare> {
-        super::compliance::grant_share(ctx, &self.0, as_of).await
+        super::compliance::grant_share(ctx, &self.0, as_of, known_at).await
     }
     /// The følgegruppe around the site, if one is set up.
     async fn follow_up_group(&self, ctx: &Context<'_>) -> Result<Option<FollowUpGroup>> {

@@ -33,7 +33,8 @@ impl HoursReport {
             loaders(ctx).trainee_total(self.0.id).await?,
         ))
     }
-    /// When the month was (last) reported.
+    /// When the month was (last) filed: now when it was reported, or the filing time a BYGHERRE
+    /// or ADMIN declared when loading history (`updatedAt` is when it was recorded).
     async fn reported_at(&self) -> DateTime<Utc> {
         self.0.reported_at
     }
@@ -132,7 +133,8 @@ impl HoursMutation {
                 // write replaced, not what a concurrent one did.
                 lock_contract(t, input.contract_id).await?;
                 let before = report_snapshot(t, key).await?;
-                let report = report_monthly_hours(t, &s, input).await?;
+                let may_declare = may_declare_filing(who.role);
+                let report = report_monthly_hours(t, &s, input, may_declare).await?;
                 let after = report_snapshot(t, key).await?;
                 crate::audit::write(t, &who, "Hours report", report.id, "report", before, after)
                     .await?;

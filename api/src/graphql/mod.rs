@@ -222,6 +222,13 @@ pub(crate) fn scope(ctx: &Context<'_>) -> Scope {
     ctx.data_opt::<Scope>().cloned().unwrap_or(Scope::Nothing)
 }
 
+/// The language of the request's answer (`Accept-Language`; English without one).
+pub(crate) fn lang(ctx: &Context<'_>) -> crate::i18n::Lang {
+    ctx.data_opt::<crate::i18n::Lang>()
+        .copied()
+        .unwrap_or_default()
+}
+
 pub(crate) fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
     ctx.data_unchecked::<Principal>()
 }

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono_tz::Europe::Copenhagen;
 use entity::{
     contract, contractor, follow_up_group, grant, hours_line, hours_report, lbf_report, meeting,
-    placement, trial_placement,
+    person, placement, trial_placement,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -14,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{new_id, now};
+use super::{known, new_id, now};
 use crate::compliance::{
     self, ContractFacts, ExternalHours, GrantFacts, MeetingFacts, Params, PlacementFacts,
     ReportFacts, TrialFacts,
@@ -24,27 +25,35 @@ use crate::record::get;
 use crate::scope::Scope;
 use crate::validate;
 
-/// Facts for each of `grants`, keyed by grant id. Archived contracts, placements and reports stay
-/// in: the hours were worked.
+/// Facts for each of `grants` as recorded at `known_at`, keyed by grant id (a grant recorded only
+/// later is absent). Archived contracts, placements and reports stay in: the hours were worked.
+/// A fixed number of queries whatever the number of grants, plus a look into the audit trail for
+/// the rows written after `known_at`.
 pub async fn load_facts<C: ConnectionTrait>(
     db: &C,
     grants: &[grant::Model],
+    known_at: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, GrantFacts>> {
+    use std::collections::HashSet;
     let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let contracts_of = || {
-        let mut q = Query::select();
-        q.column(contract::Column::Id)
-            .from(contract::Entity)
-            .and_where(contract::Column::GrantId.is_in(ids.clone()));
-        q
-    };
+    let wanted: HashSet<Uuid> = ids.iter().copied().collect();
+    let grants = known::as_known::<grant::Entity, _>(db, grants.to_vec(), known_at, |g| {
+        wanted.contains(&g.id)
+    })
+    .await?;
+
     let contracts = contract::Entity::find()
         .filter(contract::Column::GrantId.is_in(ids.clone()))
         .all(db)
         .await?;
+    let contracts = known::as_known::<contract::Entity, _>(db, contracts, known_at, |c| {
+        wanted.contains(&c.grant_id)
+    })
+    .await?;
+    let contract_ids: HashSet<Uuid> = contracts.iter().map(|c| c.id).collect();
     let contractor_ids: Vec<Uuid> = contracts.iter().map(|c| c.contractor_id).collect();
     let contractors: HashMap<Uuid, String> = contractor::Entity::find()
         .filter(contractor::Column::Id.is_in(contractor_ids))
@@ -57,73 +66,109 @@ pub async fn load_facts<C: ConnectionTrait>(
         .filter(placement::Column::GrantId.is_in(ids.clone()))
         .all(db)
         .await?;
-    let reports = hours_report::Entity::find()
-        .filter(hours_report::Column::ContractId.in_subquery(contracts_of()))
+    let placements = known::as_known::<placement::Entity, _>(db, placements, known_at, |p| {
+        wanted.contains(&p.grant_id)
+    })
+    .await?;
+    let person_ids: HashSet<Uuid> = placements.iter().map(|p| p.person_id).collect();
+    let person_names: HashMap<Uuid, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(person_ids.iter().copied()))
         .all(db)
-        .await?;
-    let mut report_ids = Query::select();
-    report_ids
-        .column(hours_report::Column::Id)
-        .from(hours_report::Entity)
-        .and_where(hours_report::Column::ContractId.in_subquery(contracts_of()));
-    let lines = hours_line::Entity::find()
-        .filter(hours_line::Column::ReportId.in_subquery(report_ids))
-        .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.display_name))
+        .collect();
 
-    // R9 looks at the same persons' hours on other grants.
-    let mut persons = Query::select();
-    persons
-        .column(placement::Column::PersonId)
-        .from(placement::Entity)
-        .and_where(placement::Column::GrantId.is_in(ids.clone()));
+    // R9 looks at the same persons' hours on other grants: their placements there, and every
+    // report with a line on one of them, known as at `known_at` like the grant's own.
     let elsewhere = placement::Entity::find()
-        .filter(placement::Column::PersonId.in_subquery(persons))
+        .filter(placement::Column::PersonId.is_in(person_ids.iter().copied()))
         .filter(placement::Column::GrantId.is_not_in(ids.clone()))
         .all(db)
         .await?;
-    let elsewhere_lines = if elsewhere.is_empty() {
+    let elsewhere = known::as_known::<placement::Entity, _>(db, elsewhere, known_at, |p| {
+        person_ids.contains(&p.person_id) && !wanted.contains(&p.grant_id)
+    })
+    .await?;
+    let person_of: HashMap<Uuid, Uuid> = elsewhere.iter().map(|p| (p.id, p.person_id)).collect();
+
+    let mut report_ids = Query::select();
+    report_ids
+        .column(hours_line::Column::ReportId)
+        .from(hours_line::Entity)
+        .and_where(hours_line::Column::PlacementId.is_in(person_of.keys().copied()));
+    let mut contracts_of = Query::select();
+    contracts_of
+        .column(contract::Column::Id)
+        .from(contract::Entity)
+        .and_where(contract::Column::GrantId.is_in(ids.clone()));
+    let mut condition =
+        sea_orm::Condition::any().add(hours_report::Column::ContractId.in_subquery(contracts_of));
+    if !person_of.is_empty() {
+        condition = condition.add(hours_report::Column::Id.in_subquery(report_ids));
+    }
+    let reports = hours_report::Entity::find()
+        .filter(condition)
+        .all(db)
+        .await?;
+    let lines = if reports.is_empty() {
         Vec::new()
     } else {
-        hours_line::Entity::find()
-            .filter(hours_line::Column::PlacementId.is_in(elsewhere.iter().map(|p| p.id)))
-            .all(db)
-            .await?
+        let mut lines = Vec::new();
+        let rids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
+        for chunk in rids.chunks(500) {
+            lines.extend(
+                hours_line::Entity::find()
+                    .filter(hours_line::Column::ReportId.is_in(chunk.iter().copied()))
+                    .all(db)
+                    .await?,
+            );
+        }
+        lines
     };
-    let elsewhere_months: HashMap<Uuid, NaiveDate> = if elsewhere_lines.is_empty() {
-        HashMap::new()
-    } else {
-        hours_report::Entity::find()
-            .filter(hours_report::Column::Id.is_in(elsewhere_lines.iter().map(|l| l.report_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.month))
-            .collect()
-    };
+    let reports = known::reports_as_known(db, reports, lines, known_at, |r| {
+        contract_ids.contains(&r.report.contract_id)
+            || r.lines.iter().any(|(p, _)| person_of.contains_key(p))
+    })
+    .await?;
 
     let trials = trial_placement::Entity::find()
         .filter(trial_placement::Column::GrantId.is_in(ids.clone()))
         .all(db)
         .await?;
+    let trials = known::as_known::<trial_placement::Entity, _>(db, trials, known_at, |t| {
+        wanted.contains(&t.grant_id)
+    })
+    .await?;
     let groups = follow_up_group::Entity::find()
         .filter(follow_up_group::Column::GrantId.is_in(ids.clone()))
         .all(db)
         .await?;
-    let meetings = if groups.is_empty() {
+    let groups = known::as_known::<follow_up_group::Entity, _>(db, groups, known_at, |g| {
+        wanted.contains(&g.grant_id)
+    })
+    .await?;
+    let group_ids: HashSet<Uuid> = groups.iter().map(|g| g.id).collect();
+    let meetings = if group_ids.is_empty() {
         Vec::new()
     } else {
         meeting::Entity::find()
-            .filter(meeting::Column::GroupId.is_in(groups.iter().map(|g| g.id)))
-            .filter(meeting::Column::ArchivedAt.is_null())
+            .filter(meeting::Column::GroupId.is_in(group_ids.iter().copied()))
             .all(db)
             .await?
     };
+    let meetings = known::as_known::<meeting::Entity, _>(db, meetings, known_at, |m| {
+        group_ids.contains(&m.group_id)
+    })
+    .await?;
     let submissions = lbf_report::Entity::find()
         .filter(lbf_report::Column::GrantId.is_in(ids.clone()))
-        .filter(lbf_report::Column::Version.eq(1))
         .all(db)
         .await?;
+    let submissions = known::as_known::<lbf_report::Entity, _>(db, submissions, known_at, |r| {
+        wanted.contains(&r.grant_id)
+    })
+    .await?;
 
     let mut facts: HashMap<Uuid, GrantFacts> = grants
         .iter()
@@ -140,6 +185,7 @@ pub async fn load_facts<C: ConnectionTrait>(
                     params: Params::for_grant(g),
                     contracts: vec![],
                     placements: vec![],
+                    person_names: HashMap::new(),
                     reports: vec![],
                     external_hours: vec![],
                     trials: vec![],
@@ -178,6 +224,9 @@ pub async fn load_facts<C: ConnectionTrait>(
             .or_default()
             .push(p.grant_id);
         if let Some(f) = facts.get_mut(&p.grant_id) {
+            if let Some(name) = person_names.get(&p.person_id) {
+                f.person_names.insert(p.person_id, name.clone());
+            }
             f.placements.push(PlacementFacts {
                 id: p.id,
                 person_id: p.person_id,
@@ -186,14 +235,24 @@ pub async fn load_facts<C: ConnectionTrait>(
             });
         }
     }
-    let mut lines_of: HashMap<Uuid, Vec<(Uuid, i64)>> = HashMap::new();
-    for l in lines {
-        lines_of
-            .entry(l.report_id)
-            .or_default()
-            .push((l.placement_id, l.centihours));
-    }
-    for r in reports {
+    for known::KnownReport { report: r, lines } in reports {
+        for (placement, centi) in &lines {
+            let Some(person) = person_of.get(placement) else {
+                continue;
+            };
+            let mut grants: Vec<Uuid> = person_grants.get(person).cloned().unwrap_or_default();
+            grants.sort();
+            grants.dedup();
+            for g in grants {
+                if let Some(f) = facts.get_mut(&g) {
+                    f.external_hours.push(ExternalHours {
+                        person_id: *person,
+                        month: r.month,
+                        centihours: *centi,
+                    });
+                }
+            }
+        }
         let Some(f) = grant_of_contract
             .get(&r.contract_id)
             .and_then(|g| facts.get_mut(g))
@@ -204,27 +263,12 @@ pub async fn load_facts<C: ConnectionTrait>(
             contract_id: r.contract_id,
             month: r.month,
             total_centihours: r.total_centihours,
-            reported_on: r.reported_at.date_naive(),
-            lines: lines_of.remove(&r.id).unwrap_or_default(),
+            reported_on: r.reported_at.with_timezone(&Copenhagen).date_naive(),
+            lines: lines
+                .into_iter()
+                .filter(|(p, _)| !person_of.contains_key(p))
+                .collect(),
         });
-    }
-    let person_of: HashMap<Uuid, Uuid> = elsewhere.iter().map(|p| (p.id, p.person_id)).collect();
-    for l in elsewhere_lines {
-        let (Some(person), Some(month)) = (
-            person_of.get(&l.placement_id),
-            elsewhere_months.get(&l.report_id),
-        ) else {
-            continue;
-        };
-        for g in person_grants.get(person).into_iter().flatten() {
-            if let Some(f) = facts.get_mut(g) {
-                f.external_hours.push(ExternalHours {
-                    person_id: *person,
-                    month: *month,
-                    centihours: l.centihours,
-                });
-            }
-        }
     }
     for t in trials {
         if let Some(f) = facts.get_mut(&t.grant_id) {
@@ -239,14 +283,14 @@ pub async fn load_facts<C: ConnectionTrait>(
     }
     let mut grant_of_group = HashMap::new();
     for g in groups {
-        grant_of_group.insert(g.id, g.grant_id);
-        if g.archived_at.is_none()
-            && let Some(f) = facts.get_mut(&g.grant_id)
-        {
-            f.follow_up_group_id = Some(g.id);
+        if g.archived_at.is_none() {
+            grant_of_group.insert(g.id, g.grant_id);
+            if let Some(f) = facts.get_mut(&g.grant_id) {
+                f.follow_up_group_id = Some(g.id);
+            }
         }
     }
-    for m in meetings {
+    for m in meetings.into_iter().filter(|m| m.archived_at.is_none()) {
         if let Some(f) = grant_of_group
             .get(&m.group_id)
             .and_then(|g| facts.get_mut(g))
@@ -258,25 +302,46 @@ pub async fn load_facts<C: ConnectionTrait>(
             });
         }
     }
-    for s in submissions {
+    for s in submissions.into_iter().filter(|s| s.version == 1) {
         if let Some(f) = facts.get_mut(&s.grant_id) {
-            f.lbf_submissions
-                .push((s.year, s.submitted_at.date_naive()));
+            f.lbf_submissions.push((
+                s.year,
+                s.submitted_at.with_timezone(&Copenhagen).date_naive(),
+            ));
         }
     }
     Ok(facts)
 }
 
-/// Facts for one grant within scope (NOT_FOUND otherwise).
+/// Facts for one grant within scope as recorded at `known_at` (NOT_FOUND otherwise;
+/// BAD_USER_INPUT on `knownAt` for a grant recorded only later).
 pub async fn grant_facts<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     grant_id: Uuid,
+    known_at: DateTime<Utc>,
 ) -> AppResult<(grant::Model, GrantFacts)> {
     let g = get::<grant::Entity, _>(db, scope, grant_id).await?;
-    let mut facts = load_facts(db, std::slice::from_ref(&g)).await?;
-    let f = facts.remove(&grant_id).expect("facts for the loaded grant");
+    let mut facts = load_facts(db, std::slice::from_ref(&g), known_at).await?;
+    let f = facts
+        .remove(&grant_id)
+        .ok_or_else(|| not_yet_recorded(&g, known_at))?;
     Ok((g, f))
+}
+
+/// The refusal for a grant asked about at a time before it was recorded.
+pub fn not_yet_recorded(g: &grant::Model, known_at: DateTime<Utc>) -> AppError {
+    AppError::bad_input(
+        "knownAt",
+        format!(
+            "grant {} was recorded in the tracker on {}, after knownAt {}",
+            g.case_number,
+            g.created_at
+                .with_timezone(&Copenhagen)
+                .format("%Y-%m-%d %H:%M"),
+            known_at.with_timezone(&Copenhagen).format("%Y-%m-%d %H:%M")
+        ),
+    )
 }
 
 /// All versions of a grant's report for a year, oldest first.
@@ -339,9 +404,9 @@ pub async fn submit_report<C: ConnectionTrait>(
 ) -> AppResult<lbf_report::Model> {
     validate::year("year", year)?;
     let submitted_by = validate::text("submittedBy", submitted_by, 200)?;
-    let (_, facts) = grant_facts(db, scope, grant_id).await?;
     let t = now();
-    check_year(&facts, year, t.date_naive())?;
+    let (_, facts) = grant_facts(db, scope, grant_id, t).await?;
+    check_year(&facts, year, t.with_timezone(&Copenhagen).date_naive())?;
     let existing = versions(db, grant_id, year).await?;
     let reason = match (correction_reason, existing.last()) {
         (None, Some(v)) => {
@@ -419,6 +484,7 @@ pub async fn organisation_year_reports<C: ConnectionTrait>(
     scope: &Scope,
     organisation: Uuid,
     year: i32,
+    known_at: DateTime<Utc>,
 ) -> AppResult<Vec<YearReport>> {
     validate::year("year", year)?;
     scope.require_grant_figures()?;
@@ -430,44 +496,53 @@ pub async fn organisation_year_reports<C: ConnectionTrait>(
     let grants = crate::service::grants::list_grants(scope, filter)
         .all(db)
         .await?;
-    year_reports(db, grants, year).await
+    year_reports(db, grants, year, known_at).await
 }
 
-/// Year reports for many grants at once (bulk loads, evaluated in memory), in case-number order.
+/// Year reports for many grants at once (bulk loads, evaluated in memory), in case-number order,
+/// as recorded at `known_at`: the versions submitted by then, and the live figures from the
+/// hours known then. Grants recorded only later are left out.
 pub async fn year_reports<C: ConnectionTrait>(
     db: &C,
     mut grants: Vec<grant::Model>,
     year: i32,
+    known_at: DateTime<Utc>,
 ) -> AppResult<Vec<YearReport>> {
     validate::year("year", year)?;
     grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
-    let facts = load_facts(db, &grants).await?;
+    let facts = load_facts(db, &grants, known_at).await?;
     let mut versions: HashMap<Uuid, Vec<lbf_report::Model>> = HashMap::new();
     if !grants.is_empty() {
-        for v in lbf_report::Entity::find()
+        let wanted: std::collections::HashSet<Uuid> = grants.iter().map(|g| g.id).collect();
+        let rows = lbf_report::Entity::find()
             .filter(lbf_report::Column::GrantId.is_in(grants.iter().map(|g| g.id)))
             .filter(lbf_report::Column::Year.eq(year))
-            .order_by_asc(lbf_report::Column::Version)
             .all(db)
-            .await?
-        {
+            .await?;
+        let mut rows = known::as_known::<lbf_report::Entity, _>(db, rows, known_at, |r| {
+            wanted.contains(&r.grant_id) && r.year == year
+        })
+        .await?;
+        rows.sort_by_key(|v| v.version);
+        for v in rows {
             versions.entry(v.grant_id).or_default().push(v);
         }
     }
     Ok(grants
         .into_iter()
-        .map(|g| {
+        .filter_map(|g| {
+            let f = facts.get(&g.id)?;
             let versions = versions.remove(&g.id).unwrap_or_default();
             let figures = match versions.last() {
                 Some(v) => frozen_figures(v),
-                None => compliance::year_figures(&facts[&g.id], year),
+                None => compliance::year_figures(f, year),
             };
-            YearReport {
+            Some(YearReport {
                 grant: g,
                 year,
                 figures,
                 versions,
-            }
+            })
         })
         .collect())
 }
@@ -509,10 +584,11 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
     scope: &Scope,
     mut grants: Vec<grant::Model>,
     as_of: NaiveDate,
+    known_at: DateTime<Utc>,
 ) -> AppResult<Vec<Standing>> {
     use rust_decimal::Decimal;
     grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
-    let facts = load_facts(db, &grants).await?;
+    let facts = load_facts(db, &grants, known_at).await?;
     struct Acc {
         name: String,
         tally: compliance::Tally,
@@ -525,7 +601,7 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
     }
     let mut by_contractor: std::collections::BTreeMap<Uuid, Acc> = Default::default();
     for g in &grants {
-        let f = &facts[&g.id];
+        let Some(f) = facts.get(&g.id) else { continue };
         let report = compliance::evaluate(f, as_of);
         for c in report
             .contractors
@@ -587,4 +663,59 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
             .then_with(|| a.contractor_name.cmp(&b.contractor_name))
     });
     Ok(out)
+}
+
+/// How the dashboard orders its grants.
+#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Default, Debug)]
+pub enum DashboardSort {
+    /// LBF case number, ascending.
+    #[default]
+    CaseNumber,
+    /// Lowest trainee share first (grants without hours last).
+    ShareAsc,
+    ShareDesc,
+    /// Largest shortfall in hours first.
+    ShortfallDesc,
+}
+
+/// The national (or organisation) dashboard: each of `grants` evaluated as of `as_of` with what
+/// was recorded at `known_at`, only those with `status` if given, in `sort` order (ties by case
+/// number). Grants recorded after `known_at` are not on it.
+pub async fn dashboard<C: ConnectionTrait>(
+    db: &C,
+    grants: Vec<grant::Model>,
+    status: Option<compliance::Status>,
+    sort: DashboardSort,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<Vec<compliance::Report>> {
+    use std::cmp::Reverse;
+    let facts = load_facts(db, &grants, known_at).await?;
+    let mut rows: Vec<(&str, compliance::Report)> = grants
+        .iter()
+        .filter_map(|g| {
+            Some((
+                g.case_number.as_str(),
+                compliance::evaluate(facts.get(&g.id)?, as_of),
+            ))
+        })
+        .filter(|(_, r)| status.is_none_or(|s| r.status == s))
+        .collect();
+    match sort {
+        DashboardSort::CaseNumber => rows.sort_by(|a, b| a.0.cmp(b.0)),
+        DashboardSort::ShareAsc => rows.sort_by(|(a, x), (b, y)| {
+            (x.metrics.share.is_none(), x.metrics.share, a).cmp(&(
+                y.metrics.share.is_none(),
+                y.metrics.share,
+                b,
+            ))
+        }),
+        DashboardSort::ShareDesc => rows.sort_by(|(a, x), (b, y)| {
+            (Reverse(x.metrics.share), a).cmp(&(Reverse(y.metrics.share), b))
+        }),
+        DashboardSort::ShortfallDesc => rows.sort_by(|(a, x), (b, y)| {
+            (Reverse(x.metrics.shortfall_hours), a).cmp(&(Reverse(y.metrics.shortfall_hours), b))
+        }),
+    }
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
 }

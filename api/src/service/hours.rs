@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use crate::scalars::DecimalInput;
 use async_graphql::InputObject;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{contract, grant, hours_line, hours_report, placement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
@@ -36,6 +36,11 @@ pub struct ReportMonthlyHoursInput {
     pub total_hours: DecimalInput,
     #[graphql(default)]
     pub trainee_hours: Vec<TraineeHoursInput>,
+    /// When the report was filed, if it is recorded later (loading past months from
+    /// spreadsheets or another system): R6 judges the deadline on this time, the audit trail keeps
+    /// when it was recorded. Only a BYGHERRE or ADMIN may declare it; never in the future and
+    /// never before the month has ended. Left out: now.
+    pub reported_at: Option<DateTime<Utc>>,
 }
 
 #[derive(InputObject, Clone, Default)]
@@ -70,10 +75,53 @@ pub async fn lock_contract<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()
     Ok(())
 }
 
+/// Who may declare a report's filing date ([`ReportMonthlyHoursInput::reported_at`]): the
+/// bygherre who owns the figures, or an administrator loading history.
+pub fn may_declare_filing(role: entity::enums::Role) -> bool {
+    matches!(
+        role,
+        entity::enums::Role::Admin | entity::enums::Role::Bygherre
+    )
+}
+
+/// The filing time to record: the declared one, checked, or now.
+fn filing_time(
+    declared: Option<DateTime<Utc>>,
+    may_declare: bool,
+    month: YearMonth,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    let Some(at) = declared else { return Ok(now) };
+    if !may_declare {
+        return Err(AppError::Forbidden(
+            "only a BYGHERRE or ADMIN token may declare when a report was filed (reportedAt); leave it out to file it now".into(),
+        ));
+    }
+    if at > now {
+        return Err(AppError::bad_input(
+            "reportedAt",
+            "reportedAt is in the future; a report can only be declared filed at a time that has passed",
+        ));
+    }
+    // The month ends at midnight Danish time after its last day.
+    let ends = crate::service::known::end_of_day(month.last_day());
+    if at <= ends {
+        return Err(AppError::bad_input(
+            "reportedAt",
+            format!(
+                "reportedAt is before {} had ended; a month's hours are filed after the month",
+                month.0.format("%Y-%m")
+            ),
+        ));
+    }
+    Ok(at)
+}
+
 pub async fn report_monthly_hours<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     input: ReportMonthlyHoursInput,
+    may_declare: bool,
 ) -> AppResult<hours_report::Model> {
     let contract =
         referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
@@ -90,7 +138,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
             ),
         ));
     }
-    if month > YearMonth::of(Utc::now().date_naive()) {
+    if month > YearMonth::of(crate::units::danish_today()) {
         return Err(AppError::bad_input(
             "month",
             "hours cannot be reported for a future month",
@@ -163,6 +211,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
     }
 
     let t = now();
+    let filed = filing_time(input.reported_at, may_declare, month, t)?;
     let existing = hours_report::Entity::find()
         .filter(hours_report::Column::ContractId.eq(contract.id))
         .filter(hours_report::Column::Month.eq(month.first_day()))
@@ -182,7 +231,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 .await?;
             let mut m: hours_report::ActiveModel = r.into();
             m.total_centihours = Set(total);
-            m.reported_at = Set(t);
+            m.reported_at = Set(filed);
             m.updated_at = Set(t);
             m.update(db).await?
         }
@@ -192,7 +241,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 contract_id: Set(contract.id),
                 month: Set(month.first_day()),
                 total_centihours: Set(total),
-                reported_at: Set(t),
+                reported_at: Set(filed),
                 created_at: Set(t),
                 updated_at: Set(t),
                 archived_at: Set(None),

@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod followup;
 pub mod grants;
 pub mod hours;
+pub mod known;
 pub mod organisations;
 pub mod people;
 pub mod trials;

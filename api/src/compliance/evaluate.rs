@@ -1,0 +1,116 @@
+//! One grant's evaluation as of a date: the context is computed once, every registered rule
+//! checks it, and the report gathers the figures, the contractors' standing and the status.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::context::Context;
+use super::facts::GrantFacts;
+use super::figures::{hours, metrics, project};
+use super::report::{ContractorMetrics, Report, Severity, Status, Tally};
+use super::rules::{self, r8_trial_follow_up};
+
+/// Evaluates `g` as of the end of `as_of`. The same facts and date always give the same report.
+pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
+    let cx = Context::new(g, as_of);
+    let mut findings = Vec::new();
+    for rule in rules::RULES {
+        (rule.check)(&cx, &mut findings);
+    }
+    let worst = findings.iter().map(|f| f.severity).max();
+    let status = if cx.window.is_none() {
+        Status::NotStarted
+    } else if cx.handed_over {
+        Status::Completed
+    } else {
+        match worst {
+            Some(Severity::Breach) => Status::Breach,
+            Some(Severity::Warning) => Status::AtRisk,
+            _ => Status::Compliant,
+        }
+    };
+    Report {
+        grant_id: g.id,
+        as_of,
+        status,
+        params: g.params.clone(),
+        metrics: cx.metrics.clone(),
+        target_arsvaerk: cx.target.map(|t| t.0),
+        target_hours: cx.target.map(|t| t.1),
+        expected_by_now_hours: cx.on_track.as_ref().map(|t| t.expected),
+        delivered_in_window_hours: cx.on_track.as_ref().map(|t| t.delivered),
+        on_track_window: cx.on_track.as_ref().map(|t| t.span),
+        projected_share: cx.projection.and_then(|p| p.0),
+        projected_trainee_hours: cx.projection.map(|p| p.1),
+        contractors: contractors(&cx),
+        funnel: r8_trial_follow_up::funnel(&cx),
+        findings,
+    }
+}
+
+/// Each contractor's figures on the grant (against the grant's share, without a finding of its
+/// own) and what its clauses still ask for.
+fn contractors(cx: &Context) -> Vec<ContractorMetrics> {
+    struct Acc {
+        name: String,
+        tally: Tally,
+        clause: i64,
+        expected: Option<Decimal>,
+        last_end: NaiveDate,
+        owed: Option<Decimal>,
+        behind: bool,
+    }
+    let mut by: BTreeMap<Uuid, Acc> = BTreeMap::new();
+    for c in &cx.g.contracts {
+        let e = by.entry(c.contractor_id).or_insert_with(|| Acc {
+            name: c.contractor_name.clone(),
+            tally: Tally::default(),
+            clause: 0,
+            expected: None,
+            last_end: c.end,
+            owed: None,
+            behind: false,
+        });
+        if let Some(t) = cx.per_contract.get(&c.id) {
+            e.tally.add(t);
+        }
+        e.last_end = e.last_end.max(c.end);
+        e.clause += c.clause_centihours.unwrap_or(0);
+    }
+    for s in &cx.clauses {
+        let Some(e) = by.get_mut(&s.contract.contractor_id) else {
+            continue;
+        };
+        e.owed = Some(e.owed.unwrap_or_default() + s.owed);
+        e.behind |= s.behind;
+        if let super::context::ClauseTerms::Hours { line, .. } = s.terms {
+            e.expected = Some(e.expected.unwrap_or_default() + line);
+        }
+    }
+    by.into_iter()
+        .map(|(id, a)| {
+            let projected_share = match (&cx.window, cx.handed_over) {
+                (Some(_), false) => cx
+                    .contractor_months
+                    .get(&id)
+                    .and_then(|months| project(months, &a.tally, a.last_end))
+                    .and_then(|p| p.0),
+                _ => None,
+            };
+            ContractorMetrics {
+                contractor_id: id,
+                contractor_name: a.name,
+                metrics: metrics(&a.tally, cx.p.min_share),
+                tally: a.tally,
+                clause_required_hours: hours(a.clause),
+                expected_by_now_hours: a.expected.map(|e| e.round_dp(2)),
+                projected_share,
+                clause_shortfall_hours: a.owed.map(|o| o.round_dp(2)),
+                behind_clause: a.behind,
+            }
+        })
+        .collect()
+}

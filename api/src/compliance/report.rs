@@ -1,0 +1,294 @@
+//! What an evaluation answers: the grant's figures, each contractor's, the snusepraktik funnel,
+//! and the findings (each with a stable code, its numbers as typed fields and its message in
+//! Danish and English).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::params::Params;
+use crate::i18n::Text;
+
+/// How serious a finding is (information / advarsel / brud på krav).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+pub enum Severity {
+    Info,
+    Warning,
+    Breach,
+}
+
+/// The rules of the domain brief: R1 trainee share, R2 target, R3 on track, R4 clause present,
+/// R5 yearly LBF report, R6 hours reported, R7 følgegruppe cadence, R8 snusepraktik follow-up,
+/// R9 double counting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "ComplianceRule")]
+pub enum Rule {
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+}
+
+/// The kind of a finding, stable for programs: dashboards filter and count on it instead of
+/// parsing messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+pub enum FindingCode {
+    /// R1: the grant's trainee share is below its minimum share.
+    #[graphql(name = "R1_GRANT_SHARE")]
+    R1GrantShare,
+    /// R1: a contract with a share clause is below the clause's share.
+    #[graphql(name = "R1_CLAUSE_SHARE")]
+    R1ClauseShare,
+    /// R1: a contract with an hours clause is behind its pro-rata line (or, once ended, short of
+    /// the clause's hours).
+    #[graphql(name = "R1_CLAUSE_HOURS")]
+    R1ClauseHours,
+    /// R2: construction has started without a craftsman cost, so there is no target.
+    #[graphql(name = "R2_NO_CRAFTSMAN_COST")]
+    R2NoCraftsmanCost,
+    /// R2: handed over short of the target.
+    #[graphql(name = "R2_TARGET_MISSED")]
+    R2TargetMissed,
+    /// R3: delivered trainee hours below the pro-rata target line (less the tolerance).
+    #[graphql(name = "R3_BEHIND")]
+    R3Behind,
+    /// R3: at the recent run rate the site misses its share or target at handover.
+    #[graphql(name = "R3_PROJECTED_MISS")]
+    R3ProjectedMiss,
+    /// R4: a contract that needs a training clause has neither a clause nor an exemption.
+    #[graphql(name = "R4_CLAUSE_MISSING")]
+    R4ClauseMissing,
+    /// R5: a year's LBF report is due (not yet late).
+    #[graphql(name = "R5_DUE")]
+    R5Due,
+    /// R5: a year's LBF report is past its deadline and not submitted.
+    #[graphql(name = "R5_MISSING")]
+    R5Missing,
+    /// R5: a year's LBF report was submitted after its deadline.
+    #[graphql(name = "R5_LATE")]
+    R5Late,
+    /// R6: months without an hours report past their deadline.
+    #[graphql(name = "R6_MISSING")]
+    R6Missing,
+    /// R6: months reported after their deadline.
+    #[graphql(name = "R6_LATE")]
+    R6Late,
+    /// R7: no følgegruppe is set up during construction.
+    #[graphql(name = "R7_NO_GROUP")]
+    R7NoGroup,
+    /// R7: a gap between meetings (or from site start, or to the as-of date) longer than allowed.
+    #[graphql(name = "R7_GAP")]
+    R7Gap,
+    /// R7: a past meeting without minutes.
+    #[graphql(name = "R7_NO_MINUTES")]
+    R7NoMinutes,
+    /// R8: an ended snusepraktik without an outcome past the follow-up deadline.
+    #[graphql(name = "R8_NO_OUTCOME")]
+    R8NoOutcome,
+    /// R8: an ended snusepraktik with an outcome but no next plan past the deadline.
+    #[graphql(name = "R8_NO_NEXT_PLAN")]
+    R8NoNextPlan,
+    /// R9: one person credited more hours in a month than one person can work.
+    #[graphql(name = "R9_OVER_MONTH_CAP")]
+    R9OverMonthCap,
+}
+
+/// What a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "FindingSubject")]
+pub enum SubjectKind {
+    Grant,
+    Contract,
+    Contractor,
+    Placement,
+    TrialPlacement,
+    FollowUpGroup,
+    Meeting,
+    /// A person in training (R9).
+    Person,
+}
+
+/// The unit of a finding's `measured` and `threshold`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[graphql(name = "FindingUnit")]
+pub enum Unit {
+    /// A share as a fraction of 1 (0.14 = 14 %).
+    ShareFraction,
+    Hours,
+    Arsvaerk,
+    Days,
+    Dkk,
+    Count,
+}
+
+/// A span of days a rule measured over: [from, to], `elapsed_days` of `period_days`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub elapsed_days: i64,
+    pub period_days: i64,
+}
+
+/// One placement's hours in a person's month (R9).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credit {
+    pub placement_id: Uuid,
+    pub contract_id: Uuid,
+    pub centihours: i64,
+}
+
+/// A finding's numbers as typed values; each rule fills the ones it measured.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Detail {
+    /// Trainee hours the rule asks for (R1: g·J/(1−g); R3: the pro-rata line; R1 hours clause).
+    pub needed_hours: Option<Decimal>,
+    pub delivered_hours: Option<Decimal>,
+    /// What is missing: needed − delivered, never below 0.
+    pub shortfall_hours: Option<Decimal>,
+    /// R3's window, or an hours clause's.
+    pub window: Option<Span>,
+    /// R7: the gap's first and last day and its length.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub days: Option<i64>,
+    /// R5, R6, R8: the deadline concerned.
+    pub due: Option<NaiveDate>,
+    /// R5: the year; R6 and R9: the months concerned.
+    pub year: Option<i32>,
+    pub months: Vec<NaiveDate>,
+    /// R9: the person, every placement of theirs credited that month with its hours, and the
+    /// total on other sites (never named).
+    pub person_id: Option<Uuid>,
+    pub credits: Vec<Credit>,
+    pub other_sites_hours: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub subject_kind: SubjectKind,
+    pub subject_id: Uuid,
+    pub message: Text,
+    pub unit: Option<Unit>,
+    pub measured: Option<Decimal>,
+    pub threshold: Option<Decimal>,
+    pub detail: Detail,
+    pub source: &'static str,
+}
+
+/// A grant's roll-up: NOT_STARTED (site not established), COMPLIANT, AT_RISK (a warning or a
+/// projected miss), BREACH, COMPLETED (handed over; final figures).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+#[graphql(name = "ComplianceStatus")]
+pub enum Status {
+    NotStarted,
+    Compliant,
+    AtRisk,
+    Breach,
+    Completed,
+}
+
+/// Hours tallied exactly, in hundredths of an hour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub labour: i64,
+    pub apprentice: i64,
+    pub other_training: i64,
+    pub not_counted: i64,
+}
+
+impl Tally {
+    pub fn trainee(&self) -> i64 {
+        self.apprentice + self.other_training
+    }
+
+    pub fn add(&mut self, other: &Tally) {
+        self.labour += other.labour;
+        self.apprentice += other.apprentice;
+        self.other_training += other.other_training;
+        self.not_counted += other.not_counted;
+    }
+}
+
+/// Hours and the share, exact. Shares here are fractions of 1.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    pub labour_hours: Decimal,
+    pub trainee_hours: Decimal,
+    pub apprentice_hours: Decimal,
+    pub other_training_hours: Decimal,
+    /// Trainee hours / labour hours, exact; None without labour hours.
+    pub share: Option<Decimal>,
+    pub required_share: Decimal,
+    /// Trainee hours the required share asks for with the other hours worked: g·J/(1−g), with
+    /// J = labour − trainee hours (rounded up to hundredths).
+    pub needed_trainee_hours: Decimal,
+    /// Trainee hours still needed to reach the required share: max(0, g·J/(1−g) − T).
+    pub shortfall_hours: Decimal,
+    pub delivered_arsvaerk: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContractorMetrics {
+    pub contractor_id: Uuid,
+    pub contractor_name: String,
+    /// Its hours on the grant in exact hundredths, for sums across grants.
+    pub tally: Tally,
+    pub metrics: Metrics,
+    /// Sum of the hours its contracts' clauses require.
+    pub clause_required_hours: Decimal,
+    /// Its clause hours pro rata over R3's window (None without clause hours).
+    pub expected_by_now_hours: Option<Decimal>,
+    /// Its share at its last contract's end at the last three months' run rate.
+    pub projected_share: Option<Decimal>,
+    /// Trainee hours its contracts' clauses still ask for: for a share clause the shortfall
+    /// against that share, for an hours clause what is missing to the pro-rata line (to the
+    /// clause's hours once the contract has ended). None when none of its contracts has a clause.
+    pub clause_shortfall_hours: Option<Decimal>,
+    /// Behind on a clause: one of its contracts has an R1 finding. What a contractor owes is its
+    /// contract's clause; the grant's 14 % is the bygherre's rule, not the contractor's.
+    pub behind_clause: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Funnel {
+    pub started: u32,
+    pub completed: u32,
+    pub open_without_outcome: u32,
+    pub outcomes: BTreeMap<&'static str, u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub grant_id: Uuid,
+    pub as_of: NaiveDate,
+    pub status: Status,
+    pub params: Params,
+    pub metrics: Metrics,
+    /// R2: required trainee årsværk and hours (None without a craftsman cost).
+    pub target_arsvaerk: Option<Decimal>,
+    pub target_hours: Option<Decimal>,
+    /// R3: the target pro rata over R3's window ([`Report::on_track_window`]).
+    pub expected_by_now_hours: Option<Decimal>,
+    /// R3: trainee hours delivered in the same window.
+    pub delivered_in_window_hours: Option<Decimal>,
+    /// R3's window: construction start to the end of the last month complete at the end of the
+    /// as-of day, of the period to (planned) handover.
+    pub on_track_window: Option<Span>,
+    /// Share and trainee hours at planned handover at the last three months' run rate.
+    pub projected_share: Option<Decimal>,
+    pub projected_trainee_hours: Option<Decimal>,
+    pub contractors: Vec<ContractorMetrics>,
+    pub funnel: Funnel,
+    pub findings: Vec<Finding>,
+}
