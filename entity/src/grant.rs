@@ -22,20 +22,10 @@ pub struct Model {
     pub planned_handover: Option<Date>,
     /// Aflevering: the day counting stops.
     pub actual_handover: Option<Date>,
-    /// R1 minimum trainee share, in basis points (1400 = 14 %).
-    pub min_trainee_share_bp: Option<i32>,
-    /// R2 target årsværk per 100 mio. DKK, in hundredths (600 = 6).
-    pub target_per_100m_x100: Option<i32>,
-    /// R3 tolerance below the expected-by-now line, in basis points.
-    pub on_track_tolerance_bp: Option<i32>,
-    /// R6 day of the next month by which a month's hours are due.
-    pub hours_report_due_day: Option<i32>,
-    /// R7 maximum days between følgegruppe meetings.
-    pub max_meeting_interval_days: Option<i32>,
-    /// R8 days after a trial placement ends within which its outcome is due.
-    pub trial_outcome_due_days: Option<i32>,
-    /// R9 overtime allowance over 1924/12 hours a month, in basis points.
-    pub overtime_allowance_bp: Option<i32>,
+    /// Overrides of the rule parameters: {"MIN_TRAINEE_SHARE_PERCENT": "12.5", ...}, keyed by the
+    /// parameter table's names (`compliance::params` in the api crate), values in each
+    /// parameter's unit. Null: every default applies.
+    pub parameter_overrides: Option<Json>,
     /// The bygherre lets the grant's contractors see its overall trainee share (never the other
     /// contractors' own figures).
     pub share_visible_to_contractors: bool,

@@ -9,6 +9,7 @@ mod m20261124_000003_api_token;
 mod m20261124_000004_audit_log;
 mod m20261125_000005_access_scope;
 mod m20261125_000006_lbf_handover_planned;
+mod m20261126_000007_rule_parameters;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_audit_log::Migration),
             Box::new(m20261125_000005_access_scope::Migration),
             Box::new(m20261125_000006_lbf_handover_planned::Migration),
+            Box::new(m20261126_000007_rule_parameters::Migration),
         ]
     }
 }

@@ -69,28 +69,17 @@ const TABLES: [(&str, bool); 18] = [
     ("audit_log", false),
 ];
 
-pub struct TestApp {
-    pub db: DatabaseConnection,
-    /// The database's URL, for a second pool or server on the same database.
+/// A new, empty database of its own (no migrations run): a SQLite file in a temporary directory,
+/// or with `TEST_DATABASE_URL` a new PostgreSQL database. [`TestApp`] migrates one; a migration
+/// test takes it to an older version first. Whoever holds it drops the PostgreSQL database.
+pub struct BlankDatabase {
     pub url: String,
-    pub schema: AppSchema,
-    statements: Arc<AtomicUsize>,
     pg: Option<(String, String)>,
-    _dir: Option<tempfile::TempDir>,
+    dir: Option<tempfile::TempDir>,
 }
 
-impl TestApp {
+impl BlankDatabase {
     pub async fn new() -> Self {
-        Self::with_limits(PageLimits::default()).await
-    }
-
-    pub async fn with_query_limits(query: QueryLimits) -> Self {
-        let mut app = Self::with_limits(PageLimits::default()).await;
-        app.schema = build_schema_with(app.db.clone(), PageLimits::default(), query);
-        app
-    }
-
-    pub async fn with_limits(limits: PageLimits) -> Self {
         let (url, pg, dir) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("t_{}", uuid::Uuid::new_v4().simple());
@@ -117,6 +106,65 @@ impl TestApp {
                 (url, None, Some(dir))
             }
         };
+        Self { url, pg, dir }
+    }
+}
+
+impl Drop for BlankDatabase {
+    fn drop(&mut self) {
+        drop_database(self.pg.take());
+    }
+}
+
+/// Removes a test's PostgreSQL database. Drop cannot await; a short-lived runtime on its own
+/// thread removes the database. FORCE ends the test's own pooled connections (closing the pool
+/// from here would wait on the test's runtime, which is blocked in this drop).
+fn drop_database(pg: Option<(String, String)>) {
+    let Some((admin_url, name)) = pg else {
+        return;
+    };
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            if let Ok(admin) = Database::connect(&admin_url).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                admin.close().await.ok();
+            }
+        });
+    })
+    .join()
+    .ok();
+}
+
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    /// The database's URL, for a second pool or server on the same database.
+    pub url: String,
+    pub schema: AppSchema,
+    statements: Arc<AtomicUsize>,
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_limits(PageLimits::default()).await
+    }
+
+    pub async fn with_query_limits(query: QueryLimits) -> Self {
+        let mut app = Self::with_limits(PageLimits::default()).await;
+        app.schema = build_schema_with(app.db.clone(), PageLimits::default(), query);
+        app
+    }
+
+    pub async fn with_limits(limits: PageLimits) -> Self {
+        let mut blank = BlankDatabase::new().await;
+        let (url, pg, dir) = (blank.url.clone(), blank.pg.take(), blank.dir.take());
         let mut db = api::db::connect_and_migrate(&url)
             .await
             .expect("connect and migrate");
@@ -404,28 +452,7 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.pg.take() else {
-            return;
-        };
-        // Drop cannot await; a short-lived runtime on its own thread removes the database. FORCE
-        // ends the test's own pooled connections (closing the pool from here would wait on the
-        // test's runtime, which is blocked in this drop).
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                if let Ok(admin) = Database::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    admin.close().await.ok();
-                }
-            });
-        })
-        .join()
-        .ok();
+        drop_database(self.pg.take());
     }
 }
 

@@ -25,7 +25,7 @@ async fn site(app: &TestApp) -> (String, String, String) {
     (grant, contract, pl)
 }
 
-const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d, knownAt: \"2100-01-01T00:00:00Z\") { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours shareFraction sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { minTraineeSharePercent targetArsvaerkPer100m lbfReportDue } } }";
+const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d, knownAt: \"2100-01-01T00:00:00Z\") { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours shareFraction sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { parameter value unit defaultValue overridden } lbfReportDue } }";
 
 fn findings<'a>(c: &'a Value, rule: &str) -> Vec<&'a Value> {
     c["findings"]
@@ -97,9 +97,16 @@ async fn grant_compliance_names_the_numbers() {
         "{r6:?}"
     );
     assert_eq!(c["status"], "AT_RISK");
+    assert_eq!(c["lbfReportDue"], "09-29");
+    let params = c["parameters"].as_array().unwrap();
+    assert_eq!(params.len(), 7, "every parameter of the table");
     assert_eq!(
-        c["parameters"],
-        json!({ "minTraineeSharePercent": "14.00", "targetArsvaerkPer100m": "6", "lbfReportDue": "09-29" })
+        params[0],
+        json!({ "parameter": "MIN_TRAINEE_SHARE_PERCENT", "value": "14", "unit": "PERCENT", "defaultValue": "14", "overridden": false })
+    );
+    assert_eq!(
+        params[1],
+        json!({ "parameter": "TARGET_ARSVAERK_PER_100M_DKK", "value": "6", "unit": "ARSVAERK_PER_100M_DKK", "defaultValue": "6", "overridden": false })
     );
 
     // Before the site was established, nothing is measured.
@@ -111,7 +118,7 @@ async fn grant_compliance_names_the_numbers() {
 
     // The Grant field gives the same report; overrides change the parameters used.
     app.ok(
-        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: {minTraineeSharePercent: \"7\"}}) { id } }",
+        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: [{parameter: MIN_TRAINEE_SHARE_PERCENT, value: \"7\"}]}) { id } }",
         json!({ "g": grant }),
     )
     .await;
@@ -581,7 +588,7 @@ async fn the_ranking_uses_each_grants_own_parameters() {
     let app = TestApp::new().await;
     let (g1, _, _) = site(&app).await;
     app.ok(
-        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: {minTraineeSharePercent: \"5\"}}) { id } }",
+        "mutation($g: UUID!) { updateGrant(id: $g, input: {parameterOverrides: [{parameter: MIN_TRAINEE_SHARE_PERCENT, value: \"5\"}]}) { id } }",
         json!({ "g": g1 }),
     )
     .await;

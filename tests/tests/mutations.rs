@@ -84,7 +84,7 @@ async fn grant_create_update_with_parameter_overrides() {
     let estate = app.estate(&org).await;
     let d = app
         .ok(
-            "mutation($e: UUID!) { createGrant(input: {estateId: $e, caseNumber: \"LBF-2021-77\", title: \"Nybyg\", kind: NEW_BUILD, commitmentYear: 2021, stage: SKEMA_A, parameterOverrides: {minTraineeSharePercent: \"12.5\", hoursReportDueDay: 15}}) { id caseNumber kind stage craftsmanCost constructionStart parameterOverrides { minTraineeSharePercent hoursReportDueDay maxMeetingIntervalDays } } }",
+            "mutation($e: UUID!) { createGrant(input: {estateId: $e, caseNumber: \"LBF-2021-77\", title: \"Nybyg\", kind: NEW_BUILD, commitmentYear: 2021, stage: SKEMA_A, parameterOverrides: [{parameter: MIN_TRAINEE_SHARE_PERCENT, value: \"12.5\"}, {parameter: HOURS_REPORT_DUE_DAY, value: \"15\"}]}) { id caseNumber kind stage craftsmanCost constructionStart parameterOverrides { parameter value unit } } }",
             json!({ "e": estate }),
         )
         .await;
@@ -94,12 +94,15 @@ async fn grant_create_update_with_parameter_overrides() {
     assert_eq!(g["craftsmanCost"], json!(null));
     assert_eq!(
         g["parameterOverrides"],
-        json!({ "minTraineeSharePercent": "12.50", "hoursReportDueDay": 15, "maxMeetingIntervalDays": null })
+        json!([
+            { "parameter": "MIN_TRAINEE_SHARE_PERCENT", "value": "12.5", "unit": "PERCENT" },
+            { "parameter": "HOURS_REPORT_DUE_DAY", "value": "15", "unit": "DAY_OF_MONTH" }
+        ])
     );
     let grant = id(g);
     let d = app
         .ok(
-            "mutation($id: UUID!) { updateGrant(id: $id, input: {stage: SKEMA_B, craftsmanCost: \"250000000.50\", constructionStart: \"2023-03-01\", actualHandover: \"2025-06-30\", parameterOverrides: {}}) { stage craftsmanCost constructionStart actualHandover parameterOverrides { minTraineeSharePercent hoursReportDueDay } } }",
+            "mutation($id: UUID!) { updateGrant(id: $id, input: {stage: SKEMA_B, craftsmanCost: \"250000000.50\", constructionStart: \"2023-03-01\", actualHandover: \"2025-06-30\", parameterOverrides: []}) { stage craftsmanCost constructionStart actualHandover parameterOverrides { parameter value } } }",
             json!({ "id": grant }),
         )
         .await;
@@ -110,7 +113,7 @@ async fn grant_create_update_with_parameter_overrides() {
             "craftsmanCost": "250000000.50",
             "constructionStart": "2023-03-01",
             "actualHandover": "2025-06-30",
-            "parameterOverrides": { "minTraineeSharePercent": null, "hoursReportDueDay": null }
+            "parameterOverrides": []
         })
     );
     let d = app

@@ -77,7 +77,7 @@ async fn grant_rules() {
     let org = app.organisation().await;
     let estate = app.estate(&org).await;
     app.grant_on(&estate, "LBF-1").await;
-    let q = "mutation($e: UUID!, $c: String!, $s: GrantStage!, $start: NaiveDate, $plan: NaiveDate, $hand: NaiveDate, $cost: Decimal, $year: Int!, $p: RuleParametersInput) { createGrant(input: {estateId: $e, caseNumber: $c, title: \"T\", kind: RENOVATION, commitmentYear: $year, stage: $s, craftsmanCost: $cost, constructionStart: $start, plannedHandover: $plan, actualHandover: $hand, parameterOverrides: $p}) { id } }";
+    let q = "mutation($e: UUID!, $c: String!, $s: GrantStage!, $start: NaiveDate, $plan: NaiveDate, $hand: NaiveDate, $cost: Decimal, $year: Int!, $p: [RuleParameterValueInput!]) { createGrant(input: {estateId: $e, caseNumber: $c, title: \"T\", kind: RENOVATION, commitmentYear: $year, stage: $s, craftsmanCost: $cost, constructionStart: $start, plannedHandover: $plan, actualHandover: $hand, parameterOverrides: $p}) { id } }";
     let base = json!({ "e": estate, "c": "LBF-2", "s": "SKEMA_B", "year": 2021 });
     let with = |extra: Value| {
         let mut v = base.clone();
@@ -164,18 +164,30 @@ async fn grant_rules() {
         &app,
         "lbf_grant",
         q,
-        with(json!({ "p": { "minTraineeSharePercent": "140" } })),
+        with(json!({ "p": [{ "parameter": "MIN_TRAINEE_SHARE_PERCENT", "value": "140" }] })),
         "BAD_USER_INPUT",
-        Some("parameterOverrides.minTraineeSharePercent"),
+        Some("parameterOverrides[0].value"),
     )
     .await;
     refused(
         &app,
         "lbf_grant",
         q,
-        with(json!({ "p": { "hoursReportDueDay": 31 } })),
+        with(json!({ "p": [{ "parameter": "HOURS_REPORT_DUE_DAY", "value": "31" }] })),
         "BAD_USER_INPUT",
-        Some("parameterOverrides.hoursReportDueDay"),
+        Some("parameterOverrides[0].value"),
+    )
+    .await;
+    refused(
+        &app,
+        "lbf_grant",
+        q,
+        with(json!({ "p": [
+            { "parameter": "HOURS_REPORT_DUE_DAY", "value": "12" },
+            { "parameter": "HOURS_REPORT_DUE_DAY", "value": "15" }
+        ] })),
+        "BAD_USER_INPUT",
+        Some("parameterOverrides[1].parameter"),
     )
     .await;
     let msg = refused(

@@ -115,9 +115,9 @@ impl<'a> Context<'a> {
                 }
             }
         }
-        let grant_metrics = metrics(&total, p.min_share);
+        let grant_metrics = metrics(&total, p.min_share());
         let target = g.craftsman_cost_ore.map(|cost| {
-            let (a, h) = target(cost, p.target_per_100m);
+            let (a, h) = target(cost, p.target_per_100m());
             (a.round_dp(2), h.round_dp(2))
         });
         let planned_end = g.actual_handover.or(g.planned_handover);
@@ -169,7 +169,7 @@ impl<'a> Context<'a> {
                 let behind = if ended {
                     delivered < req
                 } else {
-                    delivered < line * (Decimal::ONE - p.on_track_tolerance)
+                    delivered < line * (Decimal::ONE - p.on_track_tolerance())
                 };
                 clauses.push(ClauseStanding {
                     contract: c,

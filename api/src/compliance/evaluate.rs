@@ -103,7 +103,7 @@ fn contractors(cx: &Context) -> Vec<ContractorMetrics> {
             ContractorMetrics {
                 contractor_id: id,
                 contractor_name: a.name,
-                metrics: metrics(&a.tally, cx.p.min_share),
+                metrics: metrics(&a.tally, cx.p.min_share()),
                 tally: a.tally,
                 clause_required_hours: hours(a.clause),
                 expected_by_now_hours: a.expected.map(|e| e.round_dp(2)),

@@ -1,87 +1,324 @@
-//! Rule parameters: the domain brief's defaults, overridable per grant. A report states the values
-//! it used.
+//! Rule parameters, defined once: [`PARAMETERS`] gives each one's key, rule, unit, default,
+//! allowed range and description (English and Danish). The grant's overrides input, its stored
+//! overrides (one JSON object), the overrides it shows, the values a report applied and the
+//! engine's defaults all follow from the table. A new parameter is a row here, a key and an
+//! accessor.
+
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
-/// The values the rules run with. Shares and tolerances are fractions (0.14 = 14 %).
+use super::report::Rule;
+use crate::error::{AppError, AppResult};
+
+/// A rule parameter a grant may override.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+#[graphql(name = "RuleParameter")]
+pub enum ParamKey {
+    /// R1 minimum share of trainee hours, in percent.
+    MinTraineeSharePercent,
+    /// R2 required trainee årsværk per 100 mio. DKK of craftsman cost.
+    #[graphql(name = "TARGET_ARSVAERK_PER_100M_DKK")]
+    TargetArsvaerkPer100mDkk,
+    /// R3 tolerance below the expected-by-now line, in percent.
+    OnTrackTolerancePercent,
+    /// R6 day of the next month by which a month's hours are due.
+    HoursReportDueDay,
+    /// R7 longest allowed gap between følgegruppe meetings, in days.
+    MaxMeetingIntervalDays,
+    /// R8 days after a snusepraktik ends within which its outcome and next plan are due.
+    TrialOutcomeDueDays,
+    /// R9 overtime allowance over 1924 / 12 hours a month, in percent.
+    OvertimeAllowancePercent,
+}
+
+/// The unit of a parameter's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
+#[graphql(name = "RuleParameterUnit")]
+pub enum ParamUnit {
+    Percent,
+    #[graphql(name = "ARSVAERK_PER_100M_DKK")]
+    ArsvaerkPer100mDkk,
+    DayOfMonth,
+    Days,
+}
+
+/// One parameter: what it is, its default and what values it may take.
+pub struct ParamDef {
+    pub key: ParamKey,
+    /// The key as stored and as GraphQL writes it.
+    pub name: &'static str,
+    pub rule: Rule,
+    pub unit: ParamUnit,
+    pub default: Decimal,
+    pub min: Decimal,
+    pub max: Decimal,
+    /// Most decimals a value may have.
+    pub decimals: u32,
+    pub en: &'static str,
+    pub da: &'static str,
+}
+
+/// Every parameter, in rule order. Defaults are the domain brief's.
+pub const PARAMETERS: [ParamDef; 7] = [
+    ParamDef {
+        key: ParamKey::MinTraineeSharePercent,
+        name: "MIN_TRAINEE_SHARE_PERCENT",
+        rule: Rule::R1,
+        unit: ParamUnit::Percent,
+        default: dec!(14),
+        min: dec!(0),
+        max: dec!(100),
+        decimals: 2,
+        en: "Minimum share of trainee hours of all labour hours on the site (LBF regulativ: 14 %)",
+        da: "Mindste andel af timerne på pladsen, der skal udføres af personer under oplæring (LBF: 14 %)",
+    },
+    ParamDef {
+        key: ParamKey::TargetArsvaerkPer100mDkk,
+        name: "TARGET_ARSVAERK_PER_100M_DKK",
+        rule: Rule::R2,
+        unit: ParamUnit::ArsvaerkPer100mDkk,
+        default: dec!(6),
+        min: dec!(0),
+        max: dec!(100),
+        decimals: 2,
+        en: "Trainee årsværk required per 100 mio. DKK of craftsman cost (LBF's conversion, 2022: 6)",
+        da: "Krævede årsværk for personer under oplæring pr. 100 mio. kr. håndværkerudgift (LBF 2022: 6)",
+    },
+    ParamDef {
+        key: ParamKey::OnTrackTolerancePercent,
+        name: "ON_TRACK_TOLERANCE_PERCENT",
+        rule: Rule::R3,
+        unit: ParamUnit::Percent,
+        default: dec!(10),
+        min: dec!(0),
+        max: dec!(100),
+        decimals: 2,
+        en: "How far delivered trainee hours may fall below the pro-rata target line before R3 warns",
+        da: "Hvor langt de leverede timer må ligge under den forholdsmæssige mållinje, før R3 advarer",
+    },
+    ParamDef {
+        key: ParamKey::HoursReportDueDay,
+        name: "HOURS_REPORT_DUE_DAY",
+        rule: Rule::R6,
+        unit: ParamUnit::DayOfMonth,
+        default: dec!(10),
+        min: dec!(1),
+        max: dec!(28),
+        decimals: 0,
+        en: "Day of the next month by which a month's hours are reported",
+        da: "Dag i den følgende måned, hvor månedens timer senest skal være indberettet",
+    },
+    ParamDef {
+        key: ParamKey::MaxMeetingIntervalDays,
+        name: "MAX_MEETING_INTERVAL_DAYS",
+        rule: Rule::R7,
+        unit: ParamUnit::Days,
+        default: dec!(61),
+        min: dec!(1),
+        max: dec!(366),
+        decimals: 0,
+        en: "Longest allowed gap between følgegruppe meetings during construction (about every second month)",
+        da: "Længste tilladte tid mellem følgegruppens møder under byggeriet (ca. hver anden måned)",
+    },
+    ParamDef {
+        key: ParamKey::TrialOutcomeDueDays,
+        name: "TRIAL_OUTCOME_DUE_DAYS",
+        rule: Rule::R8,
+        unit: ParamUnit::Days,
+        default: dec!(14),
+        min: dec!(0),
+        max: dec!(365),
+        decimals: 0,
+        en: "Days after a snusepraktik ends within which its outcome and next plan are recorded",
+        da: "Dage efter en snusepraktik, hvor udfald og videre plan skal være registreret",
+    },
+    ParamDef {
+        key: ParamKey::OvertimeAllowancePercent,
+        name: "OVERTIME_ALLOWANCE_PERCENT",
+        rule: Rule::R9,
+        unit: ParamUnit::Percent,
+        default: dec!(25),
+        min: dec!(0),
+        max: dec!(100),
+        decimals: 2,
+        en: "Overtime allowance over 1924 / 12 hours a month for one person",
+        da: "Tillæg for overarbejde ud over 1924 / 12 timer om måneden for én person",
+    },
+];
+
+/// R5: the yearly LBF report is due this month and day of the following year. Set by LBF, not
+/// per grant.
+pub const LBF_REPORT_DUE: (u32, u32) = (9, 29);
+
+impl ParamKey {
+    pub fn def(self) -> &'static ParamDef {
+        // The table lists every key once, in declaration order.
+        &PARAMETERS[self as usize]
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        PARAMETERS.iter().find(|p| p.name == name).map(|p| p.key)
+    }
+}
+
+/// The values the rules run with, in each parameter's unit: the defaults with a grant's
+/// overrides applied. A report states the values it used.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Params {
-    /// R1 minimum trainee share of labour hours (LBF regulativ: 14 %).
-    pub min_share: Decimal,
-    /// R2 trainee årsværk per 100,000,000 DKK of craftsman cost (LBF's conversion, 2022: 6).
-    pub target_per_100m: Decimal,
-    /// R3 tolerance below the expected-by-now line (ours: 10 %).
-    pub on_track_tolerance: Decimal,
-    /// R6 day of the following month by which a month's hours are due (ours: 10).
-    pub hours_report_due_day: u32,
-    /// R7 longest allowed gap between følgegruppe meetings, in days (61).
-    pub max_meeting_interval_days: i64,
-    /// R8 days after a snusepraktik ends within which its outcome is due (ours: 14).
-    pub trial_outcome_due_days: i64,
-    /// R9 overtime allowance over 1924/12 hours a month (ours: 25 %).
-    pub overtime_allowance: Decimal,
-    /// R5 the yearly LBF report is due this month and day of the following year (29 September).
-    pub lbf_report_due: (u32, u32),
+    values: [Decimal; PARAMETERS.len()],
+    overridden: [bool; PARAMETERS.len()],
 }
 
 impl Default for Params {
     fn default() -> Self {
         Self {
-            min_share: dec!(0.14),
-            target_per_100m: dec!(6),
-            on_track_tolerance: dec!(0.10),
-            hours_report_due_day: 10,
-            max_meeting_interval_days: 61,
-            trial_outcome_due_days: 14,
-            overtime_allowance: dec!(0.25),
-            lbf_report_due: (9, 29),
+            values: PARAMETERS.map(|p| p.default),
+            overridden: [false; PARAMETERS.len()],
         }
     }
 }
 
+fn percent(v: Decimal) -> Decimal {
+    v / Decimal::ONE_HUNDRED
+}
+
+fn whole(v: Decimal) -> i64 {
+    v.trunc().to_i64().unwrap_or(0)
+}
+
 impl Params {
+    pub fn get(&self, key: ParamKey) -> Decimal {
+        self.values[key as usize]
+    }
+
+    pub fn is_overridden(&self, key: ParamKey) -> bool {
+        self.overridden[key as usize]
+    }
+
+    /// These values with `key` set to `value` (an override).
+    pub fn with(mut self, key: ParamKey, value: Decimal) -> Self {
+        self.values[key as usize] = value;
+        self.overridden[key as usize] = true;
+        self
+    }
+
+    /// R1 minimum trainee share, as a fraction (0.14).
+    pub fn min_share(&self) -> Decimal {
+        percent(self.get(ParamKey::MinTraineeSharePercent))
+    }
+
+    /// R2 trainee årsværk per 100 mio. DKK.
+    pub fn target_per_100m(&self) -> Decimal {
+        self.get(ParamKey::TargetArsvaerkPer100mDkk)
+    }
+
+    /// R3 tolerance, as a fraction (0.10).
+    pub fn on_track_tolerance(&self) -> Decimal {
+        percent(self.get(ParamKey::OnTrackTolerancePercent))
+    }
+
+    /// R6 due day of the next month.
+    pub fn hours_report_due_day(&self) -> u32 {
+        u32::try_from(whole(self.get(ParamKey::HoursReportDueDay))).unwrap_or(10)
+    }
+
+    /// R7 days.
+    pub fn max_meeting_interval_days(&self) -> i64 {
+        whole(self.get(ParamKey::MaxMeetingIntervalDays))
+    }
+
+    /// R8 days.
+    pub fn trial_outcome_due_days(&self) -> i64 {
+        whole(self.get(ParamKey::TrialOutcomeDueDays))
+    }
+
+    /// R9 overtime allowance, as a fraction (0.25).
+    pub fn overtime_allowance(&self) -> Decimal {
+        percent(self.get(ParamKey::OvertimeAllowancePercent))
+    }
+
+    pub fn lbf_report_due(&self) -> (u32, u32) {
+        LBF_REPORT_DUE
+    }
+
     /// R9: the most hours one person can be credited in a month, in hundredths of an hour:
     /// 1924 / 12 plus the overtime allowance, rounded down to whole hundredths (200.41 h with the
     /// default 25 %). Input validation refuses a line above it and the rule flags a person above
     /// it: one number, computed here only.
     pub fn person_month_cap_centihours(&self) -> i64 {
-        use rust_decimal::prelude::ToPrimitive;
         let exact = Decimal::from(crate::units::HOURS_PER_ARSVAERK * 100)
-            * (Decimal::ONE + self.overtime_allowance)
+            * (Decimal::ONE + self.overtime_allowance())
             / dec!(12);
         exact.floor().to_i64().unwrap_or(i64::MAX)
     }
 
-    /// The defaults with a grant's stored overrides applied (basis points and hundredths).
+    /// The defaults with a grant's stored overrides applied. A stored value that no longer reads
+    /// (an unknown key, a value outside the table's range) is ignored with a warning: the default
+    /// applies, as it would have been refused on input.
     pub fn for_grant(g: &entity::grant::Model) -> Self {
-        let d = Self::default();
-        let frac = |bp: Option<i32>, default: Decimal| {
-            bp.map(|v| Decimal::new(v.into(), 4)).unwrap_or(default)
-        };
-        Self {
-            min_share: frac(g.min_trainee_share_bp, d.min_share),
-            target_per_100m: g
-                .target_per_100m_x100
-                .map(|v| Decimal::new(v.into(), 2))
-                .unwrap_or(d.target_per_100m),
-            on_track_tolerance: frac(g.on_track_tolerance_bp, d.on_track_tolerance),
-            hours_report_due_day: g
-                .hours_report_due_day
-                .map(|v| v as u32)
-                .unwrap_or(d.hours_report_due_day),
-            max_meeting_interval_days: g
-                .max_meeting_interval_days
-                .map(i64::from)
-                .unwrap_or(d.max_meeting_interval_days),
-            trial_outcome_due_days: g
-                .trial_outcome_due_days
-                .map(i64::from)
-                .unwrap_or(d.trial_outcome_due_days),
-            overtime_allowance: frac(g.overtime_allowance_bp, d.overtime_allowance),
-            lbf_report_due: d.lbf_report_due,
+        let mut p = Self::default();
+        for (name, value) in stored(g) {
+            match ParamKey::from_name(&name).zip(value.parse::<Decimal>().ok()) {
+                Some((key, v)) if check(key, v).is_ok() => p = p.with(key, v),
+                _ => tracing::warn!(grant = %g.id, %name, %value, "stored rule parameter ignored"),
+            }
+        }
+        p
+    }
+}
+
+/// The grant's stored overrides: parameter name -> value as written.
+pub fn stored(g: &entity::grant::Model) -> BTreeMap<String, String> {
+    g.parameter_overrides
+        .as_ref()
+        .and_then(|j| serde_json::from_value(j.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// Whether `value` is allowed for `key`: in range, with no more decimals than the table allows.
+pub fn check(key: ParamKey, value: Decimal) -> Result<(), String> {
+    let d = key.def();
+    if value < d.min || value > d.max {
+        return Err(format!(
+            "{} must be between {} and {}, got {value}",
+            d.name, d.min, d.max
+        ));
+    }
+    if value.normalize().scale() > d.decimals {
+        return Err(format!(
+            "{} takes at most {} decimals, got {value}",
+            d.name, d.decimals
+        ));
+    }
+    Ok(())
+}
+
+/// Overrides given as (parameter, value) pairs, checked against the table, as the JSON object
+/// to store (None when there are none). `field` names the input list in errors.
+pub fn overrides_json(
+    field: &str,
+    pairs: &[(ParamKey, Decimal)],
+) -> AppResult<Option<serde_json::Value>> {
+    let mut out = BTreeMap::new();
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        check(*key, *value).map_err(|m| AppError::bad_input(format!("{field}[{i}].value"), m))?;
+        if out
+            .insert(key.def().name, value.normalize().to_string())
+            .is_some()
+        {
+            return Err(AppError::bad_input(
+                format!("{field}[{i}].parameter"),
+                format!(
+                    "{} is given twice; give each parameter once",
+                    key.def().name
+                ),
+            ));
         }
     }
+    Ok((!out.is_empty()).then(|| serde_json::json!(out)))
 }
 
 #[cfg(test)]
@@ -89,20 +326,82 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_table_lists_every_key_once_in_order() {
+        for (i, p) in PARAMETERS.iter().enumerate() {
+            assert_eq!(p.key as usize, i, "{}", p.name);
+            assert_eq!(ParamKey::from_name(p.name), Some(p.key));
+            assert!(check(p.key, p.default).is_ok(), "{}", p.name);
+        }
+    }
+
+    #[test]
+    fn defaults_in_the_engines_units() {
+        let p = Params::default();
+        assert_eq!(p.min_share(), dec!(0.14));
+        assert_eq!(p.target_per_100m(), dec!(6));
+        assert_eq!(p.on_track_tolerance(), dec!(0.10));
+        assert_eq!(p.hours_report_due_day(), 10);
+        assert_eq!(p.max_meeting_interval_days(), 61);
+        assert_eq!(p.trial_outcome_due_days(), 14);
+        assert_eq!(p.overtime_allowance(), dec!(0.25));
+    }
+
+    #[test]
     fn one_person_month_cap_for_validation_and_rule() {
         // 1924 / 12 = 160.333.. h; x 1.25 = 200.4166.. h, rounded down to 200.41 h.
         assert_eq!(Params::default().person_month_cap_centihours(), 20_041);
-        let none = Params {
-            overtime_allowance: Decimal::ZERO,
-            ..Params::default()
-        };
+        let none = Params::default().with(ParamKey::OvertimeAllowancePercent, dec!(0));
         // 160.333.. h rounded down.
         assert_eq!(none.person_month_cap_centihours(), 16_033);
-        let half = Params {
-            overtime_allowance: dec!(0.5),
-            ..Params::default()
-        };
+        let half = Params::default().with(ParamKey::OvertimeAllowancePercent, dec!(50));
         // 160.333.. x 1.5 = 240.5 h exactly.
         assert_eq!(half.person_month_cap_centihours(), 24_050);
+    }
+
+    #[test]
+    fn overrides_are_checked_against_the_table() {
+        let ok = overrides_json(
+            "parameterOverrides",
+            &[
+                (ParamKey::MinTraineeSharePercent, dec!(12.50)),
+                (ParamKey::HoursReportDueDay, dec!(15)),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            ok,
+            Some(
+                serde_json::json!({ "HOURS_REPORT_DUE_DAY": "15", "MIN_TRAINEE_SHARE_PERCENT": "12.5" })
+            )
+        );
+        let field = |r: AppResult<_>| match r {
+            Err(AppError::BadInput { field, .. }) => field,
+            _ => "accepted".into(),
+        };
+        assert_eq!(
+            field(overrides_json(
+                "p",
+                &[(ParamKey::MinTraineeSharePercent, dec!(140))]
+            )),
+            "p[0].value"
+        );
+        assert_eq!(
+            field(overrides_json(
+                "p",
+                &[(ParamKey::HoursReportDueDay, dec!(10.5))]
+            )),
+            "p[0].value"
+        );
+        assert_eq!(
+            field(overrides_json(
+                "p",
+                &[
+                    (ParamKey::HoursReportDueDay, dec!(10)),
+                    (ParamKey::HoursReportDueDay, dec!(12))
+                ]
+            )),
+            "p[1].parameter"
+        );
+        assert_eq!(overrides_json("p", &[]).unwrap(), None);
     }
 }

@@ -53,7 +53,7 @@ pub fn time_series(g: &GrantFacts, as_of: NaiveDate, contractor: Option<Uuid>) -
     let target = g
         .craftsman_cost_ore
         .filter(|_| contractor.is_none())
-        .map(|c| target(c, g.params.target_per_100m).1);
+        .map(|c| target(c, g.params.target_per_100m()).1);
     let end = g.actual_handover.or(g.planned_handover);
     let share = |t: i64, l: i64| (l > 0).then(|| (hours(t) / hours(l)).round_dp(4));
     let mut out = Vec::new();
@@ -77,7 +77,7 @@ pub fn time_series(g: &GrantFacts, as_of: NaiveDate, contractor: Option<Uuid>) -
             cumulative_trainee_hours: hours(cum.trainee()),
             cumulative_share: share(cum.trainee(), cum.labour),
             target_cumulative_trainee_hours: target_line,
-            required_share: g.params.min_share,
+            required_share: g.params.min_share(),
         });
         m = next_month(m);
     }

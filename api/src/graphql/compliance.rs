@@ -12,6 +12,7 @@ use sea_orm::Iterable;
 use uuid::Uuid;
 
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
+use crate::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
 use crate::compliance::{self as engine, Report, Severity, Status};
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -231,19 +232,58 @@ pub struct TrialFunnel {
     pub outcomes: Vec<OutcomeCount>,
 }
 
-/// The parameter values a report used (defaults or the grant's overrides).
+/// A rule parameter's value, in its unit.
 #[derive(SimpleObject)]
-pub struct AppliedParameters {
-    pub min_trainee_share_percent: Decimal,
-    #[graphql(name = "targetArsvaerkPer100m")]
-    pub target_arsvaerk_per_100m: Decimal,
-    pub on_track_tolerance_percent: Decimal,
-    pub hours_report_due_day: u32,
-    pub max_meeting_interval_days: i64,
-    pub trial_outcome_due_days: i64,
-    pub overtime_allowance_percent: Decimal,
-    /// Month and day of the following year when the yearly LBF report is due (MM-DD).
-    pub lbf_report_due: String,
+pub struct RuleParameterValue {
+    pub parameter: ParamKey,
+    pub value: Decimal,
+    pub unit: ParamUnit,
+}
+
+/// A rule parameter as a report applied it: the value used, the default, whether the grant
+/// overrides it, and what it means (in the request's language).
+#[derive(SimpleObject)]
+pub struct AppliedParameter {
+    pub parameter: ParamKey,
+    pub rule: engine::Rule,
+    pub value: Decimal,
+    pub unit: ParamUnit,
+    pub default_value: Decimal,
+    pub overridden: bool,
+    pub description: &'static str,
+}
+
+/// A rule parameter: what it is and what values it takes.
+#[derive(SimpleObject)]
+pub struct RuleParameterInfo {
+    pub parameter: ParamKey,
+    pub rule: engine::Rule,
+    pub unit: ParamUnit,
+    pub default_value: Decimal,
+    pub min: Decimal,
+    pub max: Decimal,
+    /// Most decimals a value may have.
+    pub decimals: u32,
+    pub description: &'static str,
+}
+
+/// Every parameter of `p` as applied, in the table's order.
+pub fn applied_parameters(p: &engine::Params, lang: Lang) -> Vec<AppliedParameter> {
+    PARAMETERS
+        .iter()
+        .map(|d| AppliedParameter {
+            parameter: d.key,
+            rule: d.rule,
+            value: p.get(d.key),
+            unit: d.unit,
+            default_value: d.default,
+            overridden: p.is_overridden(d.key),
+            description: match lang {
+                Lang::En => d.en,
+                Lang::Da => d.da,
+            },
+        })
+        .collect()
 }
 
 /// A grant's compliance with the social requirements as of a date.
@@ -278,7 +318,11 @@ pub struct GrantCompliance {
     pub findings: Vec<FindingView>,
     pub breaches: u32,
     pub warnings: u32,
-    pub parameters: AppliedParameters,
+    /// The rule parameters the evaluation used (defaults or the grant's overrides).
+    pub parameters: Vec<AppliedParameter>,
+    /// R5: month and day of the following year when the yearly LBF report is due (MM-DD; set by
+    /// LBF, not per grant).
+    pub lbf_report_due: String,
 }
 
 #[ComplexObject]
@@ -410,16 +454,8 @@ pub fn compliance_view(
         findings: findings_view(&r.findings, sees_persons, lang),
         breaches: count(Severity::Breach),
         warnings: count(Severity::Warning),
-        parameters: AppliedParameters {
-            min_trainee_share_percent: percent(p.min_share),
-            target_arsvaerk_per_100m: p.target_per_100m,
-            on_track_tolerance_percent: percent(p.on_track_tolerance),
-            hours_report_due_day: p.hours_report_due_day,
-            max_meeting_interval_days: p.max_meeting_interval_days,
-            trial_outcome_due_days: p.trial_outcome_due_days,
-            overtime_allowance_percent: percent(p.overtime_allowance),
-            lbf_report_due: format!("{:02}-{:02}", p.lbf_report_due.0, p.lbf_report_due.1),
-        },
+        parameters: applied_parameters(p, lang),
+        lbf_report_due: format!("{:02}-{:02}", p.lbf_report_due().0, p.lbf_report_due().1),
     }
 }
 
@@ -702,6 +738,28 @@ pub struct ComplianceQuery;
 
 #[Object]
 impl ComplianceQuery {
+    /// The rule parameters a grant may override: unit, default, range and meaning (in the
+    /// request's language).
+    async fn rule_parameters(&self, ctx: &Context<'_>) -> Vec<RuleParameterInfo> {
+        let lang = lang(ctx);
+        PARAMETERS
+            .iter()
+            .map(|d| RuleParameterInfo {
+                parameter: d.key,
+                rule: d.rule,
+                unit: d.unit,
+                default_value: d.default,
+                min: d.min,
+                max: d.max,
+                decimals: d.decimals,
+                description: match lang {
+                    Lang::En => d.en,
+                    Lang::Da => d.da,
+                },
+            })
+            .collect()
+    }
+
     /// One grant's compliance as of a date (default today), with what had been recorded at
     /// `knownAt` (default: the end of `asOf`, Danish time, so a past date shows what the
     /// tracker said then; give the present time to see a past period with everything known now).

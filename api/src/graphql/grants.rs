@@ -1,6 +1,6 @@
 //! LBF grants (LBF-tilsagn) in GraphQL.
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{GrantKind, GrantStage};
 use entity::{estate, grant};
@@ -17,30 +17,6 @@ use crate::units::from_hundredths;
 
 /// LBF-tilsagn: one Landsbyggefonden grant for a renovation or new build.
 pub struct Grant(pub grant::Model);
-
-/// The grant's own values for the rule parameters; null means the default applies.
-#[derive(SimpleObject)]
-pub struct RuleParameterOverrides {
-    /// R1 minimum trainee share in percent (default 14).
-    pub min_trainee_share_percent: Option<Decimal>,
-    /// R2 trainee årsværk per 100 mio. DKK (default 6).
-    #[graphql(name = "targetArsvaerkPer100m")]
-    pub target_arsvaerk_per_100m: Option<Decimal>,
-    /// R3 tolerance in percent (default 10).
-    pub on_track_tolerance_percent: Option<Decimal>,
-    /// R6 due day of the next month (default 10).
-    pub hours_report_due_day: Option<i32>,
-    /// R7 maximum days between meetings (default 61).
-    pub max_meeting_interval_days: Option<i32>,
-    /// R8 days to record a snusepraktik outcome (default 14).
-    pub trial_outcome_due_days: Option<i32>,
-    /// R9 overtime allowance in percent (default 25).
-    pub overtime_allowance_percent: Option<Decimal>,
-}
-
-fn hundredths(v: Option<i32>) -> Option<Decimal> {
-    v.map(|v| from_hundredths(v.into()))
-}
 
 #[Object]
 impl Grant {
@@ -84,17 +60,19 @@ impl Grant {
     async fn actual_handover(&self) -> Option<NaiveDate> {
         self.0.actual_handover
     }
-    async fn parameter_overrides(&self) -> RuleParameterOverrides {
-        let g = &self.0;
-        RuleParameterOverrides {
-            min_trainee_share_percent: hundredths(g.min_trainee_share_bp),
-            target_arsvaerk_per_100m: hundredths(g.target_per_100m_x100),
-            on_track_tolerance_percent: hundredths(g.on_track_tolerance_bp),
-            hours_report_due_day: g.hours_report_due_day,
-            max_meeting_interval_days: g.max_meeting_interval_days,
-            trial_outcome_due_days: g.trial_outcome_due_days,
-            overtime_allowance_percent: hundredths(g.overtime_allowance_bp),
-        }
+    /// The grant's own values of the rule parameters (only those it overrides; the rest take
+    /// their defaults), each in its parameter's unit.
+    async fn parameter_overrides(&self) -> Vec<super::compliance::RuleParameterValue> {
+        let p = crate::compliance::Params::for_grant(&self.0);
+        crate::compliance::params::PARAMETERS
+            .iter()
+            .filter(|d| p.is_overridden(d.key))
+            .map(|d| super::compliance::RuleParameterValue {
+                parameter: d.key,
+                value: p.get(d.key),
+                unit: d.unit,
+            })
+            .collect()
     }
     /// The boligafdeling.
     async fn estate(&self, ctx: &Context<'_>) -> Result<Estate> {

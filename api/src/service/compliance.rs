@@ -618,7 +618,7 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
                 grants: vec![],
             });
             e.tally.add(&c.tally);
-            e.weighted += f.params.min_share * c.metrics.labour_hours;
+            e.weighted += f.params.min_share() * c.metrics.labour_hours;
             e.needed += c.metrics.needed_trainee_hours;
             e.shortfall += c.metrics.shortfall_hours;
             if let Some(h) = c.clause_shortfall_hours {
@@ -633,7 +633,7 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
             });
         }
     }
-    let default_share = Params::default().min_share;
+    let default_share = Params::default().min_share();
     let mut out: Vec<Standing> = by_contractor
         .into_iter()
         .map(|(id, a)| {

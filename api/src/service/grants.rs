@@ -12,31 +12,19 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{new_id, now, patch};
+use crate::compliance::params::{ParamKey, overrides_json};
 use crate::error::{AppError, AppResult};
 use crate::record::{self, get_active, referenced};
 use crate::scope::Scope;
-use crate::units::{dkk_to_ore, percent_to_bp};
+use crate::units::dkk_to_ore;
 use crate::validate;
 
-/// Per-grant overrides of the compliance rules' parameters. Leave a field out to use the default
-/// from the domain brief.
-#[derive(InputObject, Default, Clone)]
-pub struct RuleParametersInput {
-    /// R1 minimum share of trainee hours, in percent (default 14).
-    pub min_trainee_share_percent: Option<DecimalInput>,
-    /// R2 required trainee årsværk per 100 mio. DKK (default 6).
-    #[graphql(name = "targetArsvaerkPer100m")]
-    pub target_arsvaerk_per_100m: Option<DecimalInput>,
-    /// R3 tolerance below the expected-by-now line, in percent (default 10).
-    pub on_track_tolerance_percent: Option<DecimalInput>,
-    /// R6 day of the next month when a month's hours are due (default 10).
-    pub hours_report_due_day: Option<i32>,
-    /// R7 maximum days between følgegruppe meetings (default 61).
-    pub max_meeting_interval_days: Option<i32>,
-    /// R8 days after a snusepraktik ends within which its outcome is due (default 14).
-    pub trial_outcome_due_days: Option<i32>,
-    /// R9 overtime allowance over 1924/12 hours a month, in percent (default 25).
-    pub overtime_allowance_percent: Option<DecimalInput>,
+/// One override of a rule parameter: its value in the parameter's unit (see `RuleParameter`
+/// and `ruleParameters` for units, defaults and ranges).
+#[derive(InputObject, Clone)]
+pub struct RuleParameterValueInput {
+    pub parameter: ParamKey,
+    pub value: DecimalInput,
 }
 
 /// New LBF grant (tilsagn) on an estate.
@@ -57,7 +45,8 @@ pub struct CreateGrantInput {
     pub planned_handover: Option<NaiveDate>,
     /// Aflevering.
     pub actual_handover: Option<NaiveDate>,
-    pub parameter_overrides: Option<RuleParametersInput>,
+    /// Overrides of the rule parameters; each parameter at most once. Left out: the defaults.
+    pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share (default false).
     #[graphql(default)]
     pub share_visible_to_contractors: bool,
@@ -79,8 +68,8 @@ pub struct UpdateGrantInput {
     pub planned_handover: MaybeUndefined<NaiveDate>,
     #[graphql(default)]
     pub actual_handover: MaybeUndefined<NaiveDate>,
-    /// Replaces all overrides; fields left out return to the defaults.
-    pub parameter_overrides: Option<RuleParametersInput>,
+    /// Replaces all overrides; parameters left out return to their defaults ([] clears them).
+    pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share.
     pub share_visible_to_contractors: Option<bool>,
 }
@@ -98,40 +87,10 @@ pub struct GrantFilter {
     pub include_archived: bool,
 }
 
-fn apply_parameters(m: &mut grant::ActiveModel, p: RuleParametersInput) -> AppResult<()> {
-    m.min_trainee_share_bp = Set(p
-        .min_trainee_share_percent
-        .map(|v| percent_to_bp("parameterOverrides.minTraineeSharePercent", v))
-        .transpose()?);
-    m.target_per_100m_x100 = Set(p
-        .target_arsvaerk_per_100m
-        .map(|v| {
-            let f = "parameterOverrides.targetArsvaerkPer100m";
-            dkk_to_ore(f, v).and_then(|x| {
-                i32::try_from(x).map_err(|_| AppError::bad_input(f, format!("{f} is too large")))
-            })
-        })
-        .transpose()?);
-    m.on_track_tolerance_bp = Set(p
-        .on_track_tolerance_percent
-        .map(|v| percent_to_bp("parameterOverrides.onTrackTolerancePercent", v))
-        .transpose()?);
-    m.hours_report_due_day = Set(p
-        .hours_report_due_day
-        .map(|v| validate::in_range("parameterOverrides.hoursReportDueDay", v, 1, 28))
-        .transpose()?);
-    m.max_meeting_interval_days = Set(p
-        .max_meeting_interval_days
-        .map(|v| validate::in_range("parameterOverrides.maxMeetingIntervalDays", v, 1, 366))
-        .transpose()?);
-    m.trial_outcome_due_days = Set(p
-        .trial_outcome_due_days
-        .map(|v| validate::in_range("parameterOverrides.trialOutcomeDueDays", v, 0, 365))
-        .transpose()?);
-    m.overtime_allowance_bp = Set(p
-        .overtime_allowance_percent
-        .map(|v| percent_to_bp("parameterOverrides.overtimeAllowancePercent", v))
-        .transpose()?);
+fn apply_parameters(m: &mut grant::ActiveModel, p: &[RuleParameterValueInput]) -> AppResult<()> {
+    let pairs: Vec<(ParamKey, rust_decimal::Decimal)> =
+        p.iter().map(|v| (v.parameter, v.value.into())).collect();
+    m.parameter_overrides = Set(overrides_json("parameterOverrides", &pairs)?);
     Ok(())
 }
 
@@ -213,7 +172,7 @@ pub async fn create_grant<C: ConnectionTrait>(
         archived_at: Set(None),
         ..Default::default()
     };
-    apply_parameters(&mut m, input.parameter_overrides.unwrap_or_default())?;
+    apply_parameters(&mut m, &input.parameter_overrides.unwrap_or_default())?;
     check_grant(&m)?;
     ensure_case_number_free(db, &case_number, None).await?;
     Ok(m.insert(db).await?)
@@ -253,7 +212,7 @@ pub async fn update_grant<C: ConnectionTrait>(
     patch(&mut m.planned_handover, input.planned_handover, Ok)?;
     patch(&mut m.actual_handover, input.actual_handover, Ok)?;
     if let Some(p) = input.parameter_overrides {
-        apply_parameters(&mut m, p)?;
+        apply_parameters(&mut m, &p)?;
     }
     check_grant(&m)?;
     m.updated_at = Set(now());

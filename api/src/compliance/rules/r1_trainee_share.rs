@@ -19,7 +19,7 @@ pub const RULE: RuleDef = RuleDef {
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let (g, p, m) = (cx.g, cx.p, &cx.metrics);
     if let Some(share) = m.share
-        && share < p.min_share
+        && share < p.min_share()
     {
         let severity = if cx.handed_over {
             Severity::Breach
@@ -38,18 +38,18 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     "Grant {}: {} trainee hours, {} required; {} hours short",
                     g.case_number,
                     en_percent(share),
-                    en_percent(p.min_share),
+                    en_percent(p.min_share()),
                     en_hours(m.shortfall_hours)
                 ),
                 format!(
                     "Sag {}: {} timer for personer under oplæring, {} krævet; {} timer mangler",
                     g.case_number,
                     da_percent(share),
-                    da_percent(p.min_share),
+                    da_percent(p.min_share()),
                     da_hours(m.shortfall_hours)
                 ),
             )
-            .measured(Unit::ShareFraction, share.round_dp(4), Some(p.min_share))
+            .measured(Unit::ShareFraction, share.round_dp(4), Some(p.min_share()))
             .detail(|d| {
                 d.needed_hours = Some(m.needed_trainee_hours);
                 d.delivered_hours = Some(m.trainee_hours);

@@ -23,7 +23,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     let (g, p) = (cx.g, cx.p);
     if let Some(t) = &cx.on_track {
-        let floor = t.expected * (Decimal::ONE - p.on_track_tolerance);
+        let floor = t.expected * (Decimal::ONE - p.on_track_tolerance());
         if t.delivered < floor {
             let s = t.span;
             let behind = t.expected - t.delivered;
@@ -66,7 +66,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     }
     let target_hours = cx.target.map(|(_, h)| h);
     if let (Some((share, pt, months)), Some(end)) = (cx.projection, cx.planned_end) {
-        let misses_share = share.is_some_and(|s| s < p.min_share);
+        let misses_share = share.is_some_and(|s| s < p.min_share());
         let misses_target = target_hours.is_some_and(|th| pt < th);
         if misses_share || misses_target {
             let en_target = target_hours
@@ -102,7 +102,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         da_date(end)
                     ),
                 )
-                .measured(Unit::ShareFraction, share.unwrap_or_default(), Some(p.min_share))
+                .measured(Unit::ShareFraction, share.unwrap_or_default(), Some(p.min_share()))
                 .detail(|d| {
                     d.needed_hours = target_hours;
                     d.delivered_hours = Some(pt);

@@ -18,7 +18,8 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(w) = &cx.window else { return };
     let (g, p) = (cx.g, cx.p);
     for year in w.first.year()..=w.last.year() {
-        let Some(due) = NaiveDate::from_ymd_opt(year + 1, p.lbf_report_due.0, p.lbf_report_due.1)
+        let Some(due) =
+            NaiveDate::from_ymd_opt(year + 1, p.lbf_report_due().0, p.lbf_report_due().1)
         else {
             continue;
         };

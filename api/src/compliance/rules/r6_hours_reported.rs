@@ -32,7 +32,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let last = month_of(c.end).min(w.last);
         let (mut missing, mut late) = (Vec::new(), Vec::new());
         while m <= last {
-            let due = next_month(m) + Days::new(u64::from(p.hours_report_due_day.max(1)) - 1);
+            let due = next_month(m) + Days::new(u64::from(p.hours_report_due_day().max(1)) - 1);
             if cx.as_of > due {
                 match reported.get(&(c.id, m)) {
                     None => missing.push(m),
@@ -71,7 +71,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             );
         }
         if !late.is_empty() {
-            let day = p.hours_report_due_day;
+            let day = p.hours_report_due_day();
             out.push(
                 Finding::builder(FindingCode::R6Late, Severity::Info, SubjectKind::Contract, c.id)
                     .says(

@@ -27,7 +27,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         _ => cx.as_of,
     };
     let case = &g.case_number;
-    let max = p.max_meeting_interval_days;
+    let max = p.max_meeting_interval_days();
     let Some(group) = g.follow_up_group_id else {
         let days = (end - start).num_days();
         if days > max {

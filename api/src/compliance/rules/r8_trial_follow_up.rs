@@ -44,7 +44,7 @@ pub fn funnel(cx: &Context) -> Funnel {
 }
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
-    let allowed = cx.p.trial_outcome_due_days;
+    let allowed = cx.p.trial_outcome_due_days();
     for t in cx.g.trials.iter().filter(|t| t.start <= cx.as_of) {
         let due = t.end + days(allowed);
         if cx.as_of <= due || (t.outcome.is_some() && t.has_next_plan) {
