@@ -96,10 +96,18 @@ impl Principal {
         if self.may_write(area, operation) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!(
-                "a {} token may not {operation} {label} records",
-                role_name(self.role)
-            )))
+            Err(AppError::forbidden(
+                format!(
+                    "a {} token may not {operation} {label} records",
+                    role_name(self.role)
+                ),
+                format!(
+                    "et {}-token må ikke {} {}",
+                    role_name(self.role),
+                    operation_da(operation),
+                    crate::error::label_da(label).to_lowercase()
+                ),
+            ))
         }
     }
 
@@ -107,10 +115,25 @@ impl Principal {
         if self.role == Role::Admin {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
-                "only an administrator may do this".into(),
+            Err(AppError::forbidden(
+                "only an administrator may do this",
+                "kun en administrator må gøre dette",
             ))
         }
+    }
+}
+
+/// An operation in Danish, for "et CONTRACTOR-token må ikke arkivere kontrakt".
+fn operation_da(operation: &str) -> &'static str {
+    match operation {
+        "create" => "oprette",
+        "update" => "ændre",
+        "archive" => "arkivere",
+        "delete" => "slette",
+        "report" => "indberette",
+        "submit" | "correct" => "indsende",
+        "erase" => "slette personoplysninger i",
+        _ => "ændre",
     }
 }
 
@@ -175,7 +198,11 @@ pub async fn create_token<C: ConnectionTrait>(
     let all = Scope::All;
     let role = role_name(input.role);
     let needs = |field: &str, what: &str| {
-        AppError::bad_input(field, format!("a {role} token needs {what}"))
+        AppError::bad_input(
+            field,
+            format!("a {role} token needs {what}"),
+            format!("et {role}-token kræver {field}"),
+        )
     };
     match input.role {
         Role::Bygherre => {
@@ -208,6 +235,7 @@ pub async fn create_token<C: ConnectionTrait>(
         return Err(AppError::bad_input(
             "expiresAt",
             "expiresAt must be in the future",
+            "expiresAt skal ligge i fremtiden",
         ));
     }
     let secret = generate_secret()?;
@@ -240,9 +268,10 @@ pub async fn create_token<C: ConnectionTrait>(
 pub async fn revoke_token<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<token::Model> {
     let current = crate::record::get::<token::Entity, _>(db, &Scope::All, id).await?;
     if current.revoked_at.is_some() {
-        return Err(AppError::Conflict(format!(
-            "API token {id} is revoked already"
-        )));
+        return Err(AppError::conflict(
+            format!("API token {id} is revoked already"),
+            format!("API-token {id} er allerede tilbagekaldt"),
+        ));
     }
     let mut m: token::ActiveModel = current.into();
     let t = now();

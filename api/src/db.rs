@@ -119,9 +119,9 @@ where
             Err(err) if is_transient(&err) => {
                 if attempt >= MAX_ATTEMPTS {
                     tracing::warn!(attempt, error = ?err, "write transaction kept failing under contention");
-                    return Err(AppError::Conflict(
-                        "the same records were being changed by others at the same moment; try again"
-                            .into(),
+                    return Err(AppError::conflict(
+                        "the same records were being changed by others at the same moment; try again",
+                        "de samme poster blev ændret af andre i samme øjeblik; prøv igen",
                     ));
                 }
                 tracing::debug!(
@@ -188,7 +188,7 @@ mod tests {
 
     #[test]
     fn only_database_concurrency_errors_are_transient() {
-        assert!(!is_transient(&AppError::Conflict("x".into())));
+        assert!(!is_transient(&AppError::conflict("x", "x")));
         assert!(!is_transient(&AppError::Internal(anyhow::anyhow!(
             "deadlock detected"
         ))));

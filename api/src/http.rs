@@ -25,7 +25,12 @@ fn bearer(req: &poem::Request) -> Option<&str> {
 }
 
 /// A GraphQL answer carrying only errors, with an HTTP status for the transport-level ones.
-fn graphql_errors(status: StatusCode, errors: Vec<async_graphql::ServerError>) -> poem::Response {
+fn graphql_errors(
+    status: StatusCode,
+    mut errors: Vec<async_graphql::ServerError>,
+    lang: Lang,
+) -> poem::Response {
+    crate::graphql::localize(&mut errors, lang);
     let body = async_graphql::Response::from_errors(errors);
     (status, Json(body)).into_response()
 }
@@ -50,6 +55,7 @@ async fn graphql(
     http: &poem::Request,
     body: poem::Body,
 ) -> poem::Response {
+    let lang = request_lang(http);
     let principal = match crate::auth::authenticate(*db, bearer(http)).await {
         Ok(principal) => principal,
         Err(other) => {
@@ -57,6 +63,7 @@ async fn graphql(
             return graphql_errors(
                 StatusCode::OK,
                 vec![err.into_server_error(Default::default())],
+                lang,
             );
         }
     };
@@ -70,6 +77,7 @@ async fn graphql(
                 ),
                 "PAYLOAD_TOO_LARGE",
             )],
+            lang,
         )
     };
     let declared = http
@@ -95,6 +103,7 @@ async fn graphql(
                     "the request body could not be read in time",
                     "BAD_REQUEST",
                 )],
+                lang,
             );
         }
     };
@@ -118,12 +127,12 @@ async fn graphql(
                     &format!("the body is not a GraphQL request: {err}"),
                     "BAD_REQUEST",
                 )],
+                lang,
             );
         }
     };
-    let response = schema
-        .execute(request.data(principal).data(request_lang(http)))
-        .await;
+    let mut response = schema.execute(request.data(principal).data(lang)).await;
+    crate::graphql::localize(&mut response.errors, lang);
     match serde_json::to_vec(&response) {
         Ok(json) if json.len() <= limits.max_response_bytes => poem::Response::builder()
             .content_type("application/json")
@@ -138,6 +147,7 @@ async fn graphql(
                 ),
                 "RESPONSE_TOO_LARGE",
             )],
+            lang,
         ),
         Err(err) => {
             let reference = uuid::Uuid::new_v4();
@@ -148,6 +158,7 @@ async fn graphql(
                     &format!("internal error; quote reference {reference} when reporting it"),
                     "INTERNAL",
                 )],
+                lang,
             )
         }
     }
@@ -428,19 +439,24 @@ async fn lbf_report_csv(
     http: &poem::Request,
     query: poem::web::Query<ReportQuery>,
 ) -> poem::Response {
+    let lang = request_lang(http);
     let principal = match crate::auth::authenticate(*db, bearer(http)).await {
         Ok(p) => p,
-        Err(e) => return error_response(e),
+        Err(e) => return error_response(e, lang),
     };
     let Some(org) = query
         .organisation_id
         .as_deref()
         .and_then(|v| uuid::Uuid::parse_str(v).ok())
     else {
-        return error_response(AppError::bad_input(
-            "organisationId",
-            "organisationId must be the UUID of a housing organisation",
-        ));
+        return error_response(
+            AppError::bad_input(
+                "organisationId",
+                "organisationId must be the UUID of a housing organisation",
+                "organisationId skal være en boligorganisations UUID",
+            ),
+            lang,
+        );
     };
     let Some(year) = query
         .year
@@ -448,20 +464,28 @@ async fn lbf_report_csv(
         .and_then(|v| v.parse::<i32>().ok())
         .filter(|y| (2000..=2100).contains(y))
     else {
-        return error_response(AppError::bad_input(
-            "year",
-            "year must be a calendar year such as 2024",
-        ));
+        return error_response(
+            AppError::bad_input(
+                "year",
+                "year must be a calendar year such as 2024",
+                "year skal være et kalenderår, fx 2024",
+            ),
+            lang,
+        );
     };
     let known_at = match query.known_at.as_deref() {
         None => chrono::Utc::now(),
         Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
             Ok(t) => t.with_timezone(&chrono::Utc),
             Err(_) => {
-                return error_response(AppError::bad_input(
-                    "knownAt",
-                    "knownAt must be a time such as 2025-10-01T12:00:00+02:00",
-                ));
+                return error_response(
+                    AppError::bad_input(
+                        "knownAt",
+                        "knownAt must be a time such as 2025-10-01T12:00:00+02:00",
+                        "knownAt skal være et tidspunkt, fx 2025-10-01T12:00:00+02:00",
+                    ),
+                    lang,
+                );
             }
         },
     };
@@ -482,12 +506,13 @@ async fn lbf_report_csv(
                 format!("attachment; filename=\"lbf-report-{year}.csv\""),
             )
             .body(body),
-        Err(err) => error_response(err),
+        Err(err) => error_response(err, lang),
     }
 }
 
-/// An error as JSON with the same code GraphQL would answer, and the matching HTTP status.
-fn error_response(err: AppError) -> poem::Response {
+/// An error as JSON with the same code GraphQL would answer, and the matching HTTP status, in
+/// the request's language.
+fn error_response(err: AppError, lang: Lang) -> poem::Response {
     let status = match err.code() {
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
         "FORBIDDEN" => StatusCode::FORBIDDEN,
@@ -499,10 +524,16 @@ fn error_response(err: AppError) -> poem::Response {
     let code = err.code();
     // Through the GraphQL conversion, so an internal cause is logged and only its reference shown.
     let gql: async_graphql::Error = err.into();
-    let message = if code == "UNAUTHENTICATED" {
-        "a valid API token is required (Authorization: Bearer ...)".to_owned()
-    } else {
-        gql.message
+    let mut errors = vec![gql.into_server_error(Default::default())];
+    crate::graphql::localize(&mut errors, lang);
+    let message = match (code, lang) {
+        ("UNAUTHENTICATED", Lang::En) => {
+            "a valid API token is required (Authorization: Bearer ...)".to_owned()
+        }
+        ("UNAUTHENTICATED", Lang::Da) => {
+            "der kræves et gyldigt API-token (Authorization: Bearer ...)".to_owned()
+        }
+        _ => errors.remove(0).message,
     };
     (status, Json(json!({ "error": message, "code": code }))).into_response()
 }

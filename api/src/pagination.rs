@@ -50,6 +50,7 @@ fn decode_cursor(field: &str, cursor: &str) -> AppResult<Uuid> {
             AppError::bad_input(
                 field,
                 format!("{field} is not a cursor returned by this API"),
+                format!("{field} er ikke en markør fra dette API"),
             )
         })
 }
@@ -59,6 +60,7 @@ fn page_size(field: &str, value: i32, limits: PageLimits) -> AppResult<u64> {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be between 0 and {}, got {value}", limits.max),
+            format!("{field} skal være mellem 0 og {}, fik {value}", limits.max),
         ));
     }
     Ok(value as u64)
@@ -81,6 +83,7 @@ where
         return Err(AppError::bad_input(
             "last",
             "pass either first or last, not both",
+            "angiv enten first eller last, ikke begge",
         ));
     }
     let total_count = select.clone().count(db).await?;

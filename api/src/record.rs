@@ -117,10 +117,13 @@ pub async fn get_active<E: Record, C: ConnectionTrait>(
 ) -> AppResult<E::Model> {
     let model = get::<E, C>(db, scope, id).await?;
     if E::archived(&model) {
-        return Err(AppError::Conflict(format!(
-            "{} {id} is archived and can no longer be changed",
-            E::LABEL
-        )));
+        return Err(AppError::conflict(
+            format!("{} {id} is archived and can no longer be changed", E::LABEL),
+            format!(
+                "{} {id} er arkiveret og kan ikke længere ændres",
+                crate::error::label_da(E::LABEL)
+            ),
+        ));
     }
     Ok(model)
 }
@@ -137,6 +140,10 @@ pub async fn referenced<E: Record, C: ConnectionTrait>(
         Err(AppError::NotFound { .. }) => Err(AppError::bad_input(
             field,
             format!("{field}: {} {id} does not exist", E::LABEL),
+            format!(
+                "{field}: {} {id} findes ikke",
+                crate::error::label_da(E::LABEL)
+            ),
         )),
         other => other,
     }
@@ -172,10 +179,16 @@ pub async fn delete<E: Record, C: ConnectionTrait>(
         .exec(db)
         .await
         .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => AppError::Conflict(format!(
-                "{} {id} is still referenced by other records; archive it instead",
-                E::LABEL
-            )),
+            AppError::Conflict(_) => AppError::conflict(
+                format!(
+                    "{} {id} is still referenced by other records; archive it instead",
+                    E::LABEL
+                ),
+                format!(
+                    "{} {id} bruges stadig af andre poster; arkivér den i stedet",
+                    crate::error::label_da(E::LABEL)
+                ),
+            ),
             other => other,
         })?;
     Ok(id)

@@ -55,11 +55,13 @@ impl Scope {
         if self.sees_grant_figures() {
             Ok(())
         } else {
-            Err(AppError::Forbidden(
+            Err(AppError::forbidden(
                 "a CONTRACTOR token sees only its own figures: use complianceTimeSeries or \
                  contractorRanking for your contracts, or Grant.traineeShare where the bygherre \
-                 allows it"
-                    .into(),
+                 allows it",
+                "et CONTRACTOR-token ser kun sine egne tal: brug complianceTimeSeries eller \
+                 contractorRanking for jeres kontrakter, eller Grant.traineeShare, hvor \
+                 bygherren tillader det",
             ))
         }
     }

@@ -22,24 +22,33 @@ fn to_hundredths(field: &str, value: impl Into<Decimal>, what: &str, max: i64) -
         return Err(AppError::bad_input(
             field,
             format!("{field} must be zero or more, got {value}"),
+            format!("{field} skal være nul eller mere, fik {value}"),
         ));
     }
     if value.normalize().scale() > 2 {
         return Err(AppError::bad_input(
             field,
             format!("{field} has at most two decimals ({what}), got {value}"),
+            format!("{field} har højst to decimaler, fik {value}"),
         ));
     }
     if value > Decimal::from(max) {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be at most {max}, got {value}"),
+            format!("{field} må højst være {max}, fik {value}"),
         ));
     }
     value
         .checked_mul(Decimal::ONE_HUNDRED)
         .and_then(|scaled| i64::try_from(scaled).ok())
-        .ok_or_else(|| AppError::bad_input(field, format!("{field} is too large: {value}")))
+        .ok_or_else(|| {
+            AppError::bad_input(
+                field,
+                format!("{field} is too large: {value}"),
+                format!("{field} er for stor: {value}"),
+            )
+        })
 }
 
 /// DKK (with øre) -> øre. Refuses negatives, fractions of an øre and more than [`MAX_DKK`].
@@ -61,10 +70,17 @@ pub fn percent_to_bp(field: &str, value: impl Into<Decimal>) -> AppResult<i32> {
         return Err(AppError::bad_input(
             field,
             format!("{field} cannot exceed 100 %, got {value}"),
+            format!("{field} kan ikke være over 100 %, fik {value}"),
         ));
     }
     let bp = to_hundredths(field, value, "hundredths of a percent", 100)?;
-    i32::try_from(bp).map_err(|_| AppError::bad_input(field, format!("{field} is too large")))
+    i32::try_from(bp).map_err(|_| {
+        AppError::bad_input(
+            field,
+            format!("{field} is too large"),
+            format!("{field} er for stor"),
+        )
+    })
 }
 
 /// Any stored hundredths (øre, centihours, basis points) -> the exact decimal.

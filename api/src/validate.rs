@@ -29,6 +29,10 @@ pub fn no_control(field: &str, value: &str) -> AppResult<()> {
                 "{field} contains the control character U+{:04X}; remove it",
                 c as u32
             ),
+            format!(
+                "{field} indeholder kontroltegnet U+{:04X}; fjern det",
+                c as u32
+            ),
         )),
         None => Ok(()),
     }
@@ -42,12 +46,14 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<String> {
         return Err(AppError::bad_input(
             field,
             format!("{field} must not be empty"),
+            format!("{field} skal udfyldes"),
         ));
     }
     if v.chars().count() > max {
         return Err(AppError::bad_input(
             field,
             format!("{field} is longer than {max} characters"),
+            format!("{field} er længere end {max} tegn"),
         ));
     }
     Ok(v.to_owned())
@@ -69,12 +75,14 @@ pub fn cvr(field: &str, value: &str) -> AppResult<String> {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be 8 digits, got {value:?}"),
+            format!("{field} skal være 8 cifre, fik {value:?}"),
         ));
     }
     if digits[0] == 0 {
         return Err(AppError::bad_input(
             field,
             format!("{field} cannot start with 0, got {value:?}"),
+            format!("{field} kan ikke begynde med 0, fik {value:?}"),
         ));
     }
     const WEIGHTS: [u32; 8] = [2, 7, 6, 5, 4, 3, 2, 1];
@@ -83,6 +91,9 @@ pub fn cvr(field: &str, value: &str) -> AppResult<String> {
         return Err(AppError::bad_input(
             field,
             format!("{field} {value} fails the CVR modulus-11 check; check for a typing error"),
+            format!(
+                "{field} {value} er ikke et gyldigt CVR-nummer (modulus 11); tjek for en tastefejl"
+            ),
         ));
     }
     Ok(v)
@@ -94,6 +105,7 @@ pub fn date_order(end_field: &str, start: NaiveDate, end: Option<NaiveDate>) -> 
         Some(end) if end < start => Err(AppError::bad_input(
             end_field,
             format!("{end_field} ({end}) is before the start ({start})"),
+            format!("{end_field} ({end}) ligger før starten ({start})"),
         )),
         _ => Ok(()),
     }
@@ -104,6 +116,7 @@ pub fn non_negative(field: &str, value: i32) -> AppResult<i32> {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be zero or more, got {value}"),
+            format!("{field} skal være nul eller mere, fik {value}"),
         ));
     }
     Ok(value)
@@ -114,6 +127,7 @@ pub fn in_range(field: &str, value: i32, min: i32, max: i32) -> AppResult<i32> {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be between {min} and {max}, got {value}"),
+            format!("{field} skal være mellem {min} og {max}, fik {value}"),
         ));
     }
     Ok(value)

@@ -226,7 +226,10 @@ impl TestApp {
         if let Some(p) = who {
             req = req.data(p);
         }
-        serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
+        // As the HTTP handler does: messages in the request's language (English here).
+        let mut res = self.schema.execute(req).await;
+        api::graphql::localize(&mut res.errors, api::i18n::Lang::En);
+        serde_json::to_value(res).expect("response is JSON")
     }
 
     /// The whole response for the system caller, answered in `lang` (as `Accept-Language` would
@@ -236,7 +239,9 @@ impl TestApp {
             .variables(Variables::from_json(vars))
             .data(Principal::system())
             .data(lang);
-        serde_json::to_value(self.schema.execute(req).await).expect("response is JSON")
+        let mut res = self.schema.execute(req).await;
+        api::graphql::localize(&mut res.errors, lang);
+        serde_json::to_value(res).expect("response is JSON")
     }
 
     /// `data` of a response that must have no errors.

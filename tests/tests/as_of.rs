@@ -442,3 +442,51 @@ async fn no_write_after_known_at_changes_what_was_known_then() {
         );
     }
 }
+
+/// Error messages follow the request's language too: ours in full Danish, with numbers and
+/// dates written the Danish way; the private Danish extension never reaches a client.
+#[tokio::test]
+async fn error_messages_speak_danish_when_asked() {
+    let app = TestApp::new().await;
+    let a = site(&app, "A", 0).await;
+    let q = "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-03\", totalHours: \"100\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }";
+    let vars = json!({ "c": a.contract, "p": a.placement });
+    let da = app.exec_lang(api::i18n::Lang::Da, q, vars.clone()).await;
+    let e = &da["errors"][0];
+    assert_eq!(e["extensions"]["code"], "BAD_USER_INPUT");
+    assert_eq!(e["extensions"]["field"], "traineeHours");
+    assert_eq!(
+        e["message"],
+        "timerne for personer under oplæring (150) overstiger månedens samlede timer på pladsen (100); de samlede timer omfatter personer under oplæring"
+    );
+    assert!(e["extensions"].get("messageDa").is_none(), "{e}");
+    let en = app.exec(q, vars).await;
+    assert_eq!(
+        en["errors"][0]["message"],
+        "trainee hours (150.00) exceed the month's total labour hours (100.00); the total includes trainees"
+    );
+    assert!(en["errors"][0]["extensions"].get("messageDa").is_none());
+
+    let missing = app
+        .exec_lang(
+            api::i18n::Lang::Da,
+            "query($g: UUID!) { grant(id: $g) { id } }",
+            json!({ "g": uuid::Uuid::nil() }),
+        )
+        .await;
+    assert_eq!(
+        missing["errors"][0]["message"],
+        "LBF-tilsagn 00000000-0000-0000-0000-000000000000 findes ikke"
+    );
+    // The GraphQL layer's own refusals get a Danish lead.
+    let invalid = app
+        .exec_lang(api::i18n::Lang::Da, "{ nosuchfield }", json!({}))
+        .await;
+    assert!(
+        invalid["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Forespørgslen er ugyldig: "),
+        "{invalid}"
+    );
+}

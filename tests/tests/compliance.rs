@@ -499,6 +499,44 @@ async fn csv_export_has_the_same_rows_as_graphql() {
     );
     assert!(lines[2].ends_with(",PL"));
 
+    // Over HTTP, errors follow Accept-Language as well: the CSV export's, and GraphQL's.
+    let res = client
+        .get("/exports/lbf-report.csv")
+        .query("organisationId", &org)
+        .query("year", &"tyve")
+        .header("Authorization", &bearer)
+        .header("Accept-Language", "da")
+        .send()
+        .await;
+    res.assert_status(poem::http::StatusCode::BAD_REQUEST);
+    res.assert_json(
+        json!({ "error": "year skal være et kalenderår, fx 2024", "code": "BAD_USER_INPUT" }),
+    )
+    .await;
+    let res = client
+        .post("/graphql")
+        .header("Authorization", &bearer)
+        .header("Accept-Language", "da-DK,da;q=0.9")
+        .body_json(&json!({
+            "query": "mutation($g: UUID!) { submitLbfReport(input: {grantId: $g, year: 2024, submittedBy: \"PL\"}) { version } }",
+            "variables": { "g": grant }
+        }))
+        .send()
+        .await;
+    let body: Value =
+        serde_json::from_str(&res.0.into_body().into_string().await.unwrap()).unwrap();
+    assert_eq!(
+        body["errors"][0]["extensions"],
+        json!({ "code": "CONFLICT" })
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("indberetningen for 2024 blev indsendt "),
+        "{body}"
+    );
+
     // In Danish: Danish column names, semicolons and decimal commas, as Danish spreadsheets read
     // them; 140 h / 1924 = 0,072765 årsværk exactly, 0,07 on the form.
     let res = client

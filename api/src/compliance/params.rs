@@ -279,18 +279,28 @@ pub fn stored(g: &entity::grant::Model) -> BTreeMap<String, String> {
 }
 
 /// Whether `value` is allowed for `key`: in range, with no more decimals than the table allows.
-pub fn check(key: ParamKey, value: Decimal) -> Result<(), String> {
+/// The refusal in English and Danish.
+pub fn check(key: ParamKey, value: Decimal) -> Result<(), (String, String)> {
     let d = key.def();
     if value < d.min || value > d.max {
-        return Err(format!(
-            "{} must be between {} and {}, got {value}",
-            d.name, d.min, d.max
+        return Err((
+            format!(
+                "{} must be between {} and {}, got {value}",
+                d.name, d.min, d.max
+            ),
+            format!(
+                "{} skal være mellem {} og {}, fik {value}",
+                d.name, d.min, d.max
+            ),
         ));
     }
     if value.normalize().scale() > d.decimals {
-        return Err(format!(
-            "{} takes at most {} decimals, got {value}",
-            d.name, d.decimals
+        return Err((
+            format!(
+                "{} takes at most {} decimals, got {value}",
+                d.name, d.decimals
+            ),
+            format!("{} har højst {} decimaler, fik {value}", d.name, d.decimals),
         ));
     }
     Ok(())
@@ -304,7 +314,8 @@ pub fn overrides_json(
 ) -> AppResult<Option<serde_json::Value>> {
     let mut out = BTreeMap::new();
     for (i, (key, value)) in pairs.iter().enumerate() {
-        check(*key, *value).map_err(|m| AppError::bad_input(format!("{field}[{i}].value"), m))?;
+        check(*key, *value)
+            .map_err(|(en, da)| AppError::bad_input(format!("{field}[{i}].value"), en, da))?;
         if out
             .insert(key.def().name, value.normalize().to_string())
             .is_some()
@@ -313,6 +324,10 @@ pub fn overrides_json(
                 format!("{field}[{i}].parameter"),
                 format!(
                     "{} is given twice; give each parameter once",
+                    key.def().name
+                ),
+                format!(
+                    "{} er angivet to gange; angiv hver parameter én gang",
                     key.def().name
                 ),
             ));

@@ -104,8 +104,9 @@ impl AuditQuery {
         #[graphql(default = 100)] limit: u64,
     ) -> Result<Vec<AuditEntry>> {
         let Some(visible) = crate::audit::visible(&scope(ctx)) else {
-            return Err(AppError::Forbidden(
-                "only an administrator or a bygherre may read the audit trail".into(),
+            return Err(AppError::forbidden(
+                "only an administrator or a bygherre may read the audit trail",
+                "kun en administrator eller en bygherre må læse ændringsloggen",
             )
             .into());
         };
@@ -113,6 +114,7 @@ impl AuditQuery {
             return Err(AppError::bad_input(
                 "limit",
                 format!("limit must be between 1 and {MAX_AUDIT_ROWS}"),
+                format!("limit skal være mellem 1 og {MAX_AUDIT_ROWS}"),
             )
             .into());
         }
@@ -171,8 +173,9 @@ impl AuditQuery {
     ) -> Result<Option<HoursReportVersion>> {
         let scope = scope(ctx);
         if !scope.sees_persons() {
-            return Err(AppError::Forbidden(
-                "a report's history holds trainee lines, which this API token may not read".into(),
+            return Err(AppError::forbidden(
+                "a report's history holds trainee lines, which this API token may not read",
+                "en indberetnings historik indeholder linjer for personer under oplæring, som dette API-token ikke må læse",
             )
             .into());
         }
@@ -184,7 +187,11 @@ impl AuditQuery {
             .await
             .map_err(AppError::from)?
             .ok_or_else(|| {
-                AppError::bad_input("month", "no report exists for this contract and month")
+                AppError::bad_input(
+                    "month",
+                    "no report exists for this contract and month",
+                    "der findes ingen indberetning for denne kontrakt og måned",
+                )
             })?;
         // Reports write an image with their lines; archiving changes no figure.
         let version = audit_log::Entity::find()

@@ -513,10 +513,16 @@ pub async fn grant_share(
     known_at: Option<DateTime<Utc>>,
 ) -> Result<GrantShare> {
     if !scope(ctx).sees_grant_figures() && !grant.share_visible_to_contractors {
-        return Err(AppError::Forbidden(format!(
-            "the bygherre has not shared grant {}'s overall trainee share with its contractors",
-            grant.case_number
-        ))
+        return Err(AppError::forbidden(
+            format!(
+                "the bygherre has not shared grant {}'s overall trainee share with its contractors",
+                grant.case_number
+            ),
+            format!(
+                "bygherren har ikke delt oplæringsandelen for {} med sine entreprenører",
+                grant.case_number
+            ),
+        )
         .into());
     }
     let as_of = as_of.unwrap_or_else(today);
@@ -816,8 +822,9 @@ impl ComplianceQuery {
         let scope = scope(ctx);
         match contractor_id {
             Some(c) if !scope.sees_contractor_figures(c) => {
-                return Err(AppError::Forbidden(
-                    "a CONTRACTOR token sees only its own contractorId's figures".into(),
+                return Err(AppError::forbidden(
+                    "a CONTRACTOR token sees only its own contractorId's figures",
+                    "et CONTRACTOR-token ser kun tallene for sit eget contractorId",
                 )
                 .into());
             }

@@ -180,13 +180,21 @@ impl Extension for GuardExtension {
             Ok(response) => response,
             Err(_) => {
                 tracing::warn!(?operation_name, ?limit, "request stopped at its time limit");
-                Response::from_errors(vec![coded(
+                let mut e = coded(
                     format!(
                         "the request took longer than {} and was stopped; ask for fewer grants or fields at a time",
                         seconds(limit)
                     ),
                     "TIMEOUT",
-                )])
+                );
+                e.extensions.get_or_insert_with(Default::default).set(
+                    crate::error::DANISH_MESSAGE,
+                    format!(
+                        "forespørgslen tog længere end {} og blev stoppet; spørg efter færre LBF-tilsagn eller felter ad gangen",
+                        seconds(limit).replace('.', ",")
+                    ),
+                );
+                Response::from_errors(vec![e])
             }
         }
     }

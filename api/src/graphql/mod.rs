@@ -222,6 +222,43 @@ pub(crate) fn scope(ctx: &Context<'_>) -> Scope {
     ctx.data_opt::<Scope>().cloned().unwrap_or(Scope::Nothing)
 }
 
+/// Puts each error's message in `lang`. Errors of ours carry their Danish text in a private
+/// extension ([`crate::error::DANISH_MESSAGE`]), which is removed whatever the language; errors
+/// of the GraphQL layer itself (a query that does not parse or validate, which only a developer
+/// sees) get a Danish lead before their English detail.
+pub fn localize(errors: &mut [async_graphql::ServerError], lang: crate::i18n::Lang) {
+    use crate::error::DANISH_MESSAGE;
+    for e in errors {
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        let danish = match ext.get(DANISH_MESSAGE) {
+            Some(async_graphql::Value::String(da)) => Some(da.clone()),
+            _ => None,
+        };
+        let code = match ext.get("code") {
+            Some(async_graphql::Value::String(c)) => c.clone(),
+            _ => String::new(),
+        };
+        ext.unset(DANISH_MESSAGE);
+        if lang != crate::i18n::Lang::Da {
+            continue;
+        }
+        e.message = match danish {
+            Some(da) => da,
+            None => {
+                let lead = match code.as_str() {
+                    "GRAPHQL_PARSE_FAILED" => "Forespørgslen kan ikke læses",
+                    "GRAPHQL_VALIDATION_FAILED" => "Forespørgslen er ugyldig",
+                    "BAD_USER_INPUT" => "Ugyldig værdi",
+                    "PAYLOAD_TOO_LARGE" | "RESPONSE_TOO_LARGE" => "For stor",
+                    "BAD_REQUEST" => "Forespørgslen kan ikke modtages",
+                    _ => "Fejl",
+                };
+                format!("{lead}: {}", e.message)
+            }
+        };
+    }
+}
+
 /// The language of the request's answer (`Accept-Language`; English without one).
 pub(crate) fn lang(ctx: &Context<'_>) -> crate::i18n::Lang {
     ctx.data_opt::<crate::i18n::Lang>()

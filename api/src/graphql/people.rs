@@ -14,10 +14,11 @@ fn personal(ctx: &Context<'_>) -> Result<()> {
     if super::scope(ctx).sees_persons() {
         Ok(())
     } else {
-        Err(
-            crate::error::AppError::Forbidden("this API token may not read personal data".into())
-                .into(),
+        Err(crate::error::AppError::forbidden(
+            "this API token may not read personal data",
+            "dette API-token må ikke læse personoplysninger",
         )
+        .into())
     }
 }
 

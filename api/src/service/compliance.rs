@@ -341,6 +341,14 @@ pub fn not_yet_recorded(g: &grant::Model, known_at: DateTime<Utc>) -> AppError {
                 .format("%Y-%m-%d %H:%M"),
             known_at.with_timezone(&Copenhagen).format("%Y-%m-%d %H:%M")
         ),
+        format!(
+            "LBF-tilsagn {} blev registreret {} kl. {}, efter knownAt {} kl. {}",
+            g.case_number,
+            crate::i18n::da_date(g.created_at.with_timezone(&Copenhagen).date_naive()),
+            g.created_at.with_timezone(&Copenhagen).format("%H:%M"),
+            crate::i18n::da_date(known_at.with_timezone(&Copenhagen).date_naive()),
+            known_at.with_timezone(&Copenhagen).format("%H:%M")
+        ),
     )
 }
 
@@ -363,6 +371,7 @@ fn check_year(g: &GrantFacts, year: i32, today: NaiveDate) -> AppResult<()> {
         return Err(AppError::bad_input(
             "year",
             "construction has not started, so there is nothing to report",
+            "byggeriet er ikke startet, så der er intet at indberette",
         ));
     };
     let last = g.actual_handover.unwrap_or(today).year();
@@ -371,6 +380,10 @@ fn check_year(g: &GrantFacts, year: i32, today: NaiveDate) -> AppResult<()> {
             "year",
             format!(
                 "the site was active from {} to {last}; {year} is outside that",
+                start.year()
+            ),
+            format!(
+                "byggepladsen var aktiv fra {} til {last}; {year} ligger uden for",
                 start.year()
             ),
         ));
@@ -385,6 +398,10 @@ fn check_year(g: &GrantFacts, year: i32, today: NaiveDate) -> AppResult<()> {
             "year",
             format!(
                 "{year} has not ended yet; its report can be submitted from 1 January {}, or at handover as the final report",
+                year + 1
+            ),
+            format!(
+                "{year} er ikke slut endnu; indberetningen kan indsendes fra 1. januar {}, eller ved aflevering som den endelige indberetning",
                 year + 1
             ),
         ));
@@ -410,16 +427,28 @@ pub async fn submit_report<C: ConnectionTrait>(
     let existing = versions(db, grant_id, year).await?;
     let reason = match (correction_reason, existing.last()) {
         (None, Some(v)) => {
-            return Err(AppError::Conflict(format!(
-                "the {year} report was submitted {} (version {}); use correctLbfReport with a reason",
-                v.submitted_at.date_naive(),
-                v.version
-            )));
+            return Err(AppError::conflict(
+                format!(
+                    "the {year} report was submitted {} (version {}); use correctLbfReport with a reason",
+                    v.submitted_at.with_timezone(&Copenhagen).date_naive(),
+                    v.version
+                ),
+                format!(
+                    "indberetningen for {year} blev indsendt {} (version {}); brug correctLbfReport med en begrundelse",
+                    crate::i18n::da_date(v.submitted_at.with_timezone(&Copenhagen).date_naive()),
+                    v.version
+                ),
+            ));
         }
         (Some(_), None) => {
-            return Err(AppError::Conflict(format!(
-                "the {year} report has not been submitted yet; submit it before correcting it"
-            )));
+            return Err(AppError::conflict(
+                format!(
+                    "the {year} report has not been submitted yet; submit it before correcting it"
+                ),
+                format!(
+                    "indberetningen for {year} er ikke indsendt endnu; indsend den, før den rettes"
+                ),
+            ));
         }
         (Some(r), Some(_)) => Some(validate::text("reason", r, 2000)?),
         (None, None) => None,

@@ -52,9 +52,10 @@ async fn ensure_cvr_free<C: ConnectionTrait>(
         q = q.filter(contractor::Column::Id.ne(id));
     }
     if q.one(db).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "a contractor with CVR {cvr} already exists"
-        )));
+        return Err(AppError::conflict(
+            format!("a contractor with CVR {cvr} already exists"),
+            format!("der findes allerede en entreprenør med CVR {cvr}"),
+        ));
     }
     Ok(())
 }
@@ -194,6 +195,7 @@ fn set_clause(m: &mut contract::ActiveModel, clause: Option<TrainingClauseInput>
                 return Err(AppError::bad_input(
                     "trainingClause",
                     "a training clause needs requiredTraineeHours, requiredSharePercent or both",
+                    "en uddannelsesklausul kræver requiredTraineeHours, requiredSharePercent eller begge",
                 ));
             }
             (
@@ -248,6 +250,7 @@ async fn check_contract<C: ConnectionTrait>(
         return Err(AppError::bad_input(
             "clauseExemption",
             "a contract carries either a training clause or an exemption, not both",
+            "en kontrakt har enten en uddannelsesklausul eller en undtagelse, ikke begge",
         ));
     }
     let kind = *m.kind.as_ref();
@@ -255,16 +258,19 @@ async fn check_contract<C: ConnectionTrait>(
         (None, ContractKind::Sub) => Err(AppError::bad_input(
             "parentContractId",
             "a subcontract (underentreprise) needs the contract it is under",
+            "en underentreprise skal angive den kontrakt, den hører under",
         )),
         (Some(_), k) if k != ContractKind::Sub => Err(AppError::bad_input(
             "parentContractId",
             "only subcontracts (kind SUB) have a parent contract",
+            "kun underentrepriser (kind SUB) har en overordnet kontrakt",
         )),
         (Some(parent_id), _) => {
             if m.id.as_ref() == &parent_id {
                 return Err(AppError::bad_input(
                     "parentContractId",
                     "a contract cannot be its own parent",
+                    "en kontrakt kan ikke være sin egen overordnede kontrakt",
                 ));
             }
             let parent =
@@ -273,6 +279,7 @@ async fn check_contract<C: ConnectionTrait>(
                 return Err(AppError::bad_input(
                     "parentContractId",
                     "the parent contract belongs to another grant",
+                    "den overordnede kontrakt hører til et andet LBF-tilsagn",
                 ));
             }
             Ok(())

@@ -54,10 +54,16 @@ pub async fn create_group<C: ConnectionTrait>(
         .one(db)
         .await?;
     if let Some(g) = existing {
-        return Err(AppError::Conflict(format!(
-            "grant {} already has a følgegruppe ({})",
-            input.grant_id, g.id
-        )));
+        return Err(AppError::conflict(
+            format!(
+                "grant {} already has a følgegruppe ({})",
+                input.grant_id, g.id
+            ),
+            format!(
+                "LBF-tilsagn {} har allerede en følgegruppe ({})",
+                input.grant_id, g.id
+            ),
+        ));
     }
     let t = now();
     Ok(group::ActiveModel {
@@ -221,6 +227,7 @@ async fn set_attendees<C: ConnectionTrait>(
             return Err(AppError::bad_input(
                 format!("attendeeIds[{i}]"),
                 format!("{} is not a member of this følgegruppe", m.name),
+                format!("{} er ikke medlem af denne følgegruppe", m.name),
             ));
         }
     }

@@ -109,6 +109,7 @@ fn check_grant(m: &grant::ActiveModel) -> AppResult<()> {
             return Err(AppError::bad_input(
                 "constructionStart",
                 "construction cannot start at Skema A; building may start after Skema B approval",
+                "byggeriet kan ikke starte ved Skema A; der må bygges efter godkendelse af Skema B",
             ));
         }
         validate::date_order(
@@ -121,6 +122,7 @@ fn check_grant(m: &grant::ActiveModel) -> AppResult<()> {
         return Err(AppError::bad_input(
             "actualHandover",
             "a handover needs a construction start (the day the site was established)",
+            "en aflevering kræver en byggestart (den dag byggepladsen blev etableret)",
         ));
     }
     Ok(())
@@ -136,9 +138,10 @@ async fn ensure_case_number_free<C: ConnectionTrait>(
         q = q.filter(grant::Column::Id.ne(id));
     }
     if q.one(db).await?.is_some() {
-        return Err(AppError::Conflict(format!(
-            "a grant with LBF case number {case_number} already exists"
-        )));
+        return Err(AppError::conflict(
+            format!("a grant with LBF case number {case_number} already exists"),
+            format!("der findes allerede et LBF-tilsagn med sagsnummer {case_number}"),
+        ));
     }
     Ok(())
 }

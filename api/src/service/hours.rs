@@ -93,14 +93,16 @@ fn filing_time(
 ) -> AppResult<DateTime<Utc>> {
     let Some(at) = declared else { return Ok(now) };
     if !may_declare {
-        return Err(AppError::Forbidden(
-            "only a BYGHERRE or ADMIN token may declare when a report was filed (reportedAt); leave it out to file it now".into(),
+        return Err(AppError::forbidden(
+            "only a BYGHERRE or ADMIN token may declare when a report was filed (reportedAt); leave it out to file it now",
+            "kun et BYGHERRE- eller ADMIN-token må angive, hvornår en indberetning blev indsendt (reportedAt); udelad feltet for at indberette nu",
         ));
     }
     if at > now {
         return Err(AppError::bad_input(
             "reportedAt",
             "reportedAt is in the future; a report can only be declared filed at a time that has passed",
+            "reportedAt ligger i fremtiden; en indberetning kan kun angives indsendt på et tidspunkt, der er passeret",
         ));
     }
     // The month ends at midnight Danish time after its last day.
@@ -111,6 +113,10 @@ fn filing_time(
             format!(
                 "reportedAt is before {} had ended; a month's hours are filed after the month",
                 month.0.format("%Y-%m")
+            ),
+            format!(
+                "reportedAt ligger før udgangen af {}; en måneds timer indberettes efter måneden",
+                crate::i18n::da_month(month.0)
             ),
         ));
     }
@@ -136,12 +142,19 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 contract.start_date,
                 contract.end_date
             ),
+            format!(
+                "{} ligger uden for kontraktperioden {} til {}",
+                crate::i18n::da_month(month.0),
+                crate::i18n::da_date(contract.start_date),
+                crate::i18n::da_date(contract.end_date)
+            ),
         ));
     }
     if month > YearMonth::of(crate::units::danish_today()) {
         return Err(AppError::bad_input(
             "month",
             "hours cannot be reported for a future month",
+            "der kan ikke indberettes timer for en kommende måned",
         ));
     }
     let total = hours_to_centi("totalHours", input.total_hours)?;
@@ -165,6 +178,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
             return Err(AppError::bad_input(
                 format!("{field}.placementId"),
                 format!("placement {} is on another contract", placement.id),
+                format!("pladsen {} hører til en anden kontrakt", placement.id),
             ));
         }
         if !overlaps(placement.start_date, placement.end_date, month) {
@@ -175,6 +189,11 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                     placement.id,
                     month.0.format("%Y-%m")
                 ),
+                format!(
+                    "pladsen {} er ikke aktiv i {}",
+                    placement.id,
+                    crate::i18n::da_month(month.0)
+                ),
             ));
         }
         if !seen.insert(placement.id) {
@@ -182,6 +201,10 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 format!("{field}.placementId"),
                 format!(
                     "placement {} is listed twice; give one line per placement",
+                    placement.id
+                ),
+                format!(
+                    "pladsen {} står der to gange; angiv én linje pr. plads",
                     placement.id
                 ),
             ));
@@ -193,6 +216,11 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                     "{} hours in a month is more than one person can work (at most {})",
                     line.hours,
                     from_hundredths(cap)
+                ),
+                format!(
+                    "{} timer på en måned er mere, end én person kan arbejde (højst {})",
+                    crate::i18n::da_hours(line.hours.into()),
+                    crate::i18n::da_hours(from_hundredths(cap))
                 ),
             ));
         }
@@ -207,6 +235,11 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 from_hundredths(trainee_sum),
                 from_hundredths(total)
             ),
+            format!(
+                "timerne for personer under oplæring ({}) overstiger månedens samlede timer på pladsen ({}); de samlede timer omfatter personer under oplæring",
+                crate::i18n::da_hours(from_hundredths(trainee_sum)),
+                crate::i18n::da_hours(from_hundredths(total))
+            ),
         ));
     }
 
@@ -219,10 +252,16 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
         .await?;
     let report = match existing {
         Some(r) if r.archived_at.is_some() => {
-            return Err(AppError::Conflict(format!(
-                "the report for {} is archived and can no longer be changed",
-                month.0.format("%Y-%m")
-            )));
+            return Err(AppError::conflict(
+                format!(
+                    "the report for {} is archived and can no longer be changed",
+                    month.0.format("%Y-%m")
+                ),
+                format!(
+                    "indberetningen for {} er arkiveret og kan ikke længere ændres",
+                    crate::i18n::da_month(month.0)
+                ),
+            ));
         }
         Some(r) => {
             hours_line::Entity::delete_many()

@@ -81,9 +81,10 @@ pub async fn update_person<C: ConnectionTrait>(
 ) -> AppResult<person::Model> {
     let current = get_active::<person::Entity, _>(db, scope, id).await?;
     if current.erased_at.is_some() {
-        return Err(AppError::Conflict(format!(
-            "person {id} was erased and can no longer be changed"
-        )));
+        return Err(AppError::conflict(
+            format!("person {id} was erased and can no longer be changed"),
+            format!("person {id} er slettet og kan ikke længere ændres"),
+        ));
     }
     let mut m: person::ActiveModel = current.into();
     if let Some(v) = &input.display_name {
@@ -165,6 +166,7 @@ async fn contract_on_grant<C: ConnectionTrait>(
         return Err(AppError::bad_input(
             "contractId",
             format!("contract {contract_id} belongs to another grant than {grant_id}"),
+            format!("kontrakt {contract_id} hører til et andet LBF-tilsagn end {grant_id}"),
         ));
     }
     Ok(())
@@ -275,7 +277,10 @@ pub async fn erase_person<C: ConnectionTrait>(
 ) -> AppResult<person::Model> {
     let current = record::get::<person::Entity, _>(db, scope, id).await?;
     if current.erased_at.is_some() {
-        return Err(AppError::Conflict(format!("person {id} is erased already")));
+        return Err(AppError::conflict(
+            format!("person {id} is erased already"),
+            format!("person {id} er allerede slettet"),
+        ));
     }
     let t = now();
     let mut m: person::ActiveModel = current.into();

@@ -143,6 +143,9 @@ pub async fn update_trial<C: ConnectionTrait>(
         return Err(AppError::bad_input(
             "startDate",
             format!("the start cannot move after the recorded outcome date {outcome_date}"),
+            format!(
+                "starten kan ikke flyttes til efter den registrerede udfaldsdato {outcome_date}"
+            ),
         ));
     }
     m.updated_at = Set(now());
@@ -160,6 +163,10 @@ pub async fn record_outcome<C: ConnectionTrait>(
             "outcomeDate",
             format!(
                 "the outcome date {} is before the placement started ({})",
+                input.outcome_date, current.start_date
+            ),
+            format!(
+                "udfaldsdatoen {} ligger før snusepraktikken startede ({})",
                 input.outcome_date, current.start_date
             ),
         ));
