@@ -1,6 +1,6 @@
 //! The rules of the domain brief, one module each, in the brief's order. Each module holds the
-//! rule's source, its check over the shared [`Context`] and its worked examples. A new rule is a
-//! module, a line in [`RULES`] and its codes in `FindingCode`.
+//! rule's source and its check over the shared [`Context`]. A new rule R10 is its module, a line
+//! in [`RULES`], its id in `Rule` and its codes in `FindingCode` (named R10_...), and its tests.
 
 use super::context::Context;
 use super::report::{Finding, Rule};
@@ -34,10 +34,15 @@ pub const RULES: &[RuleDef] = &[
     r9_double_counting::RULE,
 ];
 
-/// Where a rule comes from.
-pub fn source(rule: Rule) -> &'static str {
-    RULES
-        .iter()
-        .find(|r| r.rule == rule)
-        .map_or("", |r| r.source)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rules_are_registered_once_in_the_briefs_order() {
+        use Rule::*;
+        let rules: Vec<Rule> = RULES.iter().map(|r| r.rule).collect();
+        assert_eq!(rules, [R1, R2, R3, R4, R5, R6, R7, R8, R9]);
+        assert!(RULES.iter().all(|r| !r.source.is_empty()));
+    }
 }

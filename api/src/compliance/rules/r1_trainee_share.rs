@@ -28,6 +28,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::builder(
+                &RULE,
                 FindingCode::R1GrantShare,
                 severity,
                 SubjectKind::Grant,
@@ -69,7 +70,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let f = match &s.terms {
             ClauseTerms::Share { required, metrics } => {
                 let share = metrics.share.unwrap_or(Decimal::ZERO);
-                Finding::builder(FindingCode::R1ClauseShare, severity, SubjectKind::Contract, c.id)
+                Finding::builder(&RULE, FindingCode::R1ClauseShare, severity, SubjectKind::Contract, c.id)
                     .says(
                         format!(
                             "Contract {} ({}): {} trainee hours, the clause requires {}; {} hours short",
@@ -100,7 +101,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 line,
                 delivered,
                 span,
-            } => Finding::builder(FindingCode::R1ClauseHours, severity, SubjectKind::Contract, c.id)
+            } => Finding::builder(&RULE, FindingCode::R1ClauseHours, severity, SubjectKind::Contract, c.id)
                 .says(
                     format!(
                         "Contract {} ({}): {} trainee hours delivered to {}, {} expected by then of {} required by the clause",

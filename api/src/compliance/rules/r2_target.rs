@@ -16,8 +16,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     let g = cx.g;
     match cx.target {
         None if cx.window.is_some() => out.push(
-            Finding::builder(
-                FindingCode::R2NoCraftsmanCost,
+            Finding::builder(&RULE, FindingCode::R2NoCraftsmanCost,
                 Severity::Warning,
                 SubjectKind::Grant,
                 g.id,
@@ -38,8 +37,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let m = &cx.metrics;
             let short = th - m.trainee_hours;
             out.push(
-                Finding::builder(
-                    FindingCode::R2TargetMissed,
+                Finding::builder(&RULE, FindingCode::R2TargetMissed,
                     Severity::Breach,
                     SubjectKind::Grant,
                     g.id,

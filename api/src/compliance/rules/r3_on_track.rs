@@ -28,7 +28,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let s = t.span;
             let behind = t.expected - t.delivered;
             out.push(
-                Finding::builder(FindingCode::R3Behind, Severity::Warning, SubjectKind::Grant, g.id)
+                Finding::builder(&RULE, FindingCode::R3Behind, Severity::Warning, SubjectKind::Grant, g.id)
                     .says(
                         format!(
                             "Grant {}: {} trainee hours delivered from {} to {}, {} expected by then ({} of {} days of the period); {} hours behind",
@@ -76,8 +76,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                 .map(|th| format!(" mod et måltal på {}", da_hours(th)))
                 .unwrap_or_default();
             out.push(
-                Finding::builder(
-                    FindingCode::R3ProjectedMiss,
+                Finding::builder(&RULE, FindingCode::R3ProjectedMiss,
                     Severity::Warning,
                     SubjectKind::Grant,
                     g.id,

@@ -28,8 +28,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let value = hours(c.value_ore);
         let days = (c.end - c.start).num_days();
         out.push(
-            Finding::builder(
-                FindingCode::R4ClauseMissing,
+            Finding::builder(&RULE, FindingCode::R4ClauseMissing,
                 Severity::Breach,
                 SubjectKind::Contract,
                 c.id,

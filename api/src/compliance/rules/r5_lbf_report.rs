@@ -64,7 +64,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             Some(_) => continue,
         };
         out.push(
-            Finding::builder(code, severity, SubjectKind::Grant, g.id)
+            Finding::builder(&RULE, code, severity, SubjectKind::Grant, g.id)
                 .says(en, da)
                 .detail(|d| {
                     d.year = Some(year);

@@ -48,7 +48,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let count = |v: &[NaiveDate]| Decimal::from(v.len() as i64);
         if !missing.is_empty() {
             out.push(
-                Finding::builder(FindingCode::R6Missing, Severity::Warning, SubjectKind::Contract, c.id)
+                Finding::builder(&RULE, FindingCode::R6Missing, Severity::Warning, SubjectKind::Contract, c.id)
                     .says(
                         format!(
                             "Contract {} ({}): {} month(s) without an hours report: {}",
@@ -73,7 +73,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if !late.is_empty() {
             let day = p.hours_report_due_day();
             out.push(
-                Finding::builder(FindingCode::R6Late, Severity::Info, SubjectKind::Contract, c.id)
+                Finding::builder(&RULE, FindingCode::R6Late, Severity::Info, SubjectKind::Contract, c.id)
                     .says(
                         format!(
                             "Contract {} ({}): {} month(s) reported after the {}th of the next month: {}",

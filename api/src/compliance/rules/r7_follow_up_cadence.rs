@@ -33,6 +33,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         if days > max {
             out.push(
                 Finding::builder(
+                    &RULE,
                     FindingCode::R7NoGroup,
                     Severity::Warning,
                     SubjectKind::Grant,
@@ -121,6 +122,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::builder(
+                &RULE,
                 FindingCode::R7Gap,
                 Severity::Warning,
                 SubjectKind::FollowUpGroup,
@@ -143,6 +145,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
     {
         out.push(
             Finding::builder(
+                &RULE,
                 FindingCode::R7NoMinutes,
                 Severity::Info,
                 SubjectKind::Meeting,

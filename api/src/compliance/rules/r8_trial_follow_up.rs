@@ -61,7 +61,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             )
         };
         out.push(
-            Finding::builder(code, Severity::Warning, SubjectKind::TrialPlacement, t.id)
+            Finding::builder(&RULE, code, Severity::Warning, SubjectKind::TrialPlacement, t.id)
                 .says(
                     format!(
                         "Snusepraktik {} to {} has {en_what}, {since} days after it ended (due within {allowed})",

@@ -135,7 +135,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let en_who = name.clone().unwrap_or_else(|| "One trainee".into());
         let da_who = name.unwrap_or_else(|| "En person under oplæring".into());
         out.push(
-            Finding::builder(FindingCode::R9OverMonthCap, Severity::Breach, SubjectKind::Person, person)
+            Finding::builder(&RULE, FindingCode::R9OverMonthCap, Severity::Breach, SubjectKind::Person, person)
                 .says(
                     format!(
                         "{en_who} is credited {} in {}{en_else}: {} hours in all; one person can work at most {}",
