@@ -10,6 +10,7 @@ mod m20261124_000004_audit_log;
 mod m20261125_000005_access_scope;
 mod m20261125_000006_lbf_handover_planned;
 mod m20261126_000007_rule_parameters;
+mod m20261126_000008_audit_deletes_index;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_access_scope::Migration),
             Box::new(m20261125_000006_lbf_handover_planned::Migration),
             Box::new(m20261126_000007_rule_parameters::Migration),
+            Box::new(m20261126_000008_audit_deletes_index::Migration),
         ]
     }
 }
