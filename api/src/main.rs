@@ -25,7 +25,11 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Migrate the database and serve the API (the default).
-    Serve,
+    Serve {
+        /// Load the demo scenario first (once; relative to today) and print its sign-ins.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending migrations and exit.
     Migrate,
     /// Write the GraphQL SDL (sorted) to a file, or to stdout with "-".
@@ -81,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let cli = Cli::parse();
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::ExportSchema { out } => {
             // The SDL does not depend on the data, so no database is needed.
             let db = sea_orm::DatabaseConnection::default();
@@ -99,19 +103,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::SeedDemo => {
             let db = api::db::connect_and_migrate(&config.database_url).await?;
-            let summary = api::seed::seed_demo(&db).await?;
-            println!("{summary}");
-            println!(
-                "\nAPI tokens for the demo (send as 'Authorization: Bearer <token>'; shown once):"
-            );
-            let roles: Vec<Role> = <Role as sea_orm::Iterable>::iter().collect();
-            for (role, token) in api::seed::demo_tokens(&db, &roles).await? {
-                println!("  {:<10} {token}", api::auth::role_name(role));
-            }
-            println!(
-                "  (BYGHERRE: the demo housing organisation; CONTRACTOR: the main contractor; \
-                 TOVHOLDER: the demo grant; VIEWER: aggregates only)"
-            );
+            demo(&db).await?;
         }
         Command::CreateToken {
             role,
@@ -139,10 +131,33 @@ async fn main() -> anyhow::Result<()> {
             );
             println!("{token}");
         }
-        Command::Serve => {
+        Command::Serve { demo: with_demo } => {
             let db = api::db::connect_and_migrate(&config.database_url).await?;
+            if with_demo {
+                demo(&db).await?;
+                println!(
+                    "\nOpen http://{}/graphql and send a token as 'Authorization: Bearer <token>'.\n",
+                    config.bind_addr
+                );
+            }
             api::http::serve(&config, db).await?;
         }
     }
+    Ok(())
+}
+
+/// Loads the demo (once) and prints a summary and a fresh token for each role.
+async fn demo(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
+    let summary = api::seed::seed_demo(db).await?;
+    println!("{summary}");
+    println!("\nAPI tokens for the demo (send as 'Authorization: Bearer <token>'; shown once):");
+    let roles: Vec<Role> = <Role as sea_orm::Iterable>::iter().collect();
+    for (role, token) in api::seed::demo_tokens(db, &roles).await? {
+        println!("  {:<10} {token}", api::auth::role_name(role));
+    }
+    println!(
+        "  (BYGHERRE: the demo housing organisation; CONTRACTOR: the main contractor; \
+         TOVHOLDER: the demo grant; VIEWER: aggregates only)"
+    );
     Ok(())
 }

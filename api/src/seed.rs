@@ -1,9 +1,15 @@
 //! Demo data modelled on Korsløkkeparken / Byg til Vækst (Odense): one organisation, estate and
-//! grant, a main contractor with subcontractors, trainees of several kinds, two years of monthly
-//! hours, snusepraktik placements with outcomes, and a følgegruppe with meetings. Organisations are
-//! the real ones named in the seed document; every person, CVR number and figure is invented.
+//! grant, a main contractor with subcontractors, trainees of several kinds, monthly hours,
+//! snusepraktik placements with outcomes, and a følgegruppe with meetings. Organisations are the
+//! real ones named in the seed document; every person, CVR number and figure is invented.
 //! Everything is written through the service layer, so the demo passes the same validation as
 //! users' data, in one transaction.
+//!
+//! The demo is built relative to the day it is loaded, so that evaluated today it tells a story:
+//! a site in the middle of construction (started 1 January of this year, or of last year before
+//! April), every month up to last month reported (mostly by the 5th, the VVS contractor's a few
+//! times late), the carpenter behind on its clause, a snusepraktik waiting for its outcome, and
+//! the følgegruppe's next meeting coming due.
 
 use chrono::{Datelike, Months, NaiveDate};
 use entity::enums::*;
@@ -29,8 +35,14 @@ fn dec(v: i64) -> DecimalInput {
     DecimalInput(Decimal::from(v))
 }
 
-/// Loads the demo scenario; returns a one-paragraph summary. Refuses to load it twice.
+/// Loads the demo scenario relative to today (Danish date); returns a one-paragraph summary.
+/// Refuses to load it twice.
 pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
+    seed_demo_on(db, crate::units::danish_today()).await
+}
+
+/// The demo as if loaded on `today` (tests fix the day).
+pub async fn seed_demo_on(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<String> {
     if grant::Entity::find()
         .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
         .one(db)
@@ -42,7 +54,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
         ));
     }
     let txn = db.begin().await?;
-    let summary = load(&txn)
+    let summary = load(&txn, today)
         .await
         .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
     txn.commit().await?;
@@ -88,8 +100,38 @@ pub async fn demo_tokens(
     Ok(out)
 }
 
-async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<String> {
+/// The site's dates relative to `today`: construction from 1 January of this year (of last year
+/// before April, so there are months to show), planned handover after two years.
+pub fn demo_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let year = if today.month() >= 4 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    (date(year, 1, 1), date(year + 1, 12, 31))
+}
+
+/// Filed on `day` of the month after `month`, at 09:00 Danish time.
+fn filed(month: NaiveDate, day: u32) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    (month + Months::new(1))
+        .with_day(day)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .and_then(|t| {
+            chrono_tz::Europe::Copenhagen
+                .from_local_datetime(&t)
+                .single()
+        })
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+async fn load(
+    t: &sea_orm::DatabaseTransaction,
+    today: NaiveDate,
+) -> crate::error::AppResult<String> {
     let s = &Scope::All;
+    let (start, handover) = demo_period(today);
+    let days = |n: u64| chrono::Days::new(n);
     let org = create_organisation(
         t,
         CreateHousingOrganisationInput {
@@ -120,9 +162,9 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
             kind: GrantKind::Renovation,
             commitment_year: 2020,
             stage: GrantStage::SkemaB,
-            craftsman_cost: Some(dec(320_000_000)),
-            construction_start: Some(date(2023, 3, 1)),
-            planned_handover: Some(date(2026, 12, 31)),
+            craftsman_cost: Some(dec(140_000_000)),
+            construction_start: Some(start),
+            planned_handover: Some(handover),
             actual_handover: None,
             parameter_overrides: None,
             share_visible_to_contractors: true,
@@ -142,7 +184,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
     let plumber =
         create_contractor(t, contractor("37660213", "Odense VVS-Service ApS (demo)")).await?;
 
-    let period = (date(2023, 3, 1), date(2026, 12, 31));
+    let period = (start, handover);
     let main_contract = create_contract(
         t,
         s,
@@ -152,7 +194,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
             kind: ContractKind::Main,
             parent_contract_id: None,
             trade: "hovedentreprise".into(),
-            value: dec(210_000_000),
+            value: dec(100_000_000),
             start_date: period.0,
             end_date: period.1,
             training_clause: Some(TrainingClauseInput {
@@ -164,10 +206,12 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
     )
     .await?;
     let mut subs = Vec::new();
-    for (c, trade, value, clause) in [
-        (&mason, "murer", 48_000_000, true),
-        (&carpenter, "tømrer", 39_000_000, true),
-        (&plumber, "VVS", 4_500_000, false),
+    // The subcontractors come on site after two (mason, carpenter) and four months (VVS), and
+    // finish two months before handover.
+    for (c, trade, value, clause, from) in [
+        (&mason, "murer", 22_000_000, true, 2),
+        (&carpenter, "tømrer", 15_000_000, true, 2),
+        (&plumber, "VVS", 3_000_000, false, 4),
     ] {
         subs.push(
             create_contract(
@@ -180,8 +224,8 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                     parent_contract_id: Some(main_contract.id),
                     trade: trade.into(),
                     value: dec(value),
-                    start_date: date(2023, 5, 1),
-                    end_date: date(2026, 10, 31),
+                    start_date: start + Months::new(from),
+                    end_date: handover - Months::new(2),
                     training_clause: clause.then(|| TrainingClauseInput {
                         required_trainee_hours: Some(dec(if trade == "murer" {
                             4_000
@@ -258,7 +302,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                 display_name: name.into(),
                 birth_year: Some(born),
                 lives_in_estate: resident,
-                consent_date: Some(date(2023, 4, 15)),
+                consent_date: Some(start - days(14)),
             },
             None,
         )
@@ -272,7 +316,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                 contract_id: contracts[ci].id,
                 kind,
                 trade: trade.into(),
-                start_date: date(2023, 5, 1),
+                start_date: contracts[ci].start_date,
                 end_date: None,
                 status: Some(PlacementStatus::Active),
             },
@@ -281,37 +325,41 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
         placements.push((pl, ci));
     }
 
-    // Two years of monthly hours: May 2023 to April 2025.
+    // Every month from the site's start to last month, for each contract on site that month.
+    // Labour hours per month and each trainee's hours: the main contractor and the mason on or
+    // above their clauses, the carpenter's two trainees at 40 hours (behind its 3,000-hour
+    // clause), the VVS contractor without trainees. July and December are holiday months (70 %).
+    // Filed by the 5th of the next month; the VVS contractor's third and fifth months on the 14th.
     let mut reports = 0;
-    let mut month = date(2023, 5, 1);
-    while month <= date(2025, 4, 1) {
-        let season = if matches!(month.month(), 7 | 12) {
-            70
-        } else {
-            100
-        }; // holidays
-        for (ci, (contract, base)) in contracts.iter().zip([5_200i64, 2_400, 1_900]).enumerate() {
+    let last_month = (today.with_day(1).unwrap_or(today)) - Months::new(1);
+    let on_site: [(&entity::contract::Model, i64, i64); 4] = [
+        (&main_contract, 1_600, 160),
+        (&subs[0], 1_800, 160),
+        (&subs[1], 1_500, 40),
+        (&subs[2], 400, 0),
+    ];
+    for (ci, (contract, base, trainee)) in on_site.into_iter().enumerate() {
+        let mut month = contract
+            .start_date
+            .with_day(1)
+            .unwrap_or(contract.start_date);
+        let mut n = 0;
+        while month <= last_month && month <= contract.end_date {
+            n += 1;
+            let season = if matches!(month.month(), 7 | 12) {
+                70
+            } else {
+                100
+            };
             let lines: Vec<TraineeHoursInput> = placements
                 .iter()
                 .filter(|(_, c)| *c == ci)
                 .map(|(pl, _)| TraineeHoursInput {
                     placement_id: pl.id,
-                    hours: dec(150 * season / 100),
+                    hours: dec(trainee * season / 100),
                 })
                 .collect();
-            // History is loaded today but was filed back then: on the 5th of the next month,
-            // except the electrician's January reports, which came in on the 15th (late).
-            let day = if ci == 2 && month.month() == 1 { 15 } else { 5 };
-            let filed = (month + Months::new(1))
-                .with_day(day)
-                .and_then(|d| d.and_hms_opt(9, 0, 0))
-                .and_then(|t| {
-                    use chrono::TimeZone;
-                    chrono_tz::Europe::Copenhagen
-                        .from_local_datetime(&t)
-                        .single()
-                })
-                .map(|t| t.with_timezone(&chrono::Utc));
+            let day = if ci == 3 && (n == 3 || n == 5) { 14 } else { 5 };
             report_monthly_hours(
                 t,
                 s,
@@ -320,70 +368,75 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                     month: YearMonth(month),
                     total_hours: dec(base * season / 100),
                     trainee_hours: lines,
-                    reported_at: filed,
+                    reported_at: filed(month, day),
                 },
                 true,
             )
             .await?;
             reports += 1;
+            month = month + Months::new(1);
         }
-        month = month + Months::new(1);
     }
 
-    // Snusepraktik: residents trying the trades for 4 weeks, with outcomes.
-    let trials = [
+    // Snusepraktik: residents trying the trades for 4 weeks. One started a week ago, one ended
+    // ten days ago and waits for its outcome (due in four days), and before them one every six
+    // weeks back to the site's start, each with its outcome.
+    let past = [
         (
             "Ali Hassan",
-            date(2023, 6, 5),
             Some(TrialOutcome::OrdinaryJob),
             "Fastansat som håndlanger",
         ),
         (
             "Mette Jørgensen",
-            date(2023, 8, 7),
             Some(TrialOutcome::Education),
             "Starter på grundforløb, Syddansk Erhvervsskole",
         ),
         (
             "Khalid Omar",
-            date(2023, 10, 2),
             Some(TrialOutcome::Apprenticeship),
             "Lærekontrakt som murer",
         ),
         (
             "Lone Pedersen",
-            date(2024, 1, 8),
             Some(TrialOutcome::BackToJobcenter),
             "Opfølgning i Jobcenter Odense",
         ),
         (
             "Daniel Berg",
-            date(2024, 3, 4),
             Some(TrialOutcome::OrdinaryJob),
             "Ansat på stilladsholdet",
         ),
         (
             "Fatima Ali",
-            date(2024, 5, 6),
             Some(TrialOutcome::Education),
             "AMU-kursus i byggepladsarbejde",
         ),
-        (
-            "Rasmus Nielsen",
-            date(2024, 9, 2),
-            Some(TrialOutcome::DroppedOut),
-            "Kontaktes igen om 3 måneder",
-        ),
-        ("Ibrahim Yilmaz", date(2025, 3, 3), None, ""),
     ];
-    for (name, start, outcome, plan) in trials {
+    let waiting = today - days(38);
+    let mut trials: Vec<(&str, NaiveDate, Option<TrialOutcome>, &str)> = past
+        .iter()
+        .enumerate()
+        .map(|(k, (name, outcome, plan))| {
+            (
+                *name,
+                waiting - days(42 * (past.len() - k) as u64),
+                *outcome,
+                *plan,
+            )
+        })
+        .filter(|(_, from, _, _)| *from >= start + days(14))
+        .collect();
+    trials.push(("Ibrahim Yilmaz", waiting, None, ""));
+    trials.push(("Rasmus Nielsen", today - days(7), None, ""));
+    for &(name, from, outcome, plan) in &trials {
         let p = create_person(
             t,
             CreatePersonInput {
                 display_name: name.into(),
                 birth_year: Some(1990),
                 lives_in_estate: true,
-                consent_date: Some(start),
+                consent_date: Some(from),
             },
             None,
         )
@@ -396,7 +449,7 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
                 grant_id: grant.id,
                 host_contractor_id: Some(main.id),
                 tovholder: "Tovholder, Jobcenter Odense".into(),
-                start_date: start,
+                start_date: from,
                 end_date: None,
                 trades_tried: vec!["murer".into(), "tømrer".into(), "stillads".into()],
             },
@@ -474,9 +527,16 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
         .await?;
         member_ids.push(m.id);
     }
+    // Every eight weeks, the last one 50 days ago: the next is due within a fortnight (61 days).
+    let mut dates = Vec::new();
+    let mut day = today - days(50);
+    while day >= start + days(5) {
+        dates.push(day);
+        day = day - days(56);
+    }
+    dates.reverse();
     let mut meetings = 0;
-    let mut day = date(2023, 4, 12);
-    while day <= date(2025, 4, 30) {
+    for day in dates {
         let meeting = create_meeting(
             t,
             s,
@@ -506,7 +566,6 @@ async fn load(t: &sea_orm::DatabaseTransaction) -> crate::error::AppResult<Strin
         )
         .await?;
         meetings += 1;
-        day = day + chrono::Days::new(56);
     }
 
     Ok(format!(

@@ -31,7 +31,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_index(Index::drop().name(INDEX).table(name("audit_log")).to_owned())
+            .drop_index(
+                Index::drop()
+                    .name(INDEX)
+                    .table(name("audit_log"))
+                    .to_owned(),
+            )
             .await
     }
 }
