@@ -65,9 +65,25 @@ async fn graphql_graphiql_and_health_over_http() {
         Some(json!({ "status": "ok", "database": "ok" }))
     );
 
+    // The query console is served by the binary and requests nothing from another host: no
+    // absolute URL in any src or href, no import, no CDN.
     let (status, body) = request(&addr, "GET", "/graphql", None).await;
     assert_eq!(status, 200);
-    assert!(body.to_lowercase().contains("graphiql"), "{body}");
+    assert!(body.contains("<html lang=\"da\">"), "{body}");
+    assert!(body.contains("GraphQL-konsol"), "{body}");
+    for outside in [
+        "src=\"http",
+        "href=\"http",
+        "src=\"//",
+        "href=\"//",
+        "@import",
+        "cdn",
+    ] {
+        assert!(
+            !body.to_lowercase().contains(outside),
+            "{outside} in the console page"
+        );
+    }
     let (status, _) = request(&addr, "GET", "/", None).await;
     assert_eq!(status, 303, "/ redirects to GraphiQL");
 
