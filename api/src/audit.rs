@@ -31,6 +31,7 @@ pub async fn write<C: ConnectionTrait>(
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_id: Set(who.token_id),
+        user_id: Set(who.user_id),
         at: Set(Utc::now()),
         entity: Set(entity.to_owned()),
         entity_id: Set(entity_id),

@@ -23,7 +23,10 @@ const PREFIX: &str = "sct_";
 /// Who is calling: the token's id, role and the scope the role is narrowed to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
+    /// The API token used (nil for the command line and for a user's session).
     pub token_id: Uuid,
+    /// The signed-in user, for a request from the web app.
+    pub user_id: Option<Uuid>,
     pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub contractor_id: Option<Uuid>,
@@ -35,6 +38,7 @@ impl Principal {
     pub fn system() -> Self {
         Self {
             token_id: Uuid::nil(),
+            user_id: None,
             role: Role::Admin,
             organisation_id: None,
             contractor_id: None,
@@ -189,46 +193,64 @@ pub struct CreateApiTokenInput {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// Creates a token; returns the stored row and the secret, which is never shown again.
-pub async fn create_token<C: ConnectionTrait>(
+/// Checks that a role gets the scope it needs (an organisation for BYGHERRE, a contractor for
+/// CONTRACTOR, grants for TOVHOLDER) and that what it names exists: for tokens and user accounts
+/// alike.
+pub async fn check_scope<C: ConnectionTrait>(
     db: &C,
-    input: CreateApiTokenInput,
-) -> AppResult<(token::Model, String)> {
-    let name = validate::text("name", &input.name, 200)?;
+    role: Role,
+    organisation_id: Option<Uuid>,
+    contractor_id: Option<Uuid>,
+    grant_ids: &[Uuid],
+) -> AppResult<()> {
     let all = Scope::All;
-    let role = role_name(input.role);
+    let name = role_name(role);
     let needs = |field: &str, what: &str| {
         AppError::bad_input(
             field,
-            format!("a {role} token needs {what}"),
-            format!("et {role}-token kræver {field}"),
+            format!("a {name} needs {what}"),
+            format!("en {name} kræver {field}"),
         )
     };
-    match input.role {
+    match role {
         Role::Bygherre => {
-            let org = input
-                .organisation_id
-                .ok_or_else(|| needs("organisationId", "an organisationId"))?;
+            let org =
+                organisation_id.ok_or_else(|| needs("organisationId", "an organisationId"))?;
             referenced::<entity::housing_organisation::Entity, _>(db, &all, "organisationId", org)
                 .await?;
         }
         Role::Contractor => {
-            let c = input
-                .contractor_id
-                .ok_or_else(|| needs("contractorId", "a contractorId"))?;
+            let c = contractor_id.ok_or_else(|| needs("contractorId", "a contractorId"))?;
             referenced::<entity::contractor::Entity, _>(db, &all, "contractorId", c).await?;
         }
         Role::Tovholder => {
-            if input.grant_ids.is_empty() {
+            if grant_ids.is_empty() {
                 return Err(needs("grantIds", "grantIds"));
             }
-            for (i, g) in input.grant_ids.iter().enumerate() {
+            for (i, g) in grant_ids.iter().enumerate() {
                 referenced::<entity::grant::Entity, _>(db, &all, &format!("grantIds[{i}]"), *g)
                     .await?;
             }
         }
         Role::Admin | Role::Viewer => {}
     }
+    Ok(())
+}
+
+/// Creates a token; returns the stored row and the secret, which is never shown again.
+pub async fn create_token<C: ConnectionTrait>(
+    db: &C,
+    input: CreateApiTokenInput,
+) -> AppResult<(token::Model, String)> {
+    let name = validate::text("name", &input.name, 200)?;
+    check_scope(
+        db,
+        input.role,
+        input.organisation_id,
+        input.contractor_id,
+        &input.grant_ids,
+    )
+    .await?;
     if let Some(at) = input.expires_at
         && at <= Utc::now()
     {
@@ -304,6 +326,7 @@ pub async fn authenticate<C: ConnectionTrait>(
     let grant_ids = serde_json::from_value(row.grant_ids.clone()).unwrap_or_default();
     Ok(Principal {
         token_id: row.id,
+        user_id: None,
         role: row.role,
         organisation_id: row.organisation_id,
         contractor_id: row.contractor_id,

@@ -28,6 +28,8 @@ pub enum AppError {
     Forbidden(Text),
     /// No valid token.
     Unauthenticated,
+    /// Too many attempts (failed sign-ins); wait and try again.
+    RateLimited(Text),
     /// A fault of ours; logged, never shown.
     Internal(anyhow::Error),
 }
@@ -78,6 +80,10 @@ impl AppError {
         Self::Forbidden(Text::new(en, da))
     }
 
+    pub fn rate_limited(en: impl Into<String>, da: impl Into<String>) -> Self {
+        Self::RateLimited(Text::new(en, da))
+    }
+
     /// A row that exists but lies outside the caller's scope.
     pub fn forbidden_row(entity: &str, id: Uuid) -> Self {
         Self::forbidden(
@@ -97,7 +103,7 @@ impl AppError {
                 format!("{entity} {id} was not found"),
                 format!("{} {id} findes ikke", label_da(entity)),
             ),
-            Self::Conflict(m) | Self::Forbidden(m) => m.clone(),
+            Self::Conflict(m) | Self::Forbidden(m) | Self::RateLimited(m) => m.clone(),
             Self::Unauthenticated => Text::new(
                 "a valid API token is required",
                 "der kræves et gyldigt API-token",
@@ -118,6 +124,7 @@ impl AppError {
             Self::Conflict(_) => "CONFLICT",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::RateLimited(_) => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL",
         }
     }

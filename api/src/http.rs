@@ -207,9 +207,20 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
         .at("/graphql", get(console).post(graphql))
         .at("/healthz", get(healthz))
         .at("/exports/lbf-report.csv", get(lbf_report_csv))
+        .at(
+            "/login",
+            get(crate::web::login_page).post(crate::web::login),
+        )
+        .at("/logout", poem::post(crate::web::logout))
+        .at(
+            "/invitation",
+            get(crate::web::invitation_page).post(crate::web::accept_invitation),
+        )
+        .at("/app", get(crate::web::app_home))
         .data(schema)
         .data(db)
         .data(limits)
+        .data(std::sync::Arc::new(crate::web::Attempts::default()))
         .with(Tracing)
 }
 

@@ -1,6 +1,7 @@
 //! The social-clause tracker's server: configuration, database, service layer, GraphQL schema and
 //! HTTP routes. `main.rs` is only the command line around it.
 
+pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod compliance;
@@ -19,3 +20,4 @@ pub mod seed;
 pub mod service;
 pub mod units;
 pub mod validate;
+pub mod web;

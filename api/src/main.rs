@@ -136,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
             if with_demo {
                 demo(&db).await?;
                 println!(
-                    "\nOpen http://{}/graphql and send a token as 'Authorization: Bearer <token>'.\n",
+                    "\nSign in at http://{0}/login, or open the query console at http://{0}/graphql with a token.\n",
                     config.bind_addr
                 );
             }
@@ -159,5 +159,12 @@ async fn demo(db: &sea_orm::DatabaseConnection) -> anyhow::Result<()> {
         "  (BYGHERRE: the demo housing organisation; CONTRACTOR: the main contractor; \
          TOVHOLDER: the demo grant; VIEWER: aggregates only)"
     );
+    println!("\nSign-ins for people (/login; the same scopes; passwords shown once):");
+    for (role, email, password) in api::seed::demo_users(db, &roles).await? {
+        println!(
+            "  {:<10} {email:<28} {password}",
+            api::auth::role_name(role)
+        );
+    }
     Ok(())
 }

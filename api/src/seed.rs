@@ -125,6 +125,74 @@ fn filed(month: NaiveDate, day: u32) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// A user account for each of `roles` with the same scopes as [`demo_tokens`], signed up with a
+/// generated password: (role, e-mail, password), shown once. Accounts made by an earlier run are
+/// given a new password.
+pub async fn demo_users(
+    db: &DatabaseConnection,
+    roles: &[Role],
+) -> anyhow::Result<Vec<(Role, String, String)>> {
+    let grant = grant::Entity::find()
+        .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("load the demo data first"))?;
+    let estate = entity::estate::Entity::find_by_id(grant.estate_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo grant's estate is missing"))?;
+    let main = entity::contract::Entity::find()
+        .filter(entity::contract::Column::GrantId.eq(grant.id))
+        .filter(entity::contract::Column::Kind.eq(ContractKind::Main))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo grant's main contract is missing"))?;
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for &role in roles {
+        let name = format!("{role:?}").to_lowercase();
+        let email = format!("{name}@demo.example");
+        // Letters and digits only, 20 of them: easy to copy from a terminal.
+        let password: String = uuid::Uuid::new_v4().simple().to_string()[..20].to_owned();
+        let existing = entity::app_user::Entity::find()
+            .filter(entity::app_user::Column::Email.eq(&email))
+            .one(db)
+            .await?;
+        let txn = db.begin().await?;
+        let invitation = match existing {
+            Some(u) => {
+                use sea_orm::{ActiveModelTrait, Set};
+                let secret = uuid::Uuid::new_v4().simple().to_string();
+                let mut m: entity::app_user::ActiveModel = u.into();
+                m.invite_hash = Set(Some(crate::auth::hash_token(&secret)));
+                m.invite_expires_at = Set(Some(now + chrono::Duration::hours(1)));
+                m.update(&txn).await?;
+                secret
+            }
+            None => {
+                let input = crate::accounts::InviteUserInput {
+                    email: email.clone(),
+                    display_name: format!("Demo {}", crate::auth::role_name(role).to_lowercase()),
+                    role,
+                    organisation_id: Some(estate.organisation_id),
+                    contractor_id: Some(main.contractor_id),
+                    grant_ids: vec![grant.id],
+                };
+                crate::accounts::invite(&txn, input, now)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e.message()))?
+                    .1
+            }
+        };
+        crate::accounts::accept_invitation(&txn, &invitation, &password, now)
+            .await
+            .map_err(|e| anyhow::anyhow!(e.message()))?;
+        txn.commit().await?;
+        out.push((role, email, password));
+    }
+    Ok(out)
+}
+
 async fn load(
     t: &sea_orm::DatabaseTransaction,
     today: NaiveDate,

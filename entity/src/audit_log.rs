@@ -8,8 +8,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// The API token used; nil for the command line.
+    /// The API token used; nil for the command line and for a user's session.
     pub token_id: Uuid,
+    /// The user, for a change made through the web app while signed in.
+    pub user_id: Option<Uuid>,
     pub at: DateTimeUtc,
     /// Entity label, e.g. "Grant".
     pub entity: String,

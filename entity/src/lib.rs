@@ -10,6 +10,7 @@
 
 pub mod action_item;
 pub mod api_token;
+pub mod app_user;
 pub mod audit_log;
 pub mod contract;
 pub mod contractor;
@@ -27,3 +28,4 @@ pub mod meeting_attendee;
 pub mod person;
 pub mod placement;
 pub mod trial_placement;
+pub mod user_session;

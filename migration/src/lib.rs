@@ -11,6 +11,7 @@ mod m20261125_000005_access_scope;
 mod m20261125_000006_lbf_handover_planned;
 mod m20261126_000007_rule_parameters;
 mod m20261126_000008_audit_deletes_index;
+mod m20261126_000009_user_accounts;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_lbf_handover_planned::Migration),
             Box::new(m20261126_000007_rule_parameters::Migration),
             Box::new(m20261126_000008_audit_deletes_index::Migration),
+            Box::new(m20261126_000009_user_accounts::Migration),
         ]
     }
 }

@@ -48,7 +48,7 @@ pub fn nth_cvr(n: usize) -> String {
 }
 
 /// Every table, and whether it has `updated_at`.
-const TABLES: [(&str, bool); 18] = [
+const TABLES: [(&str, bool); 20] = [
     ("housing_organisation", true),
     ("estate", true),
     ("lbf_grant", true),
@@ -67,6 +67,8 @@ const TABLES: [(&str, bool); 18] = [
     ("lbf_report", true),
     ("api_token", true),
     ("audit_log", false),
+    ("app_user", true),
+    ("user_session", false),
 ];
 
 /// A new, empty database of its own (no migrations run): a SQLite file in a temporary directory,

@@ -102,6 +102,7 @@ pub async fn site(app: &TestApp, tag: &str, contractor_n: usize) -> Site {
 pub async fn principal(app: &TestApp, role: Role, a: &Site) -> Principal {
     let mut p = Principal {
         token_id: Uuid::now_v7(),
+        user_id: None,
         role,
         organisation_id: None,
         contractor_id: None,

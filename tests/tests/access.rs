@@ -259,6 +259,25 @@ async fn build(app: &TestApp, s: &Site, name: &str, n: usize) -> (String, Value)
                 )
                 .await["createApiToken"]["apiToken"]),
         ),
+        "inviteUser" => q(
+            "mutation($e: String!) { inviteUser(input: {email: $e, displayName: \"Ny\", role: VIEWER}) { invitationPath } }",
+            json!({ "e": format!("{}@example.dk", uuid::Uuid::now_v7().simple()) }),
+        ),
+        "revokeUserSessions" => {
+            let user = app
+                .ok(
+                    "mutation($e: String!) { inviteUser(input: {email: $e, displayName: \"Fri\", role: VIEWER}) { user { id } } }",
+                    json!({ "e": format!("{}@example.dk", uuid::Uuid::now_v7().simple()) }),
+                )
+                .await["inviteUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            q(
+                "mutation($u: UUID!) { revokeUserSessions(userId: $u) }",
+                json!({ "u": user }),
+            )
+        }
         other => panic!("no case for mutation {other}: add it to the matrix"),
     }
 }
@@ -335,6 +354,8 @@ const CASES: &[(&str, &[Role], bool)] = &[
     ("correctLbfReport", CLIENT, true),
     ("createApiToken", ADMIN, false),
     ("revokeApiToken", ADMIN, false),
+    ("inviteUser", ADMIN, false),
+    ("revokeUserSessions", ADMIN, false),
 ];
 
 const ROLES: [Role; 5] = [Admin, Bygherre, Contractor, Tovholder, Viewer];

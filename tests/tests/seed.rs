@@ -171,3 +171,34 @@ async fn the_demo_prints_a_working_token_for_each_role() {
         ]
     );
 }
+
+/// The demo prints a sign-in for each role; each works, and a second run gives new passwords.
+#[tokio::test]
+async fn the_demo_prints_a_working_sign_in_for_each_role() {
+    use entity::enums::Role;
+    let app = TestApp::new().await;
+    api::seed::seed_demo_on(
+        &app.db,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+    )
+    .await
+    .expect("demo loads");
+    let roles = [Role::Bygherre, Role::Tovholder];
+    let first = api::seed::demo_users(&app.db, &roles).await.expect("users");
+    assert_eq!(first.len(), 2);
+    for (role, email, password) in &first {
+        let s = api::accounts::sign_in(&app.db, email, password, chrono::Utc::now())
+            .await
+            .unwrap_or_else(|e| panic!("{role:?}: {}", e.message()));
+        assert_eq!(s.user.role, *role);
+    }
+    let second = api::seed::demo_users(&app.db, &roles).await.expect("again");
+    assert_eq!(app.count("app_user").await, 2, "the same accounts");
+    assert_ne!(first[0].2, second[0].2, "a new password");
+    assert!(
+        api::accounts::sign_in(&app.db, &first[0].1, &first[0].2, chrono::Utc::now())
+            .await
+            .is_err(),
+        "the old password no longer works"
+    );
+}

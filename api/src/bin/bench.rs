@@ -73,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
     // Scoped callers: their reads carry the role's IN-subqueries.
     let scoped = |role, organisation_id, contractor_id| Principal {
         token_id: Uuid::now_v7(),
+        user_id: None,
         role,
         organisation_id,
         contractor_id,

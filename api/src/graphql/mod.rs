@@ -12,6 +12,7 @@ mod organisations;
 mod people;
 mod tokens;
 mod trials;
+mod users;
 
 use std::sync::Arc;
 
@@ -49,6 +50,7 @@ pub struct Query(
     ReadsFollowUp,
     compliance::ComplianceQuery,
     tokens::TokenQuery,
+    users::UserQuery,
     people::PersonalDataQuery,
     audit::AuditQuery,
 );
@@ -86,6 +88,7 @@ pub struct Mutation(
     followup::FollowUpMutation,
     compliance::ComplianceMutation,
     tokens::TokenMutation,
+    users::UserMutation,
     people::PersonalDataMutation,
     Lifecycle,
 );

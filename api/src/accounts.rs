@@ -1,0 +1,392 @@
+//! User accounts and sessions for people (API tokens stay for machines). An administrator invites
+//! a user with a role and scope; the user sets a password (stored as an argon2id hash) through the
+//! one-time invitation; signing in opens a session whose secret lives in a cookie (only its hash
+//! is stored) and whose CSRF token goes into every form. Sessions end after [`IDLE`] without use,
+//! at [`LIFETIME`] at the latest, at sign-out, or when an administrator revokes them. Repeated
+//! failed sign-ins lock the account for a growing time ([`lock_after`]), on every instance alike
+//! since the count is in the database.
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use entity::enums::Role;
+use entity::{app_user, user_session};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::auth::{Principal, check_scope, hash_token};
+use crate::error::{AppError, AppResult};
+use crate::validate;
+
+/// A session ends after this long without a request.
+pub const IDLE: Duration = Duration::hours(2);
+/// And this long after sign-in at the latest.
+pub const LIFETIME: Duration = Duration::hours(12);
+/// An invitation can be accepted for this long.
+pub const INVITE_VALID: Duration = Duration::days(7);
+/// Failed sign-ins allowed before the account is locked for a while.
+pub const FREE_ATTEMPTS: i32 = 3;
+/// Password length bounds (NIST SP 800-63B: a long minimum, a generous maximum, no other rules).
+pub const PASSWORD_MIN: usize = 12;
+pub const PASSWORD_MAX: usize = 128;
+
+/// An administrator's invitation of a person.
+#[derive(async_graphql::InputObject, Clone, Debug)]
+pub struct InviteUserInput {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    /// Required for BYGHERRE.
+    pub organisation_id: Option<Uuid>,
+    /// Required for CONTRACTOR.
+    pub contractor_id: Option<Uuid>,
+    /// Required (non-empty) for TOVHOLDER.
+    #[graphql(default)]
+    pub grant_ids: Vec<Uuid>,
+}
+
+fn secret() -> AppResult<String> {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn email(v: &str) -> AppResult<String> {
+    let v = validate::text("email", v.trim(), 254)?.to_lowercase();
+    let ok = v
+        .split_once('@')
+        .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !v.contains(char::is_whitespace);
+    if !ok {
+        return Err(AppError::bad_input(
+            "email",
+            format!("{v} is not an e-mail address"),
+            format!("{v} er ikke en e-mailadresse"),
+        ));
+    }
+    Ok(v)
+}
+
+/// Invites a person: the account and the invitation secret (shown once; only its hash is kept).
+pub async fn invite<C: ConnectionTrait>(
+    db: &C,
+    input: InviteUserInput,
+    now: DateTime<Utc>,
+) -> AppResult<(app_user::Model, String)> {
+    let address = email(&input.email)?;
+    let name = validate::text("displayName", &input.display_name, 200)?;
+    check_scope(
+        db,
+        input.role,
+        input.organisation_id,
+        input.contractor_id,
+        &input.grant_ids,
+    )
+    .await?;
+    if app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(&address))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::conflict(
+            format!("a user with e-mail {address} exists already"),
+            format!("der findes allerede en bruger med e-mail {address}"),
+        ));
+    }
+    let invitation = secret()?;
+    let keep = |r: Role| input.role == r;
+    let user = app_user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(address),
+        display_name: Set(name),
+        role: Set(input.role),
+        organisation_id: Set(input.organisation_id.filter(|_| keep(Role::Bygherre))),
+        contractor_id: Set(input.contractor_id.filter(|_| keep(Role::Contractor))),
+        grant_ids: Set(serde_json::json!(if keep(Role::Tovholder) {
+            input.grant_ids.clone()
+        } else {
+            vec![]
+        })),
+        password_hash: Set(None),
+        invite_hash: Set(Some(hash_token(&invitation))),
+        invite_expires_at: Set(Some(now + INVITE_VALID)),
+        failed_sign_ins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((user, invitation))
+}
+
+fn check_password(password: &str, user: &app_user::Model) -> AppResult<()> {
+    let n = password.chars().count();
+    if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        return Err(AppError::bad_input(
+            "password",
+            format!("the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long"),
+            format!("adgangskoden skal være {PASSWORD_MIN} til {PASSWORD_MAX} tegn lang"),
+        ));
+    }
+    if password.to_lowercase().contains(&user.email) {
+        return Err(AppError::bad_input(
+            "password",
+            "the password must not contain your e-mail address",
+            "adgangskoden må ikke indeholde din e-mailadresse",
+        ));
+    }
+    Ok(())
+}
+
+fn hash_password(password: &str) -> AppResult<String> {
+    // argon2id with the crate's defaults (19 MiB, 2 passes: OWASP's recommended minimum).
+    Argon2::default()
+        .hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng))
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password hashing failed: {e}")))
+}
+
+fn invalid_invitation() -> AppError {
+    AppError::bad_input(
+        "invitation",
+        "the invitation is unknown, used or expired; ask your administrator for a new one",
+        "invitationen er ukendt, brugt eller udløbet; bed din administrator om en ny",
+    )
+}
+
+/// The account an invitation secret belongs to, if it can still be accepted.
+pub async fn invited<C: ConnectionTrait>(
+    db: &C,
+    invitation: &str,
+    now: DateTime<Utc>,
+) -> AppResult<app_user::Model> {
+    app_user::Entity::find()
+        .filter(app_user::Column::InviteHash.eq(hash_token(invitation)))
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none() && u.invite_expires_at.is_some_and(|e| e > now))
+        .ok_or_else(invalid_invitation)
+}
+
+/// Sets the password of an invited account (the invitation is used up).
+pub async fn accept_invitation<C: ConnectionTrait>(
+    db: &C,
+    invitation: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<app_user::Model> {
+    let user = invited(db, invitation, now).await?;
+    check_password(password, &user)?;
+    let mut m: app_user::ActiveModel = user.into();
+    m.password_hash = Set(Some(hash_password(password)?));
+    m.invite_hash = Set(None);
+    m.invite_expires_at = Set(None);
+    m.updated_at = Set(now);
+    Ok(m.update(db).await?)
+}
+
+/// How long an account is locked after `failures` failed sign-ins in a row: nothing for the first
+/// [`FREE_ATTEMPTS`], then 5 s doubling with each further failure, at most 15 minutes.
+pub fn lock_after(failures: i32) -> Duration {
+    let over = failures - FREE_ATTEMPTS;
+    if over < 0 {
+        return Duration::zero();
+    }
+    let seconds = 5i64.saturating_mul(1i64 << over.min(20));
+    Duration::seconds(seconds.min(15 * 60))
+}
+
+fn wrong_credentials() -> AppError {
+    AppError::Unauthenticated
+}
+
+/// A session's cookie secret and CSRF token, shown to the browser once.
+pub struct NewSession {
+    pub user: app_user::Model,
+    pub secret: String,
+    pub csrf: String,
+}
+
+/// Signs a person in. A wrong e-mail or password answers the same (no way to probe which
+/// accounts exist); a locked account answers RATE_LIMITED with the time to wait.
+pub async fn sign_in<C: ConnectionTrait>(
+    db: &C,
+    address: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> AppResult<NewSession> {
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(address.trim().to_lowercase()))
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none());
+    let Some(user) = user else {
+        // Spend the time a real check costs, so a missing account is not told by the timing.
+        let _ = hash_password(password);
+        return Err(wrong_credentials());
+    };
+    if let Some(until) = user.locked_until.filter(|t| *t > now) {
+        let wait = (until - now).num_seconds().max(1);
+        return Err(AppError::rate_limited(
+            format!("too many failed sign-ins; try again in {wait} seconds"),
+            format!("for mange mislykkede forsøg; prøv igen om {wait} sekunder"),
+        ));
+    }
+    let good = user.password_hash.as_deref().is_some_and(|stored| {
+        PasswordHash::new(stored)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    });
+    let failures = user.failed_sign_ins;
+    let mut m: app_user::ActiveModel = user.clone().into();
+    if !good {
+        let failures = failures.saturating_add(1);
+        m.failed_sign_ins = Set(failures);
+        let lock = lock_after(failures);
+        m.locked_until = Set((lock > Duration::zero()).then(|| now + lock));
+        m.update(db).await?;
+        return Err(wrong_credentials());
+    }
+    m.failed_sign_ins = Set(0);
+    m.locked_until = Set(None);
+    let user = m.update(db).await?;
+    let (secret, csrf) = (secret()?, secret()?);
+    user_session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        token_hash: Set(hash_token(&secret)),
+        csrf_token: Set(csrf.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + LIFETIME),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(NewSession { user, secret, csrf })
+}
+
+/// A live session: whose it is, and what it may do.
+pub struct Session {
+    pub session: user_session::Model,
+    pub user: app_user::Model,
+    pub principal: Principal,
+}
+
+/// The session of a cookie secret, if it is live: not revoked, not past its end, used within
+/// [`IDLE`], its user not archived. Marks it used.
+pub async fn session<C: ConnectionTrait>(
+    db: &C,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Session>> {
+    let Some(s) = user_session::Entity::find()
+        .filter(user_session::Column::TokenHash.eq(hash_token(secret)))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if s.revoked_at.is_some() || s.expires_at <= now || s.last_seen_at + IDLE <= now {
+        return Ok(None);
+    }
+    let Some(user) = app_user::Entity::find_by_id(s.user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none())
+    else {
+        return Ok(None);
+    };
+    // One write a minute at most per session, not one per page.
+    let session = if now - s.last_seen_at > Duration::minutes(1) {
+        let mut m: user_session::ActiveModel = s.into();
+        m.last_seen_at = Set(now);
+        m.update(db).await?
+    } else {
+        s
+    };
+    let principal = Principal {
+        token_id: Uuid::nil(),
+        user_id: Some(user.id),
+        role: user.role,
+        organisation_id: user.organisation_id,
+        contractor_id: user.contractor_id,
+        grant_ids: serde_json::from_value(user.grant_ids.clone()).unwrap_or_default(),
+    };
+    Ok(Some(Session {
+        session,
+        user,
+        principal,
+    }))
+}
+
+/// Ends one session (sign-out).
+pub async fn sign_out<C: ConnectionTrait>(
+    db: &C,
+    session: user_session::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut m: user_session::ActiveModel = session.into();
+    m.revoked_at = Set(Some(now));
+    m.update(db).await?;
+    Ok(())
+}
+
+/// Ends every live session of a user (an administrator's revocation); how many were ended.
+pub async fn revoke_sessions<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
+    use sea_orm::sea_query::Expr;
+    let res = user_session::Entity::update_many()
+        .col_expr(user_session::Column::RevokedAt, Expr::value(now))
+        .filter(user_session::Column::UserId.eq(user_id))
+        .filter(user_session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_sign_ins_lock_for_a_growing_time() {
+        assert_eq!(lock_after(1), Duration::zero());
+        assert_eq!(lock_after(2), Duration::zero());
+        assert_eq!(lock_after(3), Duration::seconds(5));
+        assert_eq!(lock_after(4), Duration::seconds(10));
+        assert_eq!(lock_after(6), Duration::seconds(40));
+        assert_eq!(lock_after(12), Duration::minutes(15));
+        assert_eq!(lock_after(i32::MAX), Duration::minutes(15));
+    }
+
+    #[test]
+    fn passwords_are_argon2id() {
+        let h = hash_password("en lang nok adgangskode").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        let parsed = PasswordHash::new(&h).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"en lang nok adgangskode", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"forkert", &parsed)
+                .is_err()
+        );
+    }
+}

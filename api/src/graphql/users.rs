@@ -1,0 +1,118 @@
+//! User accounts in GraphQL (administrators only): invite a person with a role and scope, list
+//! the accounts, end a user's sessions. The invitation link is returned once, at invitation.
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::app_user;
+use entity::enums::Role;
+use sea_orm::{EntityTrait, QueryOrder};
+use uuid::Uuid;
+
+use super::{db, in_txn, principal};
+use crate::accounts::{self, InviteUserInput};
+use crate::error::AppError;
+
+/// A user account (brugerkonto): who, with which role and scope; never a password or its hash.
+pub struct User(pub app_user::Model);
+
+#[Object]
+impl User {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    async fn role(&self) -> Role {
+        self.0.role
+    }
+    async fn organisation_id(&self) -> Option<Uuid> {
+        self.0.organisation_id
+    }
+    async fn contractor_id(&self) -> Option<Uuid> {
+        self.0.contractor_id
+    }
+    async fn grant_ids(&self) -> Vec<Uuid> {
+        serde_json::from_value(self.0.grant_ids.clone()).unwrap_or_default()
+    }
+    /// Whether the person has accepted the invitation (set a password).
+    async fn active(&self) -> bool {
+        self.0.password_hash.is_some()
+    }
+    async fn invitation_expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.invite_expires_at
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A new invitation: send `invitationPath` (on this server) to the person; it is shown this once
+/// and can be used once, within seven days.
+#[derive(SimpleObject)]
+pub struct InvitedUser {
+    pub user: User,
+    pub invitation_path: String,
+}
+
+#[derive(Default)]
+pub struct UserQuery;
+
+#[Object]
+impl UserQuery {
+    /// All user accounts, oldest first (administrators only).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
+        principal(ctx).require_admin()?;
+        let rows = app_user::Entity::find()
+            .order_by_asc(app_user::Column::Id)
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(User).collect())
+    }
+}
+
+#[derive(Default)]
+pub struct UserMutation;
+
+#[Object]
+impl UserMutation {
+    /// Invite a person to sign in with a role and scope (administrators only).
+    async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<InvitedUser> {
+        principal(ctx).require_admin()?;
+        let who = principal(ctx).clone();
+        let (user, secret) = in_txn(ctx, move |t, _| {
+            let (input, who) = (input.clone(), who.clone());
+            Box::pin(async move {
+                let (user, secret) = accounts::invite(t, input, Utc::now()).await?;
+                let after = serde_json::to_value(&user).ok();
+                crate::audit::write(t, &who, "User", user.id, "invite", None, after).await?;
+                Ok((user, secret))
+            })
+        })
+        .await?;
+        Ok(InvitedUser {
+            user: User(user),
+            invitation_path: format!("/invitation?token={secret}"),
+        })
+    }
+
+    /// End every session of a user at once (administrators only); answers how many were live.
+    async fn revoke_user_sessions(&self, ctx: &Context<'_>, user_id: Uuid) -> Result<u64> {
+        principal(ctx).require_admin()?;
+        let who = principal(ctx).clone();
+        in_txn(ctx, move |t, _| {
+            let who = who.clone();
+            Box::pin(async move {
+                let n = accounts::revoke_sessions(t, user_id, Utc::now()).await?;
+                crate::audit::write(t, &who, "User", user_id, "revoke-sessions", None, None)
+                    .await?;
+                Ok(n)
+            })
+        })
+        .await
+    }
+}
