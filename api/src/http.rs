@@ -217,6 +217,7 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
             get(crate::web::invitation_page).post(crate::web::accept_invitation),
         )
         .at("/app", get(crate::web::app_home))
+        .at("/app/grants/:id", get(crate::web::grant_page))
         .data(schema)
         .data(db)
         .data(limits)

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod charts;
 pub mod compliance;
 pub mod config;
 pub mod db;

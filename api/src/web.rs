@@ -480,7 +480,7 @@ pub async fn app_home(
         return redirect("/login", vec![]);
     };
     let body = if s.principal.scope().sees_grant_figures() {
-        let query = "{ complianceDashboard { grant { caseNumber title } status metrics { sharePercent requiredSharePercent shortfallHours } } }";
+        let query = "{ complianceDashboard { grantId grant { caseNumber title } status metrics { sharePercent requiredSharePercent shortfallHours } } }";
         let request = async_graphql::Request::new(query)
             .data(s.principal.clone())
             .data(Lang::Da);
@@ -511,7 +511,8 @@ pub async fn app_home(
                 tbody {
                     @for r in &rows {
                         tr {
-                            td { (r["grant"]["caseNumber"].as_str().unwrap_or_default()) }
+                            td { a href={ "/app/grants/" (r["grantId"].as_str().unwrap_or_default()) } {
+                                (r["grant"]["caseNumber"].as_str().unwrap_or_default()) } }
                             td { (r["grant"]["title"].as_str().unwrap_or_default()) }
                             td { (status_da(r["status"].as_str().unwrap_or_default())) }
                             td.num { (decimal(&r["metrics"]["sharePercent"])) }
@@ -539,4 +540,239 @@ fn status_da(status: &str) -> &'static str {
         "COMPLETED" => "afsluttet",
         _ => "ukendt",
     }
+}
+
+/// A severity in Danish.
+fn severity_da(severity: &str) -> &'static str {
+    match severity {
+        "BREACH" => "brud på krav",
+        "WARNING" => "advarsel",
+        _ => "information",
+    }
+}
+
+/// What each rule is about, for the findings' headings.
+fn rule_da(rule: &str) -> &'static str {
+    match rule {
+        "R1" => "R1 Oplæringsandel",
+        "R2" => "R2 Måltal",
+        "R3" => "R3 På sporet",
+        "R4" => "R4 Uddannelsesklausul",
+        "R5" => "R5 Lærlingeindberetning til LBF",
+        "R6" => "R6 Månedsindberetning af timer",
+        "R7" => "R7 Følgegruppens møder",
+        "R8" => "R8 Opfølgning på snusepraktik",
+        "R9" => "R9 Dobbelttælling",
+        _ => "Andre afvigelser",
+    }
+}
+
+fn parse(v: &serde_json::Value) -> Option<rust_decimal::Decimal> {
+    v.as_str().and_then(|t| t.parse().ok())
+}
+
+fn shown(v: &serde_json::Value, dp: u32) -> String {
+    parse(v)
+        .map(|d| da_decimal(d, dp))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn float(v: &serde_json::Value) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    parse(v).and_then(|d| d.to_f64())
+}
+
+/// GET /app/grants/{id}: one grant's status, key numbers, charts (each with its table) and
+/// findings grouped by rule, all from the schema with the signed-in person's scope.
+#[handler]
+pub async fn grant_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    poem::web::Path(id): poem::web::Path<String>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
+        return html_response(
+            StatusCode::NOT_FOUND,
+            page(
+                "Ikke fundet",
+                Some(&s),
+                html! { p { "Siden findes ikke." } },
+            ),
+            vec![],
+        );
+    };
+    let query = "query($g: UUID!) {
+        compliance(grantId: $g) {
+            grant { caseNumber title }
+            asOf status
+            metrics { labourHours traineeHours sharePercent requiredSharePercent neededTraineeHours shortfallHours }
+            targetArsvaerk targetHours expectedByNowHours deliveredInWindowHours projectedSharePercent
+            findings { rule code severity message }
+        }
+        complianceTimeSeries(grantId: $g) { month cumulativeSharePercent cumulativeTraineeHours targetCumulativeTraineeHours requiredSharePercent }
+    }";
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(
+            serde_json::json!({ "g": grant_id }),
+        ))
+        .data(s.principal.clone())
+        .data(Lang::Da);
+    let mut response = schema.execute(request).await;
+    crate::graphql::localize(&mut response.errors, Lang::Da);
+    if let Some(e) = response.errors.first() {
+        let code = e
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .map(|v| v.to_string().trim_matches('"').to_owned())
+            .unwrap_or_default();
+        let status = match code.as_str() {
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        return html_response(
+            status,
+            page(
+                "LBF-tilsagn",
+                Some(&s),
+                html! { p.error role="alert" { (e.message) } },
+            ),
+            vec![],
+        );
+    }
+    let data = response.data.into_json().unwrap_or_default();
+    let c = &data["compliance"];
+    let series = data["complianceTimeSeries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let month = |m: &serde_json::Value| {
+        m.as_str()
+            .and_then(|t| chrono::NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").ok())
+    };
+    let labels: Vec<String> = series
+        .iter()
+        .map(|p| {
+            month(&p["month"])
+                .map(|d| {
+                    d.format_localized("%b %y", chrono::Locale::da_DK)
+                        .to_string()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let points = |key: &str| -> Vec<(usize, f64)> {
+        series
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| float(&p[key]).map(|v| (i, v)))
+            .collect()
+    };
+    let share_chart = crate::charts::lines(
+        "Oplæringsandel, akkumuleret, mod kravet",
+        "procent",
+        &labels,
+        &[
+            crate::charts::Line {
+                name: "Oplæringsandel (akkumuleret)",
+                colour: crate::charts::BLUE,
+                points: points("cumulativeSharePercent"),
+            },
+            crate::charts::Line {
+                name: "Krav",
+                colour: crate::charts::ORANGE,
+                points: points("requiredSharePercent"),
+            },
+        ],
+    );
+    let hours_chart = crate::charts::lines(
+        "Timer for personer under oplæring, akkumuleret, mod mållinjen",
+        "timer",
+        &labels,
+        &[
+            crate::charts::Line {
+                name: "Leveret (akkumuleret)",
+                colour: crate::charts::GREEN,
+                points: points("cumulativeTraineeHours"),
+            },
+            crate::charts::Line {
+                name: "Mållinje",
+                colour: crate::charts::ORANGE,
+                points: points("targetCumulativeTraineeHours"),
+            },
+        ],
+    );
+    let findings = c["findings"].as_array().cloned().unwrap_or_default();
+    let mut rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
+    rules.sort();
+    rules.dedup();
+    let as_of = c["asOf"]
+        .as_str()
+        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
+        .map(crate::i18n::da_date)
+        .unwrap_or_default();
+    let title = format!(
+        "{} · {}",
+        c["grant"]["caseNumber"].as_str().unwrap_or_default(),
+        c["grant"]["title"].as_str().unwrap_or_default()
+    );
+    let body = html! {
+        p { "Status " (as_of) ": " strong { (status_da(c["status"].as_str().unwrap_or_default())) } }
+        h2 { "Nøgletal" }
+        dl {
+            dt { "Oplæringsandel" } dd { (shown(&c["metrics"]["sharePercent"], 2)) " % (krav " (shown(&c["metrics"]["requiredSharePercent"], 2)) " %)" }
+            dt { "Timer på pladsen" } dd { (shown(&c["metrics"]["labourHours"], 2)) }
+            dt { "Timer for personer under oplæring" } dd { (shown(&c["metrics"]["traineeHours"], 2)) }
+            dt { "Krævede timer" } dd { (shown(&c["metrics"]["neededTraineeHours"], 2)) }
+            dt { "Manglende timer" } dd { (shown(&c["metrics"]["shortfallHours"], 2)) }
+            dt { "Måltal" } dd { (shown(&c["targetArsvaerk"], 2)) " årsværk (" (shown(&c["targetHours"], 2)) " timer)" }
+            dt { "Forventet til nu / leveret" } dd { (shown(&c["expectedByNowHours"], 2)) " / " (shown(&c["deliveredInWindowHours"], 2)) " timer" }
+            dt { "Forventet andel ved aflevering" } dd { (shown(&c["projectedSharePercent"], 2)) " %" }
+        }
+        h2 { "Udvikling" }
+        figure {
+            (PreEscaped(share_chart))
+            figcaption { "Oplæringsandelen måned for måned mod kravet. Tallene står i tabellen herunder." }
+        }
+        figure {
+            (PreEscaped(hours_chart))
+            figcaption { "Leverede timer mod den forholdsmæssige mållinje." }
+        }
+        table {
+            caption { "Måned for måned" }
+            thead { tr {
+                th scope="col" { "Måned" } th.num scope="col" { "Andel, akkumuleret (%)" }
+                th.num scope="col" { "Krav (%)" } th.num scope="col" { "Timer, akkumuleret" }
+                th.num scope="col" { "Mållinje (timer)" }
+            } }
+            tbody {
+                @for p in &series {
+                    tr {
+                        td { (month(&p["month"]).map(crate::i18n::da_month).unwrap_or_default()) }
+                        td.num { (shown(&p["cumulativeSharePercent"], 2)) }
+                        td.num { (shown(&p["requiredSharePercent"], 2)) }
+                        td.num { (shown(&p["cumulativeTraineeHours"], 2)) }
+                        td.num { (shown(&p["targetCumulativeTraineeHours"], 2)) }
+                    }
+                }
+            }
+        }
+        h2 { "Afvigelser" }
+        @if findings.is_empty() { p { "Ingen afvigelser." } }
+        @for rule in &rules {
+            h3 { (rule_da(rule)) }
+            ul {
+                @for f in findings.iter().filter(|f| f["rule"].as_str() == Some(rule)) {
+                    li { strong { (severity_da(f["severity"].as_str().unwrap_or_default())) ": " } (f["message"].as_str().unwrap_or_default()) }
+                }
+            }
+        }
+        p { a href="/app" { "Tilbage til overblikket" } }
+    };
+    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
 }

@@ -380,3 +380,107 @@ async fn a_viewers_pages_hold_no_personal_data() {
     assert!(body.contains("LBF-1"), "{body}");
     assert!(!body.contains("Lærling Jensen"), "{body}");
 }
+
+/// Scenario: the bygherre opens a grant from the portfolio: its share equals the GraphQL answer,
+/// written the Danish way; the charts are SVG drawn on the server, named for screen readers,
+/// with a table of the same numbers; findings are grouped by rule in Danish; nothing is
+/// requested from another host. A contractor's session is refused the grant's figures.
+#[tokio::test]
+async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
+    let app = TestApp::new().await;
+    let (path, _, grant) = invite(&app, "BYGHERRE").await;
+    let co = app.contractor(0).await;
+    let contract = app.contract(&grant, &co).await;
+    let pl = app
+        .placement(&app.person("Jonas").await, &grant, &contract)
+        .await;
+    for (m, h) in [("2024-01", "100"), ("2024-02", "40")] {
+        app.ok(
+            "mutation($c: UUID!, $m: YearMonth!, $p: UUID!, $h: Decimal!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: \"1000\", traineeHours: [{placementId: $p, hours: $h}]}) { id } }",
+            json!({ "c": contract, "m": m, "p": pl, "h": h }),
+        )
+        .await;
+    }
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let session = cookie(
+        &accept(&client, &path, "en rigtig god adgangskode").await,
+        "sct_session",
+    )
+    .unwrap();
+    let home = text(
+        client
+            .get("/app")
+            .header("host", LOCAL)
+            .header("cookie", &session)
+            .send()
+            .await,
+    )
+    .await;
+    let link = format!("/app/grants/{grant}");
+    assert!(home.contains(&format!("href=\"{link}\"")), "{home}");
+
+    let res = client
+        .get(&link)
+        .header("host", LOCAL)
+        .header("cookie", &session)
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    let body = text(res).await;
+    let share = app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { metrics { sharePercent } } }",
+            json!({ "g": grant }),
+        )
+        .await["compliance"]["metrics"]["sharePercent"]
+        .as_str()
+        .unwrap()
+        .replace('.', ",");
+    assert_eq!(share, "7,00", "140 of 2,000 hours");
+    assert!(
+        body.contains(&format!("<dd>{share} % (krav 14,00 %)</dd>")),
+        "{body}"
+    );
+    assert!(
+        body.contains("<svg role=\"img\" aria-label=\"Oplæringsandel, akkumuleret, mod kravet\""),
+        "{body}"
+    );
+    assert!(body.contains("<caption>Måned for måned</caption>"));
+    assert!(body.contains("<td>februar 2024</td>"), "{body}");
+    assert!(
+        body.contains("<h3>R6 Månedsindberetning af timer</h3>"),
+        "{body}"
+    );
+    assert!(body.contains("advarsel: "), "{body}");
+    for outside in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(!body.contains(outside), "{outside}");
+    }
+
+    // A contractor signed in sees no grant figures: refused in Danish, with 403.
+    let contractor = app
+        .ok(
+            "mutation($c: UUID!) { inviteUser(input: {email: \"site@entreprenor.dk\", displayName: \"Sigurd\", role: CONTRACTOR, contractorId: $c}) { invitationPath } }",
+            json!({ "c": co }),
+        )
+        .await["inviteUser"]["invitationPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let theirs = cookie(
+        &accept(&client, &contractor, "en rigtig god adgangskode").await,
+        "sct_session",
+    )
+    .unwrap();
+    let res = client
+        .get(&link)
+        .header("host", LOCAL)
+        .header("cookie", &theirs)
+        .send()
+        .await;
+    res.assert_status(StatusCode::FORBIDDEN);
+    let body = text(res).await;
+    assert!(
+        body.contains("et CONTRACTOR-token ser kun sine egne tal"),
+        "{body}"
+    );
+}

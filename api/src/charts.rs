@@ -1,0 +1,118 @@
+//! Charts for the web app, drawn on the server as SVG with plotters (no script, nothing fetched).
+//! Every chart is paired with a table of the same numbers on its page, its text alternative.
+
+use plotters::prelude::*;
+
+/// One line of a chart: its name (for the legend), colour and points (x index, y).
+pub struct Line<'a> {
+    pub name: &'a str,
+    pub colour: RGBColor,
+    pub points: Vec<(usize, f64)>,
+}
+
+/// A line chart over `labels` (one per x index) as an SVG document, titled for screen readers.
+/// The figures are drawn from decimals converted to floating point: drawing only, never a figure
+/// anyone reads off (the table beside it has the exact numbers).
+pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, 320)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let top = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .fold(1.0_f64, f64::max)
+            * 1.1;
+        let n = labels.len().max(2);
+        let chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(56)
+            .build_cartesian_2d(0..n - 1, 0.0..top);
+        let Ok(mut chart) = chart else {
+            return svg_fallback(title);
+        };
+        let _ = chart
+            .configure_mesh()
+            .x_labels(labels.len().min(12))
+            .x_label_formatter(&|i| labels.get(*i).cloned().unwrap_or_default())
+            .y_desc(y_label)
+            .label_style(("sans-serif", 18))
+            .light_line_style(RGBColor(230, 230, 230))
+            .draw();
+        for s in series {
+            let colour = s.colour;
+            if let Ok(drawn) = chart.draw_series(LineSeries::new(
+                s.points.iter().copied(),
+                colour.stroke_width(3),
+            )) {
+                drawn
+                    .label(s.name)
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour));
+            }
+        }
+        let _ = chart
+            .configure_series_labels()
+            .label_font(("sans-serif", 18))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw();
+        let _ = root.present();
+    }
+    // Name the drawing for assistive technology; the table next to it carries the numbers.
+    svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\" ",
+            title.replace('"', "&quot;").replace('<', "&lt;")
+        ),
+        1,
+    )
+}
+
+fn svg_fallback(title: &str) -> String {
+    format!("<p>{}</p>", title.replace('<', "&lt;"))
+}
+
+/// Colours with enough contrast on white (WCAG 2.1: 3:1 for graphics).
+pub const BLUE: RGBColor = RGBColor(11, 83, 148);
+pub const ORANGE: RGBColor = RGBColor(180, 80, 0);
+pub const GREEN: RGBColor = RGBColor(0, 110, 50);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_chart_is_named_labelled_svg() {
+        let labels: Vec<String> = ["jan 26", "feb 26", "mar 26"].map(String::from).to_vec();
+        let svg = lines(
+            "Andel mod krav",
+            "procent",
+            &labels,
+            &[Line {
+                name: "Andel",
+                colour: BLUE,
+                points: vec![(0, 7.0), (1, 10.0), (2, 14.5)],
+            }],
+        );
+        assert!(
+            svg.starts_with("<svg role=\"img\" aria-label=\"Andel mod krav\" "),
+            "{svg}"
+        );
+        assert!(svg.contains("jan 26") && svg.contains("procent"), "{svg}");
+        // plotters scales sizes to its pixel grid; every label must still read at 13 px or more.
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next()?.parse().ok())
+            .collect();
+        assert!(
+            !sizes.is_empty() && sizes.iter().all(|s| *s >= 13.0),
+            "{sizes:?}"
+        );
+        assert!(svg.contains("<polyline"), "{svg}");
+        assert!(!svg.contains("http") || svg.contains("http://www.w3.org/2000/svg"));
+    }
+}
