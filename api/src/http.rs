@@ -218,6 +218,10 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
         )
         .at("/app", get(crate::web::app_home))
         .at("/app/grants/:id", get(crate::web::grant_page))
+        .at(
+            "/app/hours",
+            get(crate::web_hours::hours_page).post(crate::web_hours::report_hours),
+        )
         .data(schema)
         .data(db)
         .data(limits)

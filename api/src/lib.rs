@@ -22,3 +22,4 @@ pub mod service;
 pub mod units;
 pub mod validate;
 pub mod web;
+pub mod web_hours;

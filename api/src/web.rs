@@ -22,7 +22,8 @@ use poem::{Response, handler};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Deserialize;
 
-use crate::accounts::{self, Session};
+use crate::accounts;
+pub use crate::accounts::Session;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::i18n::{Lang, da_decimal};
@@ -100,7 +101,7 @@ fn set_cookie(req: &poem::Request, name: &str, value: &str, max_age: Option<i64>
 }
 
 /// Constant-time comparison of two CSRF tokens.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
@@ -108,7 +109,7 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn page(title: &str, who: Option<&Session>, body: Markup) -> Markup {
+pub(crate) fn page(title: &str, who: Option<&Session>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="da" {
@@ -151,7 +152,7 @@ cursor:pointer;margin-top:1rem}button:focus,input:focus,a:focus{outline:3px soli
 .error{color:#a4000f;font-weight:600}table{border-collapse:collapse;width:100%}\
 th,td{text-align:left;padding:.4rem;border-bottom:1px solid #bbb}td.num,th.num{text-align:right}";
 
-fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
+pub(crate) fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
     let mut r = Response::builder()
         .status(status)
         .content_type("text/html; charset=utf-8");
@@ -161,7 +162,7 @@ fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Re
     r.body(markup.into_string())
 }
 
-fn redirect(to: &str, cookies: Vec<String>) -> Response {
+pub(crate) fn redirect(to: &str, cookies: Vec<String>) -> Response {
     let mut r = Response::builder()
         .status(StatusCode::SEE_OTHER)
         .header(header::LOCATION, to);
@@ -520,6 +521,33 @@ pub async fn app_home(
                             td.num { (decimal(&r["metrics"]["shortfallHours"])) }
                         }
                     }
+                }
+            }
+        }
+    } else if s.user.role == entity::enums::Role::Contractor {
+        let request = async_graphql::Request::new(
+            "{ contracts { edges { node { id trade grant { caseNumber title } } } } }",
+        )
+        .data(s.principal.clone())
+        .data(Lang::Da);
+        let data = schema
+            .execute(request)
+            .await
+            .data
+            .into_json()
+            .unwrap_or_default();
+        let contracts = data["contracts"]["edges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        html! {
+            h2 { "Jeres kontrakter" }
+            ul {
+                @for c in &contracts {
+                    li { a href={ "/app/hours?contract=" (c["node"]["id"].as_str().unwrap_or_default()) } {
+                        "Indberet timer: " (c["node"]["trade"].as_str().unwrap_or_default()) ", "
+                        (c["node"]["grant"]["caseNumber"].as_str().unwrap_or_default()) " "
+                        (c["node"]["grant"]["title"].as_str().unwrap_or_default()) } }
                 }
             }
         }

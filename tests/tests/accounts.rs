@@ -484,3 +484,142 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
         "{body}"
     );
 }
+
+/// Scenario: a contractor's site manager reports March through the form: it is prefilled from
+/// February, takes Danish numbers ("1.200,5"), and the report is written through the GraphQL
+/// mutation, audited under the user. Refusals stand next to their fields and write nothing; a
+/// form without the session's CSRF token is refused.
+#[tokio::test]
+async fn a_contractor_reports_a_month_through_the_form() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let contract = app.contract(&grant, &co).await;
+    let pl = app
+        .placement(&app.person("Jonas Lærling").await, &grant, &contract)
+        .await;
+    app.ok(
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-02\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140.5\"}]}) { id } }",
+        json!({ "c": contract, "p": pl }),
+    )
+    .await;
+    let path = app
+        .ok(
+            "mutation($c: UUID!) { inviteUser(input: {email: \"site@entreprenor.dk\", displayName: \"Sigurd\", role: CONTRACTOR, contractorId: $c}) { invitationPath } }",
+            json!({ "c": co }),
+        )
+        .await["inviteUser"]["invitationPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let ok = accept(&client, &path, "en rigtig god adgangskode").await;
+    let session = cookie(&ok, "sct_session").unwrap();
+    let user_id = app_user::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    let home = text(
+        client
+            .get("/app")
+            .header("host", LOCAL)
+            .header("cookie", &session)
+            .send()
+            .await,
+    )
+    .await;
+    let form_link = format!("/app/hours?contract={contract}");
+    assert!(home.contains(&format!("href=\"{form_link}\"")), "{home}");
+
+    let page = text(
+        client
+            .get(format!("{form_link}&month=2024-03"))
+            .header("host", LOCAL)
+            .header("cookie", &session)
+            .send()
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("value=\"1.000\""),
+        "total prefilled from February: {page}"
+    );
+    assert!(
+        page.contains("value=\"140,5\""),
+        "the trainee's line prefilled: {page}"
+    );
+    assert!(
+        page.contains("<label for=\"hours0\">Jonas Lærling</label>"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+
+    let post = |fields: Vec<(&'static str, String)>| {
+        let (client, session) = (&client, session.clone());
+        async move {
+            client
+                .post("/app/hours")
+                .header("host", LOCAL)
+                .header("cookie", session)
+                .form(&fields)
+                .send()
+                .await
+        }
+    };
+    let form = |csrf: &str, total: &str, hours: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("contract", contract.clone()),
+            ("month", "2024-03".to_owned()),
+            ("total", total.to_owned()),
+            ("placement0", pl.clone()),
+            ("hours0", hours.to_owned()),
+        ]
+    };
+    let before = app.snapshot().await;
+    post(form("forkert", "1.200,5", "150,5"))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let too_many = post(form(&csrf, "100", "150,5")).await;
+    too_many.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(too_many).await;
+    assert!(
+        body.contains("timerne for personer under oplæring (150,5) overstiger månedens samlede timer på pladsen (100)"),
+        "{body}"
+    );
+    let over_cap = post(form(&csrf, "1.200", "250")).await;
+    over_cap.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(over_cap).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"hours0-error\">250 timer på en måned er mere, end én person kan arbejde (højst 200,41)</p>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"250\""),
+        "what was typed stays: {body}"
+    );
+    assert_eq!(app.snapshot().await, before, "refusals write nothing");
+
+    let saved = post(form(&csrf, "1.200,5", "150,5")).await;
+    saved.assert_status(StatusCode::SEE_OTHER);
+    let d = app
+        .ok(
+            "query($c: UUID!) { hoursReports(filter: {contractId: $c, fromMonth: \"2024-03\", toMonth: \"2024-03\"}) { edges { node { totalHours lines { hours } } } } }",
+            json!({ "c": contract }),
+        )
+        .await;
+    assert_eq!(
+        d["hoursReports"]["edges"][0]["node"],
+        json!({ "totalHours": "1200.50", "lines": [{ "hours": "150.50" }] })
+    );
+    let audit = audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq("Hours report"))
+        .filter(audit_log::Column::UserId.eq(user_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1, "the month is audited under the user");
+}

@@ -1,0 +1,419 @@
+//! The contractor's monthly hours form (månedsindberetning af timer): total labour hours on site
+//! and one line per trainee placement, prefilled from the previous month, with each refusal next
+//! to its field. The form posts without JavaScript; the report goes through the GraphQL mutation
+//! with the signed-in person's principal, so it is validated, scoped and audited under the user
+//! like every other write.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Response, handler};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::graphql::AppSchema;
+use crate::i18n::{Lang, da_decimal, da_month};
+use crate::web::{Session, current, html_response, page, redirect, same};
+
+/// A decimal as a person types it in a Danish form: "1.234,5", "1234,5", "1 234,5" or "150".
+/// With a comma, dots and spaces group thousands; without one, a dot groups thousands only where
+/// every group after it has three digits ("1.234"), else it is the decimal point ("150.5").
+pub fn danish_number(text: &str) -> Option<String> {
+    let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() {
+        return None;
+    }
+    let plain = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else {
+        let groups: Vec<&str> = t.split('.').collect();
+        if groups.len() > 1 && groups[1..].iter().all(|g| g.len() == 3) {
+            groups.concat()
+        } else {
+            t
+        }
+    };
+    plain
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .map(|d| d.to_string())
+}
+
+#[derive(Deserialize)]
+pub struct HoursQuery {
+    contract: Option<String>,
+    month: Option<String>,
+    saved: Option<String>,
+}
+
+/// The contract with its placements and reports, through the schema.
+async fn contract_data(schema: &AppSchema, s: &Session, contract: &str) -> Result<Value, String> {
+    let query = "query($c: UUID!) { contract(id: $c) { id trade startDate endDate grant { caseNumber title }
+        contractor { name }
+        placements { id kind startDate endDate archivedAt person { displayName } }
+        hoursReports { month totalHours lines { hours placement { id } } } } }";
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(
+            json!({ "c": contract }),
+        ))
+        .data(s.principal.clone())
+        .data(Lang::Da);
+    let mut response = schema.execute(request).await;
+    crate::graphql::localize(&mut response.errors, Lang::Da);
+    match response.errors.first() {
+        Some(e) => Err(e.message.clone()),
+        None => Ok(response.data.into_json().unwrap_or_default()["contract"].clone()),
+    }
+}
+
+fn ym(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// The values to show: those typed (after a refusal), else the month's own report, else the
+/// previous month's (the usual case: next month looks like this one).
+fn prefill(contract: &Value, month: NaiveDate) -> (String, HashMap<String, String>) {
+    let reports = contract["hoursReports"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let find = |m: NaiveDate| reports.iter().find(|r| r["month"] == ym(m)).cloned();
+    let source = find(month).or_else(|| find(month - Months::new(1)));
+    let Some(r) = source else {
+        return (String::new(), HashMap::new());
+    };
+    let number = |v: &Value| {
+        v.as_str()
+            .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
+            .map(|d| da_decimal(d.normalize(), d.normalize().scale()))
+            .unwrap_or_default()
+    };
+    let lines = r["lines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|l| {
+            (
+                l["placement"]["id"].as_str().unwrap_or_default().to_owned(),
+                number(&l["hours"]),
+            )
+        })
+        .collect();
+    (number(&r["totalHours"]), lines)
+}
+
+/// Placements active in `month`, as (id, label).
+fn active(contract: &Value, month: NaiveDate) -> Vec<(String, String)> {
+    let last = month + Months::new(1) - chrono::Days::new(1);
+    contract["placements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|p| p["archivedAt"].is_null())
+        .filter(|p| {
+            let start = p["startDate"]
+                .as_str()
+                .and_then(|d| d.parse::<NaiveDate>().ok());
+            let end = p["endDate"]
+                .as_str()
+                .and_then(|d| d.parse::<NaiveDate>().ok());
+            start.is_some_and(|s| s <= last) && end.is_none_or(|e| e >= month)
+        })
+        .map(|p| {
+            (
+                p["id"].as_str().unwrap_or_default().to_owned(),
+                p["person"]["displayName"]
+                    .as_str()
+                    .unwrap_or("Person")
+                    .to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form(
+    s: &Session,
+    contract: &Value,
+    month: NaiveDate,
+    total: &str,
+    lines: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+    general: Option<&str>,
+    saved: bool,
+) -> Markup {
+    let placements = active(contract, month);
+    let error = |field: &str| errors.get(field).cloned();
+    html! {
+        p { "Kontrakt: " (contract["trade"].as_str().unwrap_or_default()) " · "
+            (contract["contractor"]["name"].as_str().unwrap_or_default()) " · "
+            (contract["grant"]["caseNumber"].as_str().unwrap_or_default()) }
+        @if saved { p role="status" { strong { "Gemt." } " Timerne for " (da_month(month)) " er indberettet." } }
+        @if let Some(g) = general { p.error role="alert" { (g) } }
+        form method="post" action="/app/hours" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="contract" value=(contract["id"].as_str().unwrap_or_default());
+            label for="month" { "Måned (åååå-mm)" }
+            input id="month" name="month" value=(ym(month)) inputmode="numeric"
+                aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
+            @if let Some(e) = error("month") { p.error id="month-error" { (e) } }
+            label for="total" { "Samlede timer på pladsen (alle timelønnede, også personer under oplæring)" }
+            input id="total" name="total" value=(total) inputmode="decimal"
+                aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
+            @if let Some(e) = error("totalHours") { p.error id="total-error" { (e) } }
+            @if let Some(e) = error("traineeHours") { p.error role="alert" { (e) } }
+            fieldset {
+                legend { "Timer for personer under oplæring" }
+                @if placements.is_empty() { p { "Ingen aktive pladser på kontrakten i måneden." } }
+                @for (i, (id, name)) in placements.iter().enumerate() {
+                    input type="hidden" name={ "placement" (i) } value=(id);
+                    label for={ "hours" (i) } { (name) }
+                    input id={ "hours" (i) } name={ "hours" (i) }
+                        value=(lines.get(id).cloned().unwrap_or_default()) inputmode="decimal"
+                        aria-invalid=[error(&format!("traineeHours[{i}].hours")).map(|_| "true")]
+                        aria-describedby={ "hours" (i) "-error" };
+                    @if let Some(e) = error(&format!("traineeHours[{i}].hours")) {
+                        p.error id={ "hours" (i) "-error" } { (e) }
+                    }
+                }
+            }
+            button type="submit" { "Indberet" }
+        }
+    }
+}
+
+fn month_of(text: Option<&str>) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", text?.trim()), "%Y-%m-%d").ok()
+}
+
+/// GET /app/hours?contract=…&month=…
+#[handler]
+pub async fn hours_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Query(q): Query<HoursQuery>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    let Some(contract_id) = q.contract.as_deref() else {
+        return html_response(
+            StatusCode::BAD_REQUEST,
+            page(
+                "Månedsindberetning",
+                Some(&s),
+                html! { p.error { "Vælg en kontrakt på forsiden." } },
+            ),
+            vec![],
+        );
+    };
+    let contract = match contract_data(&schema, &s, contract_id).await {
+        Ok(c) => c,
+        Err(message) => {
+            return html_response(
+                StatusCode::FORBIDDEN,
+                page(
+                    "Månedsindberetning",
+                    Some(&s),
+                    html! { p.error role="alert" { (message) } },
+                ),
+                vec![],
+            );
+        }
+    };
+    // Default: last month, the one due now.
+    let month = month_of(q.month.as_deref()).unwrap_or_else(|| {
+        let today = crate::units::danish_today();
+        today.with_day(1).unwrap_or(today) - Months::new(1)
+    });
+    let (total, lines) = prefill(&contract, month);
+    let body = form(
+        &s,
+        &contract,
+        month,
+        &total,
+        &lines,
+        &HashMap::new(),
+        None,
+        q.saved.is_some(),
+    );
+    html_response(
+        StatusCode::OK,
+        page("Månedsindberetning af timer", Some(&s), body),
+        vec![],
+    )
+}
+
+/// POST /app/hours
+#[handler]
+pub async fn report_hours(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    if !same(&s.session.csrf_token, field("csrf")) {
+        return html_response(
+            StatusCode::FORBIDDEN,
+            page(
+                "Månedsindberetning",
+                Some(&s),
+                html! { p.error role="alert" { "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny." } },
+            ),
+            vec![],
+        );
+    }
+    let contract_id = field("contract").to_owned();
+    let Ok(contract) = contract_data(&schema, &s, &contract_id).await else {
+        return html_response(
+            StatusCode::FORBIDDEN,
+            page(
+                "Månedsindberetning",
+                Some(&s),
+                html! { p.error role="alert" { "Kontrakten findes ikke for dig." } },
+            ),
+            vec![],
+        );
+    };
+    let mut errors: HashMap<String, String> = HashMap::new();
+    let month = month_of(Some(field("month")));
+    if month.is_none() {
+        errors.insert(
+            "month".into(),
+            "Skriv måneden som åååå-mm, fx 2026-10.".into(),
+        );
+    }
+    let shown_month = month.unwrap_or_else(crate::units::danish_today);
+    let total = danish_number(field("total"));
+    if total.is_none() {
+        errors.insert(
+            "totalHours".into(),
+            "Skriv de samlede timer som et tal, fx 1.234,5.".into(),
+        );
+    }
+    let mut lines = Vec::new();
+    let mut typed = HashMap::new();
+    for i in 0.. {
+        let Some(placement) = fields.get(&format!("placement{i}")) else {
+            break;
+        };
+        let raw = field(&format!("hours{i}"));
+        typed.insert(placement.clone(), raw.to_owned());
+        if raw.trim().is_empty() {
+            continue;
+        }
+        match danish_number(raw) {
+            Some(h) => lines.push(json!({ "placementId": placement, "hours": h })),
+            None => {
+                errors.insert(
+                    format!("traineeHours[{i}].hours"),
+                    "Skriv timerne som et tal, fx 150,5.".into(),
+                );
+            }
+        }
+        if i > 500 {
+            break;
+        }
+    }
+    if errors.is_empty() {
+        let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
+            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+        let request = async_graphql::Request::new(mutation)
+            .variables(async_graphql::Variables::from_json(json!({
+                "c": contract_id, "m": ym(shown_month), "t": total, "l": lines
+            })))
+            .data(s.principal.clone())
+            .data(Lang::Da);
+        let mut response = schema.execute(request).await;
+        crate::graphql::localize(&mut response.errors, Lang::Da);
+        if response.errors.is_empty() {
+            return redirect(
+                &format!(
+                    "/app/hours?contract={contract_id}&month={}&saved=1",
+                    ym(shown_month)
+                ),
+                vec![],
+            );
+        }
+        for e in response.errors {
+            let key = e
+                .extensions
+                .as_ref()
+                .and_then(|x| x.get("field"))
+                .map(|v| v.to_string().trim_matches('"').to_owned())
+                .unwrap_or_else(|| "general".into());
+            errors.insert(key, e.message);
+        }
+    }
+    // The line numbers of the typed form are those of `lines` only where every line was filled;
+    // map the mutation's `traineeHours[k]` back to the form's rows.
+    let filled: Vec<usize> = (0..)
+        .map_while(|i| fields.get(&format!("placement{i}")).map(|_| i))
+        .filter(|i| !field(&format!("hours{i}")).trim().is_empty())
+        .collect();
+    let errors: HashMap<String, String> = errors
+        .into_iter()
+        .map(|(k, v)| {
+            let row = k
+                .strip_prefix("traineeHours[")
+                .and_then(|r| r.split(']').next())
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| filled.get(n).copied());
+            match row {
+                Some(r) if k.ends_with(".hours") => (format!("traineeHours[{r}].hours"), v),
+                _ => (k, v),
+            }
+        })
+        .collect();
+    let general = errors
+        .iter()
+        .find(|(k, _)| {
+            !matches!(k.as_str(), "month" | "totalHours" | "traineeHours")
+                && !k.starts_with("traineeHours[")
+        })
+        .map(|(_, v)| v.clone());
+    let body = form(
+        &s,
+        &contract,
+        shown_month,
+        field("total"),
+        &typed,
+        &errors,
+        general.as_deref(),
+        false,
+    );
+    html_response(
+        StatusCode::BAD_REQUEST,
+        page("Månedsindberetning af timer", Some(&s), body),
+        vec![],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::danish_number;
+
+    #[test]
+    fn numbers_as_danes_type_them() {
+        assert_eq!(danish_number("1.234,5").as_deref(), Some("1234.5"));
+        assert_eq!(danish_number("1 234,50").as_deref(), Some("1234.50"));
+        assert_eq!(danish_number("150").as_deref(), Some("150"));
+        assert_eq!(danish_number("150,5").as_deref(), Some("150.5"));
+        assert_eq!(danish_number("1.234").as_deref(), Some("1234"));
+        assert_eq!(danish_number("1.234.567").as_deref(), Some("1234567"));
+        assert_eq!(danish_number("150.5").as_deref(), Some("150.5"));
+        assert_eq!(danish_number("tolv"), None);
+        assert_eq!(danish_number(""), None);
+    }
+}
