@@ -61,12 +61,15 @@ pub async fn seed_demo_on(db: &DatabaseConnection, today: NaiveDate) -> anyhow::
     Ok(summary)
 }
 
-/// A token for each of `roles`, scoped to the demo grant's organisation, main contractor and
-/// grant, so a new user can try each view. Returns (role, token) pairs; tokens are shown once.
-pub async fn demo_tokens(
-    db: &DatabaseConnection,
-    roles: &[Role],
-) -> anyhow::Result<Vec<(Role, String)>> {
+/// What the demo's tokens and users are scoped to: its grant, its housing organisation and its
+/// main contractor.
+struct DemoScope {
+    grant: grant::Model,
+    organisation_id: uuid::Uuid,
+    contractor_id: uuid::Uuid,
+}
+
+async fn demo_scope(db: &DatabaseConnection) -> anyhow::Result<DemoScope> {
     let grant = grant::Entity::find()
         .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
         .one(db)
@@ -82,13 +85,31 @@ pub async fn demo_tokens(
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo grant's main contract is missing"))?;
+    Ok(DemoScope {
+        grant,
+        organisation_id: estate.organisation_id,
+        contractor_id: main.contractor_id,
+    })
+}
+
+/// A token for each of `roles`, scoped to the demo grant's organisation, main contractor and
+/// grant, so a new user can try each view. Returns (role, token) pairs; tokens are shown once.
+pub async fn demo_tokens(
+    db: &DatabaseConnection,
+    roles: &[Role],
+) -> anyhow::Result<Vec<(Role, String)>> {
+    let DemoScope {
+        grant,
+        organisation_id,
+        contractor_id,
+    } = demo_scope(db).await?;
     let mut out = Vec::new();
     for &role in roles {
         let input = crate::auth::CreateApiTokenInput {
             name: format!("demo {role:?}"),
             role,
-            organisation_id: Some(estate.organisation_id),
-            contractor_id: Some(main.contractor_id),
+            organisation_id: Some(organisation_id),
+            contractor_id: Some(contractor_id),
             grant_ids: vec![grant.id],
             expires_at: None,
         };
@@ -132,21 +153,11 @@ pub async fn demo_users(
     db: &DatabaseConnection,
     roles: &[Role],
 ) -> anyhow::Result<Vec<(Role, String, String)>> {
-    let grant = grant::Entity::find()
-        .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("load the demo data first"))?;
-    let estate = entity::estate::Entity::find_by_id(grant.estate_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo grant's estate is missing"))?;
-    let main = entity::contract::Entity::find()
-        .filter(entity::contract::Column::GrantId.eq(grant.id))
-        .filter(entity::contract::Column::Kind.eq(ContractKind::Main))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo grant's main contract is missing"))?;
+    let DemoScope {
+        grant,
+        organisation_id,
+        contractor_id,
+    } = demo_scope(db).await?;
     let now = chrono::Utc::now();
     let mut out = Vec::new();
     for &role in roles {
@@ -174,8 +185,8 @@ pub async fn demo_users(
                     email: email.clone(),
                     display_name: format!("Demo {}", crate::auth::role_name(role).to_lowercase()),
                     role,
-                    organisation_id: Some(estate.organisation_id),
-                    contractor_id: Some(main.contractor_id),
+                    organisation_id: Some(organisation_id),
+                    contractor_id: Some(contractor_id),
                     grant_ids: vec![grant.id],
                 };
                 crate::accounts::invite(&txn, input, now)

@@ -100,6 +100,12 @@ fn set_cookie(req: &poem::Request, name: &str, value: &str, max_age: Option<i64>
     c.to_string()
 }
 
+/// Logs an internal error with a reference, as the GraphQL conversion does (the page shows only
+/// the generic message).
+fn log_internal(e: AppError) {
+    let _logged: async_graphql::Error = e.into();
+}
+
 /// Constant-time comparison of two CSRF tokens.
 pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -227,6 +233,24 @@ fn pre_session_csrf_ok(req: &poem::Request, sent: &str) -> bool {
     cookie_value(req, CSRF_COOKIE).is_some_and(|c| same(&c, sent))
 }
 
+/// A page that says why a signed-in person's request was refused.
+pub(crate) fn error_page(
+    status: StatusCode,
+    title: &str,
+    who: &Session,
+    message: &str,
+) -> Response {
+    html_response(
+        status,
+        page(
+            title,
+            Some(who),
+            html! { p.error role="alert" { (message) } },
+        ),
+        vec![],
+    )
+}
+
 fn refused(status: StatusCode, title: &str, message: &str) -> Response {
     html_response(
         status,
@@ -285,7 +309,7 @@ pub async fn login(
                 ),
             };
             if status == StatusCode::INTERNAL_SERVER_ERROR {
-                let _: async_graphql::Error = e.into();
+                log_internal(e);
             }
             let (csrf, cookie) = pre_session_csrf(req);
             html_response(
@@ -324,7 +348,7 @@ pub async fn logout(
         );
     }
     if let Err(e) = accounts::sign_out(*db, s.session, Utc::now()).await {
-        let _: async_graphql::Error = e.into();
+        log_internal(e);
     }
     redirect("/login", vec![set_cookie(req, SESSION_COOKIE, "", Some(0))])
 }
@@ -623,14 +647,11 @@ pub async fn grant_page(
         return redirect("/login", vec![]);
     };
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
-        return html_response(
+        return error_page(
             StatusCode::NOT_FOUND,
-            page(
-                "Ikke fundet",
-                Some(&s),
-                html! { p { "Siden findes ikke." } },
-            ),
-            vec![],
+            "Ikke fundet",
+            &s,
+            "Siden findes ikke.",
         );
     };
     let query = "query($g: UUID!) {
@@ -663,15 +684,7 @@ pub async fn grant_page(
             "NOT_FOUND" => StatusCode::NOT_FOUND,
             _ => StatusCode::BAD_REQUEST,
         };
-        return html_response(
-            status,
-            page(
-                "LBF-tilsagn",
-                Some(&s),
-                html! { p.error role="alert" { (e.message) } },
-            ),
-            vec![],
-        );
+        return error_page(status, "LBF-tilsagn", &s, &e.message);
     }
     let data = response.data.into_json().unwrap_or_default();
     let c = &data["compliance"];

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::graphql::AppSchema;
 use crate::i18n::{Lang, da_decimal, da_month};
-use crate::web::{Session, current, html_response, page, redirect, same};
+use crate::web::{Session, current, error_page, html_response, page, redirect, same};
 
 /// A decimal as a person types it in a Danish form: "1.234,5", "1234,5", "1 234,5" or "150".
 /// With a comma, dots and spaces group thousands; without one, a dot groups thousands only where
@@ -204,28 +204,17 @@ pub async fn hours_page(
         return redirect("/login", vec![]);
     };
     let Some(contract_id) = q.contract.as_deref() else {
-        return html_response(
+        return error_page(
             StatusCode::BAD_REQUEST,
-            page(
-                "Månedsindberetning",
-                Some(&s),
-                html! { p.error { "Vælg en kontrakt på forsiden." } },
-            ),
-            vec![],
+            "Månedsindberetning",
+            &s,
+            "Vælg en kontrakt på forsiden.",
         );
     };
     let contract = match contract_data(&schema, &s, contract_id).await {
         Ok(c) => c,
         Err(message) => {
-            return html_response(
-                StatusCode::FORBIDDEN,
-                page(
-                    "Månedsindberetning",
-                    Some(&s),
-                    html! { p.error role="alert" { (message) } },
-                ),
-                vec![],
-            );
+            return error_page(StatusCode::FORBIDDEN, "Månedsindberetning", &s, &message);
         }
     };
     // Default: last month, the one due now.
@@ -264,26 +253,20 @@ pub async fn report_hours(
     };
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     if !same(&s.session.csrf_token, field("csrf")) {
-        return html_response(
+        return error_page(
             StatusCode::FORBIDDEN,
-            page(
-                "Månedsindberetning",
-                Some(&s),
-                html! { p.error role="alert" { "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny." } },
-            ),
-            vec![],
+            "Månedsindberetning",
+            &s,
+            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
         );
     }
     let contract_id = field("contract").to_owned();
     let Ok(contract) = contract_data(&schema, &s, &contract_id).await else {
-        return html_response(
+        return error_page(
             StatusCode::FORBIDDEN,
-            page(
-                "Månedsindberetning",
-                Some(&s),
-                html! { p.error role="alert" { "Kontrakten findes ikke for dig." } },
-            ),
-            vec![],
+            "Månedsindberetning",
+            &s,
+            "Kontrakten findes ikke for dig.",
         );
     };
     let mut errors: HashMap<String, String> = HashMap::new();
