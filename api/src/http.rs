@@ -195,6 +195,23 @@ async fn healthz(db: Data<&DatabaseConnection>) -> poem::Response {
     }
 }
 
+/// The web app's forms are small: a form body is read up to 64 KiB, declared length or not
+/// (chunked), and a longer one is answered 413 without reading the rest.
+const FORM_LIMIT: usize = 64 * 1024;
+
+async fn bounded_form<E: Endpoint>(
+    ep: std::sync::Arc<E>,
+    mut req: poem::Request,
+) -> poem::Result<poem::Response> {
+    match req.take_body().into_bytes_limit(FORM_LIMIT).await {
+        Ok(bytes) => {
+            req.set_body(bytes);
+            ep.call(req).await.map(IntoResponse::into_response)
+        }
+        Err(_) => Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
+    }
+}
+
 /// All routes with the default HTTP limits, ready to serve or to drive in tests.
 pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
     app_with(db, schema, HttpLimits::default())
@@ -209,18 +226,23 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
         .at("/exports/lbf-report.csv", get(lbf_report_csv))
         .at(
             "/login",
-            get(crate::web::login_page).post(crate::web::login),
+            get(crate::web::login_page).post(crate::web::login.around(bounded_form)),
         )
-        .at("/logout", poem::post(crate::web::logout))
+        .at(
+            "/logout",
+            poem::post(crate::web::logout.around(bounded_form)),
+        )
         .at(
             "/invitation",
-            get(crate::web::invitation_page).post(crate::web::accept_invitation),
+            get(crate::web::invitation_page)
+                .post(crate::web::accept_invitation.around(bounded_form)),
         )
         .at("/app", get(crate::web::app_home))
         .at("/app/grants/:id", get(crate::web::grant_page))
         .at(
             "/app/hours",
-            get(crate::web_hours::hours_page).post(crate::web_hours::report_hours),
+            get(crate::web_hours::hours_page)
+                .post(crate::web_hours::report_hours.around(bounded_form)),
         )
         .data(schema)
         .data(db)

@@ -202,6 +202,15 @@ async fn an_invited_person_sets_a_password_and_is_signed_in() {
         "{body}"
     );
 
+    // A form post is bounded: a body over 64 KiB is refused before it is read.
+    let huge = client
+        .post("/login")
+        .header("host", LOCAL)
+        .form(&[("email", "x".repeat(100_000))])
+        .send()
+        .await;
+    huge.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+
     // Off localhost the cookie is Secure.
     let page = client
         .get("/login")
