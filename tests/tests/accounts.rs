@@ -95,6 +95,32 @@ async fn accept(
         .await
 }
 
+/// Accepts the invitation with a good password; the session cookie ("sct_session=…").
+async fn signed_in(client: &TestClient<impl poem::Endpoint>, path: &str) -> String {
+    cookie(
+        &accept(client, path, "en rigtig god adgangskode").await,
+        "sct_session",
+    )
+    .expect("a session cookie")
+}
+
+/// A page's HTML for a signed-in session.
+async fn page_of(
+    client: &TestClient<impl poem::Endpoint>,
+    path: impl AsRef<str>,
+    session: &str,
+) -> String {
+    text(
+        client
+            .get(path.as_ref())
+            .header("host", LOCAL)
+            .header("cookie", session)
+            .send()
+            .await,
+    )
+    .await
+}
+
 async fn sign_in(client: &TestClient<impl poem::Endpoint>, password: &str) -> TestResponse {
     let page = client.get("/login").header("host", LOCAL).send().await;
     let csrf_cookie = cookie(&page, "sct_csrf").unwrap();
@@ -232,15 +258,7 @@ async fn sessions_end_and_failed_sign_ins_are_slowed_down() {
     let password = "en rigtig god adgangskode";
     let session = cookie(&accept(&client, &path, password).await, "sct_session").unwrap();
 
-    let home = text(
-        client
-            .get("/app")
-            .header("host", LOCAL)
-            .header("cookie", &session)
-            .send()
-            .await,
-    )
-    .await;
+    let home = page_of(&client, "/app", &session).await;
     let csrf = hidden(&home, "csrf");
     let forged = client
         .post("/logout")
@@ -372,20 +390,8 @@ async fn a_viewers_pages_hold_no_personal_data() {
     app.placement(&app.person("Lærling Jensen").await, &grant, &contract)
         .await;
     let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
-    let session = cookie(
-        &accept(&client, &path, "en rigtig god adgangskode").await,
-        "sct_session",
-    )
-    .unwrap();
-    let body = text(
-        client
-            .get("/app")
-            .header("host", LOCAL)
-            .header("cookie", &session)
-            .send()
-            .await,
-    )
-    .await;
+    let session = signed_in(&client, &path).await;
+    let body = page_of(&client, "/app", &session).await;
     assert!(body.contains("LBF-1"), "{body}");
     assert!(!body.contains("Lærling Jensen"), "{body}");
 }
@@ -411,20 +417,8 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
         .await;
     }
     let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
-    let session = cookie(
-        &accept(&client, &path, "en rigtig god adgangskode").await,
-        "sct_session",
-    )
-    .unwrap();
-    let home = text(
-        client
-            .get("/app")
-            .header("host", LOCAL)
-            .header("cookie", &session)
-            .send()
-            .await,
-    )
-    .await;
+    let session = signed_in(&client, &path).await;
+    let home = page_of(&client, "/app", &session).await;
     let link = format!("/app/grants/{grant}");
     assert!(home.contains(&format!("href=\"{link}\"")), "{home}");
 
@@ -475,11 +469,7 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
         .as_str()
         .unwrap()
         .to_owned();
-    let theirs = cookie(
-        &accept(&client, &contractor, "en rigtig god adgangskode").await,
-        "sct_session",
-    )
-    .unwrap();
+    let theirs = signed_in(&client, &contractor).await;
     let res = client
         .get(&link)
         .header("host", LOCAL)
@@ -531,27 +521,11 @@ async fn a_contractor_reports_a_month_through_the_form() {
         .unwrap()
         .id;
 
-    let home = text(
-        client
-            .get("/app")
-            .header("host", LOCAL)
-            .header("cookie", &session)
-            .send()
-            .await,
-    )
-    .await;
+    let home = page_of(&client, "/app", &session).await;
     let form_link = format!("/app/hours?contract={contract}");
     assert!(home.contains(&format!("href=\"{form_link}\"")), "{home}");
 
-    let page = text(
-        client
-            .get(format!("{form_link}&month=2024-03"))
-            .header("host", LOCAL)
-            .header("cookie", &session)
-            .send()
-            .await,
-    )
-    .await;
+    let page = page_of(&client, format!("{form_link}&month=2024-03"), &session).await;
     assert!(
         page.contains("value=\"1.000\""),
         "total prefilled from February: {page}"
