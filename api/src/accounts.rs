@@ -260,6 +260,16 @@ pub async fn sign_in<C: ConnectionTrait>(
     m.failed_sign_ins = Set(0);
     m.locked_until = Set(None);
     let user = m.update(db).await?;
+    open_session(db, user, now).await
+}
+
+/// Opens a session for a person who has just proved who they are (by password, or by setting
+/// it through their invitation).
+pub async fn open_session<C: ConnectionTrait>(
+    db: &C,
+    user: app_user::Model,
+    now: DateTime<Utc>,
+) -> AppResult<NewSession> {
     let (secret, csrf) = (secret()?, secret()?);
     user_session::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -448,8 +448,9 @@ pub async fn accept_invitation(
             serde_json::to_value(&user).ok(),
         )
         .await?;
+        let session = accounts::open_session(&txn, user, now).await?;
         txn.commit().await?;
-        accounts::sign_in(*db, &user.email, &form.password, now).await
+        Ok(session)
     }
     .await;
     match done {

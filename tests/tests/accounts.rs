@@ -95,6 +95,18 @@ async fn accept(
         .await
 }
 
+/// Invites Sigurd, site manager at contractor `co`; the invitation path.
+async fn invite_contractor(app: &TestApp, co: &str) -> String {
+    app.ok(
+        "mutation($c: UUID!) { inviteUser(input: {email: \"site@entreprenor.dk\", displayName: \"Sigurd\", role: CONTRACTOR, contractorId: $c}) { invitationPath } }",
+        json!({ "c": co }),
+    )
+    .await["inviteUser"]["invitationPath"]
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
 /// Accepts the invitation with a good password; the session cookie ("sct_session=…").
 async fn signed_in(client: &TestClient<impl poem::Endpoint>, path: &str) -> String {
     cookie(
@@ -460,15 +472,7 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
     }
 
     // A contractor signed in sees no grant figures: refused in Danish, with 403.
-    let contractor = app
-        .ok(
-            "mutation($c: UUID!) { inviteUser(input: {email: \"site@entreprenor.dk\", displayName: \"Sigurd\", role: CONTRACTOR, contractorId: $c}) { invitationPath } }",
-            json!({ "c": co }),
-        )
-        .await["inviteUser"]["invitationPath"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let contractor = invite_contractor(&app, &co).await;
     let theirs = signed_in(&client, &contractor).await;
     let res = client
         .get(&link)
@@ -502,15 +506,7 @@ async fn a_contractor_reports_a_month_through_the_form() {
         json!({ "c": contract, "p": pl }),
     )
     .await;
-    let path = app
-        .ok(
-            "mutation($c: UUID!) { inviteUser(input: {email: \"site@entreprenor.dk\", displayName: \"Sigurd\", role: CONTRACTOR, contractorId: $c}) { invitationPath } }",
-            json!({ "c": co }),
-        )
-        .await["inviteUser"]["invitationPath"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let path = invite_contractor(&app, &co).await;
     let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
     let ok = accept(&client, &path, "en rigtig god adgangskode").await;
     let session = cookie(&ok, "sct_session").unwrap();
