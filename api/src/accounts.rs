@@ -291,6 +291,8 @@ pub struct Session {
     pub session: user_session::Model,
     pub user: app_user::Model,
     pub principal: Principal,
+    /// The language the person's pages are shown in (the web app's switch; Danish first).
+    pub lang: crate::i18n::Lang,
 }
 
 /// The session of a cookie secret, if it is live: not revoked, not past its end, used within
@@ -337,6 +339,7 @@ pub async fn session<C: ConnectionTrait>(
         session,
         user,
         principal,
+        lang: crate::i18n::Lang::Da,
     }))
 }
 

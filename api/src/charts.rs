@@ -71,6 +71,70 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
     )
 }
 
+/// A horizontal bar chart, one bar per (label, value), with an optional reference line (the
+/// required share) drawn across, as an SVG document titled for screen readers.
+pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Option<f64>) -> String {
+    let mut svg = String::new();
+    {
+        let height = 60 + 44 * bars.len().max(1) as u32;
+        let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let top = bars
+            .iter()
+            .map(|b| b.1)
+            .chain(reference)
+            .fold(1.0_f64, f64::max)
+            * 1.15;
+        let n = bars.len().max(1);
+        let chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(230)
+            .build_cartesian_2d(0.0..top, (0..n).into_segmented());
+        let Ok(mut chart) = chart else {
+            return svg_fallback(title);
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.0.clone()).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_desc(x_label)
+            .label_style(("sans-serif", 18))
+            .light_line_style(RGBColor(230, 230, 230))
+            .draw();
+        let _ = chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
+            let mut bar = Rectangle::new(
+                [
+                    (0.0, SegmentValue::Exact(i)),
+                    (b.1, SegmentValue::Exact(i + 1)),
+                ],
+                BLUE.filled(),
+            );
+            bar.set_margin(6, 6, 0, 0);
+            bar
+        }));
+        if let Some(r) = reference {
+            let _ = chart.draw_series(std::iter::once(PathElement::new(
+                vec![(r, SegmentValue::Exact(0)), (r, SegmentValue::Exact(n))],
+                ORANGE.stroke_width(3),
+            )));
+        }
+        let _ = root.present();
+    }
+    svg.replacen(
+        "<svg ",
+        &format!(
+            "<svg role=\"img\" aria-label=\"{}\" ",
+            title.replace('"', "&quot;").replace('<', "&lt;")
+        ),
+        1,
+    )
+}
+
 fn svg_fallback(title: &str) -> String {
     format!("<p>{}</p>", title.replace('<', "&lt;"))
 }
@@ -83,6 +147,22 @@ pub const GREEN: RGBColor = RGBColor(0, 110, 50);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bar_chart_names_each_bar() {
+        let svg = bars(
+            "Snusepraktik",
+            "antal",
+            &[("Startet".into(), 5.0), ("Gennemført".into(), 3.0)],
+            None,
+        );
+        assert!(svg.starts_with("<svg role=\"img\" aria-label=\"Snusepraktik\""));
+        assert!(
+            svg.contains("Startet") && svg.contains("Gennemført"),
+            "{svg}"
+        );
+        assert!(svg.matches("<rect").count() >= 2);
+    }
 
     #[test]
     fn a_line_chart_is_named_labelled_svg() {

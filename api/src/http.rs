@@ -240,6 +240,28 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
         .at("/app", get(crate::web::app_home))
         .at("/app/grants/:id", get(crate::web::grant_page))
         .at(
+            "/app/grants/:id/lbf",
+            get(crate::web_grants::lbf_page)
+                .post(crate::web_grants::submit_report.around(bounded_form)),
+        )
+        .at("/app/ranking", get(crate::web_grants::ranking_page))
+        .at("/lang", get(crate::web::switch_lang))
+        .at(
+            "/app/trials",
+            get(crate::web_trials::trials_list)
+                .post(crate::web_trials::create_trial.around(bounded_form)),
+        )
+        .at(
+            "/app/trials/outcome",
+            poem::post(crate::web_trials::record_outcome.around(bounded_form)),
+        )
+        .at("/app/groups", get(crate::web_trials::groups_list))
+        .at(
+            "/app/groups/:id",
+            get(crate::web_trials::group_view)
+                .post(crate::web_trials::create_meeting.around(bounded_form)),
+        )
+        .at(
             "/app/hours",
             get(crate::web_hours::hours_page)
                 .post(crate::web_hours::report_hours.around(bounded_form)),
@@ -466,6 +488,8 @@ struct ReportQuery {
     year: Option<String>,
     /// RFC 3339; default now.
     known_at: Option<String>,
+    /// `da` or `en`: overrides Accept-Language (the web app's links carry the page's language).
+    lang: Option<String>,
 }
 
 /// GET /exports/lbf-report.csv?organisationId=…&year=…: the yearly LBF report of every grant of
@@ -476,10 +500,22 @@ async fn lbf_report_csv(
     http: &poem::Request,
     query: poem::web::Query<ReportQuery>,
 ) -> poem::Response {
-    let lang = request_lang(http);
-    let principal = match crate::auth::authenticate(*db, bearer(http)).await {
-        Ok(p) => p,
-        Err(e) => return error_response(e, lang),
+    let lang = match query.lang.as_deref() {
+        Some("da") => Lang::Da,
+        Some("en") => Lang::En,
+        _ => request_lang(http),
+    };
+    // Machines send a token; a person downloading from the web app has a session instead.
+    let session = match bearer(http) {
+        None => crate::web::current(&db, http).await,
+        Some(_) => None,
+    };
+    let principal = match session {
+        Some(s) => s.principal,
+        None => match crate::auth::authenticate(*db, bearer(http)).await {
+            Ok(p) => p,
+            Err(e) => return error_response(e, lang),
+        },
     };
     let Some(org) = query
         .organisation_id
@@ -526,16 +562,7 @@ async fn lbf_report_csv(
             }
         },
     };
-    match lbf_report_rows(
-        &db,
-        &principal.scope(),
-        org,
-        year,
-        known_at,
-        request_lang(http),
-    )
-    .await
-    {
+    match lbf_report_rows(&db, &principal.scope(), org, year, known_at, lang).await {
         Ok(body) => poem::Response::builder()
             .content_type("text/csv; charset=utf-8")
             .header(

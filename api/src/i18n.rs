@@ -84,6 +84,39 @@ pub fn da_decimal(v: Decimal, dp: u32) -> String {
     }
 }
 
+/// `v` to `dp` decimals in the language's way: "1.234,50" in Danish, "1,234.50" in English.
+pub fn decimal(l: Lang, v: Decimal, dp: u32) -> String {
+    let da = da_decimal(v, dp);
+    match l {
+        Lang::Da => da,
+        // Swap the separators of the Danish form.
+        Lang::En => da
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+/// A date in the language's way: "1. marts 2024" or "1 March 2024".
+pub fn date(l: Lang, d: NaiveDate) -> String {
+    match l {
+        Lang::Da => da_date(d),
+        Lang::En => d.format("%-d %B %Y").to_string(),
+    }
+}
+
+/// A month in the language's way: "marts 2024" or "March 2024".
+pub fn month(l: Lang, d: NaiveDate) -> String {
+    match l {
+        Lang::Da => da_month(d),
+        Lang::En => d.format("%B %Y").to_string(),
+    }
+}
+
 /// Hours in Danish: up to two decimals, none when whole ("1.500", "162,8", "0,05").
 pub fn da_hours(v: Decimal) -> String {
     let r = v
@@ -154,6 +187,16 @@ pub fn ym(d: NaiveDate) -> String {
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;
+
+    #[test]
+    fn numbers_and_dates_in_either_language() {
+        assert_eq!(decimal(Lang::Da, dec!(1234.5), 2), "1.234,50");
+        assert_eq!(decimal(Lang::En, dec!(1234.5), 2), "1,234.50");
+        let d = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        assert_eq!(date(Lang::Da, d), "1. marts 2024");
+        assert_eq!(date(Lang::En, d), "1 March 2024");
+        assert_eq!(month(Lang::En, d), "March 2024");
+    }
 
     #[test]
     fn danish_numbers_and_dates() {

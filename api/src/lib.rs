@@ -22,4 +22,7 @@ pub mod service;
 pub mod units;
 pub mod validate;
 pub mod web;
+pub mod web_contractor;
+pub mod web_grants;
 pub mod web_hours;
+pub mod web_trials;

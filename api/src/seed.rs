@@ -614,6 +614,7 @@ async fn load(
         day = day - days(56);
     }
     dates.reverse();
+    let last_meeting = dates.last().copied();
     let mut meetings = 0;
     for day in dates {
         let meeting = create_meeting(
@@ -633,7 +634,7 @@ async fn load(
             },
         )
         .await?;
-        create_action_item(
+        let item = create_action_item(
             t,
             s,
             CreateActionItemInput {
@@ -644,6 +645,21 @@ async fn load(
             },
         )
         .await?;
+        // Earlier meetings' items were followed up; the last meeting's is open and overdue.
+        if Some(day) != last_meeting {
+            update_action_item(
+                t,
+                s,
+                item.id,
+                UpdateActionItemInput {
+                    description: None,
+                    owner: None,
+                    due_date: async_graphql::MaybeUndefined::Undefined,
+                    done: Some(true),
+                },
+            )
+            .await?;
+        }
         meetings += 1;
     }
 

@@ -26,10 +26,11 @@ use crate::accounts;
 pub use crate::accounts::Session;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
-use crate::i18n::{Lang, da_decimal};
+use crate::i18n::Lang;
 
 pub const SESSION_COOKIE: &str = "sct_session";
 pub const CSRF_COOKIE: &str = "sct_csrf";
+pub const LANG_COOKIE: &str = "sct_lang";
 
 /// Sign-in and invitation attempts per client address: 10 a minute.
 pub struct Attempts(DefaultKeyedRateLimiter<IpAddr>);
@@ -115,10 +116,92 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// The page language chosen with the switch (a cookie), Danish unless English was chosen.
+pub(crate) fn lang_of(req: &poem::Request) -> Lang {
+    match cookie_value(req, LANG_COOKIE).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Da,
+    }
+}
+
+/// One text in the page's language.
+pub(crate) fn t(l: Lang, da: &'static str, en: &'static str) -> &'static str {
+    match l {
+        Lang::Da => da,
+        Lang::En => en,
+    }
+}
+
+/// The pages each role works with, for the navigation bar.
+fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str, &'static str)] {
+    use entity::enums::Role;
+    match role {
+        Role::Admin | Role::Bygherre | Role::Viewer => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/ranking", "Entreprenører", "Contractors"),
+        ],
+        Role::Tovholder => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/trials", "Snusepraktik", "Trial placements"),
+            ("/app/groups", "Følgegrupper", "Follow-up groups"),
+        ],
+        Role::Contractor => &[("/app", "Kontrakter og tal", "Contracts and figures")],
+    }
+}
+
+/// A page in the signed-in person's language (Danish before sign-in unless switched).
 pub(crate) fn page(title: &str, who: Option<&Session>, body: Markup) -> Markup {
+    page_in(who.map_or(Lang::Da, |s| s.lang), title, who, body)
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// GET /lang?to=en&back=/app: switches the pages' language and returns to the page. Only a
+/// path on this site is followed back (never another host).
+#[handler]
+pub async fn switch_lang(req: &poem::Request, Query(q): Query<LangQuery>) -> Response {
+    let to = if q.to.as_deref() == Some("en") {
+        "en"
+    } else {
+        "da"
+    };
+    // Back to the page the switch was on: its path from `back` or the Referer, if on this host.
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .filter(|(h, _)| *h == host)
+        .map(|(_, path)| format!("/{path}"));
+    let back = q
+        .back
+        .or(referer)
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/app".into());
+    redirect(
+        &back,
+        vec![set_cookie(req, LANG_COOKIE, to, Some(365 * 24 * 3600))],
+    )
+}
+
+pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup) -> Markup {
+    let (other, other_code, other_name) = match l {
+        Lang::Da => ("English", "en", "en"),
+        Lang::En => ("Dansk", "da", "da"),
+    };
     html! {
         (DOCTYPE)
-        html lang="da" {
+        html lang=(match l { Lang::Da => "da", Lang::En => "en" }) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -126,17 +209,27 @@ pub(crate) fn page(title: &str, who: Option<&Session>, body: Markup) -> Markup {
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                a.skip href="#indhold" { "Spring til indhold" }
+                a.skip href="#indhold" { (t(l, "Spring til indhold", "Skip to content")) }
                 header {
-                    p.brand { "Social klausul-tracker" }
-                    @if let Some(s) = who {
-                        form method="post" action="/logout" {
-                            input type="hidden" name="csrf" value=(s.session.csrf_token);
-                            span { (s.user.display_name) " (" (crate::auth::role_name(s.user.role)) ")" }
-                            " "
-                            button type="submit" { "Log ud" }
+                    p.brand { a href="/app" { "Social klausul-tracker" } }
+                    nav aria-label=(t(l, "Sprog og konto", "Language and account")) {
+                        a href={ "/lang?to=" (other_code) } lang=(other_name) { (other) }
+                        @if let Some(s) = who {
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(s.session.csrf_token);
+                                " " span { (s.user.display_name) " (" (crate::auth::role_name(s.user.role)) ")" }
+                                " "
+                                button type="submit" { (t(l, "Log ud", "Sign out")) }
+                            }
                         }
                     }
+                }
+                @if let Some(s) = who {
+                    nav.main aria-label=(t(l, "Sider", "Pages")) { ul {
+                        @for (href, da, en) in pages_of(s.user.role) {
+                            li { a href=(href) { (t(l, da, en)) } }
+                        }
+                    } }
                 }
                 main id="indhold" {
                     h1 { (title) }
@@ -156,7 +249,12 @@ border:1px solid #595959;width:100%;max-width:24rem;box-sizing:border-box}\
 button{font-size:1rem;padding:.5rem 1.25rem;background:#0b5394;color:#fff;border:0;border-radius:3px;\
 cursor:pointer;margin-top:1rem}button:focus,input:focus,a:focus{outline:3px solid #f9b400;outline-offset:1px}\
 .error{color:#a4000f;font-weight:600}table{border-collapse:collapse;width:100%}\
-th,td{text-align:left;padding:.4rem;border-bottom:1px solid #bbb}td.num,th.num{text-align:right}";
+th,td{text-align:left;padding:.4rem;border-bottom:1px solid #bbb}td.num,th.num{text-align:right}\
+form.inline{display:inline}form.inline button{margin-top:0;padding:.3rem .8rem}\
+.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}.filters label{margin-top:0}\
+select,textarea{font-size:1rem;padding:.4rem;border:1px solid #595959}textarea{width:100%;max-width:40rem}\
+.ok{color:#00592d;font-weight:600}nav.main ul{list-style:none;display:flex;gap:1.5rem;margin:0;padding:0}\
+nav.main{max-width:64rem;margin:0 auto;padding:.5rem 1rem;border-bottom:1px solid #ddd}nav a{margin-right:1rem}caption{text-align:left;font-weight:600;padding:.5rem 0}";
 
 pub(crate) fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
     let mut r = Response::builder()
@@ -178,13 +276,75 @@ pub(crate) fn redirect(to: &str, cookies: Vec<String>) -> Response {
     r.finish()
 }
 
+/// Why the schema refused a page's query or form: the error's code, its (Danish) message and
+/// the input field it names, if any.
+pub(crate) struct Refusal {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl Refusal {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self.code.as_str() {
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "CONFLICT" => StatusCode::CONFLICT,
+            "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The refusal as a page (for a query a page cannot do without).
+    pub(crate) fn page(&self, title: &str, who: &Session) -> Response {
+        error_page(self.status(), title, who, &self.message)
+    }
+}
+
+/// Runs a query or mutation through the schema as the signed-in person, in their language: the page is
+/// one more client of the API and sees and may do exactly what the person's scope allows.
+pub(crate) async fn ask(
+    schema: &AppSchema,
+    s: &Session,
+    query: &str,
+    variables: serde_json::Value,
+) -> Result<serde_json::Value, Refusal> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(s.principal.clone())
+        .data(s.lang);
+    let mut response = schema.execute(request).await;
+    crate::graphql::localize(&mut response.errors, s.lang);
+    match response.errors.first() {
+        None => Ok(response.data.into_json().unwrap_or_default()),
+        Some(e) => {
+            let ext = |key: &str| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get(key))
+                    .and_then(|v| match v {
+                        async_graphql::Value::String(t) => Some(t.clone()),
+                        _ => None,
+                    })
+            };
+            Err(Refusal {
+                code: ext("code").unwrap_or_else(|| "BAD_USER_INPUT".into()),
+                message: e.message.clone(),
+                field: ext("field"),
+            })
+        }
+    }
+}
+
 /// The signed-in session of a request, if any.
 pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Session> {
     let secret = cookie_value(req, SESSION_COOKIE)?;
-    accounts::session(db, &secret, Utc::now())
+    let mut s = accounts::session(db, &secret, Utc::now())
         .await
         .ok()
-        .flatten()
+        .flatten()?;
+    s.lang = lang_of(req);
+    Some(s)
 }
 
 fn login_form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
@@ -501,122 +661,92 @@ pub async fn app_home(
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
+    Query(q): Query<crate::web_grants::PortfolioQuery>,
 ) -> Response {
     let Some(s) = current(&db, req).await else {
         return redirect("/login", vec![]);
     };
     let body = if s.principal.scope().sees_grant_figures() {
-        let query = "{ complianceDashboard { grantId grant { caseNumber title } status metrics { sharePercent requiredSharePercent shortfallHours } } }";
-        let request = async_graphql::Request::new(query)
-            .data(s.principal.clone())
-            .data(Lang::Da);
-        let response = schema.execute(request).await;
-        let data = response.data.into_json().unwrap_or_default();
-        let rows = data["complianceDashboard"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let decimal = |v: &serde_json::Value| {
-            v.as_str()
-                .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
-                .map(|d| da_decimal(d, 2))
-                .unwrap_or_else(|| "–".into())
-        };
-        html! {
-            h2 { "Porteføljeoverblik" }
-            @if !response.errors.is_empty() {
-                p.error role="alert" { "Overblikket kunne ikke hentes." }
-            }
-            table {
-                caption { "Dine LBF-tilsagn: oplæringsandel mod kravet og manglende timer" }
-                thead { tr {
-                    th scope="col" { "Sag" } th scope="col" { "Titel" } th scope="col" { "Status" }
-                    th.num scope="col" { "Oplæringsandel (%)" } th.num scope="col" { "Krav (%)" }
-                    th.num scope="col" { "Manglende timer" }
-                } }
-                tbody {
-                    @for r in &rows {
-                        tr {
-                            td { a href={ "/app/grants/" (r["grantId"].as_str().unwrap_or_default()) } {
-                                (r["grant"]["caseNumber"].as_str().unwrap_or_default()) } }
-                            td { (r["grant"]["title"].as_str().unwrap_or_default()) }
-                            td { (status_da(r["status"].as_str().unwrap_or_default())) }
-                            td.num { (decimal(&r["metrics"]["sharePercent"])) }
-                            td.num { (decimal(&r["metrics"]["requiredSharePercent"])) }
-                            td.num { (decimal(&r["metrics"]["shortfallHours"])) }
-                        }
-                    }
-                }
-            }
-        }
+        crate::web_grants::portfolio(&schema, &s, &q).await
     } else if s.user.role == entity::enums::Role::Contractor {
-        let request = async_graphql::Request::new(
-            "{ contracts { edges { node { id trade grant { caseNumber title } } } } }",
-        )
-        .data(s.principal.clone())
-        .data(Lang::Da);
-        let data = schema
-            .execute(request)
-            .await
-            .data
-            .into_json()
-            .unwrap_or_default();
-        let contracts = data["contracts"]["edges"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        html! {
-            h2 { "Jeres kontrakter" }
-            ul {
-                @for c in &contracts {
-                    li { a href={ "/app/hours?contract=" (c["node"]["id"].as_str().unwrap_or_default()) } {
-                        "Indberet timer: " (c["node"]["trade"].as_str().unwrap_or_default()) ", "
-                        (c["node"]["grant"]["caseNumber"].as_str().unwrap_or_default()) " "
-                        (c["node"]["grant"]["title"].as_str().unwrap_or_default()) } }
-                }
-            }
-        }
+        crate::web_contractor::home(&schema, &s).await
     } else {
-        html! { p { "Du er logget ind. Siderne for din rolle kommer her." } }
+        html! { p { (t(s.lang, "Din rolle har ingen sider endnu.", "Your role has no pages yet.")) } }
     };
-    let title = format!("Velkommen, {}", s.user.display_name);
+    let title = format!(
+        "{}, {}",
+        t(s.lang, "Velkommen", "Welcome"),
+        s.user.display_name
+    );
     html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
 }
 
-/// A status in Danish, with the words of the domain brief.
-fn status_da(status: &str) -> &'static str {
+/// A status in the page's language, with the words of the domain brief.
+pub(crate) fn status_name(l: Lang, status: &str) -> &'static str {
     match status {
-        "NOT_STARTED" => "ikke startet",
-        "COMPLIANT" => "overholdt",
-        "AT_RISK" => "i risiko",
-        "BREACH" => "ikke overholdt",
-        "COMPLETED" => "afsluttet",
-        _ => "ukendt",
+        "NOT_STARTED" => t(l, "ikke startet", "not started"),
+        "COMPLIANT" => t(l, "overholdt", "compliant"),
+        "AT_RISK" => t(l, "i risiko", "at risk"),
+        "BREACH" => t(l, "ikke overholdt", "in breach"),
+        "COMPLETED" => t(l, "afsluttet", "completed"),
+        _ => t(l, "ukendt", "unknown"),
     }
 }
 
-/// A severity in Danish.
-fn severity_da(severity: &str) -> &'static str {
+/// The page for an address that names nothing (a malformed id).
+pub(crate) fn not_found(who: &Session) -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        t(who.lang, "Ikke fundet", "Not found"),
+        who,
+        t(who.lang, "Siden findes ikke.", "The page does not exist."),
+    )
+}
+
+/// The page for a form that did not carry the session's CSRF token.
+pub(crate) fn csrf_refused(who: &Session) -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        t(who.lang, "Formularen blev afvist", "The form was refused"),
+        who,
+        t(
+            who.lang,
+            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
+            "The form did not come from this session. Reload the page and try again.",
+        ),
+    )
+}
+
+/// A severity in the page's language.
+fn severity_name(l: Lang, severity: &str) -> &'static str {
     match severity {
-        "BREACH" => "brud på krav",
-        "WARNING" => "advarsel",
-        _ => "information",
+        "BREACH" => t(l, "brud på krav", "breach"),
+        "WARNING" => t(l, "advarsel", "warning"),
+        _ => t(l, "information", "information"),
     }
 }
 
 /// What each rule is about, for the findings' headings.
-fn rule_da(rule: &str) -> &'static str {
+fn rule_name(l: Lang, rule: &str) -> &'static str {
     match rule {
-        "R1" => "R1 Oplæringsandel",
-        "R2" => "R2 Måltal",
-        "R3" => "R3 På sporet",
-        "R4" => "R4 Uddannelsesklausul",
-        "R5" => "R5 Lærlingeindberetning til LBF",
-        "R6" => "R6 Månedsindberetning af timer",
-        "R7" => "R7 Følgegruppens møder",
-        "R8" => "R8 Opfølgning på snusepraktik",
-        "R9" => "R9 Dobbelttælling",
-        _ => "Andre afvigelser",
+        "R1" => t(l, "R1 Oplæringsandel", "R1 Trainee share"),
+        "R2" => t(l, "R2 Måltal", "R2 Target"),
+        "R3" => t(l, "R3 På sporet", "R3 On track"),
+        "R4" => t(l, "R4 Uddannelsesklausul", "R4 Training clause"),
+        "R5" => t(l, "R5 Lærlingeindberetning til LBF", "R5 Yearly LBF report"),
+        "R6" => t(
+            l,
+            "R6 Månedsindberetning af timer",
+            "R6 Monthly hours reports",
+        ),
+        "R7" => t(l, "R7 Følgegruppens møder", "R7 Follow-up group meetings"),
+        "R8" => t(
+            l,
+            "R8 Opfølgning på snusepraktik",
+            "R8 Trial placement follow-up",
+        ),
+        "R9" => t(l, "R9 Dobbelttælling", "R9 Double counting"),
+        _ => t(l, "Andre afvigelser", "Other findings"),
     }
 }
 
@@ -624,10 +754,24 @@ fn parse(v: &serde_json::Value) -> Option<rust_decimal::Decimal> {
     v.as_str().and_then(|t| t.parse().ok())
 }
 
-fn shown(v: &serde_json::Value, dp: u32) -> String {
+/// A decimal from the API to `dp` decimals in the page's language, or a dash without one.
+pub(crate) fn num(l: Lang, v: &serde_json::Value, dp: u32) -> String {
     parse(v)
-        .map(|d| da_decimal(d, dp))
+        .map(|d| crate::i18n::decimal(l, d, dp))
         .unwrap_or_else(|| "–".into())
+}
+
+/// A date from the API in the page's language, or a dash without one.
+pub(crate) fn day(l: Lang, v: &serde_json::Value) -> String {
+    v.as_str()
+        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
+        .map(|d| crate::i18n::date(l, d))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A string field from the API (empty without one).
+pub(crate) fn text(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_default()
 }
 
 fn float(v: &serde_json::Value) -> Option<f64> {
@@ -647,13 +791,9 @@ pub async fn grant_page(
     let Some(s) = current(&db, req).await else {
         return redirect("/login", vec![]);
     };
+    let l = s.lang;
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Ikke fundet",
-            &s,
-            "Siden findes ikke.",
-        );
+        return not_found(&s);
     };
     let query = "query($g: UUID!) {
         compliance(grantId: $g) {
@@ -661,33 +801,16 @@ pub async fn grant_page(
             asOf status
             metrics { labourHours traineeHours sharePercent requiredSharePercent neededTraineeHours shortfallHours }
             targetArsvaerk targetHours expectedByNowHours deliveredInWindowHours projectedSharePercent
+            contractors { contractorId contractorName metrics { labourHours traineeHours sharePercent }
+                clauseRequiredHours clauseShortfallHours behindClause }
             findings { rule code severity message }
         }
         complianceTimeSeries(grantId: $g) { month cumulativeSharePercent cumulativeTraineeHours targetCumulativeTraineeHours requiredSharePercent }
     }";
-    let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(
-            serde_json::json!({ "g": grant_id }),
-        ))
-        .data(s.principal.clone())
-        .data(Lang::Da);
-    let mut response = schema.execute(request).await;
-    crate::graphql::localize(&mut response.errors, Lang::Da);
-    if let Some(e) = response.errors.first() {
-        let code = e
-            .extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .map(|v| v.to_string().trim_matches('"').to_owned())
-            .unwrap_or_default();
-        let status = match code.as_str() {
-            "FORBIDDEN" => StatusCode::FORBIDDEN,
-            "NOT_FOUND" => StatusCode::NOT_FOUND,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        return error_page(status, "LBF-tilsagn", &s, &e.message);
-    }
-    let data = response.data.into_json().unwrap_or_default();
+    let data = match ask(&schema, &s, query, serde_json::json!({ "g": grant_id })).await {
+        Ok(d) => d,
+        Err(e) => return e.page(t(l, "LBF-tilsagn", "LBF grant"), &s),
+    };
     let c = &data["compliance"];
     let series = data["complianceTimeSeries"]
         .as_array()
@@ -701,9 +824,11 @@ pub async fn grant_page(
         .iter()
         .map(|p| {
             month(&p["month"])
-                .map(|d| {
-                    d.format_localized("%b %y", chrono::Locale::da_DK)
-                        .to_string()
+                .map(|d| match l {
+                    Lang::Da => d
+                        .format_localized("%b %y", chrono::Locale::da_DK)
+                        .to_string(),
+                    Lang::En => d.format("%b %y").to_string(),
                 })
                 .unwrap_or_default()
         })
@@ -716,105 +841,164 @@ pub async fn grant_page(
             .collect()
     };
     let share_chart = crate::charts::lines(
-        "Oplæringsandel, akkumuleret, mod kravet",
-        "procent",
+        t(
+            l,
+            "Oplæringsandel, akkumuleret, mod kravet",
+            "Trainee share, cumulative, against the requirement",
+        ),
+        t(l, "procent", "percent"),
         &labels,
         &[
             crate::charts::Line {
-                name: "Oplæringsandel (akkumuleret)",
+                name: t(
+                    l,
+                    "Oplæringsandel (akkumuleret)",
+                    "Trainee share (cumulative)",
+                ),
                 colour: crate::charts::BLUE,
                 points: points("cumulativeSharePercent"),
             },
             crate::charts::Line {
-                name: "Krav",
+                name: t(l, "Krav", "Required"),
                 colour: crate::charts::ORANGE,
                 points: points("requiredSharePercent"),
             },
         ],
     );
     let hours_chart = crate::charts::lines(
-        "Timer for personer under oplæring, akkumuleret, mod mållinjen",
-        "timer",
+        t(
+            l,
+            "Timer for personer under oplæring, akkumuleret, mod mållinjen",
+            "Hours of persons in training, cumulative, against the target line",
+        ),
+        t(l, "timer", "hours"),
         &labels,
         &[
             crate::charts::Line {
-                name: "Leveret (akkumuleret)",
+                name: t(l, "Leveret (akkumuleret)", "Delivered (cumulative)"),
                 colour: crate::charts::GREEN,
                 points: points("cumulativeTraineeHours"),
             },
             crate::charts::Line {
-                name: "Mållinje",
+                name: t(l, "Mållinje", "Target line"),
                 colour: crate::charts::ORANGE,
                 points: points("targetCumulativeTraineeHours"),
             },
         ],
     );
+    let contractors = c["contractors"].as_array().cloned().unwrap_or_default();
+    let contractor_chart = crate::charts::bars(
+        t(
+            l,
+            "Oplæringsandel pr. entreprenør mod kravet",
+            "Trainee share per contractor against the requirement",
+        ),
+        t(l, "procent", "percent"),
+        &contractors
+            .iter()
+            .map(|k| {
+                (
+                    text(&k["contractorName"]).to_owned(),
+                    float(&k["metrics"]["sharePercent"]).unwrap_or(0.0),
+                )
+            })
+            .collect::<Vec<_>>(),
+        float(&c["metrics"]["requiredSharePercent"]),
+    );
     let findings = c["findings"].as_array().cloned().unwrap_or_default();
     let mut rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
     rules.sort();
     rules.dedup();
-    let as_of = c["asOf"]
-        .as_str()
-        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
-        .map(crate::i18n::da_date)
-        .unwrap_or_default();
     let title = format!(
         "{} · {}",
-        c["grant"]["caseNumber"].as_str().unwrap_or_default(),
-        c["grant"]["title"].as_str().unwrap_or_default()
+        text(&c["grant"]["caseNumber"]),
+        text(&c["grant"]["title"])
     );
+    let m = &c["metrics"];
     let body = html! {
-        p { "Status " (as_of) ": " strong { (status_da(c["status"].as_str().unwrap_or_default())) } }
-        h2 { "Nøgletal" }
-        dl {
-            dt { "Oplæringsandel" } dd { (shown(&c["metrics"]["sharePercent"], 2)) " % (krav " (shown(&c["metrics"]["requiredSharePercent"], 2)) " %)" }
-            dt { "Timer på pladsen" } dd { (shown(&c["metrics"]["labourHours"], 2)) }
-            dt { "Timer for personer under oplæring" } dd { (shown(&c["metrics"]["traineeHours"], 2)) }
-            dt { "Krævede timer" } dd { (shown(&c["metrics"]["neededTraineeHours"], 2)) }
-            dt { "Manglende timer" } dd { (shown(&c["metrics"]["shortfallHours"], 2)) }
-            dt { "Måltal" } dd { (shown(&c["targetArsvaerk"], 2)) " årsværk (" (shown(&c["targetHours"], 2)) " timer)" }
-            dt { "Forventet til nu / leveret" } dd { (shown(&c["expectedByNowHours"], 2)) " / " (shown(&c["deliveredInWindowHours"], 2)) " timer" }
-            dt { "Forventet andel ved aflevering" } dd { (shown(&c["projectedSharePercent"], 2)) " %" }
+        p id="status" { (t(l, "Status ", "Status ")) (day(l, &c["asOf"])) ": "
+            strong data-status=(text(&c["status"])) { (status_name(l, text(&c["status"]))) } }
+        h2 { (t(l, "Nøgletal", "Key figures")) }
+        dl id="key-figures" {
+            dt { (t(l, "Oplæringsandel", "Trainee share")) }
+            dd data-key="share" { (num(l, &m["sharePercent"], 2)) " % (" (t(l, "krav", "required")) " " (num(l, &m["requiredSharePercent"], 2)) " %)" }
+            dt { (t(l, "Timer på pladsen", "Labour hours on site")) } dd data-key="labour" { (num(l, &m["labourHours"], 2)) }
+            dt { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) } dd data-key="trainee" { (num(l, &m["traineeHours"], 2)) }
+            dt { (t(l, "Krævede timer", "Hours required")) } dd data-key="needed" { (num(l, &m["neededTraineeHours"], 2)) }
+            dt { (t(l, "Manglende timer", "Hours short")) } dd data-key="shortfall" { (num(l, &m["shortfallHours"], 2)) }
+            dt { (t(l, "Måltal", "Target")) } dd data-key="target" { (num(l, &c["targetArsvaerk"], 2)) " " (t(l, "årsværk", "årsværk")) " (" (num(l, &c["targetHours"], 2)) " " (t(l, "timer", "hours")) ")" }
+            dt { (t(l, "Forventet til nu / leveret", "Expected by now / delivered")) } dd data-key="on-track" { (num(l, &c["expectedByNowHours"], 2)) " / " (num(l, &c["deliveredInWindowHours"], 2)) " " (t(l, "timer", "hours")) }
+            dt { (t(l, "Forventet andel ved aflevering", "Projected share at handover")) } dd data-key="projected" { (num(l, &c["projectedSharePercent"], 2)) " %" }
         }
-        h2 { "Udvikling" }
+        p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "Lærlingeindberetning til LBF", "Yearly LBF report")) } }
+        h2 { (t(l, "Udvikling", "Progress")) }
         figure {
             (PreEscaped(share_chart))
-            figcaption { "Oplæringsandelen måned for måned mod kravet. Tallene står i tabellen herunder." }
+            figcaption { (t(l, "Oplæringsandelen måned for måned mod kravet. Tallene står i tabellen herunder.",
+                            "The trainee share month by month against the requirement. The table below has the numbers.")) }
         }
         figure {
             (PreEscaped(hours_chart))
-            figcaption { "Leverede timer mod den forholdsmæssige mållinje." }
+            figcaption { (t(l, "Leverede timer mod den forholdsmæssige mållinje.", "Hours delivered against the pro-rata target line.")) }
         }
-        table {
-            caption { "Måned for måned" }
+        table id="series" {
+            caption { (t(l, "Måned for måned", "Month by month")) }
             thead { tr {
-                th scope="col" { "Måned" } th.num scope="col" { "Andel, akkumuleret (%)" }
-                th.num scope="col" { "Krav (%)" } th.num scope="col" { "Timer, akkumuleret" }
-                th.num scope="col" { "Mållinje (timer)" }
+                th scope="col" { (t(l, "Måned", "Month")) } th.num scope="col" { (t(l, "Andel, akkumuleret (%)", "Share, cumulative (%)")) }
+                th.num scope="col" { (t(l, "Krav (%)", "Required (%)")) } th.num scope="col" { (t(l, "Timer, akkumuleret", "Hours, cumulative")) }
+                th.num scope="col" { (t(l, "Mållinje (timer)", "Target line (hours)")) }
             } }
             tbody {
                 @for p in &series {
                     tr {
-                        td { (month(&p["month"]).map(crate::i18n::da_month).unwrap_or_default()) }
-                        td.num { (shown(&p["cumulativeSharePercent"], 2)) }
-                        td.num { (shown(&p["requiredSharePercent"], 2)) }
-                        td.num { (shown(&p["cumulativeTraineeHours"], 2)) }
-                        td.num { (shown(&p["targetCumulativeTraineeHours"], 2)) }
+                        td { (month(&p["month"]).map(|d| crate::i18n::month(l, d)).unwrap_or_default()) }
+                        td.num { (num(l, &p["cumulativeSharePercent"], 2)) }
+                        td.num { (num(l, &p["requiredSharePercent"], 2)) }
+                        td.num { (num(l, &p["cumulativeTraineeHours"], 2)) }
+                        td.num { (num(l, &p["targetCumulativeTraineeHours"], 2)) }
                     }
                 }
             }
         }
-        h2 { "Afvigelser" }
-        @if findings.is_empty() { p { "Ingen afvigelser." } }
-        @for rule in &rules {
-            h3 { (rule_da(rule)) }
-            ul {
-                @for f in findings.iter().filter(|f| f["rule"].as_str() == Some(rule)) {
-                    li { strong { (severity_da(f["severity"].as_str().unwrap_or_default())) ": " } (f["message"].as_str().unwrap_or_default()) }
+        h2 { (t(l, "Entreprenørerne", "The contractors")) }
+        figure {
+            (PreEscaped(contractor_chart))
+            figcaption { (t(l, "Hver entreprenørs oplæringsandel; den lodrette linje er byggeriets krav. Tallene står i tabellen herunder.",
+                            "Each contractor's trainee share; the vertical line is the site's requirement. The table below has the numbers.")) }
+        }
+        table id="contractors" {
+            thead { tr {
+                th scope="col" { (t(l, "Entreprenør", "Contractor")) }
+                th.num scope="col" { (t(l, "Timer i alt", "Labour hours")) }
+                th.num scope="col" { (t(l, "Oplæringstimer", "Trainee hours")) }
+                th.num scope="col" { (t(l, "Andel (%)", "Share (%)")) }
+                th.num scope="col" { (t(l, "Klausulen kræver (timer)", "Clause asks for (hours)")) }
+                th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
+            } }
+            tbody {
+                @for k in &contractors {
+                    tr {
+                        td { (text(&k["contractorName"])) @if k["behindClause"] == true { " " strong { (t(l, "(bagud)", "(behind)")) } } }
+                        td.num { (num(l, &k["metrics"]["labourHours"], 2)) }
+                        td.num { (num(l, &k["metrics"]["traineeHours"], 2)) }
+                        td.num { (num(l, &k["metrics"]["sharePercent"], 2)) }
+                        td.num { (num(l, &k["clauseRequiredHours"], 2)) }
+                        td.num { (num(l, &k["clauseShortfallHours"], 2)) }
+                    }
                 }
             }
         }
-        p { a href="/app" { "Tilbage til overblikket" } }
+        h2 { (t(l, "Afvigelser", "Findings")) }
+        @if findings.is_empty() { p { (t(l, "Ingen afvigelser.", "No findings.")) } }
+        @for rule in &rules {
+            h3 { (rule_name(l, rule)) }
+            ul {
+                @for f in findings.iter().filter(|f| f["rule"].as_str() == Some(rule)) {
+                    li data-code=(text(&f["code"])) { strong { (severity_name(l, text(&f["severity"]))) ": " } (text(&f["message"])) }
+                }
+            }
+        }
+        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
     };
     html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
 }

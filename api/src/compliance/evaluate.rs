@@ -47,6 +47,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         projected_trainee_hours: cx.projection.map(|p| p.1),
         contractors: contractors(&cx),
         funnel: r8_trial_follow_up::funnel(&cx),
+        deadlines: super::deadlines::deadlines(&cx),
         findings,
     }
 }

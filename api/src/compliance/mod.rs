@@ -9,6 +9,7 @@
 //! - [`series`] (charts) and [`year`] (the yearly LBF report).
 
 pub mod context;
+pub mod deadlines;
 pub mod evaluate;
 pub mod facts;
 pub mod figures;

@@ -290,5 +290,7 @@ pub struct Report {
     pub projected_trainee_hours: Option<Decimal>,
     pub contractors: Vec<ContractorMetrics>,
     pub funnel: Funnel,
+    /// The next hours report, LBF report and meeting due (not yet overdue).
+    pub deadlines: super::deadlines::Deadlines,
     pub findings: Vec<Finding>,
 }

@@ -1027,3 +1027,80 @@ fn every_finding_has_a_code_of_its_rule_and_a_danish_message() {
         assert!(!f.source.is_empty());
     }
 }
+
+/// Deadlines as of 10 May 2024 (the due day itself is not late): April is due 10 May and the
+/// second contract has not reported it; the 2024 LBF report is due 29 September 2025; with one
+/// meeting on 20 April the next is due 61 days later, 20 June (10 + 31 + 20 days).
+#[test]
+fn deadlines_on_the_due_day() {
+    let mut g = grant();
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 100, &[]),
+        report(CONTRACT_B, 2024, 3, 100, &[]),
+        report(CONTRACT, 2024, 4, 100, &[]),
+    ];
+    g.meetings = vec![
+        MeetingFacts {
+            id: uid(50),
+            date: d(2024, 4, 20),
+            has_minutes: true,
+        },
+        // Planned after the as-of date: not yet held, so it does not move the due date.
+        MeetingFacts {
+            id: uid(51),
+            date: d(2024, 6, 1),
+            has_minutes: false,
+        },
+    ];
+    let r = evaluate(&g, d(2024, 5, 10));
+    assert_eq!(
+        r.deadlines,
+        deadlines::Deadlines {
+            hours_report: Some(deadlines::HoursDue {
+                month: d(2024, 4, 1),
+                due: d(2024, 5, 10),
+                contracts: 1,
+            }),
+            lbf_report: Some((2024, d(2025, 9, 29))),
+            next_meeting: Some(d(2024, 6, 20)),
+        }
+    );
+    // A day later April is overdue (an R6 finding) and May, due 10 June, is owed by both.
+    let r = evaluate(&g, d(2024, 5, 11));
+    assert_eq!(
+        r.deadlines.hours_report,
+        Some(deadlines::HoursDue {
+            month: d(2024, 5, 1),
+            due: d(2024, 6, 10),
+            contracts: 2,
+        })
+    );
+}
+
+/// Without meetings the first is due 61 days after the site start (1 March + 61 = 1 May 2024);
+/// once 2024 is submitted the next LBF report is 2025's, due 29 September 2026; after handover
+/// no meeting is due, but the year of handover's report still is.
+#[test]
+fn deadlines_move_on_after_submission_and_handover() {
+    let mut g = grant();
+    assert_eq!(
+        evaluate(&g, d(2024, 3, 15)).deadlines.next_meeting,
+        Some(d(2024, 5, 1))
+    );
+    g.lbf_submissions = vec![(2024, d(2025, 9, 1))];
+    assert_eq!(
+        evaluate(&g, d(2025, 10, 1)).deadlines.lbf_report,
+        Some((2025, d(2026, 9, 29)))
+    );
+    g.actual_handover = Some(d(2026, 2, 28));
+    let r = evaluate(&g, d(2026, 3, 5));
+    assert_eq!(r.deadlines.next_meeting, None);
+    assert_eq!(r.deadlines.lbf_report, Some((2025, d(2026, 9, 29))));
+    // February 2026's hours are due 10 March and nobody has reported them.
+    assert_eq!(
+        r.deadlines
+            .hours_report
+            .map(|h| (h.month, h.due, h.contracts)),
+        Some((d(2026, 2, 1), d(2026, 3, 10), 2))
+    );
+}

@@ -232,6 +232,24 @@ pub struct TrialFunnel {
     pub outcomes: Vec<OutcomeCount>,
 }
 
+/// A grant's next deadlines, not yet overdue (overdue ones are R5/R6/R7 findings).
+#[derive(SimpleObject)]
+pub struct GrantDeadlines {
+    /// R6: the earliest month whose hours report some active contract still owes…
+    pub hours_report_month: Option<crate::scalars::YearMonth>,
+    /// …its due date…
+    pub hours_report_due: Option<NaiveDate>,
+    /// …and how many contracts have not reported it yet.
+    pub hours_reports_outstanding: u32,
+    /// R5: the next year whose LBF report (lærlingeindberetning) is not submitted, and its due
+    /// date.
+    pub lbf_report_year: Option<i32>,
+    pub lbf_report_due: Option<NaiveDate>,
+    /// R7: the last day the følgegruppe's next meeting keeps within the interval (during
+    /// construction).
+    pub next_meeting_due: Option<NaiveDate>,
+}
+
 /// A rule parameter's value, in its unit.
 #[derive(SimpleObject)]
 pub struct RuleParameterValue {
@@ -315,6 +333,7 @@ pub struct GrantCompliance {
     pub projected_trainee_hours: Option<Decimal>,
     pub contractors: Vec<ContractorCompliance>,
     pub trial_funnel: TrialFunnel,
+    pub deadlines: GrantDeadlines,
     pub findings: Vec<FindingView>,
     pub breaches: u32,
     pub warnings: u32,
@@ -450,6 +469,22 @@ pub fn compliance_view(
             completed: r.funnel.completed,
             open_without_outcome: r.funnel.open_without_outcome,
             outcomes,
+        },
+        deadlines: GrantDeadlines {
+            hours_report_month: r
+                .deadlines
+                .hours_report
+                .as_ref()
+                .map(|h| crate::scalars::YearMonth::of(h.month)),
+            hours_report_due: r.deadlines.hours_report.as_ref().map(|h| h.due),
+            hours_reports_outstanding: r
+                .deadlines
+                .hours_report
+                .as_ref()
+                .map_or(0, |h| h.contracts as u32),
+            lbf_report_year: r.deadlines.lbf_report.map(|l| l.0),
+            lbf_report_due: r.deadlines.lbf_report.map(|l| l.1),
+            next_meeting_due: r.deadlines.next_meeting,
         },
         findings: findings_view(&r.findings, sees_persons, lang),
         breaches: count(Severity::Breach),

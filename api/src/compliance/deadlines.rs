@@ -1,0 +1,86 @@
+//! A grant's next deadlines as of a date, for the portfolio: the next monthly hours report due
+//! (R6's day of the next month), the next yearly LBF report due (R5's date) and the day the
+//! følgegruppe's next meeting is due (R7's interval). Overdue items are R5/R6/R7 findings; these
+//! are the ones still ahead. Pure: facts, parameters and a date in, dates out.
+
+use chrono::{Datelike, Days, NaiveDate};
+
+use super::context::Context;
+use super::figures::{month_of, next_month};
+
+/// The earliest month whose hours report is still owed, not yet late.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoursDue {
+    pub month: NaiveDate,
+    pub due: NaiveDate,
+    /// Active contracts that have not reported the month yet.
+    pub contracts: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deadlines {
+    pub hours_report: Option<HoursDue>,
+    /// The year and due date of the next yearly LBF report not yet submitted.
+    pub lbf_report: Option<(i32, NaiveDate)>,
+    /// The last day the next følgegruppe meeting keeps within the interval (during construction).
+    pub next_meeting: Option<NaiveDate>,
+}
+
+pub fn deadlines(cx: &Context) -> Deadlines {
+    let (g, p) = (cx.g, cx.p);
+    let Some(w) = &cx.window else {
+        return Deadlines::default();
+    };
+    let due_day = u64::from(p.hours_report_due_day().max(1)) - 1;
+    let mut hours_report = None;
+    let mut m = w.first;
+    while m <= w.last && hours_report.is_none() {
+        let due = next_month(m) + Days::new(due_day);
+        if due >= cx.as_of {
+            let contracts = g
+                .contracts
+                .iter()
+                .filter(|c| month_of(c.start) <= m && m <= month_of(c.end))
+                .filter(|c| {
+                    !g.reports
+                        .iter()
+                        .any(|r| r.contract_id == c.id && r.month == m)
+                })
+                .count();
+            if contracts > 0 {
+                hours_report = Some(HoursDue {
+                    month: m,
+                    due,
+                    contracts,
+                });
+            }
+        }
+        m = next_month(m);
+    }
+    let (due_month, due_day_of_month) = p.lbf_report_due();
+    let lbf_report = (w.first.year()..=w.last.year()).find_map(|year| {
+        let due = NaiveDate::from_ymd_opt(year + 1, due_month, due_day_of_month)?;
+        let submitted = g.lbf_submissions.iter().any(|(y, _)| *y == year);
+        (!submitted && due >= cx.as_of).then_some((year, due))
+    });
+    let next_meeting = match (cx.handed_over, g.construction_start) {
+        (false, Some(start)) => {
+            let last = g
+                .meetings
+                .iter()
+                .map(|m| m.date)
+                .filter(|d| start <= *d && *d <= cx.as_of)
+                .max()
+                .unwrap_or(start);
+            u64::try_from(p.max_meeting_interval_days())
+                .ok()
+                .and_then(|days| last.checked_add_days(Days::new(days)))
+        }
+        _ => None,
+    };
+    Deadlines {
+        hours_report,
+        lbf_report,
+        next_meeting,
+    }
+}

@@ -1,0 +1,451 @@
+//! The bygherre's pages (also the viewer's, read-only and without personal data): the portfolio
+//! of grants with their next deadlines, sortable and filterable; the contractor ranking; and a
+//! grant's yearly LBF report with submit, correct (reason required) and download. Every figure
+//! comes through the GraphQL schema with the signed-in person's principal.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path, Query};
+use poem::{Response, handler};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::graphql::AppSchema;
+use crate::i18n::Lang;
+use crate::web::{
+    Session, ask, current, day, html_response, num, page, redirect, same, status_name, t, text,
+};
+
+/// The portfolio's filters and sort, as the GET form sends them.
+#[derive(Deserialize, Default)]
+pub struct PortfolioQuery {
+    status: Option<String>,
+    municipality: Option<String>,
+    year: Option<String>,
+    sort: Option<String>,
+}
+
+const STATUSES: [&str; 5] = ["NOT_STARTED", "COMPLIANT", "AT_RISK", "BREACH", "COMPLETED"];
+const SORTS: [(&str, &str, &str); 4] = [
+    ("CASE_NUMBER", "Sagsnummer", "Case number"),
+    ("SHARE_ASC", "Laveste andel først", "Lowest share first"),
+    ("SHARE_DESC", "Højeste andel først", "Highest share first"),
+    (
+        "SHORTFALL_DESC",
+        "Flest manglende timer først",
+        "Most hours short first",
+    ),
+];
+
+/// The portfolio (porteføljeoverblik) for a person who may see grant figures.
+pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> Markup {
+    let l = s.lang;
+    let status = q
+        .status
+        .as_deref()
+        .filter(|v| STATUSES.contains(v))
+        .map(str::to_owned);
+    let municipality = q
+        .municipality
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(|m| m.chars().take(100).collect::<String>());
+    let year_text = q.year.as_deref().map(str::trim).unwrap_or_default();
+    let year = year_text
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    let year_refused = !year_text.is_empty() && year.is_none();
+    let sort = q
+        .sort
+        .as_deref()
+        .filter(|v| SORTS.iter().any(|(k, _, _)| k == v))
+        .unwrap_or("CASE_NUMBER");
+    let query = "query($f: DashboardFilter!, $s: DashboardSort!) {
+        complianceDashboard(filter: $f, sort: $s) {
+            grantId grant { caseNumber title } status targetArsvaerk
+            metrics { sharePercent requiredSharePercent shortfallHours deliveredArsvaerk }
+            deadlines { hoursReportMonth hoursReportDue hoursReportsOutstanding lbfReportYear lbfReportDue nextMeetingDue }
+        } }";
+    let vars = json!({
+        "f": { "status": status, "municipality": municipality, "commitmentYear": year },
+        "s": sort,
+    });
+    let answer = ask(schema, s, query, vars).await;
+    let rows = answer
+        .as_ref()
+        .ok()
+        .and_then(|d| d["complianceDashboard"].as_array().cloned())
+        .unwrap_or_default();
+    html! {
+        h2 { (t(l, "Porteføljeoverblik", "Portfolio")) }
+        form.filters method="get" action="/app" {
+            div {
+                label for="status" { (t(l, "Status", "Status")) }
+                select id="status" name="status" {
+                    option value="" { (t(l, "Alle", "All")) }
+                    @for st in STATUSES {
+                        option value=(st) selected[status.as_deref() == Some(st)] { (status_name(l, st)) }
+                    }
+                }
+            }
+            div {
+                label for="municipality" { (t(l, "Kommune", "Municipality")) }
+                input id="municipality" name="municipality" maxlength="100"
+                    value=(municipality.clone().unwrap_or_default());
+            }
+            div {
+                label for="year" { (t(l, "Tilsagnsår", "Commitment year")) }
+                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
+                    aria-describedby="year-error";
+            }
+            div {
+                label for="sort" { (t(l, "Sortering", "Sort by")) }
+                select id="sort" name="sort" {
+                    @for (key, da, en) in SORTS {
+                        option value=(key) selected[sort == key] { (t(l, da, en)) }
+                    }
+                }
+            }
+            div { button type="submit" { (t(l, "Vis", "Show")) } }
+        }
+        @if year_refused {
+            p.error role="alert" id="year-error" {
+                (t(l, "Tilsagnsår skal være et årstal, fx 2024. Filteret er ikke brugt.",
+                      "The commitment year must be a year such as 2024. The filter was not applied."))
+            }
+        }
+        @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
+        table id="portfolio" {
+            caption { (t(l, "LBF-tilsagn: oplæringsandel mod kravet, manglende timer, måltal og de næste frister",
+                            "LBF grants: trainee share against the requirement, hours short, target and the next deadlines")) }
+            thead { tr {
+                th scope="col" { (t(l, "Sag", "Case")) }
+                th scope="col" { (t(l, "Titel", "Title")) }
+                th scope="col" { (t(l, "Status", "Status")) }
+                th.num scope="col" { a href={ "?sort=" (if sort == "SHARE_ASC" { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "Andel (%)", "Share (%)")) } }
+                th.num scope="col" { (t(l, "Krav (%)", "Required (%)")) }
+                th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "Manglende timer", "Hours short")) } }
+                th.num scope="col" { (t(l, "Årsværk leveret / mål", "Årsværk delivered / target")) }
+                th scope="col" { (t(l, "Næste frister", "Next deadlines")) }
+            } }
+            tbody {
+                @for r in &rows {
+                    @let dl = &r["deadlines"];
+                    tr {
+                        td { a href={ "/app/grants/" (text(&r["grantId"])) } { (text(&r["grant"]["caseNumber"])) } }
+                        td { (text(&r["grant"]["title"])) }
+                        td data-status=(text(&r["status"])) { (status_name(l, text(&r["status"]))) }
+                        td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
+                        td.num { (num(l, &r["metrics"]["requiredSharePercent"], 2)) }
+                        td.num { (num(l, &r["metrics"]["shortfallHours"], 2)) }
+                        td.num { (num(l, &r["metrics"]["deliveredArsvaerk"], 2)) " / " (num(l, &r["targetArsvaerk"], 2)) }
+                        td { ul {
+                            @if !dl["hoursReportDue"].is_null() {
+                                li { (t(l, "Timer for ", "Hours for ")) (month_name(l, &dl["hoursReportMonth"])) ": "
+                                    (day(l, &dl["hoursReportDue"])) " (" (dl["hoursReportsOutstanding"]) " "
+                                    (t(l, "mangler", "outstanding")) ")" }
+                            }
+                            @if !dl["lbfReportDue"].is_null() {
+                                li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"])) }
+                            }
+                            @if !dl["nextMeetingDue"].is_null() {
+                                li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (day(l, &dl["nextMeetingDue"])) }
+                            }
+                        } }
+                    }
+                }
+            }
+        }
+        @if rows.is_empty() && answer.is_ok() { p { (t(l, "Ingen tilsagn matcher filteret.", "No grant matches the filter.")) } }
+        p { a href="/app/ranking" { (t(l, "Entreprenørernes placering", "Contractor ranking")) } }
+    }
+}
+
+fn month_name(l: Lang, v: &Value) -> String {
+    v.as_str()
+        .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
+        .map(|d| crate::i18n::month(l, d))
+        .unwrap_or_default()
+}
+
+/// GET /app/ranking: contractors across the person's grants, the furthest behind first.
+#[handler]
+pub async fn ranking_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    let l = s.lang;
+    let title = t(l, "Entreprenørernes placering", "Contractor ranking");
+    let query =
+        "{ contractorRanking { contractorId contractorName grantsBehind clauseShortfallHours
+        metrics { labourHours traineeHours sharePercent requiredSharePercent }
+        grants { grantId caseNumber behind clauseShortfallHours } } }";
+    let data = match ask(&schema, &s, query, json!({})).await {
+        Ok(d) => d,
+        Err(e) => return e.page(title, &s),
+    };
+    let rows = data["contractorRanking"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let body = html! {
+        p { (t(l, "Entreprenører efter hvor mange timer deres uddannelsesklausuler stadig mangler. En entreprenør bedømmes på sin egen klausul; de 14 % er bygherrens krav til hele byggeriet.",
+               "Contractors by how many hours their training clauses still ask for. A contractor is judged on its own clause; the 14 % is the bygherre's requirement for the whole site.")) }
+        table id="ranking" {
+            caption { (title) }
+            thead { tr {
+                th scope="col" { (t(l, "Entreprenør", "Contractor")) }
+                th.num scope="col" { (t(l, "Timer i alt", "Labour hours")) }
+                th.num scope="col" { (t(l, "Oplæringstimer", "Trainee hours")) }
+                th.num scope="col" { (t(l, "Andel (%)", "Share (%)")) }
+                th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
+                th scope="col" { (t(l, "Bagud på", "Behind on")) }
+            } }
+            tbody {
+                @for r in &rows {
+                    tr {
+                        td { (text(&r["contractorName"])) }
+                        td.num { (num(l, &r["metrics"]["labourHours"], 2)) }
+                        td.num { (num(l, &r["metrics"]["traineeHours"], 2)) }
+                        td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
+                        td.num { (num(l, &r["clauseShortfallHours"], 2)) }
+                        td {
+                            @for g in r["grants"].as_array().into_iter().flatten().filter(|g| g["behind"] == true) {
+                                a href={ "/app/grants/" (text(&g["grantId"])) } { (text(&g["caseNumber"])) } " "
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
+    };
+    html_response(StatusCode::OK, page(title, Some(&s), body), vec![])
+}
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<String>,
+    done: Option<String>,
+}
+
+fn year_of(v: Option<&str>) -> Option<i32> {
+    v.and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y))
+}
+
+const REPORT_QUERY: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) {
+    grant { caseNumber title estate { organisation { id } } } submitted
+    lines { key label value }
+    versions { version submittedAt submittedBy correctionReason } } }";
+
+/// The report page with an optional refusal next to the forms.
+async fn report_page(
+    schema: &AppSchema,
+    s: &Session,
+    grant: uuid::Uuid,
+    year: i32,
+    notice: Option<&str>,
+    refusal: Option<(&str, &str)>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "Lærlingeindberetning til LBF", "Yearly LBF report");
+    let data = match ask(schema, s, REPORT_QUERY, json!({ "g": grant, "y": year })).await {
+        Ok(d) => d,
+        Err(e) => return e.page(title, s),
+    };
+    let r = &data["lbfYearReport"];
+    let submitted = r["submitted"] == true;
+    let may_submit = s.principal.role == entity::enums::Role::Bygherre
+        || s.principal.role == entity::enums::Role::Admin;
+    let org = text(&r["grant"]["estate"]["organisation"]["id"]);
+    let status = if refusal.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    let body = html! {
+        p { (text(&r["grant"]["caseNumber"])) " · " (text(&r["grant"]["title"])) }
+        form.filters method="get" action={ "/app/grants/" (grant) "/lbf" } {
+            div {
+                label for="year" { (t(l, "År", "Year")) }
+                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year);
+            }
+            div { button type="submit" { (t(l, "Vis", "Show")) } }
+        }
+        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        p id="report-state" {
+            @if submitted { (t(l, "Indsendt. Tallene herunder er den seneste indsendte version.", "Submitted. The figures below are the latest submitted version.")) }
+            @else { (t(l, "Ikke indsendt. Tallene herunder er de aktuelle.", "Not submitted. The figures below are the current ones.")) }
+        }
+        table id="lbf-report" {
+            caption { (t(l, "Indberetningen", "The report")) " " (year) }
+            tbody {
+                @for line in r["lines"].as_array().into_iter().flatten() {
+                    tr data-key=(text(&line["key"])) { th scope="row" { (text(&line["label"])) } td.num { (text(&line["value"])) } }
+                }
+            }
+        }
+        p { a href={ "/exports/lbf-report.csv?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
+            (t(l, "Hent organisationens indberetning for året (CSV)", "Download the organisation's report for the year (CSV)")) } }
+        @if !r["versions"].as_array().is_none_or(|v| v.is_empty()) {
+            h2 { (t(l, "Versioner", "Versions")) }
+            table id="versions" {
+                thead { tr {
+                    th scope="col" { (t(l, "Version", "Version")) } th scope="col" { (t(l, "Indsendt", "Submitted")) }
+                    th scope="col" { (t(l, "Af", "By")) } th scope="col" { (t(l, "Begrundelse for rettelse", "Reason for correction")) }
+                } }
+                tbody {
+                    @for v in r["versions"].as_array().into_iter().flatten() {
+                        tr {
+                            td { (v["version"]) }
+                            td { (day(l, &Value::String(text(&v["submittedAt"]).chars().take(10).collect()))) }
+                            td { (text(&v["submittedBy"])) }
+                            td { (text(&v["correctionReason"])) }
+                        }
+                    }
+                }
+            }
+        }
+        @if may_submit {
+            @if let Some((_, message)) = refusal { p.error role="alert" id="reason-error" { (message) } }
+            @if submitted {
+                h2 { (t(l, "Ret indberetningen", "Correct the report")) }
+                form method="post" action={ "/app/grants/" (grant) "/lbf" } {
+                    input type="hidden" name="csrf" value=(s.session.csrf_token);
+                    input type="hidden" name="year" value=(year);
+                    input type="hidden" name="action" value="correct";
+                    label for="reason" { (t(l, "Begrundelse (skal udfyldes)", "Reason (required)")) }
+                    textarea id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" {}
+                    button type="submit" { (t(l, "Indsend rettelse", "Submit correction")) }
+                }
+            } @else {
+                h2 { (t(l, "Indsend indberetningen", "Submit the report")) }
+                form method="post" action={ "/app/grants/" (grant) "/lbf" } {
+                    input type="hidden" name="csrf" value=(s.session.csrf_token);
+                    input type="hidden" name="year" value=(year);
+                    input type="hidden" name="action" value="submit";
+                    p { (t(l, "Tallene fastfryses, når de indsendes. Senere rettelser kræver en begrundelse.",
+                           "The figures are frozen when submitted. Later corrections need a reason.")) }
+                    button type="submit" { (t(l, "Indsend", "Submit")) }
+                }
+            }
+        }
+        p { a href={ "/app/grants/" (grant) } { (t(l, "Tilbage til tilsagnet", "Back to the grant")) } }
+    };
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// GET /app/grants/{id}/lbf?year=…: the yearly report (default: last year).
+#[handler]
+pub async fn lbf_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    let Ok(grant) = id.parse::<uuid::Uuid>() else {
+        return crate::web::not_found(&s);
+    };
+    // By default the year whose report is due next: last year's until it is submitted (or
+    // while the site had not started last year, this year's).
+    let year = match year_of(q.year.as_deref()) {
+        Some(y) => y,
+        None => ask(
+            &schema,
+            &s,
+            "query($g: UUID!) { compliance(grantId: $g) { deadlines { lbfReportYear } } }",
+            json!({ "g": grant }),
+        )
+        .await
+        .ok()
+        .and_then(|d| d["compliance"]["deadlines"]["lbfReportYear"].as_i64())
+        .and_then(|y| i32::try_from(y).ok())
+        .unwrap_or_else(|| {
+            use chrono::Datelike;
+            crate::units::danish_today().year() - 1
+        }),
+    };
+    let notice = match q.done.as_deref() {
+        Some("submitted") => Some(t(
+            s.lang,
+            "Indberetningen er indsendt.",
+            "The report was submitted.",
+        )),
+        Some("corrected") => Some(t(
+            s.lang,
+            "Rettelsen er indsendt.",
+            "The correction was submitted.",
+        )),
+        _ => None,
+    };
+    report_page(&schema, &s, grant, year, notice, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    csrf: String,
+    year: String,
+    action: String,
+    reason: Option<String>,
+}
+
+/// POST /app/grants/{id}/lbf: submits or corrects the year's report through the schema (frozen
+/// figures, audited under the user); a refusal is shown next to the form.
+#[handler]
+pub async fn submit_report(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Form(form): Form<ReportForm>,
+) -> Response {
+    let Some(s) = current(&db, req).await else {
+        return redirect("/login", vec![]);
+    };
+    if !same(&s.session.csrf_token, &form.csrf) {
+        return crate::web::csrf_refused(&s);
+    }
+    let (Ok(grant), Some(year)) = (id.parse::<uuid::Uuid>(), year_of(Some(&form.year))) else {
+        return crate::web::not_found(&s);
+    };
+    let by = s.user.display_name.clone();
+    let (query, vars, done) = match form.action.as_str() {
+        "correct" => (
+            "mutation($i: CorrectLbfReportInput!) { correctLbfReport(input: $i) { version } }",
+            json!({ "i": { "grantId": grant, "year": year, "submittedBy": by,
+                           "reason": form.reason.unwrap_or_default() } }),
+            "corrected",
+        ),
+        _ => (
+            "mutation($i: SubmitLbfReportInput!) { submitLbfReport(input: $i) { version } }",
+            json!({ "i": { "grantId": grant, "year": year, "submittedBy": by } }),
+            "submitted",
+        ),
+    };
+    match ask(&schema, &s, query, vars).await {
+        Ok(_) => redirect(
+            &format!("/app/grants/{grant}/lbf?year={year}&done={done}"),
+            vec![],
+        ),
+        Err(e) if e.code == "BAD_USER_INPUT" || e.code == "CONFLICT" => {
+            let field = e.field.clone().unwrap_or_default();
+            report_page(&schema, &s, grant, year, None, Some((&field, &e.message))).await
+        }
+        Err(e) => e.page(
+            t(s.lang, "Lærlingeindberetning til LBF", "Yearly LBF report"),
+            &s,
+        ),
+    }
+}
