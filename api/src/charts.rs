@@ -26,6 +26,8 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
         let n = labels.len().max(2);
         let chart = ChartBuilder::on(&root)
             .margin(12)
+            // Room for the last month's label.
+            .margin_right(32)
             .x_label_area_size(36)
             .y_label_area_size(56)
             .build_cartesian_2d(0..n - 1, 0.0..top);

@@ -256,10 +256,20 @@ select,textarea{font-size:1rem;padding:.4rem;border:1px solid #595959}textarea{w
 .ok{color:#00592d;font-weight:600}nav.main ul{list-style:none;display:flex;gap:1.5rem;margin:0;padding:0}\
 nav.main{max-width:64rem;margin:0 auto;padding:.5rem 1rem;border-bottom:1px solid #ddd}nav a{margin-right:1rem}caption{text-align:left;font-weight:600;padding:.5rem 0}";
 
+/// The pages load nothing from anywhere: no script, no other host; styles and charts are inline,
+/// forms post only to this site, and no other site may frame them.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 pub(crate) fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
     let mut r = Response::builder()
         .status(status)
-        .content_type("text/html; charset=utf-8");
+        .content_type("text/html; charset=utf-8")
+        .header("content-security-policy", CONTENT_SECURITY_POLICY)
+        .header("referrer-policy", "same-origin")
+        .header("x-content-type-options", "nosniff")
+        // Pages carry personal data and figures of a moment: never from a shared or stale cache.
+        .header("cache-control", "no-store");
     for c in cookies {
         r = r.header(header::SET_COOKIE, c);
     }

@@ -74,6 +74,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         "s": sort,
     });
     let answer = ask(schema, s, query, vars).await;
+    let today = crate::units::danish_today().to_string();
     let rows = answer
         .as_ref()
         .ok()
@@ -149,7 +150,10 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                                     (t(l, "mangler", "outstanding")) ")" }
                             }
                             @if !dl["lbfReportDue"].is_null() {
-                                li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"])) }
+                                li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"]))
+                                    @if dl["lbfReportDue"].as_str().is_some_and(|d| d < today.as_str()) {
+                                        " " strong.error { (t(l, "(overskredet)", "(overdue)")) }
+                                    } }
                             }
                             @if !dl["nextMeetingDue"].is_null() {
                                 li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (day(l, &dl["nextMeetingDue"])) }
@@ -358,8 +362,7 @@ pub async fn lbf_page(
     let Ok(grant) = id.parse::<uuid::Uuid>() else {
         return crate::web::not_found(&s);
     };
-    // By default the year whose report is due next: last year's until it is submitted (or
-    // while the site had not started last year, this year's).
+    // By default the year whose report is to be sent next (the earliest not submitted).
     let year = match year_of(q.year.as_deref()) {
         Some(y) => y,
         None => ask(

@@ -453,7 +453,9 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
         .replace('.', ",");
     assert_eq!(share, "7,00", "140 of 2,000 hours");
     assert!(
-        body.contains(&format!("<dd data-key=\"share\">{share} % (krav 14,00 %)</dd>")),
+        body.contains(&format!(
+            "<dd data-key=\"share\">{share} % (krav 14,00 %)</dd>"
+        )),
         "{body}"
     );
     assert!(

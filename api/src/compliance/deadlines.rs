@@ -1,7 +1,9 @@
 //! A grant's next deadlines as of a date, for the portfolio: the next monthly hours report due
 //! (R6's day of the next month), the next yearly LBF report due (R5's date) and the day the
-//! følgegruppe's next meeting is due (R7's interval). Overdue items are R5/R6/R7 findings; these
-//! are the ones still ahead. Pure: facts, parameters and a date in, dates out.
+//! følgegruppe's next meeting is due (R7's interval). Overdue hours and meetings are R6/R7
+//! findings, so those deadlines are the ones still ahead; the LBF report is the earliest year not
+//! yet submitted, overdue or not, since that is the one the bygherre must send next. Pure: facts,
+//! parameters and a date in, dates out.
 
 use chrono::{Datelike, Days, NaiveDate};
 
@@ -20,7 +22,8 @@ pub struct HoursDue {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Deadlines {
     pub hours_report: Option<HoursDue>,
-    /// The year and due date of the next yearly LBF report not yet submitted.
+    /// The earliest year in construction whose LBF report is not submitted, and its due date
+    /// (in the past when it is overdue).
     pub lbf_report: Option<(i32, NaiveDate)>,
     /// The last day the next følgegruppe meeting keeps within the interval (during construction).
     pub next_meeting: Option<NaiveDate>,
@@ -61,7 +64,7 @@ pub fn deadlines(cx: &Context) -> Deadlines {
     let lbf_report = (w.first.year()..=w.last.year()).find_map(|year| {
         let due = NaiveDate::from_ymd_opt(year + 1, due_month, due_day_of_month)?;
         let submitted = g.lbf_submissions.iter().any(|(y, _)| *y == year);
-        (!submitted && due >= cx.as_of).then_some((year, due))
+        (!submitted).then_some((year, due))
     });
     let next_meeting = match (cx.handed_over, g.construction_start) {
         (false, Some(start)) => {

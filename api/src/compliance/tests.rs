@@ -1087,6 +1087,11 @@ fn deadlines_move_on_after_submission_and_handover() {
         evaluate(&g, d(2024, 3, 15)).deadlines.next_meeting,
         Some(d(2024, 5, 1))
     );
+    // Overdue and unsubmitted, 2024's report is still the one to send.
+    assert_eq!(
+        evaluate(&g, d(2025, 10, 1)).deadlines.lbf_report,
+        Some((2024, d(2025, 9, 29)))
+    );
     g.lbf_submissions = vec![(2024, d(2025, 9, 1))];
     assert_eq!(
         evaluate(&g, d(2025, 10, 1)).deadlines.lbf_report,

@@ -232,7 +232,8 @@ pub struct TrialFunnel {
     pub outcomes: Vec<OutcomeCount>,
 }
 
-/// A grant's next deadlines, not yet overdue (overdue ones are R5/R6/R7 findings).
+/// A grant's next deadlines: hours and meetings still ahead (overdue ones are R6/R7 findings),
+/// and the LBF report to send next.
 #[derive(SimpleObject)]
 pub struct GrantDeadlines {
     /// R6: the earliest month whose hours report some active contract still owes…
@@ -241,8 +242,8 @@ pub struct GrantDeadlines {
     pub hours_report_due: Option<NaiveDate>,
     /// …and how many contracts have not reported it yet.
     pub hours_reports_outstanding: u32,
-    /// R5: the next year whose LBF report (lærlingeindberetning) is not submitted, and its due
-    /// date.
+    /// R5: the earliest year of construction whose LBF report (lærlingeindberetning) is not
+    /// submitted, and its due date (past when overdue).
     pub lbf_report_year: Option<i32>,
     pub lbf_report_due: Option<NaiveDate>,
     /// R7: the last day the følgegruppe's next meeting keeps within the interval (during

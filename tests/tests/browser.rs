@@ -1,0 +1,755 @@
+//! The web app in a real browser: Debian's Chromium driven over WebDriver (chromedriver) against
+//! the server on a local port, with the demo loaded on today's date, on either database. Each role
+//! signs in and does its job through the pages; the numbers a page shows are compared with the
+//! GraphQL answer to the same question; the core flows run with JavaScript disabled; no page
+//! loads anything from another host; CSRF and session expiry refuse; a VIEWER's pages hold no
+//! personal data. Every main page is saved as a screenshot under
+//! `target/screenshots/<database>/` for a reviewer.
+//!
+//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them); `CHROMIUM` and
+//! `CHROMEDRIVER` override their paths.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use api::i18n::Lang;
+use chrono::Datelike;
+use entity::enums::Role;
+use fantoccini::{Client, ClientBuilder, Locator};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::{Value, json};
+use tests::TestApp;
+
+/// One browser at a time per test binary: two cores run one Chromium well, not six.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The server with the demo, on a local port.
+struct Site {
+    app: TestApp,
+    base: String,
+    users: HashMap<Role, (String, String)>,
+    grant: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn site() -> Site {
+    let app = TestApp::new().await;
+    let today = api::units::danish_today();
+    api::seed::seed_demo_on(&app.db, today).await.unwrap();
+    let users = api::seed::demo_users(
+        &app.db,
+        &[
+            Role::Bygherre,
+            Role::Contractor,
+            Role::Tovholder,
+            Role::Viewer,
+        ],
+    )
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(role, email, password)| (role, (email, password)))
+    .collect();
+    let grant = app
+        .ok("{ grants { edges { node { id } } } }", json!({}))
+        .await["grants"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let endpoint = api::http::app(app.db.clone(), app.schema.clone());
+    tokio::spawn(async move {
+        let _ = api::http::serve_on(listener, endpoint, Default::default(), async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    Site {
+        app,
+        base,
+        users,
+        grant,
+        stop: Some(stop),
+    }
+}
+
+/// A Chromium session through its own chromedriver, killed when dropped.
+struct Browser {
+    client: Client,
+    driver: Child,
+    shots: PathBuf,
+    base: String,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(site: &Site, javascript: bool) -> Browser {
+    let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let port = free_port();
+    let driver = Command::new(&driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start {driver_path} ({e}): install Chromium's WebDriver \
+                 (apt-get install -y chromium chromium-driver), as .ci/run does"
+            )
+        });
+    let url = format!("http://127.0.0.1:{port}");
+    let mut prefs = json!({ "intl.accept_languages": "da-DK,da" });
+    if !javascript {
+        prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+    }
+    let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1800", "--lang=da-DK", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--disable-default-apps"],
+            "prefs": prefs,
+        }
+    }))
+    .unwrap();
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let mut last = None;
+    // chromedriver takes a moment to listen.
+    for _ in 0..100 {
+        match ClientBuilder::new(connector.clone())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                let db = if site.app.is_postgres() {
+                    "postgres"
+                } else {
+                    "sqlite"
+                };
+                let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../target/screenshots")
+                    .join(db);
+                std::fs::create_dir_all(&shots).unwrap();
+                return Browser {
+                    client,
+                    driver,
+                    shots,
+                    base: site.base.clone(),
+                };
+            }
+            Err(e) => {
+                last = Some(e);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    panic!("no WebDriver session: {last:?}");
+}
+
+impl Browser {
+    /// Opens `path`, checks that the page requested nothing from another host, saves a
+    /// screenshot as `shot`.png (when named) and returns the page's HTML.
+    async fn visit(&self, path: &str, shot: Option<&str>) -> String {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+        self.settled(shot).await
+    }
+
+    /// After a navigation (a visit or a form post): the same checks on the page now shown.
+    async fn settled(&self, shot: Option<&str>) -> String {
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            url.as_str().starts_with(&self.base),
+            "left the site for {url}"
+        );
+        if let Some(name) = shot {
+            let png = self.client.screenshot().await.unwrap();
+            assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+            std::fs::write(self.shots.join(format!("{name}.png")), png).unwrap();
+        }
+        self.client.source().await.unwrap()
+    }
+
+    /// Every resource the page loaded, from the browser's own record (Resource Timing).
+    async fn requested(&self) -> Vec<String> {
+        let v = self
+            .client
+            .execute(
+                "return performance.getEntriesByType('resource').map(e => e.name)\
+                 .concat([document.location.href]);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn local_only(&self) {
+        for url in self.requested().await {
+            assert!(
+                url.starts_with(&self.base) || url.starts_with("data:"),
+                "requested {url} from another host"
+            );
+        }
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_owned()
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+            .trim()
+            .to_owned()
+    }
+
+    async fn fill(&self, css: &str, value: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Signs in through the form with the keyboard and the mouse, as a person does.
+    async fn sign_in(&self, site: &Site, role: Role) {
+        let (email, password) = &site.users[&role];
+        self.visit("/login", None).await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.click("main button[type=submit]").await;
+        assert_eq!(self.path().await, "/app", "signed in as {role:?}");
+    }
+}
+
+/// Moves the demo's site start to 1 July last year, so last year is over and its LBF report
+/// (not submitted) is the one to send; returns that year.
+async fn started_last_year(site: &Site) -> i32 {
+    let year = api::units::danish_today().year() - 1;
+    site.app
+        .ok(
+            "mutation($g: UUID!, $d: NaiveDate!) { updateGrant(id: $g, input: { constructionStart: $d }) { id } }",
+            json!({ "g": site.grant, "d": format!("{year}-07-01") }),
+        )
+        .await;
+    year
+}
+
+/// The demo's main contractor's trainee hours, from GraphQL.
+async fn own_trainee_hours(app: &TestApp) -> Value {
+    let v = app
+        .ok(
+            "{ contractorRanking(filter: {}) { contractorName metrics { traineeHours } } }",
+            json!({}),
+        )
+        .await;
+    v["contractorRanking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contractorName"] == "Fynsk Byg & Anlæg A/S (demo)")
+        .unwrap()["metrics"]["traineeHours"]
+        .clone()
+}
+
+/// A GraphQL decimal as the Danish pages write it, to two decimals.
+fn da(v: &Value) -> String {
+    let d: Decimal = v.as_str().unwrap().parse().unwrap();
+    api::i18n::decimal(Lang::Da, d, 2)
+}
+
+fn from_da(text: &str) -> Decimal {
+    text.replace('.', "").replace(',', ".").parse().unwrap()
+}
+
+/// Scenario: the bygherre reads the portfolio and the grant page (their figures equal the
+/// GraphQL answer), submits the year's LBF report, is refused a correction without a reason,
+/// corrects it with one; both versions are stored and audited under the person.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let last_year = started_last_year(&site).await;
+    let b = browser(&site, true).await;
+    b.sign_in(&site, Role::Bygherre).await;
+    let home = b.settled(Some("bygherre-portfolio")).await;
+    b.local_only().await;
+    assert!(home.contains("<html lang=\"da\">"));
+    let api = site
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { status metrics { sharePercent shortfallHours traineeHours labourHours }
+                deadlines { lbfReportYear nextMeetingDue } } }",
+            json!({ "g": site.grant }),
+        )
+        .await;
+    let c = &api["compliance"];
+    assert_eq!(
+        b.text_of("#portfolio tbody tr td:nth-child(4)").await,
+        da(&c["metrics"]["sharePercent"])
+    );
+    assert_eq!(
+        b.text_of("#portfolio tbody tr td:nth-child(6)").await,
+        da(&c["metrics"]["shortfallHours"])
+    );
+    let next_meeting: chrono::NaiveDate = c["deadlines"]["nextMeetingDue"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        b.text_of("#portfolio tbody tr td:nth-child(8)")
+            .await
+            .contains(&api::i18n::da_date(next_meeting)),
+        "the next meeting's date"
+    );
+
+    // Filtering by a status the grant does not have leaves the table empty.
+    let other = if c["status"] == "BREACH" {
+        "COMPLIANT"
+    } else {
+        "BREACH"
+    };
+    let filtered = b.visit(&format!("/app?status={other}"), None).await;
+    assert!(filtered.contains("Ingen tilsagn matcher filteret."));
+
+    b.visit(
+        &format!("/app/grants/{}", site.grant),
+        Some("bygherre-grant"),
+    )
+    .await;
+    b.local_only().await;
+    assert_eq!(
+        b.text_of("dd[data-key=trainee]").await,
+        da(&c["metrics"]["traineeHours"])
+    );
+    assert_eq!(
+        b.text_of("dd[data-key=labour]").await,
+        da(&c["metrics"]["labourHours"])
+    );
+
+    b.visit("/app/ranking", Some("bygherre-ranking")).await;
+    b.local_only().await;
+
+    let year = c["deadlines"]["lbfReportYear"].as_i64().unwrap();
+    assert_eq!(
+        year,
+        i64::from(last_year),
+        "last year's report is the one to send"
+    );
+    b.visit(&format!("/app/grants/{}", site.grant), None).await;
+    b.click("a[href$='/lbf']").await;
+    let report = b.settled(Some("bygherre-lbf-report")).await;
+    assert!(
+        report.contains(&format!("Indberetningen {year}")),
+        "{report}"
+    );
+    assert!(report.contains("Ikke indsendt."));
+    b.click("form[action$='/lbf'][method=post] button[type=submit]")
+        .await;
+    let submitted = b.settled(None).await;
+    assert!(
+        submitted.contains("Indberetningen er indsendt."),
+        "{submitted}"
+    );
+    // A reason of spaces passes the browser's `required` but not the server.
+    b.fill("#reason", "   ").await;
+    b.click("textarea#reason ~ button").await;
+    let refused = b.settled(Some("bygherre-lbf-refused")).await;
+    assert!(refused.contains("id=\"reason-error\""), "{refused}");
+    assert!(refused.contains("skal udfyldes"), "{refused}");
+    b.fill("#reason", "Timer for december var indberettet to gange")
+        .await;
+    b.click("textarea#reason ~ button").await;
+    let corrected = b.settled(Some("bygherre-lbf-corrected")).await;
+    assert!(corrected.contains("Rettelsen er indsendt."), "{corrected}");
+    assert!(corrected.contains("Timer for december var indberettet to gange"));
+
+    let versions = entity::lbf_report::Entity::find()
+        .filter(entity::lbf_report::Column::Year.eq(year as i32))
+        .all(&site.app.db)
+        .await
+        .unwrap();
+    assert_eq!(versions.len(), 2, "the submission and the correction");
+    assert!(versions.iter().all(|v| v.submitted_by == "Demo bygherre"));
+    let user = entity::app_user::Entity::find()
+        .filter(entity::app_user::Column::Email.eq("bygherre@demo.example"))
+        .one(&site.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let audited = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::UserId.eq(user.id))
+        .filter(entity::audit_log::Column::Entity.eq("LBF report"))
+        .count(&site.app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 2, "both versions audited under the person");
+}
+
+/// Scenario: the contractor reports this month's hours through the form (prefilled from last
+/// month) and sees its trainee hours grow by exactly the lines it reported; the page equals the
+/// GraphQL answer before and after.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let b = browser(&site, true).await;
+    b.sign_in(&site, Role::Contractor).await;
+    b.settled(Some("contractor-home")).await;
+    b.local_only().await;
+    let before = own_trainee_hours(&site.app).await;
+    assert_eq!(
+        b.text_of("#own-figures tbody td:nth-child(3)").await,
+        da(&before)
+    );
+
+    let today = api::units::danish_today();
+    let month = format!("{}", today.format("%Y-%m"));
+    let link = b
+        .client
+        .find(Locator::Css("#contracts a[href^='/app/hours']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    b.visit(
+        &format!("{link}&month={month}"),
+        Some("contractor-hours-form"),
+    )
+    .await;
+    b.local_only().await;
+    // Prefilled from last month: the lines as they stand are what gets reported.
+    let mut lines = Decimal::ZERO;
+    for field in b
+        .client
+        .find_all(Locator::Css("fieldset input[name^='hours']"))
+        .await
+        .unwrap()
+    {
+        let v = field.prop("value").await.unwrap().unwrap_or_default();
+        if !v.is_empty() {
+            lines += from_da(&v);
+        }
+    }
+    assert!(lines > Decimal::ZERO, "the demo's contract has trainees");
+    b.click("main form button[type=submit]").await;
+    let saved = b.settled(None).await;
+    assert!(saved.contains("role=\"status\""), "{saved}");
+
+    let after = own_trainee_hours(&site.app).await;
+    let (before, after_d): (Decimal, Decimal) = (
+        before.as_str().unwrap().parse().unwrap(),
+        after.as_str().unwrap().parse().unwrap(),
+    );
+    // The form's lines were stored as typed; those of kinds that count (not, say, løntilskud)
+    // are what the contractor's trainee hours grew by.
+    let stored = site
+        .app
+        .ok(
+            "query($m: YearMonth!) { hoursReports(filter: { fromMonth: $m, toMonth: $m }) { edges { node {
+                lines { hours placement { countsTowardsShare } } } } } }",
+            json!({ "m": month }),
+        )
+        .await;
+    let edges = stored["hoursReports"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "one report for the month");
+    let (mut all, mut counted) = (Decimal::ZERO, Decimal::ZERO);
+    for l in edges[0]["node"]["lines"].as_array().unwrap() {
+        let h: Decimal = l["hours"].as_str().unwrap().parse().unwrap();
+        all += h;
+        if l["placement"]["countsTowardsShare"] == true {
+            counted += h;
+        }
+    }
+    assert_eq!(all, lines, "stored as the form showed them");
+    assert!(counted > Decimal::ZERO);
+    assert_eq!(
+        after_d,
+        before + counted,
+        "the month's counted lines were added"
+    );
+    b.visit("/app", Some("contractor-home-after")).await;
+    assert_eq!(
+        b.text_of("#own-figures tbody td:nth-child(3)").await,
+        da(&after)
+    );
+}
+
+/// Scenario: the tovholder records the outcome of the trial that ended without one; it leaves
+/// the list and the funnel's "Uddannelse" grows by one; the følgegruppe page shows the next
+/// meeting due as the API says and an overdue action item.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tovholder_records_an_outcome_and_the_funnel_changes() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let b = browser(&site, true).await;
+    b.sign_in(&site, Role::Tovholder).await;
+    b.visit("/app/trials", Some("tovholder-trials")).await;
+    b.local_only().await;
+    let funnel_row = |label: &'static str| {
+        let b = &b;
+        async move {
+            let rows = b.client.find_all(Locator::Css("#funnel tr")).await.unwrap();
+            for r in rows {
+                let t = r.text().await.unwrap();
+                if let Some(n) = t.strip_prefix(label) {
+                    return n.trim().parse::<i64>().unwrap();
+                }
+            }
+            panic!("no funnel row {label}");
+        }
+    };
+    let education = funnel_row("Uddannelse").await;
+    let api_before = site
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { trialFunnel { outcomes { outcome count } } } }",
+            json!({ "g": site.grant }),
+        )
+        .await;
+    let api_education = |v: &Value| {
+        v["compliance"]["trialFunnel"]["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["outcome"] == "EDUCATION")
+            .map_or(0, |o| o["count"].as_i64().unwrap())
+    };
+    assert_eq!(education, api_education(&api_before));
+    assert!(b.text_of("#ended caption").await.ends_with("(1)"));
+
+    let select = b
+        .client
+        .find(Locator::Css("#ended select[name=outcome]"))
+        .await
+        .unwrap();
+    select.select_by_value("EDUCATION").await.unwrap();
+    b.fill("#ended input[name=plan]", "Starter på grundforløb i januar")
+        .await;
+    b.click("#ended button[type=submit]").await;
+    let after = b.settled(Some("tovholder-trials-after")).await;
+    assert!(after.contains("Udfaldet er gemt."), "{after}");
+    assert!(b.text_of("#ended caption").await.ends_with("(0)"));
+    assert_eq!(funnel_row("Uddannelse").await, education + 1);
+    let api_after = site
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { trialFunnel { outcomes { outcome count } } } }",
+            json!({ "g": site.grant }),
+        )
+        .await;
+    assert_eq!(api_education(&api_after), education + 1);
+
+    b.visit("/app/groups", None).await;
+    b.click("main a[href^='/app/groups/']").await;
+    let group = b.settled(Some("tovholder-followup-group")).await;
+    b.local_only().await;
+    let due: chrono::NaiveDate = site
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { deadlines { nextMeetingDue } } }",
+            json!({ "g": site.grant }),
+        )
+        .await["compliance"]["deadlines"]["nextMeetingDue"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        b.text_of("#next-meeting")
+            .await
+            .contains(&api::i18n::da_date(due))
+    );
+    assert!(group.contains("(overskredet)"), "the last meeting's item");
+}
+
+/// Scenario: JavaScript off. Signing in, the contractor's hours form and the bygherre's
+/// report submission still work (plain forms and redirects); the English switch works too.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_core_flows_work_without_javascript() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    started_last_year(&site).await;
+    let b = browser(&site, false).await;
+    b.sign_in(&site, Role::Contractor).await;
+    let link = b
+        .client
+        .find(Locator::Css("#contracts a[href^='/app/hours']"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let month = api::units::danish_today().format("%Y-%m").to_string();
+    b.visit(&format!("{link}&month={month}"), Some("nojs-hours-form"))
+        .await;
+    b.click("main form button[type=submit]").await;
+    let saved = b.settled(None).await;
+    assert!(saved.contains("role=\"status\""), "{saved}");
+    let reports = entity::hours_report::Entity::find()
+        .filter(
+            entity::hours_report::Column::Month
+                .eq(api::units::danish_today().with_day0(0).unwrap()),
+        )
+        .count(&site.app.db)
+        .await
+        .unwrap();
+    assert_eq!(reports, 1, "this month's report was stored");
+
+    b.click("header form button[type=submit]").await;
+    assert_eq!(b.path().await, "/login", "signed out");
+    b.sign_in(&site, Role::Bygherre).await;
+    b.visit(&format!("/app/grants/{}/lbf", site.grant), None)
+        .await;
+    b.click("form[action$='/lbf'][method=post] button[type=submit]")
+        .await;
+    assert!(
+        b.settled(Some("nojs-lbf-submitted"))
+            .await
+            .contains("Indberetningen er indsendt.")
+    );
+    b.click("a[lang=en]").await;
+    let english = b.settled(Some("nojs-lbf-english")).await;
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("The figures below are the latest submitted version."));
+}
+
+/// Scenario: a form whose CSRF token was tampered with is refused and changes nothing; a
+/// session past its end sends the person to the sign-in page.
+#[tokio::test(flavor = "multi_thread")]
+async fn csrf_and_session_expiry_refuse() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    started_last_year(&site).await;
+    let b = browser(&site, true).await;
+    b.sign_in(&site, Role::Bygherre).await;
+    b.visit(&format!("/app/grants/{}/lbf", site.grant), None)
+        .await;
+    b.client
+        .execute(
+            "document.querySelectorAll('input[name=csrf]').forEach(i => i.value = 'forged');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.click("form[action$='/lbf'][method=post] button[type=submit]")
+        .await;
+    let refused = b.settled(Some("csrf-refused")).await;
+    assert!(refused.contains("Formularen blev afvist"), "{refused}");
+    assert_eq!(
+        entity::lbf_report::Entity::find()
+            .count(&site.app.db)
+            .await
+            .unwrap(),
+        0,
+        "nothing submitted"
+    );
+
+    for s in entity::user_session::Entity::find()
+        .all(&site.app.db)
+        .await
+        .unwrap()
+    {
+        let mut s: entity::user_session::ActiveModel = s.into();
+        s.expires_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+        s.update(&site.app.db).await.unwrap();
+    }
+    b.visit("/app", None).await;
+    assert_eq!(b.path().await, "/login", "the expired session is gone");
+}
+
+/// Scenario: the VIEWER sees the portfolio and the grant page, and no page it can reach names
+/// a person the demo holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_viewers_pages_hold_no_personal_data() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let b = browser(&site, true).await;
+    b.sign_in(&site, Role::Viewer).await;
+    let names: Vec<String> = entity::person::Entity::find()
+        .all(&site.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.display_name)
+        .collect();
+    assert!(names.len() > 5, "the demo has persons");
+    let mut pages = vec![
+        ("/app".to_owned(), "viewer-portfolio"),
+        (format!("/app/grants/{}", site.grant), "viewer-grant"),
+        ("/app/ranking".to_owned(), "viewer-ranking"),
+        (format!("/app/grants/{}/lbf", site.grant), "viewer-lbf"),
+    ];
+    pages.push(("/app/trials".to_owned(), "viewer-trials"));
+    pages.push(("/app/groups".to_owned(), "viewer-groups"));
+    for (path, shot) in &pages {
+        let html = b.visit(path, Some(shot)).await;
+        b.local_only().await;
+        for name in &names {
+            assert!(!html.contains(name.as_str()), "{path} names {name}");
+        }
+    }
+    let grant = b.visit(&format!("/app/grants/{}", site.grant), None).await;
+    assert!(
+        grant.contains("data-key=\"share\""),
+        "the figures are there"
+    );
+    assert!(
+        !grant.contains("<form method=\"post\" action=\"/app/grants/"),
+        "no forms that change anything"
+    );
+}
