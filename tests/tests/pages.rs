@@ -1,0 +1,313 @@
+//! The role pages over HTTP (in process, on either database) with the demo loaded: bad input in
+//! their forms is refused next to the field and writes nothing, a role cannot post what its
+//! scope forbids, the language switch stays on the site, and every page carries its security
+//! headers. The browser tests (`browser.rs`) do the same jobs end to end in Chromium.
+
+use entity::enums::Role;
+use poem::http::StatusCode;
+use poem::test::{TestClient, TestResponse};
+use serde_json::json;
+use tests::TestApp;
+
+const LOCAL: &str = "localhost:8000";
+
+struct Demo {
+    app: TestApp,
+    users: Vec<(Role, String, String)>,
+    grant: String,
+}
+
+async fn demo() -> Demo {
+    let app = TestApp::new().await;
+    api::seed::seed_demo_on(&app.db, api::units::danish_today())
+        .await
+        .unwrap();
+    let users = api::seed::demo_users(&app.db, &[Role::Bygherre, Role::Tovholder, Role::Viewer])
+        .await
+        .unwrap();
+    let grant = app
+        .ok("{ grants { edges { node { id } } } }", json!({}))
+        .await["grants"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Demo { app, users, grant }
+}
+
+fn cookie(res: &TestResponse, name: &str) -> Option<String> {
+    res.0
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(|c| c.split(';').next().unwrap().to_owned())
+}
+
+fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).unwrap_or_else(|| panic!("no {name}")) + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+async fn text(res: TestResponse) -> String {
+    res.0.into_body().into_string().await.unwrap()
+}
+
+/// Signs in as the demo's `role`; the session cookie.
+async fn session(client: &TestClient<impl poem::Endpoint>, demo: &Demo, role: Role) -> String {
+    let (_, email, password) = demo.users.iter().find(|u| u.0 == role).unwrap();
+    let page = client.get("/login").header("host", LOCAL).send().await;
+    let csrf = cookie(&page, "sct_csrf").unwrap();
+    let body = text(page).await;
+    let res = client
+        .post("/login")
+        .header("host", LOCAL)
+        .header("cookie", &csrf)
+        .form(&[
+            ("csrf", hidden(&body, "csrf")),
+            ("email", email.clone()),
+            ("password", password.clone()),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    cookie(&res, "sct_session").unwrap()
+}
+
+async fn get(client: &TestClient<impl poem::Endpoint>, path: &str, session: &str) -> TestResponse {
+    client
+        .get(path)
+        .header("host", LOCAL)
+        .header("cookie", session)
+        .send()
+        .await
+}
+
+/// Scenario: the tovholder logs a trial placement that ends before it starts and one with a
+/// date that is not a date: both are refused with the message next to the field, the typed
+/// values kept, and no placement written.
+#[tokio::test]
+async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    let csrf = hidden(&page, "csrf");
+    let person = page
+        .split("<select id=\"person\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let before = demo.app.count("trial_placement").await;
+    let post = |start: &'static str, end: &'static str| {
+        client
+            .post("/app/trials")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("grant", demo.grant.as_str()),
+                ("person", person.as_str()),
+                ("host", ""),
+                ("start", start),
+                ("end", end),
+                ("trades", "murer, tømrer"),
+            ])
+            .send()
+    };
+    let res = post("2026-03-10", "2026-03-01").await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"end-error\">"),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"2026-03-10\""),
+        "the typed start is kept"
+    );
+    assert!(
+        body.contains("value=\"murer, tømrer\""),
+        "the typed trades are kept"
+    );
+
+    let res = post("10. marts", "2026-03-20").await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"start-error\">Skriv en dato"),
+        "{body}"
+    );
+    assert_eq!(
+        demo.app.count("trial_placement").await,
+        before,
+        "nothing written"
+    );
+
+    let res = post("2026-03-01", "2026-03-20").await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("trial_placement").await, before + 1);
+}
+
+/// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
+/// not written; a good one is registered and shown.
+#[tokio::test]
+async fn a_meeting_is_registered_from_the_group_page_and_bad_input_is_refused() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let groups = text(get(&client, "/app/groups", &s).await).await;
+    let path = groups
+        .split("href=\"/app/groups/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|id| format!("/app/groups/{id}"))
+        .unwrap();
+    let page = text(get(&client, &path, &s).await).await;
+    let csrf = hidden(&page, "csrf");
+    let before = demo.app.count("meeting").await;
+    let post = |duration: &'static str| {
+        client
+            .post(&path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("date", "2026-11-20"),
+                ("duration", duration),
+                ("minutes", "Gennemgang af næste kvartals lærlinge."),
+                ("decisions", ""),
+            ])
+            .send()
+    };
+    let res = post("en time").await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    assert!(
+        text(res)
+            .await
+            .contains("Varigheden skal være et helt antal minutter")
+    );
+    assert_eq!(demo.app.count("meeting").await, before);
+
+    let res = post("75").await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("meeting").await, before + 1);
+    let shown = text(get(&client, &format!("{path}?done=1"), &s).await).await;
+    assert!(shown.contains("Mødet er registreret."));
+    assert!(shown.contains("Gennemgang af næste kvartals lærlinge."));
+}
+
+/// Scenario: a VIEWER posting the LBF report form (which its pages never show) is refused with
+/// 403 and nothing is submitted; a bygherre's unknown or malformed year is refused too.
+#[tokio::test]
+async fn only_a_bygherre_submits_the_report_and_only_for_a_real_year() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let path = format!("/app/grants/{}/lbf", demo.grant);
+    for (role, year, status) in [
+        (Role::Viewer, "2025", StatusCode::FORBIDDEN),
+        (Role::Bygherre, "tyve", StatusCode::NOT_FOUND),
+    ] {
+        let s = session(&client, &demo, role).await;
+        let page = text(get(&client, &path, &s).await).await;
+        let csrf = hidden(&page, "csrf");
+        let res = client
+            .post(&path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("year", year),
+                ("action", "submit"),
+            ])
+            .send()
+            .await;
+        res.assert_status(status);
+    }
+    assert_eq!(demo.app.count("lbf_report").await, 0);
+}
+
+/// Scenario: the portfolio's filters: a year that is not a year is named and ignored, a status
+/// filter narrows the table, and the sort is one of the API's.
+#[tokio::test]
+async fn the_portfolio_filters_and_says_what_it_ignored() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let status = demo
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { status } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["compliance"]["status"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let page = text(get(&client, "/app?year=tyve&sort=DROP", &s).await).await;
+    assert!(page.contains("Tilsagnsår skal være et årstal"), "{page}");
+    assert!(
+        page.contains(&format!("data-status=\"{status}\"")),
+        "still listed"
+    );
+    let page = text(get(&client, &format!("/app?status={status}"), &s).await).await;
+    assert!(page.contains(&format!("data-status=\"{status}\"")));
+    let other = if status == "BREACH" {
+        "COMPLIANT"
+    } else {
+        "BREACH"
+    };
+    let page = text(get(&client, &format!("/app?status={other}"), &s).await).await;
+    assert!(page.contains("Ingen tilsagn matcher filteret."));
+}
+
+/// Scenario: the English switch sets the language and returns to the page it was on, never to
+/// another host; every page carries its Content-Security-Policy and is not cached.
+#[tokio::test]
+async fn the_language_switch_stays_on_the_site_and_pages_carry_their_headers() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    for (back, to) in [
+        ("/app/ranking", "/app/ranking"),
+        ("//evil.example/", "/app"),
+        ("https://evil.example/", "/app"),
+    ] {
+        let res = client
+            .get("/lang")
+            .query("to", &"en")
+            .query("back", &back)
+            .header("host", LOCAL)
+            .send()
+            .await;
+        res.assert_status(StatusCode::SEE_OTHER);
+        res.assert_header("location", to);
+    }
+    let res = client
+        .get("/lang")
+        .query("to", &"en")
+        .header("host", LOCAL)
+        .send()
+        .await;
+    let lang = cookie(&res, "sct_lang").unwrap();
+    assert_eq!(lang, "sct_lang=en");
+    let res = client
+        .get("/app/ranking")
+        .header("host", LOCAL)
+        .header("cookie", format!("{s}; {lang}"))
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    res.assert_header(
+        "content-security-policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    );
+    res.assert_header("cache-control", "no-store");
+    let body = text(res).await;
+    assert!(body.contains("<html lang=\"en\">"));
+    assert!(body.contains("<h1>Contractor ranking</h1>"), "{body}");
+}
