@@ -16,8 +16,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::graphql::AppSchema;
-use crate::i18n::{Lang, da_decimal, da_month};
-use crate::web::{Session, current, error_page, html_response, page, redirect, same};
+use crate::i18n::Lang;
+use crate::web::{Session, current, error_page, html_response, page, redirect, same, t};
+
+fn title(l: Lang) -> &'static str {
+    t(l, "Månedsindberetning af timer", "Monthly hours report")
+}
 
 /// A decimal as a person types it in a Danish form: "1.234,5", "1234,5", "1 234,5" or "150".
 /// With a comma, dots and spaces group thousands; without one, a dot groups thousands only where
@@ -43,6 +47,24 @@ pub fn danish_number(text: &str) -> Option<String> {
         .map(|d| d.to_string())
 }
 
+/// A decimal as typed in the page's language: Danish as [`danish_number`], English with commas
+/// grouping thousands and a decimal point ("1,234.5").
+pub fn form_number(l: Lang, text: &str) -> Option<String> {
+    match l {
+        Lang::Da => danish_number(text),
+        Lang::En => {
+            let t: String = text
+                .trim()
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != ',')
+                .collect();
+            t.parse::<rust_decimal::Decimal>()
+                .ok()
+                .map(|d| d.to_string())
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct HoursQuery {
     contract: Option<String>,
@@ -61,9 +83,9 @@ async fn contract_data(schema: &AppSchema, s: &Session, contract: &str) -> Resul
             json!({ "c": contract }),
         ))
         .data(s.principal.clone())
-        .data(Lang::Da);
+        .data(s.lang);
     let mut response = schema.execute(request).await;
-    crate::graphql::localize(&mut response.errors, Lang::Da);
+    crate::graphql::localize(&mut response.errors, s.lang);
     match response.errors.first() {
         Some(e) => Err(e.message.clone()),
         None => Ok(response.data.into_json().unwrap_or_default()["contract"].clone()),
@@ -76,7 +98,7 @@ fn ym(d: NaiveDate) -> String {
 
 /// The values to show: those typed (after a refusal), else the month's own report, else the
 /// previous month's (the usual case: next month looks like this one).
-fn prefill(contract: &Value, month: NaiveDate) -> (String, HashMap<String, String>) {
+fn prefill(l: Lang, contract: &Value, month: NaiveDate) -> (String, HashMap<String, String>) {
     let reports = contract["hoursReports"]
         .as_array()
         .cloned()
@@ -89,7 +111,7 @@ fn prefill(contract: &Value, month: NaiveDate) -> (String, HashMap<String, Strin
     let number = |v: &Value| {
         v.as_str()
             .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
-            .map(|d| da_decimal(d.normalize(), d.normalize().scale()))
+            .map(|d| crate::i18n::decimal(l, d.normalize(), d.normalize().scale()))
             .unwrap_or_default()
     };
     let lines = r["lines"]
@@ -148,29 +170,30 @@ fn form(
     general: Option<&str>,
     saved: bool,
 ) -> Markup {
+    let l = s.lang;
     let placements = active(contract, month);
     let error = |field: &str| errors.get(field).cloned();
     html! {
-        p { "Kontrakt: " (contract["trade"].as_str().unwrap_or_default()) " · "
+        p { (t(l, "Kontrakt: ", "Contract: ")) (contract["trade"].as_str().unwrap_or_default()) " · "
             (contract["contractor"]["name"].as_str().unwrap_or_default()) " · "
             (contract["grant"]["caseNumber"].as_str().unwrap_or_default()) }
-        @if saved { p role="status" { strong { "Gemt." } " Timerne for " (da_month(month)) " er indberettet." } }
+        @if saved { p role="status" { strong { (t(l, "Gemt.", "Saved.")) } " " (t(l, "Timerne for ", "The hours for ")) (crate::i18n::month(l, month)) (t(l, " er indberettet.", " are reported.")) } }
         @if let Some(g) = general { p.error role="alert" { (g) } }
         form method="post" action="/app/hours" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="contract" value=(contract["id"].as_str().unwrap_or_default());
-            label for="month" { "Måned (åååå-mm)" }
+            label for="month" { (t(l, "Måned (åååå-mm)", "Month (yyyy-mm)")) }
             input id="month" name="month" value=(ym(month)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
             @if let Some(e) = error("month") { p.error id="month-error" { (e) } }
-            label for="total" { "Samlede timer på pladsen (alle timelønnede, også personer under oplæring)" }
+            label for="total" { (t(l, "Samlede timer på pladsen (alle timelønnede, også personer under oplæring)", "Total hours on site (everyone paid by the hour, persons in training included)")) }
             input id="total" name="total" value=(total) inputmode="decimal"
                 aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
             @if let Some(e) = error("totalHours") { p.error id="total-error" { (e) } }
             @if let Some(e) = error("traineeHours") { p.error role="alert" { (e) } }
             fieldset {
-                legend { "Timer for personer under oplæring" }
-                @if placements.is_empty() { p { "Ingen aktive pladser på kontrakten i måneden." } }
+                legend { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) }
+                @if placements.is_empty() { p { (t(l, "Ingen aktive pladser på kontrakten i måneden.", "No active placements on the contract that month.")) } }
                 @for (i, (id, name)) in placements.iter().enumerate() {
                     input type="hidden" name={ "placement" (i) } value=(id);
                     label for={ "hours" (i) } { (name) }
@@ -183,7 +206,7 @@ fn form(
                     }
                 }
             }
-            button type="submit" { "Indberet" }
+            button type="submit" { (t(l, "Indberet", "Report")) }
         }
     }
 }
@@ -206,15 +229,24 @@ pub async fn hours_page(
     let Some(contract_id) = q.contract.as_deref() else {
         return error_page(
             StatusCode::BAD_REQUEST,
-            "Månedsindberetning",
+            t(s.lang, "Månedsindberetning", "Monthly hours"),
             &s,
-            "Vælg en kontrakt på forsiden.",
+            t(
+                s.lang,
+                "Vælg en kontrakt på forsiden.",
+                "Choose a contract on the start page.",
+            ),
         );
     };
     let contract = match contract_data(&schema, &s, contract_id).await {
         Ok(c) => c,
         Err(message) => {
-            return error_page(StatusCode::FORBIDDEN, "Månedsindberetning", &s, &message);
+            return error_page(
+                StatusCode::FORBIDDEN,
+                t(s.lang, "Månedsindberetning", "Monthly hours"),
+                &s,
+                &message,
+            );
         }
     };
     // Default: last month, the one due now.
@@ -222,7 +254,7 @@ pub async fn hours_page(
         let today = crate::units::danish_today();
         today.with_day(1).unwrap_or(today) - Months::new(1)
     });
-    let (total, lines) = prefill(&contract, month);
+    let (total, lines) = prefill(s.lang, &contract, month);
     let body = form(
         &s,
         &contract,
@@ -233,11 +265,7 @@ pub async fn hours_page(
         None,
         q.saved.is_some(),
     );
-    html_response(
-        StatusCode::OK,
-        page("Månedsindberetning af timer", Some(&s), body),
-        vec![],
-    )
+    html_response(StatusCode::OK, page(title(s.lang), Some(&s), body), vec![])
 }
 
 /// POST /app/hours
@@ -253,20 +281,20 @@ pub async fn report_hours(
     };
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     if !same(&s.session.csrf_token, field("csrf")) {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Månedsindberetning",
-            &s,
-            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
-        );
+        return crate::web::csrf_refused(&s);
     }
+    let l = s.lang;
     let contract_id = field("contract").to_owned();
     let Ok(contract) = contract_data(&schema, &s, &contract_id).await else {
         return error_page(
             StatusCode::FORBIDDEN,
-            "Månedsindberetning",
+            t(l, "Månedsindberetning", "Monthly hours"),
             &s,
-            "Kontrakten findes ikke for dig.",
+            t(
+                l,
+                "Kontrakten findes ikke for dig.",
+                "You have no such contract.",
+            ),
         );
     };
     let mut errors: HashMap<String, String> = HashMap::new();
@@ -274,15 +302,25 @@ pub async fn report_hours(
     if month.is_none() {
         errors.insert(
             "month".into(),
-            "Skriv måneden som åååå-mm, fx 2026-10.".into(),
+            t(
+                l,
+                "Skriv måneden som åååå-mm, fx 2026-10.",
+                "Write the month as yyyy-mm, such as 2026-10.",
+            )
+            .into(),
         );
     }
     let shown_month = month.unwrap_or_else(crate::units::danish_today);
-    let total = danish_number(field("total"));
+    let total = form_number(l, field("total"));
     if total.is_none() {
         errors.insert(
             "totalHours".into(),
-            "Skriv de samlede timer som et tal, fx 1.234,5.".into(),
+            t(
+                l,
+                "Skriv de samlede timer som et tal, fx 1.234,5.",
+                "Write the total hours as a number, such as 1,234.5.",
+            )
+            .into(),
         );
     }
     let mut lines = Vec::new();
@@ -296,12 +334,17 @@ pub async fn report_hours(
         if raw.trim().is_empty() {
             continue;
         }
-        match danish_number(raw) {
+        match form_number(l, raw) {
             Some(h) => lines.push(json!({ "placementId": placement, "hours": h })),
             None => {
                 errors.insert(
                     format!("traineeHours[{i}].hours"),
-                    "Skriv timerne som et tal, fx 150,5.".into(),
+                    t(
+                        l,
+                        "Skriv timerne som et tal, fx 150,5.",
+                        "Write the hours as a number, such as 150.5.",
+                    )
+                    .into(),
                 );
             }
         }
@@ -317,9 +360,9 @@ pub async fn report_hours(
                 "c": contract_id, "m": ym(shown_month), "t": total, "l": lines
             })))
             .data(s.principal.clone())
-            .data(Lang::Da);
+            .data(l);
         let mut response = schema.execute(request).await;
-        crate::graphql::localize(&mut response.errors, Lang::Da);
+        crate::graphql::localize(&mut response.errors, l);
         if response.errors.is_empty() {
             return redirect(
                 &format!(
@@ -378,14 +421,22 @@ pub async fn report_hours(
     );
     html_response(
         StatusCode::BAD_REQUEST,
-        page("Månedsindberetning af timer", Some(&s), body),
+        page(title(s.lang), Some(&s), body),
         vec![],
     )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::danish_number;
+    use super::{Lang, danish_number, form_number};
+
+    #[test]
+    fn numbers_as_english_speakers_type_them() {
+        assert_eq!(form_number(Lang::En, "1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(form_number(Lang::En, "150").as_deref(), Some("150"));
+        assert_eq!(form_number(Lang::Da, "1.234,5").as_deref(), Some("1234.5"));
+        assert_eq!(form_number(Lang::En, "twelve"), None);
+    }
 
     #[test]
     fn numbers_as_danes_type_them() {

@@ -131,6 +131,8 @@ async fn browser(site: &Site, javascript: bool) -> Browser {
     }
     let caps: serde_json::Map<String, Value> = serde_json::from_value(json!({
         "browserName": "chrome",
+        // The network log: every request the pages make, read back with `PerformanceLog`.
+        "goog:loggingPrefs": { "performance": "ALL" },
         "goog:chromeOptions": {
             "binary": chromium,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -202,26 +204,26 @@ impl Browser {
         self.client.source().await.unwrap()
     }
 
-    /// Every resource the page loaded, from the browser's own record (Resource Timing).
+    /// Every request the pages sent since the last call, from Chromium's network log
+    /// (`Network.requestWillBeSent` events of the performance log).
     async fn requested(&self) -> Vec<String> {
-        let v = self
-            .client
-            .execute(
-                "return performance.getEntriesByType('resource').map(e => e.name)\
-                 .concat([document.location.href]);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_str().unwrap().to_owned())
-            .collect()
+        let log = self.client.issue_cmd(PerformanceLog).await.unwrap();
+        let mut urls = Vec::new();
+        for entry in log.as_array().unwrap() {
+            let message: Value = serde_json::from_str(entry["message"].as_str().unwrap()).unwrap();
+            if message["message"]["method"] == "Network.requestWillBeSent" {
+                let url = &message["message"]["params"]["request"]["url"];
+                urls.push(url.as_str().unwrap().to_owned());
+            }
+        }
+        urls
     }
 
+    /// No request since the last check went to another host (and there was at least one).
     async fn local_only(&self) {
-        for url in self.requested().await {
+        let urls = self.requested().await;
+        assert!(!urls.is_empty(), "the network log records requests");
+        for url in urls {
             assert!(
                 url.starts_with(&self.base) || url.starts_with("data:"),
                 "requested {url} from another host"
@@ -243,6 +245,18 @@ impl Browser {
             .unwrap()
             .trim()
             .to_owned()
+    }
+
+    /// Clicks `css` (a link or a submit button) and waits until the next page shows `then`: a
+    /// click starts the navigation but need not wait for it to finish.
+    async fn click_then(&self, css: &str, then: &str) {
+        self.click(css).await;
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(then))
+            .await
+            .unwrap_or_else(|e| panic!("after {css}, no {then}: {e}"));
     }
 
     async fn fill(&self, css: &str, value: &str) {
@@ -267,7 +281,8 @@ impl Browser {
         self.visit("/login", None).await;
         self.fill("#email", email).await;
         self.fill("#password", password).await;
-        self.click("main button[type=submit]").await;
+        self.click_then("main button[type=submit]", "nav.main")
+            .await;
         assert_eq!(self.path().await, "/app", "signed in as {role:?}");
     }
 }
@@ -300,6 +315,24 @@ async fn own_trainee_hours(app: &TestApp) -> Value {
         .find(|r| r["contractorName"] == "Fynsk Byg & Anlæg A/S (demo)")
         .unwrap()["metrics"]["traineeHours"]
         .clone()
+}
+
+/// ChromeDriver's log command (`POST /session/{id}/se/log`), which fantoccini does not wrap.
+#[derive(Debug)]
+struct PerformanceLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for PerformanceLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"performance"}"#.into()))
+    }
 }
 
 /// A GraphQL decimal as the Danish pages write it, to two decimals.
@@ -388,15 +421,18 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
         "last year's report is the one to send"
     );
     b.visit(&format!("/app/grants/{}", site.grant), None).await;
-    b.click("a[href$='/lbf']").await;
+    b.click_then("a[href$='/lbf']", "#lbf-report").await;
     let report = b.settled(Some("bygherre-lbf-report")).await;
     assert!(
         report.contains(&format!("Indberetningen {year}")),
         "{report}"
     );
     assert!(report.contains("Ikke indsendt."));
-    b.click("form[action$='/lbf'][method=post] button[type=submit]")
-        .await;
+    b.click_then(
+        "form[action$='/lbf'][method=post] button[type=submit]",
+        "p.ok",
+    )
+    .await;
     let submitted = b.settled(None).await;
     assert!(
         submitted.contains("Indberetningen er indsendt."),
@@ -404,13 +440,14 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
     );
     // A reason of spaces passes the browser's `required` but not the server.
     b.fill("#reason", "   ").await;
-    b.click("textarea#reason ~ button").await;
+    b.click_then("textarea#reason ~ button", "#reason-error")
+        .await;
     let refused = b.settled(Some("bygherre-lbf-refused")).await;
     assert!(refused.contains("id=\"reason-error\""), "{refused}");
     assert!(refused.contains("skal udfyldes"), "{refused}");
     b.fill("#reason", "Timer for december var indberettet to gange")
         .await;
-    b.click("textarea#reason ~ button").await;
+    b.click_then("textarea#reason ~ button", "p.ok").await;
     let corrected = b.settled(Some("bygherre-lbf-corrected")).await;
     assert!(corrected.contains("Rettelsen er indsendt."), "{corrected}");
     assert!(corrected.contains("Timer for december var indberettet to gange"));
@@ -485,7 +522,8 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
         }
     }
     assert!(lines > Decimal::ZERO, "the demo's contract has trainees");
-    b.click("main form button[type=submit]").await;
+    b.click_then("main form button[type=submit]", "p[role=status]")
+        .await;
     let saved = b.settled(None).await;
     assert!(saved.contains("role=\"status\""), "{saved}");
 
@@ -579,7 +617,7 @@ async fn the_tovholder_records_an_outcome_and_the_funnel_changes() {
     select.select_by_value("EDUCATION").await.unwrap();
     b.fill("#ended input[name=plan]", "Starter på grundforløb i januar")
         .await;
-    b.click("#ended button[type=submit]").await;
+    b.click_then("#ended button[type=submit]", "p.ok").await;
     let after = b.settled(Some("tovholder-trials-after")).await;
     assert!(after.contains("Udfaldet er gemt."), "{after}");
     assert!(b.text_of("#ended caption").await.ends_with("(0)"));
@@ -594,7 +632,8 @@ async fn the_tovholder_records_an_outcome_and_the_funnel_changes() {
     assert_eq!(api_education(&api_after), education + 1);
 
     b.visit("/app/groups", None).await;
-    b.click("main a[href^='/app/groups/']").await;
+    b.click_then("main a[href^='/app/groups/']", "#next-meeting")
+        .await;
     let group = b.settled(Some("tovholder-followup-group")).await;
     b.local_only().await;
     let due: chrono::NaiveDate = site
@@ -637,7 +676,8 @@ async fn the_core_flows_work_without_javascript() {
     let month = api::units::danish_today().format("%Y-%m").to_string();
     b.visit(&format!("{link}&month={month}"), Some("nojs-hours-form"))
         .await;
-    b.click("main form button[type=submit]").await;
+    b.click_then("main form button[type=submit]", "p[role=status]")
+        .await;
     let saved = b.settled(None).await;
     assert!(saved.contains("role=\"status\""), "{saved}");
     let reports = entity::hours_report::Entity::find()
@@ -650,19 +690,23 @@ async fn the_core_flows_work_without_javascript() {
         .unwrap();
     assert_eq!(reports, 1, "this month's report was stored");
 
-    b.click("header form button[type=submit]").await;
+    b.click_then("header form button[type=submit]", "#email")
+        .await;
     assert_eq!(b.path().await, "/login", "signed out");
     b.sign_in(&site, Role::Bygherre).await;
     b.visit(&format!("/app/grants/{}/lbf", site.grant), None)
         .await;
-    b.click("form[action$='/lbf'][method=post] button[type=submit]")
-        .await;
+    b.click_then(
+        "form[action$='/lbf'][method=post] button[type=submit]",
+        "p.ok",
+    )
+    .await;
     assert!(
         b.settled(Some("nojs-lbf-submitted"))
             .await
             .contains("Indberetningen er indsendt.")
     );
-    b.click("a[lang=en]").await;
+    b.click_then("a[lang=en]", "html[lang=en]").await;
     let english = b.settled(Some("nojs-lbf-english")).await;
     assert!(english.contains("<html lang=\"en\">"), "{english}");
     assert!(english.contains("The figures below are the latest submitted version."));
@@ -686,8 +730,11 @@ async fn csrf_and_session_expiry_refuse() {
         )
         .await
         .unwrap();
-    b.click("form[action$='/lbf'][method=post] button[type=submit]")
-        .await;
+    b.click_then(
+        "form[action$='/lbf'][method=post] button[type=submit]",
+        "p.error[role=alert]",
+    )
+    .await;
     let refused = b.settled(Some("csrf-refused")).await;
     assert!(refused.contains("Formularen blev afvist"), "{refused}");
     assert_eq!(
