@@ -19,6 +19,7 @@ use crate::graphql::{TxnFuture, in_txn, principal};
 use crate::record::Record;
 use crate::scope::{Scope, Scoped, subquery, tokens_where};
 
+/// Writes one audit row (and bumps the revisions of the grants the write touches).
 pub async fn write<C: ConnectionTrait>(
     db: &C,
     who: &Principal,
@@ -28,6 +29,9 @@ pub async fn write<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> AppResult<()> {
+    // The same transaction: the grants this write changes get a new revision, so no cached
+    // evaluation of them is used again.
+    crate::service::revision::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_id: Set(who.token_id),

@@ -326,19 +326,22 @@ impl Loader<ComplianceKey> for ComplianceLoader {
             .all(&self.db)
             .await
             .map_err(|e| Arc::new(format!("{e:?}")))?;
-        let mut known: Vec<chrono::DateTime<chrono::Utc>> = keys.iter().map(|k| k.2).collect();
-        known.sort();
-        known.dedup();
+        // Grouped by (as of, known at): a request rarely asks for more than one.
+        let mut groups: Vec<(chrono::NaiveDate, chrono::DateTime<chrono::Utc>)> =
+            keys.iter().map(|k| (k.1, k.2)).collect();
+        groups.sort();
+        groups.dedup();
         let mut out = HashMap::new();
-        for known_at in known {
-            let facts = crate::service::compliance::load_facts(&self.db, &grants, known_at)
-                .await
-                .map_err(|e| Arc::new(format!("{e:?}")))?;
-            out.extend(keys.iter().filter(|k| k.2 == known_at).filter_map(|k| {
-                facts
-                    .get(&k.0)
-                    .map(|f| (*k, Arc::new(crate::compliance::evaluate(f, k.1))))
-            }));
+        for (as_of, known_at) in groups {
+            let reports =
+                crate::service::compliance::evaluations(&self.db, &grants, as_of, known_at)
+                    .await
+                    .map_err(|e| Arc::new(format!("{e:?}")))?;
+            out.extend(
+                keys.iter()
+                    .filter(|k| k.1 == as_of && k.2 == known_at)
+                    .filter_map(|k| reports.get(&k.0).map(|r| (*k, r.clone()))),
+            );
         }
         Ok(out)
     }

@@ -18,6 +18,7 @@ pub mod enums;
 pub mod estate;
 pub mod follow_up_group;
 pub mod grant;
+pub mod grant_revision;
 pub mod group_member;
 pub mod hours_line;
 pub mod hours_report;

@@ -12,6 +12,7 @@ mod m20261125_000006_lbf_handover_planned;
 mod m20261126_000007_rule_parameters;
 mod m20261126_000008_audit_deletes_index;
 mod m20261126_000009_user_accounts;
+mod m20261126_000010_grant_revision;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_rule_parameters::Migration),
             Box::new(m20261126_000008_audit_deletes_index::Migration),
             Box::new(m20261126_000009_user_accounts::Migration),
+            Box::new(m20261126_000010_grant_revision::Migration),
         ]
     }
 }

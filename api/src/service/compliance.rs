@@ -2,6 +2,7 @@
 //! queries whatever the number of grants), and the yearly LBF report: submit and correct.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
@@ -54,7 +55,8 @@ pub async fn load_facts<C: ConnectionTrait>(
     })
     .await?;
     let contract_ids: HashSet<Uuid> = contracts.iter().map(|c| c.id).collect();
-    let contractor_ids: Vec<Uuid> = contracts.iter().map(|c| c.contractor_id).collect();
+    // Distinct ids: 3,000 contracts name about 200 contractors.
+    let contractor_ids: HashSet<Uuid> = contracts.iter().map(|c| c.contractor_id).collect();
     let contractors: HashMap<Uuid, String> = contractor::Entity::find()
         .filter(contractor::Column::Id.is_in(contractor_ids))
         .all(db)
@@ -217,6 +219,14 @@ pub async fn load_facts<C: ConnectionTrait>(
             });
         }
     }
+    // Every placement a line may be on, with its person and grant: R9 counts a person's hours
+    // on any other grant as "elsewhere", whether or not that grant is evaluated in this batch (a
+    // grant's figures do not depend on which grants are asked for with it).
+    let mut placement_of: HashMap<Uuid, (Uuid, Uuid)> = elsewhere
+        .iter()
+        .map(|p| (p.id, (p.person_id, p.grant_id)))
+        .collect();
+    placement_of.extend(placements.iter().map(|p| (p.id, (p.person_id, p.grant_id))));
     let mut person_grants: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for p in placements {
         person_grants
@@ -235,16 +245,20 @@ pub async fn load_facts<C: ConnectionTrait>(
             });
         }
     }
+    for ps in person_grants.values_mut() {
+        ps.sort();
+        ps.dedup();
+    }
     for known::KnownReport { report: r, lines } in reports {
         for (placement, centi) in &lines {
-            let Some(person) = person_of.get(placement) else {
+            let Some((person, on)) = placement_of.get(placement) else {
                 continue;
             };
-            let mut grants: Vec<Uuid> = person_grants.get(person).cloned().unwrap_or_default();
-            grants.sort();
-            grants.dedup();
-            for g in grants {
-                if let Some(f) = facts.get_mut(&g) {
+            for g in person_grants.get(person).into_iter().flatten() {
+                if g == on {
+                    continue;
+                }
+                if let Some(f) = facts.get_mut(g) {
                     f.external_hours.push(ExternalHours {
                         person_id: *person,
                         month: r.month,
@@ -253,10 +267,10 @@ pub async fn load_facts<C: ConnectionTrait>(
                 }
             }
         }
-        let Some(f) = grant_of_contract
-            .get(&r.contract_id)
-            .and_then(|g| facts.get_mut(g))
-        else {
+        let Some(&grant) = grant_of_contract.get(&r.contract_id) else {
+            continue;
+        };
+        let Some(f) = facts.get_mut(&grant) else {
             continue;
         };
         f.reports.push(ReportFacts {
@@ -264,9 +278,10 @@ pub async fn load_facts<C: ConnectionTrait>(
             month: r.month,
             total_centihours: r.total_centihours,
             reported_on: r.reported_at.with_timezone(&Copenhagen).date_naive(),
+            // A line is on one of the contract's own placements, so on this grant.
             lines: lines
                 .into_iter()
-                .filter(|(p, _)| !person_of.contains_key(p))
+                .filter(|(p, _)| placement_of.get(p).is_none_or(|(_, on)| *on == grant))
                 .collect(),
         });
     }
@@ -311,6 +326,58 @@ pub async fn load_facts<C: ConnectionTrait>(
         }
     }
     Ok(facts)
+}
+
+/// (grant, revision, as of, known at): what an evaluation is computed from. A write bumps the
+/// grant's revision, so a key never names two different evaluations.
+type EvaluationKey = (Uuid, i64, NaiveDate, DateTime<Utc>);
+
+/// Evaluations already made, shared by the requests of this instance. About 2 to 20 KB each;
+/// 4,000 hold the national dashboard for several dates and then some.
+static EVALUATIONS: std::sync::LazyLock<moka::sync::Cache<EvaluationKey, Arc<compliance::Report>>> =
+    std::sync::LazyLock::new(|| moka::sync::Cache::new(4_000));
+
+/// Each of `grants` evaluated as of `as_of` with what was recorded at `known_at`: from the cache
+/// where the grant's revision is unchanged, else from one bulk load of the others' facts. A grant
+/// recorded only after `known_at` is absent. The revisions are read before the facts, so a
+/// write that lands in between only makes the stored evaluation newer than its key, never older.
+pub async fn evaluations<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    let revisions = super::revision::current(db, &ids).await?;
+    let key = |id: Uuid| {
+        (
+            id,
+            revisions.get(&id).copied().unwrap_or(0),
+            as_of,
+            known_at,
+        )
+    };
+    let mut out = HashMap::with_capacity(grants.len());
+    let mut missing = Vec::new();
+    for g in grants {
+        match EVALUATIONS.get(&key(g.id)) {
+            Some(r) => {
+                out.insert(g.id, r);
+            }
+            None => missing.push(g.clone()),
+        }
+    }
+    if !missing.is_empty() {
+        let facts = load_facts(db, &missing, known_at).await?;
+        for g in &missing {
+            if let Some(f) = facts.get(&g.id) {
+                let r = Arc::new(compliance::evaluate(f, as_of));
+                EVALUATIONS.insert(key(g.id), r.clone());
+                out.insert(g.id, r);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Facts for one grant within scope as recorded at `known_at` (NOT_FOUND otherwise;
@@ -617,7 +684,7 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
 ) -> AppResult<Vec<Standing>> {
     use rust_decimal::Decimal;
     grants.sort_by(|a, b| a.case_number.cmp(&b.case_number));
-    let facts = load_facts(db, &grants, known_at).await?;
+    let reports = evaluations(db, &grants, as_of, known_at).await?;
     struct Acc {
         name: String,
         tally: compliance::Tally,
@@ -630,12 +697,14 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
     }
     let mut by_contractor: std::collections::BTreeMap<Uuid, Acc> = Default::default();
     for g in &grants {
-        let Some(f) = facts.get(&g.id) else { continue };
-        let report = compliance::evaluate(f, as_of);
+        let Some(report) = reports.get(&g.id) else {
+            continue;
+        };
         for c in report
             .contractors
-            .into_iter()
-            .filter(|c| scope.sees_contractor_figures(c.contractor_id))
+            .iter()
+            .filter(|&c| scope.sees_contractor_figures(c.contractor_id))
+            .cloned()
         {
             let e = by_contractor.entry(c.contractor_id).or_insert_with(|| Acc {
                 name: c.contractor_name.clone(),
@@ -647,7 +716,7 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
                 grants: vec![],
             });
             e.tally.add(&c.tally);
-            e.weighted += f.params.min_share() * c.metrics.labour_hours;
+            e.weighted += report.params.min_share() * c.metrics.labour_hours;
             e.needed += c.metrics.needed_trainee_hours;
             e.shortfall += c.metrics.shortfall_hours;
             if let Some(h) = c.clause_shortfall_hours {
@@ -717,17 +786,12 @@ pub async fn dashboard<C: ConnectionTrait>(
     sort: DashboardSort,
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
-) -> AppResult<Vec<compliance::Report>> {
+) -> AppResult<Vec<Arc<compliance::Report>>> {
     use std::cmp::Reverse;
-    let facts = load_facts(db, &grants, known_at).await?;
-    let mut rows: Vec<(&str, compliance::Report)> = grants
+    let reports = evaluations(db, &grants, as_of, known_at).await?;
+    let mut rows: Vec<(&str, Arc<compliance::Report>)> = grants
         .iter()
-        .filter_map(|g| {
-            Some((
-                g.case_number.as_str(),
-                compliance::evaluate(facts.get(&g.id)?, as_of),
-            ))
-        })
+        .filter_map(|g| Some((g.case_number.as_str(), reports.get(&g.id)?.clone())))
         .filter(|(_, r)| status.is_none_or(|s| r.status == s))
         .collect();
     match sort {

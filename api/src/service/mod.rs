@@ -10,6 +10,7 @@ pub mod hours;
 pub mod known;
 pub mod organisations;
 pub mod people;
+pub mod revision;
 pub mod trials;
 
 use chrono::{DateTime, Utc};

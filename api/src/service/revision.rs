@@ -1,0 +1,209 @@
+//! Grant revisions: a number per grant, bumped in the transaction of every write that changes
+//! what the grant's evaluation reads, so an evaluation cached under (grant, revision, as of,
+//! known at) is never stale, on any instance (the number lives in the database).
+//!
+//! The bump hangs on the audit trail: every mutation writes its audit row through
+//! [`crate::audit::write`] in its own transaction, and that calls [`touch`] with the row's images.
+//! Which grants a write touches follows from what the engine reads (`service::compliance::
+//! load_facts`): the grant itself; its contracts, placements, snusepraktik, følgegruppe,
+//! meetings and LBF reports; the names of its contractors and persons; and, for R9, the hours of
+//! its persons on other grants (so an hours report touches every grant its trainees work on).
+
+use std::collections::HashMap;
+
+use entity::{contract, follow_up_group, grant_revision, hours_report, placement};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::error::AppResult;
+
+/// Ids per query: well under every database's limit on bound parameters.
+const CHUNK: usize = 500;
+
+fn uuid_at(image: Option<&Value>, key: &str) -> Option<Uuid> {
+    image?.get(key)?.as_str()?.parse().ok()
+}
+
+/// The placement ids of an hours report image's lines.
+fn line_placements(image: Option<&Value>) -> Vec<Uuid> {
+    image
+        .and_then(|v| v.get("lines"))
+        .and_then(Value::as_array)
+        .map(|lines| {
+            lines
+                .iter()
+                .filter_map(|l| l.get("placement_id")?.as_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn select_grants_of_contracts(cond: Condition) -> SelectStatement {
+    Query::select()
+        .column(contract::Column::GrantId)
+        .from(contract::Entity)
+        .cond_where(cond)
+        .to_owned()
+}
+
+/// The grants where any of `persons`' placements are.
+fn grants_of_persons(persons: SelectStatement) -> SelectStatement {
+    Query::select()
+        .column(placement::Column::GrantId)
+        .from(placement::Entity)
+        .and_where(placement::Column::PersonId.in_subquery(persons))
+        .to_owned()
+}
+
+/// Bumps the revision of every grant whose evaluation reads the row `entity`/`id` written (its
+/// images before and after, as audited).
+pub async fn touch<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    id: Uuid,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> AppResult<()> {
+    let field = |key: &str| uuid_at(after, key).or_else(|| uuid_at(before, key));
+    let mut direct: Vec<Uuid> = Vec::new();
+    let mut via: Vec<SelectStatement> = Vec::new();
+    match entity {
+        "Grant" => direct.push(id),
+        "Contract" | "Placement" | "Trial placement" | "Follow-up group" | "LBF report" => {
+            direct.extend(field("grant_id"));
+        }
+        "Meeting" => {
+            if let Some(group) = field("group_id") {
+                via.push(
+                    Query::select()
+                        .column(follow_up_group::Column::GrantId)
+                        .from(follow_up_group::Entity)
+                        .and_where(follow_up_group::Column::Id.eq(group))
+                        .to_owned(),
+                );
+            }
+        }
+        // Its name is on every grant it has a contract on.
+        "Contractor" => via.push(select_grants_of_contracts(
+            Condition::all().add(contract::Column::ContractorId.eq(id)),
+        )),
+        // Its name (R9's findings) and its placements.
+        "Person" => via.push(
+            Query::select()
+                .column(placement::Column::GrantId)
+                .from(placement::Entity)
+                .and_where(placement::Column::PersonId.eq(id))
+                .to_owned(),
+        ),
+        "Hours report" | "Hours line" => {
+            let report = if entity == "Hours report" {
+                Some(id)
+            } else {
+                field("report_id")
+            };
+            if let Some(contract_id) = field("contract_id") {
+                via.push(select_grants_of_contracts(
+                    Condition::all().add(contract::Column::Id.eq(contract_id)),
+                ));
+            } else if let Some(report) = report {
+                via.push(
+                    Query::select()
+                        .column(contract::Column::GrantId)
+                        .from(contract::Entity)
+                        .and_where(
+                            contract::Column::Id.in_subquery(
+                                Query::select()
+                                    .column(hours_report::Column::ContractId)
+                                    .from(hours_report::Entity)
+                                    .and_where(hours_report::Column::Id.eq(report))
+                                    .to_owned(),
+                            ),
+                        )
+                        .to_owned(),
+                );
+            }
+            // R9: the trainees' hours count on every grant they are placed on.
+            let mut placements = line_placements(before);
+            placements.extend(line_placements(after));
+            placements.extend(field("placement_id"));
+            placements.sort();
+            placements.dedup();
+            for chunk in placements.chunks(CHUNK) {
+                via.push(grants_of_persons(
+                    Query::select()
+                        .column(placement::Column::PersonId)
+                        .from(placement::Entity)
+                        .and_where(placement::Column::Id.is_in(chunk.iter().copied()))
+                        .to_owned(),
+                ));
+            }
+        }
+        _ => {}
+    }
+    for select in via {
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&select))
+            .await?;
+        for row in rows {
+            if let Ok(g) = row.try_get_by_index::<Uuid>(0) {
+                direct.push(g);
+            }
+        }
+    }
+    bump(db, direct).await
+}
+
+/// Adds one to each grant's revision (a first write creates it at 1).
+pub async fn bump<C: ConnectionTrait>(db: &C, mut grants: Vec<Uuid>) -> AppResult<()> {
+    grants.sort();
+    grants.dedup();
+    for chunk in grants.chunks(CHUNK) {
+        // Only grants that exist (a deleted grant's rows are gone with it).
+        let existing: Vec<Uuid> = entity::grant::Entity::find()
+            .select_only()
+            .column(entity::grant::Column::Id)
+            .filter(entity::grant::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if existing.is_empty() {
+            continue;
+        }
+        grant_revision::Entity::insert_many(existing.into_iter().map(|g| {
+            grant_revision::ActiveModel {
+                grant_id: sea_orm::Set(g),
+                revision: sea_orm::Set(1),
+            }
+        }))
+        .on_conflict(
+            OnConflict::column(grant_revision::Column::GrantId)
+                .value(
+                    grant_revision::Column::Revision,
+                    Expr::col((grant_revision::Entity, grant_revision::Column::Revision)).add(1),
+                )
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The current revision of each of `grants` (0 for a grant never written since the table came).
+pub async fn current<C: ConnectionTrait>(db: &C, grants: &[Uuid]) -> AppResult<HashMap<Uuid, i64>> {
+    let mut out = HashMap::new();
+    for chunk in grants.chunks(CHUNK) {
+        let rows: Vec<(Uuid, i64)> = grant_revision::Entity::find()
+            .select_only()
+            .column(grant_revision::Column::GrantId)
+            .column(grant_revision::Column::Revision)
+            .filter(grant_revision::Column::GrantId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -1,0 +1,17 @@
+//! A grant's revision: bumped with every write that changes what its evaluation reads, so a
+//! cached evaluation keyed by it is never stale (see `api::service::revision`).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "grant_revision")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub grant_id: Uuid,
+    pub revision: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

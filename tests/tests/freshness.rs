@@ -1,0 +1,201 @@
+//! Evaluations are cached per (grant, revision, as of, known at); every write that changes what
+//! a grant's evaluation reads bumps the grant's revision in its own transaction, so a read after
+//! a write sees it. The cache is invalidated only through the database (no in-process signal),
+//! so what holds here holds across instances. On either database.
+
+use serde_json::{Value, json};
+use tests::TestApp;
+
+/// Today's dashboard (as of today, as known at its end: the key a dashboard uses all day).
+async fn dashboard(app: &TestApp) -> Value {
+    app.ok(
+        "{ complianceDashboard { grant { caseNumber }
+            metrics { traineeHours requiredSharePercent }
+            contractors { contractorName }
+            findings { code }
+            deadlines { nextMeetingDue } } }",
+        json!({}),
+    )
+    .await["complianceDashboard"]
+        .clone()
+}
+
+fn row<'a>(d: &'a Value, case: &str) -> &'a Value {
+    d.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["grant"]["caseNumber"] == case)
+        .unwrap()
+}
+
+fn codes(r: &Value) -> Vec<String> {
+    r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn report(app: &TestApp, contract: &str, month: &str, total: &str, lines: Value) {
+    app.ok(
+        "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
+            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+        json!({ "c": contract, "m": month, "t": total, "l": lines }),
+    )
+    .await;
+}
+
+/// Scenario: two grants share a trainee. The dashboard is read (and cached) after each write; it
+/// shows every write at once: hours reported on the grant, hours of its trainee on the *other*
+/// grant (R9 double counting, 150 + 150 h in one month above the 200.42 h cap), a contractor's
+/// new name, a parameter override, and a meeting of its følgegruppe.
+#[tokio::test]
+async fn every_write_that_changes_an_evaluation_is_seen_by_the_next_read() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let a = app.grant_on(&estate, "LBF-A").await;
+    let b = app.grant_on(&estate, "LBF-B").await;
+    let (ka, kb) = (app.contractor(0).await, app.contractor(1).await);
+    let (ca, cb) = (app.contract(&a, &ka).await, app.contract(&b, &kb).await);
+    let person = app.person("Anna Hansen").await;
+    let (pa, pb) = (
+        app.placement(&person, &a, &ca).await,
+        app.placement(&person, &b, &cb).await,
+    );
+
+    let d = dashboard(&app).await;
+    assert_eq!(row(&d, "LBF-A")["metrics"]["traineeHours"], "0.00");
+    // Read twice: the second answer comes from the cache and is the same.
+    assert_eq!(dashboard(&app).await, d);
+
+    report(
+        &app,
+        &ca,
+        "2024-05",
+        "1000",
+        json!([{ "placementId": pa, "hours": "150" }]),
+    )
+    .await;
+    let d = dashboard(&app).await;
+    assert_eq!(row(&d, "LBF-A")["metrics"]["traineeHours"], "150.00");
+    assert!(!codes(row(&d, "LBF-A")).contains(&"R9_DOUBLE_COUNTED".to_owned()));
+
+    // Hours on grant B for the same person and month change grant A's R9 finding.
+    report(
+        &app,
+        &cb,
+        "2024-05",
+        "1000",
+        json!([{ "placementId": pb, "hours": "150" }]),
+    )
+    .await;
+    let d = dashboard(&app).await;
+    // The grant evaluated alone says the same as the dashboard that evaluates both together.
+    let alone = app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { findings { code } } }",
+            json!({ "g": a }),
+        )
+        .await;
+    assert_eq!(codes(&alone["compliance"]), codes(row(&d, "LBF-A")));
+    assert!(
+        codes(row(&d, "LBF-A")).iter().any(|c| c.starts_with("R9")),
+        "{:?}",
+        codes(row(&d, "LBF-A"))
+    );
+
+    app.ok(
+        "mutation($k: UUID!) { updateContractor(id: $k, input: { name: \"Nyt Navn A/S\" }) { id } }",
+        json!({ "k": ka }),
+    )
+    .await;
+    let d = dashboard(&app).await;
+    assert_eq!(
+        row(&d, "LBF-A")["contractors"][0]["contractorName"],
+        "Nyt Navn A/S"
+    );
+    assert_eq!(
+        row(&d, "LBF-B")["contractors"][0]["contractorName"],
+        "Entreprenør 1",
+        "the other grant's contractor is untouched"
+    );
+
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { parameterOverrides: [{ parameter: MIN_TRAINEE_SHARE_PERCENT, value: \"12.5\" }] }) { id } }",
+        json!({ "g": a }),
+    )
+    .await;
+    let d = dashboard(&app).await;
+    assert_eq!(row(&d, "LBF-A")["metrics"]["requiredSharePercent"], "12.50");
+    assert_eq!(row(&d, "LBF-B")["metrics"]["requiredSharePercent"], "14.00");
+
+    let group = app.group(&a).await;
+    let before = row(&d, "LBF-A")["deadlines"]["nextMeetingDue"].clone();
+    app.ok(
+        "mutation($g: UUID!) { createMeeting(input: { groupId: $g, date: \"2024-06-01\", durationMinutes: 60 }) { id } }",
+        json!({ "g": group }),
+    )
+    .await;
+    let d = dashboard(&app).await;
+    assert_ne!(row(&d, "LBF-A")["deadlines"]["nextMeetingDue"], before);
+    // 1 June 2024 + 61 days.
+    assert_eq!(
+        row(&d, "LBF-A")["deadlines"]["nextMeetingDue"],
+        "2024-08-01"
+    );
+}
+
+/// Scenario: the revision table counts the writes that touch each grant, in the writes' own
+/// transactions: a refused write bumps nothing, and a grant's evaluation "as known at" a past
+/// time is not affected by the cache (its key holds the time).
+#[tokio::test]
+async fn revisions_move_with_committed_writes_only() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let k = app.contractor(0).await;
+    let contract = app.contract(&grant, &k).await;
+    let revision = |app: &TestApp| {
+        let db = app.db.clone();
+        let grant: uuid::Uuid = grant.parse().unwrap();
+        async move {
+            api::service::revision::current(&db, &[grant])
+                .await
+                .unwrap()
+                .get(&grant)
+                .copied()
+                .unwrap_or(0)
+        }
+    };
+    let start = revision(&app).await;
+    assert!(start >= 2, "the grant's creation and its contract's");
+    let (code, _, _) = app
+        .err(
+            "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"-5\", traineeHours: []}) { id } }",
+            json!({ "c": contract }),
+        )
+        .await;
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert_eq!(revision(&app).await, start, "a refused write bumps nothing");
+    let known = |at: chrono::DateTime<chrono::Utc>| {
+        let app = &app;
+        let grant = grant.clone();
+        async move {
+            app.ok(
+                "query($g: UUID!, $k: DateTime!) { compliance(grantId: $g, asOf: \"2024-06-30\", knownAt: $k) { metrics { labourHours } } }",
+                json!({ "g": grant, "k": at }),
+            )
+            .await["compliance"]["metrics"]["labourHours"]
+                .clone()
+        }
+    };
+    let before_report = chrono::Utc::now();
+    assert_eq!(known(before_report).await, "0.00");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    report(&app, &contract, "2024-05", "100", json!([])).await;
+    assert_eq!(revision(&app).await, start + 1);
+    // What was known before the report stays as it was, cached or not; now the hours are there.
+    assert_eq!(known(before_report).await, "0.00");
+    assert_eq!(known(chrono::Utc::now()).await, "100.00");
+}
