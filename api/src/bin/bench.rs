@@ -88,22 +88,34 @@ async fn main() -> anyhow::Result<()> {
     let bygherre = scoped(Role::Bygherre, Some(org), None);
     let contractor_caller = scoped(Role::Contractor, None, Some(busy_contractor));
 
+    // Every evaluation as known now, after the load: the dataset's rows were all recorded now,
+    // so the default (the end of the as-of day, 2025) would find none of them. One fixed time,
+    // so repeated runs ask the same question (and may be answered from the cache).
+    let known = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let cases: Vec<(&str, String)> = vec![
         (
             "complianceDashboard (all grants, sorted by shortfall)",
-            "{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"2025-06-15\") { status metrics { sharePercent shortfallHours } findings { rule } } }".into(),
+            format!(
+                "{{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status metrics {{ sharePercent shortfallHours }} findings {{ rule }} }} }}"
+            ),
         ),
         (
             "contractorRanking (all grants)",
-            "{ contractorRanking(asOf: \"2025-06-15\") { contractorName metrics { shortfallHours } grantsBehind } }".into(),
+            format!(
+                "{{ contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ shortfallHours }} grantsBehind }} }}"
+            ),
         ),
         (
             "grants(first: 100) with compliance and contracts",
-            "{ grants(first: 100) { edges { node { caseNumber compliance(asOf: \"2025-06-15\") { status } contracts { contractor { name } hoursReports { totalHours } } } } } }".into(),
+            format!(
+                "{{ grants(first: 100) {{ edges {{ node {{ caseNumber compliance(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status }} contracts {{ contractor {{ name }} hoursReports {{ totalHours }} }} }} }} }} }}"
+            ),
         ),
         (
             "one grant: compliance + time series",
-            format!("{{ compliance(grantId: \"{first_grant}\", asOf: \"2025-06-15\") {{ status findings {{ message }} }} complianceTimeSeries(grantId: \"{first_grant}\", asOf: \"2025-06-15\") {{ month cumulativeSharePercent }} }}"),
+            format!(
+                "{{ compliance(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status findings {{ message }} }} complianceTimeSeries(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ month cumulativeSharePercent }} }}"
+            ),
         ),
     ];
     let dashboard = cases[0].1.clone();
@@ -116,7 +128,7 @@ async fn main() -> anyhow::Result<()> {
     ));
     cases.push((
         "CONTRACTOR: its contracts with hours, and its ranking row",
-        "{ contracts(first: 100) { edges { node { trade grant { caseNumber } hoursReports { totalHours traineeHours } } } } contractorRanking(asOf: \"2025-06-15\") { contractorName metrics { sharePercent } } }".into(),
+        format!("{{ contracts(first: 100) {{ edges {{ node {{ trade grant {{ caseNumber }} hoursReports {{ totalHours traineeHours }} }} }} }} contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ sharePercent }} }} }}"),
         &contractor_caller,
     ));
     // The first run evaluates every grant (nothing cached); later runs find the evaluations in
