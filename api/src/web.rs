@@ -346,6 +346,31 @@ pub(crate) async fn ask(
     }
 }
 
+/// The signed-in person of a page, or the redirect to the sign-in page.
+pub(crate) async fn signed_in(
+    db: &DatabaseConnection,
+    req: &poem::Request,
+) -> Result<Session, Response> {
+    current(db, req)
+        .await
+        .ok_or_else(|| redirect("/login", vec![]))
+}
+
+/// The signed-in person of a form post that carries the session's CSRF token; else the
+/// redirect to the sign-in page or the refusal (nothing is written either way).
+pub(crate) async fn signed_in_form(
+    db: &DatabaseConnection,
+    req: &poem::Request,
+    csrf: &str,
+) -> Result<Session, Response> {
+    let s = signed_in(db, req).await?;
+    if same(&s.session.csrf_token, csrf) {
+        Ok(s)
+    } else {
+        Err(csrf_refused(&s))
+    }
+}
+
 /// The signed-in session of a request, if any.
 pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Session> {
     let secret = cookie_value(req, SESSION_COOKIE)?;
@@ -507,8 +532,9 @@ pub async fn logout(
     db: Data<&DatabaseConnection>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     if !same(&s.session.csrf_token, &form.csrf) {
         return refused(
@@ -673,8 +699,9 @@ pub async fn app_home(
     schema: Data<&AppSchema>,
     Query(q): Query<crate::web_grants::PortfolioQuery>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let body = if s.principal.scope().sees_grant_figures() {
         crate::web_grants::portfolio(&schema, &s, &q).await
@@ -798,8 +825,9 @@ pub async fn grant_page(
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let l = s.lang;
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {

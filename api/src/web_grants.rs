@@ -13,9 +13,7 @@ use serde_json::{Value, json};
 
 use crate::graphql::AppSchema;
 use crate::i18n::Lang;
-use crate::web::{
-    Session, ask, current, day, html_response, num, page, redirect, same, status_name, t, text,
-};
+use crate::web::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
 
 /// The portfolio's filters and sort, as the GET form sends them.
 #[derive(Deserialize, Default)]
@@ -182,8 +180,9 @@ pub async fn ranking_page(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let l = s.lang;
     let title = t(l, "Entreprenørernes placering", "Contractor ranking");
@@ -356,8 +355,9 @@ pub async fn lbf_page(
     Path(id): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let Ok(grant) = id.parse::<uuid::Uuid>() else {
         return crate::web::not_found(&s);
@@ -414,12 +414,10 @@ pub async fn submit_report(
     Path(id): Path<String>,
     Form(form): Form<ReportForm>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
     };
-    if !same(&s.session.csrf_token, &form.csrf) {
-        return crate::web::csrf_refused(&s);
-    }
     let (Ok(grant), Some(year)) = (id.parse::<uuid::Uuid>(), year_of(Some(&form.year))) else {
         return crate::web::not_found(&s);
     };

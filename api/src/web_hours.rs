@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::graphql::AppSchema;
 use crate::i18n::Lang;
-use crate::web::{Session, current, error_page, html_response, page, redirect, same, t};
+use crate::web::{Session, error_page, html_response, page, redirect, t};
 
 fn title(l: Lang) -> &'static str {
     t(l, "Månedsindberetning af timer", "Monthly hours report")
@@ -223,8 +223,9 @@ pub async fn hours_page(
     schema: Data<&AppSchema>,
     Query(q): Query<HoursQuery>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let Some(contract_id) = q.contract.as_deref() else {
         return error_page(
@@ -276,13 +277,11 @@ pub async fn report_hours(
     schema: Data<&AppSchema>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
-    };
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    if !same(&s.session.csrf_token, field("csrf")) {
-        return crate::web::csrf_refused(&s);
-    }
+    let s = match crate::web::signed_in_form(&db, req, field("csrf")).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
     let l = s.lang;
     let contract_id = field("contract").to_owned();
     let Ok(contract) = contract_data(&schema, &s, &contract_id).await else {

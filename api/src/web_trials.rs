@@ -17,9 +17,7 @@ use serde_json::{Value, json};
 
 use crate::graphql::AppSchema;
 use crate::i18n::Lang;
-use crate::web::{
-    Refusal, Session, ask, current, day, html_response, page, redirect, same, t, text,
-};
+use crate::web::{Refusal, Session, ask, day, html_response, page, redirect, t, text};
 
 /// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024".
 pub fn form_date(v: &str) -> Option<NaiveDate> {
@@ -322,8 +320,9 @@ pub async fn trials_list(
     schema: Data<&AppSchema>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let notice = match q.done.as_deref() {
         Some("created") => Some(t(
@@ -358,12 +357,10 @@ pub async fn create_trial(
     schema: Data<&AppSchema>,
     Form(form): Form<TrialForm>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
     };
-    if !same(&s.session.csrf_token, &form.csrf) {
-        return crate::web::csrf_refused(&s);
-    }
     let Some(start) = form_date(&form.start) else {
         return trials_page(
             &schema,
@@ -420,12 +417,10 @@ pub async fn record_outcome(
     schema: Data<&AppSchema>,
     Form(form): Form<OutcomeForm>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
     };
-    if !same(&s.session.csrf_token, &form.csrf) {
-        return crate::web::csrf_refused(&s);
-    }
     let Some(date) = form_date(&form.date) else {
         return trials_page(
             &schema,
@@ -470,8 +465,9 @@ pub async fn groups_list(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let l = s.lang;
     let title = t(l, "Følgegrupper", "Follow-up groups");
@@ -614,8 +610,9 @@ pub async fn group_view(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
     };
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::web::not_found(&s);
@@ -639,12 +636,10 @@ pub async fn create_meeting(
     Path(id): Path<String>,
     Form(form): Form<MeetingForm>,
 ) -> Response {
-    let Some(s) = current(&db, req).await else {
-        return redirect("/login", vec![]);
+    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
     };
-    if !same(&s.session.csrf_token, &form.csrf) {
-        return crate::web::csrf_refused(&s);
-    }
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::web::not_found(&s);
     };

@@ -275,6 +275,21 @@ impl Browser {
             .unwrap();
     }
 
+    /// The contractor's start page's link to the hours form, for this month's report.
+    async fn hours_form_of_this_month(&self) -> String {
+        let link = self
+            .client
+            .find(Locator::Css("#contracts a[href^='/app/hours']"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let month = api::units::danish_today().format("%Y-%m");
+        format!("{link}&month={month}")
+    }
+
     /// Signs in through the form with the keyboard and the mouse, as a person does.
     async fn sign_in(&self, site: &Site, role: Role) {
         let (email, password) = &site.users[&role];
@@ -491,19 +506,9 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
         da(&before)
     );
 
-    let today = api::units::danish_today();
-    let month = format!("{}", today.format("%Y-%m"));
-    let link = b
-        .client
-        .find(Locator::Css("#contracts a[href^='/app/hours']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
+    let month = api::units::danish_today().format("%Y-%m").to_string();
     b.visit(
-        &format!("{link}&month={month}"),
+        &b.hours_form_of_this_month().await,
         Some("contractor-hours-form"),
     )
     .await;
@@ -664,17 +669,7 @@ async fn the_core_flows_work_without_javascript() {
     started_last_year(&site).await;
     let b = browser(&site, false).await;
     b.sign_in(&site, Role::Contractor).await;
-    let link = b
-        .client
-        .find(Locator::Css("#contracts a[href^='/app/hours']"))
-        .await
-        .unwrap()
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap();
-    let month = api::units::danish_today().format("%Y-%m").to_string();
-    b.visit(&format!("{link}&month={month}"), Some("nojs-hours-form"))
+    b.visit(&b.hours_form_of_this_month().await, Some("nojs-hours-form"))
         .await;
     b.click_then("main form button[type=submit]", "p[role=status]")
         .await;
