@@ -867,7 +867,7 @@ impl ComplianceQuery {
             Some(_) => {}
             None => scope.require_grant_figures()?,
         }
-        let (_, facts) = svc::grant_facts(db(ctx), &scope, grant_id, known_at).await?;
+        let facts = svc::cached_grant_facts(db(ctx), &scope, grant_id, known_at).await?;
         Ok(engine::time_series(&facts, as_of, contractor_id)
             .into_iter()
             .map(|p| CompliancePoint {

@@ -380,6 +380,39 @@ pub async fn evaluations<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// One grant's facts as recorded at `known_at`, kept under (grant, revision, known at) like the
+/// evaluations: the time series of a grant and of each of its contractors read them again and
+/// again. For reads outside a write's transaction only (a transaction that rolls back must not
+/// leave facts under a revision it bumped).
+pub async fn cached_grant_facts<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    grant_id: Uuid,
+    known_at: DateTime<Utc>,
+) -> AppResult<Arc<GrantFacts>> {
+    type FactsCache = moka::sync::Cache<(Uuid, i64, DateTime<Utc>), Arc<GrantFacts>>;
+    static FACTS: std::sync::LazyLock<FactsCache> =
+        std::sync::LazyLock::new(|| FactsCache::new(1_000));
+    let g = get::<grant::Entity, _>(db, scope, grant_id).await?;
+    let revision = super::revision::current(db, &[grant_id])
+        .await?
+        .get(&grant_id)
+        .copied()
+        .unwrap_or(0);
+    let key = (grant_id, revision, known_at);
+    if let Some(f) = FACTS.get(&key) {
+        return Ok(f);
+    }
+    let f = Arc::new(
+        load_facts(db, std::slice::from_ref(&g), known_at)
+            .await?
+            .remove(&grant_id)
+            .ok_or_else(|| not_yet_recorded(&g, known_at))?,
+    );
+    FACTS.insert(key, f.clone());
+    Ok(f)
+}
+
 /// Facts for one grant within scope as recorded at `known_at` (NOT_FOUND otherwise;
 /// BAD_USER_INPUT on `knownAt` for a grant recorded only later).
 pub async fn grant_facts<C: ConnectionTrait>(
