@@ -286,8 +286,8 @@ pub(crate) fn redirect(to: &str, cookies: Vec<String>) -> Response {
     r.finish()
 }
 
-/// Why the schema refused a page's query or form: the error's code, its (Danish) message and
-/// the input field it names, if any.
+/// Why the schema refused a page's query or form: the error's code, its message in the
+/// person's language and the input field it names, if any.
 pub(crate) struct Refusal {
     pub code: String,
     pub message: String,

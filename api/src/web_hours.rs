@@ -78,18 +78,10 @@ async fn contract_data(schema: &AppSchema, s: &Session, contract: &str) -> Resul
         contractor { name }
         placements { id kind startDate endDate archivedAt person { displayName } }
         hoursReports { month totalHours lines { hours placement { id } } } } }";
-    let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(
-            json!({ "c": contract }),
-        ))
-        .data(s.principal.clone())
-        .data(s.lang);
-    let mut response = schema.execute(request).await;
-    crate::graphql::localize(&mut response.errors, s.lang);
-    match response.errors.first() {
-        Some(e) => Err(e.message.clone()),
-        None => Ok(response.data.into_json().unwrap_or_default()["contract"].clone()),
-    }
+    crate::web::ask(schema, s, query, json!({ "c": contract }))
+        .await
+        .map(|d| d["contract"].clone())
+        .map_err(|e| e.message)
 }
 
 fn ym(d: NaiveDate) -> String {
@@ -354,31 +346,20 @@ pub async fn report_hours(
     if errors.is_empty() {
         let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
             reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
-        let request = async_graphql::Request::new(mutation)
-            .variables(async_graphql::Variables::from_json(json!({
-                "c": contract_id, "m": ym(shown_month), "t": total, "l": lines
-            })))
-            .data(s.principal.clone())
-            .data(l);
-        let mut response = schema.execute(request).await;
-        crate::graphql::localize(&mut response.errors, l);
-        if response.errors.is_empty() {
-            return redirect(
-                &format!(
-                    "/app/hours?contract={contract_id}&month={}&saved=1",
-                    ym(shown_month)
-                ),
-                vec![],
-            );
-        }
-        for e in response.errors {
-            let key = e
-                .extensions
-                .as_ref()
-                .and_then(|x| x.get("field"))
-                .map(|v| v.to_string().trim_matches('"').to_owned())
-                .unwrap_or_else(|| "general".into());
-            errors.insert(key, e.message);
+        let vars = json!({ "c": contract_id, "m": ym(shown_month), "t": total, "l": lines });
+        match crate::web::ask(&schema, &s, mutation, vars).await {
+            Ok(_) => {
+                return redirect(
+                    &format!(
+                        "/app/hours?contract={contract_id}&month={}&saved=1",
+                        ym(shown_month)
+                    ),
+                    vec![],
+                );
+            }
+            Err(e) => {
+                errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
+            }
         }
     }
     // The line numbers of the typed form are those of `lines` only where every line was filled;
