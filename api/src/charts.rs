@@ -96,12 +96,16 @@ pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Optio
         let Ok(mut chart) = chart else {
             return svg_fallback(title);
         };
+        // The y axis counts from the bottom; the first bar is drawn at the top, as it is read.
+        let row = |i: usize| n - 1 - i.min(n - 1);
         let _ = chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => bars.get(*i).map(|b| b.0.clone()).unwrap_or_default(),
+                SegmentValue::CenterOf(y) => {
+                    bars.get(row(*y)).map(|b| b.0.clone()).unwrap_or_default()
+                }
                 _ => String::new(),
             })
             .x_desc(x_label)
@@ -111,8 +115,8 @@ pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Optio
         let _ = chart.draw_series(bars.iter().enumerate().map(|(i, b)| {
             let mut bar = Rectangle::new(
                 [
-                    (0.0, SegmentValue::Exact(i)),
-                    (b.1, SegmentValue::Exact(i + 1)),
+                    (0.0, SegmentValue::Exact(row(i))),
+                    (b.1, SegmentValue::Exact(row(i) + 1)),
                 ],
                 BLUE.filled(),
             );
