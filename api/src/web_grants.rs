@@ -346,7 +346,7 @@ async fn report_page(
     html_response(status, page(title, Some(s), body), vec![])
 }
 
-/// GET /app/grants/{id}/lbf?year=…: the yearly report (default: last year).
+/// GET /app/grants/{id}/lbf?year=…: the yearly report (default: the earliest year not submitted).
 #[handler]
 pub async fn lbf_page(
     req: &poem::Request,
