@@ -62,15 +62,7 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
             .draw();
         let _ = root.present();
     }
-    // Name the drawing for assistive technology; the table next to it carries the numbers.
-    svg.replacen(
-        "<svg ",
-        &format!(
-            "<svg role=\"img\" aria-label=\"{}\" ",
-            title.replace('"', "&quot;").replace('<', "&lt;")
-        ),
-        1,
-    )
+    named(&svg, title)
 }
 
 /// A horizontal bar chart, one bar per (label, value), with an optional reference line (the
@@ -131,6 +123,11 @@ pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Optio
         }
         let _ = root.present();
     }
+    named(&svg, title)
+}
+
+/// The drawing named for assistive technology; the table next to it carries the numbers.
+fn named(svg: &str, title: &str) -> String {
     svg.replacen(
         "<svg ",
         &format!(
