@@ -19,7 +19,8 @@ use crate::graphql::{TxnFuture, in_txn, principal};
 use crate::record::Record;
 use crate::scope::{Scope, Scoped, subquery, tokens_where};
 
-/// Writes one audit row (and bumps the revisions of the grants the write touches).
+/// Writes one audit row (and bumps the revisions of the grants the write touches, and refreshes
+/// the hours rollups it changes).
 pub async fn write<C: ConnectionTrait>(
     db: &C,
     who: &Principal,
@@ -32,6 +33,8 @@ pub async fn write<C: ConnectionTrait>(
     // The same transaction: the grants this write changes get a new revision, so no cached
     // evaluation of them is used again.
     crate::service::revision::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
+    // And the precomputed hours sums stay equal to the hours they sum.
+    crate::service::rollup::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_id: Set(who.token_id),
@@ -111,12 +114,23 @@ where
     in_txn(ctx, move |t, s| {
         let who = who.clone();
         Box::pin(async move {
-            let before = E::find()
+            let mut before = E::find()
                 .filter(E::id_col().eq(id))
                 .one(t)
                 .await?
                 .as_ref()
                 .and_then(json);
+            // An hours report's lines go with it: its image carries them, like every other
+            // image of a report, so the rollups and R9's other grants know whose hours went.
+            if E::LABEL == "Hours report"
+                && let Some(v) = before.as_mut()
+            {
+                let lines = <entity::hours_line::Entity as sea_orm::EntityTrait>::find()
+                    .filter(entity::hours_line::Column::ReportId.eq(id))
+                    .all(t)
+                    .await?;
+                v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
+            }
             let id = crate::record::delete::<E, _>(t, &s, id).await?;
             write(t, &who, E::LABEL, id, "delete", before, None).await?;
             Ok(id)

@@ -54,9 +54,22 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(Database::connect(opts).await?)
 }
 
-/// Applies pending migrations. On PostgreSQL under a session advisory lock held on a connection
-/// of its own, so instances started together take turns and the later ones find nothing to do.
+/// Applies pending migrations, then fills in the hours rollups of any report that has none (rows
+/// from before the rollups existed; see `service::rollup::backfill`).
 pub async fn migrate(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
+    migrate_schema(db, url).await?;
+    let filled = crate::service::rollup::backfill(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("filling in the hours rollups: {e:?}"))?;
+    if filled > 0 {
+        tracing::info!(reports = filled, "hours rollups filled in");
+    }
+    Ok(())
+}
+
+/// The migrations. On PostgreSQL under a session advisory lock held on a connection of its own,
+/// so instances started together take turns and the later ones find nothing to do.
+async fn migrate_schema(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         Migrator::up(db, None).await?;
         return Ok(());

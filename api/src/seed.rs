@@ -57,6 +57,11 @@ pub async fn seed_demo_on(db: &DatabaseConnection, today: NaiveDate) -> anyhow::
     let summary = load(&txn, today)
         .await
         .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
+    // The demo is written through the services, not the audited mutations, so its hours get
+    // their rollups the way a bulk load does.
+    crate::service::rollup::backfill(&txn)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
     txn.commit().await?;
     Ok(summary)
 }

@@ -13,6 +13,7 @@ mod m20261126_000007_rule_parameters;
 mod m20261126_000008_audit_deletes_index;
 mod m20261126_000009_user_accounts;
 mod m20261126_000010_grant_revision;
+mod m20261126_000011_hours_rollup;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_audit_deletes_index::Migration),
             Box::new(m20261126_000009_user_accounts::Migration),
             Box::new(m20261126_000010_grant_revision::Migration),
+            Box::new(m20261126_000011_hours_rollup::Migration),
         ]
     }
 }

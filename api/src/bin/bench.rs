@@ -47,6 +47,11 @@ async fn main() -> anyhow::Result<()> {
 
     let t = Instant::now();
     let counts = fill(&db, grants).await?;
+    // A bulk load writes no audit rows, so nothing keeps its rollups: make them, as a server
+    // starting on loaded data does.
+    api::service::rollup::backfill(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("rollups: {e:?}"))?;
     println!(
         "dataset ({backend}): {counts} in {:.1} s",
         t.elapsed().as_secs_f64()

@@ -44,8 +44,31 @@ pub struct ReportFacts {
     pub total_centihours: i64,
     /// The (declared) filing date, for R6.
     pub reported_on: NaiveDate,
-    /// (placement id, hundredths of an hour)
+    /// (placement id, hundredths of an hour): every line, or, where `by_kind` is given, only the
+    /// lines R9 needs (those of persons whose month is over the smallest cap in play).
     pub lines: Vec<(Uuid, i64)>,
+    /// The lines' sums by kind, precomputed (`hours_month`); None: sum `lines`.
+    pub by_kind: Option<KindSums>,
+}
+
+/// A report's trainee hours split the way the engine counts them (hundredths of an hour).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindSums {
+    pub apprentice: i64,
+    pub other_training: i64,
+    pub not_counted: i64,
+}
+
+impl KindSums {
+    /// Adds one line on a placement of `kind` (None: not a placement of the report's grant,
+    /// which does not count).
+    pub fn add(&mut self, kind: Option<PlacementKind>, centihours: i64) {
+        match kind {
+            Some(k) if k.is_apprentice() => self.apprentice += centihours,
+            Some(k) if k.counts_as_training() => self.other_training += centihours,
+            _ => self.not_counted += centihours,
+        }
+    }
 }
 
 /// Hours a person on this grant was credited on another grant's placement (for R9). Which grant

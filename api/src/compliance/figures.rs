@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use rust_decimal_macros::dec;
 use uuid::Uuid;
 
-use super::facts::{GrantFacts, ReportFacts};
+use super::facts::{GrantFacts, KindSums, ReportFacts};
 use super::report::{Metrics, Span, Tally};
 
 pub const HOURS_PER_ARSVAERK: Decimal =
@@ -153,18 +153,19 @@ pub fn placement_kinds(g: &GrantFacts) -> HashMap<Uuid, PlacementKind> {
 
 /// Tallies one report: total labour hours, and its lines split by placement kind.
 pub fn tally_report(r: &ReportFacts, kinds: &HashMap<Uuid, PlacementKind>) -> Tally {
-    let mut t = Tally {
-        labour: r.total_centihours,
-        ..Default::default()
-    };
-    for (placement, centi) in &r.lines {
-        match kinds.get(placement) {
-            Some(k) if k.is_apprentice() => t.apprentice += centi,
-            Some(k) if k.counts_as_training() => t.other_training += centi,
-            _ => t.not_counted += centi,
+    let sums = r.by_kind.unwrap_or_else(|| {
+        let mut s = KindSums::default();
+        for (placement, centi) in &r.lines {
+            s.add(kinds.get(placement).copied(), *centi);
         }
+        s
+    });
+    Tally {
+        labour: r.total_centihours,
+        apprentice: sums.apprentice,
+        other_training: sums.other_training,
+        not_counted: sums.not_counted,
     }
-    t
 }
 
 /// Carries the last three reported months' run rate from the last reported month to `end`:

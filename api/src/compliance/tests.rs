@@ -87,6 +87,7 @@ fn report(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> 
         total_centihours: total * 100,
         reported_on: d(y, m, 28),
         lines: lines.iter().map(|(p, h)| (uid(*p), h * 100)).collect(),
+        by_kind: None,
     }
 }
 
@@ -705,6 +706,7 @@ fn build(reports: &[(u8, u8, i64, i64)]) -> GrantFacts {
                 total_centihours: *total,
                 reported_on: month,
                 lines: vec![(uid(APPRENTICE), *t)],
+                by_kind: None,
             }
         })
         .collect();

@@ -1,8 +1,11 @@
 //! Loads the facts the compliance engine needs for many grants at once (a fixed number of
 //! queries whatever the number of grants), and the yearly LBF report: submit and correct.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// Ids per query: well under every database's limit on bound parameters.
+const CHUNK: usize = 500;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
@@ -12,13 +15,14 @@ use entity::{
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use super::{known, new_id, now};
 use crate::compliance::{
-    self, ContractFacts, ExternalHours, GrantFacts, MeetingFacts, Params, PlacementFacts,
+    self, ContractFacts, ExternalHours, GrantFacts, KindSums, MeetingFacts, Params, PlacementFacts,
     ReportFacts, TrialFacts,
 };
 use crate::error::{AppError, AppResult};
@@ -35,7 +39,25 @@ pub async fn load_facts<C: ConnectionTrait>(
     grants: &[grant::Model],
     known_at: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, GrantFacts>> {
-    use std::collections::HashSet;
+    load(db, grants, known_at, true).await
+}
+
+/// [`load_facts`] summing the hours lines themselves, never the rollups: what the rollups must
+/// always agree with (the exactness tests compare the two).
+pub async fn load_facts_from_lines<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    known_at: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, GrantFacts>> {
+    load(db, grants, known_at, false).await
+}
+
+async fn load<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    known_at: DateTime<Utc>,
+    rollups: bool,
+) -> AppResult<HashMap<Uuid, GrantFacts>> {
     let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
     if ids.is_empty() {
         return Ok(HashMap::new());
@@ -81,58 +103,22 @@ pub async fn load_facts<C: ConnectionTrait>(
         .map(|p| (p.id, p.display_name))
         .collect();
 
-    // R9 looks at the same persons' hours on other grants: their placements there, and every
-    // report with a line on one of them, known as at `known_at` like the grant's own.
-    let elsewhere = placement::Entity::find()
-        .filter(placement::Column::PersonId.is_in(person_ids.iter().copied()))
-        .filter(placement::Column::GrantId.is_not_in(ids.clone()))
-        .all(db)
-        .await?;
-    let elsewhere = known::as_known::<placement::Entity, _>(db, elsewhere, known_at, |p| {
-        person_ids.contains(&p.person_id) && !wanted.contains(&p.grant_id)
-    })
-    .await?;
-    let person_of: HashMap<Uuid, Uuid> = elsewhere.iter().map(|p| (p.id, p.person_id)).collect();
-
-    let mut report_ids = Query::select();
-    report_ids
-        .column(hours_line::Column::ReportId)
-        .from(hours_line::Entity)
-        .and_where(hours_line::Column::PlacementId.is_in(person_of.keys().copied()));
-    let mut contracts_of = Query::select();
-    contracts_of
-        .column(contract::Column::Id)
-        .from(contract::Entity)
-        .and_where(contract::Column::GrantId.is_in(ids.clone()));
-    let mut condition =
-        sea_orm::Condition::any().add(hours_report::Column::ContractId.in_subquery(contracts_of));
-    if !person_of.is_empty() {
-        condition = condition.add(hours_report::Column::Id.in_subquery(report_ids));
-    }
-    let reports = hours_report::Entity::find()
-        .filter(condition)
-        .all(db)
-        .await?;
-    let lines = if reports.is_empty() {
-        Vec::new()
+    // The hours: from the rollups when no hours or placement was written after `known_at` (so
+    // the sums are the sums as known then), else from the lines as the audit trail rebuilds them.
+    let min_cap = grants
+        .iter()
+        .map(|g| Params::for_grant(g).person_month_cap_centihours())
+        .min()
+        .unwrap_or(0);
+    let rolled_up = if !rollups || known::written_since(db, HOURS_INPUTS, known_at).await? {
+        None
     } else {
-        let mut lines = Vec::new();
-        let rids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
-        for chunk in rids.chunks(500) {
-            lines.extend(
-                hours_line::Entity::find()
-                    .filter(hours_line::Column::ReportId.is_in(chunk.iter().copied()))
-                    .all(db)
-                    .await?,
-            );
-        }
-        lines
+        rolled_up_hours(db, &ids, &wanted, &person_ids, min_cap, known_at).await?
     };
-    let reports = known::reports_as_known(db, reports, lines, known_at, |r| {
-        contract_ids.contains(&r.report.contract_id)
-            || r.lines.iter().any(|(p, _)| person_of.contains_key(p))
-    })
-    .await?;
+    let (elsewhere, reports) = match rolled_up {
+        Some(r) => r,
+        None => raw_hours(db, &ids, &wanted, &contract_ids, &person_ids, known_at).await?,
+    };
 
     let trials = trial_placement::Entity::find()
         .filter(trial_placement::Column::GrantId.is_in(ids.clone()))
@@ -249,8 +235,8 @@ pub async fn load_facts<C: ConnectionTrait>(
         ps.sort();
         ps.dedup();
     }
-    for known::KnownReport { report: r, lines } in reports {
-        for (placement, centi) in &lines {
+    for r in reports {
+        for (placement, centi) in &r.lines {
             let Some((person, on)) = placement_of.get(placement) else {
                 continue;
             };
@@ -279,10 +265,12 @@ pub async fn load_facts<C: ConnectionTrait>(
             total_centihours: r.total_centihours,
             reported_on: r.reported_at.with_timezone(&Copenhagen).date_naive(),
             // A line is on one of the contract's own placements, so on this grant.
-            lines: lines
+            lines: r
+                .lines
                 .into_iter()
                 .filter(|(p, _)| placement_of.get(p).is_none_or(|(_, on)| *on == grant))
                 .collect(),
+            by_kind: r.by_kind,
         });
     }
     for t in trials {
@@ -326,6 +314,276 @@ pub async fn load_facts<C: ConnectionTrait>(
         }
     }
     Ok(facts)
+}
+
+/// What the hours rollups are computed from: while none of these was written after `known_at`,
+/// the rollups hold the sums as known then.
+const HOURS_INPUTS: &[&str] = &["Hours report", "Hours line", "Placement"];
+
+/// One month's hours report of one contract as the engine reads it: from the rollup (sums by
+/// kind, and only the lines R9 needs) or from its lines.
+struct HoursRow {
+    contract_id: Uuid,
+    month: NaiveDate,
+    total_centihours: i64,
+    reported_at: DateTime<Utc>,
+    lines: Vec<(Uuid, i64)>,
+    by_kind: Option<KindSums>,
+}
+
+/// The placements of `persons` on grants outside `wanted` (for R9), as known at `known_at`.
+/// The grant filter runs here, not in SQL: `NOT IN` with hundreds of parameters costs the
+/// database far more than the few rows it removes.
+async fn placements_elsewhere<C: ConnectionTrait>(
+    db: &C,
+    persons: &HashSet<Uuid>,
+    wanted: &HashSet<Uuid>,
+    known_at: DateTime<Utc>,
+) -> AppResult<Vec<placement::Model>> {
+    let persons: Vec<Uuid> = persons.iter().copied().collect();
+    let mut rows = Vec::new();
+    for chunk in persons.chunks(CHUNK) {
+        rows.extend(
+            placement::Entity::find()
+                .filter(placement::Column::PersonId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter(|p| !wanted.contains(&p.grant_id)),
+        );
+    }
+    let persons: HashSet<Uuid> = persons.into_iter().collect();
+    known::as_known::<placement::Entity, _>(db, rows, known_at, |p| {
+        persons.contains(&p.person_id) && !wanted.contains(&p.grant_id)
+    })
+    .await
+}
+
+/// The grants' hours from the rollups: one narrow row per contract and month, and the lines only
+/// of the persons and months R9 must look at (a person's month over `min_cap`, the smallest
+/// monthly cap of these grants: below it no grant's R9 can fire). None when a row was written
+/// after `known_at` by a path the audit trail does not show (a bulk load), so the caller reads
+/// the lines instead.
+async fn rolled_up_hours<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    wanted: &HashSet<Uuid>,
+    persons: &HashSet<Uuid>,
+    min_cap: i64,
+    known_at: DateTime<Utc>,
+) -> AppResult<Option<(Vec<placement::Model>, Vec<HoursRow>)>> {
+    type MonthRow = (
+        Uuid,
+        Uuid,
+        NaiveDate,
+        i64,
+        i64,
+        i64,
+        i64,
+        DateTime<Utc>,
+        DateTime<Utc>,
+    );
+    use entity::hours_month::Column as M;
+    let mut rows: HashMap<Uuid, HoursRow> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let months: Vec<MonthRow> = entity::hours_month::Entity::find()
+            .select_only()
+            .columns([
+                M::ReportId,
+                M::ContractId,
+                M::Month,
+                M::TotalCentihours,
+                M::ApprenticeCentihours,
+                M::OtherTrainingCentihours,
+                M::NotCountedCentihours,
+                M::ReportedAt,
+                M::WrittenAt,
+            ])
+            .filter(M::GrantId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (report, contract_id, month, total, apprentice, other, not_counted, filed, written) in
+            months
+        {
+            if written > known_at {
+                return Ok(None);
+            }
+            rows.insert(
+                report,
+                HoursRow {
+                    contract_id,
+                    month,
+                    total_centihours: total,
+                    reported_at: filed,
+                    lines: Vec::new(),
+                    by_kind: Some(KindSums {
+                        apprentice,
+                        other_training: other,
+                        not_counted,
+                    }),
+                },
+            );
+        }
+    }
+
+    let person_list: Vec<Uuid> = persons.iter().copied().collect();
+    let mut over: HashSet<(Uuid, NaiveDate)> = HashSet::new();
+    for chunk in person_list.chunks(CHUNK) {
+        let pairs: Vec<(Uuid, NaiveDate)> = entity::person_month_hours::Entity::find()
+            .select_only()
+            .column(entity::person_month_hours::Column::PersonId)
+            .column(entity::person_month_hours::Column::Month)
+            .filter(entity::person_month_hours::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(entity::person_month_hours::Column::Centihours.gt(min_cap))
+            .into_tuple()
+            .all(db)
+            .await?;
+        over.extend(pairs);
+    }
+    if over.is_empty() {
+        return Ok(Some((Vec::new(), rows.into_values().collect())));
+    }
+
+    let over_persons: HashSet<Uuid> = over.iter().map(|p| p.0).collect();
+    let elsewhere = placements_elsewhere(db, &over_persons, wanted, known_at).await?;
+    let over_months: HashSet<NaiveDate> = over.iter().map(|p| p.1).collect();
+    type LineRow = (
+        Uuid,
+        Uuid,
+        i64,
+        Uuid,
+        Uuid,
+        NaiveDate,
+        i64,
+        DateTime<Utc>,
+        DateTime<Utc>,
+    );
+    let over_list: Vec<Uuid> = over_persons.into_iter().collect();
+    for chunk in over_list.chunks(CHUNK) {
+        let lines: Vec<LineRow> = hours_line::Entity::find()
+            .select_only()
+            .column(hours_line::Column::ReportId)
+            .column(hours_line::Column::PlacementId)
+            .column(hours_line::Column::Centihours)
+            .column(placement::Column::PersonId)
+            .column(hours_report::Column::ContractId)
+            .column(hours_report::Column::Month)
+            .column(hours_report::Column::TotalCentihours)
+            .column(hours_report::Column::ReportedAt)
+            .column(hours_report::Column::UpdatedAt)
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                hours_line::Entity::belongs_to(placement::Entity)
+                    .from(hours_line::Column::PlacementId)
+                    .to(placement::Column::Id)
+                    .into(),
+            )
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                hours_line::Entity::belongs_to(hours_report::Entity)
+                    .from(hours_line::Column::ReportId)
+                    .to(hours_report::Column::Id)
+                    .into(),
+            )
+            .filter(placement::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(hours_report::Column::Month.is_in(over_months.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (report, placement, centi, person, contract_id, month, total, filed, updated) in lines {
+            if !over.contains(&(person, month)) {
+                continue;
+            }
+            if updated > known_at {
+                return Ok(None);
+            }
+            // A report on a grant outside the batch carries only the lines R9 counts there.
+            rows.entry(report)
+                .or_insert_with(|| HoursRow {
+                    contract_id,
+                    month,
+                    total_centihours: total,
+                    reported_at: filed,
+                    lines: Vec::new(),
+                    by_kind: Some(KindSums::default()),
+                })
+                .lines
+                .push((placement, centi));
+        }
+    }
+    Ok(Some((elsewhere, rows.into_values().collect())))
+}
+
+/// The grants' hours from their lines, as the audit trail rebuilds them at `known_at`, with
+/// every report that has a line of one of `persons` on another grant (R9).
+async fn raw_hours<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    wanted: &HashSet<Uuid>,
+    contract_ids: &HashSet<Uuid>,
+    persons: &HashSet<Uuid>,
+    known_at: DateTime<Utc>,
+) -> AppResult<(Vec<placement::Model>, Vec<HoursRow>)> {
+    let elsewhere = placements_elsewhere(db, persons, wanted, known_at).await?;
+    let person_of: HashMap<Uuid, Uuid> = elsewhere.iter().map(|p| (p.id, p.person_id)).collect();
+
+    let mut contracts_of = Query::select();
+    contracts_of
+        .column(contract::Column::Id)
+        .from(contract::Entity)
+        .and_where(contract::Column::GrantId.is_in(ids.iter().copied()));
+    let mut reports = hours_report::Entity::find()
+        .filter(hours_report::Column::ContractId.in_subquery(contracts_of))
+        .all(db)
+        .await?;
+    let elsewhere_ids: Vec<Uuid> = person_of.keys().copied().collect();
+    let mut seen: HashSet<Uuid> = reports.iter().map(|r| r.id).collect();
+    for chunk in elsewhere_ids.chunks(CHUNK) {
+        let mut report_ids = Query::select();
+        report_ids
+            .column(hours_line::Column::ReportId)
+            .from(hours_line::Entity)
+            .and_where(hours_line::Column::PlacementId.is_in(chunk.iter().copied()));
+        for r in hours_report::Entity::find()
+            .filter(hours_report::Column::Id.in_subquery(report_ids))
+            .all(db)
+            .await?
+        {
+            if seen.insert(r.id) {
+                reports.push(r);
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    let rids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
+    for chunk in rids.chunks(CHUNK) {
+        lines.extend(
+            hours_line::Entity::find()
+                .filter(hours_line::Column::ReportId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    let reports = known::reports_as_known(db, reports, lines, known_at, |r| {
+        contract_ids.contains(&r.report.contract_id)
+            || r.lines.iter().any(|(p, _)| person_of.contains_key(p))
+    })
+    .await?;
+    Ok((
+        elsewhere,
+        reports
+            .into_iter()
+            .map(|known::KnownReport { report: r, lines }| HoursRow {
+                contract_id: r.contract_id,
+                month: r.month,
+                total_centihours: r.total_centihours,
+                reported_at: r.reported_at,
+                lines,
+                by_kind: None,
+            })
+            .collect(),
+    ))
 }
 
 /// (grant, revision, as of, known at): what an evaluation is computed from. A write bumps the

@@ -11,6 +11,7 @@ pub mod known;
 pub mod organisations;
 pub mod people;
 pub mod revision;
+pub mod rollup;
 pub mod trials;
 
 use chrono::{DateTime, Utc};

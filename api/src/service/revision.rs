@@ -27,7 +27,7 @@ fn uuid_at(image: Option<&Value>, key: &str) -> Option<Uuid> {
 }
 
 /// The placement ids of an hours report image's lines.
-fn line_placements(image: Option<&Value>) -> Vec<Uuid> {
+pub(crate) fn line_placements(image: Option<&Value>) -> Vec<Uuid> {
     image
         .and_then(|v| v.get("lines"))
         .and_then(Value::as_array)
