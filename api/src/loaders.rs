@@ -6,12 +6,22 @@ use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::record::{self, Record};
 use crate::scope::Scope;
+
+/// Keys one batch may hold: every key a request's page limits allow at one level, so a nested
+/// list is one batch per level whatever the data (the default of 1,000 split a national list
+/// into dozens of batches).
+const MAX_BATCH: usize = 100_000;
+
+/// Keys per SQL statement: under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters, and
+/// above what a page of nested lists holds in practice (100 grants' 600 contracts' 14,400
+/// monthly reports take two statements).
+const KEYS_PER_STATEMENT: usize = 10_000;
 
 /// A loader's database error becomes INTERNAL: logged with a reference, never shown.
 fn internal<E: std::fmt::Debug>(err: E) -> async_graphql::Error {
@@ -30,11 +40,15 @@ impl<E: Record> Loader<Uuid> for ById<E> {
     type Error = Arc<sea_orm::DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = record::select::<E>(&self.scope)
-            .filter(E::id_col().is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(|m| (E::id_of(&m), m)).collect())
+        let mut map = HashMap::with_capacity(keys.len());
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            let rows = record::select::<E>(&self.scope)
+                .filter(E::id_col().is_in(chunk.iter().copied()))
+                .all(&self.db)
+                .await?;
+            map.extend(rows.into_iter().map(|m| (E::id_of(&m), m)));
+        }
+        Ok(map)
     }
 }
 
@@ -58,16 +72,18 @@ impl<R: HasMany> Loader<Uuid> for Children<R> {
     type Error = Arc<sea_orm::DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        let rows = record::select::<R::Child>(&self.scope)
-            .filter(R::parent_col().is_in(keys.iter().copied()))
-            .filter(R::Child::archived_col().is_null())
-            .order_by_asc(R::Child::id_col())
-            .all(&self.db)
-            .await?;
         let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
-        for row in rows {
-            if let Some(parent) = R::parent_of(&row) {
-                map.entry(parent).or_default().push(row);
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            let rows = record::select::<R::Child>(&self.scope)
+                .filter(R::parent_col().is_in(chunk.iter().copied()))
+                .filter(R::Child::archived_col().is_null())
+                .order_by_asc(R::Child::id_col())
+                .all(&self.db)
+                .await?;
+            for row in rows {
+                if let Some(parent) = R::parent_of(&row) {
+                    map.entry(parent).or_default().push(row);
+                }
             }
         }
         Ok(map)
@@ -99,7 +115,6 @@ has_many! {
     PlacementsOfContract: placement.contract_id / ContractId;
     PlacementsOfPerson: placement.person_id / PersonId;
     PlacementsOfGrant: placement.grant_id / GrantId;
-    HoursReportsOfContract: hours_report.contract_id / ContractId;
     LinesOfReport: hours_line.report_id / ReportId;
     LinesOfPlacement: hours_line.placement_id / PlacementId;
     TrialsOfGrant: trial_placement.grant_id / GrantId;
@@ -158,15 +173,70 @@ impl Loader<Uuid> for TraineeTotals {
     type Error = Arc<sea_orm::DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
-        use entity::hours_line::{Column, Entity};
-        let rows = <Entity as sea_orm::EntityTrait>::find()
-            .filter(Column::ReportId.is_in(keys.iter().copied()))
-            .filter(Column::ArchivedAt.is_null())
-            .all(&self.db)
-            .await?;
+        // The report's rollup holds the sum of its lines by kind; three narrow columns per
+        // report instead of every line.
+        use entity::hours_month::{Column, Entity};
         let mut map: HashMap<Uuid, i64> = HashMap::new();
-        for row in rows {
-            *map.entry(row.report_id).or_default() += row.centihours;
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            let rows: Vec<(Uuid, i64, i64, i64)> = <Entity as sea_orm::EntityTrait>::find()
+                .select_only()
+                .columns([
+                    Column::ReportId,
+                    Column::ApprenticeCentihours,
+                    Column::OtherTrainingCentihours,
+                    Column::NotCountedCentihours,
+                ])
+                .filter(Column::ReportId.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            for (report, a, o, n) in rows {
+                map.insert(report, a + o + n);
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// A contract's monthly reports (not archived, oldest first) each with its trainee total, read
+/// with the rollup in one statement per batch of contracts: a nested list of reports then costs
+/// no statement per report for `traineeHours`, however many reports the page holds.
+pub struct ReportsWithTotals {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for ReportsWithTotals {
+    type Value = Vec<(entity::hours_report::Model, i64)>;
+    type Error = Arc<sea_orm::DbErr>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
+        use entity::{hours_month, hours_report};
+        let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
+        for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+            let rows = record::select::<hours_report::Entity>(&self.scope)
+                .filter(hours_report::Column::ContractId.is_in(chunk.iter().copied()))
+                .filter(hours_report::Column::ArchivedAt.is_null())
+                .join(
+                    sea_orm::JoinType::LeftJoin,
+                    <hours_report::Entity as sea_orm::EntityTrait>::belongs_to(hours_month::Entity)
+                        .from(hours_report::Column::Id)
+                        .to(hours_month::Column::ReportId)
+                        .into(),
+                )
+                .select_also(hours_month::Entity)
+                .order_by_asc(hours_report::Column::Month)
+                .order_by_asc(hours_report::Column::Id)
+                .all(&self.db)
+                .await?;
+            for (report, sums) in rows {
+                let total = sums.map_or(0, |m| {
+                    m.apprentice_centihours + m.other_training_centihours + m.not_counted_centihours
+                });
+                map.entry(report.contract_id)
+                    .or_default()
+                    .push((report, total));
+            }
         }
         Ok(map)
     }
@@ -176,6 +246,9 @@ impl Loader<Uuid> for TraineeTotals {
 pub struct Loaders {
     db: DatabaseConnection,
     scope: Scope,
+    /// Trainee totals per report, cached for the request: fed by [`Loaders::reports_of_contract`]
+    /// so the reports it returns answer `traineeHours` without a query.
+    trainee: std::sync::OnceLock<Arc<DataLoader<TraineeTotals, HashMapCache>>>,
     cache: std::sync::Mutex<HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
@@ -184,6 +257,7 @@ impl Loaders {
         Self {
             db,
             scope,
+            trainee: Default::default(),
             cache: Default::default(),
         }
     }
@@ -198,10 +272,10 @@ impl Loaders {
         let entry = cache
             .entry(std::any::TypeId::of::<L>())
             .or_insert_with(|| {
-                Arc::new(DataLoader::new(
-                    make(self.db.clone(), self.scope.clone()),
-                    tokio::spawn,
-                )) as Arc<dyn std::any::Any + Send + Sync>
+                Arc::new(
+                    DataLoader::new(make(self.db.clone(), self.scope.clone()), tokio::spawn)
+                        .max_batch_size(MAX_BATCH),
+                ) as Arc<dyn std::any::Any + Send + Sync>
             })
             .clone();
         entry
@@ -261,12 +335,46 @@ impl Loaders {
     }
 
     /// Trainee hours of an hours report, in centihours.
+    fn trainee_loader(&self) -> &DataLoader<TraineeTotals, HashMapCache> {
+        self.trainee.get_or_init(|| {
+            Arc::new(
+                DataLoader::with_cache(
+                    TraineeTotals {
+                        db: self.db.clone(),
+                    },
+                    tokio::spawn,
+                    HashMapCache::default(),
+                )
+                .max_batch_size(MAX_BATCH),
+            )
+        })
+    }
+
     pub async fn trainee_total(&self, report: Uuid) -> async_graphql::Result<i64> {
-        let l = self.get_or_create(|db, _| TraineeTotals { db });
-        Ok(l.load_one(report)
+        Ok(self
+            .trainee_loader()
+            .load_one(report)
             .await
             .map_err(internal)?
             .unwrap_or_default())
+    }
+
+    /// A contract's monthly reports (not archived), oldest first; their trainee totals come
+    /// with them (see [`ReportsWithTotals`]).
+    pub async fn reports_of_contract(
+        &self,
+        contract: Uuid,
+    ) -> async_graphql::Result<Vec<entity::hours_report::Model>> {
+        let loader = self.get_or_create(|db, scope| ReportsWithTotals { db, scope });
+        let rows = loader
+            .load_one(contract)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        self.trainee_loader()
+            .feed_many(rows.iter().map(|(r, t)| (r.id, *t)))
+            .await;
+        Ok(rows.into_iter().map(|(r, _)| r).collect())
     }
 
     /// Member ids of a meeting (by_member = false) or meeting ids of a member (true).

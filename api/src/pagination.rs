@@ -66,12 +66,15 @@ fn page_size(field: &str, value: i32, limits: PageLimits) -> AppResult<u64> {
     Ok(value as u64)
 }
 
-/// Runs `select` (already filtered and scoped) as one page plus one COUNT.
+/// Runs `select` (already filtered and scoped) as one page, plus one COUNT when `count` (the
+/// caller asked for `totalCount`; otherwise it is never shown, and a nested list would pay a
+/// COUNT per parent for nothing).
 pub async fn paginate<E, C, V>(
     db: &C,
     select: Select<E>,
     args: PageArgs,
     limits: PageLimits,
+    count: bool,
     view: impl Fn(E::Model) -> V,
 ) -> AppResult<Page<V>>
 where
@@ -86,7 +89,11 @@ where
             "angiv enten first eller last, ikke begge",
         ));
     }
-    let total_count = select.clone().count(db).await?;
+    let total_count = if count {
+        select.clone().count(db).await?
+    } else {
+        0
+    };
     let mut query = select;
     if let Some(after) = &args.after {
         query = query.filter(E::id_col().gt(decode_cursor("after", after)?));

@@ -172,7 +172,12 @@ impl TestApp {
             .expect("connect and migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
-        db.set_metric_callback(move |_| {
+        // TRACE_SQL=1 prints each statement: what a statement-count assertion counted.
+        let trace = std::env::var_os("TRACE_SQL").is_some();
+        db.set_metric_callback(move |info| {
+            if trace {
+                eprintln!("SQL: {}", info.statement.sql);
+            }
             counter.fetch_add(1, Ordering::SeqCst);
         });
         let schema = build_schema(db.clone(), limits);

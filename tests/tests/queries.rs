@@ -354,3 +354,104 @@ async fn a_request_costs_a_bounded_number_of_statements() {
     assert!(large <= 20, "{large} statements for one request");
     eprintln!("statements per request: {large}");
 }
+
+/// `grants` × `contracts` contracts, each with a trainee and `MONTHS` monthly reports loaded in
+/// bulk (as an import would), then the nested list query dashboards ask; returns (statements,
+/// reports answered, trainee hours answered in hundredths).
+async fn nested_list_at_scale(grants: usize, contracts: usize) -> (usize, usize, i64) {
+    use entity::{hours_line, hours_report};
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    const MONTHS: u32 = 40;
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let now = chrono::Utc::now();
+    let mut contractors = Vec::new();
+    for k in 0..contracts {
+        contractors.push(app.contractor(k).await);
+    }
+    let (mut reports, mut lines) = (Vec::new(), Vec::new());
+    for i in 0..grants {
+        let g = app.grant_on(&estate, &format!("LBF-{i}")).await;
+        for k in &contractors {
+            let c = app.contract(&g, k).await;
+            let p = app.placement(&app.person("P").await, &g, &c).await;
+            for m in 0..MONTHS {
+                let report = uuid::Uuid::now_v7();
+                reports.push(hours_report::ActiveModel {
+                    id: Set(report),
+                    contract_id: Set(c.parse().unwrap()),
+                    month: Set(chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()
+                        + chrono::Months::new(m)),
+                    total_centihours: Set(30_000),
+                    reported_at: Set(now),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    archived_at: Set(None),
+                });
+                lines.push(hours_line::ActiveModel {
+                    id: Set(uuid::Uuid::now_v7()),
+                    report_id: Set(report),
+                    placement_id: Set(p.parse().unwrap()),
+                    centihours: Set(1_000 + i64::from(m)),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    archived_at: Set(None),
+                });
+            }
+        }
+    }
+    for chunk in reports.chunks(500) {
+        hours_report::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    for chunk in lines.chunks(500) {
+        hours_line::Entity::insert_many(chunk.to_vec())
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+    api::service::rollup::backfill(&app.db).await.unwrap();
+    app.reset_statements();
+    let d = app
+        .ok(
+            "{ grants(first: 100) { edges { node { caseNumber contracts { contractor { name } hoursReports { totalHours traineeHours } } } } } }",
+            json!({}),
+        )
+        .await;
+    let statements = app.statements();
+    let mut n = 0;
+    let mut trainee = 0;
+    for g in d["grants"]["edges"].as_array().unwrap() {
+        for c in g["node"]["contracts"].as_array().unwrap() {
+            for r in c["hoursReports"].as_array().unwrap() {
+                n += 1;
+                let h: rust_decimal::Decimal = r["traineeHours"].as_str().unwrap().parse().unwrap();
+                trainee += i64::try_from(h * rust_decimal::Decimal::ONE_HUNDRED).unwrap();
+            }
+        }
+    }
+    (statements, n, trainee)
+}
+
+/// Scenario: the nested list query over 5 x 8 contracts' 1,600 monthly reports, more keys than
+/// a DataLoader's default batch (1,000) holds, costs the same statements as over 2 x 2 contracts'
+/// 160: one per level (no COUNT nobody asked for, no batch split), and answers every report with
+/// its trainee hours (from the rollup) exactly.
+#[tokio::test]
+async fn a_nested_list_costs_the_same_statements_when_batches_would_split() {
+    let (small, n_small, h_small) = nested_list_at_scale(2, 2).await;
+    let (large, n_large, h_large) = nested_list_at_scale(5, 8).await;
+    assert_eq!((n_small, n_large), (160, 1_600));
+    // Each contract's 40 months carry 1,000 + m hundredths: 40,780 per contract.
+    assert_eq!((h_small, h_large), (4 * 40_780, 40 * 40_780));
+    assert_eq!(
+        small, large,
+        "statements grew with the data: {small} vs {large}"
+    );
+    // The grants page, their contracts, the contractors, and the reports with their trainee
+    // totals (one join with the rollup).
+    assert_eq!(large, 4, "{large} statements for one request");
+}

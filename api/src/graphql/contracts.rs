@@ -11,8 +11,7 @@ use super::{
     Grant, HoursReport, Placement, TrialPlacement, children, lifecycle, maybe_parent, parent, reads,
 };
 use crate::loaders::{
-    ContractsOfContractor, HoursReportsOfContract, PlacementsOfContract, SubcontractsOfContract,
-    TrialsHostedBy,
+    ContractsOfContractor, PlacementsOfContract, SubcontractsOfContract, TrialsHostedBy,
 };
 use crate::service::contracts::*;
 use crate::units::from_hundredths;
@@ -133,10 +132,12 @@ impl Contract {
     }
     /// Monthly hours reports, oldest first.
     async fn hours_reports(&self, ctx: &Context<'_>) -> Result<Vec<HoursReport>> {
-        let mut reports =
-            children::<HoursReportsOfContract, _>(ctx, self.0.id, HoursReport).await?;
-        reports.sort_by_key(|r| r.0.month);
-        Ok(reports)
+        Ok(super::loaders(ctx)
+            .reports_of_contract(self.0.id)
+            .await?
+            .into_iter()
+            .map(HoursReport)
+            .collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -308,7 +308,8 @@ pub(crate) async fn list<E: Record, V: OutputType>(
     view: fn(E::Model) -> V,
 ) -> Result<Page<V>> {
     let limits = *ctx.data_unchecked::<PageLimits>();
-    Ok(paginate(db(ctx), select, page, limits, view).await?)
+    let count = ctx.look_ahead().field("totalCount").exists();
+    Ok(paginate(db(ctx), select, page, limits, count, view).await?)
 }
 
 /// A belongs-to relation through the request's DataLoader. Foreign keys guarantee the parent
