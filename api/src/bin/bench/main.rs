@@ -1,18 +1,28 @@
 //! Benchmark: builds a national-scale dataset (default 500 grants, 6 contracts each, 24 months of
-//! hours with 2 trainees per contract) in a fresh database and times the dashboard queries
-//! through the GraphQL schema. Usage:
+//! hours with 2 trainees per contract) in a fresh database, runs ANALYZE, and measures
+//! 1. each question through the GraphQL schema in this process: the first (cold) run and the
+//!    warm ones, with the SQL statements each made;
+//! 2. the national dashboard, one grant's compliance and a nested list over HTTP with `wrk`
+//!    (Debian's package) at 1 and 8 clients: p50/p95/p99, requests/s, the server's CPU per
+//!    request, and the server's peak memory under 8 dashboards;
+//! 3. beside each, the floor: one hand-written SQL statement for the same numbers over the raw
+//!    rows, and the tracker's p50 as a multiple of it.
 //!
 //! ```sh
 //! cargo run --release -p api --bin bench -- [GRANTS] [RUNS]
-//! DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench cargo run --release -p api --bin bench
+//! DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench cargo run --release -p api --bin bench -- 5000
 //! ```
 //!
 //! Without DATABASE_URL it uses a SQLite file in a temporary directory. A PostgreSQL database
 //! named in DATABASE_URL must be empty (it is migrated, filled and left for inspection).
+//! BENCH_SECONDS sets the length of each HTTP run (default 10).
 
 // Release builds compute the layout of the whole schema's resolver futures in one crate; the
 // merged Query is deeper than rustc's default limit of 128.
 #![recursion_limit = "256"]
+
+mod floor;
+mod load;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -166,6 +176,125 @@ async fn main() -> anyhow::Result<()> {
             stmts[runs - 1]
         );
     }
+
+    over_http(&db, &schema, grants, first_grant, &known, runs.max(20)).await
+}
+
+/// The HTTP part: the server on a loopback port, wrk at 1 and 8 clients, the floor beside it.
+async fn over_http(
+    db: &sea_orm::DatabaseConnection,
+    schema: &api::graphql::AppSchema,
+    grants: usize,
+    first_grant: Uuid,
+    known: &str,
+    floor_runs: usize,
+) -> anyhow::Result<()> {
+    if !load::available() {
+        println!("\nwrk is not installed (apt-get install -y wrk): the HTTP figures are skipped.");
+        return Ok(());
+    }
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    let (_, token) = api::auth::create_token(
+        db,
+        api::auth::CreateApiTokenInput {
+            name: "bench".into(),
+            role: Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("bench token: {}", e.message()))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let endpoint = api::http::app(db.clone(), schema.clone());
+    tokio::spawn(async move {
+        let _ = api::http::serve_on(
+            listener,
+            endpoint,
+            Default::default(),
+            std::future::pending(),
+        )
+        .await;
+    });
+
+    let as_of = "2025-06-15";
+    let cases = [
+        (
+            format!("national complianceDashboard ({grants} grants, all figures, by shortfall)"),
+            format!(
+                "{{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"{as_of}\", knownAt: \"{known}\") {{ grant {{ caseNumber }} status breaches metrics {{ labourHours traineeHours apprenticeHours otherTrainingHours sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk }} targetHours expectedByNowHours projectedSharePercent findings {{ rule severity }} }} }}"
+            ),
+            floor::dashboard("2025-06-01"),
+        ),
+        (
+            "one grant's compliance".to_owned(),
+            format!(
+                "{{ compliance(grantId: \"{first_grant}\", asOf: \"{as_of}\", knownAt: \"{known}\") {{ status metrics {{ labourHours traineeHours sharePercent shortfallHours }} findings {{ rule severity }} }} }}"
+            ),
+            floor::one_grant(first_grant, "2025-06-01"),
+        ),
+        (
+            "grants(first: 100) { contracts { contractor hoursReports } }".to_owned(),
+            "{ grants(first: 100) { edges { node { caseNumber contracts { contractor { name } hoursReports { totalHours traineeHours } } } } } }".to_owned(),
+            floor::nested_json(db.get_database_backend()),
+        ),
+    ];
+    println!(
+        "\nOver HTTP ({seconds} s per run, wrk on loopback; server CPU per request from this process):\n\n| question | clients | p50 | p95 | p99 | requests/s | server CPU / request | errors |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
+    );
+    let mut floors = Vec::new();
+    let mut memory = 0.0;
+    for (name, query, floor_sql) in &cases {
+        let res = schema
+            .execute(async_graphql::Request::new(query.as_str()).data(Principal::system()))
+            .await;
+        anyhow::ensure!(res.errors.is_empty(), "{name}: {:?}", res.errors);
+        // Warm-up: the evaluations cached, the connections open.
+        load::run(&url, &token, query, 2, Duration::from_secs(2))?;
+        let mut p50_one = 0.0;
+        for clients in [1, 8] {
+            if clients == 8 && name.starts_with("national") {
+                load::reset_peak_memory();
+            }
+            let l = load::run(&url, &token, query, clients, Duration::from_secs(seconds))?;
+            if clients == 8 && name.starts_with("national") {
+                memory = load::peak_memory_mb();
+            }
+            if clients == 1 {
+                p50_one = l.p50_ms;
+            }
+            println!(
+                "| {name} | {clients} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} | {:.1} ms | {} |",
+                l.p50_ms,
+                l.p95_ms,
+                l.p99_ms,
+                l.rps(),
+                l.cpu_ms,
+                l.errors
+            );
+        }
+        let (p50, p95, rows) = floor::time(db, floor_sql, floor_runs).await?;
+        floors.push((name.clone(), p50, p95, rows, p50_one));
+    }
+    println!(
+        "\nThe floor: one hand-written SQL statement over the raw rows, {floor_runs} runs in this process:\n\n| question | floor p50 | floor p95 | rows | tracker p50 (HTTP, 1 client) / floor p50 |\n| --- | --- | --- | --- | --- |"
+    );
+    for (name, p50, p95, rows, tracker) in floors {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "| {name} | {:.1} ms | {:.1} ms | {rows} | {:.2} |",
+            ms(p50),
+            ms(p95),
+            tracker / ms(p50)
+        );
+    }
+    println!("\nServer peak memory (resident) under 8 concurrent dashboards: {memory:.0} MB");
     Ok(())
 }
 

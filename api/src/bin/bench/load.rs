@@ -1,0 +1,136 @@
+//! The bench over HTTP: the server in this process on a loopback port, `wrk` (Debian's package)
+//! as the load generator, latency percentiles from wrk's own histogram, and the server's CPU time
+//! per request from this process's accounting (wrk runs in its own process).
+
+use std::io::Write;
+use std::process::Command;
+use std::time::Duration;
+
+/// What one wrk run measured.
+pub struct Load {
+    pub requests: u64,
+    pub seconds: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    /// Non-2xx answers, connection errors and timeouts.
+    pub errors: u64,
+    /// Server CPU (user + system) per request.
+    pub cpu_ms: f64,
+}
+
+impl Load {
+    pub fn rps(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+/// Whether `wrk` can be run here.
+pub fn available() -> bool {
+    Command::new("wrk").arg("--version").output().is_ok()
+}
+
+/// This process's CPU time so far (user + system), from /proc (Linux; clock ticks of 10 ms).
+pub fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start at field 3: utime and stime
+    // are fields 14 and 15.
+    let Some((_, rest)) = stat.rsplit_once(") ") else {
+        return Duration::ZERO;
+    };
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0))
+        .collect();
+    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 10)
+}
+
+/// Resets this process's peak resident memory (Linux), so the next peak is the load's own.
+pub fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// This process's peak resident memory since the last reset, in MB.
+pub fn peak_memory_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))?
+                .split_whitespace()
+                .nth(1)?
+                .parse::<f64>()
+                .ok()
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// POSTs the GraphQL `query` to `url` with `token` from `connections` connections for
+/// `duration`, and reports wrk's figures with the server CPU spent meanwhile.
+pub fn run(
+    url: &str,
+    token: &str,
+    query: &str,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Load> {
+    let body = serde_json::json!({ "query": query }).to_string();
+    // A long bracket of level 3 cannot occur in the JSON body.
+    anyhow::ensure!(!body.contains("]===]"), "query holds the Lua bracket");
+    let script = format!(
+        r#"wrk.method = "POST"
+wrk.body = [===[{body}]===]
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer {token}"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"#
+    );
+    let mut file = tempfile_script()?;
+    file.1.write_all(script.as_bytes())?;
+    let cpu = cpu_time();
+    let out = Command::new("wrk")
+        .arg(format!("-t{}", connections.min(2)))
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{}s", duration.as_secs()))
+        .arg("--timeout=30s")
+        .arg("-s")
+        .arg(&file.0)
+        .arg(url)
+        .output()?;
+    let cpu = cpu_time() - cpu;
+    let _ = std::fs::remove_file(&file.0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .ok_or_else(|| anyhow::anyhow!("wrk gave no result: {text}"))?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    let us = |x: u64| x as f64 / 1000.0;
+    let requests = v[0].max(1);
+    Ok(Load {
+        requests: v[0],
+        seconds: v[1] as f64 / 1e6,
+        p50_ms: us(v[2]),
+        p95_ms: us(v[3]),
+        p99_ms: us(v[4]),
+        errors: v[5],
+        cpu_ms: cpu.as_secs_f64() * 1000.0 / requests as f64,
+    })
+}
+
+fn tempfile_script() -> anyhow::Result<(std::path::PathBuf, std::fs::File)> {
+    let path = std::env::temp_dir().join(format!("bench-{}.lua", uuid::Uuid::new_v4().simple()));
+    let file = std::fs::File::create(&path)?;
+    Ok((path, file))
+}
