@@ -590,10 +590,33 @@ async fn raw_hours<C: ConnectionTrait>(
 /// grant's revision, so a key never names two different evaluations.
 type EvaluationKey = (Uuid, i64, NaiveDate, DateTime<Utc>);
 
-/// Evaluations already made, shared by the requests of this instance. About 2 to 20 KB each;
-/// 4,000 hold the national dashboard for several dates and then some.
+/// Memory the cached evaluations may take: ten times the national dashboard (5,000 grants)
+/// for two dates, in a server that stays under 300 MB.
+const EVALUATION_CACHE_BYTES: u64 = 96 * 1024 * 1024;
+
+/// An evaluation's approximate size in memory: the report, and its findings and contractor rows
+/// with their messages and names.
+fn approx_bytes(r: &compliance::Report) -> u32 {
+    let findings: usize = r
+        .findings
+        .iter()
+        .map(|f| std::mem::size_of_val(f) + f.message.en.len() + f.message.da.len() + 256)
+        .sum();
+    let contractors =
+        r.contractors.len() * (std::mem::size_of::<compliance::ContractorMetrics>() + 64);
+    u32::try_from(std::mem::size_of::<compliance::Report>() + findings + contractors)
+        .unwrap_or(u32::MAX)
+}
+
+/// Evaluations already made, shared by the requests of this instance, weighed by their size (a
+/// count would let 5,000 grants' dashboard evict itself at every request).
 static EVALUATIONS: std::sync::LazyLock<moka::sync::Cache<EvaluationKey, Arc<compliance::Report>>> =
-    std::sync::LazyLock::new(|| moka::sync::Cache::new(4_000));
+    std::sync::LazyLock::new(|| {
+        moka::sync::Cache::builder()
+            .max_capacity(EVALUATION_CACHE_BYTES)
+            .weigher(|_, r: &Arc<compliance::Report>| approx_bytes(r))
+            .build()
+    });
 
 /// Each of `grants` evaluated as of `as_of` with what was recorded at `known_at`: from the cache
 /// where the grant's revision is unchanged, else from one bulk load of the others' facts. A grant

@@ -28,16 +28,17 @@ pub fn dashboard(as_of: &str) -> String {
     )
 }
 
-/// One grant's numbers, the same way.
+/// One grant's numbers, the same way, reading only that grant's rows.
 pub fn one_grant(grant: uuid::Uuid, as_of: &str) -> String {
     format!(
-        "SELECT SUM(r.total_centihours), COALESCE(SUM(t.trainee), 0)
-         FROM hours_report r
-         JOIN contract c ON c.id = r.contract_id
-         LEFT JOIN (SELECT l.report_id, SUM(l.centihours) AS trainee
-                    FROM hours_line l JOIN placement p ON p.id = l.placement_id
-                    WHERE p.kind NOT IN ('work_experience', 'wage_subsidy', 'other_social')
-                    GROUP BY l.report_id) t ON t.report_id = r.id
+        "SELECT SUM(r.total_centihours),
+           (SELECT COALESCE(SUM(l.centihours), 0)
+              FROM hours_line l JOIN placement p ON p.id = l.placement_id
+              JOIN hours_report r2 ON r2.id = l.report_id
+              JOIN contract c2 ON c2.id = r2.contract_id
+             WHERE c2.grant_id = '{grant}' AND r2.month <= '{as_of}'
+               AND p.kind NOT IN ('work_experience', 'wage_subsidy', 'other_social'))
+         FROM hours_report r JOIN contract c ON c.id = r.contract_id
          WHERE c.grant_id = '{grant}' AND r.month <= '{as_of}'"
     )
 }
