@@ -474,18 +474,9 @@ async fn rolled_up_hours<C: ConnectionTrait>(
             .column(hours_report::Column::UpdatedAt)
             .join(
                 sea_orm::JoinType::InnerJoin,
-                hours_line::Entity::belongs_to(placement::Entity)
-                    .from(hours_line::Column::PlacementId)
-                    .to(placement::Column::Id)
-                    .into(),
+                super::rollup::line_placement(),
             )
-            .join(
-                sea_orm::JoinType::InnerJoin,
-                hours_line::Entity::belongs_to(hours_report::Entity)
-                    .from(hours_line::Column::ReportId)
-                    .to(hours_report::Column::Id)
-                    .into(),
-            )
+            .join(sea_orm::JoinType::InnerJoin, super::rollup::line_report())
             .filter(placement::Column::PersonId.is_in(chunk.iter().copied()))
             .filter(hours_report::Column::Month.is_in(over_months.iter().copied()))
             .into_tuple()

@@ -208,14 +208,16 @@ async fn compute<C: ConnectionTrait>(
         .collect())
 }
 
-fn line_placement() -> RelationDef {
+/// hours_line → placement, for joins (the entities declare no relations).
+pub(crate) fn line_placement() -> RelationDef {
     hours_line::Entity::belongs_to(placement::Entity)
         .from(hours_line::Column::PlacementId)
         .to(placement::Column::Id)
         .into()
 }
 
-fn line_report() -> RelationDef {
+/// hours_line → hours_report, for joins.
+pub(crate) fn line_report() -> RelationDef {
     hours_line::Entity::belongs_to(hours_report::Entity)
         .from(hours_line::Column::ReportId)
         .to(hours_report::Column::Id)
