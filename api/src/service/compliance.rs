@@ -4,9 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Ids per query: well under every database's limit on bound parameters.
-const CHUNK: usize = 500;
-
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
@@ -29,6 +26,9 @@ use crate::error::{AppError, AppResult};
 use crate::record::get;
 use crate::scope::Scope;
 use crate::validate;
+
+/// Ids per query: well under every database's limit on bound parameters.
+const CHUNK: usize = 500;
 
 /// Facts for each of `grants` as recorded at `known_at`, keyed by grant id (a grant recorded only
 /// later is absent). Archived contracts, placements and reports stay in: the hours were worked.
