@@ -17,8 +17,8 @@ use entity::enums::PlacementKind;
 use entity::{contract, hours_line, hours_month, hours_report, person_month_hours, placement};
 use sea_orm::sea_query::{Expr, Func, LockType, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect,
-    RelationDef, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, RelationDef, Set, Statement, TransactionSession, TransactionTrait,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -123,7 +123,27 @@ pub async fn refresh_reports<C: ConnectionTrait>(db: &C, reports: &[Uuid]) -> Ap
             .exec(db)
             .await?;
         if !rows.is_empty() {
-            hours_month::Entity::insert_many(rows).exec(db).await?;
+            // A backfill on another instance may have inserted a row since the delete: the
+            // row computed here, under the contract's lock, is the one that stands.
+            use hours_month::Column as M;
+            hours_month::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::column(M::ReportId)
+                        .update_columns([
+                            M::GrantId,
+                            M::ContractId,
+                            M::Month,
+                            M::TotalCentihours,
+                            M::ApprenticeCentihours,
+                            M::OtherTrainingCentihours,
+                            M::NotCountedCentihours,
+                            M::ReportedAt,
+                            M::WrittenAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec(db)
+                .await?;
         }
     }
     Ok(())
@@ -319,44 +339,110 @@ pub async fn refresh_person_months<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Fills in the rollups of reports that have none (data from before the rollups existed, or a
-/// bulk load): run at start, after the migrations. Idempotent, and safe with several instances
-/// starting at once (each refresh recomputes, never adds).
-pub async fn backfill<C: ConnectionTrait>(db: &C) -> AppResult<usize> {
-    let missing: Vec<Uuid> = hours_report::Entity::find()
-        .select_only()
-        .column(hours_report::Column::Id)
-        .join(
-            JoinType::LeftJoin,
-            hours_report::Entity::belongs_to(hours_month::Entity)
-                .from(hours_report::Column::Id)
-                .to(hours_month::Column::ReportId)
-                .into(),
-        )
-        .filter(hours_month::Column::ReportId.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    for chunk in missing.chunks(CHUNK) {
-        let rows = compute(db, chunk).await?;
-        if !rows.is_empty() {
-            hours_month::Entity::insert_many(rows)
-                .on_conflict_do_nothing_on([hours_month::Column::ReportId])
-                .exec(db)
-                .await?;
-        }
-        let pairs: Vec<(Uuid, NaiveDate)> = hours_line::Entity::find()
-            .select_only()
-            .column(placement::Column::PersonId)
-            .column(hours_report::Column::Month)
-            .join(JoinType::InnerJoin, line_placement())
-            .join(JoinType::InnerJoin, line_report())
-            .filter(hours_line::Column::ReportId.is_in(chunk.iter().copied()))
-            .distinct()
-            .into_tuple()
-            .all(db)
-            .await?;
-        refresh_person_months(db, pairs).await?;
+/// A report without its `hours_month` row (alias `r`).
+const MISSING: &str = "NOT EXISTS (SELECT 1 FROM hours_month m WHERE m.report_id = r.id)";
+
+/// The placement kinds for which `pick` holds, as a quoted SQL list (the engine's own
+/// classification, so the bulk path cannot drift from [`KindSums::add`]).
+fn kinds_sql(pick: impl Fn(PlacementKind) -> bool) -> String {
+    use sea_orm::{ActiveEnum, Iterable};
+    let list: Vec<String> = PlacementKind::iter()
+        .filter(|k| pick(*k))
+        .map(|k| format!("'{}'", k.to_value()))
+        .collect();
+    if list.is_empty() {
+        "NULL".into()
+    } else {
+        list.join(", ")
     }
-    Ok(missing.len())
+}
+
+/// Fills in the rollups of reports that have none (data from before the rollups existed, or a
+/// bulk load): run at start, after the migrations, and after the demo seed. Set-based (a handful
+/// of statements whatever the volume: 720,000 reports take seconds, not an hour), in one
+/// transaction, and idempotent.
+///
+/// Safe beside live writers and other instances starting at once: on PostgreSQL it first locks
+/// the contracts concerned (in id order, as every hours writer does), then the person-month rows
+/// (created if missing, in key order) before it reads the sums, so the lock order is the writers'
+/// own and a concurrent write is either seen or waits. A report row another instance inserted
+/// first is left alone (`DO NOTHING`), and [`refresh_reports`] overwrites on conflict.
+pub async fn backfill<C: ConnectionTrait + TransactionTrait>(db: &C) -> AppResult<usize> {
+    let txn = db.begin().await?;
+    let pg = txn.get_database_backend() == DbBackend::Postgres;
+    let run = |sql: String| {
+        let txn = &txn;
+        async move { txn.execute_unprepared(&sql).await }
+    };
+    let missing: i64 = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM hours_report r WHERE {MISSING}"),
+        ))
+        .await?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    if missing == 0 {
+        return Ok(0);
+    }
+    // (person, month) pairs with a line in a report that has no rollup yet.
+    let pairs = format!(
+        "SELECT p.person_id, r.month FROM hours_line l \
+         JOIN placement p ON p.id = l.placement_id \
+         JOIN hours_report r ON r.id = l.report_id WHERE {MISSING}"
+    );
+    if pg {
+        run(format!(
+            "SELECT c.id FROM contract c WHERE c.id IN \
+             (SELECT r.contract_id FROM hours_report r WHERE {MISSING}) \
+             ORDER BY c.id FOR NO KEY UPDATE"
+        ))
+        .await?;
+        run(format!(
+            "INSERT INTO person_month_hours (person_id, month, centihours) \
+             SELECT DISTINCT x.person_id, x.month, 0 FROM ({pairs}) x \
+             ON CONFLICT (person_id, month) DO NOTHING"
+        ))
+        .await?;
+        run(format!(
+            "SELECT 1 FROM person_month_hours pm WHERE (pm.person_id, pm.month) IN ({pairs}) \
+             ORDER BY pm.person_id, pm.month FOR UPDATE"
+        ))
+        .await?;
+    }
+    // Every line of those persons in those months, on any grant (as `refresh_person_months`).
+    run(format!(
+        "INSERT INTO person_month_hours (person_id, month, centihours) \
+         SELECT p.person_id, r.month, CAST(SUM(l.centihours) AS BIGINT) FROM hours_line l \
+         JOIN placement p ON p.id = l.placement_id \
+         JOIN hours_report r ON r.id = l.report_id \
+         WHERE (p.person_id, r.month) IN ({pairs}) \
+         GROUP BY p.person_id, r.month \
+         ON CONFLICT (person_id, month) DO UPDATE SET centihours = excluded.centihours"
+    ))
+    .await?;
+    // A line counts by kind only on a placement of the report's own grant, as in the engine.
+    let apprentice = kinds_sql(PlacementKind::is_apprentice);
+    let other = kinds_sql(|k| k.counts_as_training() && !k.is_apprentice());
+    let own = "p.grant_id = c.grant_id AND p.kind";
+    run(format!(
+        "INSERT INTO hours_month (report_id, grant_id, contract_id, month, total_centihours, \
+         apprentice_centihours, other_training_centihours, not_counted_centihours, \
+         reported_at, written_at) \
+         SELECT r.id, c.grant_id, r.contract_id, r.month, r.total_centihours, \
+         CAST(COALESCE(SUM(CASE WHEN {own} IN ({apprentice}) THEN l.centihours ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN {own} IN ({other}) THEN l.centihours ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN {own} IN ({apprentice}, {other}) THEN 0 ELSE l.centihours END), 0) AS BIGINT), \
+         r.reported_at, r.updated_at \
+         FROM hours_report r JOIN contract c ON c.id = r.contract_id \
+         LEFT JOIN hours_line l ON l.report_id = r.id \
+         LEFT JOIN placement p ON p.id = l.placement_id \
+         WHERE {MISSING} \
+         GROUP BY r.id, c.grant_id, r.contract_id, r.month, r.total_centihours, r.reported_at, r.updated_at \
+         ON CONFLICT (report_id) DO NOTHING"
+    ))
+    .await?;
+    txn.commit().await?;
+    Ok(usize::try_from(missing).unwrap_or(usize::MAX))
 }
