@@ -88,6 +88,9 @@ pub struct Config {
     /// `MAX_BODY_BYTES`, `MAX_RESPONSE_BYTES`, `HEADER_TIMEOUT_SECS`, `IDLE_TIMEOUT_SECS`,
     /// `MAX_CONNECTIONS`.
     pub http_limits: HttpLimits,
+    /// `CORS_ALLOWED_ORIGINS`: `*`, or origins separated by commas
+    /// (`https://dashboard.example.dk`); default none.
+    pub cors_origins: crate::ops::CorsOrigins,
 }
 
 /// A positive whole number from the environment, or the default.
@@ -182,12 +185,16 @@ impl Config {
                 query_limits.national_timeout.as_secs()
             );
         }
+        let cors_origins =
+            crate::ops::CorsOrigins::parse(&lookup("CORS_ALLOWED_ORIGINS").unwrap_or_default())
+                .map_err(|e| anyhow::anyhow!("CORS_ALLOWED_ORIGINS: {e}"))?;
         Ok(Self {
             database_url,
             bind_addr,
             page_limits,
             query_limits,
             http_limits,
+            cors_origins,
         })
     }
 }
@@ -234,6 +241,12 @@ mod tests {
         assert_eq!(c.query_limits.national_timeout, Duration::from_secs(30));
         assert_eq!(c.http_limits.max_body_bytes, 4096);
         assert!(cfg(&[("IDLE_TIMEOUT_SECS", "30")]).is_err());
+        assert!(cfg(&[("CORS_ALLOWED_ORIGINS", "dashboard.example.dk")]).is_err());
+        assert_eq!(
+            cfg(&[("CORS_ALLOWED_ORIGINS", "*")]).unwrap().cors_origins,
+            crate::ops::CorsOrigins::Any
+        );
+        assert_eq!(cfg(&[]).unwrap().cors_origins, crate::ops::CorsOrigins::Off);
         assert!(
             cfg(&[
                 ("IDLE_TIMEOUT_SECS", "30"),

@@ -1,5 +1,7 @@
 //! HTTP routes served by poem: POST /graphql (the API), GET /graphql (the query console, served
-//! from the binary), GET / (a redirect to the console), GET /healthz (checks the database) and GET /exports/lbf-report.csv.
+//! from the binary), GET / (a redirect to the console), GET /healthz (checks the database),
+//! GET /exports/lbf-report.csv, the web app under /app, and the operations endpoints of
+//! [`crate::ops`] (/livez, /readyz, /metrics).
 
 use std::time::Duration;
 
@@ -29,9 +31,27 @@ fn graphql_errors(
     mut errors: Vec<async_graphql::ServerError>,
     lang: Lang,
 ) -> poem::Response {
+    crate::ops::record_graphql("none", Duration::ZERO, &error_codes(&errors));
     crate::graphql::localize(&mut errors, lang);
     let body = async_graphql::Response::from_errors(errors);
     (status, Json(body)).into_response()
+}
+
+/// The `extensions.code` of each error.
+fn error_codes(errors: &[async_graphql::ServerError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .and_then(|c| match c {
+                    async_graphql::Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "NONE".into())
+        })
+        .collect()
 }
 
 fn coded_error(message: &str, code: &str) -> async_graphql::ServerError {
@@ -130,7 +150,14 @@ async fn graphql(
             );
         }
     };
+    let operation = crate::ops::operation_label(request.operation_name.as_deref());
+    let started = std::time::Instant::now();
     let mut response = schema.execute(request.data(principal).data(lang)).await;
+    crate::ops::record_graphql(
+        &operation,
+        started.elapsed(),
+        &error_codes(&response.errors),
+    );
     crate::graphql::localize(&mut response.errors, lang);
     match serde_json::to_vec(&response) {
         Ok(json) if json.len() <= limits.max_response_bytes => poem::Response::builder()
@@ -217,12 +244,27 @@ pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
     app_with(db, schema, HttpLimits::default())
 }
 
-/// All routes.
+/// All routes, with no cross-origin access.
 pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -> impl Endpoint {
+    app_full(db, schema, limits, crate::ops::CorsOrigins::Off)
+}
+
+/// All routes, with a request id and metrics on every request and CORS for `cors`.
+pub fn app_full(
+    db: DatabaseConnection,
+    schema: AppSchema,
+    limits: HttpLimits,
+    cors: crate::ops::CorsOrigins,
+) -> impl Endpoint {
+    // Installed before the first request, so the first scrape already lists every series.
+    let _ = crate::ops::prometheus();
     Route::new()
         .at("/", get(index))
         .at("/graphql", get(console).post(graphql))
         .at("/healthz", get(healthz))
+        .at("/livez", get(crate::ops::livez))
+        .at("/readyz", get(crate::ops::readyz))
+        .at("/metrics", get(crate::ops::metrics_page))
         .at("/exports/lbf-report.csv", get(lbf_report_csv))
         .at(
             "/login",
@@ -270,7 +312,9 @@ pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -
         .data(db)
         .data(limits)
         .data(std::sync::Arc::new(crate::web::Attempts::default()))
+        .with(crate::ops::CrossOrigin(cors))
         .with(Tracing)
+        .with(crate::ops::RequestIds)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
@@ -281,7 +325,7 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
     let limits = config.http_limits;
     serve_on(
         listener,
-        app_with(db, schema, limits),
+        app_full(db, schema, limits, config.cors_origins.clone()),
         limits,
         shutdown_signal(),
     )

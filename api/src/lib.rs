@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod i18n;
 pub mod loaders;
+pub mod ops;
 pub mod pagination;
 pub mod record;
 pub mod scalars;

@@ -1,9 +1,10 @@
 //! The request guard: what a query may cost before any of it runs, and a code on every error.
 //!
 //! Checks, in the order a request meets them (all after the caller is authenticated):
-//! 1. nesting of the query text: lists, objects and selections nested deeper than
+//! 1. nesting of the query text ([`Nesting`]): lists, objects and selections nested deeper than
 //!    [`MAX_NESTING`] are refused before the parser sees them (the parser recurses per level, and
-//!    a few thousand levels overflow the stack of a release build);
+//!    a few thousand levels overflow the stack of a release build); then automatic persisted
+//!    queries put a registered query's document in place of its hash;
 //! 2. parsing, then the size of the query with every fragment spread expanded, counted once per
 //!    fragment (memoised), so `fragment F24 { ...F23 ...F23 }` chains are refused in microseconds
 //!    instead of being walked 2^24 times by validation;
@@ -45,6 +46,43 @@ const NATIONAL: [&str; 4] = [
 const PARSE: u8 = 1;
 const VALIDATE: u8 = 2;
 const EXECUTE: u8 = 3;
+
+/// Longest query text kept by automatic persisted queries; a longer one runs, unpersisted.
+pub const MAX_PERSISTED_QUERY_BYTES: usize = 8 * 1024;
+
+/// Check 1, on the text, before anything parses it (the persisted-queries extension, which
+/// comes next, parses a query it is asked to register). Also leaves long queries unpersisted,
+/// so the persisted-query cache holds at most its count times [`MAX_PERSISTED_QUERY_BYTES`].
+pub struct Nesting;
+
+impl ExtensionFactory for Nesting {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(Nesting)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for Nesting {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        if let Some(depth) = nesting_beyond(&request.query, MAX_NESTING) {
+            return Err(coded(
+                format!(
+                    "the query nests lists, objects or selections {depth} levels deep; at most {MAX_NESTING} are allowed"
+                ),
+                "GRAPHQL_PARSE_FAILED",
+            ));
+        }
+        if request.query.len() > MAX_PERSISTED_QUERY_BYTES {
+            request.extensions.remove("persistedQuery");
+        }
+        next.run(ctx, request).await
+    }
+}
 
 pub struct Guard(pub QueryLimits);
 
@@ -116,14 +154,6 @@ impl Extension for GuardExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         self.stage.store(PARSE, Ordering::SeqCst);
-        if let Some(depth) = nesting_beyond(&request.query, MAX_NESTING) {
-            return Err(coded(
-                format!(
-                    "the query nests lists, objects or selections {depth} levels deep; at most {MAX_NESTING} are allowed"
-                ),
-                "GRAPHQL_PARSE_FAILED",
-            ));
-        }
         let max_fields = self.limits.max_complexity as u64;
         // Taken out while the parsed document borrows the request; put back before going on.
         let variables = std::mem::take(&mut request.variables);
@@ -227,6 +257,14 @@ fn classify(message: &str, stage: u8) -> (&'static str, Option<String>) {
         || message.contains("(occurred while parsing")
     {
         return ("BAD_USER_INPUT", None);
+    }
+    // Automatic persisted queries (async-graphql's extension): the code Apollo clients expect
+    // before they resend the query text.
+    if message == "PersistedQueryNotFound" {
+        return ("PERSISTED_QUERY_NOT_FOUND", None);
+    }
+    if message == "provided sha does not match query" || message.contains("\"PersistedQuery\"") {
+        return ("BAD_REQUEST", None);
     }
     match stage {
         PARSE => ("GRAPHQL_PARSE_FAILED", None),

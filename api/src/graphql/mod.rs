@@ -16,6 +16,9 @@ mod users;
 
 use std::sync::Arc;
 
+use async_graphql::extensions::apollo_persisted_queries::{
+    ApolloPersistedQueries, LruCacheStorage,
+};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
 };
@@ -145,6 +148,9 @@ pub fn build_schema(db: DatabaseConnection, limits: PageLimits) -> AppSchema {
     build_schema_with(db, limits, QueryLimits::default())
 }
 
+/// Persisted queries kept per instance (each at most [`guard::MAX_PERSISTED_QUERY_BYTES`]).
+const PERSISTED_QUERIES: usize = 512;
+
 /// The schema with explicit query depth and complexity limits.
 pub fn build_schema_with(
     db: DatabaseConnection,
@@ -167,6 +173,12 @@ pub fn build_schema_with(
     .limit_complexity(query.max_complexity)
     // Authentication first: nothing of an unauthenticated request is parsed.
     .extension(RequestScope)
+    .extension(guard::Nesting)
+    // Automatic persisted queries: a client may send a query's SHA-256 instead of its text once
+    // registered. Per instance (a miss only makes the client resend the text).
+    .extension(ApolloPersistedQueries::new(LruCacheStorage::new(
+        PERSISTED_QUERIES,
+    )))
     .extension(guard::Guard(query))
     .finish()
 }

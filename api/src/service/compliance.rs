@@ -639,7 +639,9 @@ pub async fn evaluations<C: ConnectionTrait>(
             None => missing.push(g.clone()),
         }
     }
+    metrics::counter!("tracker_evaluations_total", "source" => "cache").increment(out.len() as u64);
     if !missing.is_empty() {
+        let started = std::time::Instant::now();
         let facts = load_facts(db, &missing, known_at).await?;
         for g in &missing {
             if let Some(f) = facts.get(&g.id) {
@@ -648,6 +650,10 @@ pub async fn evaluations<C: ConnectionTrait>(
                 out.insert(g.id, r);
             }
         }
+        metrics::histogram!("tracker_evaluation_duration_seconds")
+            .record(started.elapsed().as_secs_f64());
+        metrics::counter!("tracker_evaluations_total", "source" => "computed")
+            .increment(missing.len() as u64);
     }
     Ok(out)
 }
