@@ -305,6 +305,9 @@ pub fn applied_parameters(p: &engine::Params, lang: Lang) -> Vec<AppliedParamete
         .collect()
 }
 
+// A thin view over the shared evaluation: the lists (contractors, findings, parameters), the
+// funnel and the deadlines are built only when a query selects them, so a national dashboard
+// asking for status and share builds no finding or parameter of its 500 grants.
 /// A grant's compliance with the social requirements as of a date.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -332,23 +335,84 @@ pub struct GrantCompliance {
     pub projected_share_fraction: Option<Decimal>,
     pub projected_share_percent: Option<Decimal>,
     pub projected_trainee_hours: Option<Decimal>,
-    pub contractors: Vec<ContractorCompliance>,
-    pub trial_funnel: TrialFunnel,
-    pub deadlines: GrantDeadlines,
-    pub findings: Vec<FindingView>,
     pub breaches: u32,
     pub warnings: u32,
-    /// The rule parameters the evaluation used (defaults or the grant's overrides).
-    pub parameters: Vec<AppliedParameter>,
     /// R5: month and day of the following year when the yearly LBF report is due (MM-DD; set by
     /// LBF, not per grant).
     pub lbf_report_due: String,
+    #[graphql(skip)]
+    report: Arc<Report>,
+    #[graphql(skip)]
+    sees_persons: bool,
+    #[graphql(skip)]
+    lang: Lang,
 }
 
 #[ComplexObject]
 impl GrantCompliance {
     async fn grant(&self, ctx: &Context<'_>) -> Result<Grant> {
         parent::<grant::Entity, _>(ctx, self.grant_id, Grant).await
+    }
+
+    async fn contractors(&self) -> Vec<ContractorCompliance> {
+        self.report
+            .contractors
+            .iter()
+            .map(|c| ContractorCompliance {
+                contractor_id: c.contractor_id,
+                contractor_name: c.contractor_name.clone(),
+                metrics: metrics_view(&c.metrics),
+                clause_required_hours: fixed(c.clause_required_hours, 2),
+                expected_by_now_hours: c.expected_by_now_hours.map(|h| fixed(h, 2)),
+                projected_share_percent: c.projected_share.map(percent),
+                clause_shortfall_hours: c.clause_shortfall_hours.map(|h| fixed(h, 2)),
+                behind_clause: c.behind_clause,
+            })
+            .collect()
+    }
+
+    async fn trial_funnel(&self) -> TrialFunnel {
+        let funnel = &self.report.funnel;
+        TrialFunnel {
+            started: funnel.started,
+            completed: funnel.completed,
+            open_without_outcome: funnel.open_without_outcome,
+            outcomes: TrialOutcome::iter()
+                .filter_map(|o| {
+                    funnel
+                        .outcomes
+                        .get(engine::outcome_name(o))
+                        .map(|n| OutcomeCount {
+                            outcome: o,
+                            count: *n,
+                        })
+                })
+                .collect(),
+        }
+    }
+
+    async fn deadlines(&self) -> GrantDeadlines {
+        let d = &self.report.deadlines;
+        GrantDeadlines {
+            hours_report_month: d
+                .hours_report
+                .as_ref()
+                .map(|h| crate::scalars::YearMonth::of(h.month)),
+            hours_report_due: d.hours_report.as_ref().map(|h| h.due),
+            hours_reports_outstanding: d.hours_report.as_ref().map_or(0, |h| h.contracts as u32),
+            lbf_report_year: d.lbf_report.map(|l| l.0),
+            lbf_report_due: d.lbf_report.map(|l| l.1),
+            next_meeting_due: d.next_meeting,
+        }
+    }
+
+    async fn findings(&self) -> Vec<FindingView> {
+        findings_view(&self.report.findings, self.sees_persons, self.lang)
+    }
+
+    /// The rule parameters the evaluation used (defaults or the grant's overrides).
+    async fn parameters(&self) -> Vec<AppliedParameter> {
+        applied_parameters(&self.report.params, self.lang)
     }
 }
 
@@ -419,24 +483,13 @@ fn findings_view(findings: &[engine::Finding], sees_persons: bool, lang: Lang) -
 }
 
 pub fn compliance_view(
-    r: &Report,
+    r: &Arc<Report>,
     known_at: DateTime<Utc>,
     sees_persons: bool,
     lang: Lang,
 ) -> GrantCompliance {
     let p = &r.params;
     let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count() as u32;
-    let outcomes = TrialOutcome::iter()
-        .filter_map(|o| {
-            r.funnel
-                .outcomes
-                .get(engine::outcome_name(o))
-                .map(|n| OutcomeCount {
-                    outcome: o,
-                    count: *n,
-                })
-        })
-        .collect();
     GrantCompliance {
         grant_id: r.grant_id,
         as_of: r.as_of,
@@ -451,47 +504,12 @@ pub fn compliance_view(
         projected_share_fraction: r.projected_share.map(|s| fixed(s, 4)),
         projected_share_percent: r.projected_share.map(percent),
         projected_trainee_hours: r.projected_trainee_hours,
-        contractors: r
-            .contractors
-            .iter()
-            .map(|c| ContractorCompliance {
-                contractor_id: c.contractor_id,
-                contractor_name: c.contractor_name.clone(),
-                metrics: metrics_view(&c.metrics),
-                clause_required_hours: fixed(c.clause_required_hours, 2),
-                expected_by_now_hours: c.expected_by_now_hours.map(|h| fixed(h, 2)),
-                projected_share_percent: c.projected_share.map(percent),
-                clause_shortfall_hours: c.clause_shortfall_hours.map(|h| fixed(h, 2)),
-                behind_clause: c.behind_clause,
-            })
-            .collect(),
-        trial_funnel: TrialFunnel {
-            started: r.funnel.started,
-            completed: r.funnel.completed,
-            open_without_outcome: r.funnel.open_without_outcome,
-            outcomes,
-        },
-        deadlines: GrantDeadlines {
-            hours_report_month: r
-                .deadlines
-                .hours_report
-                .as_ref()
-                .map(|h| crate::scalars::YearMonth::of(h.month)),
-            hours_report_due: r.deadlines.hours_report.as_ref().map(|h| h.due),
-            hours_reports_outstanding: r
-                .deadlines
-                .hours_report
-                .as_ref()
-                .map_or(0, |h| h.contracts as u32),
-            lbf_report_year: r.deadlines.lbf_report.map(|l| l.0),
-            lbf_report_due: r.deadlines.lbf_report.map(|l| l.1),
-            next_meeting_due: r.deadlines.next_meeting,
-        },
-        findings: findings_view(&r.findings, sees_persons, lang),
         breaches: count(Severity::Breach),
         warnings: count(Severity::Warning),
-        parameters: applied_parameters(p, lang),
         lbf_report_due: format!("{:02}-{:02}", p.lbf_report_due().0, p.lbf_report_due().1),
+        report: r.clone(),
+        sees_persons,
+        lang,
     }
 }
 
