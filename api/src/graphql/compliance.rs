@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
+use super::answers::Kept;
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
 use crate::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
 use crate::compliance::{self as engine, Report, Severity, Status};
@@ -844,7 +845,7 @@ impl ComplianceQuery {
         #[graphql(default)] sort: DashboardSort,
         as_of: Option<NaiveDate>,
         known_at: Option<DateTime<Utc>>,
-    ) -> Result<Vec<GrantCompliance>> {
+    ) -> Result<Kept<Vec<GrantCompliance>>> {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_at_or_end_of(as_of, known_at);
@@ -852,12 +853,14 @@ impl ComplianceQuery {
             .all(db(ctx))
             .await
             .map_err(AppError::from)?;
-        let rows = svc::dashboard(db(ctx), grants, filter.status, sort, as_of, known_at).await?;
+        let board = svc::dashboard(db(ctx), grants, filter.status, sort, as_of, known_at).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
-        Ok(rows
+        let rows = board
+            .rows
             .iter()
             .map(|r| compliance_view(r, known_at, sees_persons, lang))
-            .collect())
+            .collect();
+        Ok(Kept::new(rows, board.fingerprint, sees_persons, lang))
     }
 
     /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a

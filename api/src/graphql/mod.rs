@@ -1,6 +1,7 @@
 //! The GraphQL schema: one Query and one Mutation object per domain area, merged; thin view types
 //! over the entities; request-scoped DataLoaders and scope injected by [`RequestScope`].
 
+pub mod answers;
 mod audit;
 mod compliance;
 mod contracts;

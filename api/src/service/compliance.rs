@@ -15,6 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
+use sha2::Digest;
 use uuid::Uuid;
 
 use super::{known, new_id, now};
@@ -619,6 +620,18 @@ pub async fn evaluations<C: ConnectionTrait>(
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
+    Ok(evaluations_with_revisions(db, grants, as_of, known_at)
+        .await?
+        .0)
+}
+
+/// [`evaluations`], with the revision of each grant they are keyed by.
+async fn evaluations_with_revisions<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<(HashMap<Uuid, Arc<compliance::Report>>, HashMap<Uuid, i64>)> {
     let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
     let revisions = super::revision::current(db, &ids).await?;
     let key = |id: Uuid| {
@@ -655,7 +668,7 @@ pub async fn evaluations<C: ConnectionTrait>(
         metrics::counter!("tracker_evaluations_total", "source" => "computed")
             .increment(missing.len() as u64);
     }
-    Ok(out)
+    Ok((out, revisions))
 }
 
 /// One grant's facts as recorded at `known_at`, kept under (grant, revision, known at) like the
@@ -1097,9 +1110,9 @@ pub async fn dashboard<C: ConnectionTrait>(
     sort: DashboardSort,
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
-) -> AppResult<Vec<Arc<compliance::Report>>> {
+) -> AppResult<Dashboard> {
     use std::cmp::Reverse;
-    let reports = evaluations(db, &grants, as_of, known_at).await?;
+    let (reports, revisions) = evaluations_with_revisions(db, &grants, as_of, known_at).await?;
     let mut rows: Vec<(&str, Arc<compliance::Report>)> = grants
         .iter()
         .filter_map(|g| Some((g.case_number.as_str(), reports.get(&g.id)?.clone())))
@@ -1121,5 +1134,30 @@ pub async fn dashboard<C: ConnectionTrait>(
             (Reverse(x.metrics.shortfall_hours), a).cmp(&(Reverse(y.metrics.shortfall_hours), b))
         }),
     }
-    Ok(rows.into_iter().map(|(_, r)| r).collect())
+    // What the rows were computed from: each grant's id and revision, in the answer's order
+    // (which grants are in scope and pass the filter is part of it), and the moment evaluated.
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(as_of.to_string());
+    hasher.update(known_at.to_rfc3339());
+    for (_, r) in &rows {
+        hasher.update(r.grant_id.as_bytes());
+        hasher.update(
+            revisions
+                .get(&r.grant_id)
+                .copied()
+                .unwrap_or(0)
+                .to_le_bytes(),
+        );
+    }
+    Ok(Dashboard {
+        rows: rows.into_iter().map(|(_, r)| r).collect(),
+        fingerprint: hasher.finalize().into(),
+    })
+}
+
+/// A dashboard's rows, and a fingerprint of everything they were computed from: equal
+/// fingerprints mean equal rows, on any instance.
+pub struct Dashboard {
+    pub rows: Vec<Arc<compliance::Report>>,
+    pub fingerprint: [u8; 32],
 }
