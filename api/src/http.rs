@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::graphql::{AppSchema, build_schema_with};
 use crate::i18n::Lang;
 
-fn bearer(req: &poem::Request) -> Option<&str> {
+pub(crate) fn bearer(req: &poem::Request) -> Option<&str> {
     req.headers()
         .get(poem::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -265,7 +265,22 @@ pub fn app_full(
         .at("/livez", get(crate::ops::livez))
         .at("/readyz", get(crate::ops::readyz))
         .at("/metrics", get(crate::ops::metrics_page))
-        .at("/exports/lbf-report.csv", get(lbf_report_csv))
+        .at(
+            "/exports/lbf-report.csv",
+            get(crate::downloads::lbf_report_csv),
+        )
+        .at(
+            "/exports/lbf-report.xlsx",
+            get(crate::downloads::lbf_report_xlsx),
+        )
+        .at(
+            "/exports/grant-months.csv",
+            get(crate::downloads::grant_months_csv),
+        )
+        .at(
+            "/exports/grant-months.xlsx",
+            get(crate::downloads::grant_months_xlsx),
+        )
         .at(
             "/login",
             get(crate::web::login_page).post(crate::web::login.around(bounded_form)),
@@ -525,102 +540,9 @@ pub fn request_lang(http: &poem::Request) -> Lang {
     )
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ReportQuery {
-    organisation_id: Option<String>,
-    year: Option<String>,
-    /// RFC 3339; default now.
-    known_at: Option<String>,
-    /// `da` or `en`: overrides Accept-Language (the web app's links carry the page's language).
-    lang: Option<String>,
-}
-
-/// GET /exports/lbf-report.csv?organisationId=…&year=…: the yearly LBF report of every grant of
-/// an organisation, one line per grant; the same rows as the `lbfYearReports` query.
-#[handler]
-async fn lbf_report_csv(
-    db: Data<&DatabaseConnection>,
-    http: &poem::Request,
-    query: poem::web::Query<ReportQuery>,
-) -> poem::Response {
-    let lang = match query.lang.as_deref() {
-        Some("da") => Lang::Da,
-        Some("en") => Lang::En,
-        _ => request_lang(http),
-    };
-    // Machines send a token; a person downloading from the web app has a session instead.
-    let session = match bearer(http) {
-        None => crate::web::current(&db, http).await,
-        Some(_) => None,
-    };
-    let principal = match session {
-        Some(s) => s.principal,
-        None => match crate::auth::authenticate(*db, bearer(http)).await {
-            Ok(p) => p,
-            Err(e) => return error_response(e, lang),
-        },
-    };
-    let Some(org) = query
-        .organisation_id
-        .as_deref()
-        .and_then(|v| uuid::Uuid::parse_str(v).ok())
-    else {
-        return error_response(
-            AppError::bad_input(
-                "organisationId",
-                "organisationId must be the UUID of a housing organisation",
-                "organisationId skal være en boligorganisations UUID",
-            ),
-            lang,
-        );
-    };
-    let Some(year) = query
-        .year
-        .as_deref()
-        .and_then(|v| v.parse::<i32>().ok())
-        .filter(|y| (2000..=2100).contains(y))
-    else {
-        return error_response(
-            AppError::bad_input(
-                "year",
-                "year must be a calendar year such as 2024",
-                "year skal være et kalenderår, fx 2024",
-            ),
-            lang,
-        );
-    };
-    let known_at = match query.known_at.as_deref() {
-        None => chrono::Utc::now(),
-        Some(v) => match chrono::DateTime::parse_from_rfc3339(v) {
-            Ok(t) => t.with_timezone(&chrono::Utc),
-            Err(_) => {
-                return error_response(
-                    AppError::bad_input(
-                        "knownAt",
-                        "knownAt must be a time such as 2025-10-01T12:00:00+02:00",
-                        "knownAt skal være et tidspunkt, fx 2025-10-01T12:00:00+02:00",
-                    ),
-                    lang,
-                );
-            }
-        },
-    };
-    match lbf_report_rows(&db, &principal.scope(), org, year, known_at, lang).await {
-        Ok(body) => poem::Response::builder()
-            .content_type("text/csv; charset=utf-8")
-            .header(
-                "Content-Disposition",
-                format!("attachment; filename=\"lbf-report-{year}.csv\""),
-            )
-            .body(body),
-        Err(err) => error_response(err, lang),
-    }
-}
-
 /// An error as JSON with the same code GraphQL would answer, and the matching HTTP status, in
 /// the request's language.
-fn error_response(err: AppError, lang: Lang) -> poem::Response {
+pub(crate) fn error_response(err: AppError, lang: Lang) -> poem::Response {
     let status = match err.code() {
         "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
         "FORBIDDEN" => StatusCode::FORBIDDEN,
@@ -644,66 +566,4 @@ fn error_response(err: AppError, lang: Lang) -> poem::Response {
         _ => errors.remove(0).message,
     };
     (status, Json(json!({ "error": message, "code": code }))).into_response()
-}
-
-/// The CSV rows. In Danish (`Accept-Language: da`) the columns have Danish names and the file
-/// is written as Danish spreadsheets read it: semicolons between fields, decimal commas.
-async fn lbf_report_rows(
-    db: &DatabaseConnection,
-    scope: &crate::scope::Scope,
-    org: uuid::Uuid,
-    year: i32,
-    known_at: chrono::DateTime<chrono::Utc>,
-    lang: Lang,
-) -> crate::error::AppResult<Vec<u8>> {
-    use crate::compliance::report_labels::{LBF_COLUMNS, interim_or_final};
-    let reports =
-        crate::service::compliance::organisation_year_reports(db, scope, org, year, known_at)
-            .await?;
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(if lang == Lang::Da { b';' } else { b',' })
-        .from_writer(Vec::new());
-    let internal = |e: csv::Error| AppError::Internal(e.into());
-    w.write_record(LBF_COLUMNS.iter().map(|(key, label)| match lang {
-        Lang::En => *key,
-        Lang::Da => label,
-    }))
-    .map_err(internal)?;
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    let num = |v: rust_decimal::Decimal| match lang {
-        Lang::En => v.to_string(),
-        Lang::Da => v.to_string().replace('.', ","),
-    };
-    let yes_no = |b: bool| match (lang, b) {
-        (Lang::En, b) => b.to_string(),
-        (Lang::Da, true) => "ja".to_owned(),
-        (Lang::Da, false) => "nej".to_owned(),
-    };
-    for r in reports {
-        let f = &r.figures;
-        let latest = r.versions.last();
-        w.write_record([
-            r.grant.case_number.clone(),
-            r.grant.title.clone(),
-            year.to_string(),
-            yes_no(latest.is_some()),
-            opt(latest.map(|v| v.version.to_string())),
-            num(f.apprentice_arsvaerk),
-            num(f.other_training_arsvaerk),
-            num(crate::compliance::arsvaerk_exact(f.apprentice_hours)),
-            num(crate::compliance::arsvaerk_exact(f.other_training_hours)),
-            num(f.apprentice_hours),
-            num(f.other_training_hours),
-            opt(f.craftsman_cost.map(num)),
-            opt(f.construction_start.map(|d| d.to_string())),
-            opt(f.handover.map(|d| d.to_string())),
-            yes_no(f.handover_planned),
-            interim_or_final(f.is_final).get(lang).to_owned(),
-            opt(latest.map(|v| v.submitted_at.to_rfc3339())),
-            opt(latest.map(|v| v.submitted_by.clone())),
-        ])
-        .map_err(internal)?;
-    }
-    w.into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
 }

@@ -296,8 +296,13 @@ async fn report_page(
                 }
             }
         }
-        p { a href={ "/exports/lbf-report.csv?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
-            (t(l, "Hent organisationens indberetning for året (CSV)", "Download the organisation's report for the year (CSV)")) } }
+        p {
+            a href={ "/exports/lbf-report.xlsx?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
+                (t(l, "Hent organisationens indberetning for året (Excel)", "Download the organisation's report for the year (Excel)")) }
+            " · "
+            a href={ "/exports/lbf-report.csv?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
+                (t(l, "CSV", "CSV")) }
+        }
         @if !r["versions"].as_array().is_none_or(|v| v.is_empty()) {
             h2 { (t(l, "Versioner", "Versions")) }
             table id="versions" {
