@@ -172,7 +172,7 @@ async fn answers_that_leave_the_evaluation_are_never_kept() {
     let app = TestApp::new().await;
     let org = app.organisation().await;
     let estate = app.estate(&org).await;
-    let _a = app.grant_on(&estate, "LBF-E").await;
+    let grant = app.grant_on(&estate, "LBF-E").await;
     let q = "{ complianceDashboard { status grant { estate { name } } } }";
     let name = |v: &Value| v["complianceDashboard"][0]["grant"]["estate"]["name"].clone();
     let before = app.ok(q, json!({})).await;
@@ -184,6 +184,20 @@ async fn answers_that_leave_the_evaluation_are_never_kept() {
     let after = app.ok(q, json!({})).await;
     assert_ne!(name(&before), name(&after));
     assert_eq!(name(&after), "Nyt Navn");
+
+    // The grant's own columns are kept with the answer, and a write to them moves its revision.
+    let q = "{ complianceDashboard { status grant { caseNumber title } } }";
+    let title = |v: &Value| v["complianceDashboard"][0]["grant"]["title"].clone();
+    let first = app.ok(q, json!({})).await;
+    let (_, kept) = kept_counts();
+    assert_eq!(app.ok(q, json!({})).await, first);
+    assert!(kept_counts().1 > kept, "kept with the grant's own columns");
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { title: \"Ny titel\" }) { id } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    assert_eq!(title(&app.ok(q, json!({})).await), "Ny titel");
 }
 
 /// Scenario: the revision table counts the writes that touch each grant, in the writes' own

@@ -8,7 +8,8 @@
 //!
 //! Only selections that stay inside the evaluation are kept: plain fields, without arguments,
 //! directives or fragments, and none of [`LEAVES_THE_EVALUATION`] (fields that read stored rows
-//! a grant's revision does not cover, such as an estate's name). Anything else resolves as usual.
+//! a grant's revision does not cover, such as an estate's name) except the grant's own columns.
+//! Anything else resolves as usual.
 
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -19,8 +20,28 @@ use async_graphql::{ContextSelectionSet, OutputType, Positioned, ServerResult, V
 
 use crate::i18n::Lang;
 
-/// Fields that navigate from the evaluation to stored rows.
+/// Fields that navigate from the evaluation to stored rows. `grant` is kept when it asks only
+/// for [`GRANT_OWN_FIELDS`].
 pub const LEAVES_THE_EVALUATION: [&str; 2] = ["grant", "contractor"];
+
+/// The grant's own columns (its case number, title, dates...): every write to them is a write
+/// of the grant, which bumps its revision. Its relations (estate, contracts...) are not.
+pub const GRANT_OWN_FIELDS: [&str; 14] = [
+    "id",
+    "caseNumber",
+    "title",
+    "kind",
+    "stage",
+    "commitmentYear",
+    "constructionStart",
+    "plannedHandover",
+    "actualHandover",
+    "craftsmanCost",
+    "shareVisibleToContractors",
+    "createdAt",
+    "updatedAt",
+    "archivedAt",
+];
 
 /// Memory for kept answers (weighed by their JSON size, times an allowance for the tree).
 const KEPT_BYTES: u64 = 64 * 1024 * 1024;
@@ -63,10 +84,22 @@ pub fn selection_key(set: &SelectionSet) -> Option<String> {
             };
             let f: &Field = &field.node;
             let name = f.name.node.as_str();
-            if !f.arguments.is_empty()
-                || !f.directives.is_empty()
-                || LEAVES_THE_EVALUATION.contains(&name)
-            {
+            if !f.arguments.is_empty() || !f.directives.is_empty() {
+                return None;
+            }
+            if name == "grant" {
+                // The grant's own columns: any write to them bumps its revision.
+                let own = f.selection_set.node.items.iter().all(|i| {
+                    matches!(&i.node, Selection::Field(g)
+                        if g.node.arguments.is_empty()
+                            && g.node.directives.is_empty()
+                            && g.node.selection_set.node.items.is_empty()
+                            && GRANT_OWN_FIELDS.contains(&g.node.name.node.as_str()))
+                });
+                if !own {
+                    return None;
+                }
+            } else if LEAVES_THE_EVALUATION.contains(&name) {
                 return None;
             }
             if let Some(alias) = &f.alias {
@@ -153,8 +186,17 @@ mod tests {
     }
 
     #[test]
+    fn the_grants_own_columns_are_kept() {
+        assert_eq!(
+            key("{ d { grant { caseNumber title } status } }"),
+            Some("grant{caseNumber title } status ".into())
+        );
+    }
+
+    #[test]
     fn selections_that_leave_the_evaluation_are_not_kept() {
-        assert_eq!(key("{ d { status grant { caseNumber } } }"), None);
+        assert_eq!(key("{ d { status grant { estate { name } } } }"), None);
+        assert_eq!(key("{ d { status grant { caseNumber contracts { id } } } }"), None);
         assert_eq!(key("{ d { status @include(if: true) } }"), None);
         assert_eq!(key("{ d { ...F } } fragment F on X { status }"), None);
         assert_eq!(key("{ d { ... on X { status } } }"), None);
