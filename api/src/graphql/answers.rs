@@ -60,17 +60,66 @@ static KEPT: LazyLock<moka::sync::Cache<Key, Arc<Value>>> = LazyLock::new(|| {
 
 /// A field's value, resolved once per key (see the module note).
 pub struct Kept<T> {
-    value: T,
+    value: Option<T>,
+    found: Option<Arc<Value>>,
     key: ([u8; 32], bool, Lang),
+    /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+/// Locks shared out by fingerprint: while one request computes an answer, the same question
+/// asked meanwhile waits for it instead of evaluating every grant again (eight screens opening
+/// the national dashboard at once make one evaluation, not eight).
+static TURNS: LazyLock<Vec<Arc<tokio::sync::Mutex<()>>>> =
+    LazyLock::new(|| (0..64).map(|_| Arc::default()).collect());
+
+/// Waits for the turn to compute the answer named by `fingerprint` (only for selections that
+/// can be kept: others gain nothing by waiting).
+pub async fn first_of_its_kind(
+    field: &Positioned<Field>,
+    fingerprint: [u8; 32],
+) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+    selection_key(&field.node.selection_set.node)?;
+    let stripe = TURNS[usize::from(fingerprint[0]) % TURNS.len()].clone();
+    Some(stripe.lock_owned().await)
 }
 
 impl<T> Kept<T> {
-    /// `fingerprint` must change whenever `value` would resolve differently for the same
-    /// selection, caller visibility (`sees_persons`) and language.
-    pub fn new(value: T, fingerprint: [u8; 32], sees_persons: bool, lang: Lang) -> Self {
-        Self {
-            value,
+    /// The answer kept for this field, if any: `fingerprint` names everything it was computed
+    /// from (see [`Kept::new`]). Looked up before the answer is computed, so a repeated question
+    /// evaluates nothing.
+    pub fn find(
+        field: &Positioned<Field>,
+        fingerprint: [u8; 32],
+        sees_persons: bool,
+        lang: Lang,
+    ) -> Option<Self> {
+        let selection = selection_key(&field.node.selection_set.node)?;
+        let found = KEPT.get(&(fingerprint, sees_persons, lang, selection))?;
+        metrics::counter!("tracker_kept_answers_total", "source" => "kept").increment(1);
+        Some(Self {
+            value: None,
+            found: Some(found),
             key: (fingerprint, sees_persons, lang),
+            _turn: None,
+        })
+    }
+
+    /// `value`, to be kept once resolved. `fingerprint` must change whenever `value` would
+    /// resolve differently for the same selection, caller visibility (`sees_persons`) and
+    /// language.
+    pub fn new(
+        value: T,
+        fingerprint: [u8; 32],
+        sees_persons: bool,
+        lang: Lang,
+        turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    ) -> Self {
+        Self {
+            value: Some(value),
+            found: None,
+            key: (fingerprint, sees_persons, lang),
+            _turn: turn,
         }
     }
 }
@@ -139,18 +188,22 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let Some(selection) = selection_key(&field.node.selection_set.node) else {
-            return self.value.resolve(ctx, field).await;
-        };
-        let (fingerprint, sees_persons, lang) = self.key;
-        let key = (fingerprint, sees_persons, lang, selection);
-        if let Some(v) = KEPT.get(&key) {
-            metrics::counter!("tracker_kept_answers_total", "source" => "kept").increment(1);
+        if let Some(v) = &self.found {
             return Ok(v.as_ref().clone());
         }
-        let v = self.value.resolve(ctx, field).await?;
+        let Some(value) = &self.value else {
+            return Ok(Value::Null);
+        };
+        let Some(selection) = selection_key(&field.node.selection_set.node) else {
+            return value.resolve(ctx, field).await;
+        };
+        let v = value.resolve(ctx, field).await?;
         metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
-        KEPT.insert(key, Arc::new(v.clone()));
+        let (fingerprint, sees_persons, lang) = self.key;
+        KEPT.insert(
+            (fingerprint, sees_persons, lang, selection),
+            Arc::new(v.clone()),
+        );
         Ok(v)
     }
 }
@@ -196,7 +249,10 @@ mod tests {
     #[test]
     fn selections_that_leave_the_evaluation_are_not_kept() {
         assert_eq!(key("{ d { status grant { estate { name } } } }"), None);
-        assert_eq!(key("{ d { status grant { caseNumber contracts { id } } } }"), None);
+        assert_eq!(
+            key("{ d { status grant { caseNumber contracts { id } } } }"),
+            None
+        );
         assert_eq!(key("{ d { status @include(if: true) } }"), None);
         assert_eq!(key("{ d { ...F } } fragment F on X { status }"), None);
         assert_eq!(key("{ d { ... on X { status } } }"), None);

@@ -584,7 +584,7 @@ type EvaluationKey = (Uuid, i64, NaiveDate, DateTime<Utc>);
 
 /// Memory the cached evaluations may take: ten times the national dashboard (5,000 grants)
 /// for two dates, in a server that stays under 300 MB.
-const EVALUATION_CACHE_BYTES: u64 = 96 * 1024 * 1024;
+const EVALUATION_CACHE_BYTES: u64 = 192 * 1024 * 1024;
 
 /// An evaluation's approximate size in memory: the report, and its findings and contractor rows
 /// with their messages and names.
@@ -620,20 +620,19 @@ pub async fn evaluations<C: ConnectionTrait>(
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
-    Ok(evaluations_with_revisions(db, grants, as_of, known_at)
-        .await?
-        .0)
-}
-
-/// [`evaluations`], with the revision of each grant they are keyed by.
-async fn evaluations_with_revisions<C: ConnectionTrait>(
-    db: &C,
-    grants: &[grant::Model],
-    as_of: NaiveDate,
-    known_at: DateTime<Utc>,
-) -> AppResult<(HashMap<Uuid, Arc<compliance::Report>>, HashMap<Uuid, i64>)> {
     let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
     let revisions = super::revision::current(db, &ids).await?;
+    evaluations_at(db, grants, &revisions, as_of, known_at).await
+}
+
+/// [`evaluations`] under revisions already read.
+async fn evaluations_at<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    revisions: &HashMap<Uuid, i64>,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
     let key = |id: Uuid| {
         (
             id,
@@ -668,7 +667,7 @@ async fn evaluations_with_revisions<C: ConnectionTrait>(
         metrics::counter!("tracker_evaluations_total", "source" => "computed")
             .increment(missing.len() as u64);
     }
-    Ok((out, revisions))
+    Ok(out)
 }
 
 /// One grant's facts as recorded at `known_at`, kept under (grant, revision, known at) like the
@@ -1106,13 +1105,14 @@ pub enum DashboardSort {
 pub async fn dashboard<C: ConnectionTrait>(
     db: &C,
     grants: Vec<grant::Model>,
+    revisions: &HashMap<Uuid, i64>,
     status: Option<compliance::Status>,
     sort: DashboardSort,
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
-) -> AppResult<Dashboard> {
+) -> AppResult<Vec<Arc<compliance::Report>>> {
     use std::cmp::Reverse;
-    let (reports, revisions) = evaluations_with_revisions(db, &grants, as_of, known_at).await?;
+    let reports = evaluations_at(db, &grants, revisions, as_of, known_at).await?;
     let mut rows: Vec<(&str, Arc<compliance::Report>)> = grants
         .iter()
         .filter_map(|g| Some((g.case_number.as_str(), reports.get(&g.id)?.clone())))
@@ -1134,30 +1134,31 @@ pub async fn dashboard<C: ConnectionTrait>(
             (Reverse(x.metrics.shortfall_hours), a).cmp(&(Reverse(y.metrics.shortfall_hours), b))
         }),
     }
-    // What the rows were computed from: each grant's id and revision, in the answer's order
-    // (which grants are in scope and pass the filter is part of it), and the moment evaluated.
-    let mut hasher = sha2::Sha256::new();
-    hasher.update(as_of.to_string());
-    hasher.update(known_at.to_rfc3339());
-    for (_, r) in &rows {
-        hasher.update(r.grant_id.as_bytes());
-        hasher.update(
-            revisions
-                .get(&r.grant_id)
-                .copied()
-                .unwrap_or(0)
-                .to_le_bytes(),
-        );
-    }
-    Ok(Dashboard {
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
-        fingerprint: hasher.finalize().into(),
-    })
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
 }
 
-/// A dashboard's rows, and a fingerprint of everything they were computed from: equal
-/// fingerprints mean equal rows, on any instance.
-pub struct Dashboard {
-    pub rows: Vec<Arc<compliance::Report>>,
-    pub fingerprint: [u8; 32],
+/// A dashboard question's revisions, and a fingerprint of everything its answer is computed
+/// from (the grants in scope and their revisions, in order; the filter, the order, the moment
+/// evaluated), taken before anything is evaluated: equal fingerprints mean equal answers, on any
+/// instance (the revisions live in the database).
+pub async fn dashboard_key<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    status: Option<compliance::Status>,
+    sort: DashboardSort,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<([u8; 32], HashMap<Uuid, i64>)> {
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    let revisions = super::revision::current(db, &ids).await?;
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(format!(
+        "{as_of}|{}|{status:?}|{sort:?}",
+        known_at.to_rfc3339()
+    ));
+    for g in grants {
+        hasher.update(g.id.as_bytes());
+        hasher.update(revisions.get(&g.id).copied().unwrap_or(0).to_le_bytes());
+    }
+    Ok((hasher.finalize().into(), revisions))
 }
