@@ -169,18 +169,7 @@ async fn main() -> anyhow::Result<()> {
             anyhow::ensure!(res.errors.is_empty(), "{name}: {:?}", res.errors);
             stmts.push(statements.load(Ordering::Relaxed));
         }
-        let cold = times[0];
-        times.sort();
-        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-        println!(
-            "| {name} | {} | {} | {} | {} | {} / {} |",
-            ms(cold),
-            ms(times[runs / 2]),
-            ms(times[0]),
-            ms(times[runs - 1]),
-            stmts[0],
-            stmts[runs - 1]
-        );
+        print_row(name, times, &stmts);
     }
 
     // A write between runs: one grant's revision moves each time, so that grant is evaluated
@@ -208,21 +197,33 @@ async fn main() -> anyhow::Result<()> {
             anyhow::ensure!(res.errors.is_empty(), "after a write: {:?}", res.errors);
             stmts.push(statements.load(Ordering::Relaxed));
         }
-        let first = times[0];
-        times.sort();
-        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-        println!(
-            "| complianceDashboard, one grant written before each run | {} | {} | {} | {} | {} / {} |",
-            ms(first),
-            ms(times[times.len() / 2]),
-            ms(times[0]),
-            ms(times[times.len() - 1]),
-            stmts[0],
-            stmts[stmts.len() - 1]
+        print_row(
+            "complianceDashboard, one grant written before each run",
+            times,
+            &stmts,
         );
     }
 
     over_http(&db, &schema, grants, first_grant, &known, runs.max(20)).await
+}
+
+/// One line of the in-process table: the first run, the median, min and max, and the statements
+/// of the first and last run.
+fn print_row(name: &str, mut times: Vec<Duration>, stmts: &[usize]) {
+    let (Some(first), Some(first_stmts), Some(last_stmts)) =
+        (times.first().copied(), stmts.first(), stmts.last())
+    else {
+        return;
+    };
+    times.sort();
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    println!(
+        "| {name} | {} | {} | {} | {} | {first_stmts} / {last_stmts} |",
+        ms(first),
+        ms(times[times.len() / 2]),
+        ms(times[0]),
+        ms(times[times.len() - 1]),
+    );
 }
 
 /// The HTTP part: the server on a loopback port, wrk at 1 and 8 clients, the floor beside it.
