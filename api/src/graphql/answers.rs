@@ -59,12 +59,16 @@ static KEPT: LazyLock<moka::sync::Cache<Key, Arc<Value>>> = LazyLock::new(|| {
 });
 
 /// A field's value, resolved once per key (see the module note).
-pub struct Kept<T> {
-    value: Option<T>,
-    found: Option<Arc<Value>>,
-    key: ([u8; 32], bool, Lang),
-    /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
-    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+pub enum Kept<T> {
+    /// The answer kept earlier.
+    Found(Arc<Value>),
+    /// A value to resolve, then keep under `key` if its selection allows.
+    Fresh {
+        value: T,
+        key: ([u8; 32], bool, Lang),
+        /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
+        _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+    },
 }
 
 /// Locks shared out by fingerprint: while one request computes an answer, the same question
@@ -97,12 +101,7 @@ impl<T> Kept<T> {
         let selection = selection_key(&field.node.selection_set.node)?;
         let found = KEPT.get(&(fingerprint, sees_persons, lang, selection))?;
         metrics::counter!("tracker_kept_answers_total", "source" => "kept").increment(1);
-        Some(Self {
-            value: None,
-            found: Some(found),
-            key: (fingerprint, sees_persons, lang),
-            _turn: None,
-        })
+        Some(Self::Found(found))
     }
 
     /// `value`, to be kept once resolved. `fingerprint` must change whenever `value` would
@@ -115,9 +114,8 @@ impl<T> Kept<T> {
         lang: Lang,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     ) -> Self {
-        Self {
-            value: Some(value),
-            found: None,
+        Self::Fresh {
+            value,
             key: (fingerprint, sees_persons, lang),
             _turn: turn,
         }
@@ -188,18 +186,16 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        if let Some(v) = &self.found {
-            return Ok(v.as_ref().clone());
-        }
-        let Some(value) = &self.value else {
-            return Ok(Value::Null);
+        let (value, key) = match self {
+            Self::Found(v) => return Ok(v.as_ref().clone()),
+            Self::Fresh { value, key, .. } => (value, *key),
         };
         let Some(selection) = selection_key(&field.node.selection_set.node) else {
             return value.resolve(ctx, field).await;
         };
         let v = value.resolve(ctx, field).await?;
         metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
-        let (fingerprint, sees_persons, lang) = self.key;
+        let (fingerprint, sees_persons, lang) = key;
         KEPT.insert(
             (fingerprint, sees_persons, lang, selection),
             Arc::new(v.clone()),
