@@ -31,7 +31,7 @@ fn graphql_errors(
     mut errors: Vec<async_graphql::ServerError>,
     lang: Lang,
 ) -> poem::Response {
-    crate::ops::record_graphql("none", Duration::ZERO, &error_codes(&errors));
+    crate::ops::record_errors(&error_codes(&errors));
     crate::graphql::localize(&mut errors, lang);
     let body = async_graphql::Response::from_errors(errors);
     (status, Json(body)).into_response()

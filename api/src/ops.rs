@@ -122,6 +122,13 @@ pub fn record_graphql(operation: &str, elapsed: std::time::Duration, error_codes
         .increment(1);
     metrics::histogram!("tracker_graphql_request_duration_seconds", "operation" => operation.to_owned())
         .record(elapsed.as_secs_f64());
+    record_errors(error_codes);
+}
+
+/// Counts GraphQL errors by code: those of executed requests, and those answered without
+/// executing (no token, a body too large or unreadable, an answer too large), which have no
+/// operation or execution time of their own.
+pub fn record_errors(error_codes: &[String]) {
     for code in error_codes {
         metrics::counter!("tracker_graphql_errors_total", "code" => code.clone()).increment(1);
     }
