@@ -91,6 +91,9 @@ pub struct Config {
     /// `CORS_ALLOWED_ORIGINS`: `*`, or origins separated by commas
     /// (`https://dashboard.example.dk`); default none.
     pub cors_origins: crate::ops::CorsOrigins,
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` (an OpenTelemetry collector's OTLP/HTTP address, such as
+    /// `http://otel-collector:4318`) and `OTEL_SERVICE_NAME`; traces are off without it.
+    pub traces: Option<crate::telemetry::TraceConfig>,
 }
 
 /// A positive whole number from the environment, or the default.
@@ -188,6 +191,7 @@ impl Config {
         let cors_origins =
             crate::ops::CorsOrigins::parse(&lookup("CORS_ALLOWED_ORIGINS").unwrap_or_default())
                 .map_err(|e| anyhow::anyhow!("CORS_ALLOWED_ORIGINS: {e}"))?;
+        let traces = crate::telemetry::TraceConfig::from_env(&lookup)?;
         Ok(Self {
             database_url,
             bind_addr,
@@ -195,6 +199,7 @@ impl Config {
             query_limits,
             http_limits,
             cors_origins,
+            traces,
         })
     }
 }
@@ -247,6 +252,15 @@ mod tests {
             crate::ops::CorsOrigins::Any
         );
         assert_eq!(cfg(&[]).unwrap().cors_origins, crate::ops::CorsOrigins::Off);
+        assert!(cfg(&[]).unwrap().traces.is_none());
+        let t = cfg(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/")])
+            .unwrap()
+            .traces
+            .unwrap();
+        assert_eq!(t.traces_url, "http://collector:4318/v1/traces");
+        assert_eq!(t.service_name, "social-clause-tracker");
+        assert!(cfg(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://collector:4318")]).is_err());
+        assert!(cfg(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318")]).is_err());
         assert!(
             cfg(&[
                 ("IDLE_TIMEOUT_SECS", "30"),

@@ -67,11 +67,39 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The migrations. On PostgreSQL under a session advisory lock held on a connection of its own,
-/// so instances started together take turns and the later ones find nothing to do.
+/// The file of a SQLite URL (`sqlite://path?mode=rwc`, `sqlite:path`); None in memory.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && !path.starts_with(':')).then(|| path.into())
+}
+
+/// The migrations, one instance at a time, so instances started together take turns and the
+/// later ones find nothing to do: on PostgreSQL under a session advisory lock held on a
+/// connection of its own, on SQLite under an exclusive lock of a file beside the database
+/// (`<file>.migrate.lock`; the operating system releases it if the process dies).
 async fn migrate_schema(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     if db.get_database_backend() != DatabaseBackend::Postgres {
-        Migrator::up(db, None).await?;
+        let Some(file) = sqlite_file(url) else {
+            Migrator::up(db, None).await?;
+            return Ok(());
+        };
+        let mut lock_path = file.into_os_string();
+        lock_path.push(".migrate.lock");
+        let lock = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let f = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)?;
+            f.lock()?;
+            Ok(f)
+        })
+        .await??;
+        let result = Migrator::up(db, None).await;
+        drop(lock);
+        result?;
         return Ok(());
     }
     let mut opts = ConnectOptions::new(url.to_owned());
@@ -93,17 +121,31 @@ async fn migrate_schema(db: &DatabaseConnection, url: &str) -> anyhow::Result<()
 }
 
 /// One write transaction at a time within this process, on SQLite only (PostgreSQL takes row
-/// locks). Cloning shares the gate.
+/// locks), and a signal after each commit for the live updates (`crate::live`). Cloning shares
+/// the gate.
 #[derive(Clone, Default)]
-pub struct WriteGate(Option<Arc<tokio::sync::Mutex<()>>>);
+pub struct WriteGate {
+    lock: Option<Arc<tokio::sync::Mutex<()>>>,
+    commits: Arc<tokio::sync::Notify>,
+}
 
 impl WriteGate {
     pub fn for_connection(db: &DatabaseConnection) -> Self {
         use sea_orm::DatabaseConnectionType as T;
-        match db.inner {
-            T::SqlxSqlitePoolConnection(_) => Self(Some(Arc::new(tokio::sync::Mutex::new(())))),
-            _ => Self(None),
+        let lock = match db.inner {
+            T::SqlxSqlitePoolConnection(_) => Some(Arc::new(tokio::sync::Mutex::new(()))),
+            _ => None,
+        };
+        Self {
+            lock,
+            commits: Default::default(),
         }
+    }
+
+    /// Notified after every committed write transaction through this gate (a waiter that was
+    /// busy finds the permit on its next wait).
+    pub fn commits(&self) -> Arc<tokio::sync::Notify> {
+        self.commits.clone()
     }
 }
 
@@ -113,9 +155,34 @@ impl WriteGate {
 /// [`MAX_ATTEMPTS`] times with a growing, jittered pause; after that the caller gets CONFLICT.
 pub async fn write_txn<T, F>(db: &DatabaseConnection, gate: &WriteGate, work: F) -> AppResult<T>
 where
+    T: Send + 'static,
     F: for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, T>,
 {
-    let _writer = match &gate.0 {
+    write_txn_or_discard(db, gate, |t| {
+        let job = work(t);
+        Box::pin(async move { Ok((job.await?, Outcome::Commit)) })
+    })
+    .await
+}
+
+/// Whether a transaction's work is to be kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Commit,
+    /// Roll back, and still answer: a dry run, or a file whose problems are reported as data.
+    Discard,
+}
+
+/// [`write_txn`] for work that decides itself whether to keep what it wrote.
+pub async fn write_txn_or_discard<T, F>(
+    db: &DatabaseConnection,
+    gate: &WriteGate,
+    work: F,
+) -> AppResult<T>
+where
+    F: for<'t> Fn(&'t DatabaseTransaction) -> TxnFuture<'t, (T, Outcome)>,
+{
+    let _writer = match &gate.lock {
         Some(m) => Some(m.lock().await),
         None => None,
     };
@@ -123,8 +190,14 @@ where
     loop {
         let result = async {
             let txn = db.begin().await?;
-            let out = work(&txn).await?;
-            txn.commit().await?;
+            let (out, outcome) = work(&txn).await?;
+            match outcome {
+                Outcome::Commit => {
+                    txn.commit().await?;
+                    gate.commits.notify_one();
+                }
+                Outcome::Discard => txn.rollback().await?,
+            }
             Ok(out)
         }
         .await;
@@ -208,5 +281,20 @@ mod tests {
         assert!(!is_transient(&AppError::Internal(
             DbErr::Custom("x".into()).into()
         )));
+    }
+
+    #[test]
+    fn the_file_of_a_sqlite_url() {
+        assert_eq!(
+            sqlite_file("sqlite://tracker.sqlite?mode=rwc"),
+            Some("tracker.sqlite".into())
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///tmp/x/t.db"),
+            Some("/tmp/x/t.db".into())
+        );
+        assert_eq!(sqlite_file("sqlite:data.db"), Some("data.db".into()));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("postgres://x/y"), None);
     }
 }

@@ -56,6 +56,7 @@ pub fn label_da(entity: &str) -> &'static str {
         "Group member" => "Gruppemedlem",
         "Meeting" => "Møde",
         "Action item" => "Opfølgningspunkt",
+        "Payroll import" => "Lønimport",
         _ => "Posten",
     }
 }

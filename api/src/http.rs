@@ -62,6 +62,11 @@ fn coded_error(message: &str, code: &str) -> async_graphql::ServerError {
     e
 }
 
+/// The largest multipart request: one payroll file of at most
+/// [`crate::payroll::read::MAX_FILE_BYTES`] with its operations and map, and room for the
+/// multipart framing. A bigger file is refused by the import with its own message.
+const UPLOAD_BODY_BYTES: usize = crate::payroll::read::MAX_FILE_BYTES + (256 << 10);
+
 /// POST /graphql. The token is checked before the body is read, so an unauthenticated caller
 /// cannot make the server read (or wait for) a large body; the body is then read up to
 /// [`HttpLimits::max_body_bytes`] within [`HttpLimits::idle_timeout`], and the answer is capped at
@@ -86,16 +91,32 @@ async fn graphql(
             );
         }
     };
+    let content_type = http
+        .headers()
+        .get(poem::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    // A file upload (the GraphQL multipart request spec) may carry one payroll file.
+    let upload = content_type
+        .as_deref()
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let max_body = if upload {
+        limits.max_body_bytes.max(UPLOAD_BODY_BYTES)
+    } else {
+        limits.max_body_bytes
+    };
     let too_large = || {
+        let message = if upload {
+            format!(
+                "the upload is larger than {max_body} bytes; a payroll file may be at most {} MiB",
+                crate::payroll::read::MAX_FILE_BYTES >> 20
+            )
+        } else {
+            format!("the request body is larger than {max_body} bytes")
+        };
         graphql_errors(
             StatusCode::PAYLOAD_TOO_LARGE,
-            vec![coded_error(
-                &format!(
-                    "the request body is larger than {} bytes",
-                    limits.max_body_bytes
-                ),
-                "PAYLOAD_TOO_LARGE",
-            )],
+            vec![coded_error(&message, "PAYLOAD_TOO_LARGE")],
             lang,
         )
     };
@@ -104,37 +125,30 @@ async fn graphql(
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
+    if declared.is_some_and(|n| n > max_body as u64) {
         return too_large();
     }
-    let bytes = match tokio::time::timeout(
-        limits.idle_timeout,
-        body.into_bytes_limit(limits.max_body_bytes),
-    )
-    .await
-    {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => return too_large(),
-        Ok(Err(_)) | Err(_) => {
-            return graphql_errors(
-                StatusCode::BAD_REQUEST,
-                vec![coded_error(
-                    "the request body could not be read in time",
-                    "BAD_REQUEST",
-                )],
-                lang,
-            );
-        }
-    };
-    let content_type = http
-        .headers()
-        .get(poem::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let bytes =
+        match tokio::time::timeout(limits.idle_timeout, body.into_bytes_limit(max_body)).await {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => return too_large(),
+            Ok(Err(_)) | Err(_) => {
+                return graphql_errors(
+                    StatusCode::BAD_REQUEST,
+                    vec![coded_error(
+                        "the request body could not be read in time",
+                        "BAD_REQUEST",
+                    )],
+                    lang,
+                );
+            }
+        };
     let request = match async_graphql::http::receive_body(
         content_type,
         futures_util::io::Cursor::new(bytes),
-        async_graphql::http::MultipartOptions::default(),
+        async_graphql::http::MultipartOptions::default()
+            .max_num_files(1)
+            .max_file_size(UPLOAD_BODY_BYTES),
     )
     .await
     {
@@ -190,6 +204,84 @@ async fn graphql(
     }
 }
 
+/// GET /graphql/ws: GraphQL subscriptions over WebSocket, in the graphql-transport-ws protocol
+/// (and the older graphql-ws). The caller's token comes as `Authorization: Bearer` on the upgrade
+/// request, or in `connection_init`'s payload as `{"Authorization": "Bearer …"}` or
+/// `{"token": "…"}` (browsers cannot set headers on a WebSocket); without a valid one the
+/// connection is refused. Messages are in the upgrade request's language.
+#[handler]
+async fn graphql_ws(
+    schema: Data<&AppSchema>,
+    db: Data<&DatabaseConnection>,
+    http: &poem::Request,
+    ws: poem::web::websocket::WebSocket,
+) -> impl IntoResponse {
+    use futures_util::{SinkExt, StreamExt};
+    use poem::web::websocket::{CloseCode, Message};
+    let protocol = http
+        .headers()
+        .get("sec-websocket-protocol")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',').find_map(|p| {
+                p.trim()
+                    .parse::<async_graphql::http::WebSocketProtocols>()
+                    .ok()
+            })
+        })
+        .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
+    let header_token = bearer(http).map(str::to_owned);
+    let lang = request_lang(http);
+    let (schema, db) = (schema.clone(), db.clone());
+    ws.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let (mut sink, stream) = socket.split();
+            let incoming = stream
+                .take_while(|m| std::future::ready(m.is_ok()))
+                .filter_map(|m| {
+                    std::future::ready(match m {
+                        Ok(Message::Text(t)) => Some(t.into_bytes()),
+                        Ok(Message::Binary(b)) => Some(b),
+                        _ => None,
+                    })
+                });
+            let mut outgoing = async_graphql::http::WebSocket::new(schema, incoming, protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = payload_token(&payload).or(header_token);
+                    let principal = crate::auth::authenticate(&db, token.as_deref())
+                        .await
+                        .map_err(async_graphql::Error::from)?;
+                    let mut data = async_graphql::Data::default();
+                    data.insert(principal);
+                    data.insert(lang);
+                    Ok(data)
+                });
+            while let Some(m) = outgoing.next().await {
+                let m = match m {
+                    async_graphql::http::WsMessage::Text(t) => Message::Text(t),
+                    async_graphql::http::WsMessage::Close(code, reason) => {
+                        Message::Close(Some((CloseCode::from(code), reason)))
+                    }
+                };
+                if sink.send(m).await.is_err() {
+                    break;
+                }
+            }
+        })
+}
+
+/// A WebSocket's `connection_init` payload's token, as an `Authorization` header value.
+fn payload_token(payload: &serde_json::Value) -> Option<String> {
+    let header = payload
+        .get("Authorization")
+        .or_else(|| payload.get("authorization"))
+        .and_then(|v| v.as_str());
+    match header {
+        Some(h) => Some(h.to_owned()),
+        None => Some(format!("Bearer {}", payload.get("token")?.as_str()?)),
+    }
+}
+
 /// The query console: one page of our own, compiled into the binary. GraphiQL's page loads its
 /// scripts from a CDN, which shows a blank page offline and tells a third party who is using a
 /// public-sector tool; this one requests nothing from any other host.
@@ -228,15 +320,33 @@ const FORM_LIMIT: usize = 64 * 1024;
 
 async fn bounded_form<E: Endpoint>(
     ep: std::sync::Arc<E>,
-    mut req: poem::Request,
+    req: poem::Request,
 ) -> poem::Result<poem::Response> {
-    match req.take_body().into_bytes_limit(FORM_LIMIT).await {
+    bounded_body(ep, req, FORM_LIMIT).await
+}
+
+/// Reads the body up to `limit` bytes before the endpoint sees it; a longer one is answered 413
+/// without reading the rest.
+async fn bounded_body<E: Endpoint>(
+    ep: std::sync::Arc<E>,
+    mut req: poem::Request,
+    limit: usize,
+) -> poem::Result<poem::Response> {
+    match req.take_body().into_bytes_limit(limit).await {
         Ok(bytes) => {
             req.set_body(bytes);
             ep.call(req).await.map(IntoResponse::into_response)
         }
         Err(_) => Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
     }
+}
+
+/// The payroll import form's body: one file of at most the import limit and a few fields.
+async fn bounded_upload<E: Endpoint>(
+    ep: std::sync::Arc<E>,
+    req: poem::Request,
+) -> poem::Result<poem::Response> {
+    bounded_body(ep, req, UPLOAD_BODY_BYTES).await
 }
 
 /// All routes with the default HTTP limits, ready to serve or to drive in tests.
@@ -261,6 +371,7 @@ pub fn app_full(
     Route::new()
         .at("/", get(index))
         .at("/graphql", get(console).post(graphql))
+        .at("/graphql/ws", get(graphql_ws))
         .at("/healthz", get(healthz))
         .at("/livez", get(crate::ops::livez))
         .at("/readyz", get(crate::ops::readyz))
@@ -322,6 +433,11 @@ pub fn app_full(
             "/app/hours",
             get(crate::web_hours::hours_page)
                 .post(crate::web_hours::report_hours.around(bounded_form)),
+        )
+        .at(
+            "/app/import",
+            get(crate::web_import::import_page)
+                .post(crate::web_import::import_file.around(bounded_upload)),
         )
         .data(schema)
         .data(db)
@@ -566,4 +682,24 @@ pub(crate) fn error_response(err: AppError, lang: Lang) -> poem::Response {
         _ => errors.remove(0).message,
     };
     (status, Json(json!({ "error": message, "code": code }))).into_response()
+}
+
+#[cfg(test)]
+mod ws_tests {
+    use super::payload_token;
+    use serde_json::json;
+
+    #[test]
+    fn a_websocket_token_comes_as_a_header_value_or_bare() {
+        assert_eq!(
+            payload_token(&json!({ "Authorization": "Bearer sct_x" })).as_deref(),
+            Some("Bearer sct_x")
+        );
+        assert_eq!(
+            payload_token(&json!({ "token": "sct_x" })).as_deref(),
+            Some("Bearer sct_x")
+        );
+        assert_eq!(payload_token(&json!({})), None);
+        assert_eq!(payload_token(&json!({ "token": 7 })), None);
+    }
 }

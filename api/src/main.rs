@@ -76,20 +76,50 @@ fn parse_role(s: &str) -> Result<Role, String> {
     }
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// Logs to standard output (text, or JSON with `LOG_FORMAT=json`) filtered by `LOG`, and, with
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`, every span to an OpenTelemetry collector too.
+fn init_tracing(
+    config: &Config,
+) -> anyhow::Result<Option<opentelemetry_sdk::trace::SdkTracerProvider>> {
+    use opentelemetry::trace::TracerProvider as _;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{Layer, Registry};
     let filter = EnvFilter::try_from_env("LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
-        tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .json()
-            .init();
+    let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = Vec::new();
+    layers.push(if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+        tracing_subscriber::fmt::layer().json().boxed()
     } else {
-        tracing_subscriber::fmt().with_env_filter(filter).init();
+        tracing_subscriber::fmt::layer().boxed()
+    });
+    let provider = match &config.traces {
+        Some(t) => {
+            let provider = api::telemetry::tracer_provider(t)?;
+            layers.push(
+                tracing_opentelemetry::layer()
+                    .with_tracer(provider.tracer("social-clause-tracker"))
+                    .boxed(),
+            );
+            Some(provider)
+        }
+        None => None,
+    };
+    tracing_subscriber::registry()
+        .with(layers)
+        .with(filter)
+        .init();
+    if let Some(t) = &config.traces {
+        tracing::info!(url = %t.traces_url, "sending traces to the OpenTelemetry collector");
     }
+    Ok(provider)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let config = Config::from_env()?;
+    let traces = init_tracing(&config)?;
     match cli.command.unwrap_or(Command::Serve { demo: false }) {
         Command::ExportSchema { out } => {
             // The SDL does not depend on the data, so no database is needed.
@@ -146,6 +176,12 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             api::http::serve(&config, db).await?;
+        }
+    }
+    if let Some(provider) = traces {
+        // Sends the spans still waiting for their batch.
+        if let Err(e) = provider.shutdown() {
+            eprintln!("could not send the last traces: {e}");
         }
     }
     Ok(())

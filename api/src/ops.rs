@@ -84,6 +84,22 @@ fn describe() {
         "tracker_evaluations_total",
         "Grant evaluations served, by source (cache, computed)"
     );
+    describe_counter!(
+        "tracker_payroll_imports_total",
+        "Payroll files received, by outcome (checked, imported, already_imported, refused)"
+    );
+}
+
+/// Counts one payroll file by what became of it.
+pub fn record_import(status: crate::service::payroll::ImportStatus) {
+    use crate::service::payroll::ImportStatus as S;
+    let outcome = match status {
+        S::Checked => "checked",
+        S::Imported => "imported",
+        S::AlreadyImported => "already_imported",
+        S::Refused => "refused",
+    };
+    metrics::counter!("tracker_payroll_imports_total", "outcome" => outcome).increment(1);
 }
 
 /// The label for a GraphQL operation name: a valid GraphQL name of at most 64 characters among

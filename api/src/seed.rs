@@ -379,7 +379,7 @@ async fn load(
     ];
     let contracts = [&main_contract, &subs[0], &subs[1]];
     let mut placements = Vec::new();
-    for (name, born, resident, kind, trade, ci) in trainees {
+    for (n, (name, born, resident, kind, trade, ci)) in trainees.into_iter().enumerate() {
         let p = create_person(
             t,
             CreatePersonInput {
@@ -403,6 +403,8 @@ async fn load(
                 start_date: contracts[ci].start_date,
                 end_date: None,
                 status: Some(PlacementStatus::Active),
+                // As a payroll system numbers its staff; the demo's payroll file uses them.
+                employee_number: Some(format!("M-{}", 101 + n)),
             },
         )
         .await?;

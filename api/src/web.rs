@@ -136,7 +136,12 @@ pub(crate) fn t(l: Lang, da: &'static str, en: &'static str) -> &'static str {
 fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str, &'static str)] {
     use entity::enums::Role;
     match role {
-        Role::Admin | Role::Bygherre | Role::Viewer => &[
+        Role::Admin | Role::Bygherre => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/ranking", "Entreprenører", "Contractors"),
+            ("/app/import", "Lønimport", "Payroll import"),
+        ],
+        Role::Viewer => &[
             ("/app", "Overblik", "Portfolio"),
             ("/app/ranking", "Entreprenører", "Contractors"),
         ],
@@ -145,7 +150,10 @@ fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str,
             ("/app/trials", "Snusepraktik", "Trial placements"),
             ("/app/groups", "Følgegrupper", "Follow-up groups"),
         ],
-        Role::Contractor => &[("/app", "Kontrakter og tal", "Contracts and figures")],
+        Role::Contractor => &[
+            ("/app", "Kontrakter og tal", "Contracts and figures"),
+            ("/app/import", "Lønimport", "Payroll import"),
+        ],
     }
 }
 
@@ -320,9 +328,17 @@ pub(crate) async fn ask(
     variables: serde_json::Value,
 ) -> Result<serde_json::Value, Refusal> {
     let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(variables))
-        .data(s.principal.clone())
-        .data(s.lang);
+        .variables(async_graphql::Variables::from_json(variables));
+    ask_request(schema, s, request).await
+}
+
+/// [`ask`] for a request built by the page (one that carries a file upload).
+pub(crate) async fn ask_request(
+    schema: &AppSchema,
+    s: &Session,
+    request: async_graphql::Request,
+) -> Result<serde_json::Value, Refusal> {
+    let request = request.data(s.principal.clone()).data(s.lang);
     let mut response = schema.execute(request).await;
     crate::graphql::localize(&mut response.errors, s.lang);
     match response.errors.first() {

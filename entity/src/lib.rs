@@ -27,6 +27,7 @@ pub mod housing_organisation;
 pub mod lbf_report;
 pub mod meeting;
 pub mod meeting_attendee;
+pub mod payroll_import;
 pub mod person;
 pub mod person_month_hours;
 pub mod placement;

@@ -16,6 +16,9 @@ pub struct Model {
     pub start_date: Date,
     pub end_date: Option<Date>,
     pub status: crate::enums::PlacementStatus,
+    /// The contractor's own employee number (medarbejdernummer) of the person, by which payroll
+    /// files name the trainee; never a CPR number.
+    pub employee_number: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

@@ -14,6 +14,7 @@ mod m20261126_000008_audit_deletes_index;
 mod m20261126_000009_user_accounts;
 mod m20261126_000010_grant_revision;
 mod m20261126_000011_hours_rollup;
+mod m20261126_000012_payroll_import;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_user_accounts::Migration),
             Box::new(m20261126_000010_grant_revision::Migration),
             Box::new(m20261126_000011_hours_rollup::Migration),
+            Box::new(m20261126_000012_payroll_import::Migration),
         ]
     }
 }

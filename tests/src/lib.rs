@@ -48,7 +48,7 @@ pub fn nth_cvr(n: usize) -> String {
 }
 
 /// Every table, and whether it has `updated_at`.
-const TABLES: [(&str, bool); 20] = [
+const TABLES: [(&str, bool); 21] = [
     ("housing_organisation", true),
     ("estate", true),
     ("lbf_grant", true),
@@ -69,6 +69,7 @@ const TABLES: [(&str, bool); 20] = [
     ("audit_log", false),
     ("app_user", true),
     ("user_session", false),
+    ("payroll_import", false),
 ];
 
 /// A new, empty database of its own (no migrations run): a SQLite file in a temporary directory,
@@ -441,6 +442,37 @@ impl TestApp {
             .await;
         id(&d["createFollowUpGroup"])
     }
+}
+
+/// One HTTP/1.1 request over a new TCP connection to `addr`, as any client sends it: the
+/// status and the body.
+pub async fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    token: Option<&str>,
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nAccept: text/html, application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(req.as_bytes()).await.expect("write");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.expect("read");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text[9..12].parse().expect("status code");
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
 }
 
 pub fn id(v: &Value) -> String {

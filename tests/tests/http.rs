@@ -6,40 +6,13 @@ use api::config::HttpLimits;
 use api::graphql::build_schema;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use serde_json::{Value, json};
+use tests::request_with;
 use tests::{TestApp, cvr};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 async fn request(addr: &str, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
     request_with(addr, method, path, body, None).await
-}
-
-async fn request_with(
-    addr: &str,
-    method: &str,
-    path: &str,
-    body: Option<&Value>,
-    token: Option<&str>,
-) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nAccept: text/html, application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(req.as_bytes()).await.expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text[9..12].parse().expect("status code");
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
 }
 
 #[tokio::test]

@@ -311,3 +311,109 @@ async fn the_language_switch_stays_on_the_site_and_pages_carry_their_headers() {
     assert!(body.contains("<html lang=\"en\">"));
     assert!(body.contains("<h1>Contractor ranking</h1>"), "{body}");
 }
+
+/// Scenario: the bygherre's payroll office uploads a file on the import page: a forged post is
+/// refused with nothing written; checking it lists the month it would replace and writes
+/// nothing; importing it writes the month; a file with a problem is listed line by line. A
+/// viewer has no import page.
+#[tokio::test]
+async fn the_import_page_checks_then_imports_a_payroll_file() {
+    use poem::test::{TestForm, TestFormField};
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let page = get(&client, "/app/import", &s).await;
+    page.assert_status_is_ok();
+    let page = text(page).await;
+    assert!(page.contains("enctype=\"multipart/form-data\""));
+    let csrf = hidden(&page, "csrf");
+    // The demo's first trainee, M-101, from the first month of its contract.
+    let p = demo
+        .app
+        .ok(
+            "{ placements(first: 50) { edges { node { employeeNumber startDate contract { id } } } } }",
+            json!({}),
+        )
+        .await;
+    let node = p["placements"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["node"])
+        .find(|n| n["employeeNumber"] == "M-101")
+        .unwrap()
+        .clone();
+    let contract = node["contract"]["id"].as_str().unwrap().to_owned();
+    let month = &node["startDate"].as_str().unwrap()[..7];
+    let file = format!(
+        "kontrakt;måned;timer i alt;medarbejdernummer;timer\n{contract};{month};1.000;M-101;150,5\n"
+    );
+    let post = |csrf: &str, action: &str, body: String| {
+        let form = TestForm::new()
+            .text("csrf", csrf)
+            .text("action", action)
+            .text("filed", "")
+            .field(
+                TestFormField::bytes(body.into_bytes())
+                    .name("file")
+                    .filename("loen.csv"),
+            );
+        client
+            .post("/app/import")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .multipart(form)
+            .send()
+    };
+    let audit = demo.app.count("audit_log").await;
+
+    post("forged", "import", file.clone())
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(demo.app.count("payroll_import").await, 0);
+
+    let res = post(&csrf, "check", file.clone()).await;
+    res.assert_status_is_ok();
+    let body = text(res).await;
+    assert!(body.contains("Filen er kontrolleret uden fejl"), "{body}");
+    assert!(body.contains("<td class=\"num\">1.000,00</td>"), "{body}");
+    assert!(
+        body.contains("<td>ja</td>"),
+        "it replaces the demo's month: {body}"
+    );
+    assert_eq!(
+        demo.app.count("audit_log").await,
+        audit,
+        "a check writes nothing"
+    );
+    assert_eq!(demo.app.count("payroll_import").await, 0);
+
+    let res = post(&csrf, "import", file).await;
+    res.assert_status_is_ok();
+    assert!(text(res).await.contains("Filen er indlæst."));
+    assert_eq!(demo.app.count("payroll_import").await, 1);
+    let saved = demo
+        .app
+        .ok(
+            "query($c: UUID!, $m: YearMonth!) { hoursReports(filter: {contractId: $c, fromMonth: $m, toMonth: $m}) { edges { node { totalHours lines { hours } } } } }",
+            json!({ "c": contract, "m": month }),
+        )
+        .await;
+    assert_eq!(
+        saved["hoursReports"]["edges"][0]["node"],
+        json!({ "totalHours": "1000.00", "lines": [{ "hours": "150.50" }] }),
+        "the month is replaced as a whole"
+    );
+
+    let bad = format!("kontrakt;måned;timer i alt\n{contract};maj;100\n");
+    let res = post(&csrf, "import", bad).await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let body = text(res).await;
+    assert!(body.contains("<td>2</td><td>måned</td><td>&quot;maj&quot; er ikke en måned; skriv den som 2026-09</td>"), "{body}");
+    assert_eq!(demo.app.count("payroll_import").await, 1);
+
+    let viewer = session(&client, &demo, Role::Viewer).await;
+    get(&client, "/app/import", &viewer)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}

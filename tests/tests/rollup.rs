@@ -1,8 +1,8 @@
 //! The hours rollups (`hours_month`: each report's sums by kind; `person_month_hours`: each
 //! person's hours per month over every grant) always equal a full recomputation from the raw
 //! hours lines, and an evaluation from the rollups equals one that sums the lines: after random
-//! sequences of reports, replacements, kind changes, archives, deletions and erasures, and after
-//! concurrent writes for one person. On either database.
+//! sequences of reports, payroll imports, replacements, kind changes, archives, deletions and
+//! erasures, and after concurrent writes for one person. On either database.
 
 use std::collections::BTreeMap;
 
@@ -182,10 +182,59 @@ fn succeeded(res: &Value) -> bool {
     }
 }
 
+/// Imports one contract's month as a payroll file (a row per trainee line, the total on each);
+/// answers like a mutation: an error with a code if the import was refused.
+async fn import(
+    app: &TestApp,
+    contract: &str,
+    month: &str,
+    total: &str,
+    lines: &[Value],
+    reports: &mut Vec<String>,
+) -> Value {
+    let mut file = String::from("kontrakt;måned;timer i alt;plads;timer\n");
+    if lines.is_empty() {
+        file.push_str(&format!("{contract};{month};{total};;\n"));
+    }
+    for l in lines {
+        let (p, h) = (
+            l["placementId"].as_str().unwrap(),
+            l["hours"].as_str().unwrap(),
+        );
+        file.push_str(&format!("{contract};{month};{total};{p};{h}\n"));
+    }
+    let summary = api::service::payroll::import_payroll(
+        &app.db,
+        &api::db::WriteGate::for_connection(&app.db),
+        &api::auth::Principal::system(),
+        api::service::payroll::ImportRequest {
+            file_name: "rollup.csv".into(),
+            bytes: file.into_bytes(),
+            dry_run: false,
+            filed_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap();
+    if summary.status != api::service::payroll::ImportStatus::Imported {
+        return json!({ "errors": [{ "extensions": { "code": "REFUSED" } }] });
+    }
+    let found = app
+        .ok(
+            "query($c: UUID!, $m: YearMonth!) { hoursReports(filter: {contractId: $c, fromMonth: $m, toMonth: $m}) { edges { node { id } } } }",
+            json!({ "c": contract, "m": month }),
+        )
+        .await;
+    reports.push(id(&found["hoursReports"]["edges"][0]["node"]));
+    json!({ "data": {} })
+}
+
 /// Scenario: two grants, three contracts, four persons each placed on every contract, six
 /// months. A seeded random sequence of 60 writes: month reports (new and replacing, often
 /// taking a person over the monthly cap across grants, so R9 reads lines through the rollup),
-/// placement kind changes, report archives and deletions, and an erasure. After every tenth
+/// placement kind changes, report archives and deletions, and an erasure; a third of the months
+/// arrive as payroll imports. After every tenth
 /// write the rollups are compared with a full recomputation and the evaluations with the lines.
 #[tokio::test]
 async fn rollups_equal_a_full_recomputation_after_random_writes() {
@@ -236,16 +285,22 @@ async fn rollups_equal_a_full_recomputation_after_random_writes() {
                         }
                     }
                     let total = sum + rng.below(50_000) as i64;
-                    let res = app
-                        .exec(
-                            REPORT,
-                            json!({ "c": contracts[c].0, "m": month, "t": format!("{}.{:02}", total / 100, total % 100), "l": lines }),
-                        )
-                        .await;
-                    if let Some(r) = res["data"]["reportMonthlyHours"].as_object() {
-                        reports.push(id(&Value::Object(r.clone())));
+                    let total = format!("{}.{:02}", total / 100, total % 100);
+                    if rng.below(3) == 0 {
+                        // The same month as a payroll file.
+                        import(&app, &contracts[c].0, &month, &total, &lines, &mut reports).await
+                    } else {
+                        let res = app
+                            .exec(
+                                REPORT,
+                                json!({ "c": contracts[c].0, "m": month, "t": total, "l": lines }),
+                            )
+                            .await;
+                        if let Some(r) = res["data"]["reportMonthlyHours"].as_object() {
+                            reports.push(id(&Value::Object(r.clone())));
+                        }
+                        res
                     }
-                    res
                 }
                 6 | 7 => {
                     let c = rng.below(contracts.len());

@@ -21,13 +21,13 @@ use crate::service::compliance::{self as svc, DashboardSort, YearReport, frozen_
 use crate::service::grants::{GrantFilter, list_grants};
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
-fn fixed(value: Decimal, dp: u32) -> Decimal {
+pub(crate) fn fixed(value: Decimal, dp: u32) -> Decimal {
     let mut v = value.round_dp(dp);
     v.rescale(dp);
     v
 }
 
-fn percent(share: Decimal) -> Decimal {
+pub(crate) fn percent(share: Decimal) -> Decimal {
     fixed(share * Decimal::ONE_HUNDRED, 2)
 }
 
@@ -420,7 +420,11 @@ impl GrantCompliance {
 /// The findings as a caller sees them. For one who may not see persons (VIEWER), findings about a
 /// person, a placement or a snusepraktik become one finding per code and severity that counts
 /// them, with no subject id, name, dates or hours of anyone.
-fn findings_view(findings: &[engine::Finding], sees_persons: bool, lang: Lang) -> Vec<FindingView> {
+pub(crate) fn findings_view(
+    findings: &[engine::Finding],
+    sees_persons: bool,
+    lang: Lang,
+) -> Vec<FindingView> {
     use engine::SubjectKind as K;
     let personal = |f: &engine::Finding| {
         matches!(f.subject_kind, K::Placement | K::TrialPlacement | K::Person)

@@ -87,30 +87,6 @@ reads!(
     "Monthly hours reports, in the order they were first filed, by contract, grant or months."
 );
 
-/// A month's report with its lines, as JSON: what the audit trail keeps of each version.
-async fn report_snapshot<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    (contract, month): (Uuid, chrono::NaiveDate),
-) -> crate::error::AppResult<Option<serde_json::Value>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-    let Some(report) = hours_report::Entity::find()
-        .filter(hours_report::Column::ContractId.eq(contract))
-        .filter(hours_report::Column::Month.eq(month))
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let lines = entity::hours_line::Entity::find()
-        .filter(entity::hours_line::Column::ReportId.eq(report.id))
-        .order_by_asc(entity::hours_line::Column::Id)
-        .all(db)
-        .await?;
-    let mut v = serde_json::to_value(&report).unwrap_or_default();
-    v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
-    Ok(Some(v))
-}
-
 #[derive(Default)]
 pub struct HoursMutation;
 
@@ -127,19 +103,7 @@ impl HoursMutation {
         who.authorize(crate::auth::Area::Hours, "report", "Hours report")?;
         in_txn(ctx, move |t, s| {
             let (input, who) = (input.clone(), who.clone());
-            Box::pin(async move {
-                let key = (input.contract_id, input.month.first_day());
-                // Locked before the "before" image is read, so the audit row shows what this
-                // write replaced, not what a concurrent one did.
-                lock_contract(t, input.contract_id).await?;
-                let before = report_snapshot(t, key).await?;
-                let may_declare = may_declare_filing(who.role);
-                let report = report_monthly_hours(t, &s, input, may_declare).await?;
-                let after = report_snapshot(t, key).await?;
-                crate::audit::write(t, &who, "Hours report", report.id, "report", before, after)
-                    .await?;
-                Ok(report)
-            })
+            Box::pin(async move { report_audited(t, &s, &who, input, "report").await })
         })
         .await
         .map(HoursReport)

@@ -9,7 +9,9 @@ mod followup;
 mod grants;
 pub mod guard;
 mod hours;
+mod live;
 mod organisations;
+mod payroll;
 mod people;
 mod tokens;
 mod trials;
@@ -24,8 +26,7 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
 };
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, OutputType, Request, Result, SDLExportOptions,
-    Schema, ServerResult,
+    Context, MergedObject, OutputType, Request, Result, SDLExportOptions, Schema, ServerResult,
 };
 use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select};
 use uuid::Uuid;
@@ -88,6 +89,7 @@ pub struct Mutation(
     contracts::ContractMutation,
     people::PeopleMutation,
     hours::HoursMutation,
+    payroll::PayrollMutation,
     trials::TrialMutation,
     followup::FollowUpMutation,
     compliance::ComplianceMutation,
@@ -120,7 +122,7 @@ pub struct LifecycleFollowUp(
     followup::ActionItemLifecycle,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AppSchema = Schema<Query, Mutation, live::LiveSubscription>;
 
 // Static costs of the expensive fields in the complexity count (GRAPHQL_MAX_COMPLEXITY, default
 // 5000; a plain field costs 1): an evaluation reads and evaluates a grant, a time series a grant's
@@ -164,9 +166,10 @@ pub fn build_schema_with(
     Schema::build_with_ignore_name_conflicts(
         Query::default(),
         Mutation::default(),
-        EmptySubscription,
+        live::LiveSubscription,
         ["Decimal"],
     )
+    .data(crate::live::Changes::new(db.clone(), gate.commits()))
     .data(db)
     .data(gate)
     .data(limits)
@@ -213,10 +216,12 @@ impl Extension for RequestScope {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         // Every operation, introspection included, needs an authenticated caller.
+        // A request's own, or a WebSocket connection's (its subscriptions' requests carry none).
         let principal = request
             .data
             .get(&std::any::TypeId::of::<Principal>())
             .and_then(|d| d.downcast_ref::<Principal>())
+            .or_else(|| ctx.data_opt::<Principal>())
             .cloned();
         let Some(principal) = principal else {
             let err: async_graphql::Error = AppError::Unauthenticated.into();
@@ -297,6 +302,7 @@ pub(crate) use crate::db::TxnFuture;
 /// for concurrency is retried from the start (see [`crate::db::write_txn`]).
 pub(crate) async fn in_txn<T, F>(ctx: &Context<'_>, work: F) -> Result<T>
 where
+    T: Send + 'static,
     F: for<'t> Fn(&'t DatabaseTransaction, Scope) -> TxnFuture<'t, T>,
 {
     let scope = scope(ctx);

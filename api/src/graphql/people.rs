@@ -102,6 +102,10 @@ impl Placement {
     async fn status(&self) -> PlacementStatus {
         self.0.status
     }
+    /// The contractor's employee number (medarbejdernummer) by which payroll files name the trainee.
+    async fn employee_number(&self) -> Option<&str> {
+        self.0.employee_number.as_deref()
+    }
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         parent::<person::Entity, _>(ctx, self.0.person_id, Person).await
     }

@@ -307,6 +307,49 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
     Ok(report)
 }
 
+/// A month's report with its lines, as JSON: what the audit trail keeps of each version.
+pub async fn report_snapshot<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    (contract, month): (Uuid, chrono::NaiveDate),
+) -> crate::error::AppResult<Option<serde_json::Value>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let Some(report) = hours_report::Entity::find()
+        .filter(hours_report::Column::ContractId.eq(contract))
+        .filter(hours_report::Column::Month.eq(month))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let lines = entity::hours_line::Entity::find()
+        .filter(entity::hours_line::Column::ReportId.eq(report.id))
+        .order_by_asc(entity::hours_line::Column::Id)
+        .all(db)
+        .await?;
+    let mut v = serde_json::to_value(&report).unwrap_or_default();
+    v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
+    Ok(Some(v))
+}
+
+/// Reports a month as [`report_monthly_hours`] does and audits it under `operation`, with the
+/// month's report and lines before and after (the contract is locked before the "before" image
+/// is read, so the audit row shows what this write replaced, not what a concurrent one did).
+pub async fn report_audited<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    who: &crate::auth::Principal,
+    input: ReportMonthlyHoursInput,
+    operation: &str,
+) -> AppResult<hours_report::Model> {
+    let key = (input.contract_id, input.month.first_day());
+    lock_contract(db, input.contract_id).await?;
+    let before = report_snapshot(db, key).await?;
+    let report = report_monthly_hours(db, scope, input, may_declare_filing(who.role)).await?;
+    let after = report_snapshot(db, key).await?;
+    super::trail::write(db, who, "Hours report", report.id, operation, before, after).await?;
+    Ok(report)
+}
+
 pub fn list_reports(scope: &Scope, f: HoursReportFilter) -> Select<hours_report::Entity> {
     use hours_report::Column as H;
     let mut q = record::select::<hours_report::Entity>(scope);

@@ -9,9 +9,11 @@ pub mod grants;
 pub mod hours;
 pub mod known;
 pub mod organisations;
+pub mod payroll;
 pub mod people;
 pub mod revision;
 pub mod rollup;
+pub mod trail;
 pub mod trials;
 
 use chrono::{DateTime, Utc};

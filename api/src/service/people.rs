@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use entity::enums::{PlacementKind, PlacementStatus};
 use entity::{contract, grant, person, placement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, ExprTrait, QueryFilter, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, Select,
+    Set,
 };
 use uuid::Uuid;
 
@@ -126,6 +127,9 @@ pub struct CreatePlacementInput {
     pub end_date: Option<NaiveDate>,
     /// Defaults to PLANNED.
     pub status: Option<PlacementStatus>,
+    /// The contractor's own employee number (medarbejdernummer) of the person, by which payroll
+    /// files name the trainee. Never a CPR number.
+    pub employee_number: Option<String>,
 }
 
 #[derive(InputObject, Clone)]
@@ -138,6 +142,9 @@ pub struct UpdatePlacementInput {
     #[graphql(default)]
     pub end_date: MaybeUndefined<NaiveDate>,
     pub status: Option<PlacementStatus>,
+    /// Left out = unchanged, null = cleared.
+    #[graphql(default)]
+    pub employee_number: MaybeUndefined<String>,
 }
 
 #[derive(InputObject, Clone, Default)]
@@ -153,6 +160,57 @@ pub struct PlacementFilter {
     pub active_to: Option<NaiveDate>,
     #[graphql(default)]
     pub include_archived: bool,
+}
+
+/// An employee number as a payroll system prints it: 1 to 40 letters, digits, '-', '_', '.' or
+/// '/'. Ten digits in a row look like a CPR number, which this tracker never stores.
+pub fn employee_number(value: &str) -> AppResult<String> {
+    let v = value.trim();
+    let fine = !v.is_empty()
+        && v.len() <= 40
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if !fine {
+        return Err(AppError::bad_input(
+            "employeeNumber",
+            "an employee number is 1 to 40 letters, digits, '-', '_', '.' or '/'",
+            "et medarbejdernummer er 1 til 40 bogstaver, cifre, '-', '_', '.' eller '/'",
+        ));
+    }
+    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 10 && v.chars().all(|c| c.is_ascii_digit() || c == '-') {
+        return Err(AppError::bad_input(
+            "employeeNumber",
+            "this looks like a CPR number; use the payroll system's employee number instead",
+            "det ligner et CPR-nummer; brug lønsystemets medarbejdernummer i stedet",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// On one contract an employee number names one person: a payroll line must not be able to mean
+/// two people.
+async fn number_free<C: ConnectionTrait>(
+    db: &C,
+    contract_id: Uuid,
+    number: &str,
+    person_id: Uuid,
+) -> AppResult<()> {
+    let taken = placement::Entity::find()
+        .filter(placement::Column::ContractId.eq(contract_id))
+        .filter(placement::Column::EmployeeNumber.eq(number))
+        .filter(placement::Column::PersonId.ne(person_id))
+        .filter(placement::Column::ArchivedAt.is_null())
+        .one(db)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::bad_input(
+            "employeeNumber",
+            format!("employee number {number} is already another person's on this contract"),
+            format!("medarbejdernummer {number} er allerede en anden persons på denne kontrakt"),
+        ));
+    }
+    Ok(())
 }
 
 async fn contract_on_grant<C: ConnectionTrait>(
@@ -181,6 +239,13 @@ pub async fn create_placement<C: ConnectionTrait>(
     referenced::<grant::Entity, _>(db, scope, "grantId", input.grant_id).await?;
     contract_on_grant(db, scope, input.contract_id, input.grant_id).await?;
     validate::date_order("endDate", input.start_date, input.end_date)?;
+    let employee_number = match input.employee_number.as_deref() {
+        Some(v) => Some(employee_number(v)?),
+        None => None,
+    };
+    if let Some(number) = &employee_number {
+        number_free(db, input.contract_id, number, input.person_id).await?;
+    }
     let t = now();
     Ok(placement::ActiveModel {
         id: Set(new_id()),
@@ -192,6 +257,7 @@ pub async fn create_placement<C: ConnectionTrait>(
         start_date: Set(input.start_date),
         end_date: Set(input.end_date),
         status: Set(input.status.unwrap_or(PlacementStatus::Planned)),
+        employee_number: Set(employee_number),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),
@@ -225,6 +291,12 @@ pub async fn update_placement<C: ConnectionTrait>(
     patch(&mut m.end_date, input.end_date, Ok)?;
     if let Some(v) = input.status {
         m.status = Set(v);
+    }
+    patch(&mut m.employee_number, input.employee_number, |v| {
+        employee_number(&v)
+    })?;
+    if let Some(number) = m.employee_number.as_ref() {
+        number_free(db, *m.contract_id.as_ref(), number, *m.person_id.as_ref()).await?;
     }
     validate::date_order("endDate", *m.start_date.as_ref(), *m.end_date.as_ref())?;
     m.updated_at = Set(now());

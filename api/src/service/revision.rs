@@ -187,6 +187,12 @@ pub async fn bump<C: ConnectionTrait>(db: &C, mut grants: Vec<Uuid>) -> AppResul
         )
         .exec(db)
         .await?;
+        // Every instance's live updates (`crate::live`): PostgreSQL delivers the notification
+        // when this transaction commits, and drops it if it rolls back.
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            db.execute_unprepared(&format!("NOTIFY {}", crate::live::CHANNEL))
+                .await?;
+        }
     }
     Ok(())
 }

@@ -493,6 +493,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
                         start_date: Set(start),
                         end_date: Set(None),
                         status: Set(PlacementStatus::Active),
+                        employee_number: Set(None),
                         created_at: Set(now),
                         updated_at: Set(now),
                         archived_at: Set(None),

@@ -1,0 +1,355 @@
+//! Reading a payroll or timesheet file into rows of cells, whatever its format: CSV separated by
+//! semicolons, commas or tabs (detected from the header line), in UTF-8 with or without a
+//! byte-order mark or in Windows-1252 (what Danish Excel's "CSV (semikolonsepareret)" writes), or
+//! an XLSX workbook's first sheet. Everything here is bounded: the file's size, its rows and
+//! columns, each cell's length, and an XLSX file's unpacked size (a small zip can unpack to
+//! gigabytes).
+
+use std::io::Cursor;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// The largest file accepted, in bytes.
+pub const MAX_FILE_BYTES: usize = 2 << 20;
+/// The most data rows a file may have (a year of monthly lines for a large contractor).
+pub const MAX_ROWS: usize = 10_000;
+/// The most columns read; payroll exports carry extra columns, which are ignored.
+pub const MAX_COLUMNS: usize = 50;
+/// The longest cell, in characters.
+pub const MAX_CELL_CHARS: usize = 200;
+/// The most an XLSX file may unpack to.
+const MAX_UNPACKED_BYTES: u64 = 64 << 20;
+
+/// One cell as the file gave it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Raw {
+    Empty,
+    Text(String),
+    /// A number cell of a workbook, as the exact decimal it displays.
+    Number(Decimal),
+    /// A date cell of a workbook.
+    Date(NaiveDate),
+}
+
+impl Raw {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Raw::Empty => true,
+            Raw::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// The file's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// The rows of a file: the first is the header. Row numbers in problems are 1-based file lines
+/// (the header is line 1), as a spreadsheet shows them.
+#[derive(Debug)]
+pub struct Sheet {
+    pub format: Format,
+    pub rows: Vec<Vec<Raw>>,
+}
+
+/// Why a file could not be read at all (a problem with no row).
+#[derive(Debug, PartialEq)]
+pub struct Unreadable {
+    pub en: String,
+    pub da: String,
+}
+
+fn unreadable(en: impl Into<String>, da: impl Into<String>) -> Unreadable {
+    Unreadable {
+        en: en.into(),
+        da: da.into(),
+    }
+}
+
+fn too_many_rows() -> Unreadable {
+    unreadable(
+        format!("the file has more than {MAX_ROWS} rows; split it into smaller files"),
+        format!("filen har mere end {MAX_ROWS} rækker; del den op i mindre filer"),
+    )
+}
+
+fn cell_too_long(line: usize) -> Unreadable {
+    unreadable(
+        format!("line {line} has a cell longer than {MAX_CELL_CHARS} characters"),
+        format!("linje {line} har en celle på mere end {MAX_CELL_CHARS} tegn"),
+    )
+}
+
+/// Reads `bytes` as XLSX when it is a zip archive, else as CSV text.
+pub fn read(bytes: &[u8]) -> Result<Sheet, Unreadable> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(unreadable(
+            format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
+            format!("filen er større end {} MiB", MAX_FILE_BYTES >> 20),
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx(bytes)
+    } else {
+        read_csv(bytes)
+    }
+}
+
+/// UTF-8 (a byte-order mark dropped), else Windows-1252, which is what Danish Excel saves CSV in.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned(),
+    }
+}
+
+/// The separator the header line uses most, outside quotes: ';', ',' or a tab.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or("");
+    let mut quoted = false;
+    let mut counts = [0usize; 3];
+    for c in header.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => counts[0] += 1,
+            ',' if !quoted => counts[1] += 1,
+            '\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    [b';', b',', b'\t'][best]
+}
+
+fn read_csv(bytes: &[u8]) -> Result<Sheet, Unreadable> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 1;
+        let record = record.map_err(|e| {
+            unreadable(
+                format!("line {line} is not valid CSV: {e}"),
+                format!("linje {line} er ikke gyldig CSV: {e}"),
+            )
+        })?;
+        if rows.len() > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        let mut row = Vec::with_capacity(record.len().min(MAX_COLUMNS));
+        for field in record.iter().take(MAX_COLUMNS) {
+            if field.chars().count() > MAX_CELL_CHARS {
+                return Err(cell_too_long(line));
+            }
+            row.push(if field.trim().is_empty() {
+                Raw::Empty
+            } else {
+                Raw::Text(field.trim().to_owned())
+            });
+        }
+        rows.push(row);
+    }
+    Ok(Sheet {
+        format: Format::Csv,
+        rows,
+    })
+}
+
+fn not_a_workbook(e: impl std::fmt::Display) -> Unreadable {
+    unreadable(
+        format!("the file is not a readable XLSX workbook ({e})"),
+        format!("filen er ikke en læsbar XLSX-projektmappe ({e})"),
+    )
+}
+
+/// Refuses an archive whose entries unpack to more than [`MAX_UNPACKED_BYTES`], before anything
+/// is unpacked. The sizes come from the central directory; the zip reader stops at them.
+fn unpacked_size_ok(bytes: &[u8]) -> Result<(), Unreadable> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(not_a_workbook)?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(unreadable(
+            "the workbook unpacks to too much data; save only the sheet with the hours",
+            "projektmappen fylder for meget udpakket; gem kun arket med timerne",
+        ));
+    }
+    Ok(())
+}
+
+/// A workbook number as the decimal it shows: Excel stores 37.5 as a binary float, and its
+/// shortest round-trip text is what was typed.
+fn number(v: f64) -> Raw {
+    match format!("{v}").parse::<Decimal>() {
+        Ok(d) => Raw::Number(d),
+        Err(_) => Raw::Text(format!("{v}")),
+    }
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Sheet, Unreadable> {
+    use calamine::{DataRef, Reader, Xlsx};
+    unpacked_size_ok(bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
+    let Some(first) = book.sheet_names().into_iter().next() else {
+        return Err(not_a_workbook("no sheet"));
+    };
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(not_a_workbook)?;
+    let mut rows: Vec<Vec<Raw>> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(not_a_workbook)? {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        if r > MAX_ROWS {
+            return Err(too_many_rows());
+        }
+        if c >= MAX_COLUMNS {
+            continue;
+        }
+        let value = match cell.get_value() {
+            DataRef::Empty => Raw::Empty,
+            DataRef::Int(i) => Raw::Number(Decimal::from(*i)),
+            DataRef::Float(f) => number(*f),
+            DataRef::Bool(b) => Raw::Text(b.to_string()),
+            DataRef::String(s) => Raw::Text(s.trim().to_owned()),
+            DataRef::SharedString(s) => Raw::Text(s.trim().to_owned()),
+            DataRef::DateTime(d) => match d.as_datetime() {
+                Some(t) if !d.is_duration() => Raw::Date(t.date()),
+                _ => number(d.as_f64()),
+            },
+            DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Raw::Text(s.clone()),
+            DataRef::Error(e) => Raw::Text(format!("#{e:?}")),
+        };
+        if let Raw::Text(t) = &value
+            && t.chars().count() > MAX_CELL_CHARS
+        {
+            return Err(cell_too_long(r + 1));
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, Raw::Empty);
+        }
+        row[c] = value;
+    }
+    Ok(Sheet {
+        format: Format::Xlsx,
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn text(s: &str) -> Raw {
+        Raw::Text(s.into())
+    }
+
+    #[test]
+    fn semicolons_with_a_byte_order_mark() {
+        let sheet = read("\u{feff}måned;timer i alt\n2026-09;1.234,5\n".as_bytes()).unwrap();
+        assert_eq!(sheet.format, Format::Csv);
+        assert_eq!(
+            sheet.rows,
+            vec![
+                vec![text("måned"), text("timer i alt")],
+                vec![text("2026-09"), text("1.234,5")]
+            ]
+        );
+    }
+
+    #[test]
+    fn commas_and_quotes() {
+        let sheet = read(b"month,total,note\r\n2026-09,\"1,234.5\",\"a; b\"\r\n").unwrap();
+        assert_eq!(
+            sheet.rows[1],
+            vec![text("2026-09"), text("1,234.5"), text("a; b")]
+        );
+    }
+
+    #[test]
+    fn tabs_and_windows_1252() {
+        // "Måned" in Windows-1252: 0xE5 is 'å'.
+        let sheet = read(b"M\xe5ned\ttimer\n2026-09\t10\n").unwrap();
+        assert_eq!(sheet.rows[0], vec![text("Måned"), text("timer")]);
+    }
+
+    #[test]
+    fn bounds() {
+        let big = vec![b'a'; MAX_FILE_BYTES + 1];
+        assert!(read(&big).unwrap_err().en.contains("larger than 2 MiB"));
+        let mut many = String::from("a\n");
+        for _ in 0..=MAX_ROWS {
+            many.push_str("1\n");
+        }
+        assert!(
+            read(many.as_bytes())
+                .unwrap_err()
+                .en
+                .contains("more than 10000 rows")
+        );
+        let long = format!("a\n{}\n", "x".repeat(MAX_CELL_CHARS + 1));
+        assert!(read(long.as_bytes()).unwrap_err().da.contains("linje 2"));
+        assert!(
+            read(b"PK\x03\x04garbage")
+                .unwrap_err()
+                .en
+                .contains("not a readable XLSX")
+        );
+    }
+
+    #[test]
+    fn workbook_cells_keep_their_types() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Måned").unwrap();
+        sheet.write_string(0, 2, "Timer i alt").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 9, 1).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("mm-yyyy");
+        sheet
+            .write_datetime_with_format(1, 0, &date, &format)
+            .unwrap();
+        sheet.write_number(1, 2, 1234.7).unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let read = read(&bytes).unwrap();
+        assert_eq!(read.format, Format::Xlsx);
+        assert_eq!(
+            read.rows[0],
+            vec![text("Måned"), Raw::Empty, text("Timer i alt")]
+        );
+        assert_eq!(
+            read.rows[1],
+            vec![
+                Raw::Date(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()),
+                Raw::Empty,
+                Raw::Number(dec!(1234.7))
+            ]
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! The payroll import page (lønimport): a contractor, bygherre or administrator uploads a
+//! payroll or timesheet file, checks it (a dry run that writes nothing) and imports it. The page
+//! posts the file through the GraphQL mutation with the signed-in person's principal, so it is
+//! validated, scoped and audited like any other import; every problem is listed with its line
+//! and column. The form works without JavaScript.
+
+use chrono::{NaiveDate, TimeZone};
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Multipart};
+use poem::{Response, handler};
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+use crate::graphql::AppSchema;
+use crate::i18n::Lang;
+use crate::payroll::read::MAX_FILE_BYTES;
+use crate::web::{Session, html_response, page, t};
+
+const IMPORT: &str = "mutation($f: Upload!, $d: Boolean!, $at: DateTime) { importPayroll(file: $f, dryRun: $d, filedAt: $at) { status rows reports { contractId month totalHours traineeHours traineeLines replaces lines } problems { line column message } } }";
+
+fn title(l: Lang) -> &'static str {
+    t(l, "Lønimport", "Payroll import")
+}
+
+fn may_declare(s: &Session) -> bool {
+    crate::service::hours::may_declare_filing(s.principal.role)
+}
+
+fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
+    let l = s.lang;
+    html! {
+        p { (t(l,
+            "Indlæs månedens timer fra lønsystemet som CSV (semikolon eller komma) eller XLSX, højst 2 MiB. Kolonner: kontrakt (eller cvr og sagsnummer), måned, timer i alt og for hver elev medarbejdernummer og timer. Kontrollér filen først: kontrollen skriver intet. Indlæsningen gemmer hele filen eller intet, og samme fil indlæses kun én gang.",
+            "Load the month's hours from the payroll system as CSV (semicolons or commas) or XLSX, at most 2 MiB. Columns: kontrakt (or cvr and sagsnummer), måned, timer i alt, and per trainee medarbejdernummer and timer. Check the file first: checking writes nothing. Importing saves the whole file or nothing, and the same file is imported only once.")) }
+        @if let Some(e) = error { p.error role="alert" { (e) } }
+        form method="post" action="/app/import" enctype="multipart/form-data" {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            label for="file" { (t(l, "Fil", "File")) }
+            input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
+            @if may_declare(s) {
+                label for="filed" { (t(l, "Indsendt den (kun ved indlæsning af historik; tom: i dag)", "Filed on (only when loading history; empty: today)")) }
+                input id="filed" name="filed" type="date" value=(filed);
+            }
+            button type="submit" name="action" value="check" { (t(l, "Kontrollér (gemmer intet)", "Check (saves nothing)")) }
+            " "
+            button type="submit" name="action" value="import" { (t(l, "Indlæs", "Import")) }
+        }
+    }
+}
+
+/// GET /app/import
+#[handler]
+pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> Response {
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    if s.principal.role == entity::enums::Role::Viewer
+        || s.principal.role == entity::enums::Role::Tovholder
+    {
+        return crate::web::error_page(
+            StatusCode::FORBIDDEN,
+            title(s.lang),
+            &s,
+            t(
+                s.lang,
+                "Din rolle kan ikke indlæse timer.",
+                "Your role cannot import hours.",
+            ),
+        );
+    }
+    html_response(
+        StatusCode::OK,
+        page(title(s.lang), Some(&s), form(&s, "", None)),
+        vec![],
+    )
+}
+
+fn status_text(l: Lang, status: &str) -> &'static str {
+    match status {
+        "CHECKED" => t(
+            l,
+            "Filen er kontrolleret uden fejl. Intet er gemt endnu: vælg filen igen og tryk Indlæs.",
+            "The file was checked without problems. Nothing is saved yet: choose the file again and press Import.",
+        ),
+        "IMPORTED" => t(l, "Filen er indlæst.", "The file is imported."),
+        "ALREADY_IMPORTED" => t(
+            l,
+            "Denne fil er indlæst før; intet er ændret.",
+            "This file was imported before; nothing was changed.",
+        ),
+        _ => t(
+            l,
+            "Filen har fejl og er ikke indlæst; intet er gemt. Ret fejlene herunder og prøv igen.",
+            "The file has problems and was not imported; nothing was saved. Fix the problems below and try again.",
+        ),
+    }
+}
+
+fn result(l: Lang, d: &Value) -> Markup {
+    let status = d["status"].as_str().unwrap_or_default();
+    let problems = d["problems"].as_array().cloned().unwrap_or_default();
+    let reports = d["reports"].as_array().cloned().unwrap_or_default();
+    html! {
+        @if status == "REFUSED" {
+            p.error role="alert" { strong { (status_text(l, status)) } }
+            table {
+                caption { (t(l, "Fejl i filen", "Problems in the file")) }
+                thead { tr { th scope="col" { (t(l, "Linje", "Line")) } th scope="col" { (t(l, "Kolonne", "Column")) } th scope="col" { (t(l, "Fejl", "Problem")) } } }
+                tbody {
+                    @for p in &problems {
+                        tr {
+                            td { (p["line"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| "–".into())) }
+                            td { (crate::web::text(&p["column"])) }
+                            td { (crate::web::text(&p["message"])) }
+                        }
+                    }
+                }
+            }
+        } @else {
+            p role="status" { strong { (status_text(l, status)) } }
+        }
+        @if !reports.is_empty() {
+            table {
+                caption { @if status == "CHECKED" { (t(l, "Det vil filen gemme", "What the file will save")) } @else { (t(l, "Gemt", "Saved")) } }
+                thead { tr {
+                    th scope="col" { (t(l, "Kontrakt", "Contract")) }
+                    th scope="col" { (t(l, "Måned", "Month")) }
+                    th scope="col" { (t(l, "Timer i alt", "Total hours")) }
+                    th scope="col" { (t(l, "Timer under oplæring", "Hours in training")) }
+                    th scope="col" { (t(l, "Linjer i filen", "Lines in the file")) }
+                    th scope="col" { (t(l, "Erstatter en indberetning", "Replaces a report")) }
+                } }
+                tbody {
+                    @for r in &reports {
+                        tr {
+                            td { a href={ "/app/hours?contract=" (crate::web::text(&r["contractId"])) "&month=" (crate::web::text(&r["month"])) } { (crate::web::text(&r["contractId"])) } }
+                            td { (crate::web::text(&r["month"])) }
+                            td.num { (crate::web::num(l, &r["totalHours"], 2)) }
+                            td.num { (crate::web::num(l, &r["traineeHours"], 2)) }
+                            td { (r["lines"].as_array().map(|v| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
+                            td { @if r["replaces"].as_bool() == Some(true) { (t(l, "ja", "yes")) } @else { (t(l, "nej", "no")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The filing time a form's date means: noon, Danish time, that day.
+fn filed_at(day: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok()?;
+    chrono_tz::Europe::Copenhagen
+        .from_local_datetime(&d.and_hms_opt(12, 0, 0)?)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// The fields of the posted form. The file is read up to the import limit and no further.
+#[derive(Default)]
+struct Posted {
+    csrf: String,
+    action: String,
+    filed: String,
+    file: Option<(String, Vec<u8>)>,
+    too_large: bool,
+}
+
+async fn posted(mut multipart: Multipart) -> Result<Posted, ()> {
+    let mut p = Posted::default();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        match field.name().unwrap_or_default() {
+            "csrf" => p.csrf = field.text().await.map_err(|_| ())?,
+            "action" => p.action = field.text().await.map_err(|_| ())?,
+            "filed" => p.filed = field.text().await.map_err(|_| ())?,
+            "file" => {
+                let name = field.file_name().unwrap_or("fil").to_owned();
+                let bytes = field.bytes().await.map_err(|_| ())?;
+                if bytes.len() > MAX_FILE_BYTES {
+                    p.too_large = true;
+                } else if !bytes.is_empty() {
+                    p.file = Some((name, bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// POST /app/import (multipart/form-data)
+#[handler]
+pub async fn import_file(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    multipart: Multipart,
+) -> Response {
+    let Ok(p) = posted(multipart).await else {
+        return StatusCode::BAD_REQUEST.into();
+    };
+    let s = match crate::web::signed_in_form(&db, req, &p.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let l = s.lang;
+    let again = |error: &str| {
+        html_response(
+            StatusCode::BAD_REQUEST,
+            page(title(l), Some(&s), form(&s, &p.filed, Some(error))),
+            vec![],
+        )
+    };
+    if p.too_large {
+        return again(t(
+            l,
+            "Filen er større end 2 MiB.",
+            "The file is larger than 2 MiB.",
+        ));
+    }
+    let Some((name, bytes)) = p.file.clone() else {
+        return again(t(l, "Vælg en fil.", "Choose a file."));
+    };
+    let at = if p.filed.trim().is_empty() || !may_declare(&s) {
+        None
+    } else {
+        match filed_at(&p.filed) {
+            Some(at) => Some(at),
+            None => {
+                return again(t(
+                    l,
+                    "Skriv datoen som åååå-mm-dd.",
+                    "Write the date as yyyy-mm-dd.",
+                ));
+            }
+        }
+    };
+    let mut request =
+        async_graphql::Request::new(IMPORT).variables(async_graphql::Variables::from_json(
+            json!({ "f": null, "d": p.action != "import", "at": at }),
+        ));
+    request.set_upload(
+        "variables.f",
+        async_graphql::UploadValue {
+            filename: name,
+            content_type: None,
+            content: bytes.into(),
+        },
+    );
+    match crate::web::ask_request(&schema, &s, request).await {
+        Ok(d) => {
+            let d = &d["importPayroll"];
+            let code = if d["status"] == "REFUSED" {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            let body = html! { (result(l, d)) (form(&s, &p.filed, None)) };
+            html_response(code, page(title(l), Some(&s), body), vec![])
+        }
+        Err(refusal) => html_response(
+            refusal.status(),
+            page(
+                title(l),
+                Some(&s),
+                form(&s, &p.filed, Some(&refusal.message)),
+            ),
+            vec![],
+        ),
+    }
+}

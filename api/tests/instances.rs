@@ -1,0 +1,357 @@
+//! Two instances of the server binary on one fresh database, as production runs them behind a
+//! load balancer: started at the same moment (so they migrate together), both become ready, and
+//! what is written through one is read through the other at once, a figure one of them had
+//! already evaluated and cached included, and a subscriber on the second instance hears of a
+//! write through the first (PostgreSQL's LISTEN/NOTIFY). On PostgreSQL with `TEST_DATABASE_URL` (a database of
+//! its own, dropped after), else on one SQLite file.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+/// A fresh database: its URL, and on PostgreSQL the admin URL and name to drop it with, on
+/// SQLite the directory to remove.
+async fn fresh_database() -> (String, Option<(String, String)>, Option<std::path::PathBuf>) {
+    use sea_orm::ConnectionTrait;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let db = sea_orm::Database::connect(&admin)
+                .await
+                .expect("TEST_DATABASE_URL");
+            db.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create database");
+            db.close().await.ok();
+            let (base, _) = admin.rsplit_once('/').expect("a database in the URL");
+            (format!("{base}/{name}"), Some((admin, name)), None)
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(format!("instances-{}", uuid::Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.join("tracker.sqlite").display());
+            (url, None, Some(dir))
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start(url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_api"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the api binary starts")
+}
+
+type Client = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Full<bytes::Bytes>,
+>;
+
+/// One request; None while the instance does not answer yet.
+async fn call(
+    client: &Client,
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Option<(u16, Value)> {
+    let mut req = hyper::Request::builder()
+        .method(method)
+        .uri(format!("http://127.0.0.1:{port}{path}"))
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let req = req.body(Full::new(bytes::Bytes::from(body))).ok()?;
+    let res = client.request(req).await.ok()?;
+    let status = res.status().as_u16();
+    let bytes = res.into_body().collect().await.ok()?.to_bytes();
+    Some((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+async fn gql(client: &Client, port: u16, token: &str, query: &str, vars: Value) -> Value {
+    let body = json!({ "query": query, "variables": vars });
+    let (status, body) = call(client, port, "POST", "/graphql", Some(token), Some(body))
+        .await
+        .expect("an answer");
+    assert_eq!(status, 200);
+    assert!(body.get("errors").is_none(), "{body:#}");
+    body["data"].clone()
+}
+
+/// A subscriber over WebSocket in the graphql-transport-ws protocol.
+struct Live {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Live {
+    async fn connect(port: u16, token: &str, grant: &str) -> Self {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = format!("ws://127.0.0.1:{port}/graphql/ws")
+            .into_client_request()
+            .expect("a request");
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().expect("a header"),
+        );
+        let (mut socket, response) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("the WebSocket opens");
+        assert_eq!(
+            response.headers()["sec-websocket-protocol"],
+            "graphql-transport-ws"
+        );
+        let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
+        socket
+            .send(Message::text(init.to_string()))
+            .await
+            .expect("send");
+        let ack = socket.next().await.expect("an answer").expect("a message");
+        assert!(ack.is_text(), "{ack:?}");
+        assert_eq!(
+            serde_json::from_str::<Value>(ack.to_text().expect("text")).expect("json")["type"],
+            "connection_ack"
+        );
+        let subscribe = json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": {
+                "query": "subscription($g: UUID!) { grantFiguresChanged(grantId: $g) { grantId sharePercent requiredSharePercent } }",
+                "variables": { "g": grant },
+            },
+        });
+        socket
+            .send(Message::text(subscribe.to_string()))
+            .await
+            .expect("send");
+        Self { socket }
+    }
+
+    /// The first update with `share`, reporting the month again through `via` while none
+    /// comes (the subscription may not have been listening when the first write landed).
+    async fn until_share(
+        &mut self,
+        client: &Client,
+        via: u16,
+        token: &str,
+        contract: &str,
+        placement: &str,
+        share: &str,
+    ) -> Value {
+        use futures_util::StreamExt;
+        for _ in 0..40 {
+            match tokio::time::timeout(Duration::from_millis(500), self.socket.next()).await {
+                Ok(Some(Ok(m))) => {
+                    let m: Value =
+                        serde_json::from_str(m.to_text().unwrap_or("{}")).unwrap_or_default();
+                    assert_ne!(m["type"], "error", "{m}");
+                    let update = &m["payload"]["data"]["grantFiguresChanged"];
+                    if m["type"] == "next" && update["sharePercent"] == share {
+                        return update.clone();
+                    }
+                }
+                Ok(other) => panic!("the subscription ended: {other:?}"),
+                Err(_) => {
+                    gql(
+                        client,
+                        via,
+                        token,
+                        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
+                        json!({ "c": contract, "p": placement }),
+                    )
+                    .await;
+                }
+            }
+        }
+        panic!("no update with share {share} within 20 s");
+    }
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_owned()
+}
+
+/// Scenario: two instances start together on an empty database; both report ready; a grant is
+/// set up through the first, its trainee share read through the second (0 %, now cached there),
+/// a month with trainee hours reported and the title changed through the first, and the second
+/// answers 14 % and the new title at once; a dashboard subscribed over WebSocket to the second
+/// instance gets the new share too.
+#[tokio::test]
+async fn two_instances_on_one_database_serve_the_same_data() {
+    let (url, pg, dir) = fresh_database().await;
+    let (a, b) = (free_port(), free_port());
+    let mut first = start(&url, a);
+    let mut second = start(&url, b);
+    let client: Client =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    for port in [a, b] {
+        loop {
+            if let Some((200, body)) = call(&client, port, "GET", "/readyz", None, None).await {
+                assert_eq!(body["status"], "ready", "{body}");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the instance on port {port} never became ready"
+            );
+            for child in [&mut first, &mut second] {
+                assert!(
+                    child.try_wait().expect("wait").is_none(),
+                    "an instance exited"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    let token = api::auth::create_token(
+        &db,
+        api::auth::CreateApiTokenInput {
+            name: "two instances".into(),
+            role: entity::enums::Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .expect("a token")
+    .1;
+
+    let q = |port, query: &'static str, vars: Value| {
+        let (client, token) = (&client, &token);
+        async move { gql(client, port, token, query, vars).await }
+    };
+    let org = id(&q(
+        a,
+        "mutation { createHousingOrganisation(input: {name: \"Fyns Almennyttige Boligselskab\"}) { id } }",
+        json!({}),
+    )
+    .await["createHousingOrganisation"]);
+    let estate = id(&q(
+        a,
+        "mutation($o: UUID!) { createEstate(input: {organisationId: $o, name: \"Korsløkkeparken\", municipality: \"Odense\"}) { id } }",
+        json!({ "o": org }),
+    )
+    .await["createEstate"]);
+    let grant = id(&q(
+        a,
+        "mutation($e: UUID!) { createGrant(input: {estateId: $e, caseNumber: \"LBF-2\", title: \"Helhedsplan\", kind: RENOVATION, commitmentYear: 2021, stage: SKEMA_B, craftsmanCost: \"250000000\", constructionStart: \"2023-03-01\", plannedHandover: \"2026-12-31\"}) { id } }",
+        json!({ "e": estate }),
+    )
+    .await["createGrant"]);
+    let contractor = id(&q(
+        a,
+        "mutation { createContractor(input: {cvr: \"31874521\", name: \"Murer A/S\"}) { id } }",
+        json!({}),
+    )
+    .await["createContractor"]);
+    let contract = id(&q(
+        a,
+        "mutation($g: UUID!, $c: UUID!) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"murer\", value: \"1000000\", startDate: \"2024-01-01\", endDate: \"2024-12-31\"}) { id } }",
+        json!({ "g": grant, "c": contractor }),
+    )
+    .await["createContract"]);
+    let person = id(&q(
+        a,
+        "mutation { createPerson(input: {displayName: \"Ali\", birthYear: 2004, livesInEstate: true}) { id } }",
+        json!({}),
+    )
+    .await["createPerson"]);
+    let placement = id(&q(
+        a,
+        "mutation($p: UUID!, $g: UUID!, $c: UUID!) { createPlacement(input: {personId: $p, grantId: $g, contractId: $c, kind: EUD_APPRENTICE, trade: \"murer\", startDate: \"2024-01-01\"}) { id } }",
+        json!({ "p": person, "g": grant, "c": contract }),
+    )
+    .await["createPlacement"]);
+    q(
+        a,
+        "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\"}) { id } }",
+        json!({ "c": contract }),
+    )
+    .await;
+
+    let share = "query($g: UUID!) { grant(id: $g) { title traineeShare(asOf: \"2024-12-31\", knownAt: \"2100-01-01T00:00:00Z\") { sharePercent } } }";
+    let before = q(b, share, json!({ "g": grant })).await;
+    assert_eq!(
+        before["grant"]["traineeShare"]["sharePercent"], "0.00",
+        "{before}"
+    );
+    // A dashboard subscribed to the grant's figures on the second instance.
+    let mut live = Live::connect(b, &token, &grant).await;
+
+    q(
+        a,
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
+        json!({ "c": contract, "p": placement }),
+    )
+    .await;
+    q(
+        a,
+        "mutation($g: UUID!) { updateGrant(id: $g, input: {title: \"Helhedsplan etape 2\"}) { id } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    let after = q(b, share, json!({ "g": grant })).await;
+    assert_eq!(
+        after["grant"]["traineeShare"]["sharePercent"], "14.00",
+        "{after}"
+    );
+    assert_eq!(after["grant"]["title"], "Helhedsplan etape 2");
+
+    // The write through the first instance reached the subscriber on the second: through
+    // LISTEN/NOTIFY on PostgreSQL. On SQLite live updates stay within an instance, so there the
+    // write is repeated through the second.
+    let via = if pg.is_some() { a } else { b };
+    let update = live
+        .until_share(&client, via, &token, &contract, &placement, "14.00")
+        .await;
+    assert_eq!(update["grantId"], grant.as_str());
+    assert_eq!(update["requiredSharePercent"], "14.00");
+
+    drop((first, second));
+    db.close().await.ok();
+    if let Some((admin, name)) = pg {
+        use sea_orm::ConnectionTrait;
+        let admin = sea_orm::Database::connect(&admin).await.expect("admin");
+        // The instances' connections may still be closing.
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
+    }
+    if let Some(dir) = dir {
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
