@@ -417,7 +417,7 @@ async fn a_workbook_with_date_and_number_cells_is_imported_with_its_filing_date(
 
 /// Scenario: what the import refuses before it reads a row: a file over 2 MiB (as a GraphQL
 /// error with its code, or a 413 when the whole upload is larger than the server reads), a file
-/// that is not a workbook, a contractor declaring a filing date, a contract of another
+/// that is not a workbook, a file with no rows, a contractor declaring a filing date, a contract of another
 /// contractor, and a viewer. Nothing is written by any of them.
 #[tokio::test]
 async fn what_the_import_refuses_writes_nothing() {
@@ -471,6 +471,22 @@ async fn what_the_import_refuses_writes_nothing() {
             .as_str()
             .unwrap()
             .starts_with("filen er ikke en læsbar XLSX-projektmappe")
+    );
+
+    let (_, d) = upload(
+        &app,
+        &admin,
+        "tom.csv",
+        "kontrakt;måned;timer i alt\n;;\n".as_bytes().to_vec(),
+        false,
+        None,
+        "da",
+    )
+    .await;
+    assert_eq!(status(&d), "REFUSED", "{d:#}");
+    assert_eq!(
+        d["data"]["importPayroll"]["problems"][0]["message"],
+        "filen har en overskrift, men ingen rækker med timer"
     );
 
     let contractor = contractor_of(&app, &s.contract).await;

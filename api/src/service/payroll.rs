@@ -156,6 +156,16 @@ pub async fn import_payroll(
         Err(problems) => return Ok(refused(Some(sheet.format), 0, problems)),
     };
     let (rows, problems) = rows::rows(&headers, data);
+    if rows.is_empty() && problems.is_empty() {
+        return Ok(refused(
+            Some(sheet.format),
+            0,
+            vec![Problem::file(
+                "the file has a header but no rows of hours",
+                "filen har en overskrift, men ingen rækker med timer",
+            )],
+        ));
+    }
     let row_count = rows.len()
         + problems
             .iter()
