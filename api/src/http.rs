@@ -204,6 +204,9 @@ async fn graphql(
     }
 }
 
+/// The largest WebSocket message a client may send (a subscription with its variables).
+const WS_MESSAGE_BYTES: usize = 64 << 10;
+
 /// GET /graphql/ws: GraphQL subscriptions over WebSocket, in the graphql-transport-ws protocol
 /// (and the older graphql-ws). The caller's token comes as `Authorization: Bearer` on the upgrade
 /// request, or in `connection_init`'s payload as `{"Authorization": "Bearer …"}` or
@@ -233,7 +236,12 @@ async fn graphql_ws(
     let header_token = bearer(http).map(str::to_owned);
     let lang = request_lang(http);
     let (schema, db) = (schema.clone(), db.clone());
+    // A subscription's message is a small query; a client may not make the server buffer more.
+    let config = poem::web::websocket::WebSocketConfig::default()
+        .max_message_size(Some(WS_MESSAGE_BYTES))
+        .max_frame_size(Some(WS_MESSAGE_BYTES));
     ws.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .config(config)
         .on_upgrade(move |socket| async move {
             let (mut sink, stream) = socket.split();
             let incoming = stream

@@ -100,17 +100,17 @@ async fn gql(client: &Client, port: u16, token: &str, query: &str, vars: Value) 
     body["data"].clone()
 }
 
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
 /// A subscriber over WebSocket in the graphql-transport-ws protocol.
 struct Live {
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    socket: Socket,
 }
 
 impl Live {
-    async fn connect(port: u16, token: &str, grant: &str) -> Self {
-        use futures_util::{SinkExt, StreamExt};
-        use tokio_tungstenite::tungstenite::Message;
+    /// A WebSocket to `/graphql/ws` in the graphql-transport-ws protocol, not yet initialised.
+    async fn open(port: u16) -> Socket {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let mut request = format!("ws://127.0.0.1:{port}/graphql/ws")
             .into_client_request()
@@ -119,13 +119,20 @@ impl Live {
             "sec-websocket-protocol",
             "graphql-transport-ws".parse().expect("a header"),
         );
-        let (mut socket, response) = tokio_tungstenite::connect_async(request)
+        let (socket, response) = tokio_tungstenite::connect_async(request)
             .await
             .expect("the WebSocket opens");
         assert_eq!(
             response.headers()["sec-websocket-protocol"],
             "graphql-transport-ws"
         );
+        socket
+    }
+
+    async fn connect(port: u16, token: &str, grant: &str) -> Self {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        let mut socket = Self::open(port).await;
         let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } });
         socket
             .send(Message::text(init.to_string()))
@@ -339,6 +346,28 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         .await;
     assert_eq!(update["grantId"], grant.as_str());
     assert_eq!(update["requiredSharePercent"], "14.00");
+
+    // A message past the 64 KiB limit ends the connection; it is not buffered.
+    {
+        use futures_util::{SinkExt, StreamExt};
+        let mut big = Live::open(b).await;
+        let _ = big
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                // A valid ping: under no limit it would be answered with a pong.
+                json!({ "type": "ping", "payload": { "pad": "x".repeat(100_000) } }).to_string(),
+            ))
+            .await;
+        let next = tokio::time::timeout(Duration::from_secs(5), big.next())
+            .await
+            .expect("an answer within 5 s");
+        assert!(
+            matches!(
+                next,
+                None | Some(Err(_)) | Some(Ok(tokio_tungstenite::tungstenite::Message::Close(_)))
+            ),
+            "{next:?}"
+        );
+    }
 
     drop((first, second));
     db.close().await.ok();
