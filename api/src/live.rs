@@ -63,11 +63,14 @@ impl Changes {
         self.inner
             .started
             .get_or_init(|| async {
-                let last = revisions(&self.inner.db).await.unwrap_or_default();
+                // Listening before the first read: a commit between the two is then both in
+                // the read and notified (one extra read), never in neither.
                 if self.inner.db.get_database_backend() == DatabaseBackend::Postgres {
                     let pool = self.inner.db.get_postgres_connection_pool().clone();
-                    tokio::spawn(listen(pool, Arc::downgrade(&self.inner.signal)));
+                    let first = listening(&pool).await;
+                    tokio::spawn(listen(pool, Arc::downgrade(&self.inner.signal), first));
                 }
+                let last = revisions(&self.inner.db).await.unwrap_or_default();
                 tokio::spawn(watch(Arc::downgrade(&self.inner), last));
             })
             .await;
@@ -117,28 +120,44 @@ async fn watch(inner: Weak<Inner>, mut last: HashMap<Uuid, i64>) {
     }
 }
 
+/// A connection listening on [`CHANNEL`], or None (logged) if none could be had now.
+async fn listening(pool: &sea_orm::sqlx::PgPool) -> Option<sea_orm::sqlx::postgres::PgListener> {
+    use sea_orm::sqlx::postgres::PgListener;
+    let mut listener = match PgListener::connect_with(pool).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(error = %e, "live updates: no connection to listen on");
+            return None;
+        }
+    };
+    match listener.listen(CHANNEL).await {
+        Ok(()) => Some(listener),
+        Err(e) => {
+            tracing::warn!(error = %e, "live updates: LISTEN failed");
+            None
+        }
+    }
+}
+
 /// Forwards PostgreSQL's notifications to the watcher's signal, reconnecting when the
 /// connection is lost (and signalling then too: notifications may have been missed).
-async fn listen(pool: sea_orm::sqlx::PgPool, signal: Weak<Notify>) {
-    use sea_orm::sqlx::postgres::PgListener;
+async fn listen(
+    pool: sea_orm::sqlx::PgPool,
+    signal: Weak<Notify>,
+    mut current: Option<sea_orm::sqlx::postgres::PgListener>,
+) {
     let mut pause = Duration::from_millis(100);
     loop {
-        let mut listener = match PgListener::connect_with(&pool).await {
-            Ok(mut l) => match l.listen(CHANNEL).await {
-                Ok(()) => l,
-                Err(e) => {
-                    tracing::warn!(error = %e, "live updates: LISTEN failed");
+        let mut listener = match current.take() {
+            Some(l) => l,
+            None => match listening(&pool).await {
+                Some(l) => l,
+                None => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(10));
                     continue;
                 }
             },
-            Err(e) => {
-                tracing::warn!(error = %e, "live updates: no connection to listen on");
-                tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(10));
-                continue;
-            }
         };
         pause = Duration::from_millis(100);
         loop {
