@@ -106,7 +106,7 @@ impl HoursMutation {
             Box::pin(async move { report_audited(t, &s, &who, input, "report").await })
         })
         .await
-        .map(HoursReport)
+        .map(|(report, _)| HoursReport(report))
     }
 }
 

@@ -334,20 +334,22 @@ pub async fn report_snapshot<C: sea_orm::ConnectionTrait>(
 /// Reports a month as [`report_monthly_hours`] does and audits it under `operation`, with the
 /// month's report and lines before and after (the contract is locked before the "before" image
 /// is read, so the audit row shows what this write replaced, not what a concurrent one did).
+/// Also says whether the month had a report, which this one replaced.
 pub async fn report_audited<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     who: &crate::auth::Principal,
     input: ReportMonthlyHoursInput,
     operation: &str,
-) -> AppResult<hours_report::Model> {
+) -> AppResult<(hours_report::Model, bool)> {
     let key = (input.contract_id, input.month.first_day());
     lock_contract(db, input.contract_id).await?;
     let before = report_snapshot(db, key).await?;
     let report = report_monthly_hours(db, scope, input, may_declare_filing(who.role)).await?;
     let after = report_snapshot(db, key).await?;
+    let replaced = before.is_some();
     super::trail::write(db, who, "Hours report", report.id, operation, before, after).await?;
-    Ok(report)
+    Ok((report, replaced))
 }
 
 pub fn list_reports(scope: &Scope, f: HoursReportFilter) -> Select<hours_report::Entity> {

@@ -557,9 +557,6 @@ async fn apply<C: ConnectionTrait>(
     if problems.len() > before {
         return Ok(None);
     }
-    let existed = super::hours::report_snapshot(db, (g.contract, g.month.first_day()))
-        .await?
-        .is_some();
     let input = ReportMonthlyHoursInput {
         contract_id: g.contract,
         month: g.month,
@@ -568,13 +565,13 @@ async fn apply<C: ConnectionTrait>(
         reported_at: filed_at,
     };
     match report_audited(db, scope, who, input, "import").await {
-        Ok(_) => Ok(Some(PlannedReport {
+        Ok((_, replaced)) => Ok(Some(PlannedReport {
             contract_id: g.contract,
             month: g.month,
             total_hours: total,
             trainee_hours: g.trainees.iter().map(|(_, h, _)| *h).sum(),
             trainee_lines: g.trainees.len(),
-            replaces: existed,
+            replaces: replaced,
             lines: g.lines.clone(),
         })),
         Err(AppError::Internal(e)) => Err(AppError::Internal(e)),
