@@ -50,6 +50,19 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
         });
+        // Opening a connection switches the file to WAL, which SQLite answers with BUSY at once
+        // (no busy wait) while another process holds a write transaction, such as an instance
+        // started alongside that is migrating or sending reminders: try again for a while.
+        let mut attempt = 0u32;
+        loop {
+            match Database::connect(opts.clone()).await {
+                Err(e) if attempt < 40 && e.to_string().contains("database is locked") => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                other => return Ok(other?),
+            }
+        }
     }
     Ok(Database::connect(opts).await?)
 }
