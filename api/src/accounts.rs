@@ -327,14 +327,7 @@ pub async fn session<C: ConnectionTrait>(
     } else {
         s
     };
-    let principal = Principal {
-        token_id: Uuid::nil(),
-        user_id: Some(user.id),
-        role: user.role,
-        organisation_id: user.organisation_id,
-        contractor_id: user.contractor_id,
-        grant_ids: serde_json::from_value(user.grant_ids.clone()).unwrap_or_default(),
-    };
+    let principal = user_principal(&user);
     Ok(Some(Session {
         session,
         user,
@@ -369,6 +362,18 @@ pub async fn revoke_sessions<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// The caller a user's account stands for: its role and scope, no API token.
+pub fn user_principal(user: &app_user::Model) -> Principal {
+    Principal {
+        token_id: Uuid::nil(),
+        user_id: Some(user.id),
+        role: user.role,
+        organisation_id: user.organisation_id,
+        contractor_id: user.contractor_id,
+        grant_ids: serde_json::from_value(user.grant_ids.clone()).unwrap_or_default(),
+    }
 }
 
 #[cfg(test)]

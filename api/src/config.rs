@@ -94,6 +94,9 @@ pub struct Config {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT` (an OpenTelemetry collector's OTLP/HTTP address, such as
     /// `http://otel-collector:4318`) and `OTEL_SERVICE_NAME`; traces are off without it.
     pub traces: Option<crate::telemetry::TraceConfig>,
+    /// `REMINDERS`, `REMINDER_INTERVAL_SECS`, `SMTP_URL`, `REMINDER_MAIL_FROM`,
+    /// `REMINDER_RETRY_BASE_SECS`, `WEBHOOK_TIMEOUT_SECS`, `WEBHOOK_ALLOW_PRIVATE_TARGETS`.
+    pub reminders: crate::reminders::ReminderConfig,
 }
 
 /// A positive whole number from the environment, or the default.
@@ -192,6 +195,7 @@ impl Config {
             crate::ops::CorsOrigins::parse(&lookup("CORS_ALLOWED_ORIGINS").unwrap_or_default())
                 .map_err(|e| anyhow::anyhow!("CORS_ALLOWED_ORIGINS: {e}"))?;
         let traces = crate::telemetry::TraceConfig::from_env(&lookup)?;
+        let reminders = crate::reminders::ReminderConfig::from_env(&lookup)?;
         Ok(Self {
             database_url,
             bind_addr,
@@ -200,6 +204,7 @@ impl Config {
             http_limits,
             cors_origins,
             traces,
+            reminders,
         })
     }
 }

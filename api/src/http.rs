@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::config::{Config, HttpLimits};
 use crate::error::AppError;
-use crate::graphql::{AppSchema, build_schema_with};
+use crate::graphql::AppSchema;
 use crate::i18n::Lang;
 
 pub(crate) fn bearer(req: &poem::Request) -> Option<&str> {
@@ -443,6 +443,11 @@ pub fn app_full(
                 .post(crate::web_hours::report_hours.around(bounded_form)),
         )
         .at(
+            "/app/reminders",
+            get(crate::web_reminders::reminders_page)
+                .post(crate::web_reminders::save_reminders.around(bounded_form)),
+        )
+        .at(
             "/app/import",
             get(crate::web_import::import_page)
                 .post(crate::web_import::import_file.around(bounded_upload)),
@@ -458,7 +463,27 @@ pub fn app_full(
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
 pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
-    let schema = build_schema_with(db.clone(), config.page_limits, config.query_limits);
+    let gate = crate::db::WriteGate::for_connection(&db);
+    let schema = crate::graphql::build_schema_full(
+        db.clone(),
+        config.page_limits,
+        config.query_limits,
+        gate.clone(),
+        crate::reminders::WebhookPolicy {
+            allow_private_targets: config.reminders.allow_private_targets,
+        },
+    );
+    let scheduler = if config.reminders.enabled {
+        let r = crate::reminders::Reminders::new(db.clone(), gate, config.reminders.clone())?;
+        tracing::info!(
+            every_secs = config.reminders.interval.as_secs(),
+            email = config.reminders.smtp.is_some(),
+            "sending reminders"
+        );
+        Some(r.spawn())
+    } else {
+        None
+    };
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, "serving GraphQL on /graphql (the query console in a browser)");
     let limits = config.http_limits;
@@ -469,6 +494,9 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
         shutdown_signal(),
     )
     .await?;
+    if let Some(s) = scheduler {
+        s.abort();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -20,6 +20,7 @@ pub mod ops;
 pub mod pagination;
 pub mod payroll;
 pub mod record;
+pub mod reminders;
 pub mod scalars;
 pub mod scope;
 pub mod seed;
@@ -32,4 +33,13 @@ pub mod web_contractor;
 pub mod web_grants;
 pub mod web_hours;
 pub mod web_import;
+pub mod web_reminders;
 pub mod web_trials;
+
+/// Makes ring the process's TLS crypto provider (once; later calls do nothing). Every rustls
+/// client of the process, including the OpenTelemetry exporter's HTTP client, builds on it; ring
+/// is the provider the database driver already uses, so no second one is compiled in.
+pub fn install_tls_provider() {
+    // An Err means a provider is installed already, which is all that is needed.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

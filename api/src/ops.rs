@@ -88,6 +88,18 @@ fn describe() {
         "tracker_payroll_imports_total",
         "Payroll files received, by outcome (checked, imported, already_imported, refused)"
     );
+    describe_counter!(
+        "tracker_reminders_planned_total",
+        "Reminders planned (written once across instances), by kind"
+    );
+    describe_counter!(
+        "tracker_reminder_deliveries_total",
+        "Reminder delivery attempts by this instance, by channel (email, webhook) and outcome (sent, retry, failed)"
+    );
+    describe_gauge!(
+        "tracker_reminder_backlog",
+        "Reminder deliveries waiting in the database, by status (pending, sending)"
+    );
 }
 
 /// Counts one payroll file by what became of it.
@@ -164,10 +176,33 @@ pub async fn metrics_page(db: Data<&DatabaseConnection>) -> Response {
     metrics::gauge!("tracker_db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("tracker_db_pool_connections", "state" => "in_use")
         .set(size.saturating_sub(idle) as f64);
+    // Read from the database: the backlog is every instance's, not this one's.
+    match crate::service::reminders::backlog(*db).await {
+        Ok(rows) => {
+            for status in ["pending", "sending"] {
+                let n = rows
+                    .iter()
+                    .find(|(s, _)| status_code(*s) == status)
+                    .map_or(0, |(_, n)| *n);
+                metrics::gauge!("tracker_reminder_backlog", "status" => status).set(n as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = ?e, "could not read the reminder backlog for /metrics"),
+    }
     handle.run_upkeep();
     Response::builder()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(handle.render())
+}
+
+fn status_code(s: entity::enums::DeliveryStatus) -> &'static str {
+    use entity::enums::DeliveryStatus as S;
+    match s {
+        S::Pending => "pending",
+        S::Sending => "sending",
+        S::Sent => "sent",
+        S::Failed => "failed",
+    }
 }
 
 /// Connections open and idle in the pool.

@@ -48,6 +48,7 @@ impl TraceConfig {
 /// The tracer provider exporting to the collector in batches (from a thread of its own, so a
 /// slow collector never holds a request up). Shut it down at exit to send what is pending.
 pub fn tracer_provider(config: &TraceConfig) -> anyhow::Result<SdkTracerProvider> {
+    crate::install_tls_provider();
     let exporter = opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_endpoint(config.traces_url.clone())

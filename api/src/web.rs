@@ -140,19 +140,23 @@ fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str,
             ("/app", "Overblik", "Portfolio"),
             ("/app/ranking", "Entreprenører", "Contractors"),
             ("/app/import", "Lønimport", "Payroll import"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
         ],
         Role::Viewer => &[
             ("/app", "Overblik", "Portfolio"),
             ("/app/ranking", "Entreprenører", "Contractors"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
         ],
         Role::Tovholder => &[
             ("/app", "Overblik", "Portfolio"),
             ("/app/trials", "Snusepraktik", "Trial placements"),
             ("/app/groups", "Følgegrupper", "Follow-up groups"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
         ],
         Role::Contractor => &[
             ("/app", "Kontrakter og tal", "Contracts and figures"),
             ("/app/import", "Lønimport", "Payroll import"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
         ],
     }
 }

@@ -214,3 +214,74 @@ pub enum Role {
     #[sea_orm(string_value = "viewer")]
     Viewer,
 }
+
+/// What a reminder (påmindelse) is about. Each is sent once per subject and due date.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    DeriveActiveEnum,
+    Serialize,
+    Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum ReminderKind {
+    /// Timeindberetning: a contract's monthly hours report is due by the 10th (R6).
+    #[sea_orm(string_value = "hours_report_due")]
+    HoursReportDue,
+    /// Lærlingeindberetning: the yearly LBF report is due 29 September (30, 14 and 7 days before).
+    #[sea_orm(string_value = "lbf_report_due")]
+    LbfReportDue,
+    /// Snusepraktik afsluttet uden udfald: a trial placement ended without an outcome (R8).
+    #[sea_orm(string_value = "trial_outcome_missing")]
+    TrialOutcomeMissing,
+    /// Følgegruppemøde: the følgegruppe's next meeting is due (R7).
+    #[sea_orm(string_value = "meeting_due")]
+    MeetingDue,
+    /// Nyt brud på krav: a new BREACH finding on a grant.
+    #[sea_orm(string_value = "new_breach")]
+    NewBreach,
+}
+
+/// How a reminder is delivered (kanal).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum DeliveryChannel {
+    /// E-mail to a user (SMTP).
+    #[sea_orm(string_value = "email")]
+    Email,
+    /// HTTP POST to a webhook, signed with HMAC-SHA256.
+    #[sea_orm(string_value = "webhook")]
+    Webhook,
+}
+
+/// Where a delivery stands (status).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+pub enum DeliveryStatus {
+    /// Afventer: waiting for its (next) attempt.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Sendes: claimed by an instance that is sending it now (until its lease runs out).
+    #[sea_orm(string_value = "sending")]
+    Sending,
+    /// Sendt: accepted by the mail server or answered 2xx by the webhook.
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Opgivet: every attempt failed; see the last error.
+    #[sea_orm(string_value = "failed")]
+    Failed,
+}

@@ -15,6 +15,7 @@ mod m20261126_000009_user_accounts;
 mod m20261126_000010_grant_revision;
 mod m20261126_000011_hours_rollup;
 mod m20261126_000012_payroll_import;
+mod m20261126_000013_reminders;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000010_grant_revision::Migration),
             Box::new(m20261126_000011_hours_rollup::Migration),
             Box::new(m20261126_000012_payroll_import::Migration),
+            Box::new(m20261126_000013_reminders::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 pub use serde_json;
 
+pub mod sinks;
 pub mod world;
 
 /// A valid CVR number (modulus-11) for fixtures; `n` in 0..8 picks one of several.
@@ -48,7 +49,7 @@ pub fn nth_cvr(n: usize) -> String {
 }
 
 /// Every table, and whether it has `updated_at`.
-const TABLES: [(&str, bool); 21] = [
+const TABLES: [(&str, bool); 25] = [
     ("housing_organisation", true),
     ("estate", true),
     ("lbf_grant", true),
@@ -70,6 +71,10 @@ const TABLES: [(&str, bool); 21] = [
     ("app_user", true),
     ("user_session", false),
     ("payroll_import", false),
+    ("reminder", false),
+    ("reminder_delivery", true),
+    ("webhook", true),
+    ("reminder_preference", true),
 ];
 
 /// A new, empty database of its own (no migrations run): a SQLite file in a temporary directory,

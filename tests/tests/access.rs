@@ -362,8 +362,16 @@ const ROLES: [Role; 5] = [Admin, Bygherre, Contractor, Tovholder, Viewer];
 
 /// Mutations whose roles and scope are proven in their own test: `importPayroll` answers a
 /// contract outside the caller's scope as a problem of the file (nothing written), not as an
-/// error, and audits one row per month besides the import (`tests/tests/import.rs`).
-const ELSEWHERE: &[&str] = &["importPayroll"];
+/// error, and audits one row per month besides the import (`tests/tests/import.rs`); the webhook
+/// mutations scope by organisation rather than by a site's rows, and reminder preferences belong
+/// to a signed-in person, not a token (`tests/tests/reminders.rs`).
+const ELSEWHERE: &[&str] = &[
+    "importPayroll",
+    "createWebhook",
+    "updateWebhook",
+    "archiveWebhook",
+    "setReminderPreferences",
+];
 
 #[tokio::test]
 async fn the_matrix_covers_every_mutation_of_the_schema() {

@@ -417,3 +417,61 @@ async fn the_import_page_checks_then_imports_a_payroll_file() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// Scenario: the tovholder opens Påmindelser, sees the role's defaults ticked, keeps only the
+/// snusepraktik reminder and saves; a forged form changes nothing; the viewer sees only the kinds
+/// about grants' figures, none ticked.
+#[tokio::test]
+async fn the_reminders_page_saves_each_persons_choice() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = get(&client, "/app/reminders", &s).await;
+    page.assert_status_is_ok();
+    let page = text(page).await;
+    assert!(page.contains("herunder er din rolles standard"), "{page}");
+    assert_eq!(page.matches("checked").count(), 5, "{page}");
+    let csrf = hidden(&page, "csrf");
+    let post = |csrf: String, fields: Vec<(&'static str, &'static str)>| {
+        let mut form = vec![("csrf".to_owned(), csrf)];
+        form.extend(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        client
+            .post("/app/reminders")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    post("forged".into(), vec![("kind_NEW_BREACH", "on")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(demo.app.count("reminder_preference").await, 0);
+
+    let res = post(csrf.clone(), vec![("kind_TRIAL_OUTCOME_MISSING", "on")]).await;
+    res.assert_status_is_ok();
+    let body = text(res).await;
+    assert!(body.contains("Dine påmindelser er gemt."), "{body}");
+    assert_eq!(body.matches("checked").count(), 1);
+    assert!(
+        body.contains(
+            "id=\"TRIAL_OUTCOME_MISSING\" name=\"kind_TRIAL_OUTCOME_MISSING\" value=\"on\" checked"
+        ),
+        "{body}"
+    );
+    assert_eq!(demo.app.count("reminder_preference").await, 1);
+    // A kind that does not exist is refused, the choice stays.
+    post(csrf, vec![("kind_EVERYTHING", "on")])
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+    let again = text(get(&client, "/app/reminders", &s).await).await;
+    assert_eq!(again.matches("checked").count(), 1);
+
+    let viewer = session(&client, &demo, Role::Viewer).await;
+    let page = text(get(&client, "/app/reminders", &viewer).await).await;
+    assert!(page.contains("name=\"kind_NEW_BREACH\""));
+    assert!(!page.contains("kind_TRIAL_OUTCOME_MISSING") && !page.contains("checked"));
+}

@@ -13,6 +13,7 @@ mod live;
 mod organisations;
 mod payroll;
 mod people;
+mod reminders;
 mod tokens;
 mod trials;
 mod users;
@@ -58,6 +59,7 @@ pub struct Query(
     users::UserQuery,
     people::PersonalDataQuery,
     audit::AuditQuery,
+    reminders::ReminderQuery,
 );
 
 /// By-id and list queries of every entity.
@@ -96,6 +98,7 @@ pub struct Mutation(
     tokens::TokenMutation,
     users::UserMutation,
     people::PersonalDataMutation,
+    reminders::ReminderMutation,
     Lifecycle,
 );
 
@@ -161,6 +164,18 @@ pub fn build_schema_with(
     query: QueryLimits,
 ) -> AppSchema {
     let gate = WriteGate::for_connection(&db);
+    build_schema_full(db, limits, query, gate, Default::default())
+}
+
+/// The schema sharing a write gate with other writers of the process (the reminder scheduler),
+/// and with the server's webhook policy.
+pub fn build_schema_full(
+    db: DatabaseConnection,
+    limits: PageLimits,
+    query: QueryLimits,
+    gate: WriteGate,
+    webhooks: crate::reminders::WebhookPolicy,
+) -> AppSchema {
     // Input decimals parse strictly (scalars::DecimalInput); output is rust_decimal's own, under
     // the same GraphQL name.
     Schema::build_with_ignore_name_conflicts(
@@ -173,6 +188,7 @@ pub fn build_schema_with(
     .data(db)
     .data(gate)
     .data(limits)
+    .data(webhooks)
     .limit_depth(query.max_depth)
     .limit_complexity(query.max_complexity)
     // Authentication first: nothing of an unauthenticated request is parsed.

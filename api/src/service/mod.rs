@@ -11,10 +11,12 @@ pub mod known;
 pub mod organisations;
 pub mod payroll;
 pub mod people;
+pub mod reminders;
 pub mod revision;
 pub mod rollup;
 pub mod trail;
 pub mod trials;
+pub mod webhooks;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -1,0 +1,499 @@
+//! Which reminders are due on a day: pure functions from a grant's deadlines, findings and open
+//! trial placements to reminders, each with its idempotency key (kind, subject and due date), so
+//! the same reminder planned again, on any instance, is the same row.
+//!
+//! When each is due (Danish dates, Europe/Copenhagen):
+//! - hours report (R6): from [`Lead::hours_days`] days before the deadline (the 10th), per contract
+//!   that has not reported the month;
+//! - LBF report (R5): 30, 14 and 7 days before 29 September, the latest stage reached (a server
+//!   that was down on the 30th day does not send the 30-day reminder on the 13th);
+//! - trial placement ended without an outcome (R8): the day after it ended, before R8's deadline;
+//! - følgegruppe meeting (R7): from [`Lead::meeting_days`] days before the last day that keeps the
+//!   interval, also once overdue;
+//! - a new BREACH finding: the first day it is seen.
+
+use chrono::{Days, NaiveDate};
+use entity::enums::ReminderKind;
+use uuid::Uuid;
+
+use crate::compliance::deadlines::{Deadlines, HoursDue};
+use crate::compliance::{Finding, Severity};
+use crate::i18n::{Text, da_date, da_days, da_month, ym};
+
+/// The stages of the yearly LBF report's reminder, in days before its deadline.
+pub const LBF_STAGES: [i64; 3] = [30, 14, 7];
+
+/// How early the reminders that have a lead come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lead {
+    pub hours_days: u64,
+    pub meeting_days: u64,
+}
+
+impl Default for Lead {
+    fn default() -> Self {
+        Self {
+            hours_days: 5,
+            meeting_days: 14,
+        }
+    }
+}
+
+/// The grant a reminder is about, as its users know it.
+#[derive(Clone, Debug)]
+pub struct GrantLabel {
+    pub id: Uuid,
+    pub case_number: String,
+    pub title: String,
+}
+
+impl GrantLabel {
+    fn name(&self) -> String {
+        format!("{} ({})", self.title, self.case_number)
+    }
+}
+
+/// Who may receive a reminder: those who see the grant's figures, or those who see one contract
+/// or one trial placement (a contractor gets its own contracts' reminders, never a grant's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Grant,
+    Contract(Uuid),
+    Trial(Uuid),
+}
+
+/// A reminder due, before it has recipients.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Due {
+    pub key: String,
+    pub kind: ReminderKind,
+    pub grant_id: Uuid,
+    pub subject_id: Uuid,
+    pub due_date: NaiveDate,
+    pub audience: Audience,
+    pub title: Text,
+    pub message: Text,
+}
+
+/// The key's stable code of a kind (the database's code, so keys read like the rows).
+pub fn kind_code(kind: ReminderKind) -> &'static str {
+    match kind {
+        ReminderKind::HoursReportDue => "hours_report_due",
+        ReminderKind::LbfReportDue => "lbf_report_due",
+        ReminderKind::TrialOutcomeMissing => "trial_outcome_missing",
+        ReminderKind::MeetingDue => "meeting_due",
+        ReminderKind::NewBreach => "new_breach",
+    }
+}
+
+fn key(kind: ReminderKind, subject: impl std::fmt::Display, due: NaiveDate) -> String {
+    format!("{}:{subject}:{due}", kind_code(kind))
+}
+
+/// A contract that has not reported the month whose report is due next.
+#[derive(Clone, Debug)]
+pub struct UnreportedContract {
+    pub id: Uuid,
+    pub trade: String,
+    pub contractor: String,
+}
+
+/// R6: one reminder per contract still missing the month, from `lead` days before the deadline
+/// to the deadline itself (after it, R6 reports the month as missing).
+pub fn hours_reports(
+    g: &GrantLabel,
+    due: &HoursDue,
+    unreported: &[UnreportedContract],
+    today: NaiveDate,
+    lead: Lead,
+) -> Vec<Due> {
+    let opens = due.due.checked_sub_days(Days::new(lead.hours_days));
+    if today > due.due || opens.is_none_or(|o| today < o) {
+        return Vec::new();
+    }
+    unreported
+        .iter()
+        .map(|c| Due {
+            key: key(
+                ReminderKind::HoursReportDue,
+                format!("{}:{}", c.id, ym(due.month)),
+                due.due,
+            ),
+            kind: ReminderKind::HoursReportDue,
+            grant_id: g.id,
+            subject_id: c.id,
+            due_date: due.due,
+            audience: Audience::Contract(c.id),
+            title: Text::new(
+                format!("Hours report for {} due {}", ym(due.month), due.due),
+                format!(
+                    "Timeindberetning for {} skal ind senest {}",
+                    da_month(due.month),
+                    da_date(due.due)
+                ),
+            ),
+            message: Text::new(
+                format!(
+                    "The contract {} ({}) on {} has not reported its hours for {}. The report is due {}.",
+                    c.trade,
+                    c.contractor,
+                    g.name(),
+                    ym(due.month),
+                    due.due
+                ),
+                format!(
+                    "Kontrakten {} ({}) på {} har ikke indberettet timer for {}. Fristen er {}.",
+                    c.trade,
+                    c.contractor,
+                    g.name(),
+                    da_month(due.month),
+                    da_date(due.due)
+                ),
+            ),
+        })
+        .collect()
+}
+
+/// R5: the yearly LBF report not yet submitted, at the latest of the stages reached (none once
+/// the deadline has passed: R5 reports it missing).
+pub fn lbf_report(g: &GrantLabel, d: &Deadlines, today: NaiveDate) -> Option<Due> {
+    let (year, due) = d.lbf_report?;
+    let left = (due - today).num_days();
+    let stage = LBF_STAGES.iter().rev().find(|s| left <= **s)?;
+    if left < 0 {
+        return None;
+    }
+    Some(Due {
+        key: key(
+            ReminderKind::LbfReportDue,
+            format!("{}:{year}:{stage}", g.id),
+            due,
+        ),
+        kind: ReminderKind::LbfReportDue,
+        grant_id: g.id,
+        subject_id: g.id,
+        due_date: due,
+        audience: Audience::Grant,
+        title: Text::new(
+            format!("LBF report for {year} due {due}"),
+            format!(
+                "Lærlingeindberetning for {year} skal til LBF senest {}",
+                da_date(due)
+            ),
+        ),
+        message: Text::new(
+            format!(
+                "The yearly report to Landsbyggefonden for {year} on {} is due {due}, in {left} days.",
+                g.name()
+            ),
+            format!(
+                "Årets indberetning til Landsbyggefonden for {year} på {} skal sendes senest {}, om {}.",
+                g.name(),
+                da_date(due),
+                da_days(left)
+            ),
+        ),
+    })
+}
+
+/// R7: the følgegruppe's next meeting, from `lead` days before its last day (overdue included).
+pub fn meeting(g: &GrantLabel, d: &Deadlines, today: NaiveDate, lead: Lead) -> Option<Due> {
+    let due = d.next_meeting?;
+    let opens = due.checked_sub_days(Days::new(lead.meeting_days))?;
+    if today < opens {
+        return None;
+    }
+    let (en_when, da_when) = if today > due {
+        (
+            format!("was due {due}"),
+            format!("skulle have været holdt senest {}", da_date(due)),
+        )
+    } else {
+        (
+            format!("is due by {due}"),
+            format!("skal holdes senest {}", da_date(due)),
+        )
+    };
+    Some(Due {
+        key: key(ReminderKind::MeetingDue, g.id, due),
+        kind: ReminderKind::MeetingDue,
+        grant_id: g.id,
+        subject_id: g.id,
+        due_date: due,
+        audience: Audience::Grant,
+        title: Text::new(
+            format!("Følgegruppe meeting due {due}"),
+            format!("Følgegruppemøde senest {}", da_date(due)),
+        ),
+        message: Text::new(
+            format!("The følgegruppe of {} {en_when}.", g.name()),
+            format!("Følgegruppen for {} {da_when}.", g.name()),
+        ),
+    })
+}
+
+/// A trial placement (snusepraktik) as the R8 reminder needs it.
+#[derive(Clone, Debug)]
+pub struct OpenTrial {
+    pub id: Uuid,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub host: Option<String>,
+}
+
+/// R8: a trial placement that has ended without an outcome, until R8's deadline (`due_days`
+/// after its end; after that R8 reports it).
+pub fn trial_outcome(
+    g: &GrantLabel,
+    t: &OpenTrial,
+    due_days: u64,
+    today: NaiveDate,
+) -> Option<Due> {
+    let due = t.end.checked_add_days(Days::new(due_days))?;
+    if today <= t.end || today > due {
+        return None;
+    }
+    let host_en = t
+        .host
+        .as_deref()
+        .map(|h| format!(" at {h}"))
+        .unwrap_or_default();
+    let host_da = t
+        .host
+        .as_deref()
+        .map(|h| format!(" hos {h}"))
+        .unwrap_or_default();
+    Some(Due {
+        key: key(ReminderKind::TrialOutcomeMissing, t.id, due),
+        kind: ReminderKind::TrialOutcomeMissing,
+        grant_id: g.id,
+        subject_id: t.id,
+        due_date: due,
+        audience: Audience::Trial(t.id),
+        title: Text::new(
+            format!("Snusepraktik ended without an outcome; record it by {due}"),
+            format!(
+                "Snusepraktik afsluttet uden udfald; registrér det senest {}",
+                da_date(due)
+            ),
+        ),
+        message: Text::new(
+            format!(
+                "The snusepraktik {} to {}{host_en} on {} has ended without an outcome. Record the outcome and the next plan by {due}.",
+                t.start,
+                t.end,
+                g.name()
+            ),
+            format!(
+                "Snusepraktikken {} til {}{host_da} på {} er slut, men har intet udfald. Registrér udfald og videre plan senest {}.",
+                da_date(t.start),
+                da_date(t.end),
+                g.name(),
+                da_date(due)
+            ),
+        ),
+    })
+}
+
+/// Every BREACH finding, keyed by its rule's code, subject and what within the subject it is
+/// about (the year's deadline of R5, the month of R9), not by day: a breach that stays open is not
+/// news tomorrow.
+pub fn breaches(g: &GrantLabel, findings: &[Finding], today: NaiveDate) -> Vec<Due> {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Breach)
+        .map(|f| {
+            let which = f
+                .detail
+                .due
+                .map(|d| d.to_string())
+                .or_else(|| f.detail.year.map(|y| y.to_string()))
+                .or_else(|| f.detail.months.first().map(|m| ym(*m)))
+                .unwrap_or_else(|| "-".into());
+            (f, which)
+        })
+        .map(|(f, which)| Due {
+            key: format!(
+                "{}:{}:{:?}:{}:{which}",
+                kind_code(ReminderKind::NewBreach),
+                g.id,
+                f.code,
+                f.subject_id
+            ),
+            kind: ReminderKind::NewBreach,
+            grant_id: g.id,
+            subject_id: f.subject_id,
+            due_date: f.detail.due.unwrap_or(today),
+            audience: Audience::Grant,
+            title: Text::new(
+                format!("New breach on {}", g.name()),
+                format!("Nyt brud på krav på {}", g.name()),
+            ),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compliance::{FindingCode, SubjectKind};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn grant() -> GrantLabel {
+        GrantLabel {
+            id: Uuid::from_u128(1),
+            case_number: "LBF-2024-0187".into(),
+            title: "Korsløkkeparken".into(),
+        }
+    }
+
+    fn contract() -> UnreportedContract {
+        UnreportedContract {
+            id: Uuid::from_u128(7),
+            trade: "Murer".into(),
+            contractor: "Fyns Byg A/S".into(),
+        }
+    }
+
+    #[test]
+    fn hours_report_is_reminded_from_five_days_before_the_tenth_to_the_tenth() {
+        let due = HoursDue {
+            month: d("2026-09-01"),
+            due: d("2026-10-10"),
+            contracts: 1,
+        };
+        let at = |day| hours_reports(&grant(), &due, &[contract()], d(day), Lead::default());
+        assert!(at("2026-10-04").is_empty());
+        let first = at("2026-10-05");
+        assert_eq!(first.len(), 1);
+        assert_eq!(
+            first[0].key,
+            format!("hours_report_due:{}:2026-09:2026-10-10", Uuid::from_u128(7))
+        );
+        assert_eq!(first[0].audience, Audience::Contract(Uuid::from_u128(7)));
+        assert_eq!(
+            first[0].title.da,
+            "Timeindberetning for september 2026 skal ind senest 10. oktober 2026"
+        );
+        assert!(
+            first[0]
+                .message
+                .da
+                .contains("Murer (Fyns Byg A/S) på Korsløkkeparken (LBF-2024-0187)")
+        );
+        // Same key on every day of the window: planned twice, sent once.
+        assert_eq!(at("2026-10-10")[0].key, first[0].key);
+        assert!(at("2026-10-11").is_empty());
+    }
+
+    #[test]
+    fn lbf_report_stages_are_30_14_and_7_days_before_and_the_latest_reached_wins() {
+        let dl = Deadlines {
+            lbf_report: Some((2026, d("2027-09-29"))),
+            ..Default::default()
+        };
+        let at = |day| lbf_report(&grant(), &dl, d(day)).map(|r| r.key);
+        let k = |stage: i64| {
+            Some(format!(
+                "lbf_report_due:{}:2026:{stage}:2027-09-29",
+                Uuid::from_u128(1)
+            ))
+        };
+        assert_eq!(at("2027-08-29"), None); // 31 days before
+        assert_eq!(at("2027-08-30"), k(30));
+        assert_eq!(at("2027-09-14"), k(30)); // 15 days before
+        assert_eq!(at("2027-09-15"), k(14));
+        assert_eq!(at("2027-09-22"), k(7));
+        assert_eq!(at("2027-09-29"), k(7));
+        assert_eq!(at("2027-09-30"), None); // overdue: R5 reports it
+        let r = lbf_report(&grant(), &dl, d("2027-09-19")).unwrap();
+        assert!(r.message.da.contains("om 10 dage"), "{}", r.message.da);
+    }
+
+    #[test]
+    fn meeting_is_reminded_from_fourteen_days_before_and_once_overdue() {
+        let dl = Deadlines {
+            next_meeting: Some(d("2026-12-01")),
+            ..Default::default()
+        };
+        assert!(meeting(&grant(), &dl, d("2026-11-16"), Lead::default()).is_none());
+        let r = meeting(&grant(), &dl, d("2026-11-17"), Lead::default()).unwrap();
+        assert_eq!(
+            r.key,
+            format!("meeting_due:{}:2026-12-01", Uuid::from_u128(1))
+        );
+        assert!(
+            r.message
+                .da
+                .ends_with("skal holdes senest 1. december 2026.")
+        );
+        let late = meeting(&grant(), &dl, d("2026-12-05"), Lead::default()).unwrap();
+        assert_eq!(late.key, r.key);
+        assert!(late.message.en.contains("was due 2026-12-01"));
+    }
+
+    #[test]
+    fn trial_without_outcome_is_reminded_after_its_end_until_r8s_deadline() {
+        let t = OpenTrial {
+            id: Uuid::from_u128(9),
+            start: d("2026-10-05"),
+            end: d("2026-10-30"),
+            host: Some("Fyns Byg A/S".into()),
+        };
+        assert!(trial_outcome(&grant(), &t, 14, d("2026-10-30")).is_none());
+        let r = trial_outcome(&grant(), &t, 14, d("2026-10-31")).unwrap();
+        assert_eq!(r.due_date, d("2026-11-13"));
+        assert_eq!(r.audience, Audience::Trial(Uuid::from_u128(9)));
+        assert!(r.message.da.contains("hos Fyns Byg A/S"));
+        assert!(trial_outcome(&grant(), &t, 14, d("2026-11-13")).is_some());
+        assert!(trial_outcome(&grant(), &t, 14, d("2026-11-14")).is_none());
+    }
+
+    #[test]
+    fn only_breaches_are_reminded_and_their_key_does_not_change_with_the_day() {
+        let rule = crate::compliance::rules::r1_trainee_share::RULE;
+        let f = |severity| {
+            Finding::builder(
+                &rule,
+                FindingCode::R1GrantShare,
+                severity,
+                SubjectKind::Grant,
+                Uuid::from_u128(1),
+            )
+            .says("below".into(), "under".into())
+            .build()
+        };
+        let found = breaches(
+            &grant(),
+            &[f(Severity::Warning), f(Severity::Breach)],
+            d("2026-11-01"),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message.da, "under");
+        let later = breaches(&grant(), &[f(Severity::Breach)], d("2026-11-20"));
+        assert_eq!(later[0].key, found[0].key);
+        assert_ne!(later[0].due_date, found[0].due_date);
+        // Two years' missing LBF reports on one grant are two breaches.
+        let year = |y: i32| {
+            Finding::builder(
+                &rule,
+                FindingCode::R5Missing,
+                Severity::Breach,
+                SubjectKind::Grant,
+                Uuid::from_u128(1),
+            )
+            .detail(|d| {
+                d.year = Some(y);
+                d.due = NaiveDate::from_ymd_opt(y + 1, 9, 29);
+            })
+            .build()
+        };
+        let two = breaches(&grant(), &[year(2023), year(2024)], d("2026-11-01"));
+        assert_ne!(two[0].key, two[1].key);
+        assert_eq!(two[1].due_date, d("2025-09-29"));
+    }
+}

@@ -1,0 +1,172 @@
+//! The two ways out: e-mail over SMTP (`lettre`) and webhooks as signed HTTP POSTs (`reqwest`,
+//! TLS by rustls with the Mozilla roots, no redirects followed). Each answers whether the
+//! receiving end accepted the message, and if not, why, in words fit for the delivery log.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use lettre::message::{Mailbox, MultiPart, header};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::i18n::Text;
+
+/// Where e-mail goes: `SMTP_URL` as lettre reads it (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+/// `smtps://host:465`) and `REMINDER_MAIL_FROM`.
+#[derive(Clone, Debug)]
+pub struct SmtpConfig {
+    pub url: String,
+    pub from: String,
+}
+
+/// Sends reminder e-mails through one SMTP server (pooled connections).
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpConfig {
+    /// The transport's builder and the sender, or what is wrong with the settings (checked at
+    /// start, without connecting).
+    fn parts(
+        &self,
+    ) -> anyhow::Result<(lettre::transport::smtp::AsyncSmtpTransportBuilder, Mailbox)> {
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)
+            .map_err(|e| anyhow::anyhow!("SMTP_URL is not a usable SMTP address: {e}"))?;
+        let from = self
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("REMINDER_MAIL_FROM is not an e-mail address: {e}"))?;
+        Ok((builder, from))
+    }
+
+    pub fn check(&self) -> anyhow::Result<()> {
+        self.parts().map(|_| ())
+    }
+}
+
+impl Mailer {
+    /// Within the Tokio runtime (the connection pool runs on it).
+    pub fn new(cfg: &SmtpConfig) -> anyhow::Result<Self> {
+        let (builder, from) = cfg.parts()?;
+        let transport = builder.timeout(Some(Duration::from_secs(20))).build();
+        Ok(Self { transport, from })
+    }
+
+    /// One reminder to one address, Danish first and English after, as plain text. The
+    /// Message-ID is derived from the delivery, so a message sent twice (an instance that died
+    /// after sending, before recording it) is recognisable as the same message.
+    pub async fn send(
+        &self,
+        to: &str,
+        title: &Text,
+        message: &Text,
+        message_id: &str,
+    ) -> Result<(), String> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| format!("not an e-mail address: {e}"))?;
+        let body = format!(
+            "{}\n\n{}\n\n-- \nSocialklausul-trackeren. Du får denne påmindelse, fordi du har valgt den under Påmindelser.\nYou receive this reminder because you chose it under Påmindelser (reminders).\n",
+            message.da, message.en
+        );
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&title.da)
+            .message_id(Some(message_id.to_owned()))
+            .multipart(
+                MultiPart::mixed().singlepart(
+                    lettre::message::SinglePart::builder()
+                        .header(header::ContentType::TEXT_PLAIN)
+                        .body(body),
+                ),
+            )
+            .map_err(|e| format!("the message could not be built: {e}"))?;
+        self.transport
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("SMTP: {e}"))
+    }
+}
+
+/// Posts to webhooks.
+#[derive(Clone)]
+pub struct WebhookClient {
+    client: reqwest::Client,
+}
+
+/// What a webhook answered.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Posted {
+    /// The HTTP status, when there was an answer.
+    pub status: Option<u16>,
+    /// `None` when the status was 2xx.
+    pub error: Option<String>,
+}
+
+impl WebhookClient {
+    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+        crate::install_tls_provider();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            // A webhook's address is checked when it is saved; a redirect would lead elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent("social-clause-tracker-webhooks/1")
+            .build()?;
+        Ok(Self { client })
+    }
+
+    /// POSTs `body` (JSON) signed with `secret`.
+    pub async fn post(
+        &self,
+        url: &str,
+        secret: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+        timestamp: i64,
+    ) -> Posted {
+        let mut req = self
+            .client
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-tracker-timestamp", timestamp.to_string())
+            .header(
+                "x-tracker-signature",
+                super::sign::signature(secret, timestamp, &body),
+            );
+        for (k, v) in headers {
+            req = req.header(*k, v);
+        }
+        match req.body(body).send().await {
+            Ok(resp) => {
+                let status = resp.status();
+                Posted {
+                    status: Some(status.as_u16()),
+                    error: (!status.is_success()).then(|| format!("HTTP {status}")),
+                }
+            }
+            Err(e) => Posted {
+                status: None,
+                error: Some(if e.is_timeout() {
+                    "no answer in time".to_owned()
+                } else if e.is_connect() {
+                    "could not connect".to_owned()
+                } else {
+                    format!("request failed: {e}")
+                }),
+            },
+        }
+    }
+}
