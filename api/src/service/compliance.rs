@@ -582,6 +582,11 @@ async fn raw_hours<C: ConnectionTrait>(
 /// grant's revision, so a key never names two different evaluations.
 type EvaluationKey = (Uuid, i64, NaiveDate, DateTime<Utc>);
 
+/// Grants loaded and evaluated together when none of them is cached: the national dashboard
+/// (500 grants) in one slice, so its statements stay few; ten times that in ten, so the memory a
+/// cold evaluation holds does not grow with the country.
+const EVALUATION_SLICE: usize = 500;
+
 /// Memory the cached evaluations may take: ten times the national dashboard (5,000 grants)
 /// for two dates, in a server that stays under 300 MB.
 const EVALUATION_CACHE_BYTES: u64 = 192 * 1024 * 1024;
@@ -654,12 +659,16 @@ async fn evaluations_at<C: ConnectionTrait>(
     metrics::counter!("tracker_evaluations_total", "source" => "cache").increment(out.len() as u64);
     if !missing.is_empty() {
         let started = std::time::Instant::now();
-        let facts = load_facts(db, &missing, known_at).await?;
-        for g in &missing {
-            if let Some(f) = facts.get(&g.id) {
-                let r = Arc::new(compliance::evaluate(f, as_of));
-                EVALUATIONS.insert(key(g.id), r.clone());
-                out.insert(g.id, r);
+        // One slice's facts in memory at a time: a cold 5,000-grant dashboard would otherwise
+        // hold every grant's rollups and lines at once before evaluating any.
+        for slice in missing.chunks(EVALUATION_SLICE) {
+            let facts = load_facts(db, slice, known_at).await?;
+            for g in slice {
+                if let Some(f) = facts.get(&g.id) {
+                    let r = Arc::new(compliance::evaluate(f, as_of));
+                    EVALUATIONS.insert(key(g.id), r.clone());
+                    out.insert(g.id, r);
+                }
             }
         }
         metrics::histogram!("tracker_evaluation_duration_seconds")
