@@ -207,6 +207,52 @@ async fn graphql(
 /// The largest WebSocket message a client may send (a subscription with its variables).
 const WS_MESSAGE_BYTES: usize = 64 << 10;
 
+/// Subscriptions one WebSocket may hold open at once: a dashboard follows a few grants; more
+/// would let one connection make the server evaluate without bound on every write.
+const WS_MAX_SUBSCRIPTIONS: usize = 20;
+
+/// The close code for a connection that asked for more than [`WS_MAX_SUBSCRIPTIONS`] (4400 is
+/// graphql-transport-ws's code for a message the server will not accept).
+const WS_TOO_MANY: u16 = 4400;
+
+/// The ids of a connection's open subscriptions, kept from the client's messages (subscribe,
+/// complete; the older protocol's start, stop) and the server's (complete, error).
+#[derive(Default)]
+struct OpenSubscriptions(std::collections::HashSet<String>);
+
+impl OpenSubscriptions {
+    /// A client's message; false when it would open one subscription too many.
+    fn client(&mut self, message: &[u8]) -> bool {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(message) else {
+            return true;
+        };
+        match (v["type"].as_str(), v["id"].as_str()) {
+            (Some("subscribe" | "start"), Some(id)) => {
+                if !self.0.contains(id) && self.0.len() >= WS_MAX_SUBSCRIPTIONS {
+                    return false;
+                }
+                self.0.insert(id.to_owned());
+                true
+            }
+            (Some("complete" | "stop"), Some(id)) => {
+                self.0.remove(id);
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// The server's message: a subscription that has completed or failed is no longer open.
+    fn server(&mut self, message: &str) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(message) else {
+            return;
+        };
+        if let (Some("complete" | "error"), Some(id)) = (v["type"].as_str(), v["id"].as_str()) {
+            self.0.remove(id);
+        }
+    }
+}
+
 /// GET /graphql/ws: GraphQL subscriptions over WebSocket, in the graphql-transport-ws protocol
 /// (and the older graphql-ws). The caller's token comes as `Authorization: Bearer` on the upgrade
 /// request, or in `connection_init`'s payload as `{"Authorization": "Bearer …"}` or
@@ -244,6 +290,9 @@ async fn graphql_ws(
         .config(config)
         .on_upgrade(move |socket| async move {
             let (mut sink, stream) = socket.split();
+            let open = std::sync::Arc::new(std::sync::Mutex::new(OpenSubscriptions::default()));
+            let over = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let (counted, refused) = (open.clone(), over.clone());
             let incoming = stream
                 .take_while(|m| std::future::ready(m.is_ok()))
                 .filter_map(|m| {
@@ -252,6 +301,14 @@ async fn graphql_ws(
                         Ok(Message::Binary(b)) => Some(b),
                         _ => None,
                     })
+                })
+                // One subscription too many ends the connection (closed with WS_TOO_MANY below).
+                .take_while(move |m| {
+                    let ok = counted.lock().map(|mut o| o.client(m)).unwrap_or(false);
+                    if !ok {
+                        refused.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    std::future::ready(ok)
                 });
             let mut outgoing = async_graphql::http::WebSocket::new(schema, incoming, protocol)
                 .on_connection_init(move |payload| async move {
@@ -266,7 +323,12 @@ async fn graphql_ws(
                 });
             while let Some(m) = outgoing.next().await {
                 let m = match m {
-                    async_graphql::http::WsMessage::Text(t) => Message::Text(t),
+                    async_graphql::http::WsMessage::Text(t) => {
+                        if let Ok(mut o) = open.lock() {
+                            o.server(&t);
+                        }
+                        Message::Text(t)
+                    }
                     async_graphql::http::WsMessage::Close(code, reason) => {
                         Message::Close(Some((CloseCode::from(code), reason)))
                     }
@@ -274,6 +336,14 @@ async fn graphql_ws(
                 if sink.send(m).await.is_err() {
                     break;
                 }
+            }
+            if over.load(std::sync::atomic::Ordering::SeqCst) {
+                let reason = format!(
+                    "at most {WS_MAX_SUBSCRIPTIONS} subscriptions per connection / højst {WS_MAX_SUBSCRIPTIONS} abonnementer pr. forbindelse"
+                );
+                let _ = sink
+                    .send(Message::Close(Some((CloseCode::from(WS_TOO_MANY), reason))))
+                    .await;
             }
         })
 }
@@ -722,6 +792,34 @@ pub(crate) fn error_response(err: AppError, lang: Lang) -> poem::Response {
 
 #[cfg(test)]
 mod ws_tests {
+    #[test]
+    fn a_connection_holds_at_most_twenty_open_subscriptions() {
+        use super::OpenSubscriptions;
+        let sub = |id: usize| format!(r#"{{"type":"subscribe","id":"{id}","payload":{{}}}}"#);
+        let mut o = OpenSubscriptions::default();
+        for id in 0..20 {
+            assert!(o.client(sub(id).as_bytes()), "{id}");
+        }
+        assert!(!o.client(sub(20).as_bytes()));
+        // Repeating an open id is not a new subscription; pings are not counted.
+        assert!(o.client(sub(3).as_bytes()));
+        assert!(o.client(br#"{"type":"ping"}"#));
+        // Completed by the client, or ended by the server: room again.
+        assert!(o.client(br#"{"type":"complete","id":"0"}"#));
+        assert!(o.client(sub(20).as_bytes()));
+        o.server(r#"{"type":"error","id":"1","payload":[]}"#);
+        assert!(o.client(sub(21).as_bytes()));
+        assert!(!o.client(sub(22).as_bytes()));
+        // The older protocol's words count the same.
+        let mut old = OpenSubscriptions::default();
+        for id in 0..20 {
+            assert!(old.client(format!(r#"{{"type":"start","id":"{id}"}}"#).as_bytes()));
+        }
+        assert!(!old.client(br#"{"type":"start","id":"x"}"#));
+        assert!(old.client(br#"{"type":"stop","id":"5"}"#));
+        assert!(old.client(br#"{"type":"start","id":"x"}"#));
+    }
+
     use super::payload_token;
     use serde_json::json;
 

@@ -369,6 +369,45 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         );
     }
 
+    // One connection holds at most 20 subscriptions: the 21st closes it with 4400.
+    {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+        let mut many = Live::connect(b, &token, &grant).await;
+        for n in 2..=21 {
+            let subscribe = json!({
+                "id": n.to_string(),
+                "type": "subscribe",
+                "payload": {
+                    "query": "subscription($g: UUID!) { findingsChanged(grantId: $g) { grantId } }",
+                    "variables": { "g": grant },
+                },
+            });
+            many.socket
+                .send(Message::text(subscribe.to_string()))
+                .await
+                .expect("send");
+        }
+        let closed = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match many.socket.next().await {
+                    Some(Ok(Message::Close(frame))) => return frame,
+                    Some(Ok(_)) => continue,
+                    other => panic!("the connection ended without a close frame: {other:?}"),
+                }
+            }
+        })
+        .await
+        .expect("closed within 5 s")
+        .expect("a close frame with a code");
+        assert_eq!(closed.code, CloseCode::from(4400));
+        assert!(
+            closed.reason.contains("at most 20 subscriptions"),
+            "{closed:?}"
+        );
+    }
+
     drop((first, second));
     db.close().await.ok();
     if let Some((admin, name)) = pg {
