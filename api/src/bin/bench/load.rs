@@ -134,3 +134,73 @@ fn tempfile_script() -> anyhow::Result<(std::path::PathBuf, std::fs::File)> {
     let file = std::fs::File::create(&path)?;
     Ok((path, file))
 }
+
+/// The peak resident memory, in MB, of the server binary (`api`, beside this one) started in a
+/// process of its own on `database_url`, from its start through its first (cold) dashboard and
+/// `seconds` of 8 clients asking for it: the server's own footprint, without the dataset load
+/// and the in-process runs this process also did. `None` without the binary or a database URL.
+pub fn separate_server(
+    database_url: &str,
+    token: &str,
+    query: &str,
+    seconds: u64,
+) -> anyhow::Result<Option<f64>> {
+    let Some(bin) = std::env::current_exe()?
+        .parent()
+        .map(|d| d.join("api"))
+        .filter(|p| p.exists())
+    else {
+        return Ok(None);
+    };
+    if database_url.is_empty() {
+        return Ok(None);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("PORT", port.to_string())
+        .env("REMINDERS", "off")
+        .env("LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let result = (|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while !ready(port) {
+            anyhow::ensure!(std::time::Instant::now() < deadline, "not ready in 120 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let url = format!("http://127.0.0.1:{port}/graphql");
+        // The first request evaluates every grant (cold); then 8 clients.
+        run(&url, token, query, 1, Duration::from_secs(2))?;
+        run(&url, token, query, 8, Duration::from_secs(seconds))?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.map(Some)
+}
+
+/// Whether the server on `port` answers `/readyz` with 200.
+fn ready(port: u16) -> bool {
+    use std::io::Read;
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+}

@@ -340,7 +340,24 @@ async fn over_http(
             tracker / ms(p50)
         );
     }
-    println!("\nServer peak memory (resident) under 8 concurrent dashboards: {memory:.0} MB");
+    println!(
+        "\nPeak memory (resident) of this process under 8 concurrent dashboards: {memory:.0} MB \
+         (it also loaded the dataset and ran the in-process queries)"
+    );
+    // Only where the database outlives this process's temporary directory: DATABASE_URL.
+    let database_url = std::env::var("DATABASE_URL").unwrap_or_default();
+    match load::separate_server(&database_url, &token, &cases[0].1, seconds) {
+        Ok(Some(mb)) => println!(
+            "Peak memory (resident) of the server in its own process (target/release/api serve), \
+             from its start through its cold dashboard and {seconds} s of 8 concurrent \
+             dashboards: {mb:.0} MB"
+        ),
+        Ok(None) => println!(
+            "(the server binary beside this one was not found: build it with --bin api to \
+             measure the server's own memory)"
+        ),
+        Err(e) => println!("(the server in its own process could not be measured: {e})"),
+    }
     Ok(())
 }
 
