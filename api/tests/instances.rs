@@ -2,8 +2,9 @@
 //! load balancer: started at the same moment (so they migrate together), both become ready, and
 //! what is written through one is read through the other at once, a figure one of them had
 //! already evaluated and cached included, and a subscriber on the second instance hears of a
-//! write through the first (PostgreSQL's LISTEN/NOTIFY). On PostgreSQL with `TEST_DATABASE_URL` (a database of
-//! its own, dropped after), else on one SQLite file.
+//! write through the first (PostgreSQL's LISTEN/NOTIFY), and each reminder reaches a webhook once
+//! although both instances run the scheduler. On PostgreSQL with `TEST_DATABASE_URL` (a database
+//! of its own, dropped after), else on one SQLite file.
 
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -46,11 +47,16 @@ fn free_port() -> u16 {
 }
 
 fn start(url: &str, port: u16) -> Child {
+    start_with(url, port, &[])
+}
+
+fn start_with(url: &str, port: u16, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_api"))
         .arg("serve")
         .env("DATABASE_URL", url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -203,6 +209,202 @@ fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_owned()
 }
 
+/// Waits until every instance answers `/readyz` with ready (at most 120 s); fails if one exits.
+async fn both_ready<const N: usize>(
+    client: &Client,
+    ports: [u16; N],
+    mut children: [&mut Child; N],
+) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    for port in ports {
+        loop {
+            if let Some((200, body)) = call(client, port, "GET", "/readyz", None, None).await {
+                assert_eq!(body["status"], "ready", "{body}");
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the instance on port {port} never became ready"
+            );
+            for child in children.iter_mut() {
+                assert!(
+                    child.try_wait().expect("wait").is_none(),
+                    "an instance exited"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// An administrator's token, stored in the database both instances serve.
+async fn admin_token(db: &sea_orm::DatabaseConnection) -> String {
+    api::auth::create_token(
+        db,
+        api::auth::CreateApiTokenInput {
+            name: "two instances".into(),
+            role: entity::enums::Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .expect("a token")
+    .1
+}
+
+/// Drops the test's PostgreSQL database, or removes its SQLite directory.
+async fn remove_database(pg: Option<(String, String)>, dir: Option<std::path::PathBuf>) {
+    if let Some((admin, name)) = pg {
+        use sea_orm::ConnectionTrait;
+        let admin = sea_orm::Database::connect(&admin).await.expect("admin");
+        // The instances' connections may still be closing.
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await
+            .ok();
+    }
+    if let Some(dir) = dir {
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
+
+/// A webhook receiver: answers every request 204 and keeps each one's `Idempotency-Key`.
+async fn receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = keys.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut read = BufReader::new(read);
+                let (mut key, mut length) = (String::new(), 0usize);
+                loop {
+                    let mut line = String::new();
+                    if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((name, value)) = line.split_once(':') {
+                        match name.to_ascii_lowercase().as_str() {
+                            "idempotency-key" => key = value.trim().to_owned(),
+                            "content-length" => length = value.trim().parse().unwrap_or(0),
+                            _ => {}
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length];
+                if read.read_exact(&mut body).await.is_err() {
+                    return;
+                }
+                kept.lock().expect("lock").push(key);
+                let _ = write
+                    .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (port, keys)
+}
+
+/// Scenario: two instances, each running its reminder scheduler every second, on one database
+/// with a grant whose følgegruppe is long overdue and whose trainee share is in breach. An
+/// administrator's webhook receives every reminder once, whichever instance planned and sent it,
+/// tick after tick.
+#[tokio::test]
+async fn two_instances_send_each_reminder_once() {
+    let (url, pg, dir) = fresh_database().await;
+    let (hook_port, keys) = receiver().await;
+    let (a, b) = (free_port(), free_port());
+    let env = [
+        ("REMINDER_INTERVAL_SECS", "1"),
+        ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "on"),
+    ];
+    let mut first = start_with(&url, a, &env);
+    let mut second = start_with(&url, b, &env);
+    let client: Client =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .build_http();
+    both_ready(&client, [a, b], [&mut first, &mut second]).await;
+    let db = sea_orm::Database::connect(&url).await.expect("connect");
+    let token = admin_token(&db).await;
+    let q = |port, query: &'static str, vars: Value| {
+        let (client, token) = (&client, &token);
+        async move { gql(client, port, token, query, vars).await }
+    };
+
+    let org = id(&q(
+        a,
+        "mutation { createHousingOrganisation(input: {name: \"Boligselskabet\"}) { id } }",
+        json!({}),
+    )
+    .await["createHousingOrganisation"]);
+    let estate = id(&q(a, "mutation($o: UUID!) { createEstate(input: {organisationId: $o, name: \"Parken\", municipality: \"Odense\"}) { id } }", json!({ "o": org })).await["createEstate"]);
+    let grant = id(&q(b, "mutation($e: UUID!) { createGrant(input: {estateId: $e, caseNumber: \"LBF-9\", title: \"Helhedsplan\", kind: RENOVATION, commitmentYear: 2021, stage: SKEMA_B, craftsmanCost: \"250000000\", constructionStart: \"2023-03-01\", plannedHandover: \"2027-12-31\"}) { id } }", json!({ "e": estate })).await["createGrant"]);
+    let group = id(&q(a, "mutation($g: UUID!) { createFollowUpGroup(input: {grantId: $g, name: \"Følgegruppen\"}) { id } }", json!({ "g": grant })).await["createFollowUpGroup"]);
+    q(b, "mutation($g: UUID!) { createMeeting(input: {groupId: $g, date: \"2024-02-01\", durationMinutes: 60}) { id } }", json!({ "g": group })).await;
+    q(
+        a,
+        "mutation($u: String!) { createWebhook(input: {name: \"Drift\", url: $u, kinds: [HOURS_REPORT_DUE, LBF_REPORT_DUE, TRIAL_OUTCOME_MISSING, MEETING_DUE, NEW_BREACH]}) { secret } }",
+        json!({ "u": format!("http://127.0.0.1:{hook_port}/hook") }),
+    )
+    .await;
+
+    // The meeting reminder comes within a few ticks; then both keep ticking for three seconds.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !keys
+        .lock()
+        .expect("lock")
+        .iter()
+        .any(|k| k.starts_with("meeting_due:"))
+    {
+        assert!(Instant::now() < deadline, "no meeting reminder within 30 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let received = keys.lock().expect("lock").clone();
+    let distinct: std::collections::HashSet<&String> = received.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        received.len(),
+        "a reminder came twice: {received:?}"
+    );
+    assert!(
+        received.iter().any(|k| k.starts_with("new_breach:")),
+        "{received:?}"
+    );
+    let log = gql(
+        &client,
+        b,
+        &token,
+        "{ reminderDeliveries(limit: 500) { status reminder { key } } }",
+        json!({}),
+    )
+    .await;
+    let log = log["reminderDeliveries"]
+        .as_array()
+        .expect("a list")
+        .clone();
+    assert_eq!(log.len(), received.len(), "{log:?}");
+    assert!(log.iter().all(|d| d["status"] == "SENT"), "{log:?}");
+
+    drop((first, second));
+    db.close().await.ok();
+    remove_database(pg, dir).await;
+}
+
 /// Scenario: two instances start together on an empty database; both report ready; a grant is
 /// set up through the first, its trainee share read through the second (0 %, now cached there),
 /// a month with trainee hours reported and the title changed through the first, and the second
@@ -218,43 +420,10 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
             .build_http();
 
-    let deadline = Instant::now() + Duration::from_secs(120);
-    for port in [a, b] {
-        loop {
-            if let Some((200, body)) = call(&client, port, "GET", "/readyz", None, None).await {
-                assert_eq!(body["status"], "ready", "{body}");
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the instance on port {port} never became ready"
-            );
-            for child in [&mut first, &mut second] {
-                assert!(
-                    child.try_wait().expect("wait").is_none(),
-                    "an instance exited"
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
+    both_ready(&client, [a, b], [&mut first, &mut second]).await;
 
     let db = sea_orm::Database::connect(&url).await.expect("connect");
-    let token = api::auth::create_token(
-        &db,
-        api::auth::CreateApiTokenInput {
-            name: "two instances".into(),
-            role: entity::enums::Role::Admin,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| e.message())
-    .expect("a token")
-    .1;
+    let token = admin_token(&db).await;
 
     let q = |port, query: &'static str, vars: Value| {
         let (client, token) = (&client, &token);
@@ -410,16 +579,5 @@ async fn two_instances_on_one_database_serve_the_same_data() {
 
     drop((first, second));
     db.close().await.ok();
-    if let Some((admin, name)) = pg {
-        use sea_orm::ConnectionTrait;
-        let admin = sea_orm::Database::connect(&admin).await.expect("admin");
-        // The instances' connections may still be closing.
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .ok();
-    }
-    if let Some(dir) = dir {
-        std::fs::remove_dir_all(dir).ok();
-    }
+    remove_database(pg, dir).await;
 }
