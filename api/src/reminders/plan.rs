@@ -17,7 +17,7 @@ use entity::enums::ReminderKind;
 use uuid::Uuid;
 
 use crate::compliance::deadlines::{Deadlines, HoursDue};
-use crate::compliance::{Finding, Severity};
+use crate::compliance::{Finding, Severity, SubjectKind};
 use crate::i18n::{Text, da_date, da_days, da_month, ym};
 
 /// The stages of the yearly LBF report's reminder, in days before its deadline.
@@ -58,6 +58,8 @@ impl GrantLabel {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
     Grant,
+    /// Those who see the grant's figures and its persons: the reminder names a person (R9).
+    GrantPersons,
     Contract(Uuid),
     Trial(Uuid),
 }
@@ -324,7 +326,12 @@ pub fn breaches(g: &GrantLabel, findings: &[Finding], today: NaiveDate) -> Vec<D
             grant_id: g.id,
             subject_id: f.subject_id,
             due_date: f.detail.due.unwrap_or(today),
-            audience: Audience::Grant,
+            // R9's message names the trainee: never to a viewer.
+            audience: if f.subject_kind == SubjectKind::Person || f.detail.person_id.is_some() {
+                Audience::GrantPersons
+            } else {
+                Audience::Grant
+            },
             title: Text::new(
                 format!("New breach on {}", g.name()),
                 format!("Nyt brud på krav på {}", g.name()),
@@ -337,7 +344,7 @@ pub fn breaches(g: &GrantLabel, findings: &[Finding], today: NaiveDate) -> Vec<D
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compliance::{FindingCode, SubjectKind};
+    use crate::compliance::FindingCode;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -495,5 +502,21 @@ mod tests {
         let two = breaches(&grant(), &[year(2023), year(2024)], d("2026-11-01"));
         assert_ne!(two[0].key, two[1].key);
         assert_eq!(two[1].due_date, d("2025-09-29"));
+        assert_eq!(two[0].audience, Audience::Grant);
+        // A breach about a person (R9 names the trainee) goes only to those who see persons.
+        let r9 = crate::compliance::rules::r9_double_counting::RULE;
+        let person = Finding::builder(
+            &r9,
+            FindingCode::R9OverMonthCap,
+            Severity::Breach,
+            SubjectKind::Person,
+            Uuid::from_u128(5),
+        )
+        .says("Ali is credited".into(), "Ali er krediteret".into())
+        .build();
+        assert_eq!(
+            breaches(&grant(), &[person], d("2026-11-01"))[0].audience,
+            Audience::GrantPersons
+        );
     }
 }

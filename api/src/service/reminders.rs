@@ -330,12 +330,11 @@ async fn visible<C: ConnectionTrait>(
     let mut grants = Vec::new();
     let mut contracts = Vec::new();
     let mut trials = Vec::new();
-    for d in dues {
+    for d in dues.iter().filter(|d| reaches(scope, d.audience)) {
         match d.audience {
-            Audience::Grant if scope.sees_grant_figures() => grants.push(d.grant_id),
+            Audience::Grant | Audience::GrantPersons => grants.push(d.grant_id),
             Audience::Contract(c) => contracts.push(c),
-            Audience::Trial(t) if scope.sees_persons() => trials.push(t),
-            _ => {}
+            Audience::Trial(t) => trials.push(t),
         }
     }
     let mut out = HashSet::new();
@@ -348,6 +347,17 @@ async fn visible<C: ConnectionTrait>(
             .await?,
     );
     Ok(out)
+}
+
+/// Whether a scope may receive reminders for this audience at all, before its rows are checked:
+/// a grant's figures not to a contractor, a person's name or snusepraktik not to a viewer.
+fn reaches(scope: &Scope, audience: Audience) -> bool {
+    match audience {
+        Audience::Grant => scope.sees_grant_figures(),
+        Audience::GrantPersons => scope.sees_grant_figures() && scope.sees_persons(),
+        Audience::Contract(_) => true,
+        Audience::Trial(_) => scope.sees_persons(),
+    }
 }
 
 /// Those of `ids` (of `E`, by its id column) that `scope` may read.
@@ -403,7 +413,7 @@ async fn contractor_names<C: ConnectionTrait>(
 
 fn audience_id(d: &Due) -> Uuid {
     match d.audience {
-        Audience::Grant => d.grant_id,
+        Audience::Grant | Audience::GrantPersons => d.grant_id,
         Audience::Contract(id) | Audience::Trial(id) => id,
     }
 }
@@ -778,4 +788,43 @@ pub async fn backlog<C: ConnectionTrait>(db: &C) -> AppResult<Vec<(DeliveryStatu
         .all(db)
         .await?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_viewer_never_gets_a_persons_reminder_and_a_contractor_never_a_grants() {
+        let id = Uuid::from_u128(1);
+        let all = [
+            Audience::Grant,
+            Audience::GrantPersons,
+            Audience::Contract(id),
+            Audience::Trial(id),
+        ];
+        let reached = |scope: Scope| all.map(|a| reaches(&scope, a));
+        assert_eq!(reached(Scope::Viewer), [true, false, true, false]);
+        assert_eq!(reached(Scope::Contractor(id)), [false, false, true, true]);
+        assert_eq!(reached(Scope::Organisation(id)), [true, true, true, true]);
+        assert_eq!(reached(Scope::Nothing), [false, false, true, false]);
+    }
+
+    #[test]
+    fn kinds_are_read_leniently_and_written_sorted() {
+        let v = serde_json::json!(["NewBreach", "MeetingDue", "GoneKind", "NewBreach"]);
+        assert_eq!(
+            kinds_from_json(&v),
+            vec![ReminderKind::MeetingDue, ReminderKind::NewBreach]
+        );
+        assert_eq!(
+            kinds_to_json(&[ReminderKind::NewBreach, ReminderKind::HoursReportDue]),
+            serde_json::json!(["HoursReportDue", "NewBreach"])
+        );
+        assert!(default_kinds(Role::Admin).is_empty() && default_kinds(Role::Viewer).is_empty());
+        assert_eq!(
+            default_kinds(Role::Contractor),
+            allowed_kinds(Role::Contractor)
+        );
+    }
 }
