@@ -100,7 +100,7 @@ pub struct Config {
 }
 
 /// A positive whole number from the environment, or the default.
-fn number(
+pub(crate) fn number(
     lookup: &impl Fn(&str) -> Option<String>,
     key: &str,
     default: u64,

@@ -72,14 +72,8 @@ fn flag(
 impl ReminderConfig {
     pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let d = Self::default();
-        let secs = |key: &str, default: Duration| -> anyhow::Result<Duration> {
-            match lookup(key) {
-                None => Ok(default),
-                Some(v) => match v.trim().parse::<u64>() {
-                    Ok(n) if n > 0 => Ok(Duration::from_secs(n)),
-                    _ => bail!("{key} must be a whole number of seconds above 0, got {v:?}"),
-                },
-            }
+        let secs = |key: &str, default: Duration| {
+            crate::config::number(lookup, key, default.as_secs()).map(Duration::from_secs)
         };
         let smtp = match lookup("SMTP_URL").filter(|v| !v.trim().is_empty()) {
             None => None,

@@ -100,8 +100,14 @@ pub struct UnreportedContract {
     pub contractor: String,
 }
 
-/// R6: one reminder per contract still missing the month, from `lead` days before the deadline
-/// to the deadline itself (after it, R6 reports the month as missing).
+/// Whether R6's reminder window is open on `today`: from `lead` days before the deadline to the
+/// deadline itself (after it, R6 reports the month as missing).
+pub fn hours_window_open(due: &HoursDue, today: NaiveDate, lead: Lead) -> bool {
+    let opens = due.due.checked_sub_days(Days::new(lead.hours_days));
+    today <= due.due && opens.is_some_and(|o| o <= today)
+}
+
+/// R6: one reminder per contract still missing the month, while [`hours_window_open`].
 pub fn hours_reports(
     g: &GrantLabel,
     due: &HoursDue,
@@ -109,8 +115,7 @@ pub fn hours_reports(
     today: NaiveDate,
     lead: Lead,
 ) -> Vec<Due> {
-    let opens = due.due.checked_sub_days(Days::new(lead.hours_days));
-    if today > due.due || opens.is_none_or(|o| today < o) {
+    if !hours_window_open(due, today, lead) {
         return Vec::new();
     }
     unreported

@@ -129,7 +129,7 @@ pub async fn due<C: ConnectionTrait>(db: &C, today: NaiveDate, lead: Lead) -> Ap
         out.extend(plan::meeting(&label, &r.deadlines, today, lead));
         out.extend(plan::breaches(&label, &r.findings, today));
         if let Some(h) = &r.deadlines.hours_report
-            && !plan::hours_reports(&label, h, &[probe()], today, lead).is_empty()
+            && plan::hours_window_open(h, today, lead)
         {
             hours_due.push((label.clone(), h.clone()));
         }
@@ -145,15 +145,6 @@ fn label(g: &grant::Model) -> GrantLabel {
         id: g.id,
         case_number: g.case_number.clone(),
         title: g.title.clone(),
-    }
-}
-
-/// A stand-in contract, to ask the pure rule whether the hours window is open before querying.
-fn probe() -> UnreportedContract {
-    UnreportedContract {
-        id: Uuid::nil(),
-        trade: String::new(),
-        contractor: String::new(),
     }
 }
 
@@ -621,7 +612,15 @@ pub async fn claim(
         })
     })
     .await?;
-    let ids: HashSet<Uuid> = claimed.iter().map(|d| d.reminder_id).collect();
+    with_reminders(db, claimed).await
+}
+
+/// Each delivery with its reminder (one query for all).
+async fn with_reminders<C: ConnectionTrait>(
+    db: &C,
+    deliveries: Vec<reminder_delivery::Model>,
+) -> AppResult<Vec<Claimed>> {
+    let ids: HashSet<Uuid> = deliveries.iter().map(|d| d.reminder_id).collect();
     let reminders: HashMap<Uuid, reminder::Model> = reminder::Entity::find()
         .filter(reminder::Column::Id.is_in(ids))
         .all(db)
@@ -629,7 +628,7 @@ pub async fn claim(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    Ok(claimed
+    Ok(deliveries
         .into_iter()
         .filter_map(|d| {
             let r = reminders.get(&d.reminder_id)?.clone();
@@ -755,24 +754,7 @@ pub async fn deliveries<C: ConnectionTrait>(
         .limit(limit)
         .all(db)
         .await?;
-    let ids: HashSet<Uuid> = rows.iter().map(|d| d.reminder_id).collect();
-    let reminders: HashMap<Uuid, reminder::Model> = reminder::Entity::find()
-        .filter(reminder::Column::Id.is_in(ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|d| {
-            let r = reminders.get(&d.reminder_id)?.clone();
-            Some(Claimed {
-                delivery: d,
-                reminder: r,
-            })
-        })
-        .collect())
+    with_reminders(db, rows).await
 }
 
 /// Reminders still waiting per status, for `/metrics`.
