@@ -46,10 +46,6 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-fn start(url: &str, port: u16) -> Child {
-    start_with(url, port, &[])
-}
-
 fn start_with(url: &str, port: u16, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_api"))
         .arg("serve")
@@ -209,6 +205,50 @@ fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_owned()
 }
 
+/// Two instances of the binary started at the same moment on a fresh database (with `env` besides
+/// the defaults), both ready, and an administrator's token stored in that database.
+struct Pair {
+    a: u16,
+    b: u16,
+    client: Client,
+    token: String,
+    pg: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+    db: sea_orm::DatabaseConnection,
+    children: [Child; 2],
+}
+
+impl Pair {
+    async fn start(env: &[(&str, &str)]) -> Self {
+        let (url, pg, dir) = fresh_database().await;
+        let (a, b) = (free_port(), free_port());
+        let [mut first, mut second] = [start_with(&url, a, env), start_with(&url, b, env)];
+        let client: Client =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build_http();
+        both_ready(&client, [a, b], [&mut first, &mut second]).await;
+        let db = sea_orm::Database::connect(&url).await.expect("connect");
+        let token = admin_token(&db).await;
+        Self {
+            a,
+            b,
+            client,
+            token,
+            pg,
+            dir,
+            db,
+            children: [first, second],
+        }
+    }
+
+    /// Stops both instances and removes the database.
+    async fn stop(self) {
+        drop(self.children);
+        self.db.close().await.ok();
+        remove_database(self.pg, self.dir).await;
+    }
+}
+
 /// Waits until every instance answers `/readyz` with ready (at most 120 s); fails if one exits.
 async fn both_ready<const N: usize>(
     client: &Client,
@@ -325,24 +365,15 @@ async fn receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
 /// tick after tick.
 #[tokio::test]
 async fn two_instances_send_each_reminder_once() {
-    let (url, pg, dir) = fresh_database().await;
     let (hook_port, keys) = receiver().await;
-    let (a, b) = (free_port(), free_port());
-    let env = [
+    let pair = Pair::start(&[
         ("REMINDER_INTERVAL_SECS", "1"),
         ("WEBHOOK_ALLOW_PRIVATE_TARGETS", "on"),
-    ];
-    let mut first = start_with(&url, a, &env);
-    let mut second = start_with(&url, b, &env);
-    let client: Client =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build_http();
-    both_ready(&client, [a, b], [&mut first, &mut second]).await;
-    let db = sea_orm::Database::connect(&url).await.expect("connect");
-    let token = admin_token(&db).await;
-    let q = |port, query: &'static str, vars: Value| {
-        let (client, token) = (&client, &token);
-        async move { gql(client, port, token, query, vars).await }
+    ])
+    .await;
+    let (a, b, client, token) = (pair.a, pair.b, &pair.client, &pair.token);
+    let q = |port, query: &'static str, vars: Value| async move {
+        gql(client, port, token, query, vars).await
     };
 
     let org = id(&q(
@@ -386,9 +417,9 @@ async fn two_instances_send_each_reminder_once() {
         "{received:?}"
     );
     let log = gql(
-        &client,
+        client,
         b,
-        &token,
+        token,
         "{ reminderDeliveries(limit: 500) { status reminder { key } } }",
         json!({}),
     )
@@ -400,9 +431,7 @@ async fn two_instances_send_each_reminder_once() {
     assert_eq!(log.len(), received.len(), "{log:?}");
     assert!(log.iter().all(|d| d["status"] == "SENT"), "{log:?}");
 
-    drop((first, second));
-    db.close().await.ok();
-    remove_database(pg, dir).await;
+    pair.stop().await;
 }
 
 /// Scenario: two instances start together on an empty database; both report ready; a grant is
@@ -412,22 +441,10 @@ async fn two_instances_send_each_reminder_once() {
 /// instance gets the new share too.
 #[tokio::test]
 async fn two_instances_on_one_database_serve_the_same_data() {
-    let (url, pg, dir) = fresh_database().await;
-    let (a, b) = (free_port(), free_port());
-    let mut first = start(&url, a);
-    let mut second = start(&url, b);
-    let client: Client =
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .build_http();
-
-    both_ready(&client, [a, b], [&mut first, &mut second]).await;
-
-    let db = sea_orm::Database::connect(&url).await.expect("connect");
-    let token = admin_token(&db).await;
-
-    let q = |port, query: &'static str, vars: Value| {
-        let (client, token) = (&client, &token);
-        async move { gql(client, port, token, query, vars).await }
+    let pair = Pair::start(&[]).await;
+    let (a, b, client, token) = (pair.a, pair.b, &pair.client, &pair.token);
+    let q = |port, query: &'static str, vars: Value| async move {
+        gql(client, port, token, query, vars).await
     };
     let org = id(&q(
         a,
@@ -485,7 +502,7 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         "{before}"
     );
     // A dashboard subscribed to the grant's figures on the second instance.
-    let mut live = Live::connect(b, &token, &grant).await;
+    let mut live = Live::connect(b, token, &grant).await;
 
     q(
         a,
@@ -509,9 +526,9 @@ async fn two_instances_on_one_database_serve_the_same_data() {
     // The write through the first instance reached the subscriber on the second: through
     // LISTEN/NOTIFY on PostgreSQL. On SQLite live updates stay within an instance, so there the
     // write is repeated through the second.
-    let via = if pg.is_some() { a } else { b };
+    let via = if pair.pg.is_some() { a } else { b };
     let update = live
-        .until_share(&client, via, &token, &contract, &placement, "14.00")
+        .until_share(client, via, token, &contract, &placement, "14.00")
         .await;
     assert_eq!(update["grantId"], grant.as_str());
     assert_eq!(update["requiredSharePercent"], "14.00");
@@ -543,7 +560,7 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         use futures_util::{SinkExt, StreamExt};
         use tokio_tungstenite::tungstenite::Message;
         use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-        let mut many = Live::connect(b, &token, &grant).await;
+        let mut many = Live::connect(b, token, &grant).await;
         for n in 2..=21 {
             let subscribe = json!({
                 "id": n.to_string(),
@@ -577,7 +594,5 @@ async fn two_instances_on_one_database_serve_the_same_data() {
         );
     }
 
-    drop((first, second));
-    db.close().await.ok();
-    remove_database(pg, dir).await;
+    pair.stop().await;
 }
