@@ -1,7 +1,7 @@
 //! Reminders (påmindelser) in GraphQL: each person's choice of reminders by e-mail, the webhooks
 //! (administrators and bygherrer), and the delivery log (administrators).
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{DeliveryChannel, DeliveryStatus, ReminderKind};
 use entity::webhook;
@@ -52,26 +52,6 @@ impl Webhook {
 pub struct CreatedWebhook {
     pub secret: String,
     pub webhook: Webhook,
-}
-
-/// A new webhook (ny webhook).
-#[derive(InputObject, Clone)]
-pub struct CreateWebhookInput {
-    pub name: String,
-    /// `https://…` (or `http://`); not this server or a private network.
-    pub url: String,
-    pub kinds: Vec<ReminderKind>,
-    /// Administrators: the organisation whose grants it covers (left out: every grant). A
-    /// bygherre's webhook is always its own organisation's.
-    pub organisation_id: Option<Uuid>,
-}
-
-/// A change to a webhook; what is left out stays.
-#[derive(InputObject, Clone, Default)]
-pub struct UpdateWebhookInput {
-    pub name: Option<String>,
-    pub url: Option<String>,
-    pub kinds: Option<Vec<ReminderKind>>,
 }
 
 /// A person's reminders by e-mail (påmindelser).
@@ -164,19 +144,6 @@ fn delivery(c: Claimed, l: crate::i18n::Lang) -> ReminderDelivery {
     }
 }
 
-/// Narrowing of the delivery log.
-#[derive(InputObject, Default)]
-pub struct ReminderDeliveryFilter {
-    pub status: Option<DeliveryStatus>,
-    pub channel: Option<DeliveryChannel>,
-    pub kind: Option<ReminderKind>,
-    pub grant_id: Option<Uuid>,
-    /// Planned at or after.
-    pub from: Option<DateTime<Utc>>,
-    /// Planned at or before.
-    pub to: Option<DateTime<Utc>>,
-}
-
 #[derive(Default)]
 pub struct ReminderQuery;
 
@@ -200,7 +167,7 @@ impl ReminderQuery {
     async fn reminder_deliveries(
         &self,
         ctx: &Context<'_>,
-        #[graphql(default)] filter: ReminderDeliveryFilter,
+        #[graphql(default)] filter: DeliveryFilter,
         #[graphql(default = 100)] limit: u64,
     ) -> Result<Vec<ReminderDelivery>> {
         principal(ctx).require_admin()?;
@@ -212,16 +179,8 @@ impl ReminderQuery {
             )
             .into());
         }
-        let f = DeliveryFilter {
-            status: filter.status,
-            channel: filter.channel,
-            kind: filter.kind,
-            grant_id: filter.grant_id,
-            from: filter.from,
-            to: filter.to,
-        };
         let l = lang(ctx);
-        Ok(store::deliveries(db(ctx), f, limit)
+        Ok(store::deliveries(db(ctx), filter, limit)
             .await?
             .into_iter()
             .map(|c| delivery(c, l))
@@ -259,21 +218,13 @@ impl ReminderMutation {
     async fn create_webhook(
         &self,
         ctx: &Context<'_>,
-        input: CreateWebhookInput,
+        input: WebhookInput,
     ) -> Result<CreatedWebhook> {
         let who = principal(ctx).clone();
         let private = policy(ctx);
         let (model, secret) = in_txn(ctx, move |t, _| {
             let (who, input) = (who.clone(), input.clone());
-            Box::pin(async move {
-                let input = WebhookInput {
-                    name: input.name,
-                    url: input.url,
-                    kinds: input.kinds,
-                    organisation_id: input.organisation_id,
-                };
-                svc::create_webhook(t, &who, input, private).await
-            })
+            Box::pin(async move { svc::create_webhook(t, &who, input, private).await })
         })
         .await?;
         Ok(CreatedWebhook {
@@ -287,20 +238,13 @@ impl ReminderMutation {
         &self,
         ctx: &Context<'_>,
         id: Uuid,
-        input: UpdateWebhookInput,
+        input: WebhookPatch,
     ) -> Result<Webhook> {
         let who = principal(ctx).clone();
         let private = policy(ctx);
         let model = in_txn(ctx, move |t, _| {
             let (who, input) = (who.clone(), input.clone());
-            Box::pin(async move {
-                let patch = WebhookPatch {
-                    name: input.name,
-                    url: input.url,
-                    kinds: input.kinds,
-                };
-                svc::update_webhook(t, &who, id, patch, private).await
-            })
+            Box::pin(async move { svc::update_webhook(t, &who, id, input, private).await })
         })
         .await?;
         Ok(Webhook(model))

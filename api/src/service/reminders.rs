@@ -705,13 +705,16 @@ pub async fn record(
 }
 
 /// Narrowing of the delivery log.
-#[derive(Clone, Debug, Default)]
+#[derive(async_graphql::InputObject, Clone, Debug, Default)]
+#[graphql(name = "ReminderDeliveryFilter")]
 pub struct DeliveryFilter {
     pub status: Option<DeliveryStatus>,
     pub channel: Option<DeliveryChannel>,
     pub kind: Option<ReminderKind>,
     pub grant_id: Option<Uuid>,
+    /// Planned at or after.
     pub from: Option<DateTime<Utc>>,
+    /// Planned at or before.
     pub to: Option<DateTime<Utc>>,
 }
 

@@ -2,6 +2,7 @@
 //! for its own organisation's) and each user's choice of reminders by e-mail. Every change is
 //! validated completely before it is written, and audited.
 
+use async_graphql::InputObject;
 use chrono::Utc;
 use entity::enums::{ReminderKind, Role};
 use entity::{app_user, reminder_preference, webhook};
@@ -18,19 +19,22 @@ use crate::reminders::address::check_webhook_url;
 
 const LABEL: &str = "Webhook";
 
-/// A new webhook.
-#[derive(Clone, Debug)]
+/// A new webhook (ny webhook).
+#[derive(InputObject, Clone, Debug)]
+#[graphql(name = "CreateWebhookInput")]
 pub struct WebhookInput {
     pub name: String,
+    /// `https://…` (or `http://`); not this server or a private network.
     pub url: String,
     pub kinds: Vec<ReminderKind>,
-    /// The housing organisation whose grants' reminders it receives; an administrator may leave
-    /// it out for every grant's. A bygherre's webhook is always its own organisation's.
+    /// Administrators: the organisation whose grants it covers (left out: every grant). A
+    /// bygherre's webhook is always its own organisation's.
     pub organisation_id: Option<Uuid>,
 }
 
 /// A change to a webhook; what is left out stays.
-#[derive(Clone, Debug, Default)]
+#[derive(InputObject, Clone, Debug, Default)]
+#[graphql(name = "UpdateWebhookInput")]
 pub struct WebhookPatch {
     pub name: Option<String>,
     pub url: Option<String>,
