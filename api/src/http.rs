@@ -166,23 +166,31 @@ async fn graphql(
     };
     let operation = crate::ops::operation_label(request.operation_name.as_deref());
     let started = std::time::Instant::now();
-    let mut response = schema.execute(request.data(principal).data(lang)).await;
+    let splices = crate::graphql::Splices::default();
+    let mut response = schema
+        .execute(request.data(principal).data(lang).data(splices.clone()))
+        .await;
     crate::ops::record_graphql(
         &operation,
         started.elapsed(),
         &error_codes(&response.errors),
     );
     crate::graphql::localize(&mut response.errors, lang);
-    match serde_json::to_vec(&response) {
-        Ok(json) if json.len() <= limits.max_response_bytes => poem::Response::builder()
-            .content_type("application/json")
-            .body(json),
-        Ok(json) => graphql_errors(
+    match serde_json::to_vec(&response).map(|json| splices.body(json)) {
+        Ok((pieces, len)) if len <= limits.max_response_bytes => {
+            // Kept answers go out as the bytes they are kept in, shared, not copied.
+            let pieces =
+                futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::io::Error>));
+            poem::Response::builder()
+                .content_type("application/json")
+                .header(poem::http::header::CONTENT_LENGTH, len)
+                .body(poem::Body::from_bytes_stream(pieces))
+        }
+        Ok((_, len)) => graphql_errors(
             StatusCode::OK,
             vec![coded_error(
                 &format!(
-                    "the answer would be {} bytes, more than the {} allowed; ask for fewer rows or fields at a time",
-                    json.len(),
+                    "the answer would be {len} bytes, more than the {} allowed; ask for fewer rows or fields at a time",
                     limits.max_response_bytes
                 ),
                 "RESPONSE_TOO_LARGE",

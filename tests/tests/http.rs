@@ -315,3 +315,87 @@ async fn responses_are_capped_and_the_bearer_scheme_is_case_insensitive() {
         assert_eq!(res.contains("UNAUTHENTICATED"), !ok, "{header:?}: {res}");
     }
 }
+
+/// One POST /graphql as raw HTTP/1.1: the declared Content-Length and the body received.
+async fn post_raw(addr: &str, token: &str, query: &str) -> (Option<usize>, String) {
+    let body = json!({ "query": query }).to_string();
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "{}{body}",
+        head(addr, Some(token), body.len()).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n")
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let res = answer(&mut s, Duration::from_secs(10))
+        .await
+        .expect("an answer");
+    let (head, body) = res.split_once("\r\n\r\n").expect("a head and a body");
+    let declared = head.lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("content-length: ")
+            .and_then(|v| v.trim().parse().ok())
+    });
+    (declared, body.to_owned())
+}
+
+/// Scenario: kept dashboard answers go out over HTTP as the JSON they are kept in, written into
+/// the response in place of the field. The first answer (resolved) and the second (kept) are the
+/// same bytes with the right Content-Length; two kept fields and an ordinary one in one request
+/// each land in their place; and the response cap counts the kept JSON, not the placeholder.
+#[tokio::test]
+async fn kept_answers_are_written_into_the_response_whole() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    app.grant_on(&estate, "LBF-H1").await;
+    app.grant_on(&estate, "LBF-H2").await;
+    let token = app.admin_token().await.1;
+    let (addr, _stop) = serve(&app, HttpLimits::default()).await;
+
+    let q = "{ complianceDashboard(sort: CASE_NUMBER) { grant { caseNumber } status metrics { sharePercent requiredSharePercent } } }";
+    let (len1, first) = post_raw(&addr, &token, q).await;
+    let (len2, second) = post_raw(&addr, &token, q).await;
+    assert_eq!(first, second, "the kept answer is the resolved one");
+    assert_eq!(len1, Some(first.len()));
+    assert_eq!(len2, Some(second.len()));
+    assert!(!second.contains("kept answer"), "{second}");
+    let v: Value = serde_json::from_str(&second).expect("json");
+    let rows = v["data"]["complianceDashboard"].as_array().expect("rows");
+    let cases: Vec<&str> = rows
+        .iter()
+        .map(|r| r["grant"]["caseNumber"].as_str().unwrap())
+        .collect();
+    assert_eq!(cases, ["LBF-H1", "LBF-H2"]);
+    assert_eq!(rows[0]["metrics"]["requiredSharePercent"], "14.00");
+
+    let mixed = "{ a: complianceDashboard(sort: CASE_NUMBER) { status } grants { totalCount } b: complianceDashboard(sort: CASE_NUMBER) { grant { caseNumber } } }";
+    for _ in 0..2 {
+        let (len, body) = post_raw(&addr, &token, mixed).await;
+        assert_eq!(len, Some(body.len()));
+        let v: Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["data"]["a"].as_array().map(Vec::len), Some(2), "{body}");
+        assert_eq!(v["data"]["grants"]["totalCount"], 2, "{body}");
+        assert_eq!(v["data"]["b"][1]["grant"]["caseNumber"], "LBF-H2", "{body}");
+    }
+
+    // A server with a small cap, answered from the answer the first one kept.
+    let (capped, _stop_capped) = serve(
+        &app,
+        HttpLimits {
+            max_response_bytes: first.len() - 1,
+            ..Default::default()
+        },
+    )
+    .await;
+    let (_, body) = post_raw(&capped, &token, q).await;
+    let v: Value = serde_json::from_str(&body).expect("json");
+    assert_eq!(
+        v["errors"][0]["extensions"]["code"], "RESPONSE_TOO_LARGE",
+        "{body}"
+    );
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&first.len().to_string())),
+        "the message names the answer's real size: {body}"
+    );
+}

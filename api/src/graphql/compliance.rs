@@ -849,7 +849,7 @@ impl ComplianceQuery {
         #[graphql(default)] sort: DashboardSort,
         as_of: Option<NaiveDate>,
         known_at: Option<DateTime<Utc>>,
-    ) -> Result<Kept<Vec<GrantCompliance>>> {
+    ) -> Result<Kept<GrantCompliance>> {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_at_or_end_of(as_of, known_at);

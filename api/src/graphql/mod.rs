@@ -41,6 +41,7 @@ use crate::pagination::{Page, PageArgs, paginate};
 use crate::record::{self, Record};
 use crate::scope::Scope;
 
+pub use answers::Splices;
 pub use compliance::GrantCompliance;
 pub use contracts::{Contract, Contractor};
 pub use followup::{ActionItem, FollowUpGroup, GroupMember, Meeting};
