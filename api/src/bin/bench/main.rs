@@ -45,8 +45,15 @@ use uuid::Uuid;
 const CONTRACTS_PER_GRANT: usize = 6;
 const MONTHS: u32 = 24;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    api::tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let grants: usize = args.next().map(|v| v.parse()).transpose()?.unwrap_or(500);
     let runs: usize = args.next().map(|v| v.parse()).transpose()?.unwrap_or(5);
