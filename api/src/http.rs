@@ -620,6 +620,11 @@ pub async fn serve_on(
             },
             () = &mut shutdown => break,
         };
+        // A kept answer goes out in pieces (see `graphql::Splices`); with Nagle's algorithm the
+        // last small piece waited for the client's delayed ACK, 40 ms on Linux.
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, "could not set TCP_NODELAY");
+        }
         let endpoint = endpoint.clone();
         let service =
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
