@@ -48,6 +48,17 @@ pub fn tune_allocator() {
     }
 }
 
+/// Runs a binary's `main`: the allocator tuned first (see [`tune_allocator`]), then `main` on
+/// tokio's multi-threaded runtime. Creating `main`'s future runs none of it, so nothing has
+/// started a thread when the allocator is tuned.
+pub fn run_main(main: impl std::future::Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    tune_allocator();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(main)
+}
+
 /// mimalloc's `mi_option_purge_delay`: its place in `mi_option_e` (mimalloc.h), which the Rust
 /// bindings do not name. A test checks it is the option that ships at 1,000 ms.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -116,11 +116,7 @@ fn init_tracing(
 }
 
 fn main() -> anyhow::Result<()> {
-    api::tune_allocator();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(run())
+    api::run_main(run())
 }
 
 async fn run() -> anyhow::Result<()> {

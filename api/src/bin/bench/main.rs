@@ -46,11 +46,7 @@ const CONTRACTS_PER_GRANT: usize = 6;
 const MONTHS: u32 = 24;
 
 fn main() -> anyhow::Result<()> {
-    api::tune_allocator();
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(run())
+    api::run_main(run())
 }
 
 async fn run() -> anyhow::Result<()> {
