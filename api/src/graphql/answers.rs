@@ -271,7 +271,9 @@ async fn resolve_into_json<T: OutputType>(
                 }
             }))
             .await?;
-        for value in values.into_iter().flatten() {
+        // An extension may answer a row with nothing, which async-graphql's own lists would
+        // treat as a bug; here it is a null, the value of an absent row.
+        for value in values.into_iter().map(Option::unwrap_or_default) {
             if json.len() > 1 {
                 json.push(b',');
             }
