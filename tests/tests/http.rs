@@ -149,11 +149,7 @@ async fn answer(stream: &mut TcpStream, within: Duration) -> Option<String> {
                 raw.extend_from_slice(&buf[..n]);
                 let text = String::from_utf8_lossy(&raw);
                 if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                    let len = head.lines().find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length: ")
-                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                    });
+                    let len = content_length(head).map(|v| v.parse::<usize>().unwrap_or(0));
                     if len.is_some_and(|n| body.len() >= n) {
                         return Some(text.into_owned());
                     }
@@ -329,12 +325,17 @@ async fn post_raw(addr: &str, token: &str, query: &str) -> (Option<usize>, Strin
         .await
         .expect("an answer");
     let (head, body) = res.split_once("\r\n\r\n").expect("a head and a body");
-    let declared = head.lines().find_map(|l| {
+    let declared = content_length(head).and_then(|v| v.parse().ok());
+    (declared, body.to_owned())
+}
+
+/// The Content-Length header's value in a response head, as sent.
+fn content_length(head: &str) -> Option<String> {
+    head.lines().find_map(|l| {
         l.to_ascii_lowercase()
             .strip_prefix("content-length: ")
-            .and_then(|v| v.trim().parse().ok())
-    });
-    (declared, body.to_owned())
+            .map(|v| v.trim().to_owned())
+    })
 }
 
 /// Scenario: kept dashboard answers go out over HTTP as the JSON they are kept in, written into
