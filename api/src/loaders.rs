@@ -200,18 +200,29 @@ impl Loader<Uuid> for TraineeTotals {
 
 /// A contract's monthly reports (not archived, oldest first) each with its trainee total, read
 /// with the rollup in one statement per batch of contracts: a nested list of reports then costs
-/// no statement per report for `traineeHours`, however many reports the page holds.
+/// no statement per report for `traineeHours`, however many reports the page holds. The database
+/// adds the rollup's three trainee columns, so a row carries one number of it, not its whole row.
 pub struct ReportsWithTotals {
     db: DatabaseConnection,
     scope: Scope,
 }
 
+/// A report and its trainee hours (centihours), as [`ReportsWithTotals`] reads them.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct ReportWithTotal {
+    #[sea_orm(nested)]
+    pub report: entity::hours_report::Model,
+    /// None for a report without a rollup row (none is written without one; read as zero).
+    pub trainee: Option<i64>,
+}
+
 impl Loader<Uuid> for ReportsWithTotals {
-    type Value = Vec<(entity::hours_report::Model, i64)>;
+    type Value = Vec<ReportWithTotal>;
     type Error = Arc<sea_orm::DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, Self::Error> {
         use entity::{hours_month, hours_report};
+        use sea_orm::sea_query::{Expr, ExprTrait};
         let mut map: HashMap<Uuid, Self::Value> = HashMap::new();
         for chunk in keys.chunks(KEYS_PER_STATEMENT) {
             let rows = record::select::<hours_report::Entity>(&self.scope)
@@ -224,18 +235,28 @@ impl Loader<Uuid> for ReportsWithTotals {
                         .to(hours_month::Column::ReportId)
                         .into(),
                 )
-                .select_also(hours_month::Entity)
+                .column_as(
+                    Expr::col((
+                        hours_month::Entity,
+                        hours_month::Column::ApprenticeCentihours,
+                    ))
+                    .add(Expr::col((
+                        hours_month::Entity,
+                        hours_month::Column::OtherTrainingCentihours,
+                    )))
+                    .add(Expr::col((
+                        hours_month::Entity,
+                        hours_month::Column::NotCountedCentihours,
+                    ))),
+                    "trainee",
+                )
                 .order_by_asc(hours_report::Column::Month)
                 .order_by_asc(hours_report::Column::Id)
+                .into_model::<ReportWithTotal>()
                 .all(&self.db)
                 .await?;
-            for (report, sums) in rows {
-                let total = sums.map_or(0, |m| {
-                    m.apprentice_centihours + m.other_training_centihours + m.not_counted_centihours
-                });
-                map.entry(report.contract_id)
-                    .or_default()
-                    .push((report, total));
+            for row in rows {
+                map.entry(row.report.contract_id).or_default().push(row);
             }
         }
         Ok(map)
@@ -246,8 +267,8 @@ impl Loader<Uuid> for ReportsWithTotals {
 pub struct Loaders {
     db: DatabaseConnection,
     scope: Scope,
-    /// Trainee totals per report, cached for the request: fed by [`Loaders::reports_of_contract`]
-    /// so the reports it returns answer `traineeHours` without a query.
+    /// Trainee totals per report, cached for the request: fed by [`Loaders::know_trainee_totals`]
+    /// so reports read with their totals answer `traineeHours` without a query.
     trainee: std::sync::OnceLock<Arc<DataLoader<TraineeTotals, HashMapCache>>>,
     cache: std::sync::Mutex<HashMap<std::any::TypeId, Arc<dyn std::any::Any + Send + Sync>>>,
 }
@@ -359,22 +380,24 @@ impl Loaders {
             .unwrap_or_default())
     }
 
-    /// A contract's monthly reports (not archived), oldest first; their trainee totals come
-    /// with them (see [`ReportsWithTotals`]).
+    /// A contract's monthly reports (not archived), oldest first, each with its trainee hours
+    /// (see [`ReportsWithTotals`]).
     pub async fn reports_of_contract(
         &self,
         contract: Uuid,
-    ) -> async_graphql::Result<Vec<entity::hours_report::Model>> {
+    ) -> async_graphql::Result<Vec<ReportWithTotal>> {
         let loader = self.get_or_create(|db, scope| ReportsWithTotals { db, scope });
-        let rows = loader
+        Ok(loader
             .load_one(contract)
             .await
             .map_err(internal)?
-            .unwrap_or_default();
-        self.trainee_loader()
-            .feed_many(rows.iter().map(|(r, t)| (r.id, *t)))
-            .await;
-        Ok(rows.into_iter().map(|(r, _)| r).collect())
+            .unwrap_or_default())
+    }
+
+    /// Trainee totals already read with their reports: `traineeHours` of those reports then
+    /// costs no statement.
+    pub async fn know_trainee_totals(&self, totals: impl Iterator<Item = (Uuid, i64)>) {
+        self.trainee_loader().feed_many(totals).await;
     }
 
     /// Member ids of a meeting (by_member = false) or meeting ids of a member (true).

@@ -455,3 +455,94 @@ async fn a_nested_list_costs_the_same_statements_when_batches_would_split() {
     // totals (one join with the rollup).
     assert_eq!(large, 4, "{large} statements for one request");
 }
+
+/// Scenario: a contract's reports asked for with only their own fields (written straight as
+/// values) and the same fields through a fragment or a directive (resolved report by report)
+/// answer the same JSON, aliases and `__typename` included, with the exact figures.
+#[tokio::test]
+async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let contract = app.contract(&grant, &co).await;
+    let person = app.person("Jonas").await;
+    let pl = app.placement(&person, &grant, &contract).await;
+    app.ok(
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300.25\", traineeHours: [{placementId: $p, hours: \"150.5\"}]}) { id } }",
+        json!({ "c": contract, "p": pl }),
+    )
+    .await;
+    app.ok(
+        "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-02\", totalHours: \"80\", traineeHours: []}) { id } }",
+        json!({ "c": contract }),
+    )
+    .await;
+    let fields = "id month totalHours traineeHours reportedAt createdAt updatedAt archivedAt __typename trainee: traineeHours";
+    let ask = |selection: String| {
+        let app = &app;
+        let contract = contract.clone();
+        async move {
+            app.ok(
+                &format!(
+                    "query($c: UUID!) {{ contract(id: $c) {{ hoursReports {{ {selection} }} }} }}"
+                ),
+                json!({ "c": contract }),
+            )
+            .await["contract"]["hoursReports"]
+                .clone()
+        }
+    };
+    let plain = ask(fields.to_owned()).await;
+    let by_fragment = ask(format!("... on HoursReport {{ {fields} }}")).await;
+    let by_directive = ask(format!("{fields} lines @include(if: false) {{ hours }}")).await;
+    assert_eq!(plain, by_fragment);
+    assert_eq!(plain, by_directive);
+    let months: Vec<_> = plain
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["month"].clone(),
+                r["totalHours"].clone(),
+                r["traineeHours"].clone(),
+                r["trainee"].clone(),
+                r["archivedAt"].clone(),
+                r["__typename"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        vec![
+            (
+                json!("2024-01"),
+                json!("300.25"),
+                json!("150.50"),
+                json!("150.50"),
+                json!(null),
+                json!("HoursReport")
+            ),
+            (
+                json!("2024-02"),
+                json!("80.00"),
+                json!("0.00"),
+                json!("0.00"),
+                json!(null),
+                json!("HoursReport")
+            ),
+        ]
+    );
+    let ids: Vec<String> = plain.as_array().unwrap().iter().map(id).collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    for r in plain.as_array().unwrap() {
+        for at in ["reportedAt", "createdAt", "updatedAt"] {
+            let t = r[at].as_str().unwrap();
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(t).is_ok(),
+                "{at} is a timestamp: {t}"
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::{
-    Grant, HoursReport, Placement, TrialPlacement, children, lifecycle, maybe_parent, parent, reads,
+    Grant, Placement, Reports, TrialPlacement, children, lifecycle, maybe_parent, parent, reads,
 };
 use crate::loaders::{
     ContractsOfContractor, PlacementsOfContract, SubcontractsOfContract, TrialsHostedBy,
@@ -131,13 +131,10 @@ impl Contract {
         children::<PlacementsOfContract, _>(ctx, self.0.id, Placement).await
     }
     /// Monthly hours reports, oldest first.
-    async fn hours_reports(&self, ctx: &Context<'_>) -> Result<Vec<HoursReport>> {
-        Ok(super::loaders(ctx)
-            .reports_of_contract(self.0.id)
-            .await?
-            .into_iter()
-            .map(HoursReport)
-            .collect())
+    async fn hours_reports(&self, ctx: &Context<'_>) -> Result<Reports> {
+        Ok(Reports(
+            super::loaders(ctx).reports_of_contract(self.0.id).await?,
+        ))
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

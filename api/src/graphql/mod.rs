@@ -46,7 +46,7 @@ pub use compliance::GrantCompliance;
 pub use contracts::{Contract, Contractor};
 pub use followup::{ActionItem, FollowUpGroup, GroupMember, Meeting};
 pub use grants::Grant;
-pub use hours::{HoursLine, HoursReport};
+pub use hours::{HoursLine, HoursReport, Reports};
 pub use organisations::{Estate, HousingOrganisation};
 pub use people::{Person, Placement};
 pub use trials::TrialPlacement;
