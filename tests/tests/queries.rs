@@ -458,13 +458,16 @@ async fn a_nested_list_costs_the_same_statements_when_batches_would_split() {
 
 /// Scenario: a contract's reports asked for with only their own fields (written straight as
 /// values) and the same fields through a fragment or a directive (resolved report by report)
-/// answer the same JSON, aliases and `__typename` included, with the exact figures.
+/// answer the same JSON, aliases and `__typename` included, with the exact figures; read through
+/// the grant (its contracts' reports in one batch per page) they are the same again, archived
+/// reports left out and a contract without reports answered with none.
 #[tokio::test]
 async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
     let app = TestApp::new().await;
     let grant = app.grant().await;
     let co = app.contractor(0).await;
     let contract = app.contract(&grant, &co).await;
+    let idle = app.contract(&grant, &app.contractor(1).await).await;
     let person = app.person("Jonas").await;
     let pl = app.placement(&person, &grant, &contract).await;
     app.ok(
@@ -475,6 +478,17 @@ async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
     app.ok(
         "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-02\", totalHours: \"80\", traineeHours: []}) { id } }",
         json!({ "c": contract }),
+    )
+    .await;
+    let d = app
+        .ok(
+            "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2023-12\", totalHours: \"10\", traineeHours: []}) { id } }",
+            json!({ "c": contract }),
+        )
+        .await;
+    app.ok(
+        "mutation($id: UUID!) { archiveHoursReport(id: $id) { id } }",
+        json!({ "id": id(&d["reportMonthlyHours"]) }),
     )
     .await;
     let fields = "id month totalHours traineeHours reportedAt createdAt updatedAt archivedAt __typename trainee: traineeHours";
@@ -497,6 +511,16 @@ async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
     let by_directive = ask(format!("{fields} lines @include(if: false) {{ hours }}")).await;
     assert_eq!(plain, by_fragment);
     assert_eq!(plain, by_directive);
+    let by_grant = app
+        .ok(
+            &format!("query($g: UUID!) {{ grant(id: $g) {{ contracts {{ id hoursReports {{ {fields} }} }} }} }}"),
+            json!({ "g": grant }),
+        )
+        .await;
+    assert_eq!(
+        by_grant["grant"]["contracts"],
+        json!([{ "id": contract, "hoursReports": plain }, { "id": idle, "hoursReports": [] }])
+    );
     let months: Vec<_> = plain
         .as_array()
         .unwrap()

@@ -80,7 +80,21 @@ impl Grant {
     }
     /// Entrepriser on this grant.
     async fn contracts(&self, ctx: &Context<'_>) -> Result<Vec<Contract>> {
-        children::<ContractsOfGrant, _>(ctx, self.0.id, Contract).await
+        if !ctx.look_ahead().field("hoursReports").exists() {
+            return children::<ContractsOfGrant, _>(ctx, self.0.id, Contract).await;
+        }
+        // Their reports are read beside them, in one batch for the whole page of grants (see
+        // `loaders::ReportsOfGrants`).
+        let loaders = super::loaders(ctx);
+        let (contracts, grant_reports) = futures_util::join!(
+            loaders.many::<ContractsOfGrant>(self.0.id),
+            loaders.reports_of_grant(self.0.id)
+        );
+        let contracts = contracts?;
+        loaders
+            .know_reports(contracts.iter().map(|c| c.id), grant_reports?)
+            .await;
+        Ok(contracts.into_iter().map(Contract).collect())
     }
     /// Lære- og praktikpladser on this grant.
     async fn placements(&self, ctx: &Context<'_>) -> Result<Vec<Placement>> {

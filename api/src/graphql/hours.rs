@@ -110,9 +110,7 @@ impl Own {
             Self::Id => ScalarType::to_value(&r.id),
             Self::Month => ScalarType::to_value(&YearMonth(r.month)),
             Self::TotalHours => ScalarType::to_value(&from_hundredths(r.total_centihours)),
-            Self::TraineeHours => {
-                ScalarType::to_value(&from_hundredths(row.trainee.unwrap_or_default()))
-            }
+            Self::TraineeHours => ScalarType::to_value(&from_hundredths(row.trainee)),
             Self::ReportedAt => ScalarType::to_value(&r.reported_at),
             Self::CreatedAt => ScalarType::to_value(&r.created_at),
             Self::UpdatedAt => ScalarType::to_value(&r.updated_at),
@@ -183,11 +181,7 @@ impl OutputType for Reports {
         }
         // Resolved report by report: their trainee hours come from the loader's cache.
         ctx.data_unchecked::<Loaders>()
-            .know_trainee_totals(
-                self.0
-                    .iter()
-                    .map(|row| (row.report.id, row.trainee.unwrap_or_default())),
-            )
+            .know_trainee_totals(self.0.iter().map(|row| (row.report.id, row.trainee)))
             .await;
         let reports: Vec<HoursReport> = self
             .0
