@@ -353,6 +353,19 @@ impl Loader<Uuid> for ReportsOfGrants {
     }
 }
 
+/// A loader with a cache for the request, which values read elsewhere are fed into.
+fn fed<L: Loader<Uuid>>(
+    cell: &std::sync::OnceLock<Arc<DataLoader<L, HashMapCache>>>,
+    make: impl FnOnce() -> L,
+) -> &DataLoader<L, HashMapCache> {
+    cell.get_or_init(|| {
+        Arc::new(
+            DataLoader::with_cache(make(), tokio::spawn, HashMapCache::default())
+                .max_batch_size(MAX_BATCH),
+        )
+    })
+}
+
 /// Per-request set of loaders, created lazily per type.
 pub struct Loaders {
     db: DatabaseConnection,
@@ -450,17 +463,8 @@ impl Loaders {
 
     /// Trainee hours of an hours report, in centihours.
     fn trainee_loader(&self) -> &DataLoader<TraineeTotals, HashMapCache> {
-        self.trainee.get_or_init(|| {
-            Arc::new(
-                DataLoader::with_cache(
-                    TraineeTotals {
-                        db: self.db.clone(),
-                    },
-                    tokio::spawn,
-                    HashMapCache::default(),
-                )
-                .max_batch_size(MAX_BATCH),
-            )
+        fed(&self.trainee, || TraineeTotals {
+            db: self.db.clone(),
         })
     }
 
@@ -474,18 +478,9 @@ impl Loaders {
     }
 
     fn reports_loader(&self) -> &DataLoader<ReportsWithTotals, HashMapCache> {
-        self.reports.get_or_init(|| {
-            Arc::new(
-                DataLoader::with_cache(
-                    ReportsWithTotals {
-                        db: self.db.clone(),
-                        scope: self.scope.clone(),
-                    },
-                    tokio::spawn,
-                    HashMapCache::default(),
-                )
-                .max_batch_size(MAX_BATCH),
-            )
+        fed(&self.reports, || ReportsWithTotals {
+            db: self.db.clone(),
+            scope: self.scope.clone(),
         })
     }
 
