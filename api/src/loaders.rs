@@ -290,6 +290,18 @@ async fn read_reports(
                         .into(),
                 )
                 .filter(contract::Column::GrantId.is_in(chunk.iter().copied()))
+                // The same condition again, as the reports' own column: PostgreSQL then reads
+                // these contracts' reports through their index. Without it, at 5,000 grants it
+                // scanned all 720,000 reports for the page's 14,400 (82-124 ms against 34 ms).
+                .filter(
+                    hours_report::Column::ContractId.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(contract::Column::Id)
+                            .from(contract::Entity)
+                            .and_where(contract::Column::GrantId.is_in(chunk.iter().copied()))
+                            .to_owned(),
+                    ),
+                )
         } else {
             select
                 .column(hours_report::Column::ContractId)
