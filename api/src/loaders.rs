@@ -263,24 +263,14 @@ async fn read_reports(
     ]);
     let mut map: HashMap<Uuid, Vec<ReportWithTotal>> = HashMap::new();
     for chunk in keys.chunks(KEYS_PER_STATEMENT) {
-        let mut rollup: sea_orm::RelationDef =
-            hours_report::Entity::belongs_to(hours_month::Entity)
-                .from(hours_report::Column::Id)
-                .to(hours_month::Column::ReportId)
-                .into();
-        if by_grant {
-            // The rollup rows of these grants only (its grant index), rather than all of them
-            // hashed; a report's rollup row carries its contract's grant, checked with the sums.
+        let rollup: sea_orm::RelationDef = hours_report::Entity::belongs_to(hours_month::Entity)
+            .from(hours_report::Column::Id)
+            .to(hours_month::Column::ReportId)
+            .into();
+        let select = record::select::<hours_report::Entity>(scope).select_only();
+        let (select, rollup) = if by_grant {
             let grants = chunk.to_vec();
-            rollup = rollup.on_condition(move |_, month| {
-                Expr::col((month, hours_month::Column::GrantId))
-                    .is_in(grants.iter().copied())
-                    .into()
-            });
-        }
-        let mut select = record::select::<hours_report::Entity>(scope).select_only();
-        select = if by_grant {
-            select
+            let select = select
                 .column(contract::Column::GrantId)
                 .join(
                     JoinType::InnerJoin,
@@ -301,11 +291,20 @@ async fn read_reports(
                             .and_where(contract::Column::GrantId.is_in(chunk.iter().copied()))
                             .to_owned(),
                     ),
-                )
+                );
+            // The rollup rows of these grants only (its grant index), rather than all of them
+            // hashed; a report's rollup row carries its contract's grant, checked with the sums.
+            let rollup = rollup.on_condition(move |_, month| {
+                Expr::col((month, hours_month::Column::GrantId))
+                    .is_in(grants.iter().copied())
+                    .into()
+            });
+            (select, rollup)
         } else {
-            select
+            let select = select
                 .column(hours_report::Column::ContractId)
-                .filter(hours_report::Column::ContractId.is_in(chunk.iter().copied()))
+                .filter(hours_report::Column::ContractId.is_in(chunk.iter().copied()));
+            (select, rollup)
         };
         let rows: Vec<ReportRow> = select
             .columns([
