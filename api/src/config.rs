@@ -58,8 +58,24 @@ pub struct HttpLimits {
     pub header_timeout: Duration,
     /// A connection on which nothing is read or written for this long is closed.
     pub idle_timeout: Duration,
-    /// Connections served at once; more wait in the kernel's accept queue.
+    /// Connections open at once. Beyond it a new connection closes the oldest anonymous one
+    /// (see [`crate::conns`]), or is closed itself when every open connection is trusted.
     pub max_connections: usize,
+    /// Connections open at once that have not yet proven a caller (a token, a session).
+    pub max_anonymous_connections: usize,
+    /// Anonymous connections open at once from one client address.
+    pub max_anonymous_per_address: usize,
+    /// The slowest a request body may arrive, in bytes per second: a body must be read within
+    /// `header_timeout` plus its length (declared, else the limit) at this rate.
+    pub min_body_bytes_per_sec: usize,
+}
+
+impl HttpLimits {
+    /// The time a body of at most `len` bytes has to arrive whole.
+    pub fn body_deadline(&self, len: usize) -> Duration {
+        self.header_timeout
+            + Duration::from_secs_f64(len as f64 / self.min_body_bytes_per_sec.max(1) as f64)
+    }
 }
 
 impl Default for HttpLimits {
@@ -70,6 +86,9 @@ impl Default for HttpLimits {
             header_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
+            max_anonymous_connections: 256,
+            max_anonymous_per_address: 64,
+            min_body_bytes_per_sec: 16 << 10,
         }
     }
 }
@@ -86,7 +105,8 @@ pub struct Config {
     /// `NATIONAL_REQUEST_TIMEOUT_SECS`.
     pub query_limits: QueryLimits,
     /// `MAX_BODY_BYTES`, `MAX_RESPONSE_BYTES`, `HEADER_TIMEOUT_SECS`, `IDLE_TIMEOUT_SECS`,
-    /// `MAX_CONNECTIONS`.
+    /// `MAX_CONNECTIONS`, `MAX_ANONYMOUS_CONNECTIONS`, `MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS`,
+    /// `MIN_BODY_BYTES_PER_SEC`.
     pub http_limits: HttpLimits,
     /// `CORS_ALLOWED_ORIGINS`: `*`, or origins separated by commas
     /// (`https://dashboard.example.dk`); default none.
@@ -181,6 +201,21 @@ impl Config {
             header_timeout: secs("HEADER_TIMEOUT_SECS", d.header_timeout)?,
             idle_timeout: secs("IDLE_TIMEOUT_SECS", d.idle_timeout)?,
             max_connections: number(&lookup, "MAX_CONNECTIONS", d.max_connections as u64)? as usize,
+            max_anonymous_connections: number(
+                &lookup,
+                "MAX_ANONYMOUS_CONNECTIONS",
+                d.max_anonymous_connections as u64,
+            )? as usize,
+            max_anonymous_per_address: number(
+                &lookup,
+                "MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS",
+                d.max_anonymous_per_address as u64,
+            )? as usize,
+            min_body_bytes_per_sec: number(
+                &lookup,
+                "MIN_BODY_BYTES_PER_SEC",
+                d.min_body_bytes_per_sec as u64,
+            )? as usize,
         };
         // A connection is let go after IDLE_TIMEOUT_SECS without traffic, also while its answer is
         // being computed; the longest request must finish well before.

@@ -108,7 +108,9 @@ async fn caller(db: &DatabaseConnection, http: &poem::Request) -> AppResult<Prin
     {
         return Ok(s.principal);
     }
-    crate::auth::authenticate(db, bearer(http)).await
+    let principal = crate::auth::authenticate(db, bearer(http)).await?;
+    crate::conns::trust(http);
+    Ok(principal)
 }
 
 fn respond(

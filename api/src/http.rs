@@ -81,7 +81,10 @@ async fn graphql(
 ) -> poem::Response {
     let lang = request_lang(http);
     let principal = match crate::auth::authenticate(*db, bearer(http)).await {
-        Ok(principal) => principal,
+        Ok(principal) => {
+            crate::conns::trust(http);
+            principal
+        }
         Err(other) => {
             let err: async_graphql::Error = other.into();
             return graphql_errors(
@@ -128,21 +131,21 @@ async fn graphql(
     if declared.is_some_and(|n| n > max_body as u64) {
         return too_large();
     }
-    let bytes =
-        match tokio::time::timeout(limits.idle_timeout, body.into_bytes_limit(max_body)).await {
-            Ok(Ok(bytes)) => bytes,
-            Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => return too_large(),
-            Ok(Err(_)) | Err(_) => {
-                return graphql_errors(
-                    StatusCode::BAD_REQUEST,
-                    vec![coded_error(
-                        "the request body could not be read in time",
-                        "BAD_REQUEST",
-                    )],
-                    lang,
-                );
-            }
-        };
+    let deadline = limits.body_deadline(declared.map_or(max_body, |n| n as usize));
+    let bytes = match tokio::time::timeout(deadline, body.into_bytes_limit(max_body)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => return too_large(),
+        Ok(Err(_)) | Err(_) => {
+            return graphql_errors(
+                StatusCode::BAD_REQUEST,
+                vec![coded_error(
+                    "the request body could not be read in time",
+                    "BAD_REQUEST",
+                )],
+                lang,
+            );
+        }
+    };
     let request = match async_graphql::http::receive_body(
         content_type,
         futures_util::io::Cursor::new(bytes),
@@ -288,6 +291,7 @@ async fn graphql_ws(
         })
         .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
     let header_token = bearer(http).map(str::to_owned);
+    let trust = http.extensions().get::<crate::conns::Trust>().cloned();
     let lang = request_lang(http);
     let (schema, db) = (schema.clone(), db.clone());
     // A subscription's message is a small query; a client may not make the server buffer more.
@@ -324,6 +328,9 @@ async fn graphql_ws(
                     let principal = crate::auth::authenticate(&db, token.as_deref())
                         .await
                         .map_err(async_graphql::Error::from)?;
+                    if let Some(t) = trust {
+                        t.trust();
+                    }
                     let mut data = async_graphql::Data::default();
                     data.insert(principal);
                     data.insert(lang);
@@ -413,17 +420,30 @@ async fn bounded_form<E: Endpoint>(
 
 /// Reads the body up to `limit` bytes before the endpoint sees it; a longer one is answered 413
 /// without reading the rest.
+/// The body must arrive within [`HttpLimits::body_deadline`] of its declared length (else of
+/// `limit`), so a client trickling a byte now and then is let go; that answers 408.
 async fn bounded_body<E: Endpoint>(
     ep: std::sync::Arc<E>,
     mut req: poem::Request,
     limit: usize,
 ) -> poem::Result<poem::Response> {
-    match req.take_body().into_bytes_limit(limit).await {
-        Ok(bytes) => {
+    let limits = req.data::<HttpLimits>().copied().unwrap_or_default();
+    let declared = req
+        .header(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
+    let deadline = limits.body_deadline(declared.unwrap_or(limit));
+    match tokio::time::timeout(deadline, req.take_body().into_bytes_limit(limit)).await {
+        Ok(Ok(bytes)) => {
             req.set_body(bytes);
             ep.call(req).await.map(IntoResponse::into_response)
         }
-        Err(_) => Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
+        Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
+            Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response())
+        }
+        Ok(Err(_)) | Err(_) => Ok(StatusCode::REQUEST_TIMEOUT.into_response()),
     }
 }
 
@@ -579,9 +599,12 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
     Ok(())
 }
 
-/// The accept loop: every connection gets a deadline for its request headers (which also closes
-/// kept-alive connections that start no new request, and slowloris clients that trickle headers),
-/// an idle timeout on the socket, and a place among at most [`HttpLimits::max_connections`].
+/// The accept loop. Every connection gets a deadline for its first request's headers from the
+/// moment it is accepted, hyper's deadline for the headers of later ones (which also closes
+/// kept-alive connections that start no new request, and slowloris clients that trickle
+/// headers), an idle timeout on the socket, and a place from the [`crate::conns::Governor`]: new
+/// connections are always accepted, and when too many are open the oldest anonymous one is
+/// closed, so idle or trickling connections never lock out signed-in clients or `/livez`.
 /// After `shutdown` resolves, no new connection is accepted and those open get up to 10 s to finish.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
@@ -593,7 +616,11 @@ pub async fn serve_on(
     use poem::web::{LocalAddr, RemoteAddr};
 
     let endpoint = std::sync::Arc::new(endpoint.map_to_response().boxed());
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let governor = crate::conns::Governor::new(crate::conns::Bounds {
+        total: limits.max_connections,
+        anonymous: limits.max_anonymous_connections,
+        anonymous_per_address: limits.max_anonymous_per_address,
+    });
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let local = listener.local_addr()?;
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
@@ -604,10 +631,6 @@ pub async fn serve_on(
     builder.http2().timer(TokioTimer::new());
     tokio::pin!(shutdown);
     loop {
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot?,
-            () = &mut shutdown => break,
-        };
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -620,22 +643,32 @@ pub async fn serve_on(
             },
             () = &mut shutdown => break,
         };
+        let Some(place) = governor.admit(remote.ip()) else {
+            tracing::warn!(%remote, "every connection is taken by signed-in clients; closing a new one");
+            continue;
+        };
         // A kept answer goes out in pieces (see `graphql::Splices`); with Nagle's algorithm the
         // last small piece waited for the client's delayed ACK, 40 ms on Linux.
         if let Err(err) = stream.set_nodelay(true) {
             tracing::debug!(error = %err, "could not set TCP_NODELAY");
         }
         let endpoint = endpoint.clone();
+        let trust = place.trust_handle();
+        let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let first = started.clone();
         let service =
             hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                 let endpoint = endpoint.clone();
+                first.store(true, std::sync::atomic::Ordering::Relaxed);
+                let trust = trust.clone();
                 async move {
-                    let req = poem::Request::from((
+                    let mut req = poem::Request::from((
                         req,
                         LocalAddr(poem::Addr::SocketAddr(local)),
                         RemoteAddr(poem::Addr::SocketAddr(remote)),
                         poem::http::uri::Scheme::HTTP,
                     ));
+                    req.extensions_mut().insert(trust);
                     let resp = endpoint.get_response(req).await;
                     Ok::<_, std::convert::Infallible>(hyper::Response::<
                         http_body_util::combinators::BoxBody<bytes::Bytes, std::io::Error>,
@@ -647,11 +680,25 @@ pub async fn serve_on(
             .serve_connection_with_upgrades(io, service)
             .into_owned();
         let conn = graceful.watch(conn);
+        let header_timeout = limits.header_timeout;
         tokio::spawn(async move {
-            if let Err(err) = conn.await {
-                tracing::debug!(error = %err, "connection ended with an error");
+            let evicted = place.evicted.clone();
+            // The first request's headers are due `header_timeout` after accept, whether or not
+            // a byte has come (hyper's own deadline starts with the first byte).
+            let first_due = async {
+                tokio::time::sleep(header_timeout).await;
+                if started.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                ended = conn => if let Err(err) = ended {
+                    tracing::debug!(error = %err, "connection ended with an error");
+                },
+                () = evicted.notified() => tracing::debug!(%remote, "closed to make room for a new connection"),
+                () = first_due => tracing::debug!(%remote, "no request within the header deadline"),
             }
-            drop(slot);
+            drop(place);
         });
     }
     drop(listener);

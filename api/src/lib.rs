@@ -7,6 +7,7 @@ pub mod auth;
 pub mod charts;
 pub mod compliance;
 pub mod config;
+pub mod conns;
 pub mod db;
 pub mod downloads;
 pub mod error;

@@ -398,6 +398,7 @@ pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Ses
         .await
         .ok()
         .flatten()?;
+    crate::conns::trust(req);
     s.lang = lang_of(req);
     Some(s)
 }

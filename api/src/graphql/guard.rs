@@ -69,13 +69,19 @@ impl Extension for Nesting {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        if let Some(depth) = nesting_beyond(&request.query, MAX_NESTING) {
-            return Err(coded(
-                format!(
+        if let Err(problem) = scan_text(&request.query, MAX_NESTING) {
+            let message = match problem {
+                TextProblem::Nesting(depth) => format!(
                     "the query nests lists, objects or selections {depth} levels deep; at most {MAX_NESTING} are allowed"
                 ),
-                "GRAPHQL_PARSE_FAILED",
-            ));
+                TextProblem::Tokens => {
+                    format!("the query has more than {MAX_TOKENS} tokens; send a shorter query")
+                }
+                TextProblem::Lexical(what, at) => {
+                    format!("the query is not valid GraphQL at byte {at}: {what}")
+                }
+            };
+            return Err(coded(message, "GRAPHQL_PARSE_FAILED"));
         }
         if request.query.len() > MAX_PERSISTED_QUERY_BYTES {
             request.extensions.remove("persistedQuery");
@@ -273,44 +279,51 @@ fn classify(message: &str, stage: u8) -> (&'static str, Option<String>) {
     }
 }
 
-/// The nesting depth of `[`, `{` and `(` in a GraphQL text, outside strings and comments, if it
-/// goes beyond `max` (the scan stops there).
-pub fn nesting_beyond(query: &str, max: usize) -> Option<usize> {
-    let bytes = query.as_bytes();
+/// Most tokens (whitespace and comments included) a query's text may have: a query at the
+/// complexity limit with its arguments is a few thousand; the bound keeps the scan's work, and
+/// everything after it, proportional to a request we would answer.
+pub const MAX_TOKENS: usize = 100_000;
+
+/// What is wrong with a query's text, found before anything parses it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TextProblem {
+    /// Lists, objects, argument lists or selections nested this deep (the scan stops there).
+    Nesting(usize),
+    /// More than [`MAX_TOKENS`] tokens.
+    Tokens,
+    /// Not GraphQL at the lexical level (an unterminated string, a stray character), at this
+    /// byte offset.
+    Lexical(String, usize),
+}
+
+/// Scans a GraphQL text with a tokenizer that follows the specification (apollo-parser's lexer:
+/// every line terminator ends a comment, strings and block strings with their escapes, a BOM,
+/// Unicode), and measures how deep `[`, `{` and `(` nest. The parser that comes after recurses
+/// once per level, so this bound is what keeps its stack, and the stacks of everything that
+/// walks the parsed document, small.
+pub fn scan_text(query: &str, max_nesting: usize) -> Result<(), TextProblem> {
+    use apollo_parser::{Lexer, TokenKind};
     let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i += 3;
-                while i < bytes.len() && !bytes[i..].starts_with(b"\"\"\"") {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 2;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'[' | b'{' | b'(' => {
+    for token in Lexer::new(query).with_limit(MAX_TOKENS) {
+        let token = match token {
+            Ok(token) => token,
+            Err(e) if e.is_limit() => return Err(TextProblem::Tokens),
+            Err(e) => return Err(TextProblem::Lexical(e.message().to_owned(), e.index())),
+        };
+        match token.kind() {
+            TokenKind::LBracket | TokenKind::LCurly | TokenKind::LParen => {
                 depth += 1;
-                if depth > max {
-                    return Some(depth);
+                if depth > max_nesting {
+                    return Err(TextProblem::Nesting(depth));
                 }
             }
-            b']' | b'}' | b')' => depth = depth.saturating_sub(1),
+            TokenKind::RBracket | TokenKind::RCurly | TokenKind::RParen => {
+                depth = depth.saturating_sub(1)
+            }
             _ => {}
         }
-        i += 1;
     }
-    None
+    Ok(())
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -518,13 +531,48 @@ mod tests {
 
     #[test]
     fn nesting_is_measured_outside_strings_and_comments() {
-        assert_eq!(nesting_beyond("{ a { b } }", 2), None);
-        assert_eq!(nesting_beyond("{ a { b { c } } }", 2), Some(3));
+        assert_eq!(scan_text("{ a { b } }", 2), Ok(()));
+        assert_eq!(
+            scan_text("{ a { b { c } } }", 2),
+            Err(TextProblem::Nesting(3))
+        );
         let deep = format!("{{ f(x: {}1{}) }}", "[".repeat(2000), "]".repeat(2000));
-        assert_eq!(nesting_beyond(&deep, 64), Some(65));
-        assert_eq!(nesting_beyond("{ f(x: \"[[[[[[\") } # [[[[[[", 2), None);
-        assert_eq!(nesting_beyond("{ f(x: \"\"\"[[[[[[\"\"\") }", 2), None);
-        assert_eq!(nesting_beyond("{ f(x: \"\\\"[[[[\") }", 2), None);
+        assert_eq!(scan_text(&deep, 64), Err(TextProblem::Nesting(65)));
+        assert_eq!(scan_text("{ f(x: \"[[[[[[\") } # [[[[[[", 2), Ok(()));
+        assert_eq!(scan_text("{ f(x: \"\"\"[[[[[[\"\"\") }", 2), Ok(()));
+        assert_eq!(scan_text("{ f(x: \"\\\"[[[[\") }", 2), Ok(()));
+        // Block strings take `\"""` as an escaped delimiter, not an end.
+        assert_eq!(scan_text("{ f(x: \"\"\"a\\\"\"\"[[[[\"\"\") }", 2), Ok(()));
+    }
+
+    #[test]
+    fn every_line_terminator_ends_a_comment() {
+        // GraphQL ends a comment at LF, CR and CRLF; brackets after any of them count.
+        for end in ["\n", "\r", "\r\n"] {
+            let q = format!(
+                "{{ grants(filter: #x{end}{}1{}) {{ totalCount }} }}",
+                "[".repeat(100),
+                "]".repeat(100)
+            );
+            assert_eq!(scan_text(&q, 64), Err(TextProblem::Nesting(65)), "{end:?}");
+        }
+        // A BOM and Unicode in names and strings do not hide anything either.
+        let q = format!(
+            "\u{feff}{{ f(x: \"æøå\\u00e6\u{1F600}\", y: {}1{}) }}",
+            "[".repeat(70),
+            "]".repeat(70)
+        );
+        assert_eq!(scan_text(&q, 64), Err(TextProblem::Nesting(65)));
+    }
+
+    #[test]
+    fn text_that_is_not_graphql_or_too_long_is_refused() {
+        assert!(matches!(
+            scan_text("{ f(x: \"open) }", 64),
+            Err(TextProblem::Lexical(_, _))
+        ));
+        let long = format!("{{ {} }}", "a ".repeat(MAX_TOKENS));
+        assert_eq!(scan_text(&long, 64), Err(TextProblem::Tokens));
     }
 
     #[test]

@@ -181,22 +181,99 @@ fn not_a_workbook(e: impl std::fmt::Display) -> Unreadable {
     )
 }
 
-/// Refuses an archive whose entries unpack to more than [`MAX_UNPACKED_BYTES`], before anything
-/// is unpacked. The sizes come from the central directory; the zip reader stops at them.
-fn unpacked_size_ok(bytes: &[u8]) -> Result<(), Unreadable> {
+/// The largest count a workbook part may declare (`uniqueCount`, `count`, `headerRowCount`, ...).
+/// Parsers reserve room for what a part declares before they read it: calamine reserves
+/// `uniqueCount` shared strings, so `uniqueCount="10000000000000"` in a 2 KB file asked the
+/// allocator for 240 TB and aborted the process. A payroll sheet has at most
+/// [`MAX_ROWS`] x [`MAX_COLUMNS`] cells we read; a million leaves room for what we ignore.
+pub const MAX_DECLARED_COUNT: u64 = 1_000_000;
+
+fn too_much_unpacked() -> Unreadable {
+    unreadable(
+        "the workbook unpacks to too much data; save only the sheet with the hours",
+        "projektmappen fylder for meget udpakket; gem kun arket med timerne",
+    )
+}
+
+/// Checks an archive before any workbook parser sees it:
+/// - what its entries unpack to, as declared (before unpacking anything) and as actually read
+///   (a lying header does not get further than [`MAX_UNPACKED_BYTES`]), and each entry's
+///   checksum (the zip reader checks it at the end of each entry);
+/// - every count any XML part declares, in any attribute whose name is `count` or ends in
+///   `Count`: above [`MAX_DECLARED_COUNT`], or not a number a parser could size anything by,
+///   and the file is refused. Every part is read, not only those calamine reads today, so a
+///   parser that starts reading another part is covered too.
+fn archive_ok(bytes: &[u8]) -> Result<(), Unreadable> {
+    use std::io::Read;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
-    let mut total = 0u64;
+    let mut declared = 0u64;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(not_a_workbook)?;
-        total = total.saturating_add(entry.size());
+        declared = declared.saturating_add(entry.size());
     }
-    if total > MAX_UNPACKED_BYTES {
-        return Err(unreadable(
-            "the workbook unpacks to too much data; save only the sheet with the hours",
-            "projektmappen fylder for meget udpakket; gem kun arket med timerne",
-        ));
+    if declared > MAX_UNPACKED_BYTES {
+        return Err(too_much_unpacked());
+    }
+    let mut budget = MAX_UNPACKED_BYTES;
+    let mut part = Vec::new();
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(not_a_workbook)?;
+        let name = entry.name().map_err(not_a_workbook)?.to_ascii_lowercase();
+        part.clear();
+        entry
+            .take(budget + 1)
+            .read_to_end(&mut part)
+            .map_err(not_a_workbook)?;
+        if part.len() as u64 > budget {
+            return Err(too_much_unpacked());
+        }
+        budget -= part.len() as u64;
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            declared_counts_ok(&part)?;
+        }
     }
     Ok(())
+}
+
+/// The counts one XML part declares (see [`archive_ok`]). XML that does not parse is left to
+/// the workbook parser, which refuses it with its own message.
+fn declared_counts_ok(xml: &[u8]) -> Result<(), Unreadable> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let element = match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => e,
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => continue,
+        };
+        for attr in element.attributes().with_checks(false).flatten() {
+            let key = attr.key.local_name();
+            let key: &str = key.as_ref();
+            if !(key == "count" || key.ends_with("Count")) {
+                continue;
+            }
+            let value = attr.value.trim();
+            let fits = match value.parse::<u64>() {
+                Ok(n) => n <= MAX_DECLARED_COUNT,
+                // Not a whole number: a parser cannot size anything by it, unless it is one with
+                // a sign, leading zeros beyond u64 or the like, which are refused.
+                Err(_) => !value.bytes().any(|b| b.is_ascii_digit()),
+            };
+            if !fits {
+                let name = key.to_owned();
+                return Err(unreadable(
+                    format!(
+                        "the workbook declares {name}=\"{value}\", more than the {MAX_DECLARED_COUNT} this import reads; save the sheet again from Excel or as CSV"
+                    ),
+                    format!(
+                        "projektmappen angiver {name}=\"{value}\", mere end de {MAX_DECLARED_COUNT}, importen læser; gem arket igen fra Excel eller som CSV"
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// A workbook number as the decimal it shows: Excel stores 37.5 as a binary float, and its
@@ -210,7 +287,7 @@ fn number(v: f64) -> Raw {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Sheet, Unreadable> {
     use calamine::{DataRef, Reader, Xlsx};
-    unpacked_size_ok(bytes)?;
+    archive_ok(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(not_a_workbook)?;
     let Some(first) = book.sheet_names().into_iter().next() else {
         return Err(not_a_workbook("no sheet"));
@@ -351,5 +428,148 @@ mod tests {
                 Raw::Number(dec!(1234.7))
             ]
         );
+    }
+
+    /// A small workbook of the shape payroll files have, as rust_xlsxwriter saves it.
+    fn workbook() -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "Måned").unwrap();
+        sheet.write_string(0, 1, "Timer i alt").unwrap();
+        sheet.write_string(1, 0, "2026-09").unwrap();
+        sheet.write_number(1, 1, 1234.5).unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    /// `bytes` with the part `name` replaced by what `edit` makes of it (added if absent).
+    fn with_part(bytes: &[u8], name: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut seen = false;
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let entry_name = entry.name().unwrap().to_string();
+            let mut text = String::new();
+            entry.read_to_string(&mut text).unwrap();
+            if entry_name == name {
+                text = edit(&text);
+                seen = true;
+            }
+            out.start_file(entry_name, options).unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        }
+        if !seen {
+            out.start_file(name, options).unwrap();
+            out.write_all(edit("").as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    /// The malformed-file corpus: a count from 10^6 to 10^19 (and past u64) declared in every
+    /// XML part calamine reads, in the attributes it reads and in others. Up to
+    /// [`MAX_DECLARED_COUNT`] the workbook reads as before; past it, it is refused with a
+    /// message in both languages, before calamine reserves anything.
+    #[test]
+    fn declared_counts_beyond_the_bound_are_refused_in_every_part() {
+        let good = workbook();
+        assert_eq!(read(&good).unwrap().rows.len(), 2);
+        let parts: [(&str, &str, &str); 6] = [
+            ("xl/sharedStrings.xml", "<sst", "uniqueCount"),
+            ("xl/sharedStrings.xml", "<sst", "count"),
+            ("xl/styles.xml", "<cellXfs", "count"),
+            ("xl/workbook.xml", "<sheets", "count"),
+            ("xl/worksheets/sheet1.xml", "<sheetData", "rowCount"),
+            ("_rels/.rels", "<Relationships", "count"),
+        ];
+        let mut counts: Vec<String> = (6..=19).map(|e| format!("1{}", "0".repeat(e))).collect();
+        counts.push(u64::MAX.to_string());
+        counts.push("99999999999999999999999".into());
+        counts.push("-1".into());
+        for (part, element, attr) in parts {
+            for count in &counts {
+                let bytes = with_part(&good, part, |xml| {
+                    // Drop the attribute where the part already has it, then declare ours.
+                    let xml = regex_free_remove(xml, attr);
+                    xml.replacen(element, &format!("{element} {attr}=\"{count}\""), 1)
+                });
+                let n: Option<u64> = count.parse().ok();
+                let result = read(&bytes);
+                if n.is_some_and(|n| n <= MAX_DECLARED_COUNT) {
+                    assert_eq!(result.unwrap().rows.len(), 2, "{part} {attr}={count}");
+                } else {
+                    let e = result.expect_err(&format!("{part} {attr}={count}"));
+                    assert!(e.en.contains(&format!("{attr}=\"{count}\"")), "{e:?}");
+                    assert!(e.da.contains("projektmappen angiver"), "{e:?}");
+                }
+            }
+        }
+    }
+
+    /// `attr="..."` taken out of every start tag of `xml`.
+    fn regex_free_remove(xml: &str, attr: &str) -> String {
+        let mut out = xml.to_owned();
+        let needle = format!(" {attr}=\"");
+        while let Some(at) = out.find(&needle) {
+            let rest = &out[at + needle.len()..];
+            let end = rest.find('"').unwrap();
+            out.replace_range(at..at + needle.len() + end + 1, "");
+        }
+        out
+    }
+
+    /// Truncated archives, an entry whose header lies about its size, and an archive inside
+    /// the archive: each refused with a message or read within the bounds, never more.
+    #[test]
+    fn truncated_lying_and_nested_archives_are_refused() {
+        let good = workbook();
+        for cut in [30, good.len() / 3, good.len() / 2, good.len() - 10] {
+            let e = read(&good[..cut]).unwrap_err();
+            assert!(e.en.contains("not a readable XLSX"), "cut {cut}: {e:?}");
+        }
+        // The shared strings part unpacks to 70 MB of one repeated byte but declares its true
+        // size; and the same part with the sizes in its headers rewritten to 100 bytes.
+        let big = with_part(&good, "xl/sharedStrings.xml", |xml| {
+            format!("{xml}{}", " ".repeat(70 << 20))
+        });
+        assert!(big.len() < MAX_FILE_BYTES, "{}", big.len());
+        assert!(read(&big).unwrap_err().en.contains("unpacks to too much"));
+        let lying = lie_about_sizes(&big, "xl/sharedStrings.xml", 100);
+        let e = read(&lying).unwrap_err();
+        assert!(
+            e.en.contains("unpacks to too much") || e.en.contains("not a readable XLSX"),
+            "{e:?}"
+        );
+        // A workbook inside the workbook is a part like any other: not unpacked further.
+        let nested = with_part(&good, "xl/embeddings/inner.xlsx", |_| {
+            String::from_utf8_lossy(&big).into_owned()
+        });
+        assert_eq!(read(&nested).unwrap().rows.len(), 2);
+    }
+
+    /// Rewrites the uncompressed size of `name` in both its local header and the central
+    /// directory, as a hostile file would.
+    fn lie_about_sizes(bytes: &[u8], name: &str, size: u32) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        let name = name.as_bytes();
+        // Local file headers (PK\x03\x04): size at 22, name length at 26, name at 30.
+        // Central directory headers (PK\x01\x02): size at 24, name length at 28, name at 46.
+        for (sig, size_at, len_at, name_at) in
+            [(b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)]
+        {
+            let mut i = 0;
+            while i + name_at < out.len() {
+                if &out[i..i + 4] == sig {
+                    let len = u16::from_le_bytes([out[i + len_at], out[i + len_at + 1]]) as usize;
+                    if out.get(i + name_at..i + name_at + len) == Some(name) {
+                        out[i + size_at..i + size_at + 4].copy_from_slice(&size.to_le_bytes());
+                    }
+                }
+                i += 1;
+            }
+        }
+        out
     }
 }

@@ -140,9 +140,22 @@ pub async fn import_payroll(
             )],
         ));
     }
-    let sheet = match read::read(&req.bytes) {
-        Ok(sheet) => sheet,
-        Err(e) => return Ok(refused(None, 0, vec![Problem::file(e.en, e.da)])),
+    // A parser that panics on a file (calamine has: "capacity overflow") refuses that file; the
+    // bounds in `read` keep it from aborting the process first.
+    let sheet = match std::panic::catch_unwind(|| read::read(&req.bytes)) {
+        Ok(Ok(sheet)) => sheet,
+        Ok(Err(e)) => return Ok(refused(None, 0, vec![Problem::file(e.en, e.da)])),
+        Err(_) => {
+            tracing::warn!(file_hash = %hash, "the file parser panicked; the file is refused");
+            return Ok(refused(
+                None,
+                0,
+                vec![Problem::file(
+                    "the file could not be read; save it again from Excel or as CSV",
+                    "filen kunne ikke læses; gem den igen fra Excel eller som CSV",
+                )],
+            ));
+        }
     };
     let Some((header, data)) = sheet.rows.split_first() else {
         return Ok(refused(
