@@ -231,13 +231,22 @@ pub async fn sign_in<C: ConnectionTrait>(
         let _ = hash_password(password);
         return Err(wrong_credentials());
     };
-    if let Some(until) = user.locked_until.filter(|t| *t > now) {
-        let wait = (until - now).num_seconds().max(1);
+    let Some(user) = claim_attempt(db, user, now).await? else {
         return Err(AppError::rate_limited(
-            format!("too many failed sign-ins; try again in {wait} seconds"),
-            format!("for mange mislykkede forsøg; prøv igen om {wait} sekunder"),
+            "too many sign-ins at once for this account; try again in a moment",
+            "for mange samtidige forsøg på denne konto; prøv igen om et øjeblik",
         ));
-    }
+    };
+    let user = match user {
+        Claim::Locked(until) => {
+            let wait = (until - now).num_seconds().max(1);
+            return Err(AppError::rate_limited(
+                format!("too many failed sign-ins; try again in {wait} seconds"),
+                format!("for mange mislykkede forsøg; prøv igen om {wait} sekunder"),
+            ));
+        }
+        Claim::Claimed(user) => user,
+    };
     let good = user.password_hash.as_deref().is_some_and(|stored| {
         PasswordHash::new(stored)
             .map(|h| {
@@ -247,20 +256,71 @@ pub async fn sign_in<C: ConnectionTrait>(
             })
             .unwrap_or(false)
     });
-    let failures = user.failed_sign_ins;
-    let mut m: app_user::ActiveModel = user.clone().into();
     if !good {
-        let failures = failures.saturating_add(1);
-        m.failed_sign_ins = Set(failures);
-        let lock = lock_after(failures);
-        m.locked_until = Set((lock > Duration::zero()).then(|| now + lock));
-        m.update(db).await?;
+        // Counted already, when the attempt was claimed.
         return Err(wrong_credentials());
     }
+    let mut m: app_user::ActiveModel = (*user).into();
     m.failed_sign_ins = Set(0);
     m.locked_until = Set(None);
     let user = m.update(db).await?;
     open_session(db, user, now).await
+}
+
+/// An attempt to sign in to an account that is not locked, counted before the password is
+/// checked; or the time the account is locked until.
+enum Claim {
+    Claimed(Box<app_user::Model>),
+    Locked(DateTime<Utc>),
+}
+
+/// How often a sign-in retries its claim when others claim the same account at the same moment.
+const CLAIM_TRIES: usize = 8;
+
+/// Counts an attempt as failed *before* its password is checked, by compare-and-set on the
+/// failure count: `UPDATE ... SET failed_sign_ins = n + 1, locked_until = ... WHERE
+/// failed_sign_ins = n AND not locked`. Of any number of concurrent attempts, each claims one
+/// count or sees the lock, so no more passwords are checked than the lock allows (three before
+/// the first wait); a good password then resets the count. Read-then-write would let 40
+/// concurrent attempts all read "no failures" and check 40 passwords. None when others kept
+/// winning the claim.
+async fn claim_attempt<C: ConnectionTrait>(
+    db: &C,
+    mut user: app_user::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Option<Claim>> {
+    use sea_orm::sea_query::{Condition, Expr};
+    for _ in 0..CLAIM_TRIES {
+        if let Some(until) = user.locked_until.filter(|t| *t > now) {
+            return Ok(Some(Claim::Locked(until)));
+        }
+        let failures = user.failed_sign_ins.saturating_add(1);
+        let lock = lock_after(failures);
+        let locked_until = (lock > Duration::zero()).then(|| now + lock);
+        let claimed = app_user::Entity::update_many()
+            .col_expr(app_user::Column::FailedSignIns, Expr::value(failures))
+            .col_expr(app_user::Column::LockedUntil, Expr::value(locked_until))
+            .filter(app_user::Column::Id.eq(user.id))
+            .filter(app_user::Column::FailedSignIns.eq(user.failed_sign_ins))
+            .filter(
+                Condition::any()
+                    .add(app_user::Column::LockedUntil.is_null())
+                    .add(app_user::Column::LockedUntil.lte(now)),
+            )
+            .exec(db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            user.failed_sign_ins = failures;
+            user.locked_until = locked_until;
+            return Ok(Some(Claim::Claimed(Box::new(user))));
+        }
+        // Another attempt claimed first: read the count it left, and try again or see the lock.
+        match app_user::Entity::find_by_id(user.id).one(db).await? {
+            Some(u) => user = u,
+            None => return Err(wrong_credentials()),
+        }
+    }
+    Ok(None)
 }
 
 /// Opens a session for a person who has just proved who they are (by password, or by setting

@@ -93,6 +93,61 @@ impl Default for HttpLimits {
     }
 }
 
+/// What the web app needs to know about where it is served.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WebConfig {
+    /// `TRUSTED_PROXIES`: addresses or networks (`10.0.0.5`, `10.0.0.0/8`, comma-separated) of
+    /// the load balancers in front; none by default. Only a connection from one of them has its
+    /// `X-Forwarded-For` read, and then the client is the right-most address in it that is not
+    /// a trusted proxy (every entry to the left of it was written by the client, and is ignored).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Whether cookies are `Secure`: from `PUBLIC_BASE_URL` (the address people open, such as
+    /// `https://tracker.boligselskab.dk`), https or not; without it, whether the server listens
+    /// beyond loopback. Never from the request's `Host`, which the client chooses.
+    pub secure_cookies: bool,
+}
+
+impl WebConfig {
+    fn from_env(
+        lookup: &impl Fn(&str) -> Option<String>,
+        bind_addr: SocketAddr,
+    ) -> anyhow::Result<Self> {
+        let trusted_proxies = lookup("TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        anyhow::anyhow!(
+                            "TRUSTED_PROXIES: {p:?} is not an address or network (10.0.0.5, 10.0.0.0/8)"
+                        )
+                    })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let secure_cookies = match lookup("PUBLIC_BASE_URL") {
+            Some(u) => {
+                let url = url::Url::parse(u.trim())
+                    .with_context(|| format!("PUBLIC_BASE_URL must be a web address, got {u:?}"))?;
+                match url.scheme() {
+                    "https" => true,
+                    "http" => false,
+                    other => {
+                        bail!("PUBLIC_BASE_URL must start with https:// or http://, got {other}:")
+                    }
+                }
+            }
+            None => !bind_addr.ip().is_loopback(),
+        };
+        Ok(Self {
+            trusted_proxies,
+            secure_cookies,
+        })
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `DATABASE_URL`; default a SQLite file `tracker.sqlite` in the working directory.
@@ -117,6 +172,8 @@ pub struct Config {
     /// `REMINDERS`, `REMINDER_INTERVAL_SECS`, `SMTP_URL`, `REMINDER_MAIL_FROM`,
     /// `REMINDER_RETRY_BASE_SECS`, `WEBHOOK_TIMEOUT_SECS`, `WEBHOOK_ALLOW_PRIVATE_TARGETS`.
     pub reminders: crate::reminders::ReminderConfig,
+    /// `TRUSTED_PROXIES`, `PUBLIC_BASE_URL`.
+    pub web: WebConfig,
 }
 
 /// A positive whole number from the environment, or the default.
@@ -231,7 +288,9 @@ impl Config {
                 .map_err(|e| anyhow::anyhow!("CORS_ALLOWED_ORIGINS: {e}"))?;
         let traces = crate::telemetry::TraceConfig::from_env(&lookup)?;
         let reminders = crate::reminders::ReminderConfig::from_env(&lookup)?;
+        let web = WebConfig::from_env(&lookup, bind_addr)?;
         Ok(Self {
+            web,
             database_url,
             bind_addr,
             page_limits,
@@ -255,6 +314,36 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn proxies_are_trusted_only_when_named_and_secure_cookies_follow_the_public_address() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.web, WebConfig::default());
+        let c = cfg(&[("TRUSTED_PROXIES", "10.0.0.5, 172.16.0.0/12,::1")]).unwrap();
+        let nets: Vec<String> = c
+            .web
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(nets, ["10.0.0.5/32", "172.16.0.0/12", "::1/128"]);
+        assert!(cfg(&[("TRUSTED_PROXIES", "lb.internal")]).is_err());
+        assert!(
+            cfg(&[("PUBLIC_BASE_URL", "https://tracker.example.dk")])
+                .unwrap()
+                .web
+                .secure_cookies
+        );
+        assert!(
+            !cfg(&[("PUBLIC_BASE_URL", "http://127.0.0.1:8000")])
+                .unwrap()
+                .web
+                .secure_cookies
+        );
+        assert!(cfg(&[("PUBLIC_BASE_URL", "ftp://x")]).is_err());
+        // Listening beyond loopback without a public address: behind TLS, so Secure.
+        assert!(cfg(&[("HOST", "0.0.0.0")]).unwrap().web.secure_cookies);
     }
 
     #[test]

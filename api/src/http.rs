@@ -462,15 +462,23 @@ pub fn app(db: DatabaseConnection, schema: AppSchema) -> impl Endpoint {
 
 /// All routes, with no cross-origin access.
 pub fn app_with(db: DatabaseConnection, schema: AppSchema, limits: HttpLimits) -> impl Endpoint {
-    app_full(db, schema, limits, crate::ops::CorsOrigins::Off)
+    app_full(
+        db,
+        schema,
+        limits,
+        crate::ops::CorsOrigins::Off,
+        Default::default(),
+    )
 }
 
-/// All routes, with a request id and metrics on every request and CORS for `cors`.
+/// All routes, with a request id and metrics on every request, CORS for `cors`, and the web
+/// app's proxies and cookies as `web` says.
 pub fn app_full(
     db: DatabaseConnection,
     schema: AppSchema,
     limits: HttpLimits,
     cors: crate::ops::CorsOrigins,
+    web: crate::config::WebConfig,
 ) -> impl Endpoint {
     // Installed before the first request, so the first scrape already lists every series.
     let _ = crate::ops::prometheus();
@@ -551,8 +559,10 @@ pub fn app_full(
                 .post(crate::web_import::import_file.around(bounded_upload)),
         )
         .data(schema)
+        .data(std::sync::Arc::new(crate::web::CsrfKey::new(db.clone())))
         .data(db)
         .data(limits)
+        .data(web)
         .data(std::sync::Arc::new(crate::web::Attempts::default()))
         .with(crate::ops::CrossOrigin(cors))
         .with(Tracing)
@@ -587,7 +597,13 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
     let limits = config.http_limits;
     serve_on(
         listener,
-        app_full(db, schema, limits, config.cors_origins.clone()),
+        app_full(
+            db,
+            schema,
+            limits,
+            config.cors_origins.clone(),
+            config.web.clone(),
+        ),
         limits,
         shutdown_signal(),
     )

@@ -3,9 +3,9 @@
 //! Every page's figures come through the GraphQL schema with the user's own principal, so the app
 //! is one more client of the API and sees exactly what the user's scope allows.
 //!
-//! Forms work without JavaScript. The session cookie is HttpOnly, SameSite=Lax and Secure except
-//! on localhost; every form carries a CSRF token (the session's, or before sign-in a double-submit
-//! cookie's); sign-in and invitation attempts are limited per client address on top of the
+//! Forms work without JavaScript. The session cookie is HttpOnly, SameSite=Lax and Secure as
+//! configured (`PUBLIC_BASE_URL`); every form carries a CSRF token (the session's, or before
+//! sign-in a double-submit cookie's that the server signed); sign-in and invitation attempts are limited per client address on top of the
 //! per-account lock in [`crate::accounts`].
 
 use std::net::IpAddr;
@@ -24,6 +24,7 @@ use serde::Deserialize;
 
 use crate::accounts;
 pub use crate::accounts::Session;
+use crate::config::WebConfig;
 use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::i18n::Lang;
@@ -44,27 +45,46 @@ impl Default for Attempts {
 }
 
 impl Attempts {
-    /// Whether the client may try again now. Behind a load balancer on the internal network (the
-    /// connection comes from a private or loopback address) the client is the first address of
-    /// `X-Forwarded-For`; otherwise the connection's own address, which a client cannot forge.
+    /// Whether the client may try again now (the client's address as [`client_address`] finds
+    /// it).
     fn allow(&self, req: &poem::Request, remote: &RemoteAddr) -> bool {
+        let web = req.data::<WebConfig>().cloned().unwrap_or_default();
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
         let peer = remote.as_socket_addr().map(|a| a.ip());
-        let proxied = peer.is_some_and(|ip| match ip {
-            IpAddr::V4(v4) => v4.is_private() || v4.is_loopback(),
-            IpAddr::V6(v6) => v6.is_loopback(),
-        });
-        let forwarded = || {
-            req.headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .and_then(|v| v.trim().parse::<IpAddr>().ok())
-        };
-        let client = if proxied { forwarded().or(peer) } else { peer };
         // A caller without an IP address (in-process tests) shares one bucket.
-        let key = client.unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        let key = peer
+            .map(|peer| client_address(peer, &forwarded, &web.trusted_proxies))
+            .unwrap_or(IpAddr::from([0, 0, 0, 0]));
         self.0.check_key(&key).is_ok()
     }
+}
+
+/// The client's address: the connection's own, unless it comes from a trusted proxy; then the
+/// right-most `X-Forwarded-For` entry that is not itself a trusted proxy. Entries further left
+/// were written by the client (a proxy appends the address it saw), so they are never used; an
+/// entry that is not an address ends the walk at the proxy that passed it on.
+pub fn client_address(peer: IpAddr, forwarded: &str, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let mut client = peer;
+    if !is_trusted(&client) {
+        return client;
+    }
+    for entry in forwarded.rsplit(',') {
+        let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&client) {
+            break;
+        }
+    }
+    client
 }
 
 fn cookie_value(req: &poem::Request, name: &str) -> Option<String> {
@@ -78,15 +98,9 @@ fn cookie_value(req: &poem::Request, name: &str) -> Option<String> {
         .map(|c| c.value_str().to_owned())
 }
 
-/// Secure cookies everywhere but on the developer's own machine (browsers refuse Secure cookies
-/// over plain http to other hosts, and production runs behind TLS).
+/// Secure cookies as configured ([`WebConfig::secure_cookies`]), never from the `Host` header.
 fn secure(req: &poem::Request) -> bool {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    !(host.starts_with("localhost") || host.starts_with("127.0.0.1") || host.starts_with("[::1]"))
+    req.data::<WebConfig>().is_some_and(|w| w.secure_cookies)
 }
 
 fn set_cookie(req: &poem::Request, name: &str, value: &str, max_age: Option<i64>) -> String {
@@ -417,9 +431,99 @@ fn login_form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
     }
 }
 
-/// A fresh pre-session CSRF token and its cookie.
-fn pre_session_csrf(req: &poem::Request) -> (String, String) {
-    let token = uuid::Uuid::new_v4().simple().to_string();
+/// The key that signs pre-sign-in CSRF tokens: the installation's, from the database (made by
+/// a migration, the same for every instance), read once.
+pub struct CsrfKey {
+    db: DatabaseConnection,
+    key: tokio::sync::OnceCell<Vec<u8>>,
+}
+
+/// How long a sign-in or invitation form stays valid.
+const PRE_SESSION_CSRF_HOURS: i64 = 12;
+
+impl CsrfKey {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            key: Default::default(),
+        }
+    }
+
+    async fn key(&self) -> Option<&[u8]> {
+        let got = self
+            .key
+            .get_or_try_init(|| async {
+                use sea_orm::{ConnectionTrait, Statement};
+                let row = self
+                    .db
+                    .query_one_raw(Statement::from_string(
+                        self.db.get_database_backend(),
+                        "SELECT value FROM server_secret WHERE name = 'csrf'",
+                    ))
+                    .await?
+                    .ok_or_else(|| sea_orm::DbErr::RecordNotFound("server_secret csrf".into()))?;
+                Ok::<_, sea_orm::DbErr>(row.try_get::<String>("", "value")?.into_bytes())
+            })
+            .await;
+        match got {
+            Ok(k) => Some(k.as_slice()),
+            Err(e) => {
+                tracing::error!(error = %e, "the CSRF key could not be read");
+                None
+            }
+        }
+    }
+
+    /// The signature of a token's nonce and time.
+    fn sign(key: &[u8], body: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key) else {
+            return String::new();
+        };
+        mac.update(b"pre-session-csrf\0");
+        mac.update(body.as_bytes());
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// A new token: `nonce.issued.signature`.
+    async fn issue(&self, now: chrono::DateTime<Utc>) -> Option<String> {
+        let key = self.key().await?;
+        let body = format!("{}.{}", uuid::Uuid::new_v4().simple(), now.timestamp());
+        Some(format!("{body}.{}", Self::sign(key, &body)))
+    }
+
+    /// Whether `token` is one this installation issued within the last
+    /// [`PRE_SESSION_CSRF_HOURS`].
+    async fn verify(&self, token: &str, now: chrono::DateTime<Utc>) -> bool {
+        let Some(key) = self.key().await else {
+            return false;
+        };
+        let Some((body, signature)) = token.rsplit_once('.') else {
+            return false;
+        };
+        let Some(issued) = body
+            .split_once('.')
+            .and_then(|(_, t)| t.parse::<i64>().ok())
+        else {
+            return false;
+        };
+        let age = now.timestamp() - issued;
+        same(&Self::sign(key, body), signature)
+            && (-300..PRE_SESSION_CSRF_HOURS * 3600).contains(&age)
+    }
+}
+
+/// A fresh pre-session CSRF token, signed by the server, and its cookie. Without the key (the
+/// database unreachable) the form gets an empty token and its post is refused.
+async fn pre_session_csrf(req: &poem::Request) -> (String, String) {
+    let token = match req.data::<Arc<CsrfKey>>() {
+        Some(k) => k.issue(Utc::now()).await.unwrap_or_default(),
+        None => String::new(),
+    };
     let cookie = set_cookie(req, CSRF_COOKIE, &token, None);
     (token, cookie)
 }
@@ -430,7 +534,7 @@ pub async fn login_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> R
     if current(&db, req).await.is_some() {
         return redirect("/app", vec![]);
     }
-    let (csrf, cookie) = pre_session_csrf(req);
+    let (csrf, cookie) = pre_session_csrf(req).await;
     html_response(
         StatusCode::OK,
         page("Log ind", None, login_form(&csrf, "", None)),
@@ -445,8 +549,14 @@ pub struct LoginForm {
     password: String,
 }
 
-fn pre_session_csrf_ok(req: &poem::Request, sent: &str) -> bool {
+/// The form's token is the cookie's (double submit) and one the server signed: a token a caller
+/// made up, with a cookie to match, is refused (login CSRF).
+async fn pre_session_csrf_ok(req: &poem::Request, sent: &str) -> bool {
+    let Some(key) = req.data::<Arc<CsrfKey>>() else {
+        return false;
+    };
     cookie_value(req, CSRF_COOKIE).is_some_and(|c| same(&c, sent))
+        && key.verify(sent, Utc::now()).await
 }
 
 /// A page that says why a signed-in person's request was refused.
@@ -488,7 +598,7 @@ pub async fn login(
     remote: &RemoteAddr,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !pre_session_csrf_ok(req, &form.csrf) {
+    if !pre_session_csrf_ok(req, &form.csrf).await {
         return refused(
             StatusCode::FORBIDDEN,
             "Log ind",
@@ -527,7 +637,7 @@ pub async fn login(
             if status == StatusCode::INTERNAL_SERVER_ERROR {
                 log_internal(e);
             }
-            let (csrf, cookie) = pre_session_csrf(req);
+            let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 status,
                 page(
@@ -601,7 +711,7 @@ pub async fn invitation_page(
     let token = q.token.unwrap_or_default();
     match accounts::invited(*db, &token, Utc::now()).await {
         Ok(user) => {
-            let (csrf, cookie) = pre_session_csrf(req);
+            let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 StatusCode::OK,
                 page(
@@ -632,7 +742,7 @@ pub async fn accept_invitation(
     remote: &RemoteAddr,
     Form(form): Form<InvitationForm>,
 ) -> Response {
-    if !pre_session_csrf_ok(req, &form.csrf) {
+    if !pre_session_csrf_ok(req, &form.csrf).await {
         return refused(
             StatusCode::FORBIDDEN,
             "Opret adgangskode",
@@ -688,7 +798,7 @@ pub async fn accept_invitation(
             if name.is_empty() {
                 return refused(StatusCode::NOT_FOUND, "Invitation", e.text().get(Lang::Da));
             }
-            let (csrf, cookie) = pre_session_csrf(req);
+            let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 StatusCode::BAD_REQUEST,
                 page(
@@ -1060,4 +1170,43 @@ pub async fn grant_page(
         p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
     };
     html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_read_only_from_trusted_proxies_and_from_the_right() {
+        let lb: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        // No trusted proxy: the connection's own address, whatever the header says.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "203.0.113.7", &[]),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            client_address(ip("198.51.100.2"), "203.0.113.7", &lb),
+            ip("198.51.100.2")
+        );
+        // Through the proxy: the address it appended, not what the client wrote before it.
+        assert_eq!(
+            client_address(ip("10.0.0.5"), "1.2.3.4, 198.51.100.2", &lb),
+            ip("198.51.100.2")
+        );
+        // Two trusted proxies in a row are skipped; garbage stops the walk at the proxy.
+        assert_eq!(
+            client_address(ip("10.0.0.5"), "1.2.3.4, 198.51.100.2, 10.0.0.9", &lb),
+            ip("198.51.100.2")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.5"), "198.51.100.2, not-an-ip", &lb),
+            ip("10.0.0.5")
+        );
+        assert_eq!(client_address(ip("10.0.0.5"), "", &lb), ip("10.0.0.5"));
+    }
 }

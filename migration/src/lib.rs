@@ -16,6 +16,7 @@ mod m20261126_000010_grant_revision;
 mod m20261126_000011_hours_rollup;
 mod m20261126_000012_payroll_import;
 mod m20261126_000013_reminders;
+mod m20261206_000014_server_secret;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_hours_rollup::Migration),
             Box::new(m20261126_000012_payroll_import::Migration),
             Box::new(m20261126_000013_reminders::Migration),
+            Box::new(m20261206_000014_server_secret::Migration),
         ]
     }
 }

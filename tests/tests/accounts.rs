@@ -249,13 +249,119 @@ async fn an_invited_person_sets_a_password_and_is_signed_in() {
         .await;
     huge.assert_status(StatusCode::PAYLOAD_TOO_LARGE);
 
-    // Off localhost the cookie is Secure.
+    // Secure is the configuration's word (PUBLIC_BASE_URL), not the Host header's: a server
+    // configured for https sets it for any Host, `localhost.evil.example` included; one that
+    // is not leaves it off for any Host.
     let page = client
         .get("/login")
         .header("host", "tracker.example.dk")
         .send()
         .await;
-    assert!(set_cookies(&page).join("").contains("Secure"));
+    assert!(!set_cookies(&page).join("").contains("Secure"));
+    let https = TestClient::new(api::http::app_full(
+        app.db.clone(),
+        app.schema.clone(),
+        Default::default(),
+        api::ops::CorsOrigins::Off,
+        api::config::WebConfig {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    ));
+    for host in [
+        "tracker.example.dk",
+        "localhost.evil.example",
+        LOCAL,
+        "127.0.0.1",
+    ] {
+        let page = https.get("/login").header("host", host).send().await;
+        assert!(set_cookies(&page).join("").contains("Secure"), "{host}");
+    }
+}
+
+/// Scenario: before sign-in, a CSRF value the caller chose, with a cookie to match, is refused
+/// (login CSRF); so is a token the server signed for another moment long past, or altered by one
+/// character. The server's own token, from the form, is accepted.
+#[tokio::test]
+async fn only_a_pre_sign_in_token_the_server_signed_is_accepted() {
+    let app = TestApp::new().await;
+    let (path, _, _) = invite(&app, "BYGHERRE").await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    accept(&client, &path, "en rigtig god adgangskode").await;
+    let post = |csrf: String| {
+        let client = &client;
+        async move {
+            client
+                .post("/login")
+                .header("host", LOCAL)
+                .header("cookie", format!("sct_csrf={csrf}"))
+                .form(&[
+                    ("csrf", csrf),
+                    ("email", "birthe@boligselskab.dk".to_owned()),
+                    ("password", "en rigtig god adgangskode".to_owned()),
+                ])
+                .send()
+                .await
+        }
+    };
+    let page = client.get("/login").header("host", LOCAL).send().await;
+    let issued = hidden(&text(page).await, "csrf");
+    let (body, signature) = issued.rsplit_once('.').unwrap();
+    let nonce = body.split_once('.').unwrap().0;
+    let mut altered = issued.clone();
+    let last = if altered.ends_with('0') { "1" } else { "0" };
+    altered.replace_range(altered.len() - 1.., last);
+    for forged in [
+        "x".to_owned(),
+        "attacker-chosen".to_owned(),
+        format!("{nonce}.{}.{signature}", Utc::now().timestamp() - 1),
+        format!("{nonce}.1.{signature}"),
+        altered,
+    ] {
+        post(forged.clone())
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+    }
+    let ok = post(issued).await;
+    ok.assert_status(StatusCode::SEE_OTHER);
+}
+
+/// Scenario: 40 wrong passwords for one account arrive at the same moment. Each attempt is
+/// counted in the database before its password is checked, so exactly three are checked (and
+/// answered "wrong e-mail or password"); the other 37 find the account locked or busy and are
+/// told to wait, and the stored count is 3, not fewer (no lost updates).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_wrong_passwords_check_at_most_three() {
+    let app = TestApp::new().await;
+    let (path, user_id, _) = invite(&app, "BYGHERRE").await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    accept(&client, &path, "en rigtig god adgangskode").await;
+    let now = Utc::now();
+    let attempts: Vec<_> = (0..40)
+        .map(|i| {
+            let db = app.db.clone();
+            tokio::spawn(async move {
+                api::accounts::sign_in(&db, "birthe@boligselskab.dk", &format!("forkert {i}"), now)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.code())
+            })
+        })
+        .collect();
+    let mut codes = Vec::new();
+    for a in attempts {
+        codes.push(a.await.unwrap().unwrap_err());
+    }
+    let checked = codes.iter().filter(|c| **c == "UNAUTHENTICATED").count();
+    let waited = codes.iter().filter(|c| **c == "RATE_LIMITED").count();
+    assert_eq!((checked, waited), (3, 37), "{codes:?}");
+    let stored = app_user::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.failed_sign_ins, 3);
+    assert!(stored.locked_until.is_some_and(|t| t > now));
 }
 
 /// Scenario: sign-out needs the session's CSRF token; afterwards the cookie opens nothing. Three

@@ -16,6 +16,7 @@ fn client(app: &TestApp, cors: CorsOrigins) -> TestClient<impl poem::Endpoint> {
         app.schema.clone(),
         Default::default(),
         cors,
+        Default::default(),
     ))
 }
 

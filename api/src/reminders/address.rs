@@ -1,7 +1,11 @@
 //! Whether a webhook address may be used: `http` or `https`, a host, at most 500 characters, and
 //! (unless `WEBHOOK_ALLOW_PRIVATE_TARGETS` is set, as in tests) not this machine or a private
-//! network given by name or number, so a bygherre's webhook cannot make the server probe its own
-//! network. Names are not resolved here; redirects are never followed.
+//! network, so a bygherre's webhook cannot make the server probe its own network.
+//!
+//! Two checks, since a name can be made to resolve anywhere, and differently each time: the
+//! address as written (when saved and before each delivery), and every address its host name
+//! resolves to, at connect time, by [`PublicOnly`], the delivery client's resolver. Redirects are
+//! never followed.
 
 use std::net::IpAddr;
 
@@ -57,25 +61,78 @@ pub fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), Text> {
     Ok(())
 }
 
-fn is_private(ip: IpAddr) -> bool {
+/// Whether an address is one a webhook must not reach: this machine, a private, shared,
+/// link-local or unique-local network, multicast, broadcast, unspecified or reserved space, and
+/// any IPv6 form that carries such an IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, the old
+/// IPv4-compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) or a local-use NAT64
+/// prefix (`64:ff9b:1::/48`), whose far side is a network we cannot see.
+pub fn is_private(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v) => {
+            let [a, b, ..] = v.octets();
             v.is_loopback()
                 || v.is_private()
                 || v.is_link_local()
                 || v.is_unspecified()
                 || v.is_broadcast()
-                // Carrier-grade NAT, 100.64.0.0/10.
-                || (v.octets()[0] == 100 && (v.octets()[1] & 0xc0) == 64)
+                || v.is_multicast()
+                // "This network" 0.0.0.0/8, carrier-grade NAT 100.64.0.0/10, IETF protocol
+                // assignments 192.0.0.0/24, benchmarking 198.18.0.0/15, reserved 240.0.0.0/4.
+                || a == 0
+                || (a == 100 && (b & 0xc0) == 64)
+                || (a == 192 && b == 0 && v.octets()[2] == 0)
+                || (a == 198 && (b & 0xfe) == 18)
+                || a >= 240
         }
         IpAddr::V6(v) => {
+            let s = v.segments();
+            let embedded = |hi: u16, lo: u16| {
+                is_private(IpAddr::V4(std::net::Ipv4Addr::from(
+                    (u32::from(hi) << 16) | u32::from(lo),
+                )))
+            };
             v.is_loopback()
                 || v.is_unspecified()
+                || v.is_multicast()
                 // Unique local fc00::/7 and link-local fe80::/10.
-                || (v.segments()[0] & 0xfe00) == 0xfc00
-                || (v.segments()[0] & 0xffc0) == 0xfe80
-                || v.to_ipv4_mapped().is_some_and(|m| is_private(IpAddr::V4(m)))
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                // ::ffff:a.b.c.d and ::a.b.c.d.
+                || v.to_ipv4().is_some_and(|m| is_private(IpAddr::V4(m)))
+                // NAT64, well-known prefix, and the local-use prefix.
+                || (s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] && embedded(s[6], s[7]))
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
+                // 6to4 carries its IPv4 address in the second and third groups.
+                || (s[0] == 0x2002 && embedded(s[1], s[2]))
         }
+    }
+}
+
+/// The delivery client's resolver: the system's answer for a name, less every address
+/// [`is_private`] refuses, so a name that resolves to this machine or a private network (today,
+/// or only at the moment of delivery) is never connected to. A name with no address left fails
+/// the delivery as "could not connect".
+pub struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| !is_private(a.ip()))
+                .collect();
+            if public.is_empty() {
+                tracing::warn!(%host, addresses = ?found, "webhook host resolves only to private addresses; not connecting");
+                return Err(
+                    format!("{host} resolves only to this server or private networks").into(),
+                );
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -87,6 +144,10 @@ mod tests {
     fn public_https_and_http_addresses_are_accepted() {
         assert!(check_webhook_url("https://hooks.boligselskab.dk/tracker", false).is_ok());
         assert!(check_webhook_url("http://203.0.113.9:8080/x", false).is_ok());
+        // NAT64 and 6to4 forms of a public address are public.
+        assert!(check_webhook_url("http://[64:ff9b::cb00:7109]/", false).is_ok());
+        assert!(check_webhook_url("http://[2002:cb00:7109::]/", false).is_ok());
+        assert!(check_webhook_url("http://[2a00:1450:4001::1]/", false).is_ok());
     }
 
     #[test]
@@ -101,6 +162,17 @@ mod tests {
             "http://[fd00::1]/",
             "http://[::ffff:127.0.0.1]/",
             "http://metadata.google.internal/",
+            "http://[::127.0.0.1]/",
+            "http://[::ffff:7f00:1]/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[64:ff9b::a00:1]/",
+            "http://[64:ff9b:1::1]/",
+            "http://[2002:7f00:1::]/",
+            "http://[ff02::1]/",
+            "http://0.0.0.0/",
+            "http://0.1.2.3/",
+            "http://224.0.0.1/",
+            "http://[::]/",
         ] {
             let e = check_webhook_url(url, false).unwrap_err();
             assert!(e.da.contains("privat netværk"), "{url}: {}", e.da);

@@ -137,7 +137,7 @@ impl Reminders {
         cfg: ReminderConfig,
     ) -> anyhow::Result<Self> {
         let mailer = cfg.smtp.as_ref().map(send::Mailer::new).transpose()?;
-        let hooks = send::WebhookClient::new(cfg.webhook_timeout)?;
+        let hooks = send::WebhookClient::new(cfg.webhook_timeout, cfg.allow_private_targets)?;
         Ok(Self {
             db,
             gate,

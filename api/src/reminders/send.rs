@@ -107,7 +107,9 @@ pub struct Posted {
 }
 
 impl WebhookClient {
-    pub fn new(timeout: Duration) -> anyhow::Result<Self> {
+    /// `allow_private`: connect to whatever a host name resolves to (tests, whose receivers run
+    /// on this machine); otherwise only to public addresses (see [`super::address::PublicOnly`]).
+    pub fn new(timeout: Duration, allow_private: bool) -> anyhow::Result<Self> {
         crate::install_tls_provider();
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -117,10 +119,16 @@ impl WebhookClient {
         .with_safe_default_protocol_versions()?
         .with_root_certificates(roots)
         .with_no_client_auth();
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !allow_private {
+            builder = builder.dns_resolver(Arc::new(super::address::PublicOnly));
+        }
+        let client = builder
             .tls_backend_preconfigured(tls)
             // A webhook's address is checked when it is saved; a redirect would lead elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // An HTTP_PROXY in the environment would connect for us, past the resolver's check.
+            .no_proxy()
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent("social-clause-tracker-webhooks/1")
@@ -168,5 +176,38 @@ impl WebhookClient {
                 }),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scenario: a webhook whose host name resolves to this machine (`localhost`, through the
+    /// system's resolver, as a name in DNS pointed at 127.0.0.1 would) passes no check on its
+    /// text at delivery: the resolver drops every private address, so nothing connects and the
+    /// delivery fails as "could not connect". With private targets allowed (tests), the same
+    /// request arrives, which shows the receiver was there to be reached.
+    #[tokio::test]
+    async fn a_name_resolving_to_this_machine_is_never_connected_to() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://localhost:{}/hook",
+            listener.local_addr().unwrap().port()
+        );
+        let accepted = || async {
+            tokio::time::timeout(Duration::from_millis(500), listener.accept())
+                .await
+                .is_ok()
+        };
+        let strict = WebhookClient::new(Duration::from_secs(2), false).unwrap();
+        let posted = strict.post(&url, "s", &[], b"{}".to_vec(), 0).await;
+        assert_eq!(posted.status, None);
+        assert_eq!(posted.error.as_deref(), Some("could not connect"));
+        assert!(!accepted().await, "a connection reached the receiver");
+        let open = WebhookClient::new(Duration::from_secs(2), true).unwrap();
+        let post = tokio::spawn(async move { open.post(&url, "s", &[], b"{}".to_vec(), 0).await });
+        assert!(accepted().await, "the receiver was not reachable at all");
+        post.abort();
     }
 }
