@@ -104,6 +104,18 @@ fn local_time(t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A text cell as a spreadsheet will not run it: text that begins with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is a formula (or becomes one) in Excel and LibreOffice, so it gets a
+/// leading `'`, as OWASP's CSV-injection guidance recommends. A grant title or a contractor's
+/// name is typed by another organisation; the file is opened by LBF. Numbers are written by us
+/// as numbers (a negative one is a number, not text) and are left alone.
+pub fn neutralised(text: &str) -> String {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}"),
+        _ => text.to_owned(),
+    }
+}
+
 /// The table as CSV in `dialect`.
 pub fn csv(table: &Table, dialect: Dialect) -> AppResult<Vec<u8>> {
     let da = dialect == Dialect::ExcelDa;
@@ -119,12 +131,12 @@ pub fn csv(table: &Table, dialect: Dialect) -> AppResult<Vec<u8>> {
         table
             .columns
             .iter()
-            .map(|(key, label)| if da { *label } else { *key }),
+            .map(|(key, label)| neutralised(if da { label } else { key })),
     )
     .map_err(internal)?;
     for row in &table.rows {
         w.write_record(row.iter().map(|c| match c {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralised(s),
             Cell::Number(v, p) if da => fixed(*v, *p).replace('.', ","),
             Cell::Number(v, p) => fixed(*v, *p),
             Cell::Int(n) => n.to_string(),
@@ -272,6 +284,32 @@ mod tests {
         );
         let e = Dialect::parse(Some("excel"), Lang::En).unwrap_err();
         assert_eq!(e.code(), "BAD_USER_INPUT");
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_gets_a_leading_apostrophe() {
+        let hostile = Table {
+            columns: &[("title", "titel"), ("hours", "timer")],
+            rows: [
+                "=HYPERLINK(\"http://x\")",
+                "+1",
+                "-2+3",
+                "@SUM(A1)",
+                "\tx",
+                "\rx",
+                "Helhedsplan",
+                "",
+            ]
+            .iter()
+            .map(|t| vec![Cell::Text((*t).into()), Cell::Number(dec!(-5), 2)])
+            .collect(),
+        };
+        let text = String::from_utf8(csv(&hostile, Dialect::Rfc4180).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "title,hours\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-5.00\r\n'+1,-5.00\r\n'-2+3,-5.00\r\n\
+             '@SUM(A1),-5.00\r\n'\tx,-5.00\r\n\"'\rx\",-5.00\r\nHelhedsplan,-5.00\r\n,-5.00\r\n"
+        );
     }
 
     #[test]

@@ -566,7 +566,30 @@ pub fn app_full(
         .data(std::sync::Arc::new(crate::web::Attempts::default()))
         .with(crate::ops::CrossOrigin(cors))
         .with(Tracing)
+        .with(catch_panics())
         .with(crate::ops::RequestIds)
+}
+
+/// A panic while a request is served answers a coded INTERNAL error as JSON with HTTP 500 and a
+/// reference that is in the log, instead of an empty body; the server goes on.
+pub fn catch_panics()
+-> poem::middleware::CatchPanic<fn(Box<dyn std::any::Any + Send>) -> poem::Response> {
+    fn answer(cause: Box<dyn std::any::Any + Send>) -> poem::Response {
+        let reference = uuid::Uuid::new_v4();
+        let cause = cause
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| cause.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%reference, %cause, "a request panicked");
+        crate::ops::record_errors(&["INTERNAL".to_owned()]);
+        let body = async_graphql::Response::from_errors(vec![coded_error(
+            &format!("internal error; quote reference {reference} when reporting it"),
+            "INTERNAL",
+        )]);
+        (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
+    }
+    poem::middleware::CatchPanic::new().with_handler(answer as fn(_) -> _)
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
@@ -864,6 +887,32 @@ pub(crate) fn error_response(err: AppError, lang: Lang) -> poem::Response {
         _ => errors.remove(0).message,
     };
     (status, Json(json!({ "error": message, "code": code }))).into_response()
+}
+
+#[cfg(test)]
+mod panic_tests {
+    use poem::{EndpointExt, handler, test::TestClient};
+
+    #[handler]
+    fn boom() -> &'static str {
+        panic!("a bug");
+    }
+
+    #[tokio::test]
+    async fn a_panic_answers_a_coded_internal_error() {
+        let client = TestClient::new(boom.with(super::catch_panics()));
+        let res = client.get("/").send().await;
+        res.assert_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value =
+            serde_json::from_str(&res.0.into_body().into_string().await.unwrap()).unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "INTERNAL");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("internal error; quote reference "),
+            "{message}"
+        );
+        assert!(!message.contains("a bug"), "the cause stays in the log");
+    }
 }
 
 #[cfg(test)]

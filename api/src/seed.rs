@@ -43,27 +43,45 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<String> {
 
 /// The demo as if loaded on `today` (tests fix the day).
 pub async fn seed_demo_on(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<String> {
-    if grant::Entity::find()
-        .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
-        .one(db)
-        .await?
-        .is_some()
-    {
+    if demo_loaded(db).await {
         return Ok(format!(
             "demo data is already loaded (grant {DEMO_CASE_NUMBER})"
         ));
     }
-    let txn = db.begin().await?;
-    let summary = load(&txn, today)
+    let loaded: anyhow::Result<String> = async {
+        let txn = db.begin().await?;
+        let summary = load(&txn, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
+        // The demo is written through the services, not the audited mutations, so its hours get
+        // their rollups the way a bulk load does.
+        crate::service::rollup::backfill(&txn)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
+        txn.commit().await?;
+        Ok(summary)
+    }
+    .await;
+    match loaded {
+        Ok(summary) => Ok(summary),
+        // Another process loaded it while this one did (two `serve --demo` on one fresh
+        // database): its unique case number refused this copy, and the demo is there.
+        Err(e) if demo_loaded(db).await => {
+            tracing::info!(error = %e, "the demo was loaded by another process at the same time");
+            Ok(format!(
+                "demo data is already loaded (grant {DEMO_CASE_NUMBER})"
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn demo_loaded(db: &DatabaseConnection) -> bool {
+    grant::Entity::find()
+        .filter(grant::Column::CaseNumber.eq(DEMO_CASE_NUMBER))
+        .one(db)
         .await
-        .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
-    // The demo is written through the services, not the audited mutations, so its hours get
-    // their rollups the way a bulk load does.
-    crate::service::rollup::backfill(&txn)
-        .await
-        .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
-    txn.commit().await?;
-    Ok(summary)
+        .is_ok_and(|g| g.is_some())
 }
 
 /// What the demo's tokens and users are scoped to: its grant, its housing organisation and its

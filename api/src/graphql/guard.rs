@@ -96,7 +96,7 @@ impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(GuardExtension {
             limits: self.0,
-            stage: AtomicU8::new(0),
+            stage: Arc::new(AtomicU8::new(0)),
             national: AtomicBool::new(false),
         })
     }
@@ -104,8 +104,37 @@ impl ExtensionFactory for Guard {
 
 struct GuardExtension {
     limits: QueryLimits,
-    stage: AtomicU8,
+    /// Shared with a subscription's stream, which outlives the hook that wraps it.
+    stage: Arc<AtomicU8>,
     national: AtomicBool,
+}
+
+/// Gives every error of `response` that has no code one, from its message and the stage the
+/// request had reached.
+fn code_errors(response: &mut Response, stage: u8) {
+    for e in &mut response.errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if !has_code {
+            let (code, field) = classify(&e.message, stage);
+            // Coercion errors raised while resolving carry the field's path instead.
+            let field = field.or_else(|| {
+                (code == "BAD_USER_INPUT" && !e.path.is_empty()).then(|| {
+                    e.path
+                        .iter()
+                        .map(|p| match p {
+                            async_graphql::PathSegment::Field(f) => f.clone(),
+                            async_graphql::PathSegment::Index(i) => i.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+            });
+            set_code(e, code, field);
+        }
+    }
 }
 
 fn coded(message: impl Into<String>, code: &str) -> ServerError {
@@ -126,31 +155,29 @@ fn set_code(e: &mut ServerError, code: &str, field: Option<String>) {
 impl Extension for GuardExtension {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
         let mut response = next.run(ctx).await;
-        let stage = self.stage.load(Ordering::SeqCst);
-        for e in &mut response.errors {
-            let has_code = e
-                .extensions
-                .as_ref()
-                .is_some_and(|x| x.get("code").is_some());
-            if !has_code {
-                let (code, field) = classify(&e.message, stage);
-                // Coercion errors raised while resolving carry the field's path instead.
-                let field = field.or_else(|| {
-                    (code == "BAD_USER_INPUT" && !e.path.is_empty()).then(|| {
-                        e.path
-                            .iter()
-                            .map(|p| match p {
-                                async_graphql::PathSegment::Field(f) => f.clone(),
-                                async_graphql::PathSegment::Index(i) => i.to_string(),
-                            })
-                            .collect::<Vec<_>>()
-                            .join(".")
-                    })
-                });
-                set_code(e, code, field);
-            }
-        }
+        code_errors(&mut response, self.stage.load(Ordering::SeqCst));
         response
+    }
+
+    /// Subscriptions (the WebSocket) answer parse, validation and input errors through their
+    /// stream, not through `request`: coded the same way.
+    fn subscribe<'s>(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        stream: futures_util::stream::BoxStream<'s, Response>,
+        next: async_graphql::extensions::NextSubscribe<'_>,
+    ) -> futures_util::stream::BoxStream<'s, Response> {
+        use futures_util::StreamExt;
+        let stage = self.stage.clone();
+        next.run(
+            ctx,
+            stream
+                .map(move |mut response| {
+                    code_errors(&mut response, stage.load(Ordering::SeqCst));
+                    response
+                })
+                .boxed(),
+        )
     }
 
     async fn prepare_request(
