@@ -49,6 +49,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
+                // Deleted and overwritten content is zeroed, not left in free pages: an erased
+                // person's name must not stay readable in the file (see `purge_erased`).
+                .pragma("secure_delete", "ON")
         });
         // Opening a connection switches the file to WAL, which SQLite answers with BUSY at once
         // (no busy wait) while another process holds a write transaction, such as an instance
@@ -269,6 +272,29 @@ pub fn is_transient(err: &AppError) -> bool {
     // SQLite extended codes keep the primary code in the low byte (BUSY = 5, LOCKED = 6).
     let sqlite_busy = code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
     matches!(code.as_ref(), "40001" | "40P01") || sqlite_busy
+}
+
+/// After an erasure: on SQLite, copies the WAL into the file and empties it, so the erased
+/// values (zeroed in the file's pages by `secure_delete`) are not left in the log either; on
+/// PostgreSQL, vacuums the tables the erasure rewrote, so the old row versions holding them are
+/// removed now rather than at the next autovacuum (what PostgreSQL's WAL archive and backups
+/// keep is the operator's retention policy, see README). Failures are logged, not answered: the
+/// erasure itself has committed.
+pub async fn purge_erased(db: &DatabaseConnection) {
+    use sea_orm::ConnectionTrait;
+    let statements: &[&str] = match db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => &["PRAGMA wal_checkpoint(TRUNCATE)"],
+        _ => &[
+            "VACUUM person",
+            "VACUUM audit_log",
+            "VACUUM trial_placement",
+        ],
+    };
+    for sql in statements {
+        if let Err(e) = db.execute_unprepared(sql).await {
+            tracing::warn!(error = %e, sql, "purging erased values failed");
+        }
+    }
 }
 
 #[cfg(test)]

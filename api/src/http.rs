@@ -292,6 +292,11 @@ async fn graphql_ws(
         .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
     let header_token = bearer(http).map(str::to_owned);
     let trust = http.extensions().get::<crate::conns::Trust>().cloned();
+    // The token the connection was opened with, checked again before every event and every
+    // few seconds, so a revoked token's subscriptions end at once.
+    let opened_with: std::sync::Arc<std::sync::Mutex<Option<String>>> = Default::default();
+    let recorded = opened_with.clone();
+    let recheck_db = db.clone();
     let lang = request_lang(http);
     let (schema, db) = (schema.clone(), db.clone());
     // A subscription's message is a small query; a client may not make the server buffer more.
@@ -328,6 +333,9 @@ async fn graphql_ws(
                     let principal = crate::auth::authenticate(&db, token.as_deref())
                         .await
                         .map_err(async_graphql::Error::from)?;
+                    if let Ok(mut t) = recorded.lock() {
+                        *t = token;
+                    }
                     if let Some(t) = trust {
                         t.trust();
                     }
@@ -336,7 +344,27 @@ async fn graphql_ws(
                     data.insert(lang);
                     Ok(data)
                 });
-            while let Some(m) = outgoing.next().await {
+            let mut recheck = tokio::time::interval(WS_RECHECK);
+            loop {
+                let m = tokio::select! {
+                    m = outgoing.next() => match m {
+                        Some(m) => m,
+                        None => break,
+                    },
+                    _ = recheck.tick() => {
+                        if !still_valid(&recheck_db, &opened_with).await {
+                            let _ = sink.send(revoked()).await;
+                            break;
+                        }
+                        continue;
+                    }
+                };
+                if matches!(&m, async_graphql::http::WsMessage::Text(t) if t.contains("\"next\""))
+                    && !still_valid(&recheck_db, &opened_with).await
+                {
+                    let _ = sink.send(revoked()).await;
+                    break;
+                }
                 let m = match m {
                     async_graphql::http::WsMessage::Text(t) => {
                         if let Ok(mut o) = open.lock() {
@@ -361,6 +389,30 @@ async fn graphql_ws(
                     .await;
             }
         })
+}
+
+/// How often an open WebSocket's token is checked when no event is being sent.
+const WS_RECHECK: Duration = Duration::from_secs(5);
+
+/// The close code for a connection whose token was revoked or expired (graphql-transport-ws's
+/// "Forbidden").
+const WS_REVOKED: u16 = 4403;
+
+/// Whether the token a WebSocket was opened with still authenticates (true before
+/// `connection_init`, which authenticates it first).
+async fn still_valid(db: &DatabaseConnection, token: &std::sync::Mutex<Option<String>>) -> bool {
+    let token = token.lock().ok().and_then(|t| t.clone());
+    match token {
+        None => true,
+        Some(t) => crate::auth::authenticate(db, Some(&t)).await.is_ok(),
+    }
+}
+
+fn revoked() -> poem::web::websocket::Message {
+    poem::web::websocket::Message::Close(Some((
+        poem::web::websocket::CloseCode::from(WS_REVOKED),
+        "the token was revoked or has expired / tokenet er tilbagekaldt eller udløbet".into(),
+    )))
 }
 
 /// A WebSocket's `connection_init` payload's token, as an `Authorization` header value.

@@ -439,3 +439,54 @@ async fn idle_and_trickling_connections_do_not_lock_out_signed_in_clients() {
     drop(idle);
     server.stop().await;
 }
+
+/// Scenario: a dashboard holds a WebSocket open with a token; an administrator revokes the
+/// token. Within the server's recheck interval (5 s) the socket is closed with 4403, and no
+/// event reaches it afterwards (each event is preceded by the same check).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_loses_its_websocket_at_once() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let server = Server::start().await;
+    let (stored, secret) = api::auth::create_token(
+        &server.db,
+        api::auth::CreateApiTokenInput {
+            name: "dashboard".into(),
+            role: entity::enums::Role::Viewer,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| e.message())
+    .expect("a token");
+    let mut ws = open_ws(server.port).await;
+    let init = json!({ "type": "connection_init", "payload": { "token": secret } });
+    ws.send(Message::text(init.to_string())).await.unwrap();
+    let ack = ws.next().await.unwrap().unwrap();
+    assert!(ack.to_text().unwrap().contains("connection_ack"), "{ack}");
+    api::auth::revoke_token(&server.db, stored.id)
+        .await
+        .map_err(|e| e.message())
+        .expect("revoked");
+    let revoked_at = Instant::now();
+    let close = loop {
+        let m = tokio::time::timeout(Duration::from_secs(7), ws.next())
+            .await
+            .expect("the socket was not closed within 7 s")
+            .expect("a message or the close")
+            .expect("a frame");
+        if let Message::Close(frame) = m {
+            break frame;
+        }
+    };
+    assert_eq!(
+        close.map(|f| u16::from(f.code)),
+        Some(4403),
+        "closed after {:?}",
+        revoked_at.elapsed()
+    );
+    server.stop().await;
+}

@@ -223,7 +223,7 @@ impl PersonalDataMutation {
     async fn erase_person(&self, ctx: &Context<'_>, id: Uuid) -> Result<Person> {
         let who = super::principal(ctx).clone();
         who.require_admin()?;
-        super::in_txn(ctx, move |t, s| {
+        let erased = super::in_txn(ctx, move |t, s| {
             let who = who.clone();
             Box::pin(async move {
                 let before = crate::record::get::<person::Entity, _>(t, &s, id).await?;
@@ -243,7 +243,9 @@ impl PersonalDataMutation {
             })
         })
         .await
-        .map(Person)
+        .map(Person)?;
+        crate::db::purge_erased(super::db(ctx)).await;
+        Ok(erased)
     }
 }
 
