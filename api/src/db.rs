@@ -145,11 +145,39 @@ pub struct WriteGate {
     commits: Arc<tokio::sync::Notify>,
 }
 
+/// The gates of the SQLite files this process has open, by file: every pool and every part of
+/// the server on one file (the schema, the web app's sign-in and invitation pages, the reminder
+/// scheduler) shares one gate, so no writer of the process bypasses it. Entries of files no longer
+/// open are dropped as new ones come.
+static SQLITE_GATES: std::sync::LazyLock<
+    std::sync::Mutex<
+        std::collections::HashMap<std::path::PathBuf, std::sync::Weak<tokio::sync::Mutex<()>>>,
+    >,
+> = std::sync::LazyLock::new(Default::default);
+
 impl WriteGate {
+    /// The gate of `db`'s database: on SQLite the one every writer of the process on that file
+    /// shares; on PostgreSQL none (row locks do the work).
     pub fn for_connection(db: &DatabaseConnection) -> Self {
         use sea_orm::DatabaseConnectionType as T;
         let lock = match db.inner {
-            T::SqlxSqlitePoolConnection(_) => Some(Arc::new(tokio::sync::Mutex::new(()))),
+            T::SqlxSqlitePoolConnection(_) => {
+                let file = db
+                    .get_sqlite_connection_pool()
+                    .connect_options()
+                    .get_filename()
+                    .to_path_buf();
+                let mut gates = SQLITE_GATES
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                gates.retain(|_, g| g.strong_count() > 0);
+                let gate = gates
+                    .get(&file)
+                    .and_then(std::sync::Weak::upgrade)
+                    .unwrap_or_else(|| Arc::new(tokio::sync::Mutex::new(())));
+                gates.insert(file, Arc::downgrade(&gate));
+                Some(gate)
+            }
             _ => None,
         };
         Self {

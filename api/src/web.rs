@@ -19,7 +19,7 @@ use poem::http::{StatusCode, header};
 use poem::web::cookie::{Cookie, SameSite};
 use poem::web::{Data, Form, Query, RemoteAddr};
 use poem::{Response, handler};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::accounts;
@@ -757,29 +757,34 @@ pub async fn accept_invitation(
         );
     }
     let now = Utc::now();
-    let done: crate::error::AppResult<accounts::NewSession> = async {
-        let txn = db.begin().await?;
-        let user = accounts::accept_invitation(&txn, &form.token, &form.password, now).await?;
-        let who = crate::auth::Principal {
-            user_id: Some(user.id),
-            role: user.role,
-            ..crate::auth::Principal::system()
-        };
-        crate::audit::write(
-            &txn,
-            &who,
-            "User",
-            user.id,
-            "set-password",
-            None,
-            serde_json::to_value(&user).ok(),
-        )
-        .await?;
-        let session = accounts::open_session(&txn, user, now).await?;
-        txn.commit().await?;
-        Ok(session)
-    }
-    .await;
+    // Through the write gate like every other write: on SQLite, two acceptances at once would
+    // otherwise both read the invitation and one fail on the file's lock.
+    let gate = crate::db::WriteGate::for_connection(&db);
+    let (token, password) = (form.token.clone(), form.password.clone());
+    let done: crate::error::AppResult<accounts::NewSession> =
+        crate::db::write_txn(&db, &gate, |txn| {
+            let (token, password) = (token.clone(), password.clone());
+            Box::pin(async move {
+                let user = accounts::accept_invitation(txn, &token, &password, now).await?;
+                let who = crate::auth::Principal {
+                    user_id: Some(user.id),
+                    role: user.role,
+                    ..crate::auth::Principal::system()
+                };
+                crate::audit::write(
+                    txn,
+                    &who,
+                    "User",
+                    user.id,
+                    "set-password",
+                    None,
+                    serde_json::to_value(&user).ok(),
+                )
+                .await?;
+                accounts::open_session(txn, user, now).await
+            })
+        })
+        .await;
     match done {
         Ok(s) => redirect(
             "/app",

@@ -710,3 +710,47 @@ async fn a_contractor_reports_a_month_through_the_form() {
         .unwrap();
     assert_eq!(audit.len(), 1, "the month is audited under the user");
 }
+
+/// Scenario: the invitation link is opened in eight tabs and every form is sent at once. On
+/// SQLite too (where these writes once bypassed the process's write gate and answered HTTP 500,
+/// "database is locked"), exactly one sets the password and signs in; the others are refused as a
+/// used invitation, none with a server error, and one password and one session are stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_acceptances_of_one_invitation_set_the_password_once() {
+    let app = TestApp::new().await;
+    let (path, user_id, _) = invite(&app, "BYGHERRE").await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let page = client.get(&path).header("host", LOCAL).send().await;
+    let csrf_cookie = cookie(&page, "sct_csrf").unwrap();
+    let body = text(page).await;
+    let (csrf, token) = (hidden(&body, "csrf"), hidden(&body, "token"));
+    let sends = (0..8).map(|i| {
+        client
+            .post("/invitation")
+            .header("host", LOCAL)
+            .header("cookie", &csrf_cookie)
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("token", token.clone()),
+                ("password", format!("en rigtig god adgangskode {i}")),
+            ])
+            .send()
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.0.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| [303, 400, 404].contains(s)),
+        "{statuses:?}"
+    );
+    let sessions = user_session::Entity::find()
+        .filter(user_session::Column::UserId.eq(user_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 1);
+}
