@@ -814,3 +814,129 @@ async fn a_bygherre_reads_no_audit_rows_of_other_organisations_contractors() {
     assert_eq!(rows(&a.contractor).await, 1);
     assert_eq!(rows(&b.contractor).await, 0);
 }
+
+/// Scenario: twelve writers at once on three contracts of one grant, each mixing monthly reports,
+/// placement kind changes (which refresh the rollups of every month with a line on the
+/// placement) and payroll imports of two contracts, named in either order. Every write is
+/// answered OK, and on PostgreSQL none was a deadlock victim (the database's own count of
+/// deadlocks does not move): every writer takes the contracts' locks, in id order, before any
+/// grant's revision row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mixed_writers_of_months_kinds_and_imports_never_deadlock() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let mut contracts = Vec::new();
+    for n in 0..3 {
+        let contractor = app.contractor(n).await;
+        let contract = app.contract(&grant, &contractor).await;
+        let mut placements = Vec::new();
+        for i in 0..2 {
+            let person = app.person(&format!("Lærling {n}-{i}")).await;
+            placements.push(app.placement(&person, &grant, &contract).await);
+        }
+        contracts.push((contract, placements));
+    }
+    let deadlocks = |db: sea_orm::DatabaseConnection| async move {
+        if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return 0;
+        }
+        db.execute_unprepared("SELECT pg_stat_force_next_flush()")
+            .await
+            .ok();
+        db.query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "deadlocks")
+        .unwrap()
+    };
+    let before = deadlocks(app.db.clone()).await;
+    let gate = api::db::WriteGate::for_connection(&app.db);
+    let mut writers = Vec::new();
+    for w in 0..12usize {
+        let (schema, db, gate, contracts) = (
+            app.schema.clone(),
+            app.db.clone(),
+            gate.clone(),
+            contracts.clone(),
+        );
+        writers.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for i in 0..8usize {
+                let (contract, placements) = &contracts[(w + i) % 3];
+                let month = format!("2024-{:02}", (w * 8 + i) % 12 + 1);
+                let answer = match (w + i) % 3 {
+                    0 => {
+                        let vars = json!({
+                            "c": contract, "m": month, "t": format!("{}", 200 + w * 10 + i),
+                            "l": [{ "placementId": placements[i % 2], "hours": "40" }],
+                        });
+                        let req = async_graphql::Request::new(REPORT)
+                            .variables(async_graphql::Variables::from_json(vars))
+                            .data(Principal::system());
+                        serde_json::to_value(schema.execute(req).await).unwrap()
+                    }
+                    1 => {
+                        let kind = ["EUD_APPRENTICE", "EUV_APPRENTICE", "EUX"][(w + i) % 3];
+                        let req = async_graphql::Request::new(
+                            "mutation($p: UUID!, $k: PlacementKind!) { updatePlacement(id: $p, input: {kind: $k}) { id } }",
+                        )
+                        .variables(async_graphql::Variables::from_json(
+                            json!({ "p": placements[w % 2], "k": kind }),
+                        ))
+                        .data(Principal::system());
+                        serde_json::to_value(schema.execute(req).await).unwrap()
+                    }
+                    _ => {
+                        // Two contracts, in one order for even writers and the other for odd.
+                        let other = &contracts[(w + i + 1) % 3];
+                        let pair = if w % 2 == 0 {
+                            [(contract, placements), (&other.0, &other.1)]
+                        } else {
+                            [(&other.0, &other.1), (contract, placements)]
+                        };
+                        let mut csv = String::from("kontrakt;måned;timer i alt;plads;timer\n");
+                        for (c, p) in pair {
+                            csv.push_str(&format!("{c};{month};{}.{w:02};{};30\n", 300 + i, p[0]));
+                        }
+                        let summary = api::service::payroll::import_payroll(
+                            &db,
+                            &gate,
+                            &Principal::system(),
+                            api::service::payroll::ImportRequest {
+                                file_name: "loen.csv".into(),
+                                bytes: csv.into_bytes(),
+                                dry_run: false,
+                                filed_at: None,
+                            },
+                        )
+                        .await;
+                        match summary {
+                            Ok(s) if s.status == api::service::payroll::ImportStatus::Imported => {
+                                json!({ "data": "imported" })
+                            }
+                            Ok(s) => json!({ "errors": [{ "message": format!("{:?}: {:?}", s.status, s.problems) }] }),
+                            Err(e) => json!({ "errors": [{ "message": e.message() }] }),
+                        }
+                    }
+                };
+                answers.push(answer);
+            }
+            answers
+        }));
+    }
+    for w in writers {
+        for answer in w.await.unwrap() {
+            assert!(answer.get("errors").is_none(), "{answer:#}");
+        }
+    }
+    assert_eq!(
+        deadlocks(app.db.clone()).await - before,
+        0,
+        "deadlocks detected"
+    );
+}

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! Each writer loops: a monthly hours report on a random contract and month of 2024 (random
-//! total, random trainee lines within it), or a new person. A write counts as acknowledged when
+//! total, random trainee lines within it), or a new person; with `--mix`, reports, placement kind
+//! changes and payroll imports of two contracts in random order. A write counts as acknowledged when
 //! the server answered it without errors. Checked afterwards, straight from the database:
 //! - lost writes: an acknowledged person that is missing, or an acknowledged month that is missing
 //!   or holds something no writer sent for it;
@@ -60,6 +61,11 @@ struct Args {
     /// server's CPU time and memory for each, and that it still answers afterwards.
     #[arg(long)]
     hostile: bool,
+    /// Mixed writers: half monthly reports, a quarter placement kind changes (each refreshes the
+    /// rollups of every month with a line on the placement), a quarter payroll imports of two
+    /// months on two contracts in random order; instead of reports and new persons.
+    #[arg(long)]
+    mix: bool,
 }
 
 /// Contracts the writers report on, with their placements.
@@ -156,6 +162,7 @@ async fn run(args: &Args, url: &str) -> anyhow::Result<()> {
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let mut writers = Vec::new();
+    let mix = args.mix;
     for w in 0..args.writers {
         let (client, ledger, token, contracts, addr) = (
             client.clone(),
@@ -169,7 +176,11 @@ async fn run(args: &Args, url: &str) -> anyhow::Result<()> {
             let mut i = 0u64;
             while Instant::now() < deadline {
                 i += 1;
-                write_once(&client, &addr, &token, &contracts, &ledger, &mut rng, w, i).await;
+                if mix {
+                    write_mixed(&client, &addr, &token, &contracts, &ledger, &mut rng).await;
+                } else {
+                    write_once(&client, &addr, &token, &contracts, &ledger, &mut rng, w, i).await;
+                }
             }
         }));
     }
@@ -445,16 +456,7 @@ async fn write_once(
     let (body, month_key, write) = if report {
         let (contract, placements) = &contracts[rng.below(contracts.len() as u64) as usize];
         let month = format!("2024-{:02}", rng.below(12) + 1);
-        let total = 10_000 + rng.below(90_000) as i64; // 100.00 to 999.99 h
-        let mut lines: Vec<Line> = Vec::new();
-        for p in placements {
-            if rng.below(2) == 0 {
-                // Within a third of the total, and at most 150 h (what one person can work).
-                let most = (total as u64 / 3).min(15_000);
-                lines.push((p.clone(), rng.below(most) as i64 + 1));
-            }
-        }
-        lines.sort();
+        let (total, lines) = random_month(rng, placements);
         let vars = json!({
             "c": contract, "m": month, "t": hours(total),
             "l": lines.iter().map(|(p, h)| json!({ "placementId": p, "hours": hours(*h) })).collect::<Vec<_>>(),
@@ -507,6 +509,160 @@ async fn write_once(
         }
     }
     *l.codes.entry(code).or_default() += 1;
+}
+
+/// A month's random total (100.00 to 999.99 h) and trainee lines within it.
+fn random_month(rng: &mut Rng, placements: &[String]) -> MonthWrite {
+    let total = 10_000 + rng.below(90_000) as i64;
+    let mut lines: Vec<Line> = Vec::new();
+    for p in placements {
+        if rng.below(2) == 0 {
+            // Within a third of the total, and at most 150 h (what one person can work).
+            let most = (total as u64 / 3).min(15_000);
+            lines.push((p.clone(), rng.below(most) as i64 + 1));
+        }
+    }
+    lines.sort();
+    (total, lines)
+}
+
+/// One write of the mixed workload (`--mix`), recorded in the ledger like `write_once`'s.
+async fn write_mixed(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    addr: &str,
+    token: &str,
+    contracts: &[(String, Vec<String>)],
+    ledger: &Mutex<Ledger>,
+    rng: &mut Rng,
+) {
+    let pick = |rng: &mut Rng| &contracts[rng.below(contracts.len() as u64) as usize];
+    let month = |rng: &mut Rng| format!("2024-{:02}", rng.below(12) + 1);
+    let choice = rng.below(4);
+    let (months, answer, started) = if choice < 2 {
+        let (contract, placements) = pick(rng);
+        let m = month(rng);
+        let (total, lines) = random_month(rng, placements);
+        let body = json!({
+            "query": "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+            "variables": {
+                "c": contract, "m": m, "t": hours(total),
+                "l": lines.iter().map(|(p, h)| json!({ "placementId": p, "hours": hours(*h) })).collect::<Vec<_>>(),
+            },
+        });
+        let months = vec![((contract.clone(), m), (total, lines))];
+        record_sent(ledger, &months);
+        let started = Instant::now();
+        (months, post(client, addr, token, body).await, started)
+    } else if choice == 2 {
+        let (_, placements) = pick(rng);
+        let placement = &placements[rng.below(placements.len() as u64) as usize];
+        let kind = ["EUD_APPRENTICE", "EUV_APPRENTICE", "EUX"][rng.below(3) as usize];
+        let body = json!({
+            "query": "mutation($p: UUID!, $k: PlacementKind!) { updatePlacement(id: $p, input: {kind: $k}) { id } }",
+            "variables": { "p": placement, "k": kind },
+        });
+        let started = Instant::now();
+        (Vec::new(), post(client, addr, token, body).await, started)
+    } else {
+        // Two contracts, in whatever order they come: two imports may name them in opposite
+        // orders, which is what must not deadlock.
+        let (a, b) = (pick(rng), pick(rng));
+        let mut months = Vec::new();
+        let mut csv = String::from("kontrakt;måned;timer i alt;plads;timer\n");
+        for (contract, placements) in [a, b] {
+            let m = month(rng);
+            if months
+                .iter()
+                .any(|((c, mm), _): &((String, String), MonthWrite)| *c == *contract && *mm == m)
+            {
+                continue;
+            }
+            let (total, mut lines) = random_month(rng, placements);
+            if lines.is_empty() {
+                lines.push((placements[0].clone(), 100));
+            }
+            for (p, h) in &lines {
+                csv.push_str(&format!(
+                    "{contract};{m};{};{p};{}\n",
+                    hours(total),
+                    hours(*h)
+                ));
+            }
+            months.push(((contract.clone(), m), (total, lines)));
+        }
+        record_sent(ledger, &months);
+        let started = Instant::now();
+        (
+            months,
+            post_file(client, addr, token, csv.into_bytes()).await,
+            started,
+        )
+    };
+    let took = started.elapsed();
+    if answer.is_err() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
+    l.latencies.push(took);
+    let code = match &answer {
+        Err(_) => "NO_ANSWER (server down)".to_owned(),
+        Ok(v) => match v["errors"][0]["extensions"]["code"].as_str() {
+            Some(code) => code.to_owned(),
+            None if v.get("errors").is_some() => "ERROR WITHOUT CODE".to_owned(),
+            None if v["data"]["importPayroll"]["status"]
+                .as_str()
+                .is_some_and(|s| s != "IMPORTED") =>
+            {
+                format!(
+                    "IMPORT {}",
+                    v["data"]["importPayroll"]["status"].as_str().unwrap_or("")
+                )
+            }
+            None => "OK".to_owned(),
+        },
+    };
+    if code == "OK" {
+        l.acknowledged += 1;
+        for (key, _) in months {
+            l.acknowledged_months.insert(key);
+        }
+    }
+    *l.codes.entry(code).or_default() += 1;
+}
+
+fn record_sent(ledger: &Mutex<Ledger>, months: &[((String, String), MonthWrite)]) {
+    let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
+    for (key, write) in months {
+        l.sent.entry(key.clone()).or_default().push(write.clone());
+    }
+}
+
+/// `importPayroll` with `file` as a GraphQL multipart request.
+async fn post_file(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    addr: &str,
+    token: &str,
+    file: Vec<u8>,
+) -> anyhow::Result<Value> {
+    let operations = json!({
+        "query": "mutation($f: Upload!) { importPayroll(file: $f) { status problems { message } } }",
+        "variables": { "f": null },
+    });
+    let mut body = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{operations}\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{{\"0\":[\"variables.f\"]}}\r\n\
+         --B\r\nContent-Disposition: form-data; name=\"0\"; filename=\"loen.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(file);
+    body.extend(b"\r\n--B--\r\n");
+    let req = hyper::Request::post(format!("http://{addr}/graphql"))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "multipart/form-data; boundary=B")
+        .body(Full::new(Bytes::from(body)))?;
+    let res = tokio::time::timeout(Duration::from_secs(30), client.request(req)).await??;
+    let bytes = res.into_body().collect().await?.to_bytes();
+    Ok(serde_json::from_slice(&bytes)?)
 }
 
 fn hours(centi: i64) -> String {
@@ -581,8 +737,18 @@ async fn verify(url: &str, ledger: &Ledger) -> anyhow::Result<(u64, u64)> {
             lost += 1;
         }
     }
+    // One row per acknowledged write at least: a report or a person (an import writes one per
+    // month), or a placement's update (`--mix`'s kind changes; its creations are the setup's).
     let audit = audit_log::Entity::find()
-        .filter(audit_log::Column::Entity.is_in(["Hours report", "Person"]))
+        .filter(
+            sea_orm::Condition::any()
+                .add(audit_log::Column::Entity.is_in(["Hours report", "Person"]))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(audit_log::Column::Entity.eq("Placement"))
+                        .add(audit_log::Column::Operation.eq("update")),
+                ),
+        )
         .filter(audit_log::Column::TokenId.ne(uuid::Uuid::nil()))
         .count(&db)
         .await?;

@@ -592,6 +592,57 @@ mod tests {
         assert_eq!(scan_text(&q, 64), Err(TextProblem::Nesting(65)));
     }
 
+    /// One piece of a generated document: something that opens a level, closes one, or hides
+    /// brackets from a scanner that tokenizes wrongly.
+    fn piece() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => Just("[".to_owned()),
+            4 => Just("]".to_owned()),
+            2 => Just("{a: ".to_owned()),
+            2 => Just("}".to_owned()),
+            // Comments ended by each line terminator, or by none.
+            2 => (prop_oneof![Just("\n"), Just("\r"), Just("\r\n"), Just("\u{2028}"), Just("")], "[\\[\\]{}\"]{0,6}")
+                .prop_map(|(end, body)| format!("#{body}{end}")),
+            // Strings with escapes (an escaped quote, a Unicode escape) and brackets inside.
+            2 => "[\\[\\]{}a]{0,6}".prop_map(|b| format!("\"{b}\\\"\\u00e6{b}\"")),
+            1 => "[\\[\\]{}a]{0,6}".prop_map(|b| format!("\"\"\"{b}\\\"\"\"{b}\"\"\"")),
+            1 => Just("\u{feff}".to_owned()),
+            2 => Just(" 1, ".to_owned()),
+            // A long run, which a scanner that lost count in a comment would let through.
+            1 => (1usize..2500).prop_map(|n| "[".repeat(n)),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// Whatever mix of comments, strings and brackets a document has, a text the scan lets
+        /// through parses on a 2 MiB stack (a tokio worker's) without overflowing: the scan never
+        /// counts fewer levels than the parser recurses. Runs of up to 2,500 brackets stand after
+        /// every kind of comment end and string, so a miscount would overflow and abort the run.
+        #[test]
+        fn what_the_scan_lets_through_never_overflows_the_parser(
+            pieces in proptest::collection::vec(piece(), 1..200),
+            deep in 0usize..70,
+        ) {
+            let mut value = "[".repeat(deep);
+            for p in &pieces {
+                value.push_str(p);
+            }
+            value.push_str(&"]".repeat(deep));
+            let doc = format!("{{ grants(filter: {{ municipality: {value} }}) {{ totalCount }} }}");
+            if scan_text(&doc, MAX_NESTING).is_ok() {
+                let parsed = std::thread::Builder::new()
+                    .stack_size(2 << 20)
+                    .spawn(move || async_graphql::parser::parse_query(&doc).is_ok())
+                    .unwrap()
+                    .join();
+                proptest::prop_assert!(parsed.is_ok(), "the parser panicked");
+            }
+        }
+    }
+
     #[test]
     fn text_that_is_not_graphql_or_too_long_is_refused() {
         assert!(matches!(

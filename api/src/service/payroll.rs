@@ -249,6 +249,16 @@ pub async fn import_payroll(
                     return Err(e.into());
                 }
             }
+            // Every contract of the file locked up front, in id order, before the first month
+            // bumps a grant's revision: the lock order of every hours writer (see
+            // `rollup::lock_contracts_for`), so two imports, or an import and a single report,
+            // never wait for each other in a circle.
+            let mut contracts: Vec<Uuid> = groups.iter().map(|g| g.contract).collect();
+            contracts.sort();
+            contracts.dedup();
+            for c in contracts {
+                super::hours::lock_contract(t, c).await?;
+            }
             let mut reports = Vec::with_capacity(groups.len());
             for g in &groups {
                 if let Some(planned) =

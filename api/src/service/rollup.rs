@@ -77,6 +77,50 @@ pub async fn touch<C: ConnectionTrait>(
     }
 }
 
+/// Takes, in id order, the hours locks of every contract whose months the write `entity`/`id`
+/// will make [`touch`] refresh. [`crate::service::trail::write`] calls it before it bumps any
+/// grant's revision, so every writer takes contract locks first and grant revisions second: a
+/// placement's kind change used to bump its grant's revision and then wait for a contract that an
+/// hours writer held while that writer waited for the same revision row (PostgreSQL's `deadlock
+/// detected`, and seconds of stalls under mixed writers).
+pub async fn lock_contracts_for<C: ConnectionTrait>(
+    db: &C,
+    entity: &str,
+    id: Uuid,
+    before: Option<&Value>,
+    after: Option<&Value>,
+) -> AppResult<()> {
+    let contract_of =
+        |v: Option<&Value>| v.and_then(|v| v.get("contract_id")?.as_str()?.parse::<Uuid>().ok());
+    let mut contracts: Vec<Uuid> = match entity {
+        "Hours report" => [contract_of(before), contract_of(after)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        "Placement" => {
+            let kind = |v: Option<&Value>| v.and_then(|v| v.get("kind")).cloned();
+            if before.is_none() || kind(before) == kind(after) {
+                return Ok(());
+            }
+            hours_report::Entity::find()
+                .select_only()
+                .column(hours_report::Column::ContractId)
+                .join(JoinType::InnerJoin, line_report().rev())
+                .filter(hours_line::Column::PlacementId.eq(id))
+                .into_tuple()
+                .all(db)
+                .await?
+        }
+        _ => return Ok(()),
+    };
+    contracts.sort();
+    contracts.dedup();
+    for c in contracts {
+        super::hours::lock_contract(db, c).await?;
+    }
+    Ok(())
+}
+
 async fn persons_of<C: ConnectionTrait>(db: &C, mut placements: Vec<Uuid>) -> AppResult<Vec<Uuid>> {
     placements.sort();
     placements.dedup();

@@ -22,6 +22,16 @@ pub async fn write<C: ConnectionTrait>(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> AppResult<()> {
+    // One lock order for every writer: the contracts whose hours this write refreshes first,
+    // then the grants' revisions (see `rollup::lock_contracts_for`).
+    crate::service::rollup::lock_contracts_for(
+        db,
+        entity,
+        entity_id,
+        before.as_ref(),
+        after.as_ref(),
+    )
+    .await?;
     // The same transaction: the grants this write changes get a new revision, so no cached
     // evaluation of them is used again.
     crate::service::revision::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
