@@ -181,14 +181,35 @@ pub async fn accept_invitation<C: ConnectionTrait>(
     password: &str,
     now: DateTime<Utc>,
 ) -> AppResult<app_user::Model> {
-    let user = invited(db, invitation, now).await?;
+    use sea_orm::sea_query::Expr;
+    let mut user = invited(db, invitation, now).await?;
     check_password(password, &user)?;
-    let mut m: app_user::ActiveModel = user.into();
-    m.password_hash = Set(Some(hash_password(password)?));
-    m.invite_hash = Set(None);
-    m.invite_expires_at = Set(None);
-    m.updated_at = Set(now);
-    Ok(m.update(db).await?)
+    let password_hash = hash_password(password)?;
+    // Used up by compare-and-set on the invitation itself: of two acceptances at the same moment
+    // (both read it before either wrote), exactly one still finds it; the other is told it is used.
+    let used = app_user::Entity::update_many()
+        .col_expr(
+            app_user::Column::PasswordHash,
+            Expr::value(Some(password_hash.clone())),
+        )
+        .col_expr(app_user::Column::InviteHash, Expr::value(None::<String>))
+        .col_expr(
+            app_user::Column::InviteExpiresAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(user.id))
+        .filter(app_user::Column::InviteHash.eq(hash_token(invitation)))
+        .exec(db)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(invalid_invitation());
+    }
+    user.password_hash = Some(password_hash);
+    user.invite_hash = None;
+    user.invite_expires_at = None;
+    user.updated_at = now;
+    Ok(user)
 }
 
 /// How long an account is locked after `failures` failed sign-ins in a row: nothing for the first

@@ -448,20 +448,7 @@ async fn a_revoked_token_loses_its_websocket_at_once() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::Message;
     let server = Server::start().await;
-    let (stored, secret) = api::auth::create_token(
-        &server.db,
-        api::auth::CreateApiTokenInput {
-            name: "dashboard".into(),
-            role: entity::enums::Role::Viewer,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| e.message())
-    .expect("a token");
+    let (stored, secret) = token(&server.db, entity::enums::Role::Viewer).await;
     let mut ws = open_ws(server.port).await;
     let init = json!({ "type": "connection_init", "payload": { "token": secret } });
     ws.send(Message::text(init.to_string())).await.unwrap();

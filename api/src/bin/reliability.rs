@@ -474,8 +474,7 @@ async fn write_once(
         (body, None, None)
     };
     if let (Some(key), Some(w)) = (&month_key, &write) {
-        let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
-        l.sent.entry(key.clone()).or_default().push(w.clone());
+        record_sent(ledger, &[(key.clone(), w.clone())]);
     }
     let started = Instant::now();
     let answer = post(client, addr, token, body).await;
@@ -486,14 +485,7 @@ async fn write_once(
     }
     let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
     l.latencies.push(took);
-    let code = match &answer {
-        Err(_) => "NO_ANSWER (server down)".to_owned(),
-        Ok(v) => match v["errors"][0]["extensions"]["code"].as_str() {
-            Some(code) => code.to_owned(),
-            None if v.get("errors").is_some() => "ERROR WITHOUT CODE".to_owned(),
-            None => "OK".to_owned(),
-        },
-    };
+    let code = answer_code(&answer);
     if code == "OK" {
         l.acknowledged += 1;
         match (month_key, answer) {
@@ -604,23 +596,7 @@ async fn write_mixed(
     }
     let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
     l.latencies.push(took);
-    let code = match &answer {
-        Err(_) => "NO_ANSWER (server down)".to_owned(),
-        Ok(v) => match v["errors"][0]["extensions"]["code"].as_str() {
-            Some(code) => code.to_owned(),
-            None if v.get("errors").is_some() => "ERROR WITHOUT CODE".to_owned(),
-            None if v["data"]["importPayroll"]["status"]
-                .as_str()
-                .is_some_and(|s| s != "IMPORTED") =>
-            {
-                format!(
-                    "IMPORT {}",
-                    v["data"]["importPayroll"]["status"].as_str().unwrap_or("")
-                )
-            }
-            None => "OK".to_owned(),
-        },
-    };
+    let code = answer_code(&answer);
     if code == "OK" {
         l.acknowledged += 1;
         for (key, _) in months {
@@ -628,6 +604,23 @@ async fn write_mixed(
         }
     }
     *l.codes.entry(code).or_default() += 1;
+}
+
+/// How the server answered a write: OK, its error's code, or why there is none; an import that
+/// was not applied counts by its status.
+fn answer_code(answer: &anyhow::Result<Value>) -> String {
+    let Ok(v) = answer else {
+        return "NO_ANSWER (server down)".to_owned();
+    };
+    let import = v["data"]["importPayroll"]["status"].as_str();
+    match v["errors"][0]["extensions"]["code"].as_str() {
+        Some(code) => code.to_owned(),
+        None if v.get("errors").is_some() => "ERROR WITHOUT CODE".to_owned(),
+        None if import.is_some_and(|s| s != "IMPORTED") => {
+            format!("IMPORT {}", import.unwrap_or_default())
+        }
+        None => "OK".to_owned(),
+    }
 }
 
 fn record_sent(ledger: &Mutex<Ledger>, months: &[((String, String), MonthWrite)]) {

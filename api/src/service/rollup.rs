@@ -60,8 +60,7 @@ pub async fn touch<C: ConnectionTrait>(
             refresh_person_months(db, pairs).await
         }
         "Placement" => {
-            let kind = |v: Option<&Value>| v.and_then(|v| v.get("kind")).cloned();
-            if before.is_none() || kind(before) == kind(after) {
+            if !kind_changed(before, after) {
                 return Ok(());
             }
             let reports: Vec<Uuid> = hours_line::Entity::find()
@@ -75,6 +74,13 @@ pub async fn touch<C: ConnectionTrait>(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a placement's write changed its kind, which is what its months' sums depend on (a
+/// new placement has no lines yet).
+fn kind_changed(before: Option<&Value>, after: Option<&Value>) -> bool {
+    let kind = |v: Option<&Value>| v.and_then(|v| v.get("kind")).cloned();
+    before.is_some() && kind(before) != kind(after)
 }
 
 /// Takes, in id order, the hours locks of every contract whose months the write `entity`/`id`
@@ -98,8 +104,7 @@ pub async fn lock_contracts_for<C: ConnectionTrait>(
             .flatten()
             .collect(),
         "Placement" => {
-            let kind = |v: Option<&Value>| v.and_then(|v| v.get("kind")).cloned();
-            if before.is_none() || kind(before) == kind(after) {
+            if !kind_changed(before, after) {
                 return Ok(());
             }
             hours_report::Entity::find()

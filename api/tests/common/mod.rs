@@ -116,13 +116,21 @@ pub async fn both_ready<const N: usize>(
     }
 }
 
-/// An administrator's token, stored in the database both instances serve.
+/// An administrator's token, stored in the database the instances serve.
 pub async fn admin_token(db: &sea_orm::DatabaseConnection) -> String {
+    token(db, entity::enums::Role::Admin).await.1
+}
+
+/// A stored token of `role` (no scope) and its secret.
+pub async fn token(
+    db: &sea_orm::DatabaseConnection,
+    role: entity::enums::Role,
+) -> (entity::api_token::Model, String) {
     api::auth::create_token(
         db,
         api::auth::CreateApiTokenInput {
-            name: "two instances".into(),
-            role: entity::enums::Role::Admin,
+            name: format!("{role:?} of the binary's tests"),
+            role,
             organisation_id: None,
             contractor_id: None,
             grant_ids: vec![],
@@ -132,7 +140,6 @@ pub async fn admin_token(db: &sea_orm::DatabaseConnection) -> String {
     .await
     .map_err(|e| e.message())
     .expect("a token")
-    .1
 }
 
 /// Drops the test's PostgreSQL database, or removes its SQLite directory.
