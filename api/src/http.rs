@@ -292,6 +292,10 @@ async fn graphql_ws(
         .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
     let header_token = bearer(http).map(str::to_owned);
     let trust = http.extensions().get::<crate::conns::Trust>().cloned();
+    let place = http
+        .extensions()
+        .get::<std::sync::Arc<crate::conns::Place>>()
+        .cloned();
     // The token the connection was opened with, checked again before every event and every
     // few seconds, so a revoked token's subscriptions end at once.
     let opened_with: std::sync::Arc<std::sync::Mutex<Option<String>>> = Default::default();
@@ -345,12 +349,33 @@ async fn graphql_ws(
                     Ok(data)
                 });
             let mut recheck = tokio::time::interval(WS_RECHECK);
+            let evicted = async {
+                match &place {
+                    Some(p) => p.evicted.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::pin!(evicted);
+            let init_due = tokio::time::sleep(WS_INIT_DEADLINE);
+            tokio::pin!(init_due);
             loop {
                 let m = tokio::select! {
                     m = outgoing.next() => match m {
                         Some(m) => m,
                         None => break,
                     },
+                    // Closed to make room for a new connection while still anonymous.
+                    () = &mut evicted => break,
+                    // graphql-transport-ws: no `connection_init` in time closes with 4408.
+                    () = &mut init_due, if !initialised(&opened_with) => {
+                        let _ = sink
+                            .send(Message::Close(Some((
+                                CloseCode::from(WS_INIT_TIMEOUT),
+                                "connection initialisation timeout".into(),
+                            ))))
+                            .await;
+                        break;
+                    }
                     _ = recheck.tick() => {
                         if !still_valid(&recheck_db, &opened_with).await {
                             let _ = sink.send(revoked()).await;
@@ -389,6 +414,16 @@ async fn graphql_ws(
                     .await;
             }
         })
+}
+
+/// How long a WebSocket may stay open without a `connection_init` that names a valid token.
+const WS_INIT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// graphql-transport-ws's close code for a connection that did not initialise in time.
+const WS_INIT_TIMEOUT: u16 = 4408;
+
+fn initialised(token: &std::sync::Mutex<Option<String>>) -> bool {
+    token.lock().is_ok_and(|t| t.is_some())
 }
 
 /// How often an open WebSocket's token is checked when no event is being sent.
@@ -745,6 +780,10 @@ pub async fn serve_on(
         }
         let endpoint = endpoint.clone();
         let trust = place.trust_handle();
+        // Shared with a WebSocket the connection is upgraded to, which outlives hyper's
+        // connection future: the socket keeps the place, and gives it up when closed to make room.
+        let place = std::sync::Arc::new(place);
+        let held = place.clone();
         let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let first = started.clone();
         let service =
@@ -752,6 +791,7 @@ pub async fn serve_on(
                 let endpoint = endpoint.clone();
                 first.store(true, std::sync::atomic::Ordering::Relaxed);
                 let trust = trust.clone();
+                let held = held.clone();
                 async move {
                     let mut req = poem::Request::from((
                         req,
@@ -760,6 +800,7 @@ pub async fn serve_on(
                         poem::http::uri::Scheme::HTTP,
                     ));
                     req.extensions_mut().insert(trust);
+                    req.extensions_mut().insert(held);
                     let resp = endpoint.get_response(req).await;
                     Ok::<_, std::convert::Infallible>(hyper::Response::<
                         http_body_util::combinators::BoxBody<bytes::Bytes, std::io::Error>,

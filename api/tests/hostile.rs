@@ -477,3 +477,32 @@ async fn a_revoked_token_loses_its_websocket_at_once() {
     );
     server.stop().await;
 }
+
+/// Scenario: a WebSocket opened without a token that never sends `connection_init` is not held
+/// open: after 10 s the server closes it with graphql-transport-ws's 4408 (before, it stayed
+/// until the 60 s idle timeout, outside every bound on connections).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_websocket_that_never_initialises_is_closed() {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let server = Server::start().await;
+    let mut ws = open_ws(server.port).await;
+    let opened = Instant::now();
+    let close = loop {
+        let m = tokio::time::timeout(Duration::from_secs(15), ws.next())
+            .await
+            .expect("the socket was not closed within 15 s")
+            .expect("a message or the close")
+            .expect("a frame");
+        if let Message::Close(frame) = m {
+            break frame;
+        }
+    };
+    assert_eq!(close.map(|f| u16::from(f.code)), Some(4408));
+    assert!(
+        opened.elapsed() >= Duration::from_secs(9),
+        "{:?}",
+        opened.elapsed()
+    );
+    server.stop().await;
+}
