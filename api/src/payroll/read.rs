@@ -235,8 +235,9 @@ fn archive_ok(bytes: &[u8]) -> Result<(), Unreadable> {
     Ok(())
 }
 
-/// The counts one XML part declares (see [`archive_ok`]). XML that does not parse is left to
-/// the workbook parser, which refuses it with its own message.
+/// The counts one XML part declares (see [`archive_ok`]). XML that does not parse is refused:
+/// calamine reads leniently (it does not check end tags, for one), so a part that stopped this
+/// scan early could still hand it a count further on.
 fn declared_counts_ok(xml: &[u8]) -> Result<(), Unreadable> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_reader(xml);
@@ -245,16 +246,17 @@ fn declared_counts_ok(xml: &[u8]) -> Result<(), Unreadable> {
         buf.clear();
         let element = match reader.read_event_into(&mut buf) {
             Ok(Event::Start(e) | Event::Empty(e)) => e,
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) => return Ok(()),
             Ok(_) => continue,
+            Err(e) => return Err(not_a_workbook(e)),
         };
-        for attr in element.attributes().with_checks(false).flatten() {
-            let key = attr.key.local_name();
-            let key: &str = key.as_ref();
-            if !(key == "count" || key.ends_with("Count")) {
+        let raw = element.attributes_raw();
+        for (key, value) in raw_pairs(raw) {
+            let local = key.rsplit(':').next().unwrap_or(key);
+            if !(local == "count" || local.ends_with("Count")) {
                 continue;
             }
-            let value = attr.value.trim();
+            let value = value.trim();
             let fits = match value.parse::<u64>() {
                 Ok(n) => n <= MAX_DECLARED_COUNT,
                 // Not a whole number: a parser cannot size anything by it, unless it is one with
@@ -262,18 +264,40 @@ fn declared_counts_ok(xml: &[u8]) -> Result<(), Unreadable> {
                 Err(_) => !value.bytes().any(|b| b.is_ascii_digit()),
             };
             if !fits {
-                let name = key.to_owned();
                 return Err(unreadable(
                     format!(
-                        "the workbook declares {name}=\"{value}\", more than the {MAX_DECLARED_COUNT} this import reads; save the sheet again from Excel or as CSV"
+                        "the workbook declares {local}=\"{value}\", more than the {MAX_DECLARED_COUNT} this import reads; save the sheet again from Excel or as CSV"
                     ),
                     format!(
-                        "projektmappen angiver {name}=\"{value}\", mere end de {MAX_DECLARED_COUNT}, importen læser; gem arket igen fra Excel eller som CSV"
+                        "projektmappen angiver {local}=\"{value}\", mere end de {MAX_DECLARED_COUNT}, importen læser; gem arket igen fra Excel eller som CSV"
                     ),
                 ));
             }
         }
     }
+}
+
+/// Every `key = "value"` (or `'value'`) in a start tag's raw attribute text, found at each `=`
+/// whatever stands between them: a superset of what any attribute parser reads there, calamine's
+/// own lenient one included (it takes a key as everything up to `=`), so no spelling of an
+/// attribute slips past the check.
+fn raw_pairs(raw: &str) -> Vec<(&str, &str)> {
+    let mut pairs = Vec::new();
+    for (at, _) in raw.match_indices('=') {
+        let key = raw[..at]
+            .trim_end()
+            .rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+            .next()
+            .unwrap_or_default();
+        let rest = raw[at + 1..].trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let value = &rest[1..];
+        let value = value.split(quote).next().unwrap_or(value);
+        pairs.push((key, value));
+    }
+    pairs
 }
 
 /// A workbook number as the decimal it shows: Excel stores 37.5 as a binary float, and its
@@ -506,6 +530,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Spellings on which attribute parsers disagree: each still declares its count to the check,
+    /// and XML that stops parsing half-way is refused rather than scanned half-way.
+    #[test]
+    fn every_spelling_of_a_count_is_seen_and_broken_xml_is_refused() {
+        for tag in [
+            "<sst uniqueCount=\"10000000000000\">",
+            "<sst uniqueCount = '10000000000000'>",
+            "<sst x:uniqueCount=\"10000000000000\">",
+            "<sst uniqueCount=\"1\" uniqueCount=\"10000000000000\">",
+            "<sst a=b uniqueCount=\"10000000000000\">",
+            "<sst foo\"bar=\"x\" uniqueCount=\"10000000000000\">",
+            "<sst uniqueCount=\"&#49;0000000000000\">",
+        ] {
+            let xml = format!("<?xml version=\"1.0\"?>{tag}</sst>");
+            assert!(declared_counts_ok(xml.as_bytes()).is_err(), "{tag}");
+        }
+        assert!(
+            declared_counts_ok(b"<sst uniqueCount=\"12\" count=\"40\"><si><t>a</t></si></sst>")
+                .is_ok()
+        );
+        // A mismatched end tag stopped the scan; calamine reads on past it.
+        let broken = b"<root><x></y><sst uniqueCount=\"10000000000000\"/></root>";
+        assert!(declared_counts_ok(broken).is_err());
     }
 
     /// `attr="..."` taken out of every start tag of `xml`.
