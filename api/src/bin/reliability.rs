@@ -478,16 +478,8 @@ async fn write_once(
     }
     let started = Instant::now();
     let answer = post(client, addr, token, body).await;
-    let took = started.elapsed();
-    if answer.is_err() {
-        // The server is down (killed, restarting): do not spin on refused connections.
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
-    l.latencies.push(took);
-    let code = answer_code(&answer);
+    let (mut l, code) = settle(ledger, started.elapsed(), &answer).await;
     if code == "OK" {
-        l.acknowledged += 1;
         match (month_key, answer) {
             (Some(key), _) => {
                 l.acknowledged_months.insert(key);
@@ -500,7 +492,6 @@ async fn write_once(
             _ => {}
         }
     }
-    *l.codes.entry(code).or_default() += 1;
 }
 
 /// A month's random total (100.00 to 999.99 h) and trainee lines within it.
@@ -590,20 +581,33 @@ async fn write_mixed(
             started,
         )
     };
-    let took = started.elapsed();
+    let (mut l, code) = settle(ledger, started.elapsed(), &answer).await;
+    if code == "OK" {
+        for (key, _) in months {
+            l.acknowledged_months.insert(key);
+        }
+    }
+}
+
+/// After a request: a pause when the server gave no answer (killed, restarting: do not spin on
+/// refused connections), then its latency, its code and whether it was acknowledged in the
+/// ledger. The ledger comes back locked, for the caller to record what was acknowledged.
+async fn settle<'l>(
+    ledger: &'l Mutex<Ledger>,
+    took: Duration,
+    answer: &anyhow::Result<Value>,
+) -> (std::sync::MutexGuard<'l, Ledger>, String) {
     if answer.is_err() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let mut l = ledger.lock().unwrap_or_else(|e| e.into_inner());
     l.latencies.push(took);
-    let code = answer_code(&answer);
+    let code = answer_code(answer);
+    *l.codes.entry(code.clone()).or_default() += 1;
     if code == "OK" {
         l.acknowledged += 1;
-        for (key, _) in months {
-            l.acknowledged_months.insert(key);
-        }
     }
-    *l.codes.entry(code).or_default() += 1;
+    (l, code)
 }
 
 /// How the server answered a write: OK, its error's code, or why there is none; an import that
