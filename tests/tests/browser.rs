@@ -6,10 +6,13 @@
 //! personal data. Every main page is saved as a screenshot under
 //! `target/screenshots/<database>/` for a reviewer.
 //!
-//! Needs `chromium` and `chromium-driver` (`.ci/run` installs them); `CHROMIUM` and
-//! `CHROMEDRIVER` override their paths.
+//! Needs Debian's `chromium` and `chromium-driver`: installed on first use when missing
+//! (`testkit::ensure`); `CHROMIUM` and `CHROMEDRIVER` override their paths. No browser outlives
+//! its test, even one that panics: the WebDriver session is closed first, then chromedriver's
+//! whole process group is killed (`the_browser_of_a_panicking_test_is_gone_after_it`).
 
 use std::collections::HashMap;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -86,18 +89,51 @@ async fn site() -> Site {
     }
 }
 
-/// A Chromium session through its own chromedriver, killed when dropped.
+/// A Chromium session through its own chromedriver. Dropped, even while a test panics, it closes
+/// the session (chromedriver then quits Chromium) and kills chromedriver's process group, so
+/// nothing it started is left running.
 struct Browser {
     client: Client,
     driver: Child,
+    driver_port: u16,
+    session: Option<String>,
+    /// In every Chromium process's command line (the directory of its profile): how the suite
+    /// finds this browser's processes.
+    marker: String,
     shots: PathBuf,
     base: String,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        if let Some(session) = &self.session {
+            delete_session(self.driver_port, session);
+        }
+        testkit::kill_group(self.driver.id());
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(&self.marker));
+    }
+}
+
+/// `DELETE /session/{id}` to chromedriver, blocking: Drop cannot await, and the runtime may be
+/// unwinding. Bounded by short timeouts; the process-group kill that follows is the backstop.
+fn delete_session(port: u16, session: &str) {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        Duration::from_secs(2),
+    ) else {
+        return;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+    let request = format!(
+        "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    if stream.write_all(request.as_bytes()).is_ok() {
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
     }
 }
 
@@ -110,11 +146,26 @@ fn free_port() -> u16 {
 }
 
 async fn browser(site: &Site, javascript: bool) -> Browser {
-    let driver_path = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let (driver_path, chromium) = match (std::env::var("CHROMEDRIVER"), std::env::var("CHROMIUM")) {
+        (Ok(driver), Ok(chromium)) => (driver, chromium),
+        _ => {
+            testkit::ensure(&[testkit::CHROMIUM, testkit::CHROMEDRIVER]);
+            (
+                testkit::CHROMEDRIVER.path.to_owned(),
+                testkit::CHROMIUM.path.to_owned(),
+            )
+        }
+    };
     let port = free_port();
+    let marker = format!("sct-chromium-{}", uuid::Uuid::new_v4().simple());
+    // chromedriver makes Chromium's profile directory under TMPDIR: the marker is then in the
+    // command line of Chromium and of each of its helpers.
+    let profiles = std::env::temp_dir().join(&marker);
+    std::fs::create_dir_all(&profiles).unwrap();
     let driver = Command::new(&driver_path)
         .arg(format!("--port={port}"))
+        .env("TMPDIR", &profiles)
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -162,9 +213,13 @@ async fn browser(site: &Site, javascript: bool) -> Browser {
                     .join("../target/screenshots")
                     .join(db);
                 std::fs::create_dir_all(&shots).unwrap();
+                let session = client.session_id().await.ok().flatten();
                 return Browser {
                     client,
                     driver,
+                    driver_port: port,
+                    session,
+                    marker,
                     shots,
                     base: site.base.clone(),
                 };
@@ -794,4 +849,40 @@ async fn a_viewers_pages_hold_no_personal_data() {
         !grant.contains("<form method=\"post\" action=\"/app/grants/"),
         "no forms that change anything"
     );
+}
+
+/// Scenario: a test panics while its browser is open. Once the panic has unwound, none of that
+/// browser's processes (Chromium, its helpers, chromedriver; found by the profile directory in
+/// their command lines) is running, so a failing suite does not leave browsers behind.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_browser_of_a_panicking_test_is_gone_after_it() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let (marker_tx, marker_rx) = tokio::sync::oneshot::channel();
+    let failing = tokio::spawn(async move {
+        let b = browser(&site, true).await;
+        b.visit("/login", None).await;
+        let running = testkit::processes_with(&b.marker);
+        marker_tx.send((b.marker.clone(), running)).unwrap();
+        panic!("a test fails while its browser is open");
+    });
+    let outcome = failing.await;
+    assert!(outcome.is_err_and(|e| e.is_panic()), "the test panicked");
+    let (marker, running) = marker_rx.await.unwrap();
+    assert!(
+        running.len() >= 2,
+        "Chromium ran with its helpers while the test did: {running:?}"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = testkit::processes_with(&marker);
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still running after the test: {left:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
