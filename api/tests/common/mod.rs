@@ -42,8 +42,17 @@ pub fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The binary under test: `API_BINARY` when set (CI points it at the release build, the binary
+/// that is deployed), else the one cargo built with these tests.
+pub fn api_binary() -> std::path::PathBuf {
+    match std::env::var_os("API_BINARY") {
+        Some(path) if !path.is_empty() => path.into(),
+        _ => env!("CARGO_BIN_EXE_api").into(),
+    }
+}
+
 pub fn start_with(url: &str, port: u16, env: &[(&str, &str)]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_api"))
+    Command::new(api_binary())
         .arg("serve")
         .env("DATABASE_URL", url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
