@@ -163,11 +163,16 @@ async fn the_lbf_report_downloads_in_both_dialects_and_as_a_workbook() {
     let fields: Vec<&str> = lines[1].split(';').collect();
     assert_eq!(fields[0], case);
     // Hours with a decimal comma and two decimals; 140 mio. DKK craftsman cost.
+    let (whole, decimals) = fields[9]
+        .split_once(',')
+        .unwrap_or_else(|| panic!("no decimal comma: {}", lines[1]));
     assert!(
-        fields[9].ends_with(",00") || fields[9].contains(','),
+        !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit()),
         "{}",
         lines[1]
     );
+    assert_eq!(decimals.len(), 2, "two decimals: {}", lines[1]);
+    assert!(decimals.bytes().all(|b| b.is_ascii_digit()), "{}", lines[1]);
     assert_eq!(fields[11], "140000000,00");
 
     let res = get("/exports/lbf-report.csv", Some("rfc4180")).await;
