@@ -193,3 +193,13 @@ impl From<AppError> for async_graphql::Error {
         }
     }
 }
+
+/// The engine's refusal of an input value is the API's `BAD_USER_INPUT` for that field.
+impl From<engine::error::BadInput> for AppError {
+    fn from(e: engine::error::BadInput) -> Self {
+        Self::BadInput {
+            field: e.field,
+            message: e.message,
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! sea-orm entities of the social-clause tracker: one module per table, plus the domain enums
-//! stored as short text codes.
+//! sea-orm entities of the social-clause tracker: one module per table; the domain enums, stored
+//! as short text codes, come from the `domain` crate and keep their path here (`entity::enums`).
 //!
 //! Conventions shared by every table:
 //! - `id` is a UUID v7, so ordering by id is ordering by creation time (cursor pagination relies on it).
@@ -8,13 +8,14 @@
 //!   converts them to and from exact decimals.
 //! - `archived_at` marks a soft delete; archived rows stay in totals but cannot be changed.
 
+pub use domain as enums;
+
 pub mod action_item;
 pub mod api_token;
 pub mod app_user;
 pub mod audit_log;
 pub mod contract;
 pub mod contractor;
-pub mod enums;
 pub mod estate;
 pub mod follow_up_group;
 pub mod grant;

@@ -116,7 +116,7 @@ async fn rule_parameter_columns_become_one_object_with_their_history() {
             serde_json::json!({ "MIN_TRAINEE_SHARE_PERCENT": "12.5", "HOURS_REPORT_DUE_DAY": "15" })
         )
     );
-    let p = api::compliance::Params::for_grant(&g);
+    let p = api::compliance::Params::with_stored(g.id, g.parameter_overrides.as_ref());
     assert_eq!(p.min_share(), dec!(0.125));
     assert_eq!(p.hours_report_due_day(), 15);
     assert_eq!(

@@ -63,7 +63,8 @@ impl Grant {
     /// The grant's own values of the rule parameters (only those it overrides; the rest take
     /// their defaults), each in its parameter's unit.
     async fn parameter_overrides(&self) -> Vec<super::compliance::RuleParameterValue> {
-        let p = crate::compliance::Params::for_grant(&self.0);
+        let p =
+            crate::compliance::Params::with_stored(self.0.id, self.0.parameter_overrides.as_ref());
         crate::compliance::params::PARAMETERS
             .iter()
             .filter(|d| p.is_overridden(d.key))

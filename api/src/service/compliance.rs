@@ -108,7 +108,9 @@ async fn load<C: ConnectionTrait>(
     // the sums are the sums as known then), else from the lines as the audit trail rebuilds them.
     let min_cap = grants
         .iter()
-        .map(|g| Params::for_grant(g).person_month_cap_centihours())
+        .map(|g| {
+            Params::with_stored(g.id, g.parameter_overrides.as_ref()).person_month_cap_centihours()
+        })
         .min()
         .unwrap_or(0);
     let rolled_up = if !rollups || known::written_since(db, HOURS_INPUTS, known_at).await? {
@@ -171,7 +173,7 @@ async fn load<C: ConnectionTrait>(
                     construction_start: g.construction_start,
                     planned_handover: g.planned_handover,
                     actual_handover: g.actual_handover,
-                    params: Params::for_grant(g),
+                    params: Params::with_stored(g.id, g.parameter_overrides.as_ref()),
                     contracts: vec![],
                     placements: vec![],
                     person_names: HashMap::new(),

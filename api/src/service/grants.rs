@@ -209,7 +209,7 @@ pub async fn update_grant<C: ConnectionTrait>(
         m.share_visible_to_contractors = Set(v);
     }
     patch(&mut m.craftsman_cost_ore, input.craftsman_cost, |v| {
-        dkk_to_ore("craftsmanCost", v)
+        Ok(dkk_to_ore("craftsmanCost", v)?)
     })?;
     patch(&mut m.construction_start, input.construction_start, Ok)?;
     patch(&mut m.planned_handover, input.planned_handover, Ok)?;

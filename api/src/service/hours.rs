@@ -159,7 +159,8 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
     }
     let total = hours_to_centi("totalHours", input.total_hours)?;
     let grant = get::<grant::Entity, _>(db, scope, contract.grant_id).await?;
-    let cap = crate::compliance::Params::for_grant(&grant).person_month_cap_centihours();
+    let cap = crate::compliance::Params::with_stored(grant.id, grant.parameter_overrides.as_ref())
+        .person_month_cap_centihours();
 
     let mut seen = HashSet::new();
     let mut lines = Vec::with_capacity(input.trainee_hours.len());

@@ -1,7 +1,7 @@
 //! Worked examples (computed by hand, written out) and property tests for the engine.
 
 use chrono::NaiveDate;
-use entity::enums::{PlacementKind, TrialOutcome};
+use domain::{PlacementKind, TrialOutcome};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;

@@ -24,7 +24,7 @@ pub mod year;
 #[cfg(test)]
 mod tests;
 
-pub use evaluate::evaluate;
+pub use evaluate::{Report, evaluate};
 pub use facts::*;
 pub use figures::{
     HOURS_PER_ARSVAERK, arsvaerk, arsvaerk_exact, hours, metrics, needed_trainee_hours, shortfall,

@@ -8,10 +8,42 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::context::Context;
+use super::deadlines::Deadlines;
 use super::facts::GrantFacts;
 use super::figures::{hours, metrics, project};
-use super::report::{ContractorMetrics, Report, Severity, Status, Tally};
+use super::params::Params;
+use super::report::{ContractorMetrics, Finding, Funnel, Metrics, Severity, Span, Status, Tally};
 use super::rules::{self, r8_trial_follow_up};
+
+/// One grant's evaluation: what [`evaluate`] returns. It lives here, beside the function that
+/// builds it, rather than in [`super::report`] with the words it is made of, so the vocabulary
+/// depends on nothing and the parameters and deadlines can use it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    pub grant_id: Uuid,
+    pub as_of: NaiveDate,
+    pub status: Status,
+    pub params: Params,
+    pub metrics: Metrics,
+    /// R2: required trainee årsværk and hours (None without a craftsman cost).
+    pub target_arsvaerk: Option<Decimal>,
+    pub target_hours: Option<Decimal>,
+    /// R3: the target pro rata over R3's window ([`Report::on_track_window`]).
+    pub expected_by_now_hours: Option<Decimal>,
+    /// R3: trainee hours delivered in the same window.
+    pub delivered_in_window_hours: Option<Decimal>,
+    /// R3's window: construction start to the end of the last month complete at the end of the
+    /// as-of day, of the period to (planned) handover.
+    pub on_track_window: Option<Span>,
+    /// Share and trainee hours at planned handover at the last three months' run rate.
+    pub projected_share: Option<Decimal>,
+    pub projected_trainee_hours: Option<Decimal>,
+    pub contractors: Vec<ContractorMetrics>,
+    pub funnel: Funnel,
+    /// The next hours report, LBF report and meeting due (not yet overdue).
+    pub deadlines: Deadlines,
+    pub findings: Vec<Finding>,
+}
 
 /// Evaluates `g` as of the end of `as_of`. The same facts and date always give the same report.
 pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use entity::enums::PlacementKind;
+use domain::PlacementKind;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 

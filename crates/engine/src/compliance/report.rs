@@ -1,6 +1,6 @@
-//! What an evaluation answers: the grant's figures, each contractor's, the snusepraktik funnel,
-//! and the findings (each with a stable code, its numbers as typed fields and its message in
-//! Danish and English).
+//! The parts an evaluation's answer ([`super::Report`], built in [`super::evaluate`]) is made of:
+//! the grant's figures, each contractor's, the snusepraktik funnel, the status and the findings
+//! (each with a stable code, its numbers as typed fields and its message in Danish and English).
 
 use std::collections::BTreeMap;
 
@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::params::Params;
 use crate::i18n::Text;
 
 /// How serious a finding is (information / advarsel / brud på krav).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum Severity {
     Info,
     Warning,
@@ -22,8 +22,9 @@ pub enum Severity {
 /// The rules of the domain brief: R1 trainee share, R2 target, R3 on track, R4 clause present,
 /// R5 yearly LBF report, R6 hours reported, R7 følgegruppe cadence, R8 snusepraktik follow-up,
 /// R9 double counting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
-#[graphql(name = "ComplianceRule")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "ComplianceRule"))]
 pub enum Rule {
     R1,
     R2,
@@ -38,71 +39,73 @@ pub enum Rule {
 
 /// The kind of a finding, stable for programs: dashboards filter and count on it instead of
 /// parsing messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum FindingCode {
     /// R1: the grant's trainee share is below its minimum share.
-    #[graphql(name = "R1_GRANT_SHARE")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_GRANT_SHARE"))]
     R1GrantShare,
     /// R1: a contract with a share clause is below the clause's share.
-    #[graphql(name = "R1_CLAUSE_SHARE")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_SHARE"))]
     R1ClauseShare,
     /// R1: a contract with an hours clause is behind its pro-rata line (or, once ended, short of
     /// the clause's hours).
-    #[graphql(name = "R1_CLAUSE_HOURS")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_HOURS"))]
     R1ClauseHours,
     /// R2: construction has started without a craftsman cost, so there is no target.
-    #[graphql(name = "R2_NO_CRAFTSMAN_COST")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R2_NO_CRAFTSMAN_COST"))]
     R2NoCraftsmanCost,
     /// R2: handed over short of the target.
-    #[graphql(name = "R2_TARGET_MISSED")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R2_TARGET_MISSED"))]
     R2TargetMissed,
     /// R3: delivered trainee hours below the pro-rata target line (less the tolerance).
-    #[graphql(name = "R3_BEHIND")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R3_BEHIND"))]
     R3Behind,
     /// R3: at the recent run rate the site misses its share or target at handover.
-    #[graphql(name = "R3_PROJECTED_MISS")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R3_PROJECTED_MISS"))]
     R3ProjectedMiss,
     /// R4: a contract that needs a training clause has neither a clause nor an exemption.
-    #[graphql(name = "R4_CLAUSE_MISSING")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R4_CLAUSE_MISSING"))]
     R4ClauseMissing,
     /// R5: a year's LBF report is due (not yet late).
-    #[graphql(name = "R5_DUE")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R5_DUE"))]
     R5Due,
     /// R5: a year's LBF report is past its deadline and not submitted.
-    #[graphql(name = "R5_MISSING")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R5_MISSING"))]
     R5Missing,
     /// R5: a year's LBF report was submitted after its deadline.
-    #[graphql(name = "R5_LATE")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R5_LATE"))]
     R5Late,
     /// R6: months without an hours report past their deadline.
-    #[graphql(name = "R6_MISSING")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R6_MISSING"))]
     R6Missing,
     /// R6: months reported after their deadline.
-    #[graphql(name = "R6_LATE")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R6_LATE"))]
     R6Late,
     /// R7: no følgegruppe is set up during construction.
-    #[graphql(name = "R7_NO_GROUP")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R7_NO_GROUP"))]
     R7NoGroup,
     /// R7: a gap between meetings (or from site start, or to the as-of date) longer than allowed.
-    #[graphql(name = "R7_GAP")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R7_GAP"))]
     R7Gap,
     /// R7: a past meeting without minutes.
-    #[graphql(name = "R7_NO_MINUTES")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R7_NO_MINUTES"))]
     R7NoMinutes,
     /// R8: an ended snusepraktik without an outcome past the follow-up deadline.
-    #[graphql(name = "R8_NO_OUTCOME")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R8_NO_OUTCOME"))]
     R8NoOutcome,
     /// R8: an ended snusepraktik with an outcome but no next plan past the deadline.
-    #[graphql(name = "R8_NO_NEXT_PLAN")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R8_NO_NEXT_PLAN"))]
     R8NoNextPlan,
     /// R9: one person credited more hours in a month than one person can work.
-    #[graphql(name = "R9_OVER_MONTH_CAP")]
+    #[cfg_attr(feature = "graphql", graphql(name = "R9_OVER_MONTH_CAP"))]
     R9OverMonthCap,
 }
 
 /// What a finding is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
-#[graphql(name = "FindingSubject")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "FindingSubject"))]
 pub enum SubjectKind {
     Grant,
     Contract,
@@ -116,8 +119,9 @@ pub enum SubjectKind {
 }
 
 /// The unit of a finding's `measured` and `threshold`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, async_graphql::Enum)]
-#[graphql(name = "FindingUnit")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "FindingUnit"))]
 pub enum Unit {
     /// A share as a fraction of 1 (0.14 = 14 %).
     ShareFraction,
@@ -188,8 +192,9 @@ pub struct Finding {
 
 /// A grant's roll-up: NOT_STARTED (site not established), COMPLIANT, AT_RISK (a warning or a
 /// projected miss), BREACH, COMPLETED (handed over; final figures).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
-#[graphql(name = "ComplianceStatus")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "ComplianceStatus"))]
 pub enum Status {
     NotStarted,
     Compliant,
@@ -266,31 +271,4 @@ pub struct Funnel {
     pub completed: u32,
     pub open_without_outcome: u32,
     pub outcomes: BTreeMap<&'static str, u32>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Report {
-    pub grant_id: Uuid,
-    pub as_of: NaiveDate,
-    pub status: Status,
-    pub params: Params,
-    pub metrics: Metrics,
-    /// R2: required trainee årsværk and hours (None without a craftsman cost).
-    pub target_arsvaerk: Option<Decimal>,
-    pub target_hours: Option<Decimal>,
-    /// R3: the target pro rata over R3's window ([`Report::on_track_window`]).
-    pub expected_by_now_hours: Option<Decimal>,
-    /// R3: trainee hours delivered in the same window.
-    pub delivered_in_window_hours: Option<Decimal>,
-    /// R3's window: construction start to the end of the last month complete at the end of the
-    /// as-of day, of the period to (planned) handover.
-    pub on_track_window: Option<Span>,
-    /// Share and trainee hours at planned handover at the last three months' run rate.
-    pub projected_share: Option<Decimal>,
-    pub projected_trainee_hours: Option<Decimal>,
-    pub contractors: Vec<ContractorMetrics>,
-    pub funnel: Funnel,
-    /// The next hours report, LBF report and meeting due (not yet overdue).
-    pub deadlines: super::deadlines::Deadlines,
-    pub findings: Vec<Finding>,
 }

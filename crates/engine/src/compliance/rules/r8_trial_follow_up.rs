@@ -1,7 +1,7 @@
 //! R8 snusepraktik follow-up: once a trial placement has ended it gets an outcome and a next plan
 //! within 14 days (configurable). Also counts the funnel: started, completed, outcomes.
 
-use entity::enums::TrialOutcome;
+use domain::TrialOutcome;
 use rust_decimal::Decimal;
 
 use super::RuleDef;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use entity::enums::{PlacementKind, TrialOutcome};
+use domain::{PlacementKind, TrialOutcome};
 use uuid::Uuid;
 
 use super::params::Params;

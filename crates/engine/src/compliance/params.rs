@@ -9,18 +9,20 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
+use uuid::Uuid;
 
 use super::report::Rule;
-use crate::error::{AppError, AppResult};
+use crate::error::{BadInput, EngineResult};
 
 /// A rule parameter a grant may override.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, async_graphql::Enum)]
-#[graphql(name = "RuleParameter")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "RuleParameter"))]
 pub enum ParamKey {
     /// R1 minimum share of trainee hours, in percent.
     MinTraineeSharePercent,
     /// R2 required trainee årsværk per 100 mio. DKK of craftsman cost.
-    #[graphql(name = "TARGET_ARSVAERK_PER_100M_DKK")]
+    #[cfg_attr(feature = "graphql", graphql(name = "TARGET_ARSVAERK_PER_100M_DKK"))]
     TargetArsvaerkPer100mDkk,
     /// R3 tolerance below the expected-by-now line, in percent.
     OnTrackTolerancePercent,
@@ -35,11 +37,12 @@ pub enum ParamKey {
 }
 
 /// The unit of a parameter's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, async_graphql::Enum)]
-#[graphql(name = "RuleParameterUnit")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "RuleParameterUnit"))]
 pub enum ParamUnit {
     Percent,
-    #[graphql(name = "ARSVAERK_PER_100M_DKK")]
+    #[cfg_attr(feature = "graphql", graphql(name = "ARSVAERK_PER_100M_DKK"))]
     ArsvaerkPer100mDkk,
     DayOfMonth,
     Days,
@@ -255,25 +258,25 @@ impl Params {
         exact.floor().to_i64().unwrap_or(i64::MAX)
     }
 
-    /// The defaults with a grant's stored overrides applied. A stored value that no longer reads
-    /// (an unknown key, a value outside the table's range) is ignored with a warning: the default
+    /// The defaults with a grant's stored overrides (`grant.parameter_overrides`, a JSON object
+    /// of parameter name -> value as written) applied. A stored value that no longer reads (an
+    /// unknown key, a value outside the table's range) is ignored with a warning: the default
     /// applies, as it would have been refused on input.
-    pub fn for_grant(g: &entity::grant::Model) -> Self {
+    pub fn with_stored(grant: Uuid, overrides: Option<&serde_json::Value>) -> Self {
         let mut p = Self::default();
-        for (name, value) in stored(g) {
+        for (name, value) in stored(overrides) {
             match ParamKey::from_name(&name).zip(value.parse::<Decimal>().ok()) {
                 Some((key, v)) if check(key, v).is_ok() => p = p.with(key, v),
-                _ => tracing::warn!(grant = %g.id, %name, %value, "stored rule parameter ignored"),
+                _ => tracing::warn!(%grant, %name, %value, "stored rule parameter ignored"),
             }
         }
         p
     }
 }
 
-/// The grant's stored overrides: parameter name -> value as written.
-pub fn stored(g: &entity::grant::Model) -> BTreeMap<String, String> {
-    g.parameter_overrides
-        .as_ref()
+/// A grant's stored overrides: parameter name -> value as written.
+pub fn stored(overrides: Option<&serde_json::Value>) -> BTreeMap<String, String> {
+    overrides
         .and_then(|j| serde_json::from_value(j.clone()).ok())
         .unwrap_or_default()
 }
@@ -311,16 +314,16 @@ pub fn check(key: ParamKey, value: Decimal) -> Result<(), (String, String)> {
 pub fn overrides_json(
     field: &str,
     pairs: &[(ParamKey, Decimal)],
-) -> AppResult<Option<serde_json::Value>> {
+) -> EngineResult<Option<serde_json::Value>> {
     let mut out = BTreeMap::new();
     for (i, (key, value)) in pairs.iter().enumerate() {
         check(*key, *value)
-            .map_err(|(en, da)| AppError::bad_input(format!("{field}[{i}].value"), en, da))?;
+            .map_err(|(en, da)| BadInput::new(format!("{field}[{i}].value"), en, da))?;
         if out
             .insert(key.def().name, value.normalize().to_string())
             .is_some()
         {
-            return Err(AppError::bad_input(
+            return Err(BadInput::new(
                 format!("{field}[{i}].parameter"),
                 format!(
                     "{} is given twice; give each parameter once",
@@ -389,8 +392,8 @@ mod tests {
                 serde_json::json!({ "HOURS_REPORT_DUE_DAY": "15", "MIN_TRAINEE_SHARE_PERCENT": "12.5" })
             )
         );
-        let field = |r: AppResult<_>| match r {
-            Err(AppError::BadInput { field, .. }) => field,
+        let field = |r: EngineResult<_>| match r {
+            Err(BadInput { field, .. }) => field,
             _ => "accepted".into(),
         };
         assert_eq!(

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use entity::enums::PlacementKind;
+use domain::PlacementKind;
 use uuid::Uuid;
 
 use super::RuleDef;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
-use entity::enums::PlacementKind;
+use domain::PlacementKind;
 use rust_decimal::{Decimal, RoundingStrategy};
 use rust_decimal_macros::dec;
 use uuid::Uuid;

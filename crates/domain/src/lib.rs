@@ -1,0 +1,301 @@
+//! Domain enums of the social-clause tracker, shared by the rule engine, the entities and the API.
+//! They are plain Rust; the `sea-orm` feature stores them as short text codes (the `entity` crate
+//! turns it on) and the `graphql` feature makes them GraphQL enums, whose descriptions are the doc
+//! comments (with the Danish term users search for). The engine uses neither.
+
+#[cfg(feature = "sea-orm")]
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Kind of LBF grant (støttesag): renovering or nybyggeri.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum GrantKind {
+    /// Renovering: LBF-supported renovation.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "renovation"))]
+    Renovation,
+    /// Nybyggeri: new build.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "new_build"))]
+    NewBuild,
+}
+
+/// LBF case stage (Skema A / B / C).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")
+)]
+pub enum GrantStage {
+    /// Skema A: application and approval in principle.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "skema_a"))]
+    SkemaA,
+    /// Skema B: project approval after tender; fixes the budget, building may start.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "skema_b"))]
+    SkemaB,
+    /// Skema C: final accounts after completion.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "skema_c"))]
+    SkemaC,
+}
+
+/// Kind of construction contract (entreprise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")
+)]
+pub enum ContractKind {
+    /// Hovedentreprise: main contract.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "main"))]
+    Main,
+    /// Fagentreprise: trade contract placed directly by the bygherre.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "trade"))]
+    Trade,
+    /// Totalentreprise: design-and-build contract.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "turnkey"))]
+    Turnkey,
+    /// Underentreprise: subcontract under another contract (needs a parent contract).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "sub"))]
+    Sub,
+}
+
+/// Kind of trainee placement (person under oplæring, udbudsloven § 176, stk. 2), or a tracked
+/// placement that does not count towards the 14 %.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")
+)]
+pub enum PlacementKind {
+    /// Lærling, EUD: apprentice under lov om erhvervsuddannelser.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "eud_apprentice"))]
+    EudApprentice,
+    /// Lærling, EUV / voksenlærling: adult apprentice.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "euv_apprentice"))]
+    EuvApprentice,
+    /// Lærling, EUX.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "eux"))]
+    Eux,
+    /// FGU (forberedende grunduddannelse, incl. former EGU).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "fgu"))]
+    Fgu,
+    /// AMU-kontraktuddannelse.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "amu_contract"))]
+    AmuContract,
+    /// IGU (integrationsgrunduddannelse).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "igu"))]
+    Igu,
+    /// Anden oplæring: another scheme that brings the person to independent skill.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "other_training"))]
+    OtherCountedTraining,
+    /// Virksomhedspraktik: work-experience placement; tracked, not counted.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "work_experience"))]
+    WorkExperience,
+    /// Løntilskud: wage-subsidised job; tracked, not counted.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "wage_subsidy"))]
+    WageSubsidy,
+    /// Anden social beskæftigelse (e.g. fritidsjob); tracked, not counted.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "other_social"))]
+    OtherSocialEmployment,
+}
+
+impl PlacementKind {
+    /// Whether the hours count towards the trainee share (R1).
+    pub fn counts_as_training(self) -> bool {
+        !matches!(
+            self,
+            Self::WorkExperience | Self::WageSubsidy | Self::OtherSocialEmployment
+        )
+    }
+
+    /// Whether LBF's yearly report puts the hours under "lærlinge" rather than "anden oplæring".
+    pub fn is_apprentice(self) -> bool {
+        matches!(self, Self::EudApprentice | Self::EuvApprentice | Self::Eux)
+    }
+}
+
+/// Lifecycle of a trainee placement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum PlacementStatus {
+    /// Agreed, not yet started.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "planned"))]
+    Planned,
+    /// On site now.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "active"))]
+    Active,
+    /// Ended as planned.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "completed"))]
+    Completed,
+    /// Ended before the planned end (afbrudt).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "terminated"))]
+    Terminated,
+}
+
+/// Outcome of a snusepraktik (trial placement).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
+pub enum TrialOutcome {
+    /// Ordinært job on the site.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ordinary_job"))]
+    OrdinaryJob,
+    /// Læreplads: went on to an apprenticeship.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "apprenticeship"))]
+    Apprenticeship,
+    /// Uddannelse: went on to education.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "education"))]
+    Education,
+    /// Job elsewhere.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "job_elsewhere"))]
+    JobElsewhere,
+    /// Back to the jobcenter.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "back_to_jobcenter"))]
+    BackToJobcenter,
+    /// Dropped out (frafald).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "dropped_out"))]
+    DroppedOut,
+}
+
+/// Role of a member of a følgegruppe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
+pub enum MemberRole {
+    /// Byggeledelse: site management.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "site_management"))]
+    SiteManagement,
+    /// Fagforening, e.g. 3F Bygningsarbejderne.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "union"))]
+    Union,
+    /// Erhvervsskole, e.g. Syddansk Erhvervsskole.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "vocational_school"))]
+    VocationalSchool,
+    /// Jobcenter (often the tovholder).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "jobcenter"))]
+    Jobcenter,
+    /// Boligsocial konsulent.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "social_consultant"))]
+    SocialConsultant,
+    /// Bygherre: the housing organisation.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "bygherre"))]
+    Bygherre,
+    /// Anything else.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "other"))]
+    Other,
+}
+
+/// Role of an API token: what its holder may read and change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum Role {
+    /// Administrator: everything, including tokens.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "admin"))]
+    Admin,
+    /// Bygherre: one housing organisation's estates, grants, contracts and reports.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "bygherre"))]
+    Bygherre,
+    /// Entreprenør: one contractor's own contracts and what hangs on them.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "contractor"))]
+    Contractor,
+    /// Tovholder: a set of grants' snusepraktik, persons and følgegrupper.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "tovholder"))]
+    Tovholder,
+    /// Dashboard: read-only aggregates and compliance, never personal data.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "viewer"))]
+    Viewer,
+}
+
+/// What a reminder (påmindelse) is about. Each is sent once per subject and due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
+pub enum ReminderKind {
+    /// Timeindberetning: a contract's monthly hours report is due by the 10th (R6).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "hours_report_due"))]
+    HoursReportDue,
+    /// Lærlingeindberetning: the yearly LBF report is due 29 September (30, 14 and 7 days before).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "lbf_report_due"))]
+    LbfReportDue,
+    /// Snusepraktik afsluttet uden udfald: a trial placement ended without an outcome (R8).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "trial_outcome_missing"))]
+    TrialOutcomeMissing,
+    /// Følgegruppemøde: the følgegruppe's next meeting is due (R7).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "meeting_due"))]
+    MeetingDue,
+    /// Nyt brud på krav: a new BREACH finding on a grant.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "new_breach"))]
+    NewBreach,
+}
+
+/// How a reminder is delivered (kanal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")
+)]
+pub enum DeliveryChannel {
+    /// E-mail to a user (SMTP).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "email"))]
+    Email,
+    /// HTTP POST to a webhook, signed with HMAC-SHA256.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "webhook"))]
+    Webhook,
+}
+
+/// Where a delivery stands (status).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")
+)]
+pub enum DeliveryStatus {
+    /// Afventer: waiting for its (next) attempt.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "pending"))]
+    Pending,
+    /// Sendes: claimed by an instance that is sending it now (until its lease runs out).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "sending"))]
+    Sending,
+    /// Sendt: accepted by the mail server or answered 2xx by the webhook.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "sent"))]
+    Sent,
+    /// Opgivet: every attempt failed; see the last error.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "failed"))]
+    Failed,
+}
