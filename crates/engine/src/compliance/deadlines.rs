@@ -3,12 +3,15 @@
 //! følgegruppe's next meeting is due (R7's interval). Overdue hours and meetings are R6/R7
 //! findings, so those deadlines are the ones still ahead; the LBF report is the earliest year not
 //! yet submitted, overdue or not, since that is the one the bygherre must send next. Pure: facts,
-//! parameters and a date in, dates out.
+//! parameters and a date in, dates out. Each due date is the rule's own (`r5_lbf_report::report_due`,
+//! `r6_hours_reported::hours_due`, `r7_follow_up_cadence::next_meeting_due`), so a rule and the
+//! portfolio can never disagree on when something is due.
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 
 use super::context::Context;
 use super::figures::{month_of, next_month};
+use super::rules::{r5_lbf_report, r6_hours_reported, r7_follow_up_cadence};
 
 /// The earliest month whose hours report is still owed, not yet late.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,11 +37,10 @@ pub fn deadlines(cx: &Context) -> Deadlines {
     let Some(w) = &cx.window else {
         return Deadlines::default();
     };
-    let due_day = u64::from(p.hours_report_due_day().max(1)) - 1;
     let mut hours_report = None;
     let mut m = w.first;
     while m <= w.last && hours_report.is_none() {
-        let due = next_month(m) + Days::new(due_day);
+        let due = r6_hours_reported::hours_due(p, m);
         if due >= cx.as_of {
             let contracts = g
                 .contracts
@@ -60,9 +62,8 @@ pub fn deadlines(cx: &Context) -> Deadlines {
         }
         m = next_month(m);
     }
-    let (due_month, due_day_of_month) = p.lbf_report_due();
     let lbf_report = (w.first.year()..=w.last.year()).find_map(|year| {
-        let due = NaiveDate::from_ymd_opt(year + 1, due_month, due_day_of_month)?;
+        let due = r5_lbf_report::report_due(p, year)?;
         let submitted = g.lbf_submissions.iter().any(|(y, _)| *y == year);
         (!submitted).then_some((year, due))
     });
@@ -75,9 +76,7 @@ pub fn deadlines(cx: &Context) -> Deadlines {
                 .filter(|d| start <= *d && *d <= cx.as_of)
                 .max()
                 .unwrap_or(start);
-            u64::try_from(p.max_meeting_interval_days())
-                .ok()
-                .and_then(|days| last.checked_add_days(Days::new(days)))
+            r7_follow_up_cadence::next_meeting_due(p, last)
         }
         _ => None,
     };

@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::RuleDef;
 use crate::compliance::context::Context;
+use crate::compliance::params::Params;
 use crate::compliance::report::{Finding, FindingCode, Rule, Severity, SubjectKind};
 use crate::i18n::da_date;
 
@@ -14,13 +15,18 @@ pub const RULE: RuleDef = RuleDef {
     check,
 };
 
+/// The day the LBF report for `year` is due: the configured day of the following year. The
+/// portfolio's deadlines ([`crate::compliance::deadlines`]) ask this too.
+pub fn report_due(p: &Params, year: i32) -> Option<NaiveDate> {
+    let (month, day) = p.lbf_report_due();
+    NaiveDate::from_ymd_opt(year + 1, month, day)
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(w) = &cx.window else { return };
     let (g, p) = (cx.g, cx.p);
     for year in w.first.year()..=w.last.year() {
-        let Some(due) =
-            NaiveDate::from_ymd_opt(year + 1, p.lbf_report_due().0, p.lbf_report_due().1)
-        else {
+        let Some(due) = report_due(p, year) else {
             continue;
         };
         let submitted = g

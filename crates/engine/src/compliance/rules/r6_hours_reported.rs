@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::RuleDef;
 use crate::compliance::context::Context;
 use crate::compliance::figures::{month_of, next_month};
+use crate::compliance::params::Params;
 use crate::compliance::report::{Finding, FindingCode, Rule, Severity, SubjectKind, Unit};
 use crate::i18n::{da_list, da_month, ym};
 
@@ -18,6 +19,12 @@ pub const RULE: RuleDef = RuleDef {
     source: "Tracker rule: each active contract reports a month's hours by the 10th of the next month (configurable)",
     check,
 };
+
+/// The day a month's hours report is due: the configured day of the next month. The
+/// portfolio's deadlines ([`crate::compliance::deadlines`]) ask this too.
+pub fn hours_due(p: &Params, month: NaiveDate) -> NaiveDate {
+    next_month(month) + Days::new(u64::from(p.hours_report_due_day().max(1)) - 1)
+}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(w) = &cx.window else { return };
@@ -32,7 +39,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         let last = month_of(c.end).min(w.last);
         let (mut missing, mut late) = (Vec::new(), Vec::new());
         while m <= last {
-            let due = next_month(m) + Days::new(u64::from(p.hours_report_due_day().max(1)) - 1);
+            let due = hours_due(p, m);
             if cx.as_of > due {
                 match reported.get(&(c.id, m)) {
                     None => missing.push(m),

@@ -3,10 +3,12 @@
 //! consecutive meetings, and the last meeting to the as-of date (or handover); a gap that
 //! happened stays a finding after later meetings. Past meetings without minutes are noted.
 
+use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::RuleDef;
 use crate::compliance::context::Context;
+use crate::compliance::params::Params;
 use crate::compliance::report::{Finding, FindingCode, Rule, Severity, SubjectKind, Unit};
 use crate::i18n::{da_date, da_days};
 
@@ -15,6 +17,13 @@ pub const RULE: RuleDef = RuleDef {
     source: "Byg til Vækst (seed, Tema 03): the følgegruppe meets about every second month (61 days, configurable)",
     check,
 };
+
+/// The last day the next følgegruppe meeting keeps within the interval after the meeting (or
+/// site start) on `last`. The portfolio's deadlines ([`crate::compliance::deadlines`]) ask this.
+pub fn next_meeting_due(p: &Params, last: NaiveDate) -> Option<NaiveDate> {
+    let days = u64::try_from(p.max_meeting_interval_days()).ok()?;
+    last.checked_add_days(Days::new(days))
+}
 
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let (g, p) = (cx.g, cx.p);
