@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{AppError, AppResult};
+pub use crate::record::Area;
 use crate::record::referenced;
 use crate::scope::Scope;
 use crate::service::{new_id, now};
@@ -139,27 +140,6 @@ fn operation_da(operation: &str) -> &'static str {
         "erase" => "slette personoplysninger i",
         _ => "ændre",
     }
-}
-
-/// The parts of the data write permissions are granted on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    Organisation,
-    Estate,
-    Grant,
-    Contractor,
-    /// Contracts and their training clauses or exemptions.
-    Contract,
-    Person,
-    Placement,
-    /// Monthly hours reports and their trainee lines.
-    Hours,
-    /// Snusepraktik.
-    Trial,
-    /// Følgegruppe, members, meetings, action items.
-    FollowUp,
-    LbfReport,
-    Token,
 }
 
 /// The role as written in GraphQL (BYGHERRE, ...), for messages.

@@ -176,21 +176,6 @@ pub struct Config {
     pub web: WebConfig,
 }
 
-/// A positive whole number from the environment, or the default.
-pub(crate) fn number(
-    lookup: &impl Fn(&str) -> Option<String>,
-    key: &str,
-    default: u64,
-) -> anyhow::Result<u64> {
-    match lookup(key) {
-        None => Ok(default),
-        Some(v) => match v.trim().parse::<u64>() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => bail!("{key} must be a whole number above 0, got {v:?}"),
-        },
-    }
-}
-
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tracker.sqlite?mode=rwc";
 
 impl Config {
@@ -244,7 +229,9 @@ impl Config {
         if query_limits.max_depth < 5 || query_limits.max_complexity < 50 {
             bail!("GRAPHQL_MAX_DEPTH must be at least 5 and GRAPHQL_MAX_COMPLEXITY at least 50");
         }
-        let secs = |key, d: Duration| number(&lookup, key, d.as_secs()).map(Duration::from_secs);
+        let secs = |key, d: Duration| {
+            crate::env::number(&lookup, key, d.as_secs()).map(Duration::from_secs)
+        };
         query_limits.timeout = secs("REQUEST_TIMEOUT_SECS", query_limits.timeout)?;
         query_limits.national_timeout = secs(
             "NATIONAL_REQUEST_TIMEOUT_SECS",
@@ -252,23 +239,31 @@ impl Config {
         )?;
         let d = HttpLimits::default();
         let http_limits = HttpLimits {
-            max_body_bytes: number(&lookup, "MAX_BODY_BYTES", d.max_body_bytes as u64)? as usize,
-            max_response_bytes: number(&lookup, "MAX_RESPONSE_BYTES", d.max_response_bytes as u64)?
+            max_body_bytes: crate::env::number(&lookup, "MAX_BODY_BYTES", d.max_body_bytes as u64)?
                 as usize,
+            max_response_bytes: crate::env::number(
+                &lookup,
+                "MAX_RESPONSE_BYTES",
+                d.max_response_bytes as u64,
+            )? as usize,
             header_timeout: secs("HEADER_TIMEOUT_SECS", d.header_timeout)?,
             idle_timeout: secs("IDLE_TIMEOUT_SECS", d.idle_timeout)?,
-            max_connections: number(&lookup, "MAX_CONNECTIONS", d.max_connections as u64)? as usize,
-            max_anonymous_connections: number(
+            max_connections: crate::env::number(
+                &lookup,
+                "MAX_CONNECTIONS",
+                d.max_connections as u64,
+            )? as usize,
+            max_anonymous_connections: crate::env::number(
                 &lookup,
                 "MAX_ANONYMOUS_CONNECTIONS",
                 d.max_anonymous_connections as u64,
             )? as usize,
-            max_anonymous_per_address: number(
+            max_anonymous_per_address: crate::env::number(
                 &lookup,
                 "MAX_ANONYMOUS_CONNECTIONS_PER_ADDRESS",
                 d.max_anonymous_per_address as u64,
             )? as usize,
-            min_body_bytes_per_sec: number(
+            min_body_bytes_per_sec: crate::env::number(
                 &lookup,
                 "MIN_BODY_BYTES_PER_SEC",
                 d.min_body_bytes_per_sec as u64,

@@ -14,8 +14,8 @@ use crate::auth::Principal;
 use crate::compliance::report_labels::{LBF_COLUMNS, interim_or_final};
 use crate::error::{AppError, AppResult};
 use crate::exports::{Cell, Dialect, Table};
-use crate::http::{bearer, error_response, request_lang};
 use crate::i18n::Lang;
+use crate::request::{bearer, error_response, request_lang};
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

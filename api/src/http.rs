@@ -15,15 +15,9 @@ use sea_orm::DatabaseConnection;
 use serde_json::json;
 
 use crate::config::{Config, HttpLimits};
-use crate::error::AppError;
 use crate::graphql::AppSchema;
 use crate::i18n::Lang;
-
-pub(crate) fn bearer(req: &poem::Request) -> Option<&str> {
-    req.headers()
-        .get(poem::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-}
+use crate::request::{bearer, request_lang};
 
 /// A GraphQL answer carrying only errors, with an HTTP status for the transport-level ones.
 fn graphql_errors(
@@ -606,7 +600,7 @@ pub fn app_full(
             get(crate::web::invitation_page)
                 .post(crate::web::accept_invitation.around(bounded_form)),
         )
-        .at("/app", get(crate::web::app_home))
+        .at("/app", get(crate::web_home::app_home))
         .at("/app/grants/:id", get(crate::web::grant_page))
         .at(
             "/app/grants/:id/lbf",
@@ -943,43 +937,6 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown signal received; finishing requests in flight");
-}
-
-/// The language of the answer, from `Accept-Language` (English by default; see `i18n`).
-pub fn request_lang(http: &poem::Request) -> Lang {
-    Lang::from_accept_language(
-        http.headers()
-            .get(poem::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
-}
-
-/// An error as JSON with the same code GraphQL would answer, and the matching HTTP status, in
-/// the request's language.
-pub(crate) fn error_response(err: AppError, lang: Lang) -> poem::Response {
-    let status = match err.code() {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-        "CONFLICT" => StatusCode::CONFLICT,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let code = err.code();
-    // Through the GraphQL conversion, so an internal cause is logged and only its reference shown.
-    let gql: async_graphql::Error = err.into();
-    let mut errors = vec![gql.into_server_error(Default::default())];
-    crate::graphql::localize(&mut errors, lang);
-    let message = match (code, lang) {
-        ("UNAUTHENTICATED", Lang::En) => {
-            "a valid API token is required (Authorization: Bearer ...)".to_owned()
-        }
-        ("UNAUTHENTICATED", Lang::Da) => {
-            "der kræves et gyldigt API-token (Authorization: Bearer ...)".to_owned()
-        }
-        _ => errors.remove(0).message,
-    };
-    (status, Json(json!({ "error": message, "code": code }))).into_response()
 }
 
 #[cfg(test)]

@@ -6,9 +6,29 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
-use crate::auth::Area;
 use crate::error::{AppError, AppResult};
 use crate::scope::{Scope, Scoped};
+
+/// The parts of the data write permissions are granted on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Organisation,
+    Estate,
+    Grant,
+    Contractor,
+    /// Contracts and their training clauses or exemptions.
+    Contract,
+    Person,
+    Placement,
+    /// Monthly hours reports and their trainee lines.
+    Hours,
+    /// Snusepraktik.
+    Trial,
+    /// Følgegruppe, members, meetings, action items.
+    FollowUp,
+    LbfReport,
+    Token,
+}
 
 pub trait Record: Scoped + EntityTrait<Model: Clone + Send + Sync> {
     /// English name used in messages ("Grant 0190... was not found").

@@ -826,34 +826,6 @@ pub async fn accept_invitation(
     }
 }
 
-/// GET /app: the start page. Callers who may see grant figures get the portfolio, from the
-/// GraphQL schema with their own principal.
-#[handler]
-pub async fn app_home(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-    Query(q): Query<crate::web_grants::PortfolioQuery>,
-) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
-    let body = if s.principal.scope().sees_grant_figures() {
-        crate::web_grants::portfolio(&schema, &s, &q).await
-    } else if s.user.role == entity::enums::Role::Contractor {
-        crate::web_contractor::home(&schema, &s).await
-    } else {
-        html! { p { (t(s.lang, "Din rolle har ingen sider endnu.", "Your role has no pages yet.")) } }
-    };
-    let title = format!(
-        "{}, {}",
-        t(s.lang, "Velkommen", "Welcome"),
-        s.user.display_name
-    );
-    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
-}
-
 /// A status in the page's language, with the words of the domain brief.
 pub(crate) fn status_name(l: Lang, status: &str) -> &'static str {
     match status {

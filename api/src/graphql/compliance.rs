@@ -1037,13 +1037,18 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: SubmitLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        crate::audit::audited::<lbf_report::Entity, _>(ctx, "submit", None, move |t, s| {
-            let input = input.clone();
-            Box::pin(async move {
-                svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
-                    .await
-            })
-        })
+        crate::graphql::audited::audited::<lbf_report::Entity, _>(
+            ctx,
+            "submit",
+            None,
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move {
+                    svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
+                        .await
+                })
+            },
+        )
         .await
         .map(LbfReportVersion)
     }
@@ -1054,20 +1059,25 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: CorrectLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        crate::audit::audited::<lbf_report::Entity, _>(ctx, "correct", None, move |t, s| {
-            let input = input.clone();
-            Box::pin(async move {
-                svc::submit_report(
-                    t,
-                    &s,
-                    input.grant_id,
-                    input.year,
-                    &input.submitted_by,
-                    Some(&input.reason),
-                )
-                .await
-            })
-        })
+        crate::graphql::audited::audited::<lbf_report::Entity, _>(
+            ctx,
+            "correct",
+            None,
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move {
+                    svc::submit_report(
+                        t,
+                        &s,
+                        input.grant_id,
+                        input.year,
+                        &input.submitted_by,
+                        Some(&input.reason),
+                    )
+                    .await
+                })
+            },
+        )
         .await
         .map(LbfReportVersion)
     }

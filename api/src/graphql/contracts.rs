@@ -181,9 +181,12 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractorInput,
     ) -> Result<Contractor> {
-        crate::audit::audited::<contractor::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_contractor(t, input.clone()))
-        })
+        crate::graphql::audited::audited::<contractor::Entity, _>(
+            ctx,
+            "create",
+            None,
+            move |t, _| Box::pin(create_contractor(t, input.clone())),
+        )
         .await
         .map(Contractor)
     }
@@ -194,10 +197,15 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractorInput,
     ) -> Result<Contractor> {
-        crate::audit::audited::<contractor::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_contractor(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<contractor::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_contractor(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Contractor)
     }
@@ -208,7 +216,7 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractInput,
     ) -> Result<Contract> {
-        crate::audit::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_contract(t, &s, input).await })
         })
@@ -222,10 +230,15 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractInput,
     ) -> Result<Contract> {
-        crate::audit::audited::<contract::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_contract(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<contract::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_contract(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Contract)
     }

@@ -238,7 +238,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        crate::audit::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_group(t, &s, input).await })
         })
@@ -252,10 +252,15 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        crate::audit::audited::<group::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_group(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<group::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_group(t, &s, id, input).await })
+            },
+        )
         .await
         .map(FollowUpGroup)
     }
@@ -265,7 +270,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateGroupMemberInput,
     ) -> Result<GroupMember> {
-        crate::audit::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_member(t, &s, input).await })
         })
@@ -279,10 +284,15 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateGroupMemberInput,
     ) -> Result<GroupMember> {
-        crate::audit::audited::<member::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_member(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<member::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_member(t, &s, id, input).await })
+            },
+        )
         .await
         .map(GroupMember)
     }
@@ -293,7 +303,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateMeetingInput,
     ) -> Result<Meeting> {
-        crate::audit::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_meeting(t, &s, input).await })
         })
@@ -307,10 +317,15 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateMeetingInput,
     ) -> Result<Meeting> {
-        crate::audit::audited::<meeting::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_meeting(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<meeting::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_meeting(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Meeting)
     }
@@ -321,7 +336,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: AddMeetingMinutesInput,
     ) -> Result<Meeting> {
-        crate::audit::audited::<meeting::Entity, _>(
+        crate::graphql::audited::audited::<meeting::Entity, _>(
             ctx,
             "minutes",
             Some(input.meeting_id),
@@ -340,10 +355,15 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateActionItemInput,
     ) -> Result<ActionItem> {
-        crate::audit::audited::<action_item::Entity, _>(ctx, "create", None, move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { create_action_item(t, &s, input).await })
-        })
+        crate::graphql::audited::audited::<action_item::Entity, _>(
+            ctx,
+            "create",
+            None,
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { create_action_item(t, &s, input).await })
+            },
+        )
         .await
         .map(ActionItem)
     }
@@ -355,10 +375,15 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateActionItemInput,
     ) -> Result<ActionItem> {
-        crate::audit::audited::<action_item::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_action_item(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<action_item::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_action_item(t, &s, id, input).await })
+            },
+        )
         .await
         .map(ActionItem)
     }

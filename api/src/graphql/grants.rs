@@ -168,7 +168,7 @@ pub struct GrantMutation;
 impl GrantMutation {
     /// Register an LBF grant (tilsagn) on an estate. CONFLICT if the case number exists.
     async fn create_grant(&self, ctx: &Context<'_>, input: CreateGrantInput) -> Result<Grant> {
-        crate::audit::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_grant(t, &s, input).await })
         })
@@ -182,10 +182,15 @@ impl GrantMutation {
         id: Uuid,
         input: UpdateGrantInput,
     ) -> Result<Grant> {
-        crate::audit::audited::<grant::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_grant(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<grant::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_grant(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Grant)
     }

@@ -3,6 +3,7 @@
 
 pub mod answers;
 mod audit;
+pub mod audited;
 mod compliance;
 mod contracts;
 mod followup;
@@ -446,9 +447,16 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<$view> {
-                $crate::audit::audited::<$entity, _>(ctx, "archive", Some(id), move |t, s| {
-                    Box::pin(async move { $crate::record::archive::<$entity, _>(t, &s, id).await })
-                })
+                $crate::graphql::audited::audited::<$entity, _>(
+                    ctx,
+                    "archive",
+                    Some(id),
+                    move |t, s| {
+                        Box::pin(
+                            async move { $crate::record::archive::<$entity, _>(t, &s, id).await },
+                        )
+                    },
+                )
                 .await
                 .map($view)
             }
@@ -460,7 +468,7 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<uuid::Uuid> {
-                $crate::audit::audited_delete::<$entity>(ctx, id).await
+                $crate::graphql::audited::audited_delete::<$entity>(ctx, id).await
             }
         }
     };

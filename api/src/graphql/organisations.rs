@@ -114,7 +114,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: CreateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        crate::audit::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
+        crate::graphql::audited::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
             Box::pin(create_organisation(t, input.clone()))
         })
         .await
@@ -127,7 +127,7 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        crate::audit::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
+        crate::graphql::audited::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
             let input = input.clone();
             Box::pin(async move { update_organisation(t, &s, id, input).await })
         })
@@ -137,7 +137,7 @@ impl OrganisationMutation {
 
     /// Register a boligafdeling under an organisation.
     async fn create_estate(&self, ctx: &Context<'_>, input: CreateEstateInput) -> Result<Estate> {
-        crate::audit::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_estate(t, &s, input).await })
         })
@@ -151,10 +151,15 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateEstateInput,
     ) -> Result<Estate> {
-        crate::audit::audited::<estate::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_estate(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<estate::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_estate(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Estate)
     }

@@ -161,7 +161,7 @@ impl PeopleMutation {
     /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
         let token = super::principal(ctx).token_id;
-        crate::audit::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
+        crate::graphql::audited::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
             Box::pin(create_person(t, input.clone(), Some(token)))
         })
         .await
@@ -174,10 +174,15 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePersonInput,
     ) -> Result<Person> {
-        crate::audit::audited::<person::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_person(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<person::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_person(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Person)
     }
@@ -188,10 +193,15 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         input: CreatePlacementInput,
     ) -> Result<Placement> {
-        crate::audit::audited::<placement::Entity, _>(ctx, "create", None, move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { create_placement(t, &s, input).await })
-        })
+        crate::graphql::audited::audited::<placement::Entity, _>(
+            ctx,
+            "create",
+            None,
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { create_placement(t, &s, input).await })
+            },
+        )
         .await
         .map(Placement)
     }
@@ -202,10 +212,15 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePlacementInput,
     ) -> Result<Placement> {
-        crate::audit::audited::<placement::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_placement(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<placement::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_placement(t, &s, id, input).await })
+            },
+        )
         .await
         .map(Placement)
     }

@@ -102,9 +102,12 @@ impl TokenMutation {
     /// Revoke a token: it stops working at once (administrators only).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
         principal(ctx).require_admin()?;
-        crate::audit::audited::<token::Entity, _>(ctx, "revoke", Some(id), move |t, _| {
-            Box::pin(async move { auth::revoke_token(t, id).await })
-        })
+        crate::graphql::audited::audited::<token::Entity, _>(
+            ctx,
+            "revoke",
+            Some(id),
+            move |t, _| Box::pin(async move { auth::revoke_token(t, id).await }),
+        )
         .await
         .map(ApiToken)
     }

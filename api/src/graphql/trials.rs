@@ -84,7 +84,7 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: CreateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        crate::audit::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::graphql::audited::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_trial(t, &s, input).await })
         })
@@ -98,10 +98,15 @@ impl TrialMutation {
         id: Uuid,
         input: UpdateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        crate::audit::audited::<trial::Entity, _>(ctx, "update", Some(id), move |t, s| {
-            let input = input.clone();
-            Box::pin(async move { update_trial(t, &s, id, input).await })
-        })
+        crate::graphql::audited::audited::<trial::Entity, _>(
+            ctx,
+            "update",
+            Some(id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { update_trial(t, &s, id, input).await })
+            },
+        )
         .await
         .map(TrialPlacement)
     }
@@ -112,7 +117,7 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: RecordTrialOutcomeInput,
     ) -> Result<TrialPlacement> {
-        crate::audit::audited::<trial::Entity, _>(
+        crate::graphql::audited::audited::<trial::Entity, _>(
             ctx,
             "outcome",
             Some(input.trial_placement_id),

@@ -13,7 +13,6 @@ pub mod sign;
 
 use std::time::Duration;
 
-use anyhow::bail;
 use chrono::{DateTime, Utc};
 use entity::enums::{DeliveryChannel, DeliveryStatus};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -56,24 +55,11 @@ impl Default for ReminderConfig {
     }
 }
 
-fn flag(
-    lookup: &impl Fn(&str) -> Option<String>,
-    key: &str,
-    default: bool,
-) -> anyhow::Result<bool> {
-    match lookup(key).map(|v| v.trim().to_ascii_lowercase()) {
-        None => Ok(default),
-        Some(v) if ["1", "true", "on", "yes"].contains(&v.as_str()) => Ok(true),
-        Some(v) if ["0", "false", "off", "no"].contains(&v.as_str()) => Ok(false),
-        Some(v) => bail!("{key} must be on or off, got {v:?}"),
-    }
-}
-
 impl ReminderConfig {
     pub fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let d = Self::default();
         let secs = |key: &str, default: Duration| {
-            crate::config::number(lookup, key, default.as_secs()).map(Duration::from_secs)
+            crate::env::number(lookup, key, default.as_secs()).map(Duration::from_secs)
         };
         let smtp = match lookup("SMTP_URL").filter(|v| !v.trim().is_empty()) {
             None => None,
@@ -89,12 +75,16 @@ impl ReminderConfig {
             }
         };
         Ok(Self {
-            enabled: flag(lookup, "REMINDERS", d.enabled)?,
+            enabled: crate::env::flag(lookup, "REMINDERS", d.enabled)?,
             interval: secs("REMINDER_INTERVAL_SECS", d.interval)?,
             smtp,
             retry_base: secs("REMINDER_RETRY_BASE_SECS", d.retry_base)?,
             webhook_timeout: secs("WEBHOOK_TIMEOUT_SECS", d.webhook_timeout)?,
-            allow_private_targets: flag(lookup, "WEBHOOK_ALLOW_PRIVATE_TARGETS", false)?,
+            allow_private_targets: crate::env::flag(
+                lookup,
+                "WEBHOOK_ALLOW_PRIVATE_TARGETS",
+                false,
+            )?,
             lead: d.lead,
         })
     }

@@ -57,24 +57,6 @@ fn overlaps(start: NaiveDate, end: Option<NaiveDate>, month: YearMonth) -> bool 
     start <= month.last_day() && end.is_none_or(|e| e >= month.first_day())
 }
 
-/// Serialises replacements of a contract's months on PostgreSQL: without it, two reports of the
-/// same month at the same moment both delete the (same) old lines and both insert theirs, and the
-/// month keeps both sets. Every writer of hours takes this one row lock first, so locks are always
-/// taken in the same order and cannot deadlock each other. `NO KEY UPDATE` still lets other
-/// transactions insert rows that refer to the contract. (SQLite runs one writer at a time anyway.)
-pub async fn lock_contract<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
-    use sea_orm::QuerySelect;
-    use sea_orm::sea_query::LockType;
-    contract::Entity::find_by_id(id)
-        .select_only()
-        .column(contract::Column::Id)
-        .lock(LockType::NoKeyUpdate)
-        .into_tuple::<Uuid>()
-        .one(db)
-        .await?;
-    Ok(())
-}
-
 /// Who may declare a report's filing date ([`ReportMonthlyHoursInput::reported_at`]): the
 /// bygherre who owns the figures, or an administrator loading history.
 pub fn may_declare_filing(role: entity::enums::Role) -> bool {
@@ -131,7 +113,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
 ) -> AppResult<hours_report::Model> {
     let contract =
         referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
-    lock_contract(db, contract.id).await?;
+    super::rollup::lock_contract(db, contract.id).await?;
     let month = input.month;
     if !overlaps(contract.start_date, Some(contract.end_date), month) {
         return Err(AppError::bad_input(
@@ -344,7 +326,7 @@ pub async fn report_audited<C: ConnectionTrait>(
     operation: &str,
 ) -> AppResult<(hours_report::Model, bool)> {
     let key = (input.contract_id, input.month.first_day());
-    lock_contract(db, input.contract_id).await?;
+    super::rollup::lock_contract(db, input.contract_id).await?;
     let before = report_snapshot(db, key).await?;
     let report = report_monthly_hours(db, scope, input, may_declare_filing(who.role)).await?;
     let after = report_snapshot(db, key).await?;

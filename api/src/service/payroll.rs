@@ -257,7 +257,7 @@ pub async fn import_payroll(
             contracts.sort();
             contracts.dedup();
             for c in contracts {
-                super::hours::lock_contract(t, c).await?;
+                super::rollup::lock_contract(t, c).await?;
             }
             let mut reports = Vec::with_capacity(groups.len());
             for g in &groups {

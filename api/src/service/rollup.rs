@@ -83,6 +83,22 @@ fn kind_changed(before: Option<&Value>, after: Option<&Value>) -> bool {
     before.is_some() && kind(before) != kind(after)
 }
 
+/// Serialises replacements of a contract's months on PostgreSQL: without it, two reports of the
+/// same month at the same moment both delete the (same) old lines and both insert theirs, and the
+/// month keeps both sets. Every writer of hours takes this one row lock first, so locks are always
+/// taken in the same order and cannot deadlock each other. `NO KEY UPDATE` still lets other
+/// transactions insert rows that refer to the contract. (SQLite runs one writer at a time anyway.)
+pub async fn lock_contract<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()> {
+    contract::Entity::find_by_id(id)
+        .select_only()
+        .column(contract::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    Ok(())
+}
+
 /// Takes, in id order, the hours locks of every contract whose months the write `entity`/`id`
 /// will make [`touch`] refresh. [`crate::service::trail::write`] calls it before it bumps any
 /// grant's revision, so every writer takes contract locks first and grant revisions second: a
@@ -121,7 +137,7 @@ pub async fn lock_contracts_for<C: ConnectionTrait>(
     contracts.sort();
     contracts.dedup();
     for c in contracts {
-        super::hours::lock_contract(db, c).await?;
+        lock_contract(db, c).await?;
     }
     Ok(())
 }
@@ -164,7 +180,7 @@ pub async fn refresh_reports<C: ConnectionTrait>(db: &C, reports: &[Uuid]) -> Ap
         contracts.sort();
         contracts.dedup();
         for c in &contracts {
-            super::hours::lock_contract(db, *c).await?;
+            lock_contract(db, *c).await?;
         }
         let rows = compute(db, chunk).await?;
         hours_month::Entity::delete_many()

@@ -1,0 +1,40 @@
+//! The start page after sign-in (`GET /app`): the portfolio for those who see grant figures, a
+//! contractor's own home for a contractor. It sits above the page modules it chooses between, so
+//! the shared page frame (`web`) depends on none of them.
+
+use maud::html;
+use poem::http::StatusCode;
+use poem::web::{Data, Query};
+use poem::{Response, handler};
+use sea_orm::DatabaseConnection;
+
+use crate::graphql::AppSchema;
+use crate::web::{html_response, page, t};
+
+/// GET /app: the start page. Callers who may see grant figures get the portfolio, from the
+/// GraphQL schema with their own principal.
+#[handler]
+pub async fn app_home(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Query(q): Query<crate::web_grants::PortfolioQuery>,
+) -> Response {
+    let s = match crate::web::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let body = if s.principal.scope().sees_grant_figures() {
+        crate::web_grants::portfolio(&schema, &s, &q).await
+    } else if s.user.role == entity::enums::Role::Contractor {
+        crate::web_contractor::home(&schema, &s).await
+    } else {
+        html! { p { (t(s.lang, "Din rolle har ingen sider endnu.", "Your role has no pages yet.")) } }
+    };
+    let title = format!(
+        "{}, {}",
+        t(s.lang, "Velkommen", "Welcome"),
+        s.user.display_name
+    );
+    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
+}
