@@ -403,14 +403,21 @@ async fn idle_and_trickling_connections_do_not_lock_out_signed_in_clients() {
     }
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut tricklers = Vec::new();
+    // Each trickler reports once it has connected and sent its headers (or failed to), so the
+    // rounds below measure the server while all of them are open, not while they arrive.
+    let (started_tx, mut started_rx) = tokio::sync::mpsc::channel::<()>(1_100);
     for _ in 0..1_100 {
         let stop = stop.clone();
+        let started = started_tx.clone();
         tricklers.push(tokio::spawn(async move {
             let Ok(mut s) = connect_from(3, port).await else {
+                let _ = started.send(()).await;
                 return;
             };
             let head = "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 60000\r\n\r\n";
-            if s.write_all(head.as_bytes()).await.is_err() {
+            let sent = s.write_all(head.as_bytes()).await;
+            let _ = started.send(()).await;
+            if sent.is_err() {
                 return;
             }
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -420,6 +427,12 @@ async fn idle_and_trickling_connections_do_not_lock_out_signed_in_clients() {
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
         }));
+    }
+    drop(started_tx);
+    for _ in 0..1_100 {
+        tokio::time::timeout(Duration::from_secs(60), started_rx.recv())
+            .await
+            .expect("the trickling connections open within 60 s");
     }
     for round in 0..10 {
         let answer = server.graphql("{ grants { totalCount } }").await;
