@@ -45,7 +45,7 @@ pub fn ensure(programs: &[Program]) {
         return;
     }
     let _one = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
-    // Another binary's apt-get may hold the lock: wait for it rather than fail.
+    // Another binary's apt-get may hold apt's lock past its own timeout: wait for it.
     let deadline = Instant::now() + Duration::from_secs(900);
     let mut last = String::new();
     while Instant::now() < deadline {
@@ -54,8 +54,20 @@ pub fn ensure(programs: &[Program]) {
             return;
         }
         match apt_get(&packages) {
-            Ok(()) => continue,
-            Err(e) => last = e,
+            Ok(()) if missing(programs).is_empty() => return,
+            Ok(()) => panic!(
+                "apt-get installed {packages:?}, but {:?} are still missing: set their paths \
+                 (CHROMIUM, CHROMEDRIVER) or install them by hand",
+                missing(programs)
+            ),
+            // Only a held lock is worth waiting for; anything else (no root, no sudo, no
+            // network) will not change by itself.
+            Err(e) if e.contains("lock") => last = e,
+            Err(e) => panic!(
+                "the tests need {packages:?} and could not install them ({e}): run \
+                 `apt-get install -y {}` as root",
+                packages.join(" ")
+            ),
         }
         std::thread::sleep(Duration::from_secs(5));
     }
