@@ -264,21 +264,23 @@ mod modules {
                     rest = &rest[1..];
                 }
             }
-            // A relative path names a child module, or else another crate.
-            _ => base = me.clone(),
+            // A relative path names a child module, or else another crate (ignored).
+            Some(first) => {
+                base = me.clone();
+                base.push(first.to_owned());
+                if !known.contains_key(&base) {
+                    return None;
+                }
+                base.pop();
+            }
+            None => return None,
         }
         let full: Module = base.iter().chain(rest).cloned().collect();
         (0..=full.len())
             .rev()
             .map(|k| full[..k].to_vec())
             .find(|m| known.contains_key(m))
-            .filter(|m| {
-                m != me
-                    && (path[0] == "crate"
-                        || path[0] == "super"
-                        || path[0] == "self"
-                        || m.len() > me.len())
-            })
+            .filter(|m| m != me)
     }
 
     /// Module -> the modules it refers to.
