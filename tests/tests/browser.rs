@@ -137,14 +137,6 @@ fn delete_session(port: u16, session: &str) {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn browser(site: &Site, javascript: bool) -> Browser {
     let (driver_path, chromium) = match (std::env::var("CHROMEDRIVER"), std::env::var("CHROMIUM")) {
         (Ok(driver), Ok(chromium)) => (driver, chromium),
@@ -156,7 +148,7 @@ async fn browser(site: &Site, javascript: bool) -> Browser {
             )
         }
     };
-    let port = free_port();
+    let port = testkit::free_port();
     let marker = format!("sct-chromium-{}", uuid::Uuid::new_v4().simple());
     // chromedriver makes Chromium's profile directory under TMPDIR: the marker is then in the
     // command line of Chromium and of each of its helpers.

@@ -35,12 +35,7 @@ pub async fn fresh_database() -> (String, Option<(String, String)>, Option<std::
     }
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+pub use testkit::free_port;
 
 /// The binary under test: `API_BINARY` when set (CI points it at the release build, the binary
 /// that is deployed), else the one cargo built with these tests.
