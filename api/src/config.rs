@@ -171,7 +171,7 @@ pub struct Config {
     pub traces: Option<crate::telemetry::TraceConfig>,
     /// `REMINDERS`, `REMINDER_INTERVAL_SECS`, `SMTP_URL`, `REMINDER_MAIL_FROM`,
     /// `REMINDER_RETRY_BASE_SECS`, `WEBHOOK_TIMEOUT_SECS`, `WEBHOOK_ALLOW_PRIVATE_TARGETS`.
-    pub reminders: crate::reminders::ReminderConfig,
+    pub reminders: crate::notifier::ReminderConfig,
     /// `TRUSTED_PROXIES`, `PUBLIC_BASE_URL`.
     pub web: WebConfig,
 }
@@ -282,7 +282,7 @@ impl Config {
             crate::ops::CorsOrigins::parse(&lookup("CORS_ALLOWED_ORIGINS").unwrap_or_default())
                 .map_err(|e| anyhow::anyhow!("CORS_ALLOWED_ORIGINS: {e}"))?;
         let traces = crate::telemetry::TraceConfig::from_env(&lookup)?;
-        let reminders = crate::reminders::ReminderConfig::from_env(&lookup)?;
+        let reminders = crate::notifier::ReminderConfig::from_env(&lookup)?;
         let web = WebConfig::from_env(&lookup, bind_addr)?;
         Ok(Self {
             web,

@@ -686,7 +686,7 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
         },
     );
     let scheduler = if config.reminders.enabled {
-        let r = crate::reminders::Reminders::new(db.clone(), gate, config.reminders.clone())?;
+        let r = crate::notifier::Reminders::new(db.clone(), gate, config.reminders.clone())?;
         tracing::info!(
             every_secs = config.reminders.interval.as_secs(),
             email = config.reminders.smtp.is_some(),

@@ -1,34 +1,20 @@
 //! The social-clause tracker's server: configuration, database, service layer, GraphQL schema and
 //! HTTP routes. `main.rs` is only the command line around it.
 
-pub mod accounts;
-pub mod audit;
-pub mod auth;
 pub mod charts;
 pub mod config;
 pub mod conns;
-pub mod db;
 pub mod downloads;
-pub mod env;
-pub mod error;
 pub mod exports;
 pub mod graphql;
 pub mod http;
-pub mod live;
 pub mod loaders;
+pub mod notifier;
 pub mod ops;
 pub mod pagination;
-pub mod payroll;
-pub mod record;
-pub mod reminders;
 pub mod request;
-pub mod scalars;
-pub mod scope;
 pub mod seed;
-pub mod service;
 pub mod telemetry;
-pub mod units;
-pub mod validate;
 pub mod web;
 pub mod web_contractor;
 pub mod web_grants;
@@ -38,9 +24,13 @@ pub mod web_import;
 pub mod web_reminders;
 pub mod web_trials;
 
-// The rule engine is its own crate (no database access, no clock, no GraphQL, no HTTP); its
-// modules keep their paths here, so the server reads `crate::compliance` and `crate::i18n`.
-pub use engine::{compliance, i18n};
+// The rule engine and the service are crates of their own (`engine`: no database, clock, GraphQL
+// or HTTP; `tracker-core`: no GraphQL or HTTP); their modules keep their paths here, so the server
+// reads `crate::service`, `crate::db` and `crate::compliance`.
+pub use tracker_core::{
+    accounts, audit, auth, compliance, db, env, error, i18n, live, patch, payroll, record,
+    reminders, scalars, scope, service, units, validate,
+};
 
 /// Tunes mimalloc, the binaries' allocator, for a server that must stay inside a memory budget:
 /// memory freed is handed back to the system after 10 ms (mimalloc 3's default is a second, and

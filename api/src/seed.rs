@@ -679,7 +679,7 @@ async fn load(
                 UpdateActionItemInput {
                     description: None,
                     owner: None,
-                    due_date: async_graphql::MaybeUndefined::Undefined,
+                    due_date: crate::patch::Patch::Unchanged,
                     done: Some(true),
                 },
             )

@@ -1,8 +1,8 @@
 //! Contractors (entreprenører) and contracts (entrepriser) with their training clause
 //! (uddannelsesklausul) or a recorded exemption.
 
+use crate::patch::Patch;
 use crate::scalars::DecimalInput;
-use async_graphql::{InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use entity::enums::ContractKind;
 use entity::{contract, contractor, grant};
@@ -19,26 +19,29 @@ use crate::units::{dkk_to_ore, hours_to_centi, percent_to_bp};
 use crate::validate;
 
 /// New entreprenør.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateContractorInput {
     /// CVR number: 8 digits with a valid modulus-11 check digit; unique.
     pub cvr: String,
     pub name: String,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateContractorInput {
     pub cvr: Option<String>,
     pub name: Option<String>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct ContractorFilter {
     pub cvr: Option<String>,
     pub name_contains: Option<String>,
     /// Only contractors with a contract on this grant.
     pub grant_id: Option<Uuid>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -124,7 +127,8 @@ pub fn list_contractors(scope: &Scope, f: ContractorFilter) -> Select<contractor
 
 /// The training clause (uddannelsesklausul) of a contract: required trainee hours, a required
 /// share of the contract's labour hours, or both.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct TrainingClauseInput {
     pub required_trainee_hours: Option<DecimalInput>,
     /// Percent of the contract's labour hours, e.g. 14.
@@ -132,7 +136,8 @@ pub struct TrainingClauseInput {
 }
 
 /// A recorded exemption from the clause requirement (R4): why, who approved it, when.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct ClauseExemptionInput {
     pub reason: String,
     pub approved_by: String,
@@ -140,7 +145,8 @@ pub struct ClauseExemptionInput {
 }
 
 /// New entreprise on a grant.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateContractInput {
     pub grant_id: Uuid,
     pub contractor_id: Uuid,
@@ -158,23 +164,25 @@ pub struct CreateContractInput {
 }
 
 /// Changes to a contract; a field left out stays, null clears it.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateContractInput {
     pub contractor_id: Option<Uuid>,
     pub kind: Option<ContractKind>,
-    #[graphql(default)]
-    pub parent_contract_id: MaybeUndefined<Uuid>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub parent_contract_id: Patch<Uuid>,
     pub trade: Option<String>,
     pub value: Option<DecimalInput>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    #[graphql(default)]
-    pub training_clause: MaybeUndefined<TrainingClauseInput>,
-    #[graphql(default)]
-    pub clause_exemption: MaybeUndefined<ClauseExemptionInput>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub training_clause: Patch<TrainingClauseInput>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub clause_exemption: Patch<ClauseExemptionInput>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct ContractFilter {
     pub grant_id: Option<Uuid>,
     pub contractor_id: Option<Uuid>,
@@ -183,7 +191,7 @@ pub struct ContractFilter {
     /// Contracts whose period overlaps [activeFrom, activeTo].
     pub active_from: Option<NaiveDate>,
     pub active_to: Option<NaiveDate>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Følgegrupper around a grant's site: members, meetings with minutes, attendance and decisions,
 //! and action items.
 
-use async_graphql::{InputObject, MaybeUndefined};
+use crate::patch::Patch;
 use chrono::NaiveDate;
 use entity::enums::MemberRole;
 use entity::{
@@ -21,7 +21,8 @@ use crate::validate;
 /// "About every second month" (Byg til Vækst); R7's default interval.
 pub const DEFAULT_CADENCE_DAYS: i32 = 61;
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateFollowUpGroupInput {
     /// One følgegruppe per grant.
     pub grant_id: Uuid,
@@ -30,16 +31,18 @@ pub struct CreateFollowUpGroupInput {
     pub cadence_days: Option<i32>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateFollowUpGroupInput {
     pub name: Option<String>,
     pub cadence_days: Option<i32>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct FollowUpGroupFilter {
     pub grant_id: Option<Uuid>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -112,7 +115,8 @@ pub fn list_groups(scope: &Scope, f: FollowUpGroupFilter) -> Select<group::Entit
     q
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateGroupMemberInput {
     pub group_id: Uuid,
     pub name: String,
@@ -121,7 +125,8 @@ pub struct CreateGroupMemberInput {
     pub role: MemberRole,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateGroupMemberInput {
     pub name: Option<String>,
     pub organisation: Option<String>,
@@ -169,21 +174,23 @@ pub async fn update_member<C: ConnectionTrait>(
     Ok(m.update(db).await?)
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateMeetingInput {
     pub group_id: Uuid,
     pub date: NaiveDate,
     /// Length in minutes (about an hour in the Byg til Vækst case).
     pub duration_minutes: i32,
     /// Members of the group who attended.
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub attendee_ids: Vec<Uuid>,
     /// Referat.
     pub minutes: Option<String>,
     pub decisions: Option<String>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateMeetingInput {
     pub date: Option<NaiveDate>,
     pub duration_minutes: Option<i32>,
@@ -192,20 +199,22 @@ pub struct UpdateMeetingInput {
 }
 
 /// Minutes (referat) and decisions of a meeting; replaces earlier text.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct AddMeetingMinutesInput {
     pub meeting_id: Uuid,
     pub minutes: String,
     pub decisions: Option<String>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct MeetingFilter {
     pub group_id: Option<Uuid>,
     pub grant_id: Option<Uuid>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -349,7 +358,8 @@ pub fn list_meetings(scope: &Scope, f: MeetingFilter) -> Select<meeting::Entity>
     q
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateActionItemInput {
     pub meeting_id: Uuid,
     pub description: String,
@@ -359,23 +369,25 @@ pub struct CreateActionItemInput {
     pub due_date: Option<NaiveDate>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateActionItemInput {
     pub description: Option<String>,
     pub owner: Option<String>,
-    #[graphql(default)]
-    pub due_date: MaybeUndefined<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub due_date: Patch<NaiveDate>,
     pub done: Option<bool>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct ActionItemFilter {
     pub meeting_id: Option<Uuid>,
     pub owner: Option<String>,
     pub done: Option<bool>,
     /// Items due on or before this date.
     pub due_by: Option<NaiveDate>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

@@ -1,6 +1,6 @@
 //! Housing organisations (boligorganisationer) and their estates (boligafdelinger).
 
-use async_graphql::{InputObject, MaybeUndefined};
+use crate::patch::Patch;
 use entity::{estate, housing_organisation as org};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Select, Set};
 use uuid::Uuid;
@@ -12,26 +12,29 @@ use crate::scope::Scope;
 use crate::validate;
 
 /// New boligorganisation.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateHousingOrganisationInput {
     pub name: String,
     /// CVR number (8 digits, modulus-11 checked).
     pub cvr: Option<String>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateHousingOrganisationInput {
     pub name: Option<String>,
     /// null clears it.
-    #[graphql(default)]
-    pub cvr: MaybeUndefined<String>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub cvr: Patch<String>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct HousingOrganisationFilter {
     /// Case-insensitive part of the name.
     pub name_contains: Option<String>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -85,7 +88,8 @@ pub fn list_organisations(scope: &Scope, f: HousingOrganisationFilter) -> Select
 }
 
 /// New boligafdeling under an organisation.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateEstateInput {
     pub organisation_id: Uuid,
     pub name: String,
@@ -93,24 +97,26 @@ pub struct CreateEstateInput {
     pub municipality: String,
     pub address: Option<String>,
     /// On the list of udsatte boligområder.
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub is_vulnerable_area: bool,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateEstateInput {
     pub name: Option<String>,
     pub municipality: Option<String>,
-    #[graphql(default)]
-    pub address: MaybeUndefined<String>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub address: Patch<String>,
     pub is_vulnerable_area: Option<bool>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct EstateFilter {
     pub organisation_id: Option<Uuid>,
     pub municipality: Option<String>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

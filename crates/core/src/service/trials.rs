@@ -1,7 +1,7 @@
 //! Snusepraktik (trial placements): an unemployed resident tries the trades on a grant's site for
 //! four weeks by default, followed by a tovholder who records the outcome and the next plan.
 
-use async_graphql::{InputObject, MaybeUndefined};
+use crate::patch::Patch;
 use chrono::{Days, NaiveDate};
 use entity::enums::TrialOutcome;
 use entity::{contractor, grant, person, trial_placement as trial};
@@ -17,7 +17,8 @@ use crate::validate;
 /// Default length of a snusepraktik: 4 weeks.
 pub const DEFAULT_TRIAL_DAYS: u64 = 28;
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateTrialPlacementInput {
     pub person_id: Uuid,
     pub grant_id: Uuid,
@@ -29,14 +30,15 @@ pub struct CreateTrialPlacementInput {
     /// Defaults to four weeks after the start.
     pub end_date: Option<NaiveDate>,
     /// Trades tried (fag).
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub trades_tried: Vec<String>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateTrialPlacementInput {
-    #[graphql(default)]
-    pub host_contractor_id: MaybeUndefined<Uuid>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub host_contractor_id: Patch<Uuid>,
     pub tovholder: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
@@ -44,7 +46,8 @@ pub struct UpdateTrialPlacementInput {
 }
 
 /// The outcome of a snusepraktik and the participant's next plan.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct RecordTrialOutcomeInput {
     pub trial_placement_id: Uuid,
     pub outcome: TrialOutcome,
@@ -54,7 +57,8 @@ pub struct RecordTrialOutcomeInput {
     pub next_plan: Option<String>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct TrialPlacementFilter {
     pub grant_id: Option<Uuid>,
     pub person_id: Option<Uuid>,
@@ -64,7 +68,7 @@ pub struct TrialPlacementFilter {
     pub open: Option<bool>,
     pub started_from: Option<NaiveDate>,
     pub started_to: Option<NaiveDate>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -119,7 +123,7 @@ pub async fn update_trial<C: ConnectionTrait>(
     input: UpdateTrialPlacementInput,
 ) -> AppResult<trial::Model> {
     let mut m: trial::ActiveModel = get_active::<trial::Entity, _>(db, scope, id).await?.into();
-    if let MaybeUndefined::Value(c) = &input.host_contractor_id {
+    if let Patch::Set(c) = &input.host_contractor_id {
         referenced::<contractor::Entity, _>(db, scope, "hostContractorId", *c).await?;
     }
     patch(&mut m.host_contractor_id, input.host_contractor_id, Ok)?;

@@ -9,6 +9,7 @@ use lettre::message::{Mailbox, MultiPart, header};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::i18n::Text;
+use crate::reminders::address::is_private;
 
 /// Where e-mail goes: `SMTP_URL` as lettre reads it (`smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
 /// `smtps://host:465`) and `REMINDER_MAIL_FROM`.
@@ -108,7 +109,7 @@ pub struct Posted {
 
 impl WebhookClient {
     /// `allow_private`: connect to whatever a host name resolves to (tests, whose receivers run
-    /// on this machine); otherwise only to public addresses (see [`super::address::PublicOnly`]).
+    /// on this machine); otherwise only to public addresses (see [`PublicOnly`]).
     pub fn new(timeout: Duration, allow_private: bool) -> anyhow::Result<Self> {
         crate::install_tls_provider();
         let mut roots = rustls::RootCertStore::empty();
@@ -121,7 +122,7 @@ impl WebhookClient {
         .with_no_client_auth();
         let mut builder = reqwest::Client::builder();
         if !allow_private {
-            builder = builder.dns_resolver(Arc::new(super::address::PublicOnly));
+            builder = builder.dns_resolver(Arc::new(PublicOnly));
         }
         let client = builder
             .tls_backend_preconfigured(tls)
@@ -152,7 +153,7 @@ impl WebhookClient {
             .header("x-tracker-timestamp", timestamp.to_string())
             .header(
                 "x-tracker-signature",
-                super::sign::signature(secret, timestamp, &body),
+                crate::reminders::sign::signature(secret, timestamp, &body),
             );
         for (k, v) in headers {
             req = req.header(*k, v);
@@ -176,6 +177,34 @@ impl WebhookClient {
                 }),
             },
         }
+    }
+}
+
+/// The delivery client's resolver: the system's answer for a name, less every address
+/// [`is_private`](crate::reminders::address::is_private) refuses, so a name that resolves to this machine or a private network (today,
+/// or only at the moment of delivery) is never connected to. A name with no address left fails
+/// the delivery as "could not connect".
+pub struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let public: Vec<std::net::SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| !is_private(a.ip()))
+                .collect();
+            if public.is_empty() {
+                tracing::warn!(%host, addresses = ?found, "webhook host resolves only to private addresses; not connecting");
+                return Err(
+                    format!("{host} resolves only to this server or private networks").into(),
+                );
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 

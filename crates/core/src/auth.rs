@@ -2,7 +2,6 @@
 //! (32 random bytes); only its SHA-256 is stored, so a database leak does not leak tokens. Tokens
 //! are random, not chosen by people, so a fast hash is the right tool (no password hashing).
 
-use async_graphql::InputObject;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -159,7 +158,8 @@ fn generate_secret() -> AppResult<String> {
 }
 
 /// A new token: its role and the scope that role needs.
-#[derive(InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateApiTokenInput {
     pub name: String,
     pub role: Role,
@@ -168,7 +168,7 @@ pub struct CreateApiTokenInput {
     /// Required for CONTRACTOR.
     pub contractor_id: Option<Uuid>,
     /// Required (non-empty) for TOVHOLDER.
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub grant_ids: Vec<Uuid>,
     pub expires_at: Option<DateTime<Utc>>,
 }

@@ -2,7 +2,6 @@
 //! for its own organisation's) and each user's choice of reminders by e-mail. Every change is
 //! validated completely before it is written, and audited.
 
-use async_graphql::InputObject;
 use chrono::Utc;
 use entity::enums::{ReminderKind, Role};
 use entity::{app_user, reminder_preference, webhook};
@@ -20,8 +19,9 @@ use crate::reminders::address::check_webhook_url;
 const LABEL: &str = "Webhook";
 
 /// A new webhook (ny webhook).
-#[derive(InputObject, Clone, Debug)]
-#[graphql(name = "CreateWebhookInput")]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "CreateWebhookInput"))]
 pub struct WebhookInput {
     pub name: String,
     /// `https://…` (or `http://`); not this server or a private network.
@@ -33,8 +33,9 @@ pub struct WebhookInput {
 }
 
 /// A change to a webhook; what is left out stays.
-#[derive(InputObject, Clone, Debug, Default)]
-#[graphql(name = "UpdateWebhookInput")]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "UpdateWebhookInput"))]
 pub struct WebhookPatch {
     pub name: Option<String>,
     pub url: Option<String>,

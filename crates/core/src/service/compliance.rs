@@ -1098,7 +1098,8 @@ pub async fn contractor_ranking<C: ConnectionTrait>(
 }
 
 /// How the dashboard orders its grants.
-#[derive(async_graphql::Enum, Clone, Copy, PartialEq, Eq, Default, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum DashboardSort {
     /// LBF case number, ascending.
     #[default]

@@ -1,7 +1,7 @@
 //! LBF grants (LBF-tilsagn) and their per-grant overrides of the rule parameters.
 
+use crate::patch::Patch;
 use crate::scalars::DecimalInput;
-use async_graphql::{InputObject, MaybeUndefined};
 use chrono::NaiveDate;
 use entity::enums::{GrantKind, GrantStage};
 use entity::{estate, grant};
@@ -21,14 +21,16 @@ use crate::validate;
 
 /// One override of a rule parameter: its value in the parameter's unit (see `RuleParameter`
 /// and `ruleParameters` for units, defaults and ranges).
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct RuleParameterValueInput {
     pub parameter: ParamKey,
     pub value: DecimalInput,
 }
 
 /// New LBF grant (tilsagn) on an estate.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreateGrantInput {
     pub estate_id: Uuid,
     /// LBF case number (sagsnummer); unique.
@@ -48,33 +50,35 @@ pub struct CreateGrantInput {
     /// Overrides of the rule parameters; each parameter at most once. Left out: the defaults.
     pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share (default false).
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub share_visible_to_contractors: bool,
 }
 
 /// Changes to a grant; a field left out stays as it is, null clears it.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdateGrantInput {
     pub case_number: Option<String>,
     pub title: Option<String>,
     pub kind: Option<GrantKind>,
     pub commitment_year: Option<i32>,
     pub stage: Option<GrantStage>,
-    #[graphql(default)]
-    pub craftsman_cost: MaybeUndefined<DecimalInput>,
-    #[graphql(default)]
-    pub construction_start: MaybeUndefined<NaiveDate>,
-    #[graphql(default)]
-    pub planned_handover: MaybeUndefined<NaiveDate>,
-    #[graphql(default)]
-    pub actual_handover: MaybeUndefined<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub craftsman_cost: Patch<DecimalInput>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub construction_start: Patch<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub planned_handover: Patch<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub actual_handover: Patch<NaiveDate>,
     /// Replaces all overrides; parameters left out return to their defaults ([] clears them).
     pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share.
     pub share_visible_to_contractors: Option<bool>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct GrantFilter {
     pub organisation_id: Option<Uuid>,
     pub estate_id: Option<Uuid>,
@@ -83,7 +87,7 @@ pub struct GrantFilter {
     pub kind: Option<GrantKind>,
     pub stage: Option<GrantStage>,
     pub commitment_year: Option<i32>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

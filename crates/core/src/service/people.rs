@@ -1,7 +1,7 @@
 //! Persons (minimal personal data, never a CPR number) and their trainee placements
 //! (lære- og praktikpladser).
 
-use async_graphql::{InputObject, MaybeUndefined};
+use crate::patch::Patch;
 use chrono::NaiveDate;
 use entity::enums::{PlacementKind, PlacementStatus};
 use entity::{contract, grant, person, placement};
@@ -18,32 +18,35 @@ use crate::scope::Scope;
 use crate::validate;
 
 /// New person: only what the tracker needs (name or pseudonym, birth year, residence, consent).
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreatePersonInput {
     /// Name or pseudonym.
     pub display_name: String,
     pub birth_year: Option<i32>,
     /// Lives in the estate being renovated (beboer).
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub lives_in_estate: bool,
     /// Date the person consented to being registered.
     pub consent_date: Option<NaiveDate>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdatePersonInput {
     pub display_name: Option<String>,
-    #[graphql(default)]
-    pub birth_year: MaybeUndefined<i32>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub birth_year: Patch<i32>,
     pub lives_in_estate: Option<bool>,
-    #[graphql(default)]
-    pub consent_date: MaybeUndefined<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub consent_date: Patch<NaiveDate>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct PersonFilter {
     pub lives_in_estate: Option<bool>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 
@@ -114,7 +117,8 @@ pub fn list_persons(scope: &Scope, f: PersonFilter) -> Select<person::Entity> {
 }
 
 /// New trainee placement: a person on a contract of a grant.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct CreatePlacementInput {
     pub person_id: Uuid,
     pub grant_id: Uuid,
@@ -132,22 +136,24 @@ pub struct CreatePlacementInput {
     pub employee_number: Option<String>,
 }
 
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct UpdatePlacementInput {
     /// Move to another contract of the same grant.
     pub contract_id: Option<Uuid>,
     pub kind: Option<PlacementKind>,
     pub trade: Option<String>,
     pub start_date: Option<NaiveDate>,
-    #[graphql(default)]
-    pub end_date: MaybeUndefined<NaiveDate>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub end_date: Patch<NaiveDate>,
     pub status: Option<PlacementStatus>,
     /// Left out = unchanged, null = cleared.
-    #[graphql(default)]
-    pub employee_number: MaybeUndefined<String>,
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub employee_number: Patch<String>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct PlacementFilter {
     pub grant_id: Option<Uuid>,
     pub contract_id: Option<Uuid>,
@@ -158,7 +164,7 @@ pub struct PlacementFilter {
     /// Placements whose period overlaps [activeFrom, activeTo] (an open end counts as ongoing).
     pub active_from: Option<NaiveDate>,
     pub active_to: Option<NaiveDate>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

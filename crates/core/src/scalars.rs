@@ -1,8 +1,8 @@
-//! Custom GraphQL scalars: `YearMonth`, and the strict input side of `Decimal`.
+//! Values the API reads as scalars: `YearMonth`, and the strict input side of `Decimal`. With
+//! the `graphql` feature they are also GraphQL scalars of those names.
 
 use std::fmt;
 
-use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -66,25 +66,6 @@ fn danish_to_point(s: &str) -> Option<String> {
     (ok(&int) && ok(frac)).then(|| format!("{int}.{frac}"))
 }
 
-#[Scalar(name = "Decimal")]
-impl ScalarType for DecimalInput {
-    fn parse(value: Value) -> InputValueResult<Self> {
-        let text = match &value {
-            Value::String(s) => s.clone(),
-            // A JSON number's own digits (serde_json prints the shortest exact form).
-            Value::Number(n) => n.to_string(),
-            _ => return Err(InputValueError::expected_type(value)),
-        };
-        parse_decimal(&text)
-            .map(DecimalInput)
-            .map_err(InputValueError::custom)
-    }
-
-    fn to_value(&self) -> Value {
-        Value::String(self.0.to_string())
-    }
-}
-
 /// A calendar month, written `YYYY-MM` (e.g. "2024-03"). Stored as the month's first day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth(pub NaiveDate);
@@ -106,23 +87,62 @@ impl YearMonth {
     }
 }
 
-#[Scalar(name = "YearMonth")]
-impl ScalarType for YearMonth {
-    fn parse(value: Value) -> InputValueResult<Self> {
-        let Value::String(s) = &value else {
-            return Err(InputValueError::expected_type(value));
-        };
+impl std::str::FromStr for YearMonth {
+    type Err = String;
+
+    /// Reads `YYYY-MM`.
+    fn from_str(s: &str) -> Result<Self, String> {
         NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
             .ok()
             .filter(|_| s.len() == 7)
             .map(YearMonth)
-            .ok_or_else(|| {
-                InputValueError::custom(format!("expected a month as YYYY-MM, got {s:?}"))
-            })
+            .ok_or_else(|| format!("expected a month as YYYY-MM, got {s:?}"))
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m"))
+    }
+}
+
+#[cfg(feature = "graphql")]
+mod graphql {
+    use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+
+    use super::{DecimalInput, YearMonth, parse_decimal};
+
+    #[Scalar(name = "Decimal")]
+    impl ScalarType for DecimalInput {
+        fn parse(value: Value) -> InputValueResult<Self> {
+            let text = match &value {
+                Value::String(s) => s.clone(),
+                // A JSON number's own digits (serde_json prints the shortest exact form).
+                Value::Number(n) => n.to_string(),
+                _ => return Err(InputValueError::expected_type(value)),
+            };
+            parse_decimal(&text)
+                .map(DecimalInput)
+                .map_err(InputValueError::custom)
+        }
+
+        fn to_value(&self) -> Value {
+            Value::String(self.0.to_string())
+        }
     }
 
-    fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m").to_string())
+    #[Scalar(name = "YearMonth")]
+    impl ScalarType for YearMonth {
+        fn parse(value: Value) -> InputValueResult<Self> {
+            let Value::String(s) = &value else {
+                return Err(InputValueError::expected_type(value));
+            };
+            s.parse().map_err(InputValueError::custom)
+        }
+
+        fn to_value(&self) -> Value {
+            Value::String(self.to_string())
+        }
     }
 }
 
@@ -132,12 +152,12 @@ mod tests {
 
     #[test]
     fn parses_and_bounds_months() {
-        let m = YearMonth::parse(Value::String("2024-02".into())).unwrap();
+        let m: YearMonth = "2024-02".parse().unwrap();
         assert_eq!(m.first_day(), NaiveDate::from_ymd_opt(2024, 2, 1).unwrap());
         assert_eq!(m.last_day(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
-        assert_eq!(m.to_value(), Value::String("2024-02".into()));
-        assert!(YearMonth::parse(Value::String("2024-13".into())).is_err());
-        assert!(YearMonth::parse(Value::String("2024-2".into())).is_err());
+        assert_eq!(m.to_string(), "2024-02");
+        assert!("2024-13".parse::<YearMonth>().is_err());
+        assert!("2024-2".parse::<YearMonth>().is_err());
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
 
 /// An administrator's invitation of a person.
-#[derive(async_graphql::InputObject, Clone, Debug)]
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct InviteUserInput {
     pub email: String,
     pub display_name: String,
@@ -42,7 +43,7 @@ pub struct InviteUserInput {
     /// Required for CONTRACTOR.
     pub contractor_id: Option<Uuid>,
     /// Required (non-empty) for TOVHOLDER.
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub grant_ids: Vec<Uuid>,
 }
 

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 
 use crate::scalars::DecimalInput;
-use async_graphql::InputObject;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{contract, grant, hours_line, hours_report, placement};
 use sea_orm::{
@@ -21,20 +20,22 @@ use crate::scope::Scope;
 use crate::units::{from_hundredths, hours_to_centi};
 
 /// One trainee placement's hours in the month.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct TraineeHoursInput {
     pub placement_id: Uuid,
     pub hours: DecimalInput,
 }
 
 /// A contract's hours for one month, with the trainee lines.
-#[derive(InputObject, Clone)]
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct ReportMonthlyHoursInput {
     pub contract_id: Uuid,
     pub month: YearMonth,
     /// All hourly-paid labour hours on site this month, trainee hours included.
     pub total_hours: DecimalInput,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub trainee_hours: Vec<TraineeHoursInput>,
     /// When the report was filed, if it is recorded later (loading past months from
     /// spreadsheets or another system): R6 judges the deadline on this time, the audit trail keeps
@@ -43,13 +44,14 @@ pub struct ReportMonthlyHoursInput {
     pub reported_at: Option<DateTime<Utc>>,
 }
 
-#[derive(InputObject, Clone, Default)]
+#[derive(Clone, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct HoursReportFilter {
     pub contract_id: Option<Uuid>,
     pub grant_id: Option<Uuid>,
     pub from_month: Option<YearMonth>,
     pub to_month: Option<YearMonth>,
-    #[graphql(default)]
+    #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
 

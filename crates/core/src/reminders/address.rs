@@ -4,7 +4,7 @@
 //!
 //! Two checks, since a name can be made to resolve anywhere, and differently each time: the
 //! address as written (when saved and before each delivery), and every address its host name
-//! resolves to, at connect time, by [`PublicOnly`], the delivery client's resolver. Redirects are
+//! resolves to, at connect time, by the delivery client's resolver (`api::notifier::send::PublicOnly`). Redirects are
 //! never followed.
 
 use std::net::IpAddr;
@@ -20,7 +20,7 @@ pub fn check_webhook_url(url: &str, allow_private: bool) -> Result<(), Text> {
             format!("adressen er længere end {MAX_URL_CHARS} tegn"),
         ));
     }
-    let parsed = reqwest::Url::parse(url).map_err(|_| {
+    let parsed = url::Url::parse(url).map_err(|_| {
         Text::new(
             "not a web address; write it as https://host/path",
             "ikke en webadresse; skriv den som https://vært/sti",
@@ -105,34 +105,6 @@ pub fn is_private(ip: IpAddr) -> bool {
                 // 6to4 carries its IPv4 address in the second and third groups.
                 || (s[0] == 0x2002 && embedded(s[1], s[2]))
         }
-    }
-}
-
-/// The delivery client's resolver: the system's answer for a name, less every address
-/// [`is_private`] refuses, so a name that resolves to this machine or a private network (today,
-/// or only at the moment of delivery) is never connected to. A name with no address left fails
-/// the delivery as "could not connect".
-pub struct PublicOnly;
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_owned();
-        Box::pin(async move {
-            let found: Vec<std::net::SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let public: Vec<std::net::SocketAddr> = found
-                .iter()
-                .copied()
-                .filter(|a| !is_private(a.ip()))
-                .collect();
-            if public.is_empty() {
-                tracing::warn!(%host, addresses = ?found, "webhook host resolves only to private addresses; not connecting");
-                return Err(
-                    format!("{host} resolves only to this server or private networks").into(),
-                );
-            }
-            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
-        })
     }
 }
 

@@ -30,25 +30,25 @@ pub fn new_id() -> Uuid {
     Uuid::now_v7()
 }
 
-use async_graphql::MaybeUndefined;
 use sea_orm::{ActiveValue, Set};
 
 use crate::error::AppResult;
+use crate::patch::Patch;
 
 /// Applies a nullable field of an update: left out = unchanged, null = cleared, a value =
 /// checked by `check` and set.
 pub(crate) fn patch<T, U>(
     target: &mut ActiveValue<Option<U>>,
-    value: MaybeUndefined<T>,
+    value: Patch<T>,
     check: impl FnOnce(T) -> AppResult<U>,
 ) -> AppResult<()>
 where
     Option<U>: Into<sea_orm::Value>,
 {
     match value {
-        MaybeUndefined::Undefined => {}
-        MaybeUndefined::Null => *target = Set(None),
-        MaybeUndefined::Value(v) => *target = Set(Some(check(v)?)),
+        Patch::Unchanged => {}
+        Patch::Clear => *target = Set(None),
+        Patch::Set(v) => *target = Set(Some(check(v)?)),
     }
     Ok(())
 }

@@ -705,8 +705,9 @@ pub async fn record(
 }
 
 /// Narrowing of the delivery log.
-#[derive(async_graphql::InputObject, Clone, Debug, Default)]
-#[graphql(name = "ReminderDeliveryFilter")]
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+#[cfg_attr(feature = "graphql", graphql(name = "ReminderDeliveryFilter"))]
 pub struct DeliveryFilter {
     pub status: Option<DeliveryStatus>,
     pub channel: Option<DeliveryChannel>,

@@ -5,7 +5,6 @@
 //! Danish text in a private extension that the request guard swaps in (and always removes) when
 //! the request asked for Danish.
 
-use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
 use uuid::Uuid;
 
@@ -156,8 +155,11 @@ impl From<DbErr> for AppError {
     }
 }
 
+/// A service error as a typed GraphQL error (only with the `graphql` feature).
+#[cfg(feature = "graphql")]
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
+        use async_graphql::ErrorExtensions;
         let code = err.code();
         match &err {
             AppError::Internal(cause) => {

@@ -6,10 +6,9 @@
 //! Every instance runs the scheduler; the database decides which instance writes a reminder and
 //! which sends a delivery, so each is sent once however many run.
 
-pub mod address;
-pub mod plan;
 pub mod send;
-pub mod sign;
+
+use crate::reminders::{address, plan};
 
 use std::time::Duration;
 
@@ -88,12 +87,6 @@ impl ReminderConfig {
             lead: d.lead,
         })
     }
-}
-
-/// Whether webhooks may point at private addresses (schema data for the webhook mutations).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct WebhookPolicy {
-    pub allow_private_targets: bool,
 }
 
 /// Deliveries claimed per round; a round repeats while it finds a full batch.
