@@ -102,18 +102,6 @@ fn describe() {
     );
 }
 
-/// Counts one payroll file by what became of it.
-pub fn record_import(status: crate::service::payroll::ImportStatus) {
-    use crate::service::payroll::ImportStatus as S;
-    let outcome = match status {
-        S::Checked => "checked",
-        S::Imported => "imported",
-        S::AlreadyImported => "already_imported",
-        S::Refused => "refused",
-    };
-    metrics::counter!("tracker_payroll_imports_total", "outcome" => outcome).increment(1);
-}
-
 /// The label for a GraphQL operation name: a valid GraphQL name of at most 64 characters among
 /// the first [`MAX_OPERATION_NAMES`] seen, "anonymous" without one, else "other".
 pub fn operation_label(name: Option<&str>) -> String {

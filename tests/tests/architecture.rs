@@ -85,6 +85,22 @@ fn the_service_depends_on_neither_graphql_nor_http() {
     assert!(api.iter().any(|d| d == "tracker-core"), "{api:?}");
 }
 
+/// Scenario: the GraphQL crate builds on the service and knows no HTTP and no pages: it depends
+/// on neither poem nor hyper nor maud nor the server.
+#[test]
+fn the_schema_depends_on_the_service_but_not_on_http() {
+    let deps = normal_dependencies("tracker-graphql");
+    for needed in ["tracker-core", "async-graphql"] {
+        assert!(deps.iter().any(|d| d == needed), "{needed}: {deps:?}");
+    }
+    for forbidden in ["poem", "hyper", "maud", "api"] {
+        assert!(
+            !deps.iter().any(|d| d == forbidden),
+            "tracker-graphql depends on {forbidden}: {deps:?}"
+        );
+    }
+}
+
 /// The source folders of every library of the workspace's packages, and of every binary with a
 /// folder of its own (`main.rs`), as cargo lists them, so a new crate is checked without being
 /// named here. A one-file binary has no modules to cycle through.

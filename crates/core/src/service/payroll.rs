@@ -643,3 +643,15 @@ fn place_of(
         _ => (g.lines[0], Column::Contract),
     }
 }
+
+/// Counts one payroll file by what became of it.
+pub fn count_import(status: ImportStatus) {
+    use ImportStatus as S;
+    let outcome = match status {
+        S::Checked => "checked",
+        S::Imported => "imported",
+        S::AlreadyImported => "already_imported",
+        S::Refused => "refused",
+    };
+    metrics::counter!("tracker_payroll_imports_total", "outcome" => outcome).increment(1);
+}

@@ -10,8 +10,8 @@ use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
-use crate::record::{self, Record};
-use crate::scope::Scope;
+use tracker_core::record::{self, Record};
+use tracker_core::scope::Scope;
 
 /// Keys one batch may hold: every key a request's page limits allow at one level, so a nested
 /// list is one batch per level whatever the data (the default of 1,000 split a national list
@@ -25,7 +25,7 @@ const KEYS_PER_STATEMENT: usize = 10_000;
 
 /// A loader's database error becomes INTERNAL: logged with a reference, never shown.
 fn internal<E: std::fmt::Debug>(err: E) -> async_graphql::Error {
-    crate::error::AppError::Internal(anyhow::anyhow!("{err:?}")).into()
+    tracker_core::error::AppError::Internal(anyhow::anyhow!("{err:?}")).into()
 }
 
 /// Loads rows of `E` by id (a belongs-to relation).
@@ -467,7 +467,7 @@ impl Loaders {
         grant: Uuid,
         as_of: chrono::NaiveDate,
         known_at: chrono::DateTime<chrono::Utc>,
-    ) -> async_graphql::Result<Option<Arc<crate::compliance::Report>>> {
+    ) -> async_graphql::Result<Option<Arc<engine::compliance::Report>>> {
         let l = self.get_or_create(|db, scope| ComplianceLoader { db, scope });
         l.load_one((grant, as_of, known_at)).await.map_err(internal)
     }
@@ -592,7 +592,7 @@ pub struct ComplianceLoader {
 }
 
 impl Loader<ComplianceKey> for ComplianceLoader {
-    type Value = Arc<crate::compliance::Report>;
+    type Value = Arc<engine::compliance::Report>;
     type Error = Arc<String>;
 
     async fn load(
@@ -612,7 +612,7 @@ impl Loader<ComplianceKey> for ComplianceLoader {
         let mut out = HashMap::new();
         for (as_of, known_at) in groups {
             let reports =
-                crate::service::compliance::evaluations(&self.db, &grants, as_of, known_at)
+                tracker_core::service::compliance::evaluations(&self.db, &grants, as_of, known_at)
                     .await
                     .map_err(|e| Arc::new(format!("{e:?}")))?;
             out.extend(

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Grant, by_id, children, lifecycle, loaders, parent, reads};
 use crate::loaders::{ActionItemsOfMeeting, MeetingsOfGroup, MembersOfGroup};
-use crate::service::followup::*;
+use tracker_core::service::followup::*;
 
 /// Følgegruppe: the follow-up group around one grant's site.
 pub struct FollowUpGroup(pub group::Model);
@@ -238,7 +238,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        crate::graphql::audited::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<group::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_group(t, &s, input).await })
         })
@@ -252,15 +252,10 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateFollowUpGroupInput,
     ) -> Result<FollowUpGroup> {
-        crate::graphql::audited::audited::<group::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_group(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<group::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_group(t, &s, id, input).await })
+        })
         .await
         .map(FollowUpGroup)
     }
@@ -270,7 +265,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateGroupMemberInput,
     ) -> Result<GroupMember> {
-        crate::graphql::audited::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<member::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_member(t, &s, input).await })
         })
@@ -284,15 +279,10 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateGroupMemberInput,
     ) -> Result<GroupMember> {
-        crate::graphql::audited::audited::<member::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_member(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<member::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_member(t, &s, id, input).await })
+        })
         .await
         .map(GroupMember)
     }
@@ -303,7 +293,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateMeetingInput,
     ) -> Result<Meeting> {
-        crate::graphql::audited::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<meeting::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_meeting(t, &s, input).await })
         })
@@ -317,15 +307,10 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateMeetingInput,
     ) -> Result<Meeting> {
-        crate::graphql::audited::audited::<meeting::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_meeting(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<meeting::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_meeting(t, &s, id, input).await })
+        })
         .await
         .map(Meeting)
     }
@@ -336,7 +321,7 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: AddMeetingMinutesInput,
     ) -> Result<Meeting> {
-        crate::graphql::audited::audited::<meeting::Entity, _>(
+        crate::audited::audited::<meeting::Entity, _>(
             ctx,
             "minutes",
             Some(input.meeting_id),
@@ -355,15 +340,10 @@ impl FollowUpMutation {
         ctx: &Context<'_>,
         input: CreateActionItemInput,
     ) -> Result<ActionItem> {
-        crate::graphql::audited::audited::<action_item::Entity, _>(
-            ctx,
-            "create",
-            None,
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { create_action_item(t, &s, input).await })
-            },
-        )
+        crate::audited::audited::<action_item::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { create_action_item(t, &s, input).await })
+        })
         .await
         .map(ActionItem)
     }
@@ -375,15 +355,10 @@ impl FollowUpMutation {
         id: Uuid,
         input: UpdateActionItemInput,
     ) -> Result<ActionItem> {
-        crate::graphql::audited::audited::<action_item::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_action_item(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<action_item::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_action_item(t, &s, id, input).await })
+        })
         .await
         .map(ActionItem)
     }

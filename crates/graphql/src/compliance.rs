@@ -13,12 +13,12 @@ use uuid::Uuid;
 
 use super::answers::Kept;
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
-use crate::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
-use crate::compliance::{self as engine, Report, Severity, Status};
-use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
-use crate::service::grants::{GrantFilter, list_grants};
+use ::engine::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
+use ::engine::compliance::{self as engine, Report, Severity, Status};
+use ::engine::i18n::Lang;
+use tracker_core::error::AppError;
+use tracker_core::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
+use tracker_core::service::grants::{GrantFilter, list_grants};
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
 pub(crate) fn fixed(value: Decimal, dp: u32) -> Decimal {
@@ -33,7 +33,7 @@ pub(crate) fn percent(share: Decimal) -> Decimal {
 
 /// Today in Denmark: the default `asOf`.
 fn today() -> NaiveDate {
-    crate::units::danish_today()
+    tracker_core::units::danish_today()
 }
 
 /// Hours and shares, exact. Every share is given twice, named for its form: `…Fraction` is a
@@ -149,7 +149,7 @@ pub struct FindingView {
     /// R5: the report year.
     pub year: Option<i32>,
     /// R6: the months missing or late; R9: the month.
-    pub months: Vec<crate::scalars::YearMonth>,
+    pub months: Vec<tracker_core::scalars::YearMonth>,
     /// R9: the person, each placement credited that month with its hours, and the hours on
     /// other sites (a total, never the site).
     pub person_id: Option<Uuid>,
@@ -183,7 +183,7 @@ fn finding_view(f: &engine::Finding, lang: Lang) -> FindingView {
         months: d
             .months
             .iter()
-            .map(|m| crate::scalars::YearMonth(*m))
+            .map(|m| tracker_core::scalars::YearMonth(*m))
             .collect(),
         person_id: d.person_id,
         credits: d
@@ -238,7 +238,7 @@ pub struct TrialFunnel {
 #[derive(SimpleObject)]
 pub struct GrantDeadlines {
     /// R6: the earliest month whose hours report some active contract still owes…
-    pub hours_report_month: Option<crate::scalars::YearMonth>,
+    pub hours_report_month: Option<tracker_core::scalars::YearMonth>,
     /// …its due date…
     pub hours_report_due: Option<NaiveDate>,
     /// …and how many contracts have not reported it yet.
@@ -398,7 +398,7 @@ impl GrantCompliance {
             hours_report_month: d
                 .hours_report
                 .as_ref()
-                .map(|h| crate::scalars::YearMonth::of(h.month)),
+                .map(|h| tracker_core::scalars::YearMonth::of(h.month)),
             hours_report_due: d.hours_report.as_ref().map(|h| h.due),
             hours_reports_outstanding: d.hours_report.as_ref().map_or(0, |h| h.contracts as u32),
             lbf_report_year: d.lbf_report.map(|l| l.0),
@@ -451,7 +451,7 @@ pub(crate) fn findings_view(
                 K::Placement => ("placements", "pladser"),
                 _ => ("snusepraktik placements", "snusepraktikker"),
             };
-            let message = crate::i18n::Text::new(
+            let message = ::engine::i18n::Text::new(
                 format!(
                     "{n} {en_what} have a {:?} finding; the details concern persons and are not shown to this caller",
                     f.rule
@@ -521,7 +521,7 @@ pub fn compliance_view(
 /// The `knownAt` of an evaluation as of `as_of`: the one given, or the end of `as_of` (Danish
 /// time), so a past date shows what the tracker knew then.
 pub fn known_at_or_end_of(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    known_at.unwrap_or_else(|| crate::service::known::end_of_day(as_of))
+    known_at.unwrap_or_else(|| tracker_core::service::known::end_of_day(as_of))
 }
 
 /// A grant's compliance through the request's compliance loader (grants asked for together are
@@ -545,7 +545,8 @@ pub async fn grant_compliance(
         )),
         // Out of scope (FORBIDDEN), no such grant (NOT_FOUND), or not recorded yet at knownAt.
         None => {
-            let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
+            let g =
+                tracker_core::record::get::<grant::Entity, _>(db(ctx), &scope, grant_id).await?;
             Err(svc::not_yet_recorded(&g, known_at).into())
         }
     }
@@ -603,7 +604,7 @@ pub async fn grant_share(
 /// One month of a chart.
 #[derive(SimpleObject)]
 pub struct CompliancePoint {
-    pub month: crate::scalars::YearMonth,
+    pub month: tracker_core::scalars::YearMonth,
     pub labour_hours: Decimal,
     pub trainee_hours: Decimal,
     /// The month's share as a fraction of 1 and as a percent.
@@ -828,7 +829,7 @@ impl ComplianceQuery {
     /// One grant's compliance as of a date (default today), with what had been recorded at
     /// `knownAt` (default: the end of `asOf`, Danish time, so a past date shows what the
     /// tracker said then; give the present time to see a past period with everything known now).
-    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
@@ -841,7 +842,7 @@ impl ComplianceQuery {
 
     /// Compliance summaries for many grants (all ~500 national grants in one request), loaded in
     /// bulk and evaluated in memory; `asOf` and `knownAt` as for `compliance`.
-    #[graphql(complexity = "crate::graphql::COST_NATIONAL + child_complexity")]
+    #[graphql(complexity = "crate::COST_NATIONAL + child_complexity")]
     async fn compliance_dashboard(
         &self,
         ctx: &Context<'_>,
@@ -863,7 +864,7 @@ impl ComplianceQuery {
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
-        let turn = crate::graphql::answers::first_of_its_kind(ctx.item, fingerprint).await;
+        let turn = crate::answers::first_of_its_kind(ctx.item, fingerprint).await;
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
@@ -885,7 +886,7 @@ impl ComplianceQuery {
 
     /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a
     /// grant or for one contractor's contracts on it.
-    #[graphql(complexity = "crate::graphql::COST_TIME_SERIES + child_complexity")]
+    #[graphql(complexity = "crate::COST_TIME_SERIES + child_complexity")]
     async fn compliance_time_series(
         &self,
         ctx: &Context<'_>,
@@ -912,7 +913,7 @@ impl ComplianceQuery {
         Ok(engine::time_series(&facts, as_of, contractor_id)
             .into_iter()
             .map(|p| CompliancePoint {
-                month: crate::scalars::YearMonth(p.month),
+                month: tracker_core::scalars::YearMonth(p.month),
                 labour_hours: p.labour_hours,
                 trainee_hours: p.trainee_hours,
                 monthly_share_fraction: p.monthly_share.map(|s| fixed(s, 4)),
@@ -928,7 +929,7 @@ impl ComplianceQuery {
     }
 
     /// Contractors across grants, the furthest behind first (largest shortfall in hours).
-    #[graphql(complexity = "crate::graphql::COST_NATIONAL + child_complexity")]
+    #[graphql(complexity = "crate::COST_NATIONAL + child_complexity")]
     async fn contractor_ranking(
         &self,
         ctx: &Context<'_>,
@@ -969,7 +970,7 @@ impl ComplianceQuery {
 
     /// One grant's yearly LBF report: frozen figures if submitted, live figures otherwise, as
     /// recorded at `knownAt` (default now: the versions submitted and the hours known by then).
-    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_EVALUATION + child_complexity")]
     async fn lbf_year_report(
         &self,
         ctx: &Context<'_>,
@@ -979,7 +980,8 @@ impl ComplianceQuery {
     ) -> Result<LbfYearReport> {
         scope(ctx).require_grant_figures()?;
         let known_at = known_at.unwrap_or_else(Utc::now);
-        let g = crate::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
+        let g =
+            tracker_core::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
         let reports = svc::year_reports(db(ctx), vec![g.clone()], year, known_at).await?;
         match reports.into_iter().next() {
             Some(r) => Ok(LbfYearReport(r)),
@@ -988,7 +990,7 @@ impl ComplianceQuery {
     }
 
     /// The yearly LBF reports of all grants of an organisation (the CSV export has the same rows).
-    #[graphql(complexity = "crate::graphql::COST_ORGANISATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_ORGANISATION + child_complexity")]
     async fn lbf_year_reports(
         &self,
         ctx: &Context<'_>,
@@ -1037,18 +1039,13 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: SubmitLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        crate::graphql::audited::audited::<lbf_report::Entity, _>(
-            ctx,
-            "submit",
-            None,
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move {
-                    svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
-                        .await
-                })
-            },
-        )
+        crate::audited::audited::<lbf_report::Entity, _>(ctx, "submit", None, move |t, s| {
+            let input = input.clone();
+            Box::pin(async move {
+                svc::submit_report(t, &s, input.grant_id, input.year, &input.submitted_by, None)
+                    .await
+            })
+        })
         .await
         .map(LbfReportVersion)
     }
@@ -1059,25 +1056,20 @@ impl ComplianceMutation {
         ctx: &Context<'_>,
         input: CorrectLbfReportInput,
     ) -> Result<LbfReportVersion> {
-        crate::graphql::audited::audited::<lbf_report::Entity, _>(
-            ctx,
-            "correct",
-            None,
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move {
-                    svc::submit_report(
-                        t,
-                        &s,
-                        input.grant_id,
-                        input.year,
-                        &input.submitted_by,
-                        Some(&input.reason),
-                    )
-                    .await
-                })
-            },
-        )
+        crate::audited::audited::<lbf_report::Entity, _>(ctx, "correct", None, move |t, s| {
+            let input = input.clone();
+            Box::pin(async move {
+                svc::submit_report(
+                    t,
+                    &s,
+                    input.grant_id,
+                    input.year,
+                    &input.submitted_by,
+                    Some(&input.reason),
+                )
+                .await
+            })
+        })
         .await
         .map(LbfReportVersion)
     }

@@ -8,13 +8,13 @@ use uuid::Uuid;
 
 use super::{Contract, Grant, HoursLine, TrialPlacement, children, lifecycle, parent, reads};
 use crate::loaders::{LinesOfPlacement, PlacementsOfPerson, TrialsOfPerson};
-use crate::service::people::*;
+use tracker_core::service::people::*;
 
 fn personal(ctx: &Context<'_>) -> Result<()> {
     if super::scope(ctx).sees_persons() {
         Ok(())
     } else {
-        Err(crate::error::AppError::forbidden(
+        Err(tracker_core::error::AppError::forbidden(
             "this API token may not read personal data",
             "dette API-token må ikke læse personoplysninger",
         )
@@ -161,7 +161,7 @@ impl PeopleMutation {
     /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
         let token = super::principal(ctx).token_id;
-        crate::graphql::audited::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
+        crate::audited::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
             Box::pin(create_person(t, input.clone(), Some(token)))
         })
         .await
@@ -174,15 +174,10 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePersonInput,
     ) -> Result<Person> {
-        crate::graphql::audited::audited::<person::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_person(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<person::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_person(t, &s, id, input).await })
+        })
         .await
         .map(Person)
     }
@@ -193,15 +188,10 @@ impl PeopleMutation {
         ctx: &Context<'_>,
         input: CreatePlacementInput,
     ) -> Result<Placement> {
-        crate::graphql::audited::audited::<placement::Entity, _>(
-            ctx,
-            "create",
-            None,
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { create_placement(t, &s, input).await })
-            },
-        )
+        crate::audited::audited::<placement::Entity, _>(ctx, "create", None, move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { create_placement(t, &s, input).await })
+        })
         .await
         .map(Placement)
     }
@@ -212,15 +202,10 @@ impl PeopleMutation {
         id: Uuid,
         input: UpdatePlacementInput,
     ) -> Result<Placement> {
-        crate::graphql::audited::audited::<placement::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_placement(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<placement::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_placement(t, &s, id, input).await })
+        })
         .await
         .map(Placement)
     }
@@ -241,10 +226,10 @@ impl PersonalDataMutation {
         let erased = super::in_txn(ctx, move |t, s| {
             let who = who.clone();
             Box::pin(async move {
-                let before = crate::record::get::<person::Entity, _>(t, &s, id).await?;
+                let before = tracker_core::record::get::<person::Entity, _>(t, &s, id).await?;
                 let erased = erase_person(t, &s, id).await?;
                 let image = |m: &person::Model| serde_json::to_value(m).ok();
-                crate::audit::write(
+                tracker_core::audit::write(
                     t,
                     &who,
                     "Person",
@@ -259,7 +244,7 @@ impl PersonalDataMutation {
         })
         .await
         .map(Person)?;
-        crate::db::purge_erased(super::db(ctx)).await;
+        tracker_core::db::purge_erased(super::db(ctx)).await;
         Ok(erased)
     }
 }
@@ -270,7 +255,7 @@ pub struct PersonalDataQuery;
 #[Object]
 impl PersonalDataQuery {
     /// Right of access: everything held about one person (placements, hours, snusepraktik), as JSON.
-    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_EVALUATION + child_complexity")]
     async fn person_data_export(
         &self,
         ctx: &Context<'_>,

@@ -10,9 +10,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::config::PageLimits;
-use crate::error::{AppError, AppResult};
-use crate::record::Record;
+use crate::limits::PageLimits;
+use tracker_core::error::{AppError, AppResult};
+use tracker_core::record::Record;
 
 /// The standard Relay arguments. Use either `first` (with `after`) or `last` (with `before`).
 #[derive(Clone, Debug, Default, InputObject)]

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::i18n::Lang;
-use crate::payroll::read::MAX_FILE_BYTES;
-use crate::scalars::YearMonth;
-use crate::service::payroll::{self as svc, ImportRequest, ImportStatus};
+use engine::i18n::Lang;
+use tracker_core::payroll::read::MAX_FILE_BYTES;
+use tracker_core::scalars::YearMonth;
+use tracker_core::service::payroll::{self as svc, ImportRequest, ImportStatus};
 
 /// What became of a payroll file.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -138,12 +138,12 @@ impl PayrollMutation {
         filed_at: Option<DateTime<Utc>>,
     ) -> Result<PayrollImport> {
         let who = super::principal(ctx).clone();
-        who.authorize(crate::auth::Area::Hours, "report", "Hours report")?;
+        who.authorize(tracker_core::auth::Area::Hours, "report", "Hours report")?;
         let upload = file.value(ctx)?;
         let file_name = upload.filename.clone();
         // The multipart reader already holds it in memory, bounded by the request body limit.
         if upload.content.len() > MAX_FILE_BYTES {
-            return Err(crate::error::AppError::bad_input(
+            return Err(tracker_core::error::AppError::bad_input(
                 "file",
                 format!("the file is larger than {} MiB", MAX_FILE_BYTES >> 20),
                 format!("filen er større end {} MiB", MAX_FILE_BYTES >> 20),
@@ -151,7 +151,7 @@ impl PayrollMutation {
             .into());
         }
         let bytes = upload.content.to_vec();
-        let gate = ctx.data_unchecked::<crate::db::WriteGate>();
+        let gate = ctx.data_unchecked::<tracker_core::db::WriteGate>();
         let summary = svc::import_payroll(
             super::db(ctx),
             gate,
@@ -164,7 +164,7 @@ impl PayrollMutation {
             },
         )
         .await?;
-        crate::ops::record_import(summary.status);
+        tracker_core::service::payroll::count_import(summary.status);
         Ok(PayrollImport::of(summary, super::lang(ctx)))
     }
 }

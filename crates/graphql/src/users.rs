@@ -9,8 +9,8 @@ use sea_orm::{EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use super::{db, in_txn, principal};
-use crate::accounts::{self, InviteUserInput};
-use crate::error::AppError;
+use tracker_core::accounts::{self, InviteUserInput};
+use tracker_core::error::AppError;
 
 /// A user account (brugerkonto): who, with which role and scope; never a password or its hash.
 pub struct User(pub app_user::Model);
@@ -89,7 +89,7 @@ impl UserMutation {
             Box::pin(async move {
                 let (user, secret) = accounts::invite(t, input, Utc::now()).await?;
                 let after = serde_json::to_value(&user).ok();
-                crate::audit::write(t, &who, "User", user.id, "invite", None, after).await?;
+                tracker_core::audit::write(t, &who, "User", user.id, "invite", None, after).await?;
                 Ok((user, secret))
             })
         })
@@ -108,7 +108,7 @@ impl UserMutation {
             let who = who.clone();
             Box::pin(async move {
                 let n = accounts::revoke_sessions(t, user_id, Utc::now()).await?;
-                crate::audit::write(t, &who, "User", user_id, "revoke-sessions", None, None)
+                tracker_core::audit::write(t, &who, "User", user_id, "revoke-sessions", None, None)
                     .await?;
                 Ok(n)
             })

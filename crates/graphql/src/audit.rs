@@ -8,9 +8,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::{db, scope};
-use crate::error::AppError;
-use crate::scalars::YearMonth;
-use crate::units::from_hundredths;
+use tracker_core::error::AppError;
+use tracker_core::scalars::YearMonth;
+use tracker_core::units::from_hundredths;
 
 /// One change: who (token), when, what, and the record before and after.
 #[derive(SimpleObject)]
@@ -96,14 +96,14 @@ pub struct AuditQuery;
 impl AuditQuery {
     /// The audit trail, newest first; at most 500 rows per call. Administrators see all of it; a
     /// BYGHERRE token the changes to records of its organisation and those made by its tokens.
-    #[graphql(complexity = "crate::graphql::COST_ORGANISATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_ORGANISATION + child_complexity")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
         #[graphql(default)] filter: AuditFilter,
         #[graphql(default = 100)] limit: u64,
     ) -> Result<Vec<AuditEntry>> {
-        let Some(visible) = crate::audit::visible(&scope(ctx)) else {
+        let Some(visible) = tracker_core::audit::visible(&scope(ctx)) else {
             return Err(AppError::forbidden(
                 "only an administrator or a bygherre may read the audit trail",
                 "kun en administrator eller en bygherre må læse ændringsloggen",
@@ -163,7 +163,7 @@ impl AuditQuery {
     /// A contract's hours report for a month as it stood at `at` (with its trainee lines), from the
     /// audit trail; null if it had not been reported by then. Anyone who may read the report and
     /// its trainee lines may read its history.
-    #[graphql(complexity = "crate::graphql::COST_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_EVALUATION + child_complexity")]
     async fn hours_report_as_of(
         &self,
         ctx: &Context<'_>,
@@ -179,8 +179,9 @@ impl AuditQuery {
             )
             .into());
         }
-        crate::record::get::<entity::contract::Entity, _>(db(ctx), &scope, contract_id).await?;
-        let report = crate::record::select::<hours_report::Entity>(&scope)
+        tracker_core::record::get::<entity::contract::Entity, _>(db(ctx), &scope, contract_id)
+            .await?;
+        let report = tracker_core::record::select::<hours_report::Entity>(&scope)
             .filter(hours_report::Column::ContractId.eq(contract_id))
             .filter(hours_report::Column::Month.eq(month.first_day()))
             .one(db(ctx))

@@ -8,10 +8,10 @@ use entity::webhook;
 use uuid::Uuid;
 
 use super::{db, in_txn, lang, principal};
-use crate::error::AppError;
-use crate::reminders::WebhookPolicy;
-use crate::service::reminders::{self as store, Claimed, DeliveryFilter, kinds_from_json};
-use crate::service::webhooks::{self as svc, Preferences, WebhookInput, WebhookPatch};
+use tracker_core::error::AppError;
+use tracker_core::reminders::WebhookPolicy;
+use tracker_core::service::reminders::{self as store, Claimed, DeliveryFilter, kinds_from_json};
+use tracker_core::service::webhooks::{self as svc, Preferences, WebhookInput, WebhookPatch};
 
 /// Most rows of the delivery log per call.
 const MAX_DELIVERY_ROWS: u64 = 500;
@@ -111,11 +111,11 @@ pub struct ReminderDelivery {
     pub reminder: Reminder,
 }
 
-fn delivery(c: Claimed, l: crate::i18n::Lang) -> ReminderDelivery {
+fn delivery(c: Claimed, l: engine::i18n::Lang) -> ReminderDelivery {
     let (d, r) = (c.delivery, c.reminder);
     let (title, message) = match l {
-        crate::i18n::Lang::Da => (r.title_da, r.message_da),
-        crate::i18n::Lang::En => (r.title_en, r.message_en),
+        engine::i18n::Lang::Da => (r.title_da, r.message_da),
+        engine::i18n::Lang::En => (r.title_en, r.message_en),
     };
     ReminderDelivery {
         id: d.id,

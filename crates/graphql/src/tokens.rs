@@ -9,8 +9,8 @@ use sea_orm::{EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use super::{db, in_txn, principal};
-use crate::auth::{self, CreateApiTokenInput};
-use crate::error::AppError;
+use tracker_core::auth::{self, CreateApiTokenInput};
+use tracker_core::error::AppError;
 
 /// An API token's metadata (never the token or its hash).
 pub struct ApiToken(pub token::Model);
@@ -88,7 +88,8 @@ impl TokenMutation {
             Box::pin(async move {
                 let (model, token) = auth::create_token(t, input).await?;
                 let after = serde_json::to_value(&model).ok();
-                crate::audit::write(t, &who, "API token", model.id, "create", None, after).await?;
+                tracker_core::audit::write(t, &who, "API token", model.id, "create", None, after)
+                    .await?;
                 Ok((model, token))
             })
         })
@@ -102,12 +103,9 @@ impl TokenMutation {
     /// Revoke a token: it stops working at once (administrators only).
     async fn revoke_api_token(&self, ctx: &Context<'_>, id: Uuid) -> Result<ApiToken> {
         principal(ctx).require_admin()?;
-        crate::graphql::audited::audited::<token::Entity, _>(
-            ctx,
-            "revoke",
-            Some(id),
-            move |t, _| Box::pin(async move { auth::revoke_token(t, id).await }),
-        )
+        crate::audited::audited::<token::Entity, _>(ctx, "revoke", Some(id), move |t, _| {
+            Box::pin(async move { auth::revoke_token(t, id).await })
+        })
         .await
         .map(ApiToken)
     }

@@ -1,7 +1,7 @@
 //! GraphQL subscriptions (over WebSocket, the graphql-transport-ws protocol, at `/graphql/ws`):
 //! a grant's figures changed, and a finding opened or closed. Scoped like every read: a
 //! subscriber hears only of grants its caller may see, with findings about persons summarised
-//! for a caller who may not see persons. Fed by [`crate::live`], so a write on any instance
+//! for a caller who may not see persons. Fed by [`tracker_core::live`], so a write on any instance
 //! reaches a subscriber on every instance. Each event is evaluated from the database when it
 //! arrives (through the shared evaluation cache), never from what the subscription saw first.
 
@@ -18,12 +18,12 @@ use tokio::sync::broadcast;
 use uuid::Uuid;
 
 use super::compliance::{FindingView, findings_view, fixed, percent};
-use crate::auth::Principal;
-use crate::compliance::{Finding, Report, Severity, Status};
-use crate::error::AppError;
-use crate::i18n::Lang;
-use crate::live::{Changed, Changes};
-use crate::scope::Scope;
+use engine::compliance::{Finding, Report, Severity, Status};
+use engine::i18n::Lang;
+use tracker_core::auth::Principal;
+use tracker_core::error::AppError;
+use tracker_core::live::{Changed, Changes};
+use tracker_core::scope::Scope;
 
 /// A grant's figures after a change (tal ændret): the summary as of today with everything
 /// recorded now.
@@ -75,7 +75,7 @@ impl Subscriber {
         let db = super::db(ctx).clone();
         if let Some(id) = grant {
             // NOT_FOUND or FORBIDDEN now, not silence forever.
-            crate::record::get::<grant::Entity, _>(&db, &scope, id).await?;
+            tracker_core::record::get::<grant::Entity, _>(&db, &scope, id).await?;
         }
         let rx = ctx.data_unchecked::<Changes>().subscribe().await;
         Ok((
@@ -97,7 +97,7 @@ impl Subscriber {
             Some(_) => return Vec::new(),
             None => changed.to_vec(),
         };
-        let grants = crate::record::select::<grant::Entity>(&self.scope)
+        let grants = tracker_core::record::select::<grant::Entity>(&self.scope)
             .filter(grant::Column::Id.is_in(wanted))
             .all(&self.db)
             .await;
@@ -108,8 +108,10 @@ impl Subscriber {
                 return Vec::new();
             }
         };
-        let as_of = crate::units::danish_today();
-        match crate::service::compliance::evaluations(&self.db, &grants, as_of, Utc::now()).await {
+        let as_of = tracker_core::units::danish_today();
+        match tracker_core::service::compliance::evaluations(&self.db, &grants, as_of, Utc::now())
+            .await
+        {
             Ok(mut reports) => grants
                 .iter()
                 .filter_map(|g| reports.remove(&g.id))
@@ -128,7 +130,7 @@ async fn next_change(rx: &mut broadcast::Receiver<Changed>, sub: &Subscriber) ->
     match rx.recv().await {
         Ok(changed) => Some(changed.to_vec()),
         Err(broadcast::error::RecvError::Lagged(_)) => {
-            let all = crate::record::select::<grant::Entity>(&sub.scope)
+            let all = tracker_core::record::select::<grant::Entity>(&sub.scope)
                 .all(&sub.db)
                 .await
                 .ok()?;
@@ -206,7 +208,7 @@ impl LiveSubscription {
         // What is open now, to tell what opens and closes from here.
         let visible: Vec<Uuid> = match grant_id {
             Some(g) => vec![g],
-            None => crate::record::select::<grant::Entity>(&sub.scope)
+            None => tracker_core::record::select::<grant::Entity>(&sub.scope)
                 .all(&sub.db)
                 .await
                 .map_err(AppError::from)?

@@ -13,8 +13,8 @@ use super::{
 use crate::loaders::{
     ContractsOfContractor, PlacementsOfContract, SubcontractsOfContract, TrialsHostedBy,
 };
-use crate::service::contracts::*;
-use crate::units::from_hundredths;
+use tracker_core::service::contracts::*;
+use tracker_core::units::from_hundredths;
 
 /// Entreprenør, identified by CVR.
 pub struct Contractor(pub contractor::Model);
@@ -181,12 +181,9 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractorInput,
     ) -> Result<Contractor> {
-        crate::graphql::audited::audited::<contractor::Entity, _>(
-            ctx,
-            "create",
-            None,
-            move |t, _| Box::pin(create_contractor(t, input.clone())),
-        )
+        crate::audited::audited::<contractor::Entity, _>(ctx, "create", None, move |t, _| {
+            Box::pin(create_contractor(t, input.clone()))
+        })
         .await
         .map(Contractor)
     }
@@ -197,15 +194,10 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractorInput,
     ) -> Result<Contractor> {
-        crate::graphql::audited::audited::<contractor::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_contractor(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<contractor::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_contractor(t, &s, id, input).await })
+        })
         .await
         .map(Contractor)
     }
@@ -216,7 +208,7 @@ impl ContractMutation {
         ctx: &Context<'_>,
         input: CreateContractInput,
     ) -> Result<Contract> {
-        crate::graphql::audited::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<contract::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_contract(t, &s, input).await })
         })
@@ -230,15 +222,10 @@ impl ContractMutation {
         id: Uuid,
         input: UpdateContractInput,
     ) -> Result<Contract> {
-        crate::graphql::audited::audited::<contract::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_contract(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<contract::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_contract(t, &s, id, input).await })
+        })
         .await
         .map(Contract)
     }

@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use super::{Contract, Placement, children, in_txn, lifecycle, loaders, parent, reads};
 use crate::loaders::{LinesOfReport, Loaders, ReportWithTotal};
-use crate::scalars::YearMonth;
-use crate::service::hours::*;
-use crate::units::from_hundredths;
+use tracker_core::scalars::YearMonth;
+use tracker_core::service::hours::*;
+use tracker_core::units::from_hundredths;
 
 /// One contract's labour hours on site for one month.
 pub struct HoursReport(pub hours_report::Model);
@@ -236,7 +236,7 @@ impl HoursMutation {
         input: ReportMonthlyHoursInput,
     ) -> Result<HoursReport> {
         let who = super::principal(ctx).clone();
-        who.authorize(crate::auth::Area::Hours, "report", "Hours report")?;
+        who.authorize(tracker_core::auth::Area::Hours, "report", "Hours report")?;
         in_txn(ctx, move |t, s| {
             let (input, who) = (input.clone(), who.clone());
             Box::pin(async move { report_audited(t, &s, &who, input, "report").await })

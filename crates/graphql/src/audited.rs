@@ -9,8 +9,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{TxnFuture, in_txn, principal};
-use crate::audit::write;
-use crate::record::Record;
+use tracker_core::audit::write;
+use tracker_core::record::Record;
 
 fn json<T: Serialize>(v: &T) -> Option<serde_json::Value> {
     serde_json::to_value(v).ok()
@@ -27,7 +27,7 @@ pub async fn audited<E, F>(
 where
     E: Record,
     E::Model: Serialize,
-    F: for<'t> Fn(&'t DatabaseTransaction, crate::scope::Scope) -> TxnFuture<'t, E::Model>
+    F: for<'t> Fn(&'t DatabaseTransaction, tracker_core::scope::Scope) -> TxnFuture<'t, E::Model>
         + Send
         + Sync
         + 'static,
@@ -92,7 +92,7 @@ where
                     .await?;
                 v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
             }
-            let id = crate::record::delete::<E, _>(t, &s, id).await?;
+            let id = tracker_core::record::delete::<E, _>(t, &s, id).await?;
             write(t, &who, E::LABEL, id, "delete", before, None).await?;
             Ok(id)
         })

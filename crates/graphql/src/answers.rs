@@ -30,7 +30,7 @@ use async_graphql::{
 };
 use bytes::Bytes;
 
-use crate::i18n::Lang;
+use engine::i18n::Lang;
 
 /// Fields that navigate from the evaluation to stored rows. `grant` is kept when it asks only
 /// for [`GRANT_OWN_FIELDS`].

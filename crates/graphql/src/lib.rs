@@ -1,5 +1,8 @@
 //! The GraphQL schema: one Query and one Mutation object per domain area, merged; thin view types
-//! over the entities; request-scoped DataLoaders and scope injected by [`RequestScope`].
+//! over the entities; request-scoped DataLoaders ([`loaders`]) and scope injected by
+//! [`RequestScope`]; cursor pages ([`pagination`]); the request guard ([`guard`]) and its
+//! [`limits`]. Everything it does is a call into the service (`tracker-core`); this crate only
+//! turns GraphQL values into the service's inputs and its answers into GraphQL types.
 
 pub mod answers;
 mod audit;
@@ -10,8 +13,11 @@ mod followup;
 mod grants;
 pub mod guard;
 mod hours;
+pub mod limits;
 mod live;
+pub mod loaders;
 mod organisations;
+pub mod pagination;
 mod payroll;
 mod people;
 mod reminders;
@@ -33,14 +39,14 @@ use async_graphql::{
 use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait, Select};
 use uuid::Uuid;
 
-use crate::auth::Principal;
-use crate::config::{PageLimits, QueryLimits};
-use crate::db::WriteGate;
-use crate::error::AppError;
+use crate::limits::{PageLimits, QueryLimits};
 use crate::loaders::{HasMany, Loaders};
 use crate::pagination::{Page, PageArgs, paginate};
-use crate::record::{self, Record};
-use crate::scope::Scope;
+use tracker_core::auth::Principal;
+use tracker_core::db::WriteGate;
+use tracker_core::error::AppError;
+use tracker_core::record::{self, Record};
+use tracker_core::scope::Scope;
 
 pub use answers::Splices;
 pub use compliance::GrantCompliance;
@@ -176,7 +182,7 @@ pub fn build_schema_full(
     limits: PageLimits,
     query: QueryLimits,
     gate: WriteGate,
-    webhooks: crate::reminders::WebhookPolicy,
+    webhooks: tracker_core::reminders::WebhookPolicy,
 ) -> AppSchema {
     // Input decimals parse strictly (scalars::DecimalInput); output is rust_decimal's own, under
     // the same GraphQL name.
@@ -186,7 +192,7 @@ pub fn build_schema_full(
         live::LiveSubscription,
         ["Decimal"],
     )
-    .data(crate::live::Changes::new(db.clone(), gate.commits()))
+    .data(tracker_core::live::Changes::new(db.clone(), gate.commits()))
     .data(db)
     .data(gate)
     .data(limits)
@@ -262,11 +268,11 @@ pub(crate) fn scope(ctx: &Context<'_>) -> Scope {
 }
 
 /// Puts each error's message in `lang`. Errors of ours carry their Danish text in a private
-/// extension ([`crate::error::DANISH_MESSAGE`]), which is removed whatever the language; errors
+/// extension ([`tracker_core::error::DANISH_MESSAGE`]), which is removed whatever the language; errors
 /// of the GraphQL layer itself (a query that does not parse or validate, which only a developer
 /// sees) get a Danish lead before their English detail.
-pub fn localize(errors: &mut [async_graphql::ServerError], lang: crate::i18n::Lang) {
-    use crate::error::DANISH_MESSAGE;
+pub fn localize(errors: &mut [async_graphql::ServerError], lang: engine::i18n::Lang) {
+    use tracker_core::error::DANISH_MESSAGE;
     for e in errors {
         let ext = e.extensions.get_or_insert_with(Default::default);
         let danish = match ext.get(DANISH_MESSAGE) {
@@ -278,7 +284,7 @@ pub fn localize(errors: &mut [async_graphql::ServerError], lang: crate::i18n::La
             _ => String::new(),
         };
         ext.unset(DANISH_MESSAGE);
-        if lang != crate::i18n::Lang::Da {
+        if lang != engine::i18n::Lang::Da {
             continue;
         }
         e.message = match danish {
@@ -299,8 +305,8 @@ pub fn localize(errors: &mut [async_graphql::ServerError], lang: crate::i18n::La
 }
 
 /// The language of the request's answer (`Accept-Language`; English without one).
-pub(crate) fn lang(ctx: &Context<'_>) -> crate::i18n::Lang {
-    ctx.data_opt::<crate::i18n::Lang>()
+pub(crate) fn lang(ctx: &Context<'_>) -> engine::i18n::Lang {
+    ctx.data_opt::<engine::i18n::Lang>()
         .copied()
         .unwrap_or_default()
 }
@@ -313,11 +319,11 @@ pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
     ctx.data_unchecked::<Loaders>()
 }
 
-pub(crate) use crate::db::TxnFuture;
+pub(crate) use tracker_core::db::TxnFuture;
 
 /// Runs one mutation's work in a transaction: committed only if all of it succeeds, so a refused
 /// mutation writes nothing. `work` may run more than once: a transaction the database aborted
-/// for concurrency is retried from the start (see [`crate::db::write_txn`]).
+/// for concurrency is retried from the start (see [`tracker_core::db::write_txn`]).
 pub(crate) async fn in_txn<T, F>(ctx: &Context<'_>, work: F) -> Result<T>
 where
     T: Send + 'static,
@@ -325,7 +331,7 @@ where
 {
     let scope = scope(ctx);
     let gate = ctx.data_unchecked::<WriteGate>();
-    Ok(crate::db::write_txn(db(ctx), gate, |t| work(t, scope.clone())).await?)
+    Ok(tracker_core::db::write_txn(db(ctx), gate, |t| work(t, scope.clone())).await?)
 }
 
 /// One row by id within the caller's scope, or NOT_FOUND.
@@ -404,11 +410,11 @@ macro_rules! reads {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<$view> {
-                $crate::graphql::by_id::<$entity, _>(ctx, id, $view).await
+                $crate::by_id::<$entity, _>(ctx, id, $view).await
             }
 
             #[doc = $many_doc]
-            #[graphql(complexity = "crate::graphql::page_cost(first, last, child_complexity)")]
+            #[graphql(complexity = "crate::page_cost(first, last, child_complexity)")]
             async fn $many(
                 &self,
                 ctx: &async_graphql::Context<'_>,
@@ -418,14 +424,14 @@ macro_rules! reads {
                 last: Option<i32>,
                 before: Option<String>,
             ) -> async_graphql::Result<$crate::pagination::Page<$view>> {
-                let select = $select(&$crate::graphql::scope(ctx), filter.unwrap_or_default());
+                let select = $select(&$crate::scope(ctx), filter.unwrap_or_default());
                 let page = $crate::pagination::PageArgs {
                     first,
                     after,
                     last,
                     before,
                 };
-                $crate::graphql::list(ctx, select, page, $view).await
+                $crate::list(ctx, select, page, $view).await
             }
         }
     };
@@ -447,16 +453,11 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<$view> {
-                $crate::graphql::audited::audited::<$entity, _>(
-                    ctx,
-                    "archive",
-                    Some(id),
-                    move |t, s| {
-                        Box::pin(
-                            async move { $crate::record::archive::<$entity, _>(t, &s, id).await },
-                        )
-                    },
-                )
+                $crate::audited::audited::<$entity, _>(ctx, "archive", Some(id), move |t, s| {
+                    Box::pin(async move {
+                        ::tracker_core::record::archive::<$entity, _>(t, &s, id).await
+                    })
+                })
                 .await
                 .map($view)
             }
@@ -468,7 +469,7 @@ macro_rules! lifecycle {
                 ctx: &async_graphql::Context<'_>,
                 id: uuid::Uuid,
             ) -> async_graphql::Result<uuid::Uuid> {
-                $crate::graphql::audited::audited_delete::<$entity>(ctx, id).await
+                $crate::audited::audited_delete::<$entity>(ctx, id).await
             }
         }
     };

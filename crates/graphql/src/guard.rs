@@ -28,7 +28,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Name, Request, Response, ServerError, ServerResult, Value};
 
-use crate::config::QueryLimits;
+use crate::limits::QueryLimits;
 
 /// Deepest nesting of brackets and braces in a query's text.
 pub const MAX_NESTING: usize = 64;
@@ -251,7 +251,7 @@ impl Extension for GuardExtension {
                     "TIMEOUT",
                 );
                 e.extensions.get_or_insert_with(Default::default).set(
-                    crate::error::DANISH_MESSAGE,
+                    tracker_core::error::DANISH_MESSAGE,
                     format!(
                         "forespørgslen tog længere end {} og blev stoppet; spørg efter færre LBF-tilsagn eller felter ad gangen",
                         seconds(limit).replace('.', ",")
@@ -466,7 +466,7 @@ fn top_level_fields(doc: &ExecutableDocument) -> Vec<String> {
 /// tab and line breaks are fine), or a date or timestamp whose year lies outside
 /// [`MIN_YEAR`]..=[`MAX_YEAR`].
 fn string_problem(s: &str) -> Option<String> {
-    if let Some(c) = crate::validate::control_char(s) {
+    if let Some(c) = tracker_core::validate::control_char(s) {
         return Some(format!(
             "contains the control character U+{:04X}; remove it",
             c as u32

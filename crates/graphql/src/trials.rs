@@ -7,7 +7,7 @@ use entity::{contractor, grant, person, trial_placement as trial};
 use uuid::Uuid;
 
 use super::{Contractor, Grant, Person, lifecycle, maybe_parent, parent, reads};
-use crate::service::trials::*;
+use tracker_core::service::trials::*;
 
 /// Snusepraktik: a short trial placement where an unemployed resident tries the trades on site.
 pub struct TrialPlacement(pub trial::Model);
@@ -84,7 +84,7 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: CreateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        crate::graphql::audited::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<trial::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_trial(t, &s, input).await })
         })
@@ -98,15 +98,10 @@ impl TrialMutation {
         id: Uuid,
         input: UpdateTrialPlacementInput,
     ) -> Result<TrialPlacement> {
-        crate::graphql::audited::audited::<trial::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_trial(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<trial::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_trial(t, &s, id, input).await })
+        })
         .await
         .map(TrialPlacement)
     }
@@ -117,7 +112,7 @@ impl TrialMutation {
         ctx: &Context<'_>,
         input: RecordTrialOutcomeInput,
     ) -> Result<TrialPlacement> {
-        crate::graphql::audited::audited::<trial::Entity, _>(
+        crate::audited::audited::<trial::Entity, _>(
             ctx,
             "outcome",
             Some(input.trial_placement_id),

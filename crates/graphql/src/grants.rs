@@ -12,8 +12,8 @@ use super::{
     parent, reads,
 };
 use crate::loaders::{ContractsOfGrant, GroupsOfGrant, PlacementsOfGrant, TrialsOfGrant};
-use crate::service::grants::*;
-use crate::units::from_hundredths;
+use tracker_core::service::grants::*;
+use tracker_core::units::from_hundredths;
 
 /// LBF-tilsagn: one Landsbyggefonden grant for a renovation or new build.
 pub struct Grant(pub grant::Model);
@@ -64,8 +64,8 @@ impl Grant {
     /// their defaults), each in its parameter's unit.
     async fn parameter_overrides(&self) -> Vec<super::compliance::RuleParameterValue> {
         let p =
-            crate::compliance::Params::with_stored(self.0.id, self.0.parameter_overrides.as_ref());
-        crate::compliance::params::PARAMETERS
+            engine::compliance::Params::with_stored(self.0.id, self.0.parameter_overrides.as_ref());
+        engine::compliance::params::PARAMETERS
             .iter()
             .filter(|d| p.is_overridden(d.key))
             .map(|d| super::compliance::RuleParameterValue {
@@ -109,7 +109,7 @@ impl Grant {
     /// recorded at `knownAt` (default: the end of `asOf`, Danish time; pass the present time to
     /// judge a past period with everything known now). Grants in one request are evaluated
     /// together from one bulk load.
-    #[graphql(complexity = "crate::graphql::COST_BATCHED_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_BATCHED_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
         ctx: &Context<'_>,
@@ -120,7 +120,7 @@ impl Grant {
     }
     /// The overall trainee share as of a date (default today). Unlike `compliance`, a contractor
     /// may read it, where the bygherre has set `shareVisibleToContractors`.
-    #[graphql(complexity = "crate::graphql::COST_BATCHED_EVALUATION + child_complexity")]
+    #[graphql(complexity = "crate::COST_BATCHED_EVALUATION + child_complexity")]
     async fn trainee_share(
         &self,
         ctx: &Context<'_>,
@@ -168,7 +168,7 @@ pub struct GrantMutation;
 impl GrantMutation {
     /// Register an LBF grant (tilsagn) on an estate. CONFLICT if the case number exists.
     async fn create_grant(&self, ctx: &Context<'_>, input: CreateGrantInput) -> Result<Grant> {
-        crate::graphql::audited::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<grant::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_grant(t, &s, input).await })
         })
@@ -182,15 +182,10 @@ impl GrantMutation {
         id: Uuid,
         input: UpdateGrantInput,
     ) -> Result<Grant> {
-        crate::graphql::audited::audited::<grant::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_grant(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<grant::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_grant(t, &s, id, input).await })
+        })
         .await
         .map(Grant)
     }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Grant, children, lifecycle, parent, reads};
 use crate::loaders::{EstatesOfOrganisation, GrantsOfEstate};
-use crate::service::organisations::*;
+use tracker_core::service::organisations::*;
 
 /// Boligorganisation: a housing organisation, the bygherre of its estates' LBF grants.
 pub struct HousingOrganisation(pub org::Model);
@@ -114,7 +114,7 @@ impl OrganisationMutation {
         ctx: &Context<'_>,
         input: CreateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        crate::graphql::audited::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
+        crate::audited::audited::<org::Entity, _>(ctx, "create", None, move |t, _| {
             Box::pin(create_organisation(t, input.clone()))
         })
         .await
@@ -127,7 +127,7 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateHousingOrganisationInput,
     ) -> Result<HousingOrganisation> {
-        crate::graphql::audited::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
+        crate::audited::audited::<org::Entity, _>(ctx, "update", Some(id), move |t, s| {
             let input = input.clone();
             Box::pin(async move { update_organisation(t, &s, id, input).await })
         })
@@ -137,7 +137,7 @@ impl OrganisationMutation {
 
     /// Register a boligafdeling under an organisation.
     async fn create_estate(&self, ctx: &Context<'_>, input: CreateEstateInput) -> Result<Estate> {
-        crate::graphql::audited::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
+        crate::audited::audited::<estate::Entity, _>(ctx, "create", None, move |t, s| {
             let input = input.clone();
             Box::pin(async move { create_estate(t, &s, input).await })
         })
@@ -151,15 +151,10 @@ impl OrganisationMutation {
         id: Uuid,
         input: UpdateEstateInput,
     ) -> Result<Estate> {
-        crate::graphql::audited::audited::<estate::Entity, _>(
-            ctx,
-            "update",
-            Some(id),
-            move |t, s| {
-                let input = input.clone();
-                Box::pin(async move { update_estate(t, &s, id, input).await })
-            },
-        )
+        crate::audited::audited::<estate::Entity, _>(ctx, "update", Some(id), move |t, s| {
+            let input = input.clone();
+            Box::pin(async move { update_estate(t, &s, id, input).await })
+        })
         .await
         .map(Estate)
     }
