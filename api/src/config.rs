@@ -6,6 +6,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 
 pub use crate::graphql::limits::{PageLimits, QueryLimits};
+pub use crate::web::config::WebConfig;
 
 /// Limits of the HTTP server, so slow or abusive clients cannot hold its resources.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,61 +53,6 @@ impl Default for HttpLimits {
             max_anonymous_per_address: 64,
             min_body_bytes_per_sec: 16 << 10,
         }
-    }
-}
-
-/// What the web app needs to know about where it is served.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct WebConfig {
-    /// `TRUSTED_PROXIES`: addresses or networks (`10.0.0.5`, `10.0.0.0/8`, comma-separated) of
-    /// the load balancers in front; none by default. Only a connection from one of them has its
-    /// `X-Forwarded-For` read, and then the client is the right-most address in it that is not
-    /// a trusted proxy (every entry to the left of it was written by the client, and is ignored).
-    pub trusted_proxies: Vec<ipnet::IpNet>,
-    /// Whether cookies are `Secure`: from `PUBLIC_BASE_URL` (the address people open, such as
-    /// `https://tracker.boligselskab.dk`), https or not; without it, whether the server listens
-    /// beyond loopback. Never from the request's `Host`, which the client chooses.
-    pub secure_cookies: bool,
-}
-
-impl WebConfig {
-    fn from_env(
-        lookup: &impl Fn(&str) -> Option<String>,
-        bind_addr: SocketAddr,
-    ) -> anyhow::Result<Self> {
-        let trusted_proxies = lookup("TRUSTED_PROXIES")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                p.parse::<ipnet::IpNet>()
-                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| {
-                        anyhow::anyhow!(
-                            "TRUSTED_PROXIES: {p:?} is not an address or network (10.0.0.5, 10.0.0.0/8)"
-                        )
-                    })
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        let secure_cookies = match lookup("PUBLIC_BASE_URL") {
-            Some(u) => {
-                let url = url::Url::parse(u.trim())
-                    .with_context(|| format!("PUBLIC_BASE_URL must be a web address, got {u:?}"))?;
-                match url.scheme() {
-                    "https" => true,
-                    "http" => false,
-                    other => {
-                        bail!("PUBLIC_BASE_URL must start with https:// or http://, got {other}:")
-                    }
-                }
-            }
-            None => !bind_addr.ip().is_loopback(),
-        };
-        Ok(Self {
-            trusted_proxies,
-            secure_cookies,
-        })
     }
 }
 

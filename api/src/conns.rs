@@ -143,9 +143,9 @@ impl Place {
     }
 }
 
-impl Trust {
+impl crate::web::ConnectionTrust for Trust {
     /// The connection's caller is proven: it is no longer closed to make room.
-    pub fn trust(&self) {
+    fn trust(&self) {
         lock(&self.state).forget_anonymous(self.id);
     }
 }
@@ -166,17 +166,10 @@ fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Marks the connection a request came on as trusted, if it came through the server's accept
-/// loop (requests driven in process carry no handle).
-pub fn trust(req: &poem::Request) {
-    if let Some(t) = req.extensions().get::<Trust>() {
-        t.trust();
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::web::ConnectionTrust;
 
     fn ip(last: u8) -> IpAddr {
         IpAddr::from([10, 0, 0, last])

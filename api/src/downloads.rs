@@ -109,7 +109,7 @@ async fn caller(db: &DatabaseConnection, http: &poem::Request) -> AppResult<Prin
         return Ok(s.principal);
     }
     let principal = crate::auth::authenticate(db, bearer(http)).await?;
-    crate::conns::trust(http);
+    crate::web::trust(http);
     Ok(principal)
 }
 

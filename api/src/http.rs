@@ -76,7 +76,7 @@ async fn graphql(
     let lang = request_lang(http);
     let principal = match crate::auth::authenticate(*db, bearer(http)).await {
         Ok(principal) => {
-            crate::conns::trust(http);
+            crate::web::trust(http);
             principal
         }
         Err(other) => {
@@ -285,7 +285,10 @@ async fn graphql_ws(
         })
         .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
     let header_token = bearer(http).map(str::to_owned);
-    let trust = http.extensions().get::<crate::conns::Trust>().cloned();
+    let trust = http
+        .extensions()
+        .get::<std::sync::Arc<dyn crate::web::ConnectionTrust>>()
+        .cloned();
     let place = http
         .extensions()
         .get::<std::sync::Arc<crate::conns::Place>>()
@@ -600,44 +603,44 @@ pub fn app_full(
             get(crate::web::invitation_page)
                 .post(crate::web::accept_invitation.around(bounded_form)),
         )
-        .at("/app", get(crate::web_home::app_home))
-        .at("/app/grants/:id", get(crate::web::grant_page))
+        .at("/app", get(crate::web::pages::home::app_home))
+        .at("/app/grants/:id", get(crate::web::pages::grant::grant_page))
         .at(
             "/app/grants/:id/lbf",
-            get(crate::web_grants::lbf_page)
-                .post(crate::web_grants::submit_report.around(bounded_form)),
+            get(crate::web::pages::grants::lbf_page)
+                .post(crate::web::pages::grants::submit_report.around(bounded_form)),
         )
-        .at("/app/ranking", get(crate::web_grants::ranking_page))
+        .at("/app/ranking", get(crate::web::pages::grants::ranking_page))
         .at("/lang", get(crate::web::switch_lang))
         .at(
             "/app/trials",
-            get(crate::web_trials::trials_list)
-                .post(crate::web_trials::create_trial.around(bounded_form)),
+            get(crate::web::pages::trials::trials_list)
+                .post(crate::web::pages::trials::create_trial.around(bounded_form)),
         )
         .at(
             "/app/trials/outcome",
-            poem::post(crate::web_trials::record_outcome.around(bounded_form)),
+            poem::post(crate::web::pages::trials::record_outcome.around(bounded_form)),
         )
-        .at("/app/groups", get(crate::web_trials::groups_list))
+        .at("/app/groups", get(crate::web::pages::trials::groups_list))
         .at(
             "/app/groups/:id",
-            get(crate::web_trials::group_view)
-                .post(crate::web_trials::create_meeting.around(bounded_form)),
+            get(crate::web::pages::trials::group_view)
+                .post(crate::web::pages::trials::create_meeting.around(bounded_form)),
         )
         .at(
             "/app/hours",
-            get(crate::web_hours::hours_page)
-                .post(crate::web_hours::report_hours.around(bounded_form)),
+            get(crate::web::pages::hours::hours_page)
+                .post(crate::web::pages::hours::report_hours.around(bounded_form)),
         )
         .at(
             "/app/reminders",
-            get(crate::web_reminders::reminders_page)
-                .post(crate::web_reminders::save_reminders.around(bounded_form)),
+            get(crate::web::pages::reminders::reminders_page)
+                .post(crate::web::pages::reminders::save_reminders.around(bounded_form)),
         )
         .at(
             "/app/import",
-            get(crate::web_import::import_page)
-                .post(crate::web_import::import_file.around(bounded_upload)),
+            get(crate::web::pages::import::import_page)
+                .post(crate::web::pages::import::import_file.around(bounded_upload)),
         )
         .data(schema)
         .data(std::sync::Arc::new(crate::web::CsrfKey::new(db.clone())))
@@ -773,7 +776,8 @@ pub async fn serve_on(
             tracing::debug!(error = %err, "could not set TCP_NODELAY");
         }
         let endpoint = endpoint.clone();
-        let trust = place.trust_handle();
+        let trust: std::sync::Arc<dyn crate::web::ConnectionTrust> =
+            std::sync::Arc::new(place.trust_handle());
         // Shared with a WebSocket the connection is upgraded to, which outlives hyper's
         // connection future: the socket keeps the place, and gives it up when closed to make room.
         let place = std::sync::Arc::new(place);

@@ -4,7 +4,6 @@
 // The merged GraphQL schema's resolver futures nest deeper than the default limit of 128.
 #![recursion_limit = "256"]
 
-pub mod charts;
 pub mod config;
 pub mod conns;
 pub mod downloads;
@@ -15,14 +14,6 @@ pub mod ops;
 pub mod request;
 pub mod seed;
 pub mod telemetry;
-pub mod web;
-pub mod web_contractor;
-pub mod web_grants;
-pub mod web_home;
-pub mod web_hours;
-pub mod web_import;
-pub mod web_reminders;
-pub mod web_trials;
 
 // The rule engine and the service are crates of their own (`engine`: no database, clock, GraphQL
 // or HTTP; `tracker-core`: no GraphQL or HTTP); their modules keep their paths here, so the server
@@ -33,6 +24,8 @@ pub use tracker_core::{
 };
 // The GraphQL schema is a crate of its own too; the server and the pages reach it as `graphql`.
 pub use tracker_graphql::{self as graphql, loaders, pagination};
+// And the web app.
+pub use tracker_web as web;
 
 /// Tunes mimalloc, the binaries' allocator, for a server that must stay inside a memory budget:
 /// memory freed is handed back to the system after 10 ms (mimalloc 3's default is a second, and

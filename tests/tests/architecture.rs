@@ -101,6 +101,23 @@ fn the_schema_depends_on_the_service_but_not_on_http() {
     }
 }
 
+/// Scenario: the web app asks the schema and knows nothing of the server around it (routes,
+/// connection governor, configuration file): it depends on the GraphQL crate, not on `api`.
+#[test]
+fn the_web_app_depends_on_the_schema_but_not_on_the_server() {
+    let deps = normal_dependencies("tracker-web");
+    for needed in ["tracker-graphql", "maud", "poem"] {
+        assert!(deps.iter().any(|d| d == needed), "{needed}: {deps:?}");
+    }
+    assert!(!deps.iter().any(|d| d == "api"), "{deps:?}");
+    assert!(
+        !normal_dependencies("tracker-graphql")
+            .iter()
+            .any(|d| d == "tracker-web"),
+        "the schema must not know the pages"
+    );
+}
+
 /// The source folders of every library of the workspace's packages, and of every binary with a
 /// folder of its own (`main.rs`), as cargo lists them, so a new crate is checked without being
 /// named here. A one-file binary has no modules to cycle through.

@@ -12,10 +12,10 @@ use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-use crate::graphql::AppSchema;
-use crate::i18n::Lang;
-use crate::payroll::read::MAX_FILE_BYTES;
-use crate::web::{Session, html_response, page, t};
+use crate::{Session, html_response, page, t};
+use engine::i18n::Lang;
+use tracker_core::payroll::read::MAX_FILE_BYTES;
+use tracker_graphql::AppSchema;
 
 const IMPORT: &str = "mutation($f: Upload!, $d: Boolean!, $at: DateTime) { importPayroll(file: $f, dryRun: $d, filedAt: $at) { status rows reports { contractId month totalHours traineeHours traineeLines replaces lines } problems { line column message } } }";
 
@@ -24,7 +24,7 @@ fn title(l: Lang) -> &'static str {
 }
 
 fn may_declare(s: &Session) -> bool {
-    crate::service::hours::may_declare_filing(s.principal.role)
+    tracker_core::service::hours::may_declare_filing(s.principal.role)
 }
 
 fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
@@ -52,14 +52,14 @@ fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
 /// GET /app/import
 #[handler]
 pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
     if s.principal.role == entity::enums::Role::Viewer
         || s.principal.role == entity::enums::Role::Tovholder
     {
-        return crate::web::error_page(
+        return crate::error_page(
             StatusCode::FORBIDDEN,
             title(s.lang),
             &s,
@@ -112,8 +112,8 @@ fn result(l: Lang, d: &Value) -> Markup {
                     @for p in &problems {
                         tr {
                             td { (p["line"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| "–".into())) }
-                            td { (crate::web::text(&p["column"])) }
-                            td { (crate::web::text(&p["message"])) }
+                            td { (crate::text(&p["column"])) }
+                            td { (crate::text(&p["message"])) }
                         }
                     }
                 }
@@ -135,10 +135,10 @@ fn result(l: Lang, d: &Value) -> Markup {
                 tbody {
                     @for r in &reports {
                         tr {
-                            td { a href={ "/app/hours?contract=" (crate::web::text(&r["contractId"])) "&month=" (crate::web::text(&r["month"])) } { (crate::web::text(&r["contractId"])) } }
-                            td { (crate::web::text(&r["month"])) }
-                            td.num { (crate::web::num(l, &r["totalHours"], 2)) }
-                            td.num { (crate::web::num(l, &r["traineeHours"], 2)) }
+                            td { a href={ "/app/hours?contract=" (crate::text(&r["contractId"])) "&month=" (crate::text(&r["month"])) } { (crate::text(&r["contractId"])) } }
+                            td { (crate::text(&r["month"])) }
+                            td.num { (crate::num(l, &r["totalHours"], 2)) }
+                            td.num { (crate::num(l, &r["traineeHours"], 2)) }
                             td { (r["lines"].as_array().map(|v| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
                             td { @if r["replaces"].as_bool() == Some(true) { (t(l, "ja", "yes")) } @else { (t(l, "nej", "no")) } }
                         }
@@ -201,7 +201,7 @@ pub async fn import_file(
     let Ok(p) = posted(multipart).await else {
         return StatusCode::BAD_REQUEST.into();
     };
-    let s = match crate::web::signed_in_form(&db, req, &p.csrf).await {
+    let s = match crate::signed_in_form(&db, req, &p.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
@@ -249,7 +249,7 @@ pub async fn import_file(
             content: bytes.into(),
         },
     );
-    match crate::web::ask_request(&schema, &s, request).await {
+    match crate::ask_request(&schema, &s, request).await {
         Ok(d) => {
             let d = &d["importPayroll"];
             let code = if d["status"] == "REFUSED" {

@@ -15,9 +15,9 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::graphql::AppSchema;
-use crate::i18n::Lang;
-use crate::web::{Refusal, Session, ask, day, html_response, page, redirect, t, text};
+use crate::{Refusal, Session, ask, day, html_response, page, redirect, t, text};
+use engine::i18n::Lang;
+use tracker_graphql::AppSchema;
 
 /// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024".
 pub fn form_date(v: &str) -> Option<NaiveDate> {
@@ -125,7 +125,7 @@ async fn trials_page(
         (Ok(d), Ok(c)) => (d, c),
         (Err(e), _) | (_, Err(e)) => return e.page(title, s),
     };
-    let today = crate::units::danish_today();
+    let today = tracker_core::units::danish_today();
     let trials = nodes(&data["trialPlacements"]);
     let on = |list: &str| -> Vec<&Value> {
         trials
@@ -299,7 +299,7 @@ fn outcome_form(l: Lang, s: &Session, trial: &Value) -> Markup {
                 @for o in OUTCOMES { option value=(o) { (outcome_name(l, o)) } }
             }
             label for={ "date-" (id) } { (t(l, "Dato", "Date")) }
-            input id={ "date-" (id) } name="date" type="date" required value=(crate::units::danish_today());
+            input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
             label for={ "plan-" (id) } { (t(l, "Næste skridt", "Next step")) }
             input id={ "plan-" (id) } name="plan" maxlength="2000";
             button type="submit" { (t(l, "Gem udfald", "Save outcome")) }
@@ -320,7 +320,7 @@ pub async fn trials_list(
     schema: Data<&AppSchema>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
@@ -357,7 +357,7 @@ pub async fn create_trial(
     schema: Data<&AppSchema>,
     Form(form): Form<TrialForm>,
 ) -> Response {
-    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
@@ -417,7 +417,7 @@ pub async fn record_outcome(
     schema: Data<&AppSchema>,
     Form(form): Form<OutcomeForm>,
 ) -> Response {
-    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
@@ -465,7 +465,7 @@ pub async fn groups_list(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
@@ -516,7 +516,7 @@ async fn group_page(
         Err(e) => return e.page(title, s),
     };
     let g = &data["followUpGroup"];
-    let today = crate::units::danish_today();
+    let today = tracker_core::units::danish_today();
     let meetings = g["meetings"].as_array().cloned().unwrap_or_default();
     let items: Vec<(Value, Value)> = meetings
         .iter()
@@ -610,12 +610,12 @@ pub async fn group_view(
     Path(id): Path<String>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
     let Ok(group) = id.parse::<uuid::Uuid>() else {
-        return crate::web::not_found(&s);
+        return crate::not_found(&s);
     };
     let notice = q.done.is_some().then(|| {
         t(
@@ -636,12 +636,12 @@ pub async fn create_meeting(
     Path(id): Path<String>,
     Form(form): Form<MeetingForm>,
 ) -> Response {
-    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
     let Ok(group) = id.parse::<uuid::Uuid>() else {
-        return crate::web::not_found(&s);
+        return crate::not_found(&s);
     };
     let Some(date) = form_date(&form.date) else {
         return group_page(&schema, &s, group, Some(&bad_date(s.lang, "date")), None).await;

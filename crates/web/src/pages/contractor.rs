@@ -6,8 +6,8 @@
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
-use crate::graphql::AppSchema;
-use crate::web::{Session, ask, day, num, t, text};
+use crate::{Session, ask, day, num, t, text};
+use tracker_graphql::AppSchema;
 
 const QUERY: &str = "{
     contracts(first: 100) { pageInfo { hasNextPage } edges { node { id trade startDate endDate

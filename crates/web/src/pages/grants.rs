@@ -11,9 +11,9 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::graphql::AppSchema;
-use crate::i18n::Lang;
-use crate::web::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
+use crate::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
+use engine::i18n::Lang;
+use tracker_graphql::AppSchema;
 
 /// The portfolio's filters and sort, as the GET form sends them.
 #[derive(Deserialize, Default)]
@@ -72,7 +72,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         "s": sort,
     });
     let answer = ask(schema, s, query, vars).await;
-    let today = crate::units::danish_today().to_string();
+    let today = tracker_core::units::danish_today().to_string();
     let rows = answer
         .as_ref()
         .ok()
@@ -169,7 +169,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
 fn month_name(l: Lang, v: &Value) -> String {
     v.as_str()
         .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
-        .map(|d| crate::i18n::month(l, d))
+        .map(|d| engine::i18n::month(l, d))
         .unwrap_or_default()
 }
 
@@ -180,7 +180,7 @@ pub async fn ranking_page(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
@@ -360,12 +360,12 @@ pub async fn lbf_page(
     Path(id): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
     let Ok(grant) = id.parse::<uuid::Uuid>() else {
-        return crate::web::not_found(&s);
+        return crate::not_found(&s);
     };
     // By default the year whose report is to be sent next (the earliest not submitted).
     let year = match year_of(q.year.as_deref()) {
@@ -382,7 +382,7 @@ pub async fn lbf_page(
         .and_then(|y| i32::try_from(y).ok())
         .unwrap_or_else(|| {
             use chrono::Datelike;
-            crate::units::danish_today().year() - 1
+            tracker_core::units::danish_today().year() - 1
         }),
     };
     let notice = match q.done.as_deref() {
@@ -419,12 +419,12 @@ pub async fn submit_report(
     Path(id): Path<String>,
     Form(form): Form<ReportForm>,
 ) -> Response {
-    let s = match crate::web::signed_in_form(&db, req, &form.csrf).await {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
     let (Ok(grant), Some(year)) = (id.parse::<uuid::Uuid>(), year_of(Some(&form.year))) else {
-        return crate::web::not_found(&s);
+        return crate::not_found(&s);
     };
     let by = s.user.display_name.clone();
     let (query, vars, done) = match form.action.as_str() {

@@ -15,9 +15,9 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::graphql::AppSchema;
-use crate::i18n::Lang;
-use crate::web::{Session, error_page, html_response, page, redirect, t};
+use crate::{Session, error_page, html_response, page, redirect, t};
+use engine::i18n::Lang;
+use tracker_graphql::AppSchema;
 
 fn title(l: Lang) -> &'static str {
     t(l, "Månedsindberetning af timer", "Monthly hours report")
@@ -78,7 +78,7 @@ async fn contract_data(schema: &AppSchema, s: &Session, contract: &str) -> Resul
         contractor { name }
         placements { id kind startDate endDate archivedAt person { displayName } }
         hoursReports { month totalHours lines { hours placement { id } } } } }";
-    crate::web::ask(schema, s, query, json!({ "c": contract }))
+    crate::ask(schema, s, query, json!({ "c": contract }))
         .await
         .map(|d| d["contract"].clone())
         .map_err(|e| e.message)
@@ -103,7 +103,7 @@ fn prefill(l: Lang, contract: &Value, month: NaiveDate) -> (String, HashMap<Stri
     let number = |v: &Value| {
         v.as_str()
             .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
-            .map(|d| crate::i18n::decimal(l, d.normalize(), d.normalize().scale()))
+            .map(|d| engine::i18n::decimal(l, d.normalize(), d.normalize().scale()))
             .unwrap_or_default()
     };
     let lines = r["lines"]
@@ -169,7 +169,7 @@ fn form(
         p { (t(l, "Kontrakt: ", "Contract: ")) (contract["trade"].as_str().unwrap_or_default()) " · "
             (contract["contractor"]["name"].as_str().unwrap_or_default()) " · "
             (contract["grant"]["caseNumber"].as_str().unwrap_or_default()) }
-        @if saved { p role="status" { strong { (t(l, "Gemt.", "Saved.")) } " " (t(l, "Timerne for ", "The hours for ")) (crate::i18n::month(l, month)) (t(l, " er indberettet.", " are reported.")) } }
+        @if saved { p role="status" { strong { (t(l, "Gemt.", "Saved.")) } " " (t(l, "Timerne for ", "The hours for ")) (engine::i18n::month(l, month)) (t(l, " er indberettet.", " are reported.")) } }
         @if let Some(g) = general { p.error role="alert" { (g) } }
         form method="post" action="/app/hours" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
@@ -215,7 +215,7 @@ pub async fn hours_page(
     schema: Data<&AppSchema>,
     Query(q): Query<HoursQuery>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
@@ -244,7 +244,7 @@ pub async fn hours_page(
     };
     // Default: last month, the one due now.
     let month = month_of(q.month.as_deref()).unwrap_or_else(|| {
-        let today = crate::units::danish_today();
+        let today = tracker_core::units::danish_today();
         today.with_day(1).unwrap_or(today) - Months::new(1)
     });
     let (total, lines) = prefill(s.lang, &contract, month);
@@ -270,7 +270,7 @@ pub async fn report_hours(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    let s = match crate::web::signed_in_form(&db, req, field("csrf")).await {
+    let s = match crate::signed_in_form(&db, req, field("csrf")).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };
@@ -301,7 +301,7 @@ pub async fn report_hours(
             .into(),
         );
     }
-    let shown_month = month.unwrap_or_else(crate::units::danish_today);
+    let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
     let total = form_number(l, field("total"));
     if total.is_none() {
         errors.insert(
@@ -347,7 +347,7 @@ pub async fn report_hours(
         let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
             reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
         let vars = json!({ "c": contract_id, "m": ym(shown_month), "t": total, "l": lines });
-        match crate::web::ask(&schema, &s, mutation, vars).await {
+        match crate::ask(&schema, &s, mutation, vars).await {
             Ok(_) => {
                 return redirect(
                     &format!(

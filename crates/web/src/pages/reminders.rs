@@ -11,9 +11,9 @@ use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-use crate::graphql::AppSchema;
-use crate::i18n::Lang;
-use crate::web::{Refusal, Session, ask, html_response, page, t};
+use crate::{Refusal, Session, ask, html_response, page, t};
+use engine::i18n::Lang;
+use tracker_graphql::AppSchema;
 
 const READ: &str = "{ reminderPreferences { kinds available defaults } }";
 const WRITE: &str = "mutation($k: [ReminderKind!]!) { setReminderPreferences(kinds: $k) { kinds available defaults } }";
@@ -128,7 +128,7 @@ pub async fn reminders_page(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
@@ -155,7 +155,7 @@ pub async fn save_reminders(
     Form(fields): Form<HashMap<String, String>>,
 ) -> Response {
     let csrf = fields.get("csrf").cloned().unwrap_or_default();
-    let s = match crate::web::signed_in_form(&db, req, &csrf).await {
+    let s = match crate::signed_in_form(&db, req, &csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
     };

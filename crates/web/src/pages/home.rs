@@ -8,8 +8,8 @@ use poem::web::{Data, Query};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 
-use crate::graphql::AppSchema;
-use crate::web::{html_response, page, t};
+use crate::{html_response, page, t};
+use tracker_graphql::AppSchema;
 
 /// GET /app: the start page. Callers who may see grant figures get the portfolio, from the
 /// GraphQL schema with their own principal.
@@ -18,16 +18,16 @@ pub async fn app_home(
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Query(q): Query<crate::web_grants::PortfolioQuery>,
+    Query(q): Query<crate::pages::grants::PortfolioQuery>,
 ) -> Response {
-    let s = match crate::web::signed_in(&db, req).await {
+    let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
     let body = if s.principal.scope().sees_grant_figures() {
-        crate::web_grants::portfolio(&schema, &s, &q).await
+        crate::pages::grants::portfolio(&schema, &s, &q).await
     } else if s.user.role == entity::enums::Role::Contractor {
-        crate::web_contractor::home(&schema, &s).await
+        crate::pages::contractor::home(&schema, &s).await
     } else {
         html! { p { (t(s.lang, "Din rolle har ingen sider endnu.", "Your role has no pages yet.")) } }
     };

@@ -1,0 +1,363 @@
+//! The frame every page shares (header, navigation by role, language switch, style and security
+//! headers), the error and refusal pages, and the helpers pages use to ask the schema and to show
+//! its numbers, dates and statuses in the page's language.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use poem::http::{StatusCode, header};
+use poem::web::Query;
+use poem::{Response, handler};
+use serde::Deserialize;
+
+use crate::cookies::{LANG_COOKIE, cookie_value, set_cookie};
+use engine::i18n::Lang;
+use tracker_core::accounts::Session;
+use tracker_core::error::AppError;
+use tracker_graphql::AppSchema;
+
+/// Logs an internal error with a reference, as the GraphQL conversion does (the page shows only
+/// the generic message).
+pub(crate) fn log_internal(e: AppError) {
+    let _logged: async_graphql::Error = e.into();
+}
+
+/// The page language chosen with the switch (a cookie), Danish unless English was chosen.
+pub(crate) fn lang_of(req: &poem::Request) -> Lang {
+    match cookie_value(req, LANG_COOKIE).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Da,
+    }
+}
+
+/// One text in the page's language.
+pub(crate) fn t(l: Lang, da: &'static str, en: &'static str) -> &'static str {
+    match l {
+        Lang::Da => da,
+        Lang::En => en,
+    }
+}
+
+/// The pages each role works with, for the navigation bar.
+pub(crate) fn pages_of(
+    role: entity::enums::Role,
+) -> &'static [(&'static str, &'static str, &'static str)] {
+    use entity::enums::Role;
+    match role {
+        Role::Admin | Role::Bygherre => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/ranking", "Entreprenører", "Contractors"),
+            ("/app/import", "Lønimport", "Payroll import"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
+        ],
+        Role::Viewer => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/ranking", "Entreprenører", "Contractors"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
+        ],
+        Role::Tovholder => &[
+            ("/app", "Overblik", "Portfolio"),
+            ("/app/trials", "Snusepraktik", "Trial placements"),
+            ("/app/groups", "Følgegrupper", "Follow-up groups"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
+        ],
+        Role::Contractor => &[
+            ("/app", "Kontrakter og tal", "Contracts and figures"),
+            ("/app/import", "Lønimport", "Payroll import"),
+            ("/app/reminders", "Påmindelser", "Reminders"),
+        ],
+    }
+}
+
+/// A page in the signed-in person's language (Danish before sign-in unless switched).
+pub(crate) fn page(title: &str, who: Option<&Session>, body: Markup) -> Markup {
+    page_in(who.map_or(Lang::Da, |s| s.lang), title, who, body)
+}
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    to: Option<String>,
+    back: Option<String>,
+}
+
+/// GET /lang?to=en&back=/app: switches the pages' language and returns to the page. Only a
+/// path on this site is followed back (never another host).
+#[handler]
+pub async fn switch_lang(req: &poem::Request, Query(q): Query<LangQuery>) -> Response {
+    let to = if q.to.as_deref() == Some("en") {
+        "en"
+    } else {
+        "da"
+    };
+    // Back to the page the switch was on: its path from `back` or the Referer, if on this host.
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .filter(|(h, _)| *h == host)
+        .map(|(_, path)| format!("/{path}"));
+    let back = q
+        .back
+        .or(referer)
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.contains('\\'))
+        .unwrap_or_else(|| "/app".into());
+    redirect(
+        &back,
+        vec![set_cookie(req, LANG_COOKIE, to, Some(365 * 24 * 3600))],
+    )
+}
+
+pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup) -> Markup {
+    let (other, other_code, other_name) = match l {
+        Lang::Da => ("English", "en", "en"),
+        Lang::En => ("Dansk", "da", "da"),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(match l { Lang::Da => "da", Lang::En => "en" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Social klausul-tracker" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                a.skip href="#indhold" { (t(l, "Spring til indhold", "Skip to content")) }
+                header {
+                    p.brand { a href="/app" { "Social klausul-tracker" } }
+                    nav aria-label=(t(l, "Sprog og konto", "Language and account")) {
+                        a href={ "/lang?to=" (other_code) } lang=(other_name) { (other) }
+                        @if let Some(s) = who {
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(s.session.csrf_token);
+                                " " span { (s.user.display_name) " (" (tracker_core::auth::role_name(s.user.role)) ")" }
+                                " "
+                                button type="submit" { (t(l, "Log ud", "Sign out")) }
+                            }
+                        }
+                    }
+                }
+                @if let Some(s) = who {
+                    nav.main aria-label=(t(l, "Sider", "Pages")) { ul {
+                        @for (href, da, en) in pages_of(s.user.role) {
+                            li { a href=(href) { (t(l, da, en)) } }
+                        }
+                    } }
+                }
+                main id="indhold" {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}\
+header,main{max-width:64rem;margin:0 auto;padding:1rem}header{display:flex;justify-content:space-between;\
+align-items:center;border-bottom:1px solid #767676}.brand{font-weight:700;margin:0}\
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}\
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}input{font-size:1rem;padding:.4rem;\
+border:1px solid #595959;width:100%;max-width:24rem;box-sizing:border-box}\
+button{font-size:1rem;padding:.5rem 1.25rem;background:#0b5394;color:#fff;border:0;border-radius:3px;\
+cursor:pointer;margin-top:1rem}button:focus,input:focus,a:focus{outline:3px solid #f9b400;outline-offset:1px}\
+.error{color:#a4000f;font-weight:600}table{border-collapse:collapse;width:100%}\
+th,td{text-align:left;padding:.4rem;border-bottom:1px solid #bbb}td.num,th.num{text-align:right}\
+form.inline{display:inline}form.inline button{margin-top:0;padding:.3rem .8rem}\
+.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}.filters label{margin-top:0}\
+select,textarea{font-size:1rem;padding:.4rem;border:1px solid #595959}textarea{width:100%;max-width:40rem}\
+.ok{color:#00592d;font-weight:600}nav.main ul{list-style:none;display:flex;gap:1.5rem;margin:0;padding:0}\
+nav.main{max-width:64rem;margin:0 auto;padding:.5rem 1rem;border-bottom:1px solid #ddd}nav a{margin-right:1rem}caption{text-align:left;font-weight:600;padding:.5rem 0}";
+
+/// The pages load nothing from anywhere: no script, no other host; styles and charts are inline,
+/// forms post only to this site, and no other site may frame them.
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub(crate) fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
+    let mut r = Response::builder()
+        .status(status)
+        .content_type("text/html; charset=utf-8")
+        .header("content-security-policy", CONTENT_SECURITY_POLICY)
+        .header("referrer-policy", "same-origin")
+        .header("x-content-type-options", "nosniff")
+        // Pages carry personal data and figures of a moment: never from a shared or stale cache.
+        .header("cache-control", "no-store");
+    for c in cookies {
+        r = r.header(header::SET_COOKIE, c);
+    }
+    r.body(markup.into_string())
+}
+
+pub(crate) fn redirect(to: &str, cookies: Vec<String>) -> Response {
+    let mut r = Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, to);
+    for c in cookies {
+        r = r.header(header::SET_COOKIE, c);
+    }
+    r.finish()
+}
+
+/// Why the schema refused a page's query or form: the error's code, its message in the
+/// person's language and the input field it names, if any.
+pub(crate) struct Refusal {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl Refusal {
+    pub(crate) fn status(&self) -> StatusCode {
+        match self.code.as_str() {
+            "FORBIDDEN" => StatusCode::FORBIDDEN,
+            "NOT_FOUND" => StatusCode::NOT_FOUND,
+            "CONFLICT" => StatusCode::CONFLICT,
+            "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The refusal as a page (for a query a page cannot do without).
+    pub(crate) fn page(&self, title: &str, who: &Session) -> Response {
+        error_page(self.status(), title, who, &self.message)
+    }
+}
+
+/// Runs a query or mutation through the schema as the signed-in person, in their language: the page is
+/// one more client of the API and sees and may do exactly what the person's scope allows.
+pub(crate) async fn ask(
+    schema: &AppSchema,
+    s: &Session,
+    query: &str,
+    variables: serde_json::Value,
+) -> Result<serde_json::Value, Refusal> {
+    let request = async_graphql::Request::new(query)
+        .variables(async_graphql::Variables::from_json(variables));
+    ask_request(schema, s, request).await
+}
+
+/// [`ask`] for a request built by the page (one that carries a file upload).
+pub(crate) async fn ask_request(
+    schema: &AppSchema,
+    s: &Session,
+    request: async_graphql::Request,
+) -> Result<serde_json::Value, Refusal> {
+    let request = request.data(s.principal.clone()).data(s.lang);
+    let mut response = schema.execute(request).await;
+    tracker_graphql::localize(&mut response.errors, s.lang);
+    match response.errors.first() {
+        None => Ok(response.data.into_json().unwrap_or_default()),
+        Some(e) => {
+            let ext = |key: &str| {
+                e.extensions
+                    .as_ref()
+                    .and_then(|x| x.get(key))
+                    .and_then(|v| match v {
+                        async_graphql::Value::String(t) => Some(t.clone()),
+                        _ => None,
+                    })
+            };
+            Err(Refusal {
+                code: ext("code").unwrap_or_else(|| "BAD_USER_INPUT".into()),
+                message: e.message.clone(),
+                field: ext("field"),
+            })
+        }
+    }
+}
+
+/// A page that says why a signed-in person's request was refused.
+pub(crate) fn error_page(
+    status: StatusCode,
+    title: &str,
+    who: &Session,
+    message: &str,
+) -> Response {
+    html_response(
+        status,
+        page(
+            title,
+            Some(who),
+            html! { p.error role="alert" { (message) } },
+        ),
+        vec![],
+    )
+}
+
+pub(crate) fn refused(status: StatusCode, title: &str, message: &str) -> Response {
+    html_response(
+        status,
+        page(
+            title,
+            None,
+            html! { p.error role="alert" { (message) } p { a href="/login" { "Til log ind" } } },
+        ),
+        vec![],
+    )
+}
+
+/// A status in the page's language, with the words of the domain brief.
+pub(crate) fn status_name(l: Lang, status: &str) -> &'static str {
+    match status {
+        "NOT_STARTED" => t(l, "ikke startet", "not started"),
+        "COMPLIANT" => t(l, "overholdt", "compliant"),
+        "AT_RISK" => t(l, "i risiko", "at risk"),
+        "BREACH" => t(l, "ikke overholdt", "in breach"),
+        "COMPLETED" => t(l, "afsluttet", "completed"),
+        _ => t(l, "ukendt", "unknown"),
+    }
+}
+
+/// The page for an address that names nothing (a malformed id).
+pub(crate) fn not_found(who: &Session) -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        t(who.lang, "Ikke fundet", "Not found"),
+        who,
+        t(who.lang, "Siden findes ikke.", "The page does not exist."),
+    )
+}
+
+/// The page for a form that did not carry the session's CSRF token.
+pub(crate) fn csrf_refused(who: &Session) -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        t(who.lang, "Formularen blev afvist", "The form was refused"),
+        who,
+        t(
+            who.lang,
+            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
+            "The form did not come from this session. Reload the page and try again.",
+        ),
+    )
+}
+
+pub(crate) fn parse(v: &serde_json::Value) -> Option<rust_decimal::Decimal> {
+    v.as_str().and_then(|t| t.parse().ok())
+}
+
+/// A decimal from the API to `dp` decimals in the page's language, or a dash without one.
+pub(crate) fn num(l: Lang, v: &serde_json::Value, dp: u32) -> String {
+    parse(v)
+        .map(|d| engine::i18n::decimal(l, d, dp))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A date from the API in the page's language, or a dash without one.
+pub(crate) fn day(l: Lang, v: &serde_json::Value) -> String {
+    v.as_str()
+        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
+        .map(|d| engine::i18n::date(l, d))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// A string field from the API (empty without one).
+pub(crate) fn text(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_default()
+}

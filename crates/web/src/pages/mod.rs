@@ -1,0 +1,10 @@
+//! The signed-in pages, one module per page or feature.
+
+pub mod contractor;
+pub mod grant;
+pub mod grants;
+pub mod home;
+pub mod hours;
+pub mod import;
+pub mod reminders;
+pub mod trials;
