@@ -7,7 +7,7 @@
 //! refreshes its own sums and its trainees' monthly totals; a placement whose kind changes
 //! refreshes every report with a line on it. Each refresh recomputes the rows it owns from the
 //! raw lines (never adds deltas), so a refresh is exact whatever came before it; the locks below
-//! make two concurrent writes see each other's lines. `tests/tests/rollup.rs` checks the sums
+//! make two concurrent writes see each other's lines. `tests/tests/it/rollup.rs` checks the sums
 //! against a full recomputation after random sequences of writes, on both databases.
 
 use std::collections::{BTreeSet, HashMap};

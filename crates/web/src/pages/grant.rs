@@ -20,27 +20,15 @@ pub(crate) fn severity_name(l: Lang, severity: &str) -> &'static str {
     }
 }
 
-/// What each rule is about, for the findings' headings.
-pub(crate) fn rule_name(l: Lang, rule: &str) -> &'static str {
-    match rule {
-        "R1" => t(l, "R1 Oplæringsandel", "R1 Trainee share"),
-        "R2" => t(l, "R2 Måltal", "R2 Target"),
-        "R3" => t(l, "R3 På sporet", "R3 On track"),
-        "R4" => t(l, "R4 Uddannelsesklausul", "R4 Training clause"),
-        "R5" => t(l, "R5 Lærlingeindberetning til LBF", "R5 Yearly LBF report"),
-        "R6" => t(
-            l,
-            "R6 Månedsindberetning af timer",
-            "R6 Monthly hours reports",
-        ),
-        "R7" => t(l, "R7 Følgegruppens møder", "R7 Follow-up group meetings"),
-        "R8" => t(
-            l,
-            "R8 Opfølgning på snusepraktik",
-            "R8 Trial placement follow-up",
-        ),
-        "R9" => t(l, "R9 Dobbelttælling", "R9 Double counting"),
-        _ => t(l, "Andre afvigelser", "Other findings"),
+/// What each rule is about, for the findings' headings: "R6 Månedsindberetning af timer", the
+/// name its own module gives. A code the engine does not know is shown as it is.
+pub(crate) fn rule_name(l: Lang, rule: &str) -> String {
+    let def = engine::compliance::rules::RULES
+        .iter()
+        .find(|d| format!("{:?}", d.rule) == rule);
+    match def {
+        Some(d) => format!("{rule} {}", t(l, d.name_da, d.name_en)),
+        None => rule.to_owned(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The rules of the domain brief, one module each, in the brief's order. Each module holds the
-//! rule's source and its check over the shared [`Context`]. A new rule R10 is its module, a line
-//! in [`RULES`], its id in `Rule` and its codes in `FindingCode` (named R10_...), and its tests.
+//! rule's name, source and check over the shared [`Context`]. A new rule R10 is its module (with
+//! its tests), a line in [`RULES`], and its id in `Rule` and its codes in `FindingCode` (named
+//! R10_...); the pages show it by the name its module gives.
 
 use super::context::Context;
 use super::report::{Finding, Rule};
@@ -15,9 +16,12 @@ pub mod r7_follow_up_cadence;
 pub mod r8_trial_follow_up;
 pub mod r9_double_counting;
 
-/// A registered rule: its id, where it comes from, and its check.
+/// A registered rule: its id, its name in both languages (the findings' headings), where it
+/// comes from, and its check.
 pub struct RuleDef {
     pub rule: Rule,
+    pub name_da: &'static str,
+    pub name_en: &'static str,
     pub source: &'static str,
     pub check: fn(&Context, &mut Vec<Finding>),
 }
@@ -34,6 +38,11 @@ pub const RULES: &[RuleDef] = &[
     r9_double_counting::RULE,
 ];
 
+/// The registered rule with this id (every `Rule` has one; the test below holds it to that).
+pub fn def(rule: Rule) -> Option<&'static RuleDef> {
+    RULES.iter().find(|d| d.rule == rule)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +53,11 @@ mod tests {
         let rules: Vec<Rule> = RULES.iter().map(|r| r.rule).collect();
         assert_eq!(rules, [R1, R2, R3, R4, R5, R6, R7, R8, R9]);
         assert!(RULES.iter().all(|r| !r.source.is_empty()));
+        assert!(
+            RULES
+                .iter()
+                .all(|r| !r.name_da.is_empty() && !r.name_en.is_empty())
+        );
+        assert_eq!(def(R6).map(|d| d.name_en), Some("Monthly hours reports"));
     }
 }

@@ -12,6 +12,8 @@ use crate::i18n::{da_date, da_hours, da_percent, en_hours, en_percent};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R1,
+    name_da: "Oplæringsandel",
+    name_en: "Trainee share",
     source: "LBF regulativ (in force 1 June 2021): at least 14 % of those employed are persons in training",
     check,
 };

@@ -8,6 +8,8 @@ use crate::i18n::{da_decimal, da_hours, en_hours};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R2,
+    name_da: "Måltal",
+    name_en: "Target",
     source: "LBF's conversion (2022; Bygherreforeningen): 6 trainee årsværk per 100 mio. DKK incl. VAT, 1 årsværk = 1924 hours",
     check,
 };

@@ -13,6 +13,8 @@ use crate::i18n::{da_date, da_hours, da_percent, en_hours, en_percent};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R3,
+    name_da: "På sporet",
+    name_en: "On track",
     source: "Tracker rule: delivered trainee hours follow the target pro rata over the construction period (tolerance configurable)",
     check,
 };

@@ -11,6 +11,8 @@ use crate::i18n::da_kr;
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R4,
+    name_da: "Uddannelsesklausul",
+    name_en: "Training clause",
     source: "Udbudsloven § 176, stk. 2: contracts over 5 mio. DKK lasting over 6 months carry a training clause",
     check,
 };

@@ -11,6 +11,8 @@ use crate::i18n::da_date;
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R5,
+    name_da: "Lærlingeindberetning til LBF",
+    name_en: "Yearly LBF report",
     source: "LBF Lærlingeindberetning: yearly report, due 29 September of the following year",
     check,
 };

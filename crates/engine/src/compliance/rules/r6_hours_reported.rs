@@ -16,6 +16,8 @@ use crate::i18n::{da_list, da_month, ym};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R6,
+    name_da: "Månedsindberetning af timer",
+    name_en: "Monthly hours reports",
     source: "Tracker rule: each active contract reports a month's hours by the 10th of the next month (configurable)",
     check,
 };

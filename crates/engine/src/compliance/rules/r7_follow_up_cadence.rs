@@ -14,6 +14,8 @@ use crate::i18n::{da_date, da_days};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R7,
+    name_da: "Følgegruppens møder",
+    name_en: "Follow-up group meetings",
     source: "Byg til Vækst (seed, Tema 03): the følgegruppe meets about every second month (61 days, configurable)",
     check,
 };

@@ -12,6 +12,8 @@ use crate::i18n::{da_date, da_days};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R8,
+    name_da: "Opfølgning på snusepraktik",
+    name_en: "Trial placement follow-up",
     source: "Byg til Vækst (seed, Tema 03): every snusepraktik participant gets an outcome and a next plan (14 days, configurable)",
     check,
 };

@@ -19,6 +19,8 @@ use crate::i18n::{da_hours, da_list, da_month, en_hours, ym};
 
 pub const RULE: RuleDef = RuleDef {
     rule: Rule::R9,
+    name_da: "Dobbelttælling",
+    name_en: "Double counting",
     source: "Tracker rule: one person cannot be credited more than 1924/12 hours a month plus the overtime allowance",
     check,
 };

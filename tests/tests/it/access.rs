@@ -362,9 +362,9 @@ const ROLES: [Role; 5] = [Admin, Bygherre, Contractor, Tovholder, Viewer];
 
 /// Mutations whose roles and scope are proven in their own test: `importPayroll` answers a
 /// contract outside the caller's scope as a problem of the file (nothing written), not as an
-/// error, and audits one row per month besides the import (`tests/tests/import.rs`); the webhook
+/// error, and audits one row per month besides the import (`tests/tests/it/import.rs`); the webhook
 /// mutations scope by organisation rather than by a site's rows, and reminder preferences belong
-/// to a signed-in person, not a token (`tests/tests/reminders.rs`).
+/// to a signed-in person, not a token (`tests/tests/it/reminders.rs`).
 const ELSEWHERE: &[&str] = &[
     "importPayroll",
     "createWebhook",
