@@ -173,8 +173,19 @@ async fn graphql(
         &error_codes(&response.errors),
     );
     crate::graphql::localize(&mut response.errors, lang);
-    match serde_json::to_vec(&response).map(|json| splices.body(json)) {
-        Ok((pieces, len)) if len <= limits.max_response_bytes => {
+    respond(&response, &splices, limits.max_response_bytes, lang)
+}
+
+/// The GraphQL answer as JSON, written as the pieces it is kept in (see `graphql::Splices`); an
+/// answer over `max_bytes` is replaced by a RESPONSE_TOO_LARGE error.
+fn respond(
+    response: &async_graphql::Response,
+    splices: &crate::graphql::Splices,
+    max_bytes: usize,
+    lang: crate::i18n::Lang,
+) -> poem::Response {
+    match serde_json::to_vec(response).map(|json| splices.body(json)) {
+        Ok((pieces, len)) if len <= max_bytes => {
             // Kept answers go out as the bytes they are kept in, shared, not copied.
             let pieces =
                 futures_util::stream::iter(pieces.into_iter().map(Ok::<_, std::io::Error>));
@@ -188,7 +199,7 @@ async fn graphql(
             vec![coded_error(
                 &format!(
                     "the answer would be {len} bytes, more than the {} allowed; ask for fewer rows or fields at a time",
-                    limits.max_response_bytes
+                    max_bytes
                 ),
                 "RESPONSE_TOO_LARGE",
             )],
@@ -272,18 +283,7 @@ async fn graphql_ws(
 ) -> impl IntoResponse {
     use futures_util::{SinkExt, StreamExt};
     use poem::web::websocket::{CloseCode, Message};
-    let protocol = http
-        .headers()
-        .get("sec-websocket-protocol")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',').find_map(|p| {
-                p.trim()
-                    .parse::<async_graphql::http::WebSocketProtocols>()
-                    .ok()
-            })
-        })
-        .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS);
+    let protocol = ws_protocol(http);
     let header_token = bearer(http).map(str::to_owned);
     let trust = http
         .extensions()
@@ -346,12 +346,7 @@ async fn graphql_ws(
                     Ok(data)
                 });
             let mut recheck = tokio::time::interval(WS_RECHECK);
-            let evicted = async {
-                match &place {
-                    Some(p) => p.evicted.notified().await,
-                    None => std::future::pending().await,
-                }
-            };
+            let evicted = until_evicted(place);
             tokio::pin!(evicted);
             let init_due = tokio::time::sleep(WS_INIT_DEADLINE);
             tokio::pin!(init_due);
@@ -387,30 +382,68 @@ async fn graphql_ws(
                     let _ = sink.send(revoked()).await;
                     break;
                 }
-                let m = match m {
-                    async_graphql::http::WsMessage::Text(t) => {
-                        if let Ok(mut o) = open.lock() {
-                            o.server(&t);
-                        }
-                        Message::Text(t)
-                    }
-                    async_graphql::http::WsMessage::Close(code, reason) => {
-                        Message::Close(Some((CloseCode::from(code), reason)))
-                    }
-                };
+                let m = to_message(m, &open);
                 if sink.send(m).await.is_err() {
                     break;
                 }
             }
             if over.load(std::sync::atomic::Ordering::SeqCst) {
-                let reason = format!(
-                    "at most {WS_MAX_SUBSCRIPTIONS} subscriptions per connection / højst {WS_MAX_SUBSCRIPTIONS} abonnementer pr. forbindelse"
-                );
-                let _ = sink
-                    .send(Message::Close(Some((CloseCode::from(WS_TOO_MANY), reason))))
-                    .await;
+                let _ = sink.send(too_many()).await;
             }
         })
+}
+
+/// Resolves when the connection governor closes this connection to make room (never for a
+/// request driven in process, which has no place).
+async fn until_evicted(place: Option<std::sync::Arc<crate::conns::Place>>) {
+    match place {
+        Some(p) => p.evicted.notified().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The subprotocol the client asked for (graphql-transport-ws or the older graphql-ws).
+fn ws_protocol(http: &poem::Request) -> async_graphql::http::WebSocketProtocols {
+    http.headers()
+        .get("sec-websocket-protocol")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',').find_map(|p| {
+                p.trim()
+                    .parse::<async_graphql::http::WebSocketProtocols>()
+                    .ok()
+            })
+        })
+        .unwrap_or(async_graphql::http::WebSocketProtocols::GraphQLWS)
+}
+
+/// A message of the schema's WebSocket as poem sends it; a text message is counted against the
+/// connection's open subscriptions first.
+fn to_message(
+    m: async_graphql::http::WsMessage,
+    open: &std::sync::Mutex<OpenSubscriptions>,
+) -> poem::web::websocket::Message {
+    use poem::web::websocket::{CloseCode, Message};
+    match m {
+        async_graphql::http::WsMessage::Text(t) => {
+            if let Ok(mut o) = open.lock() {
+                o.server(&t);
+            }
+            Message::Text(t)
+        }
+        async_graphql::http::WsMessage::Close(code, reason) => {
+            Message::Close(Some((CloseCode::from(code), reason)))
+        }
+    }
+}
+
+/// The close that ends a connection asking for one subscription too many.
+fn too_many() -> poem::web::websocket::Message {
+    use poem::web::websocket::{CloseCode, Message};
+    let reason = format!(
+        "at most {WS_MAX_SUBSCRIPTIONS} subscriptions per connection / højst {WS_MAX_SUBSCRIPTIONS} abonnementer pr. forbindelse"
+    );
+    Message::Close(Some((CloseCode::from(WS_TOO_MANY), reason)))
 }
 
 /// How long a WebSocket may stay open without a `connection_init` that names a valid token.

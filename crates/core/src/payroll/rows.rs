@@ -314,150 +314,30 @@ pub fn rows(h: &Headers, data: &[Vec<Raw>]) -> (Vec<Row>, Vec<Problem>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for (i, cells) in data.iter().enumerate() {
-        let line = i + 2;
         if cells.iter().all(Raw::is_empty) {
             continue;
         }
-        let cell = |c: Column| -> &Raw {
-            h.found
-                .get(&c)
-                .and_then(|(i, _)| cells.get(*i))
-                .unwrap_or(&Raw::Empty)
+        let mut r = RowReader {
+            h,
+            line: i + 2,
+            cells,
+            found: Vec::new(),
         };
-        let mut found: Vec<Problem> = Vec::new();
-        let mut problem = |c: Column, en: String, da: String| {
-            found.push(Problem::at(line, &h.name(c), en, da));
-        };
-
-        let contract = if !cell(Column::Contract).is_empty() {
-            let t = text_of(cell(Column::Contract));
-            match Uuid::parse_str(t.trim()) {
-                Ok(id) => Some(ContractRef::Id(id)),
-                Err(_) => {
-                    problem(
-                        Column::Contract,
-                        format!("\"{t}\" is not a contract id (a UUID as the tracker shows it)"),
-                        format!(
-                            "\"{t}\" er ikke et kontrakt-id (et UUID, som trackeren viser det)"
-                        ),
-                    );
-                    None
-                }
-            }
-        } else {
-            let cvr = text_of(cell(Column::Cvr)).replace(' ', "");
-            let case = text_of(cell(Column::CaseNumber)).trim().to_owned();
-            if cvr.is_empty() || case.is_empty() {
-                problem(
-                    Column::Contract,
-                    "the row names no contract: give its id, or the contractor's CVR and the grant's case number".into(),
-                    "rækken angiver ingen kontrakt: angiv dens id eller entreprenørens CVR og tilsagnets sagsnummer".into(),
-                );
-                None
-            } else if cvr.len() != 8 || !cvr.chars().all(|c| c.is_ascii_digit()) {
-                problem(
-                    Column::Cvr,
-                    format!("\"{cvr}\" is not a CVR number (8 digits)"),
-                    format!("\"{cvr}\" er ikke et CVR-nummer (8 cifre)"),
-                );
-                None
-            } else {
-                Some(ContractRef::CvrCase(cvr, case))
-            }
-        };
-
-        let month = file_month(cell(Column::Month));
-        if month.is_none() {
-            let t = text_of(cell(Column::Month));
-            problem(
-                Column::Month,
-                format!("\"{t}\" is not a month; write it as 2026-09"),
-                format!("\"{t}\" er ikke en måned; skriv den som 2026-09"),
-            );
-        }
-
-        let total_cell = cell(Column::Total);
-        let total = if total_cell.is_empty() {
-            None
-        } else {
-            let v = hours_of(total_cell);
-            if v.is_none() {
-                let t = text_of(total_cell);
-                problem(
-                    Column::Total,
-                    format!("\"{t}\" is not a number of hours"),
-                    format!("\"{t}\" er ikke et antal timer"),
-                );
-            }
-            v
-        };
-
-        let who = if !cell(Column::EmployeeNumber).is_empty() {
-            Some(TraineeRef::EmployeeNumber(
-                text_of(cell(Column::EmployeeNumber)).trim().to_owned(),
-            ))
-        } else if !cell(Column::Placement).is_empty() {
-            let t = text_of(cell(Column::Placement));
-            match Uuid::parse_str(t.trim()) {
-                Ok(id) => Some(TraineeRef::Placement(id)),
-                Err(_) => {
-                    problem(
-                        Column::Placement,
-                        format!("\"{t}\" is not a placement id"),
-                        format!("\"{t}\" er ikke et plads-id"),
-                    );
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let hours_cell = cell(Column::Hours);
-        let hours = if hours_cell.is_empty() {
-            None
-        } else {
-            let v = hours_of(hours_cell);
-            if v.is_none() {
-                let t = text_of(hours_cell);
-                problem(
-                    Column::Hours,
-                    format!("\"{t}\" is not a number of hours"),
-                    format!("\"{t}\" er ikke et antal timer"),
-                );
-            }
-            v
-        };
-        let trainee = match (who, hours) {
-            (Some(w), Some(h)) => Some((w, h)),
-            (None, None) => None,
-            (Some(_), None) if hours_cell.is_empty() => {
-                problem(
-                    Column::Hours,
-                    "the trainee's hours are missing".into(),
-                    "elevens timer mangler".into(),
-                );
-                None
-            }
-            (None, Some(_)) => {
-                problem(
-                    Column::EmployeeNumber,
-                    "hours are given, but not whose: fill in the employee number".into(),
-                    "der er angivet timer, men ikke hvis: udfyld medarbejdernummeret".into(),
-                );
-                None
-            }
-            _ => None,
-        };
-        if found.is_empty() && total.is_none() && trainee.is_none() {
-            found.push(Problem::at(
-                line,
+        let contract = r.contract();
+        let month = r.month();
+        let total = r.hours(Column::Total);
+        let trainee = r.trainee();
+        if r.found.is_empty() && total.is_none() && trainee.is_none() {
+            r.found.push(Problem::at(
+                r.line,
                 &h.name(Column::Total),
                 "the row has neither total hours nor a trainee's hours",
                 "rækken har hverken timer i alt eller en elevs timer",
             ));
         }
-        let clean = found.is_empty();
-        problems.append(&mut found);
+        let clean = r.found.is_empty();
+        let line = r.line;
+        problems.append(&mut r.found);
         if clean && let (Some(contract), Some(month)) = (contract, month) {
             out.push(Row {
                 line,
@@ -469,6 +349,147 @@ pub fn rows(h: &Headers, data: &[Vec<Raw>]) -> (Vec<Row>, Vec<Problem>) {
         }
     }
     (out, problems)
+}
+
+/// One data row being read: its cells by column, and the problems found so far.
+struct RowReader<'a> {
+    h: &'a Headers,
+    /// The row's line in the file (the header is line 1).
+    line: usize,
+    cells: &'a [Raw],
+    found: Vec<Problem>,
+}
+
+impl RowReader<'_> {
+    fn cell(&self, c: Column) -> &Raw {
+        self.h
+            .found
+            .get(&c)
+            .and_then(|(i, _)| self.cells.get(*i))
+            .unwrap_or(&Raw::Empty)
+    }
+
+    fn problem(&mut self, c: Column, en: String, da: String) {
+        let name = self.h.name(c);
+        self.found.push(Problem::at(self.line, &name, en, da));
+    }
+
+    /// The contract: its id, or the contractor's CVR and the grant's case number.
+    fn contract(&mut self) -> Option<ContractRef> {
+        if !self.cell(Column::Contract).is_empty() {
+            let t = text_of(self.cell(Column::Contract));
+            return match Uuid::parse_str(t.trim()) {
+                Ok(id) => Some(ContractRef::Id(id)),
+                Err(_) => {
+                    self.problem(
+                        Column::Contract,
+                        format!("\"{t}\" is not a contract id (a UUID as the tracker shows it)"),
+                        format!(
+                            "\"{t}\" er ikke et kontrakt-id (et UUID, som trackeren viser det)"
+                        ),
+                    );
+                    None
+                }
+            };
+        }
+        let cvr = text_of(self.cell(Column::Cvr)).replace(' ', "");
+        let case = text_of(self.cell(Column::CaseNumber)).trim().to_owned();
+        if cvr.is_empty() || case.is_empty() {
+            self.problem(
+                Column::Contract,
+                "the row names no contract: give its id, or the contractor's CVR and the grant's case number".into(),
+                "rækken angiver ingen kontrakt: angiv dens id eller entreprenørens CVR og tilsagnets sagsnummer".into(),
+            );
+            None
+        } else if cvr.len() != 8 || !cvr.chars().all(|c| c.is_ascii_digit()) {
+            self.problem(
+                Column::Cvr,
+                format!("\"{cvr}\" is not a CVR number (8 digits)"),
+                format!("\"{cvr}\" er ikke et CVR-nummer (8 cifre)"),
+            );
+            None
+        } else {
+            Some(ContractRef::CvrCase(cvr, case))
+        }
+    }
+
+    fn month(&mut self) -> Option<YearMonth> {
+        let month = file_month(self.cell(Column::Month));
+        if month.is_none() {
+            let t = text_of(self.cell(Column::Month));
+            self.problem(
+                Column::Month,
+                format!("\"{t}\" is not a month; write it as 2026-09"),
+                format!("\"{t}\" er ikke en måned; skriv den som 2026-09"),
+            );
+        }
+        month
+    }
+
+    /// A number of hours in column `c` (none when the cell is empty).
+    fn hours(&mut self, c: Column) -> Option<Decimal> {
+        let cell = self.cell(c);
+        if cell.is_empty() {
+            return None;
+        }
+        let v = hours_of(cell);
+        if v.is_none() {
+            let t = text_of(cell);
+            self.problem(
+                c,
+                format!("\"{t}\" is not a number of hours"),
+                format!("\"{t}\" er ikke et antal timer"),
+            );
+        }
+        v
+    }
+
+    /// Whose hours a trainee line is (employee number or placement id), and how many.
+    fn trainee(&mut self) -> Option<(TraineeRef, Decimal)> {
+        let who = if !self.cell(Column::EmployeeNumber).is_empty() {
+            Some(TraineeRef::EmployeeNumber(
+                text_of(self.cell(Column::EmployeeNumber)).trim().to_owned(),
+            ))
+        } else if !self.cell(Column::Placement).is_empty() {
+            let t = text_of(self.cell(Column::Placement));
+            match Uuid::parse_str(t.trim()) {
+                Ok(id) => Some(TraineeRef::Placement(id)),
+                Err(_) => {
+                    self.problem(
+                        Column::Placement,
+                        format!("\"{t}\" is not a placement id"),
+                        format!("\"{t}\" er ikke et plads-id"),
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let hours_empty = self.cell(Column::Hours).is_empty();
+        let hours = self.hours(Column::Hours);
+        match (who, hours) {
+            (Some(w), Some(h)) => Some((w, h)),
+            (None, None) => None,
+            (Some(_), None) if hours_empty => {
+                self.problem(
+                    Column::Hours,
+                    "the trainee's hours are missing".into(),
+                    "elevens timer mangler".into(),
+                );
+                None
+            }
+            (None, Some(_)) => {
+                self.problem(
+                    Column::EmployeeNumber,
+                    "hours are given, but not whose: fill in the employee number".into(),
+                    "der er angivet timer, men ikke hvis: udfyld medarbejdernummeret".into(),
+                );
+                None
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

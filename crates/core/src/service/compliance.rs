@@ -68,16 +68,56 @@ async fn load<C: ConnectionTrait>(
         wanted.contains(&g.id)
     })
     .await?;
+    let site = read_site(db, &ids, &wanted, known_at).await?;
+    let min_cap = grants
+        .iter()
+        .map(|g| {
+            Params::with_stored(g.id, g.parameter_overrides.as_ref()).person_month_cap_centihours()
+        })
+        .min()
+        .unwrap_or(0);
+    let (elsewhere, reports) =
+        read_hours(db, &ids, &wanted, &site, min_cap, known_at, rollups).await?;
+    let follow_up = read_follow_up(db, &ids, &wanted, known_at).await?;
+    let mut facts: HashMap<Uuid, GrantFacts> =
+        grants.iter().map(|g| (g.id, empty_facts(g))).collect();
+    let grant_of_contract = add_contracts(&mut facts, site.contracts, &site.contractors);
+    add_placements_and_hours(
+        &mut facts,
+        site.placements,
+        &site.person_names,
+        &elsewhere,
+        reports,
+        &grant_of_contract,
+    );
+    add_follow_up(&mut facts, follow_up);
+    Ok(facts)
+}
 
+/// A batch's contracts (with their contractors' names) and placements (with their persons'
+/// names), as known at a moment.
+struct SiteRows {
+    contracts: Vec<contract::Model>,
+    contractors: HashMap<Uuid, String>,
+    placements: Vec<placement::Model>,
+    person_ids: HashSet<Uuid>,
+    person_names: HashMap<Uuid, String>,
+}
+
+async fn read_site<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    wanted: &HashSet<Uuid>,
+    known_at: DateTime<Utc>,
+) -> AppResult<SiteRows> {
     let contracts = contract::Entity::find()
-        .filter(contract::Column::GrantId.is_in(ids.clone()))
+        .filter(contract::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
         .await?;
     let contracts = known::as_known::<contract::Entity, _>(db, contracts, known_at, |c| {
         wanted.contains(&c.grant_id)
     })
     .await?;
-    let contract_ids: HashSet<Uuid> = contracts.iter().map(|c| c.id).collect();
     // Distinct ids: 3,000 contracts name about 200 contractors.
     let contractor_ids: HashSet<Uuid> = contracts.iter().map(|c| c.contractor_id).collect();
     let contractors: HashMap<Uuid, String> = contractor::Entity::find()
@@ -88,7 +128,7 @@ async fn load<C: ConnectionTrait>(
         .map(|c| (c.id, c.name))
         .collect();
     let placements = placement::Entity::find()
-        .filter(placement::Column::GrantId.is_in(ids.clone()))
+        .filter(placement::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
         .await?;
     let placements = known::as_known::<placement::Entity, _>(db, placements, known_at, |p| {
@@ -104,27 +144,58 @@ async fn load<C: ConnectionTrait>(
         .map(|p| (p.id, p.display_name))
         .collect();
 
-    // The hours: from the rollups when no hours or placement was written after `known_at` (so
-    // the sums are the sums as known then), else from the lines as the audit trail rebuilds them.
-    let min_cap = grants
-        .iter()
-        .map(|g| {
-            Params::with_stored(g.id, g.parameter_overrides.as_ref()).person_month_cap_centihours()
-        })
-        .min()
-        .unwrap_or(0);
+    Ok(SiteRows {
+        contracts,
+        contractors,
+        placements,
+        person_ids,
+        person_names,
+    })
+}
+
+/// The hours: from the rollups when no hours or placement was written after `known_at` (so the
+/// sums are the sums as known then), else from the lines as the audit trail rebuilds them.
+/// Returns the persons' placements on other grants (for R9) and the reports.
+async fn read_hours<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    wanted: &HashSet<Uuid>,
+    site: &SiteRows,
+    min_cap: i64,
+    known_at: DateTime<Utc>,
+    rollups: bool,
+) -> AppResult<(Vec<placement::Model>, Vec<HoursRow>)> {
     let rolled_up = if !rollups || known::written_since(db, HOURS_INPUTS, known_at).await? {
         None
     } else {
-        rolled_up_hours(db, &ids, &wanted, &person_ids, min_cap, known_at).await?
+        rolled_up_hours(db, ids, wanted, &site.person_ids, min_cap, known_at).await?
     };
-    let (elsewhere, reports) = match rolled_up {
-        Some(r) => r,
-        None => raw_hours(db, &ids, &wanted, &contract_ids, &person_ids, known_at).await?,
-    };
+    match rolled_up {
+        Some(r) => Ok(r),
+        None => {
+            let contract_ids: HashSet<Uuid> = site.contracts.iter().map(|c| c.id).collect();
+            raw_hours(db, ids, wanted, &contract_ids, &site.person_ids, known_at).await
+        }
+    }
+}
 
+/// A batch's snusepraktik placements, følgegrupper, meetings and LBF submissions, as known at
+/// a moment.
+struct FollowUpRows {
+    trials: Vec<trial_placement::Model>,
+    groups: Vec<follow_up_group::Model>,
+    meetings: Vec<meeting::Model>,
+    submissions: Vec<lbf_report::Model>,
+}
+
+async fn read_follow_up<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    wanted: &HashSet<Uuid>,
+    known_at: DateTime<Utc>,
+) -> AppResult<FollowUpRows> {
     let trials = trial_placement::Entity::find()
-        .filter(trial_placement::Column::GrantId.is_in(ids.clone()))
+        .filter(trial_placement::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
         .await?;
     let trials = known::as_known::<trial_placement::Entity, _>(db, trials, known_at, |t| {
@@ -132,7 +203,7 @@ async fn load<C: ConnectionTrait>(
     })
     .await?;
     let groups = follow_up_group::Entity::find()
-        .filter(follow_up_group::Column::GrantId.is_in(ids.clone()))
+        .filter(follow_up_group::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
         .await?;
     let groups = known::as_known::<follow_up_group::Entity, _>(db, groups, known_at, |g| {
@@ -153,7 +224,7 @@ async fn load<C: ConnectionTrait>(
     })
     .await?;
     let submissions = lbf_report::Entity::find()
-        .filter(lbf_report::Column::GrantId.is_in(ids.clone()))
+        .filter(lbf_report::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
         .await?;
     let submissions = known::as_known::<lbf_report::Entity, _>(db, submissions, known_at, |r| {
@@ -161,32 +232,42 @@ async fn load<C: ConnectionTrait>(
     })
     .await?;
 
-    let mut facts: HashMap<Uuid, GrantFacts> = grants
-        .iter()
-        .map(|g| {
-            (
-                g.id,
-                GrantFacts {
-                    id: g.id,
-                    case_number: g.case_number.clone(),
-                    craftsman_cost_ore: g.craftsman_cost_ore,
-                    construction_start: g.construction_start,
-                    planned_handover: g.planned_handover,
-                    actual_handover: g.actual_handover,
-                    params: Params::with_stored(g.id, g.parameter_overrides.as_ref()),
-                    contracts: vec![],
-                    placements: vec![],
-                    person_names: HashMap::new(),
-                    reports: vec![],
-                    external_hours: vec![],
-                    trials: vec![],
-                    follow_up_group_id: None,
-                    meetings: vec![],
-                    lbf_submissions: vec![],
-                },
-            )
-        })
-        .collect();
+    Ok(FollowUpRows {
+        trials,
+        groups,
+        meetings,
+        submissions,
+    })
+}
+
+/// A grant's facts before its contracts, people, hours and follow-up are added.
+fn empty_facts(g: &grant::Model) -> GrantFacts {
+    GrantFacts {
+        id: g.id,
+        case_number: g.case_number.clone(),
+        craftsman_cost_ore: g.craftsman_cost_ore,
+        construction_start: g.construction_start,
+        planned_handover: g.planned_handover,
+        actual_handover: g.actual_handover,
+        params: Params::with_stored(g.id, g.parameter_overrides.as_ref()),
+        contracts: vec![],
+        placements: vec![],
+        person_names: HashMap::new(),
+        reports: vec![],
+        external_hours: vec![],
+        trials: vec![],
+        follow_up_group_id: None,
+        meetings: vec![],
+        lbf_submissions: vec![],
+    }
+}
+
+/// Adds each contract to its grant's facts; returns each contract's grant.
+fn add_contracts(
+    facts: &mut HashMap<Uuid, GrantFacts>,
+    contracts: Vec<contract::Model>,
+    contractors: &HashMap<Uuid, String>,
+) -> HashMap<Uuid, Uuid> {
     let mut grant_of_contract = HashMap::new();
     for c in contracts {
         grant_of_contract.insert(c.id, c.grant_id);
@@ -208,6 +289,19 @@ async fn load<C: ConnectionTrait>(
             });
         }
     }
+    grant_of_contract
+}
+
+/// Adds the placements with their persons' names, and the reports with their lines; a person's
+/// hours on another grant count there as hours elsewhere (R9).
+fn add_placements_and_hours(
+    facts: &mut HashMap<Uuid, GrantFacts>,
+    placements: Vec<placement::Model>,
+    person_names: &HashMap<Uuid, String>,
+    elsewhere: &[placement::Model],
+    reports: Vec<HoursRow>,
+    grant_of_contract: &HashMap<Uuid, Uuid>,
+) {
     // Every placement a line may be on, with its person and grant: R9 counts a person's hours
     // on any other grant as "elsewhere", whether or not that grant is evaluated in this batch (a
     // grant's figures do not depend on which grants are asked for with it).
@@ -276,6 +370,16 @@ async fn load<C: ConnectionTrait>(
             by_kind: r.by_kind,
         });
     }
+}
+
+/// Adds the snusepraktik placements, the følgegruppe and its meetings, and the LBF submissions.
+fn add_follow_up(facts: &mut HashMap<Uuid, GrantFacts>, rows: FollowUpRows) {
+    let FollowUpRows {
+        trials,
+        groups,
+        meetings,
+        submissions,
+    } = rows;
     for t in trials {
         if let Some(f) = facts.get_mut(&t.grant_id) {
             f.trials.push(TrialFacts {
@@ -316,7 +420,6 @@ async fn load<C: ConnectionTrait>(
             ));
         }
     }
-    Ok(facts)
 }
 
 /// What the hours rollups are computed from: while none of these was written after `known_at`,
@@ -375,6 +478,28 @@ async fn rolled_up_hours<C: ConnectionTrait>(
     min_cap: i64,
     known_at: DateTime<Utc>,
 ) -> AppResult<Option<(Vec<placement::Model>, Vec<HoursRow>)>> {
+    let Some(mut rows) = month_rows(db, ids, known_at).await? else {
+        return Ok(None);
+    };
+    let over = persons_over(db, persons, min_cap).await?;
+    if over.is_empty() {
+        return Ok(Some((Vec::new(), rows.into_values().collect())));
+    }
+    let over_persons: HashSet<Uuid> = over.iter().map(|p| p.0).collect();
+    let elsewhere = placements_elsewhere(db, &over_persons, wanted, known_at).await?;
+    if !add_lines_over(db, &over, over_persons, &mut rows, known_at).await? {
+        return Ok(None);
+    }
+    Ok(Some((elsewhere, rows.into_values().collect())))
+}
+
+/// One row per report of the grants, from their monthly rollups, by report id; None when one
+/// was written after `known_at`.
+async fn month_rows<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    known_at: DateTime<Utc>,
+) -> AppResult<Option<HashMap<Uuid, HoursRow>>> {
     type MonthRow = (
         Uuid,
         Uuid,
@@ -430,6 +555,15 @@ async fn rolled_up_hours<C: ConnectionTrait>(
         }
     }
 
+    Ok(Some(rows))
+}
+
+/// The (person, month) pairs over `min_cap` hours.
+async fn persons_over<C: ConnectionTrait>(
+    db: &C,
+    persons: &HashSet<Uuid>,
+    min_cap: i64,
+) -> AppResult<HashSet<(Uuid, NaiveDate)>> {
     let person_list: Vec<Uuid> = persons.iter().copied().collect();
     let mut over: HashSet<(Uuid, NaiveDate)> = HashSet::new();
     for chunk in person_list.chunks(CHUNK) {
@@ -444,12 +578,18 @@ async fn rolled_up_hours<C: ConnectionTrait>(
             .await?;
         over.extend(pairs);
     }
-    if over.is_empty() {
-        return Ok(Some((Vec::new(), rows.into_values().collect())));
-    }
+    Ok(over)
+}
 
-    let over_persons: HashSet<Uuid> = over.iter().map(|p| p.0).collect();
-    let elsewhere = placements_elsewhere(db, &over_persons, wanted, known_at).await?;
+/// Adds to `rows` the lines of the persons and months in `over` (on any grant: R9 counts them
+/// all); false when one of their reports was written after `known_at`.
+async fn add_lines_over<C: ConnectionTrait>(
+    db: &C,
+    over: &HashSet<(Uuid, NaiveDate)>,
+    over_persons: HashSet<Uuid>,
+    rows: &mut HashMap<Uuid, HoursRow>,
+    known_at: DateTime<Utc>,
+) -> AppResult<bool> {
     let over_months: HashSet<NaiveDate> = over.iter().map(|p| p.1).collect();
     type LineRow = (
         Uuid,
@@ -490,7 +630,7 @@ async fn rolled_up_hours<C: ConnectionTrait>(
                 continue;
             }
             if updated > known_at {
-                return Ok(None);
+                return Ok(false);
             }
             // A report on a grant outside the batch carries only the lines R9 counts there.
             rows.entry(report)
@@ -506,7 +646,7 @@ async fn rolled_up_hours<C: ConnectionTrait>(
                 .push((placement, centi));
         }
     }
-    Ok(Some((elsewhere, rows.into_values().collect())))
+    Ok(true)
 }
 
 /// The grants' hours from their lines, as the audit trail rebuilds them at `known_at`, with

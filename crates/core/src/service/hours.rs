@@ -117,6 +117,36 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
         referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
     super::rollup::lock_contract(db, contract.id).await?;
     let month = input.month;
+    check_month(&contract, month)?;
+    let total = hours_to_centi("totalHours", input.total_hours)?;
+    let grant = get::<grant::Entity, _>(db, scope, contract.grant_id).await?;
+    let cap = crate::compliance::Params::with_stored(grant.id, grant.parameter_overrides.as_ref())
+        .person_month_cap_centihours();
+    let lines = check_lines(db, scope, &contract, month, &input.trainee_hours, cap).await?;
+    let trainee_sum: i64 = lines.iter().map(|(_, h)| h).sum();
+    if trainee_sum > total {
+        return Err(AppError::bad_input(
+            "traineeHours",
+            format!(
+                "trainee hours ({}) exceed the month's total labour hours ({}); the total includes trainees",
+                from_hundredths(trainee_sum),
+                from_hundredths(total)
+            ),
+            format!(
+                "timerne for personer under oplæring ({}) overstiger månedens samlede timer på pladsen ({}); de samlede timer omfatter personer under oplæring",
+                crate::i18n::da_hours(from_hundredths(trainee_sum)),
+                crate::i18n::da_hours(from_hundredths(total))
+            ),
+        ));
+    }
+
+    let t = now();
+    let filed = filing_time(input.reported_at, may_declare, month, t)?;
+    write_report(db, &contract, month, total, filed, lines, t).await
+}
+
+/// A month may be reported when it lies in the contract's period and has begun.
+fn check_month(contract: &contract::Model, month: YearMonth) -> AppResult<()> {
     if !overlaps(contract.start_date, Some(contract.end_date), month) {
         return Err(AppError::bad_input(
             "month",
@@ -141,15 +171,22 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
             "der kan ikke indberettes timer for en kommende måned",
         ));
     }
-    let total = hours_to_centi("totalHours", input.total_hours)?;
-    let grant = get::<grant::Entity, _>(db, scope, contract.grant_id).await?;
-    let cap = crate::compliance::Params::with_stored(grant.id, grant.parameter_overrides.as_ref())
-        .person_month_cap_centihours();
+    Ok(())
+}
 
+/// Each trainee's line: a placement on this contract, active in the month, listed once, with
+/// no more hours than one person can work in a month (`cap`); returns (placement, centihours).
+async fn check_lines<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    contract: &contract::Model,
+    month: YearMonth,
+    trainee_hours: &[TraineeHoursInput],
+    cap: i64,
+) -> AppResult<Vec<(Uuid, i64)>> {
     let mut seen = HashSet::new();
-    let mut lines = Vec::with_capacity(input.trainee_hours.len());
-    let mut trainee_sum = 0i64;
-    for (i, line) in input.trainee_hours.iter().enumerate() {
+    let mut lines = Vec::with_capacity(trainee_hours.len());
+    for (i, line) in trainee_hours.iter().enumerate() {
         let field = format!("traineeHours[{i}]");
         let hours = hours_to_centi(&format!("{field}.hours"), line.hours)?;
         let placement = referenced::<placement::Entity, _>(
@@ -209,27 +246,22 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
                 ),
             ));
         }
-        trainee_sum += hours;
         lines.push((placement.id, hours));
     }
-    if trainee_sum > total {
-        return Err(AppError::bad_input(
-            "traineeHours",
-            format!(
-                "trainee hours ({}) exceed the month's total labour hours ({}); the total includes trainees",
-                from_hundredths(trainee_sum),
-                from_hundredths(total)
-            ),
-            format!(
-                "timerne for personer under oplæring ({}) overstiger månedens samlede timer på pladsen ({}); de samlede timer omfatter personer under oplæring",
-                crate::i18n::da_hours(from_hundredths(trainee_sum)),
-                crate::i18n::da_hours(from_hundredths(total))
-            ),
-        ));
-    }
+    Ok(lines)
+}
 
-    let t = now();
-    let filed = filing_time(input.reported_at, may_declare, month, t)?;
+/// Writes the month's report, replacing an earlier version's total and lines (refused once the
+/// report is archived).
+async fn write_report<C: ConnectionTrait>(
+    db: &C,
+    contract: &contract::Model,
+    month: YearMonth,
+    total: i64,
+    filed: DateTime<Utc>,
+    lines: Vec<(Uuid, i64)>,
+    t: DateTime<Utc>,
+) -> AppResult<hours_report::Model> {
     let existing = hours_report::Entity::find()
         .filter(hours_report::Column::ContractId.eq(contract.id))
         .filter(hours_report::Column::Month.eq(month.first_day()))

@@ -112,6 +112,59 @@ struct Group {
     lines: Vec<usize>,
 }
 
+/// A file read (`(format, headers, rows, problems, data rows)`), or refused as a whole (its
+/// format when known, and why).
+type ReadFile =
+    Result<(Format, Headers, Vec<Row>, Vec<Problem>, usize), (Option<Format>, Vec<Problem>)>;
+
+/// Reads the file and its rows: a file that cannot be read, is empty or has no rows of hours is
+/// refused as a whole; a row's problems are kept with the rows, so one answer lists them all.
+fn read_file(bytes: &[u8], hash: &str) -> ReadFile {
+    // A parser that panics on a file (calamine has: "capacity overflow") refuses that file; the
+    // bounds in `read` keep it from aborting the process first.
+    let sheet = match std::panic::catch_unwind(|| read::read(bytes)) {
+        Ok(Ok(sheet)) => sheet,
+        Ok(Err(e)) => return Err((None, vec![Problem::file(e.en, e.da)])),
+        Err(_) => {
+            tracing::warn!(file_hash = %hash, "the file parser panicked; the file is refused");
+            return Err((
+                None,
+                vec![Problem::file(
+                    "the file could not be read; save it again from Excel or as CSV",
+                    "filen kunne ikke læses; gem den igen fra Excel eller som CSV",
+                )],
+            ));
+        }
+    };
+    let Some((header, data)) = sheet.rows.split_first() else {
+        return Err((
+            Some(sheet.format),
+            vec![Problem::file("the file is empty", "filen er tom")],
+        ));
+    };
+    let headers = match rows::headers(header) {
+        Ok(h) => h,
+        Err(problems) => return Err((Some(sheet.format), problems)),
+    };
+    let (rows, problems) = rows::rows(&headers, data);
+    if rows.is_empty() && problems.is_empty() {
+        return Err((
+            Some(sheet.format),
+            vec![Problem::file(
+                "the file has a header but no rows of hours",
+                "filen har en overskrift, men ingen rækker med timer",
+            )],
+        ));
+    }
+    let row_count = rows.len()
+        + problems
+            .iter()
+            .filter_map(|p| p.line)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+    Ok((sheet.format, headers, rows, problems, row_count))
+}
+
 /// Imports `req` for `who`: see the module note. Problems with the file are the answer's data,
 /// not an error; an error means the import could not be attempted (a fault, or contention).
 pub async fn import_payroll(
@@ -140,53 +193,11 @@ pub async fn import_payroll(
             )],
         ));
     }
-    // A parser that panics on a file (calamine has: "capacity overflow") refuses that file; the
-    // bounds in `read` keep it from aborting the process first.
-    let sheet = match std::panic::catch_unwind(|| read::read(&req.bytes)) {
-        Ok(Ok(sheet)) => sheet,
-        Ok(Err(e)) => return Ok(refused(None, 0, vec![Problem::file(e.en, e.da)])),
-        Err(_) => {
-            tracing::warn!(file_hash = %hash, "the file parser panicked; the file is refused");
-            return Ok(refused(
-                None,
-                0,
-                vec![Problem::file(
-                    "the file could not be read; save it again from Excel or as CSV",
-                    "filen kunne ikke læses; gem den igen fra Excel eller som CSV",
-                )],
-            ));
-        }
+    let (format, headers, rows, problems, row_count) = match read_file(&req.bytes, &hash) {
+        Ok(read) => read,
+        Err((format, problems)) => return Ok(refused(format, 0, problems)),
     };
-    let Some((header, data)) = sheet.rows.split_first() else {
-        return Ok(refused(
-            Some(sheet.format),
-            0,
-            vec![Problem::file("the file is empty", "filen er tom")],
-        ));
-    };
-    let headers = match rows::headers(header) {
-        Ok(h) => h,
-        Err(problems) => return Ok(refused(Some(sheet.format), 0, problems)),
-    };
-    let (rows, problems) = rows::rows(&headers, data);
-    if rows.is_empty() && problems.is_empty() {
-        return Ok(refused(
-            Some(sheet.format),
-            0,
-            vec![Problem::file(
-                "the file has a header but no rows of hours",
-                "filen har en overskrift, men ingen rækker med timer",
-            )],
-        ));
-    }
-    let row_count = rows.len()
-        + problems
-            .iter()
-            .filter_map(|p| p.line)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
     let name = bounded_name(&req.file_name);
-    let format = sheet.format;
     let scope = who.scope();
 
     let attempt = write_txn_or_discard(db, gate, |t| {
@@ -222,9 +233,7 @@ pub async fn import_payroll(
             let t_now = super::now();
             let import_id = super::new_id();
             if clean && !dry_run {
-                // First, so that a second import of the same file waits here for this one and
-                // then fails on the unique hash instead of writing the months twice.
-                let inserted = payroll_import::ActiveModel {
+                let record = payroll_import::ActiveModel {
                     id: Set(import_id),
                     file_hash: Set(hash.clone()),
                     file_name: Set(name.clone()),
@@ -235,30 +244,13 @@ pub async fn import_payroll(
                     imported_at: Set(t_now),
                     token_id: Set((!who.token_id.is_nil()).then_some(who.token_id)),
                     user_id: Set(who.user_id),
-                }
-                .insert(t)
-                .await;
-                if let Err(e) = inserted {
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) {
-                        let s = summary(ImportStatus::AlreadyImported, None, Vec::new(), problems);
-                        return Ok((s, Outcome::Discard));
-                    }
-                    return Err(e.into());
+                };
+                if !claim_file(t, record).await? {
+                    let s = summary(ImportStatus::AlreadyImported, None, Vec::new(), problems);
+                    return Ok((s, Outcome::Discard));
                 }
             }
-            // Every contract of the file locked up front, in id order, before the first month
-            // bumps a grant's revision: the lock order of every hours writer (see
-            // `rollup::lock_contracts_for`), so two imports, or an import and a single report,
-            // never wait for each other in a circle.
-            let mut contracts: Vec<Uuid> = groups.iter().map(|g| g.contract).collect();
-            contracts.sort();
-            contracts.dedup();
-            for c in contracts {
-                super::rollup::lock_contract(t, c).await?;
-            }
+            lock_contracts(t, &groups).await?;
             let mut reports = Vec::with_capacity(groups.len());
             for g in &groups {
                 if let Some(planned) =
@@ -277,22 +269,8 @@ pub async fn import_payroll(
                 let s = summary(ImportStatus::Checked, None, reports, problems);
                 return Ok((s, Outcome::Discard));
             }
-            let after = serde_json::json!({
-                "id": import_id,
-                "file_name": name,
-                "file_hash": hash,
-                "format": format.code(),
-                "filed_at": filed_at.unwrap_or(t_now),
-                "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
-                "reports": reports.iter().map(|r| serde_json::json!({
-                    "contract_id": r.contract_id,
-                    "month": r.month.first_day(),
-                    "total_hours": r.total_hours,
-                    "trainee_hours": r.trainee_hours,
-                    "replaces": r.replaces,
-                    "lines": r.lines,
-                })).collect::<Vec<_>>(),
-            });
+            let filed = filed_at.unwrap_or(t_now);
+            let after = import_after(import_id, &name, &hash, format, filed, &rows, &reports);
             super::trail::write(t, &who, LABEL, import_id, "import", None, Some(after)).await?;
             let s = summary(ImportStatus::Imported, Some(import_id), reports, problems);
             Ok((s, Outcome::Commit))
@@ -308,6 +286,67 @@ pub async fn import_payroll(
         });
     }
     Ok(attempt)
+}
+
+/// Records the import, first, so that a second import of the same file waits here for this one
+/// and then finds the hash taken (false) instead of writing the months twice.
+async fn claim_file<C: ConnectionTrait>(
+    t: &C,
+    record: payroll_import::ActiveModel,
+) -> AppResult<bool> {
+    match record.insert(t).await {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Locks every contract of the file up front, in id order, before the first month bumps a
+/// grant's revision: the lock order of every hours writer (see `rollup::lock_contracts_for`), so
+/// two imports, or an import and a single report, never wait for each other in a circle.
+async fn lock_contracts<C: ConnectionTrait>(t: &C, groups: &[Group]) -> AppResult<()> {
+    let mut contracts: Vec<Uuid> = groups.iter().map(|g| g.contract).collect();
+    contracts.sort();
+    contracts.dedup();
+    for c in contracts {
+        super::rollup::lock_contract(t, c).await?;
+    }
+    Ok(())
+}
+
+/// What the audit trail keeps of an import: the file, its rows and the reports it wrote.
+fn import_after(
+    import_id: Uuid,
+    name: &str,
+    hash: &str,
+    format: Format,
+    filed_at: DateTime<Utc>,
+    rows: &[Row],
+    reports: &[PlannedReport],
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": import_id,
+        "file_name": name,
+        "file_hash": hash,
+        "format": format.code(),
+        "filed_at": filed_at,
+        "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
+        "reports": reports.iter().map(|r| serde_json::json!({
+            "contract_id": r.contract_id,
+            "month": r.month.first_day(),
+            "total_hours": r.total_hours,
+            "trainee_hours": r.trainee_hours,
+            "replaces": r.replaces,
+            "lines": r.lines,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn row_json(r: &Row) -> serde_json::Value {

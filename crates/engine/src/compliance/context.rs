@@ -136,55 +136,7 @@ impl<'a> Context<'a> {
             }
         }
 
-        // A contract may carry a share clause, an hours clause, or both: each is judged.
-        let mut clauses = Vec::new();
-        for c in &g.contracts {
-            let ended = c.end <= as_of;
-            let all = per_contract.get(&c.id).copied().unwrap_or_default();
-            if let Some(bp) = c.clause_share_bp {
-                let required = Decimal::new(bp.into(), 4);
-                let m = metrics(&all, required);
-                clauses.push(ClauseStanding {
-                    contract: c,
-                    ended,
-                    behind: m.share.is_some_and(|s| s < required),
-                    owed: m.shortfall_hours,
-                    terms: ClauseTerms::Share {
-                        required,
-                        metrics: m,
-                    },
-                });
-            }
-            if let Some(centi) = c.clause_centihours {
-                let req = hours(centi);
-                let end = c.end.succ_opt().unwrap_or(c.end);
-                let (line, delivered, span) = if ended {
-                    let (_, span) = pro_rata(req, c.start, end, c.end);
-                    (req, hours(all.trainee()), span)
-                } else {
-                    let so_far = per_contract_through.get(&c.id).copied().unwrap_or_default();
-                    let (line, span) = pro_rata(req, c.start, end, through);
-                    (line.round_dp(2), hours(so_far.trainee()), span)
-                };
-                let behind = if ended {
-                    delivered < req
-                } else {
-                    delivered < line * (Decimal::ONE - p.on_track_tolerance())
-                };
-                clauses.push(ClauseStanding {
-                    contract: c,
-                    ended,
-                    behind,
-                    owed: (line - delivered).max(Decimal::ZERO),
-                    terms: ClauseTerms::Hours {
-                        required: req,
-                        line,
-                        delivered,
-                        span,
-                    },
-                });
-            }
-        }
+        let clauses = clause_standings(g, as_of, through, &per_contract, &per_contract_through);
 
         Self {
             g,
@@ -207,4 +159,66 @@ impl<'a> Context<'a> {
             clauses,
         }
     }
+}
+
+/// How each contract stands against its clause. A contract may carry a share clause, an hours
+/// clause, or both: each is judged, the hours clause pro rata to `through` while the contract
+/// runs and in full once it has ended.
+fn clause_standings<'a>(
+    g: &'a GrantFacts,
+    as_of: NaiveDate,
+    through: NaiveDate,
+    per_contract: &HashMap<Uuid, Tally>,
+    per_contract_through: &HashMap<Uuid, Tally>,
+) -> Vec<ClauseStanding<'a>> {
+    let p = &g.params;
+    let mut clauses = Vec::new();
+    for c in &g.contracts {
+        let ended = c.end <= as_of;
+        let all = per_contract.get(&c.id).copied().unwrap_or_default();
+        if let Some(bp) = c.clause_share_bp {
+            let required = Decimal::new(bp.into(), 4);
+            let m = metrics(&all, required);
+            clauses.push(ClauseStanding {
+                contract: c,
+                ended,
+                behind: m.share.is_some_and(|s| s < required),
+                owed: m.shortfall_hours,
+                terms: ClauseTerms::Share {
+                    required,
+                    metrics: m,
+                },
+            });
+        }
+        if let Some(centi) = c.clause_centihours {
+            let req = hours(centi);
+            let end = c.end.succ_opt().unwrap_or(c.end);
+            let (line, delivered, span) = if ended {
+                let (_, span) = pro_rata(req, c.start, end, c.end);
+                (req, hours(all.trainee()), span)
+            } else {
+                let so_far = per_contract_through.get(&c.id).copied().unwrap_or_default();
+                let (line, span) = pro_rata(req, c.start, end, through);
+                (line.round_dp(2), hours(so_far.trainee()), span)
+            };
+            let behind = if ended {
+                delivered < req
+            } else {
+                delivered < line * (Decimal::ONE - p.on_track_tolerance())
+            };
+            clauses.push(ClauseStanding {
+                contract: c,
+                ended,
+                behind,
+                owed: (line - delivered).max(Decimal::ZERO),
+                terms: ClauseTerms::Hours {
+                    required: req,
+                    line,
+                    delivered,
+                    span,
+                },
+            });
+        }
+    }
+    clauses
 }

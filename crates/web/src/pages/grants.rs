@@ -80,36 +80,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         .unwrap_or_default();
     html! {
         h2 { (t(l, "Porteføljeoverblik", "Portfolio")) }
-        form.filters method="get" action="/app" {
-            div {
-                label for="status" { (t(l, "Status", "Status")) }
-                select id="status" name="status" {
-                    option value="" { (t(l, "Alle", "All")) }
-                    @for st in STATUSES {
-                        option value=(st) selected[status.as_deref() == Some(st)] { (status_name(l, st)) }
-                    }
-                }
-            }
-            div {
-                label for="municipality" { (t(l, "Kommune", "Municipality")) }
-                input id="municipality" name="municipality" maxlength="100"
-                    value=(municipality.clone().unwrap_or_default());
-            }
-            div {
-                label for="year" { (t(l, "Tilsagnsår", "Commitment year")) }
-                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
-                    aria-describedby="year-error";
-            }
-            div {
-                label for="sort" { (t(l, "Sortering", "Sort by")) }
-                select id="sort" name="sort" {
-                    @for (key, da, en) in SORTS {
-                        option value=(key) selected[sort == key] { (t(l, da, en)) }
-                    }
-                }
-            }
-            div { button type="submit" { (t(l, "Vis", "Show")) } }
-        }
+        (filters(l, status.as_deref(), municipality.as_deref(), year_text, sort))
         @if year_refused {
             p.error role="alert" id="year-error" {
                 (t(l, "Tilsagnsår skal være et årstal, fx 2024. Filteret er ikke brugt.",
@@ -131,38 +102,86 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                 th scope="col" { (t(l, "Næste frister", "Next deadlines")) }
             } }
             tbody {
-                @for r in &rows {
-                    @let dl = &r["deadlines"];
-                    tr {
-                        td { a href={ "/app/grants/" (text(&r["grantId"])) } { (text(&r["grant"]["caseNumber"])) } }
-                        td { (text(&r["grant"]["title"])) }
-                        td data-status=(text(&r["status"])) { (status_name(l, text(&r["status"]))) }
-                        td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
-                        td.num { (num(l, &r["metrics"]["requiredSharePercent"], 2)) }
-                        td.num { (num(l, &r["metrics"]["shortfallHours"], 2)) }
-                        td.num { (num(l, &r["metrics"]["deliveredArsvaerk"], 2)) " / " (num(l, &r["targetArsvaerk"], 2)) }
-                        td { ul {
-                            @if !dl["hoursReportDue"].is_null() {
-                                li { (t(l, "Timer for ", "Hours for ")) (month_name(l, &dl["hoursReportMonth"])) ": "
-                                    (day(l, &dl["hoursReportDue"])) " (" (dl["hoursReportsOutstanding"]) " "
-                                    (t(l, "mangler", "outstanding")) ")" }
-                            }
-                            @if !dl["lbfReportDue"].is_null() {
-                                li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"]))
-                                    @if dl["lbfReportDue"].as_str().is_some_and(|d| d < today.as_str()) {
-                                        " " strong.error { (t(l, "(overskredet)", "(overdue)")) }
-                                    } }
-                            }
-                            @if !dl["nextMeetingDue"].is_null() {
-                                li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (day(l, &dl["nextMeetingDue"])) }
-                            }
-                        } }
-                    }
-                }
+                @for r in &rows { (portfolio_row(l, r, &today)) }
             }
         }
         @if rows.is_empty() && answer.is_ok() { p { (t(l, "Ingen tilsagn matcher filteret.", "No grant matches the filter.")) } }
         p { a href="/app/ranking" { (t(l, "Entreprenørernes placering", "Contractor ranking")) } }
+    }
+}
+
+/// The portfolio's filters (status, municipality, commitment year) and its sort order, as a
+/// form that sends them all, so sorting keeps the filter.
+fn filters(
+    l: Lang,
+    status: Option<&str>,
+    municipality: Option<&str>,
+    year_text: &str,
+    sort: &str,
+) -> Markup {
+    html! {
+        form.filters method="get" action="/app" {
+            div {
+                label for="status" { (t(l, "Status", "Status")) }
+                select id="status" name="status" {
+                    option value="" { (t(l, "Alle", "All")) }
+                    @for st in STATUSES {
+                        option value=(st) selected[status == Some(st)] { (status_name(l, st)) }
+                    }
+                }
+            }
+            div {
+                label for="municipality" { (t(l, "Kommune", "Municipality")) }
+                input id="municipality" name="municipality" maxlength="100"
+                    value=(municipality.unwrap_or_default());
+            }
+            div {
+                label for="year" { (t(l, "Tilsagnsår", "Commitment year")) }
+                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
+                    aria-describedby="year-error";
+            }
+            div {
+                label for="sort" { (t(l, "Sortering", "Sort by")) }
+                select id="sort" name="sort" {
+                    @for (key, da, en) in SORTS {
+                        option value=(key) selected[sort == key] { (t(l, da, en)) }
+                    }
+                }
+            }
+            div { button type="submit" { (t(l, "Vis", "Show")) } }
+        }
+    }
+}
+
+/// One grant's row: its figures and its next deadlines (`today` as `YYYY-MM-DD`).
+fn portfolio_row(l: Lang, r: &Value, today: &str) -> Markup {
+    let dl = &r["deadlines"];
+    html! {
+        tr {
+            td { a href={ "/app/grants/" (text(&r["grantId"])) } { (text(&r["grant"]["caseNumber"])) } }
+            td { (text(&r["grant"]["title"])) }
+            td data-status=(text(&r["status"])) { (status_name(l, text(&r["status"]))) }
+            td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
+            td.num { (num(l, &r["metrics"]["requiredSharePercent"], 2)) }
+            td.num { (num(l, &r["metrics"]["shortfallHours"], 2)) }
+            td.num { (num(l, &r["metrics"]["deliveredArsvaerk"], 2)) " / " (num(l, &r["targetArsvaerk"], 2)) }
+            td { ul {
+                @if !dl["hoursReportDue"].is_null() {
+                    li { (t(l, "Timer for ", "Hours for ")) (month_name(l, &dl["hoursReportMonth"])) ": "
+                        (day(l, &dl["hoursReportDue"])) " (" (dl["hoursReportsOutstanding"]) " "
+                        (t(l, "mangler", "outstanding")) ")" }
+                }
+                @if !dl["lbfReportDue"].is_null() {
+                    li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"]))
+                        @if dl["lbfReportDue"].as_str().is_some_and(|d| d < today) {
+                            " " strong.error { (t(l, "(overskredet)", "(overdue)")) }
+                        } }
+                }
+                @if !dl["nextMeetingDue"].is_null() {
+                    li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (day(l, &dl["nextMeetingDue"])) }
+                }
+            } }
+        }
     }
 }
 

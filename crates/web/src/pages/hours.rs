@@ -288,6 +288,72 @@ pub async fn report_hours(
             ),
         );
     };
+    let HoursForm {
+        month,
+        total,
+        lines,
+        typed,
+        mut errors,
+    } = read_form(l, &fields);
+    let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
+    if errors.is_empty() {
+        let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
+            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+        let vars = json!({ "c": contract_id, "m": ym(shown_month), "t": total, "l": lines });
+        match crate::ask(&schema, &s, mutation, vars).await {
+            Ok(_) => {
+                return redirect(
+                    &format!(
+                        "/app/hours?contract={contract_id}&month={}&saved=1",
+                        ym(shown_month)
+                    ),
+                    vec![],
+                );
+            }
+            Err(e) => {
+                errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
+            }
+        }
+    }
+    let errors = on_form_rows(&fields, errors);
+    let general = errors
+        .iter()
+        .find(|(k, _)| {
+            !matches!(k.as_str(), "month" | "totalHours" | "traineeHours")
+                && !k.starts_with("traineeHours[")
+        })
+        .map(|(_, v)| v.clone());
+    let body = form(
+        &s,
+        &contract,
+        shown_month,
+        field("total"),
+        &typed,
+        &errors,
+        general.as_deref(),
+        false,
+    );
+    html_response(
+        StatusCode::BAD_REQUEST,
+        page(title(s.lang), Some(&s), body),
+        vec![],
+    )
+}
+
+/// The hours form as typed: the month, the total and each trainee's line, each checked as a
+/// number written the Danish or the English way; what could not be read is in `errors` under the
+/// API's field name.
+struct HoursForm {
+    month: Option<NaiveDate>,
+    total: Option<String>,
+    lines: Vec<Value>,
+    /// What was typed in each trainee's field, by placement, to show again.
+    typed: HashMap<String, String>,
+    errors: HashMap<String, String>,
+}
+
+fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
+    let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let mut errors: HashMap<String, String> = HashMap::new();
     let month = month_of(Some(field("month")));
     if month.is_none() {
@@ -301,7 +367,6 @@ pub async fn report_hours(
             .into(),
         );
     }
-    let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
     let total = form_number(l, field("total"));
     if total.is_none() {
         errors.insert(
@@ -343,32 +408,27 @@ pub async fn report_hours(
             break;
         }
     }
-    if errors.is_empty() {
-        let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
-        let vars = json!({ "c": contract_id, "m": ym(shown_month), "t": total, "l": lines });
-        match crate::ask(&schema, &s, mutation, vars).await {
-            Ok(_) => {
-                return redirect(
-                    &format!(
-                        "/app/hours?contract={contract_id}&month={}&saved=1",
-                        ym(shown_month)
-                    ),
-                    vec![],
-                );
-            }
-            Err(e) => {
-                errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
-            }
-        }
+    HoursForm {
+        month,
+        total,
+        lines,
+        typed,
+        errors,
     }
-    // The line numbers of the typed form are those of `lines` only where every line was filled;
-    // map the mutation's `traineeHours[k]` back to the form's rows.
+}
+
+/// The mutation numbers `traineeHours[k]` over the filled lines only; this maps each such error
+/// back to the form's row.
+fn on_form_rows(
+    fields: &HashMap<String, String>,
+    errors: HashMap<String, String>,
+) -> HashMap<String, String> {
+    let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let filled: Vec<usize> = (0..)
         .map_while(|i| fields.get(&format!("placement{i}")).map(|_| i))
         .filter(|i| !field(&format!("hours{i}")).trim().is_empty())
         .collect();
-    let errors: HashMap<String, String> = errors
+    errors
         .into_iter()
         .map(|(k, v)| {
             let row = k
@@ -381,29 +441,7 @@ pub async fn report_hours(
                 _ => (k, v),
             }
         })
-        .collect();
-    let general = errors
-        .iter()
-        .find(|(k, _)| {
-            !matches!(k.as_str(), "month" | "totalHours" | "traineeHours")
-                && !k.starts_with("traineeHours[")
-        })
-        .map(|(_, v)| v.clone());
-    let body = form(
-        &s,
-        &contract,
-        shown_month,
-        field("total"),
-        &typed,
-        &errors,
-        general.as_deref(),
-        false,
-    );
-    html_response(
-        StatusCode::BAD_REQUEST,
-        page(title(s.lang), Some(&s), body),
-        vec![],
-    )
+        .collect()
 }
 
 #[cfg(test)]

@@ -138,11 +138,62 @@ async fn trials_page(
         .as_array()
         .cloned()
         .unwrap_or_default();
-    // The funnel over the tovholder's grants.
+    let waiting = ended.len() + ending.len() + running.len();
+    let body = html! {
+        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        h2 { (t(l, "Løbende og afsluttede forløb", "Running and ended placements")) }
+        (trial_table(s, "ending", t(l, "Slutter inden for en uge", "Ending within a week"), &ending))
+        (trial_table(s, "ended", t(l, "Afsluttet uden udfald", "Ended without an outcome"), &ended))
+        (trial_table(s, "running", t(l, "Løbende", "Running"), &running))
+        (funnel(l, &grants, waiting))
+        (new_trial_form(s, &grants, &choices, typed, refusal))
+        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
+    };
+    let status = if refusal.is_some() {
+        refusal.map_or(StatusCode::BAD_REQUEST, Refusal::status)
+    } else {
+        StatusCode::OK
+    };
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// One list of placements, each row with its outcome form.
+fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&Value]) -> Markup {
+    let l = s.lang;
+    html! {
+        table id=(id) {
+            caption { (caption) " (" (rows.len()) ")" }
+            thead { tr {
+                th scope="col" { (t(l, "Deltager", "Participant")) }
+                th scope="col" { (t(l, "Sag", "Case")) }
+                th scope="col" { (t(l, "Vært", "Host")) }
+                th scope="col" { (t(l, "Periode", "Period")) }
+                th scope="col" { (t(l, "Fag prøvet", "Trades tried")) }
+                th scope="col" { (t(l, "Udfald og næste skridt", "Outcome and next step")) }
+            } }
+            tbody {
+                @for tr in rows {
+                    tr {
+                        td { (text(&tr["person"]["displayName"])) }
+                        td { (text(&tr["grant"]["caseNumber"])) }
+                        td { (text(&tr["hostContractor"]["name"])) }
+                        td { (day(l, &tr["startDate"])) " – " (day(l, &tr["endDate"])) }
+                        td { (tr["tradesTried"].as_array().map(|a| a.iter().map(|x| text(x).to_owned()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
+                        td { (outcome_form(l, s, tr)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The funnel over the tovholder's grants (chart and table): started, completed, and on to a
+/// job, an apprenticeship or education; `waiting` placements have no outcome yet.
+fn funnel(l: Lang, grants: &[Value], waiting: usize) -> Markup {
     let mut started = 0;
     let mut completed = 0;
     let mut outcomes: HashMap<String, i64> = HashMap::new();
-    for g in &grants {
+    for g in grants {
         let f = &g["trialFunnel"];
         started += f["started"].as_i64().unwrap_or(0);
         completed += f["completed"].as_i64().unwrap_or(0);
@@ -174,6 +225,32 @@ async fn trials_page(
             .collect::<Vec<_>>(),
         None,
     );
+    html! {
+        h2 { (t(l, "Tragten", "The funnel")) }
+        figure {
+            (PreEscaped(chart))
+            figcaption { (t(l, "Snusepraktikker startet, gennemført og videre i job, læreplads og uddannelse. Tallene står i tabellen herunder.",
+                            "Trial placements started, completed and on to jobs, apprenticeships and education. The table below has the numbers.")) }
+        }
+        table id="funnel" {
+            caption { (t(l, "Tragten i tal", "The funnel in numbers")) }
+            tbody {
+                @for (k, v) in &funnel { tr { th scope="row" { (k) } td.num { (v) } } }
+                tr { th scope="row" { (t(l, "Uden udfald endnu", "Without an outcome yet")) } td.num { (waiting) } }
+            }
+        }
+    }
+}
+
+/// The form for a new placement, keeping what was typed and showing a refusal at its field.
+fn new_trial_form(
+    s: &Session,
+    grants: &[Value],
+    choices: &Value,
+    typed: Option<&TrialForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
     let persons = nodes(&choices["persons"]);
     let contractors = nodes(&choices["contractors"]);
     let f = typed.cloned().unwrap_or_default();
@@ -196,59 +273,14 @@ async fn trials_page(
             .any(|k| r.field.as_deref().is_some_and(|x| x.ends_with(k)))
         })
         .map(|r| r.message.clone());
-    let trial_table = |id: &str, caption: &str, rows: &[&Value], with_form: bool| {
-        html! {
-            table id=(id) {
-                caption { (caption) " (" (rows.len()) ")" }
-                thead { tr {
-                    th scope="col" { (t(l, "Deltager", "Participant")) }
-                    th scope="col" { (t(l, "Sag", "Case")) }
-                    th scope="col" { (t(l, "Vært", "Host")) }
-                    th scope="col" { (t(l, "Periode", "Period")) }
-                    th scope="col" { (t(l, "Fag prøvet", "Trades tried")) }
-                    @if with_form { th scope="col" { (t(l, "Udfald og næste skridt", "Outcome and next step")) } }
-                } }
-                tbody {
-                    @for tr in rows {
-                        tr {
-                            td { (text(&tr["person"]["displayName"])) }
-                            td { (text(&tr["grant"]["caseNumber"])) }
-                            td { (text(&tr["hostContractor"]["name"])) }
-                            td { (day(l, &tr["startDate"])) " – " (day(l, &tr["endDate"])) }
-                            td { (tr["tradesTried"].as_array().map(|a| a.iter().map(|x| text(x).to_owned()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
-                            @if with_form { td { (outcome_form(l, s, tr)) } }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    let body = html! {
-        @if let Some(n) = notice { p.ok role="status" { (n) } }
-        h2 { (t(l, "Løbende og afsluttede forløb", "Running and ended placements")) }
-        (trial_table("ending", t(l, "Slutter inden for en uge", "Ending within a week"), &ending, true))
-        (trial_table("ended", t(l, "Afsluttet uden udfald", "Ended without an outcome"), &ended, true))
-        (trial_table("running", t(l, "Løbende", "Running"), &running, true))
-        h2 { (t(l, "Tragten", "The funnel")) }
-        figure {
-            (PreEscaped(chart))
-            figcaption { (t(l, "Snusepraktikker startet, gennemført og videre i job, læreplads og uddannelse. Tallene står i tabellen herunder.",
-                            "Trial placements started, completed and on to jobs, apprenticeships and education. The table below has the numbers.")) }
-        }
-        table id="funnel" {
-            caption { (t(l, "Tragten i tal", "The funnel in numbers")) }
-            tbody {
-                @for (k, v) in &funnel { tr { th scope="row" { (k) } td.num { (v) } } }
-                tr { th scope="row" { (t(l, "Uden udfald endnu", "Without an outcome yet")) } td.num { (ended.len() + ending.len() + running.len()) } }
-            }
-        }
+    html! {
         h2 id="ny" { (t(l, "Registrér en ny snusepraktik", "Log a new trial placement")) }
         @if let Some(m) = general { p.error role="alert" { (m) } }
         form method="post" action="/app/trials" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             label for="grant" { (t(l, "Tilsagn", "Grant")) }
             select id="grant" name="grant" required {
-                @for g in &grants {
+                @for g in grants {
                     option value=(text(&g["grantId"])) selected[f.grant == text(&g["grantId"])] {
                         (text(&g["grant"]["caseNumber"])) " " (text(&g["grant"]["title"])) }
                 }
@@ -278,14 +310,7 @@ async fn trials_page(
             input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default());
             button type="submit" { (t(l, "Registrér", "Log placement")) }
         }
-        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
-    };
-    let status = if refusal.is_some() {
-        refusal.map_or(StatusCode::BAD_REQUEST, Refusal::status)
-    } else {
-        StatusCode::OK
-    };
-    html_response(status, page(title, Some(s), body), vec![])
+    }
 }
 
 fn outcome_form(l: Lang, s: &Session, trial: &Value) -> Markup {

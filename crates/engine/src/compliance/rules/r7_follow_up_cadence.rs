@@ -90,47 +90,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
         }
         let from_start = i == 0;
         let to_meeting = i + 1 < points.len() - 1;
-        let (en, da) = match (from_start, to_meeting) {
-            (true, true) => (
-                format!(
-                    "Grant {case}: the følgegruppe first met {to}, {days} days after construction started {from}"
-                ),
-                format!(
-                    "Sag {case}: følgegruppen holdt første møde {}, {} efter byggestart {}",
-                    da_date(to),
-                    da_days(days),
-                    da_date(from)
-                ),
-            ),
-            (true, false) => (
-                format!(
-                    "Grant {case}: the følgegruppe has not met in the {days} days since construction started {from}"
-                ),
-                format!(
-                    "Sag {case}: følgegruppen har ikke holdt møde i de {} siden byggestart {}",
-                    da_days(days),
-                    da_date(from)
-                ),
-            ),
-            (false, true) => (
-                format!("Grant {case}: {days} days between følgegruppe meetings {from} and {to}"),
-                format!(
-                    "Sag {case}: {} mellem følgegruppens møder {} og {}",
-                    da_days(days),
-                    da_date(from),
-                    da_date(to)
-                ),
-            ),
-            (false, false) => (
-                format!("Grant {case}: the følgegruppe last met {from}, {days} days before {to}"),
-                format!(
-                    "Sag {case}: følgegruppen holdt sidst møde {}, {} før {}",
-                    da_date(from),
-                    da_days(days),
-                    da_date(to)
-                ),
-            ),
-        };
+        let (en, da) = gap_message(case, from, to, days, from_start, to_meeting);
         out.push(
             Finding::builder(
                 &RULE,
@@ -149,6 +109,65 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             .build(),
         );
     }
+    meetings_without_minutes(cx, out);
+}
+
+/// A gap's message in both languages: from site start or a meeting, to a meeting or the as-of
+/// date (or handover).
+fn gap_message(
+    case: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    days: i64,
+    from_start: bool,
+    to_meeting: bool,
+) -> (String, String) {
+    match (from_start, to_meeting) {
+        (true, true) => (
+            format!(
+                "Grant {case}: the følgegruppe first met {to}, {days} days after construction started {from}"
+            ),
+            format!(
+                "Sag {case}: følgegruppen holdt første møde {}, {} efter byggestart {}",
+                da_date(to),
+                da_days(days),
+                da_date(from)
+            ),
+        ),
+        (true, false) => (
+            format!(
+                "Grant {case}: the følgegruppe has not met in the {days} days since construction started {from}"
+            ),
+            format!(
+                "Sag {case}: følgegruppen har ikke holdt møde i de {} siden byggestart {}",
+                da_days(days),
+                da_date(from)
+            ),
+        ),
+        (false, true) => (
+            format!("Grant {case}: {days} days between følgegruppe meetings {from} and {to}"),
+            format!(
+                "Sag {case}: {} mellem følgegruppens møder {} og {}",
+                da_days(days),
+                da_date(from),
+                da_date(to)
+            ),
+        ),
+        (false, false) => (
+            format!("Grant {case}: the følgegruppe last met {from}, {days} days before {to}"),
+            format!(
+                "Sag {case}: følgegruppen holdt sidst møde {}, {} før {}",
+                da_date(from),
+                da_days(days),
+                da_date(to)
+            ),
+        ),
+    }
+}
+
+/// Past meetings without minutes, noted.
+fn meetings_without_minutes(cx: &Context, out: &mut Vec<Finding>) {
+    let g = cx.g;
     for m in g
         .meetings
         .iter()
