@@ -242,6 +242,41 @@ pub(crate) async fn ask(
     ask_request(schema, s, request).await
 }
 
+/// [`ask`] for a typed operation (see [`crate::queries`]): the answer is read into its structs.
+/// An answer that does not fit them (a schema the page was not built against) is an internal
+/// error, logged, and shown as one.
+pub(crate) async fn ask_op<Q, V>(
+    schema: &AppSchema,
+    s: &Session,
+    op: cynic::Operation<Q, V>,
+) -> Result<Q, Refusal>
+where
+    Q: serde::de::DeserializeOwned,
+    V: serde::Serialize,
+{
+    let internal = |what: &str, e: serde_json::Error| {
+        let reference = uuid::Uuid::new_v4();
+        tracing::error!(%reference, error = %e, "{what}");
+        Refusal {
+            code: "INTERNAL".into(),
+            message: format!(
+                "{} {reference}",
+                t(
+                    s.lang,
+                    "Intern fejl; oplys reference",
+                    "Internal error; quote reference"
+                )
+            ),
+            field: None,
+        }
+    };
+    let variables = serde_json::to_value(&op.variables)
+        .map_err(|e| internal("a page's query variables could not be written", e))?;
+    let data = ask(schema, s, &op.query, variables).await?;
+    serde_json::from_value(data)
+        .map_err(|e| internal("a page's query answer does not fit its types", e))
+}
+
 /// [`ask`] for a request built by the page (one that carries a file upload).
 pub(crate) async fn ask_request(
     schema: &AppSchema,

@@ -8,6 +8,8 @@
 //!   and show its numbers, dates and statuses; [`cookies`]; [`charts`] (SVG, each with a table).
 //! - [`pages`]: one module per page or feature (portfolio, grant, contractor, hours, trials and
 //!   følgegruppe, reminders, payroll import).
+//! - [`queries`]: the pages' GraphQL operations as types cynic checks against `schema.graphql`
+//!   when this crate compiles (the grant page so far; the other pages still send query strings).
 //! - [`config`]: where the app is served (trusted proxies, Secure cookies).
 
 // The merged GraphQL schema's resolver futures nest deeper than the default limit of 128.
@@ -18,6 +20,7 @@ pub mod config;
 pub mod cookies;
 pub mod layout;
 pub mod pages;
+pub mod queries;
 pub mod session;
 
 // What the pages and the server's routes use, from one place.

@@ -1,40 +1,52 @@
 //! GET /app/grants/{id}: one grant's status, key numbers, charts (each with its table) and
-//! findings grouped by rule.
+//! findings grouped by rule, from a typed query ([`crate::queries::grant`]).
 
-use maud::{PreEscaped, html};
+use maud::{Markup, PreEscaped, html};
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Response, handler};
+use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 
 use crate::layout::*;
+use crate::queries::grant::{CompliancePoint, GrantCompliance, GrantPage, GrantVars};
+use crate::queries::{Rule, Severity};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
 
 /// A severity in the page's language.
-pub(crate) fn severity_name(l: Lang, severity: &str) -> &'static str {
+fn severity_name(l: Lang, severity: Severity) -> &'static str {
     match severity {
-        "BREACH" => t(l, "brud på krav", "breach"),
-        "WARNING" => t(l, "advarsel", "warning"),
-        _ => t(l, "information", "information"),
+        Severity::Breach => t(l, "brud på krav", "breach"),
+        Severity::Warning => t(l, "advarsel", "warning"),
+        Severity::Info => t(l, "information", "information"),
     }
 }
 
-/// What each rule is about, for the findings' headings: "R6 Månedsindberetning af timer", the
-/// name its own module gives. A code the engine does not know is shown as it is.
-pub(crate) fn rule_name(l: Lang, rule: &str) -> String {
-    let def = engine::compliance::rules::RULES
-        .iter()
-        .find(|d| format!("{:?}", d.rule) == rule);
-    match def {
-        Some(d) => format!("{rule} {}", t(l, d.name_da, d.name_en)),
-        None => rule.to_owned(),
+/// What a rule is about, for the findings' headings: "R6 Månedsindberetning af timer", the name
+/// the rule's own module gives.
+fn rule_name(l: Lang, rule: Rule) -> String {
+    let engine_rule = rule.engine();
+    match engine::compliance::rules::def(engine_rule) {
+        Some(d) => format!("{engine_rule:?} {}", t(l, d.name_da, d.name_en)),
+        None => format!("{engine_rule:?}"),
     }
 }
 
-pub(crate) fn float(v: &serde_json::Value) -> Option<f64> {
+/// A decimal to `dp` decimals in the page's language, or a dash without one.
+fn dec(l: Lang, v: Option<Decimal>, dp: u32) -> String {
+    v.map(|d| engine::i18n::decimal(l, d, dp))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Hours (or a percent) with two decimals, as every figure on the page is shown.
+fn two(l: Lang, v: Decimal) -> String {
+    engine::i18n::decimal(l, v, 2)
+}
+
+fn float(v: Option<Decimal>) -> Option<f64> {
     use rust_decimal::prelude::ToPrimitive;
-    parse(v).and_then(|d| d.to_f64())
+    v.and_then(|d| d.to_f64())
 }
 
 /// GET /app/grants/{id}: one grant's status, key numbers, charts (each with its table) and
@@ -46,6 +58,7 @@ pub async fn grant_page(
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
 ) -> Response {
+    use cynic::QueryBuilder;
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
@@ -54,35 +67,51 @@ pub async fn grant_page(
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
         return not_found(&s);
     };
-    let query = "query($g: UUID!) {
-        compliance(grantId: $g) {
-            grant { caseNumber title }
-            asOf status
-            metrics { labourHours traineeHours sharePercent requiredSharePercent neededTraineeHours shortfallHours }
-            targetArsvaerk targetHours expectedByNowHours deliveredInWindowHours projectedSharePercent
-            contractors { contractorId contractorName metrics { labourHours traineeHours sharePercent }
-                clauseRequiredHours clauseShortfallHours behindClause }
-            findings { rule code severity message }
-        }
-        complianceTimeSeries(grantId: $g) { month cumulativeSharePercent cumulativeTraineeHours targetCumulativeTraineeHours requiredSharePercent }
-    }";
-    let data = match ask(&schema, &s, query, serde_json::json!({ "g": grant_id })).await {
+    let data = match ask_op(&schema, &s, GrantPage::build(GrantVars { g: grant_id })).await {
         Ok(d) => d,
         Err(e) => return e.page(t(l, "LBF-tilsagn", "LBF grant"), &s),
     };
-    let c = &data["compliance"];
-    let series = data["complianceTimeSeries"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let month = |m: &serde_json::Value| {
-        m.as_str()
-            .and_then(|t| chrono::NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").ok())
+    let c = &data.compliance;
+    let title = format!("{} · {}", c.grant.case_number, c.grant.title);
+    let body = html! {
+        p id="status" { (t(l, "Status ", "Status ")) (engine::i18n::date(l, c.as_of)) ": "
+            strong data-status=(c.status.code()) { (status_name(l, c.status.code())) } }
+        h2 { (t(l, "Nøgletal", "Key figures")) }
+        (key_figures(l, c))
+        p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "Lærlingeindberetning til LBF", "Yearly LBF report")) } }
+        (progress(l, &data.compliance_time_series))
+        (contractors(l, c))
+        (findings(l, c))
+        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
     };
+    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
+}
+
+/// The key figures: share against the requirement, hours, target, on-track and projection.
+fn key_figures(l: Lang, c: &GrantCompliance) -> Markup {
+    let m = &c.metrics;
+    html! {
+        dl id="key-figures" {
+            dt { (t(l, "Oplæringsandel", "Trainee share")) }
+            dd data-key="share" { (dec(l, m.share_percent, 2)) " % (" (t(l, "krav", "required")) " " (two(l, m.required_share_percent)) " %)" }
+            dt { (t(l, "Timer på pladsen", "Labour hours on site")) } dd data-key="labour" { (two(l, m.labour_hours)) }
+            dt { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) } dd data-key="trainee" { (two(l, m.trainee_hours)) }
+            dt { (t(l, "Krævede timer", "Hours required")) } dd data-key="needed" { (two(l, m.needed_trainee_hours)) }
+            dt { (t(l, "Manglende timer", "Hours short")) } dd data-key="shortfall" { (two(l, m.shortfall_hours)) }
+            dt { (t(l, "Måltal", "Target")) } dd data-key="target" { (dec(l, c.target_arsvaerk, 2)) " " (t(l, "årsværk", "årsværk")) " (" (dec(l, c.target_hours, 2)) " " (t(l, "timer", "hours")) ")" }
+            dt { (t(l, "Forventet til nu / leveret", "Expected by now / delivered")) } dd data-key="on-track" { (dec(l, c.expected_by_now_hours, 2)) " / " (dec(l, c.delivered_in_window_hours, 2)) " " (t(l, "timer", "hours")) }
+            dt { (t(l, "Forventet andel ved aflevering", "Projected share at handover")) } dd data-key="projected" { (dec(l, c.projected_share_percent, 2)) " %" }
+        }
+    }
+}
+
+/// The share and hours charts over the months, and their table.
+fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
     let labels: Vec<String> = series
         .iter()
         .map(|p| {
-            month(&p["month"])
+            p.month
+                .first_day()
                 .map(|d| match l {
                     Lang::Da => d
                         .format_localized("%b %y", chrono::Locale::da_DK)
@@ -92,11 +121,11 @@ pub async fn grant_page(
                 .unwrap_or_default()
         })
         .collect();
-    let points = |key: &str| -> Vec<(usize, f64)> {
+    let points = |value: fn(&CompliancePoint) -> Option<Decimal>| -> Vec<(usize, f64)> {
         series
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| float(&p[key]).map(|v| (i, v)))
+            .filter_map(|(i, p)| float(value(p)).map(|v| (i, v)))
             .collect()
     };
     let share_chart = crate::charts::lines(
@@ -115,12 +144,12 @@ pub async fn grant_page(
                     "Trainee share (cumulative)",
                 ),
                 colour: crate::charts::BLUE,
-                points: points("cumulativeSharePercent"),
+                points: points(|p| p.cumulative_share_percent),
             },
             crate::charts::Line {
                 name: t(l, "Krav", "Required"),
                 colour: crate::charts::ORANGE,
-                points: points("requiredSharePercent"),
+                points: points(|p| Some(p.required_share_percent)),
             },
         ],
     );
@@ -136,60 +165,16 @@ pub async fn grant_page(
             crate::charts::Line {
                 name: t(l, "Leveret (akkumuleret)", "Delivered (cumulative)"),
                 colour: crate::charts::GREEN,
-                points: points("cumulativeTraineeHours"),
+                points: points(|p| Some(p.cumulative_trainee_hours)),
             },
             crate::charts::Line {
                 name: t(l, "Mållinje", "Target line"),
                 colour: crate::charts::ORANGE,
-                points: points("targetCumulativeTraineeHours"),
+                points: points(|p| p.target_cumulative_trainee_hours),
             },
         ],
     );
-    let contractors = c["contractors"].as_array().cloned().unwrap_or_default();
-    let contractor_chart = crate::charts::bars(
-        t(
-            l,
-            "Oplæringsandel pr. entreprenør mod kravet",
-            "Trainee share per contractor against the requirement",
-        ),
-        t(l, "procent", "percent"),
-        &contractors
-            .iter()
-            .map(|k| {
-                (
-                    text(&k["contractorName"]).to_owned(),
-                    float(&k["metrics"]["sharePercent"]).unwrap_or(0.0),
-                )
-            })
-            .collect::<Vec<_>>(),
-        float(&c["metrics"]["requiredSharePercent"]),
-    );
-    let findings = c["findings"].as_array().cloned().unwrap_or_default();
-    let mut rules: Vec<&str> = findings.iter().filter_map(|f| f["rule"].as_str()).collect();
-    rules.sort();
-    rules.dedup();
-    let title = format!(
-        "{} · {}",
-        text(&c["grant"]["caseNumber"]),
-        text(&c["grant"]["title"])
-    );
-    let m = &c["metrics"];
-    let body = html! {
-        p id="status" { (t(l, "Status ", "Status ")) (day(l, &c["asOf"])) ": "
-            strong data-status=(text(&c["status"])) { (status_name(l, text(&c["status"]))) } }
-        h2 { (t(l, "Nøgletal", "Key figures")) }
-        dl id="key-figures" {
-            dt { (t(l, "Oplæringsandel", "Trainee share")) }
-            dd data-key="share" { (num(l, &m["sharePercent"], 2)) " % (" (t(l, "krav", "required")) " " (num(l, &m["requiredSharePercent"], 2)) " %)" }
-            dt { (t(l, "Timer på pladsen", "Labour hours on site")) } dd data-key="labour" { (num(l, &m["labourHours"], 2)) }
-            dt { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) } dd data-key="trainee" { (num(l, &m["traineeHours"], 2)) }
-            dt { (t(l, "Krævede timer", "Hours required")) } dd data-key="needed" { (num(l, &m["neededTraineeHours"], 2)) }
-            dt { (t(l, "Manglende timer", "Hours short")) } dd data-key="shortfall" { (num(l, &m["shortfallHours"], 2)) }
-            dt { (t(l, "Måltal", "Target")) } dd data-key="target" { (num(l, &c["targetArsvaerk"], 2)) " " (t(l, "årsværk", "årsværk")) " (" (num(l, &c["targetHours"], 2)) " " (t(l, "timer", "hours")) ")" }
-            dt { (t(l, "Forventet til nu / leveret", "Expected by now / delivered")) } dd data-key="on-track" { (num(l, &c["expectedByNowHours"], 2)) " / " (num(l, &c["deliveredInWindowHours"], 2)) " " (t(l, "timer", "hours")) }
-            dt { (t(l, "Forventet andel ved aflevering", "Projected share at handover")) } dd data-key="projected" { (num(l, &c["projectedSharePercent"], 2)) " %" }
-        }
-        p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "Lærlingeindberetning til LBF", "Yearly LBF report")) } }
+    html! {
         h2 { (t(l, "Udvikling", "Progress")) }
         figure {
             (PreEscaped(share_chart))
@@ -208,17 +193,41 @@ pub async fn grant_page(
                 th.num scope="col" { (t(l, "Mållinje (timer)", "Target line (hours)")) }
             } }
             tbody {
-                @for p in &series {
+                @for p in series {
                     tr {
-                        td { (month(&p["month"]).map(|d| engine::i18n::month(l, d)).unwrap_or_default()) }
-                        td.num { (num(l, &p["cumulativeSharePercent"], 2)) }
-                        td.num { (num(l, &p["requiredSharePercent"], 2)) }
-                        td.num { (num(l, &p["cumulativeTraineeHours"], 2)) }
-                        td.num { (num(l, &p["targetCumulativeTraineeHours"], 2)) }
+                        td { (p.month.first_day().map(|d| engine::i18n::month(l, d)).unwrap_or_default()) }
+                        td.num { (dec(l, p.cumulative_share_percent, 2)) }
+                        td.num { (two(l, p.required_share_percent)) }
+                        td.num { (two(l, p.cumulative_trainee_hours)) }
+                        td.num { (dec(l, p.target_cumulative_trainee_hours, 2)) }
                     }
                 }
             }
         }
+    }
+}
+
+/// Each contractor's share (chart and table) against the site's requirement and its clause.
+fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
+    let contractor_chart = crate::charts::bars(
+        t(
+            l,
+            "Oplæringsandel pr. entreprenør mod kravet",
+            "Trainee share per contractor against the requirement",
+        ),
+        t(l, "procent", "percent"),
+        &c.contractors
+            .iter()
+            .map(|k| {
+                (
+                    k.contractor_name.clone(),
+                    float(k.metrics.share_percent).unwrap_or(0.0),
+                )
+            })
+            .collect::<Vec<_>>(),
+        float(Some(c.metrics.required_share_percent)),
+    );
+    html! {
         h2 { (t(l, "Entreprenørerne", "The contractors")) }
         figure {
             (PreEscaped(contractor_chart))
@@ -235,29 +244,36 @@ pub async fn grant_page(
                 th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
             } }
             tbody {
-                @for k in &contractors {
+                @for k in &c.contractors {
                     tr {
-                        td { (text(&k["contractorName"])) @if k["behindClause"] == true { " " strong { (t(l, "(bagud)", "(behind)")) } } }
-                        td.num { (num(l, &k["metrics"]["labourHours"], 2)) }
-                        td.num { (num(l, &k["metrics"]["traineeHours"], 2)) }
-                        td.num { (num(l, &k["metrics"]["sharePercent"], 2)) }
-                        td.num { (num(l, &k["clauseRequiredHours"], 2)) }
-                        td.num { (num(l, &k["clauseShortfallHours"], 2)) }
+                        td { (k.contractor_name) @if k.behind_clause { " " strong { (t(l, "(bagud)", "(behind)")) } } }
+                        td.num { (two(l, k.metrics.labour_hours)) }
+                        td.num { (two(l, k.metrics.trainee_hours)) }
+                        td.num { (dec(l, k.metrics.share_percent, 2)) }
+                        td.num { (two(l, k.clause_required_hours)) }
+                        td.num { (dec(l, k.clause_shortfall_hours, 2)) }
                     }
                 }
             }
         }
+    }
+}
+
+/// The findings, grouped under their rules' names.
+fn findings(l: Lang, c: &GrantCompliance) -> Markup {
+    let mut rules: Vec<Rule> = c.findings.iter().map(|f| f.rule).collect();
+    rules.sort();
+    rules.dedup();
+    html! {
         h2 { (t(l, "Afvigelser", "Findings")) }
-        @if findings.is_empty() { p { (t(l, "Ingen afvigelser.", "No findings.")) } }
+        @if c.findings.is_empty() { p { (t(l, "Ingen afvigelser.", "No findings.")) } }
         @for rule in &rules {
-            h3 { (rule_name(l, rule)) }
+            h3 { (rule_name(l, *rule)) }
             ul {
-                @for f in findings.iter().filter(|f| f["rule"].as_str() == Some(rule)) {
-                    li data-code=(text(&f["code"])) { strong { (severity_name(l, text(&f["severity"]))) ": " } (text(&f["message"])) }
+                @for f in c.findings.iter().filter(|f| f.rule == *rule) {
+                    li data-code=(f.code.name()) { strong { (severity_name(l, f.severity)) ": " } (f.message) }
                 }
             }
         }
-        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
-    };
-    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
+    }
 }

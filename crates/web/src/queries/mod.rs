@@ -1,0 +1,89 @@
+//! The pages' GraphQL operations, typed. Each is a set of structs that cynic checks against
+//! `schema.graphql` when this crate compiles: a renamed or removed field, a wrong type, or an enum
+//! value a page does not handle breaks the build instead of showing an empty cell. The answer is
+//! read into the same structs ([`crate::layout::ask_op`]).
+
+pub mod grant;
+
+#[cynic::schema("tracker")]
+pub mod schema {}
+
+cynic::impl_scalar!(uuid::Uuid, schema::UUID);
+cynic::impl_scalar!(rust_decimal::Decimal, schema::Decimal);
+cynic::impl_scalar!(chrono::NaiveDate, schema::NaiveDate);
+
+/// A calendar month as the API writes it, `YYYY-MM`.
+#[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq)]
+#[cynic(graphql_type = "YearMonth")]
+pub struct YearMonth(pub String);
+
+impl YearMonth {
+    /// The month's first day.
+    pub fn first_day(&self) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(&format!("{}-01", self.0), "%Y-%m-%d").ok()
+    }
+}
+
+/// A grant's status (ComplianceStatus), every value of the schema's enum.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplianceStatus {
+    NotStarted,
+    Compliant,
+    AtRisk,
+    Breach,
+    Completed,
+}
+
+impl ComplianceStatus {
+    /// The schema's name of the value (the pages' `data-status` and [`crate::status_name`]).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotStarted => "NOT_STARTED",
+            Self::Compliant => "COMPLIANT",
+            Self::AtRisk => "AT_RISK",
+            Self::Breach => "BREACH",
+            Self::Completed => "COMPLETED",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Breach,
+    Warning,
+    Info,
+}
+
+/// The rule a finding comes from.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cynic(graphql_type = "ComplianceRule")]
+pub enum Rule {
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    R9,
+}
+
+impl Rule {
+    /// The engine's own rule, whose module names it.
+    pub fn engine(self) -> engine::compliance::Rule {
+        use engine::compliance::Rule as E;
+        match self {
+            Self::R1 => E::R1,
+            Self::R2 => E::R2,
+            Self::R3 => E::R3,
+            Self::R4 => E::R4,
+            Self::R5 => E::R5,
+            Self::R6 => E::R6,
+            Self::R7 => E::R7,
+            Self::R8 => E::R8,
+            Self::R9 => E::R9,
+        }
+    }
+}
