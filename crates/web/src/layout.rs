@@ -384,6 +384,17 @@ pub(crate) fn num(l: Lang, v: &serde_json::Value, dp: u32) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
+/// A decimal of a typed answer to `dp` decimals in the page's language, or a dash without one.
+pub(crate) fn dec(l: Lang, v: Option<rust_decimal::Decimal>, dp: u32) -> String {
+    v.map(|d| engine::i18n::decimal(l, d, dp))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// Hours (or a percent) of a typed answer with two decimals, as every figure is shown.
+pub(crate) fn two(l: Lang, v: rust_decimal::Decimal) -> String {
+    engine::i18n::decimal(l, v, 2)
+}
+
 /// A date from the API in the page's language, or a dash without one.
 pub(crate) fn day(l: Lang, v: &serde_json::Value) -> String {
     v.as_str()

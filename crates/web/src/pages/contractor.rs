@@ -1,38 +1,32 @@
 //! The contractor's start page: its contracts with what each training clause asks of it, a link
 //! to the monthly hours form per contract, and its own figures per grant (never the grant's
 //! totals, which include other contractors' hours), all through the GraphQL schema with the
-//! contractor's principal.
+//! contractor's principal, in a typed query ([`crate::queries::contractor`]).
 
 use maud::{Markup, PreEscaped, html};
-use serde_json::json;
 
-use crate::{Session, ask, day, num, t, text};
+use crate::layout::{ask_op, dec, two};
+use crate::queries::contractor::{Contract, ContractorHome};
+use crate::{Session, t};
+use engine::i18n::{Lang, date};
 use tracker_graphql::AppSchema;
 
-const QUERY: &str = "{
-    contracts(first: 100) { pageInfo { hasNextPage } edges { node { id trade startDate endDate
-        grant { id caseNumber title }
-        trainingClause { requiredTraineeHours requiredSharePercent }
-        clauseExemption { reason } } } }
-    contractorRanking { contractorName clauseShortfallHours
-        metrics { labourHours traineeHours sharePercent }
-        grants { grantId caseNumber behind clauseShortfallHours
-            metrics { labourHours traineeHours sharePercent } } }
-}";
-
 pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
+    use cynic::QueryBuilder;
+    use rust_decimal::prelude::ToPrimitive;
     let l = s.lang;
-    let answer = ask(schema, s, QUERY, json!({})).await;
-    let data = answer.as_ref().cloned().unwrap_or_default();
-    let contracts: Vec<serde_json::Value> = data["contracts"]["edges"]
-        .as_array()
-        .map(|e| e.iter().map(|n| n["node"].clone()).collect())
-        .unwrap_or_default();
-    let own = data["contractorRanking"]
-        .as_array()
-        .and_then(|r| r.first().cloned())
-        .unwrap_or_default();
-    let grants = own["grants"].as_array().cloned().unwrap_or_default();
+    let answer = ask_op(schema, s, ContractorHome::build(())).await;
+    let (contracts, more, grants) = match &answer {
+        Ok(d) => (
+            d.contracts.nodes.as_slice(),
+            d.contracts.page_info.has_next_page,
+            d.contractor_ranking
+                .first()
+                .map(|own| own.grants.as_slice())
+                .unwrap_or_default(),
+        ),
+        Err(_) => (&[][..], false, &[][..]),
+    };
     let chart = crate::charts::bars(
         t(
             l,
@@ -43,11 +37,8 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
         &grants
             .iter()
             .map(|g| {
-                let hours = g["metrics"]["traineeHours"]
-                    .as_str()
-                    .and_then(|h| h.parse::<f64>().ok())
-                    .unwrap_or(0.0);
-                (text(&g["caseNumber"]).to_owned(), hours)
+                let hours = g.metrics.trainee_hours.to_f64().unwrap_or(0.0);
+                (g.case_number.clone(), hours)
             })
             .collect::<Vec<_>>(),
         None,
@@ -55,7 +46,7 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
     html! {
         @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
         h2 { (t(l, "Jeres kontrakter", "Your contracts")) }
-        @if data["contracts"]["pageInfo"]["hasNextPage"] == true {
+        @if more {
             p { (t(l, "Her vises de første 100 kontrakter.", "The first 100 contracts are shown.")) }
         }
         table id="contracts" {
@@ -66,23 +57,13 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 th scope="col" { (t(l, "Timer", "Hours")) }
             } }
             tbody {
-                @for c in &contracts {
+                @for c in contracts {
                     tr {
-                        td { (text(&c["grant"]["caseNumber"])) " " (text(&c["grant"]["title"])) }
-                        td { (text(&c["trade"])) }
-                        td { (day(l, &c["startDate"])) " – " (day(l, &c["endDate"])) }
-                        td {
-                            @if !c["trainingClause"]["requiredTraineeHours"].is_null() {
-                                (num(l, &c["trainingClause"]["requiredTraineeHours"], 2)) " " (t(l, "timer for personer under oplæring", "hours of persons in training"))
-                            } @else if !c["trainingClause"]["requiredSharePercent"].is_null() {
-                                (num(l, &c["trainingClause"]["requiredSharePercent"], 2)) " % " (t(l, "af kontraktens timer", "of the contract's hours"))
-                            } @else if !c["clauseExemption"].is_null() {
-                                (t(l, "Undtaget: ", "Exempt: ")) (text(&c["clauseExemption"]["reason"]))
-                            } @else {
-                                (t(l, "Ingen klausul", "No clause"))
-                            }
-                        }
-                        td { a href={ "/app/hours?contract=" (text(&c["id"])) } { (t(l, "Indberet timer", "Report hours")) } }
+                        td { (c.grant.case_number) " " (c.grant.title) }
+                        td { (c.trade) }
+                        td { (date(l, c.start_date)) " – " (date(l, c.end_date)) }
+                        td { (clause(l, c)) }
+                        td { a href={ "/app/hours?contract=" (c.id) } { (t(l, "Indberet timer", "Report hours")) } }
                     }
                 }
             }
@@ -99,14 +80,14 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 th scope="col" { (t(l, "Bagud", "Behind")) }
             } }
             tbody {
-                @for g in &grants {
-                    tr data-grant=(text(&g["grantId"])) {
-                        td { (text(&g["caseNumber"])) }
-                        td.num { (num(l, &g["metrics"]["labourHours"], 2)) }
-                        td.num { (num(l, &g["metrics"]["traineeHours"], 2)) }
-                        td.num { (num(l, &g["metrics"]["sharePercent"], 2)) }
-                        td.num { (num(l, &g["clauseShortfallHours"], 2)) }
-                        td { @if g["behind"] == true { strong { (t(l, "ja", "yes")) } } @else { (t(l, "nej", "no")) } }
+                @for g in grants {
+                    tr data-grant=(g.grant_id) {
+                        td { (g.case_number) }
+                        td.num { (two(l, g.metrics.labour_hours)) }
+                        td.num { (two(l, g.metrics.trainee_hours)) }
+                        td.num { (dec(l, g.metrics.share_percent, 2)) }
+                        td.num { (dec(l, g.clause_shortfall_hours, 2)) }
+                        td { @if g.behind { strong { (t(l, "ja", "yes")) } } @else { (t(l, "nej", "no")) } }
                     }
                 }
             }
@@ -114,6 +95,22 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
         figure {
             (PreEscaped(chart))
             figcaption { (t(l, "Jeres oplæringstimer pr. sag; tallene står i tabellen ovenfor.", "Your trainee hours per case; the table above has the numbers.")) }
+        }
+    }
+}
+
+/// What a contract's training clause asks for, its exemption, or that it has none.
+fn clause(l: Lang, c: &Contract) -> Markup {
+    let clause = c.training_clause.as_ref();
+    html! {
+        @if let Some(h) = clause.and_then(|k| k.required_trainee_hours) {
+            (two(l, h)) " " (t(l, "timer for personer under oplæring", "hours of persons in training"))
+        } @else if let Some(p) = clause.and_then(|k| k.required_share_percent) {
+            (two(l, p)) " % " (t(l, "af kontraktens timer", "of the contract's hours"))
+        } @else if let Some(e) = &c.clause_exemption {
+            (t(l, "Undtaget: ", "Exempt: ")) (e.reason)
+        } @else {
+            (t(l, "Ingen klausul", "No clause"))
         }
     }
 }

@@ -33,17 +33,6 @@ fn rule_name(l: Lang, rule: Rule) -> String {
     }
 }
 
-/// A decimal to `dp` decimals in the page's language, or a dash without one.
-fn dec(l: Lang, v: Option<Decimal>, dp: u32) -> String {
-    v.map(|d| engine::i18n::decimal(l, d, dp))
-        .unwrap_or_else(|| "–".into())
-}
-
-/// Hours (or a percent) with two decimals, as every figure on the page is shown.
-fn two(l: Lang, v: Decimal) -> String {
-    engine::i18n::decimal(l, v, 2)
-}
-
 fn float(v: Option<Decimal>) -> Option<f64> {
     use rust_decimal::prelude::ToPrimitive;
     v.and_then(|d| d.to_f64())

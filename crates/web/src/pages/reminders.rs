@@ -1,6 +1,7 @@
 //! The reminders page (påmindelser): every signed-in person chooses which reminders they receive
 //! by e-mail, among those their role can receive. The page reads and writes through
-//! `reminderPreferences` and `setReminderPreferences` as the person, like any other client.
+//! `reminderPreferences` and `setReminderPreferences` as the person, like any other client, with
+//! typed operations ([`crate::queries::reminders`]).
 
 use std::collections::HashMap;
 
@@ -9,23 +10,23 @@ use poem::http::StatusCode;
 use poem::web::{Data, Form};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
 
-use crate::{Refusal, Session, ask, html_response, page, t};
+use crate::layout::ask_op;
+use crate::queries::reminders::{
+    KindsVars, ReadPreferences, ReminderKind, ReminderPreferences, SavePreferences,
+};
+use crate::{Refusal, Session, html_response, page, t};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
-
-const READ: &str = "{ reminderPreferences { kinds available defaults } }";
-const WRITE: &str = "mutation($k: [ReminderKind!]!) { setReminderPreferences(kinds: $k) { kinds available defaults } }";
 
 fn title(l: Lang) -> &'static str {
     t(l, "Påmindelser", "Reminders")
 }
 
 /// A kind's name and when it comes, for people.
-fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
+fn describe(l: Lang, kind: ReminderKind) -> (&'static str, &'static str) {
     match kind {
-        "HOURS_REPORT_DUE" => (
+        ReminderKind::HoursReportDue => (
             t(l, "Timeindberetning", "Hours report"),
             t(
                 l,
@@ -33,7 +34,7 @@ fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
                 "from 5 days before the 10th, when a contract has not reported last month",
             ),
         ),
-        "LBF_REPORT_DUE" => (
+        ReminderKind::LbfReportDue => (
             t(l, "Lærlingeindberetning til LBF", "Yearly LBF report"),
             t(
                 l,
@@ -41,7 +42,7 @@ fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
                 "30, 14 and 7 days before 29 September",
             ),
         ),
-        "TRIAL_OUTCOME_MISSING" => (
+        ReminderKind::TrialOutcomeMissing => (
             t(
                 l,
                 "Snusepraktik uden udfald",
@@ -53,7 +54,7 @@ fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
                 "when a trial placement has ended without an outcome",
             ),
         ),
-        "MEETING_DUE" => (
+        ReminderKind::MeetingDue => (
             t(l, "Følgegruppemøde", "Follow-up group meeting"),
             t(
                 l,
@@ -61,7 +62,7 @@ fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
                 "14 days before the next meeting is due",
             ),
         ),
-        "NEW_BREACH" => (
+        ReminderKind::NewBreach => (
             t(l, "Nyt brud på krav", "New breach"),
             t(
                 l,
@@ -69,45 +70,33 @@ fn describe(l: Lang, kind: &str) -> (&'static str, &'static str) {
                 "when a grant gets a new breach",
             ),
         ),
-        _ => ("", ""),
     }
 }
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|k| k.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn form(s: &Session, prefs: &Value, note: Option<Markup>) -> Markup {
+fn form(s: &Session, prefs: &ReminderPreferences, note: Option<Markup>) -> Markup {
     let l = s.lang;
-    let chosen = strings(&prefs["kinds"]);
-    let available = strings(&prefs["available"]);
     html! {
         @if let Some(n) = note { (n) }
         p { (t(l,
             "Vælg hvilke påmindelser du får på e-mail. Du får kun påmindelser om det, du har adgang til.",
             "Choose which reminders you receive by e-mail. You only get reminders about what you have access to.")) }
-        @if prefs["defaults"].as_bool() == Some(true) {
+        @if prefs.defaults {
             p { (t(l, "Du har ikke valgt endnu; herunder er din rolles standard.", "You have not chosen yet; below are your role's defaults.")) }
         }
-        @if available.is_empty() {
+        @if prefs.available.is_empty() {
             p { (t(l, "Din rolle modtager ingen påmindelser.", "Your role receives no reminders.")) }
         } @else {
             form method="post" action="/app/reminders" {
                 input type="hidden" name="csrf" value=(s.session.csrf_token);
                 fieldset {
                     legend { (title(l)) }
-                    @for k in &available {
-                        @let (name, when) = describe(l, k);
+                    @for k in &prefs.available {
+                        @let (name, when) = describe(l, *k);
+                        @let code = k.code();
                         div {
-                            input type="checkbox" id=(k) name=(format!("kind_{k}")) value="on" checked[chosen.contains(k)];
+                            input type="checkbox" id=(code) name=(format!("kind_{code}")) value="on" checked[prefs.kinds.contains(k)];
                             " "
-                            label for=(k) { strong { (name) } " – " (when) }
+                            label for=(code) { strong { (name) } " – " (when) }
                         }
                     }
                 }
@@ -132,13 +121,14 @@ pub async fn reminders_page(
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
-    match ask(&schema, &s, READ, json!({})).await {
+    use cynic::QueryBuilder;
+    match ask_op(&schema, &s, ReadPreferences::build(())).await {
         Ok(d) => html_response(
             StatusCode::OK,
             page(
                 title(s.lang),
                 Some(&s),
-                form(&s, &d["reminderPreferences"], None),
+                form(&s, &d.reminder_preferences, None),
             ),
             vec![],
         ),
@@ -159,12 +149,29 @@ pub async fn save_reminders(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let mut kinds: Vec<&str> = fields
-        .keys()
-        .filter_map(|k| k.strip_prefix("kind_"))
-        .collect();
+    use cynic::MutationBuilder;
+    let mut kinds = Vec::new();
+    for code in fields.keys().filter_map(|k| k.strip_prefix("kind_")) {
+        let Some(kind) = ReminderKind::from_code(code) else {
+            let refusal = Refusal {
+                code: "BAD_USER_INPUT".into(),
+                message: format!(
+                    "{}: {}",
+                    t(
+                        s.lang,
+                        "Ukendt slags påmindelse",
+                        "Unknown kind of reminder"
+                    ),
+                    code.chars().take(60).collect::<String>()
+                ),
+                field: Some("kinds".into()),
+            };
+            return refused(&s, &refusal);
+        };
+        kinds.push(kind);
+    }
     kinds.sort_unstable();
-    match ask(&schema, &s, WRITE, json!({ "k": kinds })).await {
+    match ask_op(&schema, &s, SavePreferences::build(KindsVars { k: kinds })).await {
         Ok(d) => {
             let note = html! { p role="status" { strong { (t(s.lang, "Dine påmindelser er gemt.", "Your reminders are saved.")) } } };
             html_response(
@@ -172,7 +179,7 @@ pub async fn save_reminders(
                 page(
                     title(s.lang),
                     Some(&s),
-                    form(&s, &d["setReminderPreferences"], Some(note)),
+                    form(&s, &d.set_reminder_preferences, Some(note)),
                 ),
                 vec![],
             )

@@ -3,7 +3,9 @@
 //! value a page does not handle breaks the build instead of showing an empty cell. The answer is
 //! read into the same structs ([`crate::layout::ask_op`]).
 
+pub mod contractor;
 pub mod grant;
+pub mod reminders;
 
 #[cynic::schema("tracker")]
 pub mod schema {}
