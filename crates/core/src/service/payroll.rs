@@ -86,6 +86,21 @@ pub struct ImportSummary {
     pub problems: Vec<Problem>,
 }
 
+impl ImportSummary {
+    /// A file refused as a whole, before any of its rows was read.
+    fn refused(file_hash: String, format: Option<Format>, problems: Vec<Problem>) -> Self {
+        Self {
+            status: ImportStatus::Refused,
+            import_id: None,
+            file_hash,
+            format,
+            rows: 0,
+            reports: Vec::new(),
+            problems,
+        }
+    }
+}
+
 /// SHA-256 of the file, lower-case hex.
 pub fn file_hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -112,14 +127,22 @@ struct Group {
     lines: Vec<usize>,
 }
 
-/// A file read (`(format, headers, rows, problems, data rows)`), or refused as a whole (its
-/// format when known, and why).
-type ReadFile =
-    Result<(Format, Headers, Vec<Row>, Vec<Problem>, usize), (Option<Format>, Vec<Problem>)>;
+/// A payroll file read: its rows, and the problems of the rows that could not be read.
+struct FileRead {
+    format: Format,
+    headers: Headers,
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+    /// Data rows read, with problems or not (blank rows not counted).
+    row_count: usize,
+}
+
+/// Why a file is refused as a whole: its format when known, and the problems.
+type Refusal = (Option<Format>, Vec<Problem>);
 
 /// Reads the file and its rows: a file that cannot be read, is empty or has no rows of hours is
 /// refused as a whole; a row's problems are kept with the rows, so one answer lists them all.
-fn read_file(bytes: &[u8], hash: &str) -> ReadFile {
+fn read_file(bytes: &[u8], hash: &str) -> Result<FileRead, Refusal> {
     // A parser that panics on a file (calamine has: "capacity overflow") refuses that file; the
     // bounds in `read` keep it from aborting the process first.
     let sheet = match std::panic::catch_unwind(|| read::read(bytes)) {
@@ -162,7 +185,13 @@ fn read_file(bytes: &[u8], hash: &str) -> ReadFile {
             .filter_map(|p| p.line)
             .collect::<std::collections::HashSet<_>>()
             .len();
-    Ok((sheet.format, headers, rows, problems, row_count))
+    Ok(FileRead {
+        format: sheet.format,
+        headers,
+        rows,
+        problems,
+        row_count,
+    })
 }
 
 /// Imports `req` for `who`: see the module note. Problems with the file are the answer's data,
@@ -174,28 +203,25 @@ pub async fn import_payroll(
     req: ImportRequest,
 ) -> AppResult<ImportSummary> {
     let hash = file_hash(&req.bytes);
-    let refused = |format, rows, problems| ImportSummary {
-        status: ImportStatus::Refused,
-        import_id: None,
-        file_hash: hash.clone(),
-        format,
-        rows,
-        reports: Vec::new(),
-        problems,
-    };
+    let refused = |format, problems| ImportSummary::refused(hash.clone(), format, problems);
     if req.filed_at.is_some() && !super::hours::may_declare_filing(who.role) {
         return Ok(refused(
             None,
-            0,
             vec![Problem::file(
                 "only a BYGHERRE or ADMIN may declare when the reports were filed (filedAt); leave it out to file them now",
                 "kun en BYGHERRE eller ADMIN må angive, hvornår indberetningerne blev indsendt (filedAt); udelad feltet for at indberette nu",
             )],
         ));
     }
-    let (format, headers, rows, problems, row_count) = match read_file(&req.bytes, &hash) {
+    let FileRead {
+        format,
+        headers,
+        rows,
+        problems,
+        row_count,
+    } = match read_file(&req.bytes, &hash) {
         Ok(read) => read,
-        Err((format, problems)) => return Ok(refused(format, 0, problems)),
+        Err((format, problems)) => return Ok(refused(format, problems)),
     };
     let name = bounded_name(&req.file_name);
     let scope = who.scope();
