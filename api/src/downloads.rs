@@ -11,9 +11,9 @@ use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use crate::auth::Principal;
-use crate::compliance::report_labels::{LBF_COLUMNS, interim_or_final};
+use crate::compliance::report_labels::interim_or_final;
 use crate::error::{AppError, AppResult};
-use crate::exports::{Cell, Dialect, Table};
+use crate::exports::{Cell, Column, Dialect, Table};
 use crate::i18n::Lang;
 use crate::request::{bearer, error_response, request_lang};
 
@@ -175,57 +175,205 @@ async fn lbf_table(
         known_at,
     )
     .await?;
-    let rows = reports
-        .into_iter()
-        .map(|r| {
-            let f = &r.figures;
-            let latest = r.versions.last();
-            vec![
-                Cell::Text(r.grant.case_number.clone()),
-                Cell::Text(r.grant.title.clone()),
-                Cell::Int(year.into()),
-                Cell::Bool(latest.is_some()),
-                latest.map(|v| Cell::Int(v.version.into())).into(),
-                Cell::Number(f.apprentice_arsvaerk, 2),
-                Cell::Number(f.other_training_arsvaerk, 2),
-                Cell::Number(crate::compliance::arsvaerk_exact(f.apprentice_hours), 6),
-                Cell::Number(crate::compliance::arsvaerk_exact(f.other_training_hours), 6),
-                Cell::Number(f.apprentice_hours, 2),
-                Cell::Number(f.other_training_hours, 2),
-                f.craftsman_cost.map(|c| Cell::Number(c, 2)).into(),
-                f.construction_start.into(),
-                f.handover.into(),
-                Cell::Bool(f.handover_planned),
-                Cell::Text(interim_or_final(f.is_final).get(lang).to_owned()),
-                latest.map(|v| v.submitted_at).into(),
-                latest.map(|v| v.submitted_by.clone()).into(),
-            ]
-        })
-        .collect();
-    Ok(Table {
-        columns: LBF_COLUMNS,
-        rows,
-    })
+    let rows: Vec<LbfRow> = reports.into_iter().map(|r| LbfRow { r, lang }).collect();
+    Ok(Table::of(LBF_COLUMNS, &rows))
+}
+
+/// A grant's yearly report as one line of the organisation's export, in the caller's language.
+struct LbfRow {
+    r: crate::service::compliance::YearReport,
+    lang: Lang,
+}
+
+impl LbfRow {
+    fn latest(&self) -> Option<&entity::lbf_report::Model> {
+        self.r.versions.last()
+    }
+}
+
+/// The LBF export's columns, under LBF's own field names.
+const LBF_COLUMNS: &[Column<LbfRow>] = &[
+    Column {
+        key: "case_number",
+        label: "sagsnummer",
+        cell: |x| Cell::Text(x.r.grant.case_number.clone()),
+    },
+    Column {
+        key: "title",
+        label: "titel",
+        cell: |x| Cell::Text(x.r.grant.title.clone()),
+    },
+    Column {
+        key: "year",
+        label: "år",
+        cell: |x| Cell::Int(x.r.year.into()),
+    },
+    Column {
+        key: "submitted",
+        label: "indsendt",
+        cell: |x| Cell::Bool(x.latest().is_some()),
+    },
+    Column {
+        key: "version",
+        label: "version",
+        cell: |x| x.latest().map(|v| Cell::Int(v.version.into())).into(),
+    },
+    Column {
+        key: "apprentice_arsvaerk",
+        label: "årsværk lærlinge",
+        cell: |x| Cell::Number(x.r.figures.apprentice_arsvaerk, 2),
+    },
+    Column {
+        key: "other_training_arsvaerk",
+        label: "årsværk anden oplæring",
+        cell: |x| Cell::Number(x.r.figures.other_training_arsvaerk, 2),
+    },
+    Column {
+        key: "apprentice_arsvaerk_exact",
+        label: "årsværk lærlinge (præcis)",
+        cell: |x| {
+            Cell::Number(
+                crate::compliance::arsvaerk_exact(x.r.figures.apprentice_hours),
+                6,
+            )
+        },
+    },
+    Column {
+        key: "other_training_arsvaerk_exact",
+        label: "årsværk anden oplæring (præcis)",
+        cell: |x| {
+            Cell::Number(
+                crate::compliance::arsvaerk_exact(x.r.figures.other_training_hours),
+                6,
+            )
+        },
+    },
+    Column {
+        key: "apprentice_hours",
+        label: "timer lærlinge",
+        cell: |x| Cell::Number(x.r.figures.apprentice_hours, 2),
+    },
+    Column {
+        key: "other_training_hours",
+        label: "timer anden oplæring",
+        cell: |x| Cell::Number(x.r.figures.other_training_hours, 2),
+    },
+    Column {
+        key: "craftsman_cost_dkk",
+        label: "håndværkerudgift ved Skema B (kr.)",
+        cell: |x| {
+            x.r.figures
+                .craftsman_cost
+                .map(|c| Cell::Number(c, 2))
+                .into()
+        },
+    },
+    Column {
+        key: "construction_start",
+        label: "byggestart",
+        cell: |x| x.r.figures.construction_start.into(),
+    },
+    Column {
+        key: "handover",
+        label: "aflevering",
+        cell: |x| x.r.figures.handover.into(),
+    },
+    Column {
+        key: "handover_planned",
+        label: "aflevering er planlagt",
+        cell: |x| Cell::Bool(x.r.figures.handover_planned),
+    },
+    Column {
+        key: "final_or_interim",
+        label: "endelig eller foreløbig",
+        cell: |x| {
+            Cell::Text(
+                interim_or_final(x.r.figures.is_final)
+                    .get(x.lang)
+                    .to_owned(),
+            )
+        },
+    },
+    Column {
+        key: "submitted_at",
+        label: "indsendt tidspunkt",
+        cell: |x| x.latest().map(|v| v.submitted_at).into(),
+    },
+    Column {
+        key: "submitted_by",
+        label: "indsendt af",
+        cell: |x| x.latest().map(|v| v.submitted_by.clone()).into(),
+    },
+];
+
+/// A month of a grant's figures (a point of `complianceTimeSeries`) as a line of the export.
+struct MonthRow {
+    case_number: String,
+    p: crate::compliance::series::MonthPoint,
+}
+
+/// A fraction of 1 as a percent with two decimals, or an empty cell.
+fn percent(v: Option<rust_decimal::Decimal>) -> Cell {
+    v.map(|s| Cell::Number(s * rust_decimal::Decimal::ONE_HUNDRED, 2))
+        .unwrap_or(Cell::Empty)
 }
 
 /// A grant's monthly figures: the rows of `complianceTimeSeries`.
-const MONTH_COLUMNS: &[(&str, &str)] = &[
-    ("case_number", "sagsnummer"),
-    ("month", "måned"),
-    ("labour_hours", "timer i alt"),
-    ("trainee_hours", "timer personer under uddannelse"),
-    ("monthly_share_percent", "månedens andel (%)"),
-    ("cumulative_labour_hours", "timer i alt, akkumuleret"),
-    (
-        "cumulative_trainee_hours",
-        "timer personer under uddannelse, akkumuleret",
-    ),
-    ("cumulative_share_percent", "akkumuleret andel (%)"),
-    (
-        "target_cumulative_trainee_hours",
-        "mål for timer, akkumuleret",
-    ),
-    ("required_share_percent", "krævet andel (%)"),
+const MONTH_COLUMNS: &[Column<MonthRow>] = &[
+    Column {
+        key: "case_number",
+        label: "sagsnummer",
+        cell: |x| Cell::Text(x.case_number.clone()),
+    },
+    Column {
+        key: "month",
+        label: "måned",
+        cell: |x| Cell::Date(x.p.month),
+    },
+    Column {
+        key: "labour_hours",
+        label: "timer i alt",
+        cell: |x| Cell::Number(x.p.labour_hours, 2),
+    },
+    Column {
+        key: "trainee_hours",
+        label: "timer personer under uddannelse",
+        cell: |x| Cell::Number(x.p.trainee_hours, 2),
+    },
+    Column {
+        key: "monthly_share_percent",
+        label: "månedens andel (%)",
+        cell: |x| percent(x.p.monthly_share),
+    },
+    Column {
+        key: "cumulative_labour_hours",
+        label: "timer i alt, akkumuleret",
+        cell: |x| Cell::Number(x.p.cumulative_labour_hours, 2),
+    },
+    Column {
+        key: "cumulative_trainee_hours",
+        label: "timer personer under uddannelse, akkumuleret",
+        cell: |x| Cell::Number(x.p.cumulative_trainee_hours, 2),
+    },
+    Column {
+        key: "cumulative_share_percent",
+        label: "akkumuleret andel (%)",
+        cell: |x| percent(x.p.cumulative_share),
+    },
+    Column {
+        key: "target_cumulative_trainee_hours",
+        label: "mål for timer, akkumuleret",
+        cell: |x| {
+            x.p.target_cumulative_trainee_hours
+                .map(|h| Cell::Number(h, 2))
+                .into()
+        },
+    },
+    Column {
+        key: "required_share_percent",
+        label: "krævet andel (%)",
+        cell: |x| percent(Some(x.p.required_share)),
+    },
 ];
 
 async fn months_table(
@@ -247,33 +395,14 @@ async fn months_table(
     scope.require_grant_figures()?;
     let facts =
         crate::service::compliance::cached_grant_facts(db, &scope, grant_id, known_at).await?;
-    let percent = |v: Option<rust_decimal::Decimal>| {
-        v.map(|s| Cell::Number(s * rust_decimal::Decimal::ONE_HUNDRED, 2))
-            .unwrap_or(Cell::Empty)
-    };
-    let rows = crate::compliance::time_series(&facts, as_of, None)
+    let rows: Vec<MonthRow> = crate::compliance::time_series(&facts, as_of, None)
         .into_iter()
-        .map(|p| {
-            vec![
-                Cell::Text(facts.case_number.clone()),
-                Cell::Date(p.month),
-                Cell::Number(p.labour_hours, 2),
-                Cell::Number(p.trainee_hours, 2),
-                percent(p.monthly_share),
-                Cell::Number(p.cumulative_labour_hours, 2),
-                Cell::Number(p.cumulative_trainee_hours, 2),
-                percent(p.cumulative_share),
-                p.target_cumulative_trainee_hours
-                    .map(|h| Cell::Number(h, 2))
-                    .into(),
-                percent(Some(p.required_share)),
-            ]
+        .map(|p| MonthRow {
+            case_number: facts.case_number.clone(),
+            p,
         })
         .collect();
-    Ok(Table {
-        columns: MONTH_COLUMNS,
-        rows,
-    })
+    Ok(Table::of(MONTH_COLUMNS, &rows))
 }
 
 async fn lbf_report(

@@ -1,34 +1,10 @@
-//! The labels of the yearly LBF report (Lærlingeindberetning) in English and Danish: the CSV
-//! export's columns and the labelled lines of `LbfYearReport.lines`.
+//! The labels of the yearly LBF report (Lærlingeindberetning) in English and Danish: the
+//! labelled lines of `LbfYearReport.lines`. The export's columns are defined with their cells in
+//! the server's `downloads`.
 
 use crate::i18n::{Lang, Text, da_date, da_decimal, da_kr};
 
 use super::year::YearFigures;
-
-/// CSV columns: (English key, Danish label).
-pub const LBF_COLUMNS: &[(&str, &str)] = &[
-    ("case_number", "sagsnummer"),
-    ("title", "titel"),
-    ("year", "år"),
-    ("submitted", "indsendt"),
-    ("version", "version"),
-    ("apprentice_arsvaerk", "årsværk lærlinge"),
-    ("other_training_arsvaerk", "årsværk anden oplæring"),
-    ("apprentice_arsvaerk_exact", "årsværk lærlinge (præcis)"),
-    (
-        "other_training_arsvaerk_exact",
-        "årsværk anden oplæring (præcis)",
-    ),
-    ("apprentice_hours", "timer lærlinge"),
-    ("other_training_hours", "timer anden oplæring"),
-    ("craftsman_cost_dkk", "håndværkerudgift ved Skema B (kr.)"),
-    ("construction_start", "byggestart"),
-    ("handover", "aflevering"),
-    ("handover_planned", "aflevering er planlagt"),
-    ("final_or_interim", "endelig eller foreløbig"),
-    ("submitted_at", "indsendt tidspunkt"),
-    ("submitted_by", "indsendt af"),
-];
 
 pub fn interim_or_final(is_final: bool) -> Text {
     if is_final {
