@@ -11,8 +11,15 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::layout::{ask_op, dec, two};
+use crate::queries::portfolio::{
+    DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
+};
+use crate::queries::{ComplianceStatus, YearMonth};
 use crate::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
+use chrono::NaiveDate;
 use engine::i18n::Lang;
+use engine::i18n::date;
 use tracker_graphql::AppSchema;
 
 /// The portfolio's filters and sort, as the GET form sends them.
@@ -24,26 +31,11 @@ pub struct PortfolioQuery {
     sort: Option<String>,
 }
 
-const STATUSES: [&str; 5] = ["NOT_STARTED", "COMPLIANT", "AT_RISK", "BREACH", "COMPLETED"];
-const SORTS: [(&str, &str, &str); 4] = [
-    ("CASE_NUMBER", "Sagsnummer", "Case number"),
-    ("SHARE_ASC", "Laveste andel først", "Lowest share first"),
-    ("SHARE_DESC", "Højeste andel først", "Highest share first"),
-    (
-        "SHORTFALL_DESC",
-        "Flest manglende timer først",
-        "Most hours short first",
-    ),
-];
-
 /// The portfolio (porteføljeoverblik) for a person who may see grant figures.
 pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> Markup {
+    use cynic::QueryBuilder;
     let l = s.lang;
-    let status = q
-        .status
-        .as_deref()
-        .filter(|v| STATUSES.contains(v))
-        .map(str::to_owned);
+    let status = q.status.as_deref().and_then(ComplianceStatus::from_code);
     let municipality = q
         .municipality
         .as_deref()
@@ -59,28 +51,28 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
     let sort = q
         .sort
         .as_deref()
-        .filter(|v| SORTS.iter().any(|(k, _, _)| k == v))
-        .unwrap_or("CASE_NUMBER");
-    let query = "query($f: DashboardFilter!, $s: DashboardSort!) {
-        complianceDashboard(filter: $f, sort: $s) {
-            grantId grant { caseNumber title } status targetArsvaerk
-            metrics { sharePercent requiredSharePercent shortfallHours deliveredArsvaerk }
-            deadlines { hoursReportMonth hoursReportDue hoursReportsOutstanding lbfReportYear lbfReportDue nextMeetingDue }
-        } }";
-    let vars = json!({
-        "f": { "status": status, "municipality": municipality, "commitmentYear": year },
-        "s": sort,
-    });
-    let answer = ask(schema, s, query, vars).await;
-    let today = tracker_core::units::danish_today().to_string();
-    let rows = answer
-        .as_ref()
-        .ok()
-        .and_then(|d| d["complianceDashboard"].as_array().cloned())
-        .unwrap_or_default();
+        .and_then(DashboardSort::from_code)
+        .unwrap_or(DashboardSort::CaseNumber);
+    let filter = DashboardFilter {
+        status,
+        municipality: municipality.clone(),
+        commitment_year: year,
+        organisation_id: None,
+    };
+    let answer = ask_op(
+        schema,
+        s,
+        Portfolio::build(PortfolioVars { f: filter, s: sort }),
+    )
+    .await;
+    let today = tracker_core::units::danish_today();
+    let rows: &[DashboardRow] = match &answer {
+        Ok(d) => &d.compliance_dashboard,
+        Err(_) => &[],
+    };
     html! {
         h2 { (t(l, "Porteføljeoverblik", "Portfolio")) }
-        (filters(l, status.as_deref(), municipality.as_deref(), year_text, sort))
+        (filters(l, status, municipality.as_deref(), year_text, sort))
         @if year_refused {
             p.error role="alert" id="year-error" {
                 (t(l, "Tilsagnsår skal være et årstal, fx 2024. Filteret er ikke brugt.",
@@ -95,14 +87,14 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                 th scope="col" { (t(l, "Sag", "Case")) }
                 th scope="col" { (t(l, "Titel", "Title")) }
                 th scope="col" { (t(l, "Status", "Status")) }
-                th.num scope="col" { a href={ "?sort=" (if sort == "SHARE_ASC" { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "Andel (%)", "Share (%)")) } }
+                th.num scope="col" { a href={ "?sort=" (if sort == DashboardSort::ShareAsc { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "Andel (%)", "Share (%)")) } }
                 th.num scope="col" { (t(l, "Krav (%)", "Required (%)")) }
                 th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "Manglende timer", "Hours short")) } }
                 th.num scope="col" { (t(l, "Årsværk leveret / mål", "Årsværk delivered / target")) }
                 th scope="col" { (t(l, "Næste frister", "Next deadlines")) }
             } }
             tbody {
-                @for r in &rows { (portfolio_row(l, r, &today)) }
+                @for r in rows { (portfolio_row(l, r, today)) }
             }
         }
         @if rows.is_empty() && answer.is_ok() { p { (t(l, "Ingen tilsagn matcher filteret.", "No grant matches the filter.")) } }
@@ -114,10 +106,10 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
 /// form that sends them all, so sorting keeps the filter.
 fn filters(
     l: Lang,
-    status: Option<&str>,
+    status: Option<ComplianceStatus>,
     municipality: Option<&str>,
     year_text: &str,
-    sort: &str,
+    sort: DashboardSort,
 ) -> Markup {
     html! {
         form.filters method="get" action="/app" {
@@ -125,8 +117,8 @@ fn filters(
                 label for="status" { (t(l, "Status", "Status")) }
                 select id="status" name="status" {
                     option value="" { (t(l, "Alle", "All")) }
-                    @for st in STATUSES {
-                        option value=(st) selected[status == Some(st)] { (status_name(l, st)) }
+                    @for st in ComplianceStatus::ALL {
+                        option value=(st.code()) selected[status == Some(st)] { (status_name(l, st.code())) }
                     }
                 }
             }
@@ -143,8 +135,8 @@ fn filters(
             div {
                 label for="sort" { (t(l, "Sortering", "Sort by")) }
                 select id="sort" name="sort" {
-                    @for (key, da, en) in SORTS {
-                        option value=(key) selected[sort == key] { (t(l, da, en)) }
+                    @for (key, da, en) in DashboardSort::ALL {
+                        option value=(key.code()) selected[sort == key] { (t(l, da, en)) }
                     }
                 }
             }
@@ -153,43 +145,37 @@ fn filters(
     }
 }
 
-/// One grant's row: its figures and its next deadlines (`today` as `YYYY-MM-DD`).
-fn portfolio_row(l: Lang, r: &Value, today: &str) -> Markup {
-    let dl = &r["deadlines"];
+/// One grant's row: its figures and its next deadlines.
+fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
+    let dl = &r.deadlines;
+    let m = &r.metrics;
     html! {
         tr {
-            td { a href={ "/app/grants/" (text(&r["grantId"])) } { (text(&r["grant"]["caseNumber"])) } }
-            td { (text(&r["grant"]["title"])) }
-            td data-status=(text(&r["status"])) { (status_name(l, text(&r["status"]))) }
-            td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
-            td.num { (num(l, &r["metrics"]["requiredSharePercent"], 2)) }
-            td.num { (num(l, &r["metrics"]["shortfallHours"], 2)) }
-            td.num { (num(l, &r["metrics"]["deliveredArsvaerk"], 2)) " / " (num(l, &r["targetArsvaerk"], 2)) }
+            td { a href={ "/app/grants/" (r.grant_id) } { (r.grant.case_number) } }
+            td { (r.grant.title) }
+            td data-status=(r.status.code()) { (status_name(l, r.status.code())) }
+            td.num { (dec(l, m.share_percent, 2)) }
+            td.num { (two(l, m.required_share_percent)) }
+            td.num { (two(l, m.shortfall_hours)) }
+            td.num { (two(l, m.delivered_arsvaerk)) " / " (dec(l, r.target_arsvaerk, 2)) }
             td { ul {
-                @if !dl["hoursReportDue"].is_null() {
-                    li { (t(l, "Timer for ", "Hours for ")) (month_name(l, &dl["hoursReportMonth"])) ": "
-                        (day(l, &dl["hoursReportDue"])) " (" (dl["hoursReportsOutstanding"]) " "
+                @if let Some(due) = dl.hours_report_due {
+                    li { (t(l, "Timer for ", "Hours for ")) (dl.hours_report_month.as_ref().and_then(YearMonth::first_day).map(|d| engine::i18n::month(l, d)).unwrap_or_default()) ": "
+                        (date(l, due)) " (" (dl.hours_reports_outstanding) " "
                         (t(l, "mangler", "outstanding")) ")" }
                 }
-                @if !dl["lbfReportDue"].is_null() {
-                    li { (t(l, "LBF-indberetning ", "LBF report ")) (dl["lbfReportYear"]) ": " (day(l, &dl["lbfReportDue"]))
-                        @if dl["lbfReportDue"].as_str().is_some_and(|d| d < today) {
+                @if let Some(due) = dl.lbf_report_due {
+                    li { (t(l, "LBF-indberetning ", "LBF report ")) (dl.lbf_report_year.map(|y| y.to_string()).unwrap_or_default()) ": " (date(l, due))
+                        @if due < today {
                             " " strong.error { (t(l, "(overskredet)", "(overdue)")) }
                         } }
                 }
-                @if !dl["nextMeetingDue"].is_null() {
-                    li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (day(l, &dl["nextMeetingDue"])) }
+                @if let Some(due) = dl.next_meeting_due {
+                    li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (date(l, due)) }
                 }
             } }
         }
     }
-}
-
-fn month_name(l: Lang, v: &Value) -> String {
-    v.as_str()
-        .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
-        .map(|d| engine::i18n::month(l, d))
-        .unwrap_or_default()
 }
 
 /// GET /app/ranking: contractors across the person's grants, the furthest behind first.

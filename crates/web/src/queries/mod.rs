@@ -5,6 +5,7 @@
 
 pub mod contractor;
 pub mod grant;
+pub mod portfolio;
 pub mod reminders;
 
 #[cynic::schema("tracker")]
@@ -37,6 +38,19 @@ pub enum ComplianceStatus {
 }
 
 impl ComplianceStatus {
+    pub const ALL: [ComplianceStatus; 5] = [
+        Self::NotStarted,
+        Self::Compliant,
+        Self::AtRisk,
+        Self::Breach,
+        Self::Completed,
+    ];
+
+    /// The value a form field names, if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     /// The schema's name of the value (the pages' `data-status` and [`crate::status_name`]).
     pub fn code(self) -> &'static str {
         match self {
