@@ -9,8 +9,8 @@
 //! - [`pages`]: one module per page or feature (portfolio, grant, contractor, hours, trials and
 //!   følgegruppe, reminders, payroll import).
 //! - [`queries`]: the pages' GraphQL operations as types cynic checks against `schema.graphql`
-//!   when this crate compiles (the portfolio, the grant page, the contractor's start page and the reminders
-//!   page so far; the other pages still send query strings).
+//!   when this crate compiles (the portfolio, the grant page, the contractor's start page and
+//!   the reminders page so far; the other pages still send query strings).
 //! - [`config`]: where the app is served (trusted proxies, Secure cookies).
 
 // The merged GraphQL schema's resolver futures nest deeper than the default limit of 128.
