@@ -254,21 +254,13 @@ where
     Q: serde::de::DeserializeOwned,
     V: serde::Serialize,
 {
-    let internal = |what: &str, e: serde_json::Error| {
-        let reference = uuid::Uuid::new_v4();
-        tracing::error!(%reference, error = %e, "{what}");
-        Refusal {
-            code: "INTERNAL".into(),
-            message: format!(
-                "{} {reference}",
-                t(
-                    s.lang,
-                    "Intern fejl; oplys reference",
-                    "Internal error; quote reference"
-                )
-            ),
-            field: None,
-        }
+    // Logged with a reference, and worded, as every internal error of the API is.
+    let internal = |what: &'static str, e: serde_json::Error| {
+        let err: async_graphql::Error =
+            AppError::Internal(anyhow::Error::new(e).context(what)).into();
+        let mut errors = vec![err.into_server_error(Default::default())];
+        tracker_graphql::localize(&mut errors, s.lang);
+        refusal_of(&errors[0])
     };
     let variables = serde_json::to_value(&op.variables)
         .map_err(|e| internal("a page's query variables could not be written", e))?;
@@ -288,22 +280,25 @@ pub(crate) async fn ask_request(
     tracker_graphql::localize(&mut response.errors, s.lang);
     match response.errors.first() {
         None => Ok(response.data.into_json().unwrap_or_default()),
-        Some(e) => {
-            let ext = |key: &str| {
-                e.extensions
-                    .as_ref()
-                    .and_then(|x| x.get(key))
-                    .and_then(|v| match v {
-                        async_graphql::Value::String(t) => Some(t.clone()),
-                        _ => None,
-                    })
-            };
-            Err(Refusal {
-                code: ext("code").unwrap_or_else(|| "BAD_USER_INPUT".into()),
-                message: e.message.clone(),
-                field: ext("field"),
+        Some(e) => Err(refusal_of(e)),
+    }
+}
+
+/// A GraphQL error, already in the person's language, as the page shows it.
+fn refusal_of(e: &async_graphql::ServerError) -> Refusal {
+    let ext = |key: &str| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get(key))
+            .and_then(|v| match v {
+                async_graphql::Value::String(t) => Some(t.clone()),
+                _ => None,
             })
-        }
+    };
+    Refusal {
+        code: ext("code").unwrap_or_else(|| "BAD_USER_INPUT".into()),
+        message: e.message.clone(),
+        field: ext("field"),
     }
 }
 

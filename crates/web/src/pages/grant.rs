@@ -184,7 +184,7 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
             tbody {
                 @for p in series {
                     tr {
-                        td { (p.month.first_day().map(|d| engine::i18n::month(l, d)).unwrap_or_default()) }
+                        td { (p.month.name(l)) }
                         td.num { (dec(l, p.cumulative_share_percent, 2)) }
                         td.num { (two(l, p.required_share_percent)) }
                         td.num { (two(l, p.cumulative_trainee_hours)) }

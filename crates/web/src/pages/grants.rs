@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::layout::{ask_op, dec, two};
+use crate::queries::ComplianceStatus;
 use crate::queries::portfolio::{
     DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
 };
-use crate::queries::{ComplianceStatus, YearMonth};
 use crate::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
 use chrono::NaiveDate;
 use engine::i18n::Lang;
@@ -160,7 +160,7 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
             td.num { (two(l, m.delivered_arsvaerk)) " / " (dec(l, r.target_arsvaerk, 2)) }
             td { ul {
                 @if let Some(due) = dl.hours_report_due {
-                    li { (t(l, "Timer for ", "Hours for ")) (dl.hours_report_month.as_ref().and_then(YearMonth::first_day).map(|d| engine::i18n::month(l, d)).unwrap_or_default()) ": "
+                    li { (t(l, "Timer for ", "Hours for ")) (dl.hours_report_month.as_ref().map(|m| m.name(l)).unwrap_or_default()) ": "
                         (date(l, due)) " (" (dl.hours_reports_outstanding) " "
                         (t(l, "mangler", "outstanding")) ")" }
                 }

@@ -21,9 +21,19 @@ cynic::impl_scalar!(chrono::NaiveDate, schema::NaiveDate);
 pub struct YearMonth(pub String);
 
 impl YearMonth {
-    /// The month's first day.
+    /// The month's first day, read as the service reads a month.
     pub fn first_day(&self) -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(&format!("{}-01", self.0), "%Y-%m-%d").ok()
+        self.0
+            .parse::<tracker_core::scalars::YearMonth>()
+            .ok()
+            .map(|m| m.first_day())
+    }
+
+    /// The month's name in `l` ("marts 2024"), or nothing for a month that does not read.
+    pub fn name(&self, l: engine::i18n::Lang) -> String {
+        self.first_day()
+            .map(|d| engine::i18n::month(l, d))
+            .unwrap_or_default()
     }
 }
 
@@ -101,5 +111,26 @@ impl Rule {
             Self::R8 => E::R8,
             Self::R9 => E::R9,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::YearMonth;
+    use engine::i18n::Lang;
+
+    #[test]
+    fn a_month_reads_as_the_service_reads_it() {
+        let march = YearMonth("2024-03".into());
+        assert_eq!(
+            march.first_day(),
+            chrono::NaiveDate::from_ymd_opt(2024, 3, 1)
+        );
+        assert_eq!(
+            march.name(Lang::Da),
+            engine::i18n::month(Lang::Da, march.first_day().unwrap())
+        );
+        assert_eq!(YearMonth("2024-3".into()).first_day(), None);
+        assert_eq!(YearMonth("2024-13".into()).name(Lang::En), "");
     }
 }
