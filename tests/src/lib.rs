@@ -281,12 +281,17 @@ impl TestApp {
 
     /// Rows in a table, counted directly in the database.
     pub async fn count(&self, table: &str) -> i64 {
+        self.count_where(table, "TRUE").await
+    }
+
+    /// Rows of `table` that meet `condition` (SQL written by the test itself).
+    pub async fn count_where(&self, table: &str, condition: &str) -> i64 {
         let backend = self.db.get_database_backend();
         let row = self
             .db
             .query_one_raw(Statement::from_string(
                 backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE {condition}"),
             ))
             .await
             .expect("count query")

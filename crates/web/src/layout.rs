@@ -229,26 +229,29 @@ impl Refusal {
     }
 }
 
-/// Runs a query or mutation through the schema as the signed-in person, in their language: the page is
-/// one more client of the API and sees and may do exactly what the person's scope allows.
-pub(crate) async fn ask(
-    schema: &AppSchema,
-    s: &Session,
-    query: &str,
-    variables: serde_json::Value,
-) -> Result<serde_json::Value, Refusal> {
-    let request = async_graphql::Request::new(query)
-        .variables(async_graphql::Variables::from_json(variables));
-    ask_request(schema, s, request).await
-}
-
-/// [`ask`] for a typed operation (see [`crate::queries`]): the answer is read into its structs.
-/// An answer that does not fit them (a schema the page was not built against) is an internal
-/// error, logged, and shown as one.
+/// Runs a typed operation (see [`crate::queries`]) through the schema as the signed-in person,
+/// in their language, and reads the answer into its structs: the page is one more client of the
+/// API and sees and may do exactly what the person's scope allows. An answer that does not fit
+/// the structs (a schema the page was not built against) is an internal error, logged, and shown
+/// as one.
 pub(crate) async fn ask_op<Q, V>(
     schema: &AppSchema,
     s: &Session,
     op: cynic::Operation<Q, V>,
+) -> Result<Q, Refusal>
+where
+    Q: serde::de::DeserializeOwned,
+    V: serde::Serialize,
+{
+    ask_upload(schema, s, op, None).await
+}
+
+/// [`ask_op`] with a file, sent as the multipart upload at `variables.<name>`.
+pub(crate) async fn ask_upload<Q, V>(
+    schema: &AppSchema,
+    s: &Session,
+    op: cynic::Operation<Q, V>,
+    upload: Option<(&str, async_graphql::UploadValue)>,
 ) -> Result<Q, Refusal>
 where
     Q: serde::de::DeserializeOwned,
@@ -264,24 +267,21 @@ where
     };
     let variables = serde_json::to_value(&op.variables)
         .map_err(|e| internal("a page's query variables could not be written", e))?;
-    let data = ask(schema, s, &op.query, variables).await?;
-    serde_json::from_value(data)
-        .map_err(|e| internal("a page's query answer does not fit its types", e))
-}
-
-/// [`ask`] for a request built by the page (one that carries a file upload).
-pub(crate) async fn ask_request(
-    schema: &AppSchema,
-    s: &Session,
-    request: async_graphql::Request,
-) -> Result<serde_json::Value, Refusal> {
-    let request = request.data(s.principal.clone()).data(s.lang);
+    let mut request = async_graphql::Request::new(op.query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(s.principal.clone())
+        .data(s.lang);
+    if let Some((name, file)) = upload {
+        request.set_upload(&format!("variables.{name}"), file);
+    }
     let mut response = schema.execute(request).await;
     tracker_graphql::localize(&mut response.errors, s.lang);
-    match response.errors.first() {
-        None => Ok(response.data.into_json().unwrap_or_default()),
-        Some(e) => Err(refusal_of(e)),
+    if let Some(e) = response.errors.first() {
+        return Err(refusal_of(e));
     }
+    let data = response.data.into_json().unwrap_or_default();
+    serde_json::from_value(data)
+        .map_err(|e| internal("a page's query answer does not fit its types", e))
 }
 
 /// A GraphQL error, already in the person's language, as the page shows it.
@@ -368,17 +368,6 @@ pub(crate) fn csrf_refused(who: &Session) -> Response {
     )
 }
 
-pub(crate) fn parse(v: &serde_json::Value) -> Option<rust_decimal::Decimal> {
-    v.as_str().and_then(|t| t.parse().ok())
-}
-
-/// A decimal from the API to `dp` decimals in the page's language, or a dash without one.
-pub(crate) fn num(l: Lang, v: &serde_json::Value, dp: u32) -> String {
-    parse(v)
-        .map(|d| engine::i18n::decimal(l, d, dp))
-        .unwrap_or_else(|| "–".into())
-}
-
 /// A decimal of a typed answer to `dp` decimals in the page's language, or a dash without one.
 pub(crate) fn dec(l: Lang, v: Option<rust_decimal::Decimal>, dp: u32) -> String {
     v.map(|d| engine::i18n::decimal(l, d, dp))
@@ -388,17 +377,4 @@ pub(crate) fn dec(l: Lang, v: Option<rust_decimal::Decimal>, dp: u32) -> String 
 /// Hours (or a percent) of a typed answer with two decimals, as every figure is shown.
 pub(crate) fn two(l: Lang, v: rust_decimal::Decimal) -> String {
     engine::i18n::decimal(l, v, 2)
-}
-
-/// A date from the API in the page's language, or a dash without one.
-pub(crate) fn day(l: Lang, v: &serde_json::Value) -> String {
-    v.as_str()
-        .and_then(|t| t.parse::<chrono::NaiveDate>().ok())
-        .map(|d| engine::i18n::date(l, d))
-        .unwrap_or_else(|| "–".into())
-}
-
-/// A string field from the API (empty without one).
-pub(crate) fn text(v: &serde_json::Value) -> &str {
-    v.as_str().unwrap_or_default()
 }

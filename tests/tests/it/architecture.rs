@@ -118,6 +118,36 @@ fn the_web_app_depends_on_the_schema_but_not_on_the_server() {
     );
 }
 
+/// Scenario: every page asks the schema through a typed operation (`crates/web/src/queries`),
+/// which cynic checks against `schema.graphql` at build time; only the one helper that runs them
+/// builds a GraphQL request, so no page can slip an unchecked query string or read an answer by
+/// string keys.
+#[test]
+fn the_pages_ask_only_typed_operations() {
+    let web = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/web/src");
+    let mut files = vec![web.clone()];
+    let mut offenders = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("layout.rs") {
+            continue;
+        }
+        let code = std::fs::read_to_string(&path).unwrap();
+        for needle in ["Request::new(", "serde_json::Value", "json!("] {
+            if code.contains(needle) {
+                offenders.push(format!("{}: {needle}", path.display()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "untyped GraphQL in pages: {offenders:?}"
+    );
+}
+
 /// The source folders of every library of the workspace's packages, and of every binary with a
 /// folder of its own (`main.rs`), as cargo lists them, so a new crate is checked without being
 /// named here. A one-file binary has no modules to cycle through.

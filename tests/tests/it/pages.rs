@@ -152,6 +152,81 @@ async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
     assert_eq!(demo.app.count("trial_placement").await, before + 1);
 }
 
+/// Scenario: a forged trial form (a participant that is no id, an outcome not on the list, a
+/// trial that is no id) is refused with a message about the list, and nothing is written.
+#[tokio::test]
+async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    let csrf = hidden(&page, "csrf");
+    let before = demo.app.count("trial_placement").await;
+    let res = client
+        .post("/app/trials")
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("grant", demo.grant.as_str()),
+            ("person", "Jens Jensen"),
+            ("start", "2026-03-01"),
+            ("end", "2026-03-20"),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"person-error\">Vælg en af mulighederne på listen."),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"2026-03-01\""),
+        "the typed start is kept"
+    );
+    assert_eq!(demo.app.count("trial_placement").await, before);
+
+    let outcomes_before = demo
+        .app
+        .count_where("trial_placement", "outcome IS NOT NULL")
+        .await;
+    for (trial, outcome, message) in [
+        (
+            "not-an-id",
+            "EDUCATION",
+            "Vælg en af mulighederne på listen.",
+        ),
+        (
+            "00000000-0000-0000-0000-000000000000",
+            "PROMOTED",
+            "Vælg et af udfaldene på listen.",
+        ),
+    ] {
+        let res = client
+            .post("/app/trials/outcome")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("trial", trial),
+                ("outcome", outcome),
+                ("date", "2026-03-20"),
+            ])
+            .send()
+            .await;
+        res.assert_status(StatusCode::BAD_REQUEST);
+        let body = text(res).await;
+        assert!(body.contains(message), "{trial} {outcome}: {body}");
+    }
+    assert_eq!(
+        demo.app
+            .count_where("trial_placement", "outcome IS NOT NULL")
+            .await,
+        outcomes_before
+    );
+}
+
 /// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
 /// not written; a good one is registered and shown.
 #[tokio::test]

@@ -3,20 +3,25 @@
 //! grant's yearly LBF report with submit, correct (reason required) and download. Every figure
 //! comes through the GraphQL schema with the signed-in person's principal.
 
+use cynic::{MutationBuilder, QueryBuilder};
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::layout::{ask_op, dec, two};
 use crate::queries::ComplianceStatus;
+use crate::queries::lbf::{
+    Correct, CorrectLbfReportInput, CorrectVars, GrantVars, NextYear, Report, ReportVars, Submit,
+    SubmitLbfReportInput, SubmitVars,
+};
 use crate::queries::portfolio::{
     DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
 };
-use crate::{Session, ask, day, html_response, num, page, redirect, status_name, t, text};
+use crate::queries::ranking::Ranking;
+use crate::{Session, html_response, page, redirect, status_name, t};
 use chrono::NaiveDate;
 use engine::i18n::Lang;
 use engine::i18n::date;
@@ -33,7 +38,6 @@ pub struct PortfolioQuery {
 
 /// The portfolio (porteføljeoverblik) for a person who may see grant figures.
 pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> Markup {
-    use cynic::QueryBuilder;
     let l = s.lang;
     let status = q.status.as_deref().and_then(ComplianceStatus::from_code);
     let municipality = q
@@ -191,18 +195,10 @@ pub async fn ranking_page(
     };
     let l = s.lang;
     let title = t(l, "Entreprenørernes placering", "Contractor ranking");
-    let query =
-        "{ contractorRanking { contractorId contractorName grantsBehind clauseShortfallHours
-        metrics { labourHours traineeHours sharePercent requiredSharePercent }
-        grants { grantId caseNumber behind clauseShortfallHours } } }";
-    let data = match ask(&schema, &s, query, json!({})).await {
-        Ok(d) => d,
+    let rows = match ask_op(&schema, &s, Ranking::build(())).await {
+        Ok(d) => d.contractor_ranking,
         Err(e) => return e.page(title, &s),
     };
-    let rows = data["contractorRanking"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
     let body = html! {
         p { (t(l, "Entreprenører efter hvor mange timer deres uddannelsesklausuler stadig mangler. En entreprenør bedømmes på sin egen klausul; de 14 % er bygherrens krav til hele byggeriet.",
                "Contractors by how many hours their training clauses still ask for. A contractor is judged on its own clause; the 14 % is the bygherre's requirement for the whole site.")) }
@@ -219,14 +215,14 @@ pub async fn ranking_page(
             tbody {
                 @for r in &rows {
                     tr {
-                        td { (text(&r["contractorName"])) }
-                        td.num { (num(l, &r["metrics"]["labourHours"], 2)) }
-                        td.num { (num(l, &r["metrics"]["traineeHours"], 2)) }
-                        td.num { (num(l, &r["metrics"]["sharePercent"], 2)) }
-                        td.num { (num(l, &r["clauseShortfallHours"], 2)) }
+                        td { (r.contractor_name) }
+                        td.num { (two(l, r.metrics.labour_hours)) }
+                        td.num { (two(l, r.metrics.trainee_hours)) }
+                        td.num { (dec(l, r.metrics.share_percent, 2)) }
+                        td.num { (dec(l, r.clause_shortfall_hours, 2)) }
                         td {
-                            @for g in r["grants"].as_array().into_iter().flatten().filter(|g| g["behind"] == true) {
-                                a href={ "/app/grants/" (text(&g["grantId"])) } { (text(&g["caseNumber"])) } " "
+                            @for g in r.grants.iter().filter(|g| g.behind) {
+                                a href={ "/app/grants/" (g.grant_id) } { (g.case_number) } " "
                             }
                         }
                     }
@@ -249,11 +245,6 @@ fn year_of(v: Option<&str>) -> Option<i32> {
         .filter(|y| (2000..=2100).contains(y))
 }
 
-const REPORT_QUERY: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) {
-    grant { caseNumber title estate { organisation { id } } } submitted
-    lines { key label value }
-    versions { version submittedAt submittedBy correctionReason } } }";
-
 /// The report page with an optional refusal next to the forms.
 async fn report_page(
     schema: &AppSchema,
@@ -265,22 +256,21 @@ async fn report_page(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "Lærlingeindberetning til LBF", "Yearly LBF report");
-    let data = match ask(schema, s, REPORT_QUERY, json!({ "g": grant, "y": year })).await {
-        Ok(d) => d,
+    let r = match ask_op(schema, s, Report::build(ReportVars { g: grant, y: year })).await {
+        Ok(d) => d.lbf_year_report,
         Err(e) => return e.page(title, s),
     };
-    let r = &data["lbfYearReport"];
-    let submitted = r["submitted"] == true;
+    let submitted = r.submitted;
     let may_submit = s.principal.role == entity::enums::Role::Bygherre
         || s.principal.role == entity::enums::Role::Admin;
-    let org = text(&r["grant"]["estate"]["organisation"]["id"]);
+    let org = r.grant.estate.organisation.id;
     let status = if refusal.is_some() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
     let body = html! {
-        p { (text(&r["grant"]["caseNumber"])) " · " (text(&r["grant"]["title"])) }
+        p { (r.grant.case_number) " · " (r.grant.title) }
         form.filters method="get" action={ "/app/grants/" (grant) "/lbf" } {
             div {
                 label for="year" { (t(l, "År", "Year")) }
@@ -296,8 +286,8 @@ async fn report_page(
         table id="lbf-report" {
             caption { (t(l, "Indberetningen", "The report")) " " (year) }
             tbody {
-                @for line in r["lines"].as_array().into_iter().flatten() {
-                    tr data-key=(text(&line["key"])) { th scope="row" { (text(&line["label"])) } td.num { (text(&line["value"])) } }
+                @for line in &r.lines {
+                    tr data-key=(line.key) { th scope="row" { (line.label) } td.num { (line.value) } }
                 }
             }
         }
@@ -308,7 +298,7 @@ async fn report_page(
             a href={ "/exports/lbf-report.csv?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
                 (t(l, "CSV", "CSV")) }
         }
-        @if !r["versions"].as_array().is_none_or(|v| v.is_empty()) {
+        @if !r.versions.is_empty() {
             h2 { (t(l, "Versioner", "Versions")) }
             table id="versions" {
                 thead { tr {
@@ -316,12 +306,12 @@ async fn report_page(
                     th scope="col" { (t(l, "Af", "By")) } th scope="col" { (t(l, "Begrundelse for rettelse", "Reason for correction")) }
                 } }
                 tbody {
-                    @for v in r["versions"].as_array().into_iter().flatten() {
+                    @for v in &r.versions {
                         tr {
-                            td { (v["version"]) }
-                            td { (day(l, &Value::String(text(&v["submittedAt"]).chars().take(10).collect()))) }
-                            td { (text(&v["submittedBy"])) }
-                            td { (text(&v["correctionReason"])) }
+                            td { (v.version) }
+                            td { (date(l, tracker_core::units::danish_date(v.submitted_at))) }
+                            td { (v.submitted_by) }
+                            td { (v.correction_reason.as_deref().unwrap_or_default()) }
                         }
                     }
                 }
@@ -375,20 +365,14 @@ pub async fn lbf_page(
     // By default the year whose report is to be sent next (the earliest not submitted).
     let year = match year_of(q.year.as_deref()) {
         Some(y) => y,
-        None => ask(
-            &schema,
-            &s,
-            "query($g: UUID!) { compliance(grantId: $g) { deadlines { lbfReportYear } } }",
-            json!({ "g": grant }),
-        )
-        .await
-        .ok()
-        .and_then(|d| d["compliance"]["deadlines"]["lbfReportYear"].as_i64())
-        .and_then(|y| i32::try_from(y).ok())
-        .unwrap_or_else(|| {
-            use chrono::Datelike;
-            tracker_core::units::danish_today().year() - 1
-        }),
+        None => ask_op(&schema, &s, NextYear::build(GrantVars { g: grant }))
+            .await
+            .ok()
+            .and_then(|d| d.compliance.deadlines.lbf_report_year)
+            .unwrap_or_else(|| {
+                use chrono::Datelike;
+                tracker_core::units::danish_today().year() - 1
+            }),
     };
     let notice = match q.done.as_deref() {
         Some("submitted") => Some(t(
@@ -432,21 +416,31 @@ pub async fn submit_report(
         return crate::not_found(&s);
     };
     let by = s.user.display_name.clone();
-    let (query, vars, done) = match form.action.as_str() {
-        "correct" => (
-            "mutation($i: CorrectLbfReportInput!) { correctLbfReport(input: $i) { version } }",
-            json!({ "i": { "grantId": grant, "year": year, "submittedBy": by,
-                           "reason": form.reason.unwrap_or_default() } }),
-            "corrected",
-        ),
-        _ => (
-            "mutation($i: SubmitLbfReportInput!) { submitLbfReport(input: $i) { version } }",
-            json!({ "i": { "grantId": grant, "year": year, "submittedBy": by } }),
-            "submitted",
-        ),
+    let answer = match form.action.as_str() {
+        "correct" => {
+            let i = CorrectLbfReportInput {
+                grant_id: grant,
+                year,
+                submitted_by: by,
+                reason: form.reason.unwrap_or_default(),
+            };
+            ask_op(&schema, &s, Correct::build(CorrectVars { i }))
+                .await
+                .map(|_| "corrected")
+        }
+        _ => {
+            let i = SubmitLbfReportInput {
+                grant_id: grant,
+                year,
+                submitted_by: by,
+            };
+            ask_op(&schema, &s, Submit::build(SubmitVars { i }))
+                .await
+                .map(|_| "submitted")
+        }
     };
-    match ask(&schema, &s, query, vars).await {
-        Ok(_) => redirect(
+    match answer {
+        Ok(done) => redirect(
             &format!("/app/grants/{grant}/lbf?year={year}&done={done}"),
             vec![],
         ),

@@ -7,14 +7,22 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
+use cynic::{MutationBuilder, QueryBuilder};
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
+use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use uuid::Uuid;
 
+use crate::layout::ask_op;
+use crate::queries::YearMonth;
+use crate::queries::hours::{
+    Contract, ContractVars, HoursContract, Report, ReportMonthlyHoursInput, ReportVars,
+    TraineeHoursInput,
+};
 use crate::{Session, error_page, html_response, page, redirect, t};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
@@ -26,7 +34,7 @@ fn title(l: Lang) -> &'static str {
 /// A decimal as a person types it in a Danish form: "1.234,5", "1234,5", "1 234,5" or "150".
 /// With a comma, dots and spaces group thousands; without one, a dot groups thousands only where
 /// every group after it has three digits ("1.234"), else it is the decimal point ("150.5").
-pub fn danish_number(text: &str) -> Option<String> {
+pub fn danish_number(text: &str) -> Option<Decimal> {
     let t: String = text.trim().chars().filter(|c| !c.is_whitespace()).collect();
     if t.is_empty() {
         return None;
@@ -41,15 +49,12 @@ pub fn danish_number(text: &str) -> Option<String> {
             t
         }
     };
-    plain
-        .parse::<rust_decimal::Decimal>()
-        .ok()
-        .map(|d| d.to_string())
+    plain.parse::<Decimal>().ok()
 }
 
 /// A decimal as typed in the page's language: Danish as [`danish_number`], English with commas
 /// grouping thousands and a decimal point ("1,234.5").
-pub fn form_number(l: Lang, text: &str) -> Option<String> {
+pub fn form_number(l: Lang, text: &str) -> Option<Decimal> {
     match l {
         Lang::Da => danish_number(text),
         Lang::En => {
@@ -58,9 +63,7 @@ pub fn form_number(l: Lang, text: &str) -> Option<String> {
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != ',')
                 .collect();
-            t.parse::<rust_decimal::Decimal>()
-                .ok()
-                .map(|d| d.to_string())
+            t.parse::<Decimal>().ok()
         }
     }
 }
@@ -72,15 +75,24 @@ pub struct HoursQuery {
     saved: Option<String>,
 }
 
-/// The contract with its placements and reports, through the schema.
-async fn contract_data(schema: &AppSchema, s: &Session, contract: &str) -> Result<Value, String> {
-    let query = "query($c: UUID!) { contract(id: $c) { id trade startDate endDate grant { caseNumber title }
-        contractor { name }
-        placements { id kind startDate endDate archivedAt person { displayName } }
-        hoursReports { month totalHours lines { hours placement { id } } } } }";
-    crate::ask(schema, s, query, json!({ "c": contract }))
+/// The contract with its placements and reports, through the schema. A contract id that does
+/// not read is refused as the API refuses a contract outside the person's scope.
+async fn contract_data(
+    schema: &AppSchema,
+    s: &Session,
+    contract: &str,
+) -> Result<Contract, String> {
+    let Ok(c) = contract.trim().parse::<Uuid>() else {
+        return Err(t(
+            s.lang,
+            "Kontrakten findes ikke for dig.",
+            "You have no such contract.",
+        )
+        .into());
+    };
+    ask_op(schema, s, HoursContract::build(ContractVars { c }))
         .await
-        .map(|d| d["contract"].clone())
+        .map(|d| d.contract)
         .map_err(|e| e.message)
 }
 
@@ -90,74 +102,44 @@ fn ym(d: NaiveDate) -> String {
 
 /// The values to show: those typed (after a refusal), else the month's own report, else the
 /// previous month's (the usual case: next month looks like this one).
-fn prefill(l: Lang, contract: &Value, month: NaiveDate) -> (String, HashMap<String, String>) {
-    let reports = contract["hoursReports"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let find = |m: NaiveDate| reports.iter().find(|r| r["month"] == ym(m)).cloned();
-    let source = find(month).or_else(|| find(month - Months::new(1)));
-    let Some(r) = source else {
+fn prefill(l: Lang, contract: &Contract, month: NaiveDate) -> (String, HashMap<Uuid, String>) {
+    let find = |m: NaiveDate| {
+        contract
+            .hours_reports
+            .iter()
+            .find(|r| r.month.first_day() == Some(m))
+    };
+    let Some(r) = find(month).or_else(|| find(month - Months::new(1))) else {
         return (String::new(), HashMap::new());
     };
-    let number = |v: &Value| {
-        v.as_str()
-            .and_then(|t| t.parse::<rust_decimal::Decimal>().ok())
-            .map(|d| engine::i18n::decimal(l, d.normalize(), d.normalize().scale()))
-            .unwrap_or_default()
-    };
-    let lines = r["lines"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    let number = |d: Decimal| engine::i18n::decimal(l, d.normalize(), d.normalize().scale());
+    let lines = r
+        .lines
         .iter()
-        .map(|l| {
-            (
-                l["placement"]["id"].as_str().unwrap_or_default().to_owned(),
-                number(&l["hours"]),
-            )
-        })
+        .map(|line| (line.placement.id, number(line.hours)))
         .collect();
-    (number(&r["totalHours"]), lines)
+    (number(r.total_hours), lines)
 }
 
-/// Placements active in `month`, as (id, label).
-fn active(contract: &Value, month: NaiveDate) -> Vec<(String, String)> {
+/// Placements active in `month`, as (id, name).
+fn active(contract: &Contract, month: NaiveDate) -> Vec<(Uuid, &str)> {
     let last = month + Months::new(1) - chrono::Days::new(1);
-    contract["placements"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    contract
+        .placements
         .iter()
-        .filter(|p| p["archivedAt"].is_null())
-        .filter(|p| {
-            let start = p["startDate"]
-                .as_str()
-                .and_then(|d| d.parse::<NaiveDate>().ok());
-            let end = p["endDate"]
-                .as_str()
-                .and_then(|d| d.parse::<NaiveDate>().ok());
-            start.is_some_and(|s| s <= last) && end.is_none_or(|e| e >= month)
-        })
-        .map(|p| {
-            (
-                p["id"].as_str().unwrap_or_default().to_owned(),
-                p["person"]["displayName"]
-                    .as_str()
-                    .unwrap_or("Person")
-                    .to_owned(),
-            )
-        })
+        .filter(|p| p.archived_at.is_none())
+        .filter(|p| p.start_date <= last && p.end_date.is_none_or(|e| e >= month))
+        .map(|p| (p.id, p.person.display_name.as_str()))
         .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
 fn form(
     s: &Session,
-    contract: &Value,
+    contract: &Contract,
     month: NaiveDate,
     total: &str,
-    lines: &HashMap<String, String>,
+    lines: &HashMap<Uuid, String>,
     errors: &HashMap<String, String>,
     general: Option<&str>,
     saved: bool,
@@ -166,14 +148,13 @@ fn form(
     let placements = active(contract, month);
     let error = |field: &str| errors.get(field).cloned();
     html! {
-        p { (t(l, "Kontrakt: ", "Contract: ")) (contract["trade"].as_str().unwrap_or_default()) " · "
-            (contract["contractor"]["name"].as_str().unwrap_or_default()) " · "
-            (contract["grant"]["caseNumber"].as_str().unwrap_or_default()) }
+        p { (t(l, "Kontrakt: ", "Contract: ")) (contract.trade) " · "
+            (contract.contractor.name) " · " (contract.grant.case_number) }
         @if saved { p role="status" { strong { (t(l, "Gemt.", "Saved.")) } " " (t(l, "Timerne for ", "The hours for ")) (engine::i18n::month(l, month)) (t(l, " er indberettet.", " are reported.")) } }
         @if let Some(g) = general { p.error role="alert" { (g) } }
         form method="post" action="/app/hours" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            input type="hidden" name="contract" value=(contract["id"].as_str().unwrap_or_default());
+            input type="hidden" name="contract" value=(contract.id);
             label for="month" { (t(l, "Måned (åååå-mm)", "Month (yyyy-mm)")) }
             input id="month" name="month" value=(ym(month)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
@@ -190,7 +171,7 @@ fn form(
                     input type="hidden" name={ "placement" (i) } value=(id);
                     label for={ "hours" (i) } { (name) }
                     input id={ "hours" (i) } name={ "hours" (i) }
-                        value=(lines.get(id).cloned().unwrap_or_default()) inputmode="decimal"
+                        value=(lines.get(id).map(String::as_str).unwrap_or_default()) inputmode="decimal"
                         aria-invalid=[error(&format!("traineeHours[{i}].hours")).map(|_| "true")]
                         aria-describedby={ "hours" (i) "-error" };
                     @if let Some(e) = error(&format!("traineeHours[{i}].hours")) {
@@ -275,8 +256,7 @@ pub async fn report_hours(
         Err(refused) => return refused,
     };
     let l = s.lang;
-    let contract_id = field("contract").to_owned();
-    let Ok(contract) = contract_data(&schema, &s, &contract_id).await else {
+    let Ok(contract) = contract_data(&schema, &s, field("contract")).await else {
         return error_page(
             StatusCode::FORBIDDEN,
             t(l, "Månedsindberetning", "Monthly hours"),
@@ -297,14 +277,18 @@ pub async fn report_hours(
     } = read_form(l, &fields);
     let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
     if errors.is_empty() {
-        let mutation = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
-        let vars = json!({ "c": contract_id, "m": ym(shown_month), "t": total, "l": lines });
-        match crate::ask(&schema, &s, mutation, vars).await {
+        let i = ReportMonthlyHoursInput {
+            contract_id: contract.id,
+            month: YearMonth(ym(shown_month)),
+            total_hours: total.unwrap_or_default(),
+            trainee_hours: lines,
+        };
+        match ask_op(&schema, &s, Report::build(ReportVars { i })).await {
             Ok(_) => {
                 return redirect(
                     &format!(
-                        "/app/hours?contract={contract_id}&month={}&saved=1",
+                        "/app/hours?contract={}&month={}&saved=1",
+                        contract.id,
                         ym(shown_month)
                     ),
                     vec![],
@@ -345,10 +329,10 @@ pub async fn report_hours(
 /// API's field name.
 struct HoursForm {
     month: Option<NaiveDate>,
-    total: Option<String>,
-    lines: Vec<Value>,
+    total: Option<Decimal>,
+    lines: Vec<TraineeHoursInput>,
     /// What was typed in each trainee's field, by placement, to show again.
-    typed: HashMap<String, String>,
+    typed: HashMap<Uuid, String>,
     errors: HashMap<String, String>,
 }
 
@@ -385,13 +369,29 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
         let Some(placement) = fields.get(&format!("placement{i}")) else {
             break;
         };
+        // The form writes the placement ids itself; one that does not read was not sent by it.
+        let Ok(placement_id) = placement.trim().parse::<Uuid>() else {
+            errors.insert(
+                "general".into(),
+                t(
+                    l,
+                    "Formularen er ikke hel. Hent siden igen og prøv igen.",
+                    "The form is incomplete. Reload the page and try again.",
+                )
+                .into(),
+            );
+            break;
+        };
         let raw = field(&format!("hours{i}"));
-        typed.insert(placement.clone(), raw.to_owned());
+        typed.insert(placement_id, raw.to_owned());
         if raw.trim().is_empty() {
             continue;
         }
         match form_number(l, raw) {
-            Some(h) => lines.push(json!({ "placementId": placement, "hours": h })),
+            Some(hours) => lines.push(TraineeHoursInput {
+                placement_id,
+                hours,
+            }),
             None => {
                 errors.insert(
                     format!("traineeHours[{i}].hours"),
@@ -446,13 +446,19 @@ fn on_form_rows(
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, danish_number, form_number};
+    use super::{Lang, form_number};
+
+    /// What the parser read, written plainly, for comparison.
+    fn danish_number(text: &str) -> Option<String> {
+        super::danish_number(text).map(|d| d.to_string())
+    }
 
     #[test]
     fn numbers_as_english_speakers_type_them() {
-        assert_eq!(form_number(Lang::En, "1,234.5").as_deref(), Some("1234.5"));
-        assert_eq!(form_number(Lang::En, "150").as_deref(), Some("150"));
-        assert_eq!(form_number(Lang::Da, "1.234,5").as_deref(), Some("1234.5"));
+        let read = |l, text| form_number(l, text).map(|d| d.to_string());
+        assert_eq!(read(Lang::En, "1,234.5").as_deref(), Some("1234.5"));
+        assert_eq!(read(Lang::En, "150").as_deref(), Some("150"));
+        assert_eq!(read(Lang::Da, "1.234,5").as_deref(), Some("1234.5"));
         assert_eq!(form_number(Lang::En, "twelve"), None);
     }
 

@@ -10,14 +10,14 @@ use poem::http::StatusCode;
 use poem::web::{Data, Multipart};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
 
+use crate::layout::ask_upload;
+use crate::queries::import::{Import, ImportVars, PayrollImport, PayrollImportStatus, Upload};
 use crate::{Session, html_response, page, t};
+use cynic::MutationBuilder;
 use engine::i18n::Lang;
 use tracker_core::payroll::read::MAX_FILE_BYTES;
 use tracker_graphql::AppSchema;
-
-const IMPORT: &str = "mutation($f: Upload!, $d: Boolean!, $at: DateTime) { importPayroll(file: $f, dryRun: $d, filedAt: $at) { status rows reports { contractId month totalHours traineeHours traineeLines replaces lines } problems { line column message } } }";
 
 fn title(l: Lang) -> &'static str {
     t(l, "Lønimport", "Payroll import")
@@ -77,20 +77,20 @@ pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> 
     )
 }
 
-fn status_text(l: Lang, status: &str) -> &'static str {
+fn status_text(l: Lang, status: PayrollImportStatus) -> &'static str {
     match status {
-        "CHECKED" => t(
+        PayrollImportStatus::Checked => t(
             l,
             "Filen er kontrolleret uden fejl. Intet er gemt endnu: vælg filen igen og tryk Indlæs.",
             "The file was checked without problems. Nothing is saved yet: choose the file again and press Import.",
         ),
-        "IMPORTED" => t(l, "Filen er indlæst.", "The file is imported."),
-        "ALREADY_IMPORTED" => t(
+        PayrollImportStatus::Imported => t(l, "Filen er indlæst.", "The file is imported."),
+        PayrollImportStatus::AlreadyImported => t(
             l,
             "Denne fil er indlæst før; intet er ændret.",
             "This file was imported before; nothing was changed.",
         ),
-        _ => t(
+        PayrollImportStatus::Refused => t(
             l,
             "Filen har fejl og er ikke indlæst; intet er gemt. Ret fejlene herunder og prøv igen.",
             "The file has problems and was not imported; nothing was saved. Fix the problems below and try again.",
@@ -98,22 +98,20 @@ fn status_text(l: Lang, status: &str) -> &'static str {
     }
 }
 
-fn result(l: Lang, d: &Value) -> Markup {
-    let status = d["status"].as_str().unwrap_or_default();
-    let problems = d["problems"].as_array().cloned().unwrap_or_default();
-    let reports = d["reports"].as_array().cloned().unwrap_or_default();
+fn result(l: Lang, d: &PayrollImport) -> Markup {
+    let status = d.status;
     html! {
-        @if status == "REFUSED" {
+        @if status == PayrollImportStatus::Refused {
             p.error role="alert" { strong { (status_text(l, status)) } }
             table {
                 caption { (t(l, "Fejl i filen", "Problems in the file")) }
                 thead { tr { th scope="col" { (t(l, "Linje", "Line")) } th scope="col" { (t(l, "Kolonne", "Column")) } th scope="col" { (t(l, "Fejl", "Problem")) } } }
                 tbody {
-                    @for p in &problems {
+                    @for p in &d.problems {
                         tr {
-                            td { (p["line"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| "–".into())) }
-                            td { (crate::text(&p["column"])) }
-                            td { (crate::text(&p["message"])) }
+                            td { (p.line.map(|n| n.to_string()).unwrap_or_else(|| "–".into())) }
+                            td { (p.column.as_deref().unwrap_or_default()) }
+                            td { (p.message) }
                         }
                     }
                 }
@@ -121,9 +119,9 @@ fn result(l: Lang, d: &Value) -> Markup {
         } @else {
             p role="status" { strong { (status_text(l, status)) } }
         }
-        @if !reports.is_empty() {
+        @if !d.reports.is_empty() {
             table {
-                caption { @if status == "CHECKED" { (t(l, "Det vil filen gemme", "What the file will save")) } @else { (t(l, "Gemt", "Saved")) } }
+                caption { @if status == PayrollImportStatus::Checked { (t(l, "Det vil filen gemme", "What the file will save")) } @else { (t(l, "Gemt", "Saved")) } }
                 thead { tr {
                     th scope="col" { (t(l, "Kontrakt", "Contract")) }
                     th scope="col" { (t(l, "Måned", "Month")) }
@@ -133,14 +131,14 @@ fn result(l: Lang, d: &Value) -> Markup {
                     th scope="col" { (t(l, "Erstatter en indberetning", "Replaces a report")) }
                 } }
                 tbody {
-                    @for r in &reports {
+                    @for r in &d.reports {
                         tr {
-                            td { a href={ "/app/hours?contract=" (crate::text(&r["contractId"])) "&month=" (crate::text(&r["month"])) } { (crate::text(&r["contractId"])) } }
-                            td { (crate::text(&r["month"])) }
-                            td.num { (crate::num(l, &r["totalHours"], 2)) }
-                            td.num { (crate::num(l, &r["traineeHours"], 2)) }
-                            td { (r["lines"].as_array().map(|v| v.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
-                            td { @if r["replaces"].as_bool() == Some(true) { (t(l, "ja", "yes")) } @else { (t(l, "nej", "no")) } }
+                            td { a href={ "/app/hours?contract=" (r.contract_id) "&month=" (r.month.0) } { (r.contract_id) } }
+                            td { (r.month.name(l)) }
+                            td.num { (crate::layout::two(l, r.total_hours)) }
+                            td.num { (crate::layout::two(l, r.trainee_hours)) }
+                            td { (r.lines.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
+                            td { @if r.replaces { (t(l, "ja", "yes")) } @else { (t(l, "nej", "no")) } }
                         }
                     }
                 }
@@ -237,22 +235,20 @@ pub async fn import_file(
             }
         }
     };
-    let mut request =
-        async_graphql::Request::new(IMPORT).variables(async_graphql::Variables::from_json(
-            json!({ "f": null, "d": p.action != "import", "at": at }),
-        ));
-    request.set_upload(
-        "variables.f",
-        async_graphql::UploadValue {
-            filename: name,
-            content_type: None,
-            content: bytes.into(),
-        },
-    );
-    match crate::ask_request(&schema, &s, request).await {
+    let op = Import::build(ImportVars {
+        f: Upload::default(),
+        d: p.action != "import",
+        at,
+    });
+    let file = async_graphql::UploadValue {
+        filename: name,
+        content_type: None,
+        content: bytes.into(),
+    };
+    match ask_upload(&schema, &s, op, Some(("f", file))).await {
         Ok(d) => {
-            let d = &d["importPayroll"];
-            let code = if d["status"] == "REFUSED" {
+            let d = &d.import_payroll;
+            let code = if d.status == PayrollImportStatus::Refused {
                 StatusCode::UNPROCESSABLE_ENTITY
             } else {
                 StatusCode::OK

@@ -13,10 +13,18 @@ use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use uuid::Uuid;
 
-use crate::{Refusal, Session, ask, day, html_response, page, redirect, t, text};
+use crate::layout::ask_op;
+use crate::queries::trials::{
+    ActionItem, CreateMeeting, CreateMeetingInput, CreateTrial, CreateTrialPlacementInput,
+    CreateTrialVars, GrantFunnel, Group, GroupVars, Groups, MeetingVars, OpenTrials, OutcomeVars,
+    RecordOutcome, RecordTrialOutcomeInput, TrialChoices, TrialOutcome, TrialPlacement,
+};
+use crate::{Refusal, Session, html_response, page, redirect, t};
+use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
+use engine::i18n::date;
 use tracker_graphql::AppSchema;
 
 /// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024".
@@ -29,39 +37,16 @@ pub fn form_date(v: &str) -> Option<NaiveDate> {
 }
 
 /// An outcome in the page's language.
-pub fn outcome_name(l: Lang, o: &str) -> &'static str {
+pub fn outcome_name(l: Lang, o: TrialOutcome) -> &'static str {
     match o {
-        "ORDINARY_JOB" => t(l, "Ordinært job", "Ordinary job"),
-        "APPRENTICESHIP" => t(l, "Læreplads", "Apprenticeship"),
-        "EDUCATION" => t(l, "Uddannelse", "Education"),
-        "JOB_ELSEWHERE" => t(l, "Job andetsteds", "Job elsewhere"),
-        "BACK_TO_JOBCENTER" => t(l, "Tilbage til jobcentret", "Back to the jobcenter"),
-        "DROPPED_OUT" => t(l, "Frafald", "Dropped out"),
-        _ => t(l, "Ukendt", "Unknown"),
+        TrialOutcome::OrdinaryJob => t(l, "Ordinært job", "Ordinary job"),
+        TrialOutcome::Apprenticeship => t(l, "Læreplads", "Apprenticeship"),
+        TrialOutcome::Education => t(l, "Uddannelse", "Education"),
+        TrialOutcome::JobElsewhere => t(l, "Job andetsteds", "Job elsewhere"),
+        TrialOutcome::BackToJobcenter => t(l, "Tilbage til jobcentret", "Back to the jobcenter"),
+        TrialOutcome::DroppedOut => t(l, "Frafald", "Dropped out"),
     }
 }
-
-const OUTCOMES: [&str; 6] = [
-    "ORDINARY_JOB",
-    "APPRENTICESHIP",
-    "EDUCATION",
-    "JOB_ELSEWHERE",
-    "BACK_TO_JOBCENTER",
-    "DROPPED_OUT",
-];
-
-// Two requests, each well within the complexity limit: the lists show only placements without an
-// outcome yet, the form's choices and the funnel come from the second.
-const TRIALS_QUERY: &str = "{
-    trialPlacements(first: 200, filter: { open: true }) { edges { node { id startDate endDate outcome
-        tradesTried person { displayName } grant { caseNumber } hostContractor { name } } } }
-}";
-const CHOICES_QUERY: &str = "{
-    complianceDashboard { grantId grant { caseNumber title }
-        trialFunnel { started completed openWithoutOutcome outcomes { outcome count } } }
-    persons(first: 200) { edges { node { id displayName } } }
-    contractors(first: 200) { edges { node { id name } } }
-}";
 
 /// The typed values of the trial form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
@@ -84,28 +69,16 @@ pub struct OutcomeForm {
     plan: Option<String>,
 }
 
-fn nodes(v: &Value) -> Vec<Value> {
-    v["edges"]
-        .as_array()
-        .map(|e| e.iter().map(|n| n["node"].clone()).collect())
-        .unwrap_or_default()
-}
-
-/// Which list a trial belongs on as of `today`.
-fn list_of(trial: &Value, today: NaiveDate) -> Option<&'static str> {
-    if !trial["outcome"].is_null() {
-        return None;
-    }
-    let end = trial["endDate"].as_str()?.parse::<NaiveDate>().ok()?;
-    let start = trial["startDate"].as_str()?.parse::<NaiveDate>().ok()?;
+/// Which list a trial from `start` to `end` without an outcome belongs on as of `today`.
+fn list_of(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> &'static str {
     if end < today {
-        Some("ended")
+        "ended"
     } else if start <= today && end <= today + Days::new(7) {
-        Some("ending")
+        "ending"
     } else if start <= today {
-        Some("running")
+        "running"
     } else {
-        Some("planned")
+        "planned"
     }
 }
 
@@ -118,26 +91,20 @@ async fn trials_page(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "Snusepraktik", "Trial placements (snusepraktik)");
-    let (data, choices) = match (
-        ask(schema, s, TRIALS_QUERY, json!({})).await,
-        ask(schema, s, CHOICES_QUERY, json!({})).await,
+    let (open, choices) = match (
+        ask_op(schema, s, OpenTrials::build(())).await,
+        ask_op(schema, s, TrialChoices::build(())).await,
     ) {
-        (Ok(d), Ok(c)) => (d, c),
+        (Ok(d), Ok(c)) => (d.trial_placements.nodes, c),
         (Err(e), _) | (_, Err(e)) => return e.page(title, s),
     };
     let today = tracker_core::units::danish_today();
-    let trials = nodes(&data["trialPlacements"]);
-    let on = |list: &str| -> Vec<&Value> {
-        trials
-            .iter()
-            .filter(|tr| list_of(tr, today) == Some(list))
+    let on = |list: &str| -> Vec<&TrialPlacement> {
+        open.iter()
+            .filter(|tr| tr.outcome.is_none() && list_of(tr.start_date, tr.end_date, today) == list)
             .collect()
     };
     let (running, ending, ended) = (on("running"), on("ending"), on("ended"));
-    let grants = choices["complianceDashboard"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
     let waiting = ended.len() + ending.len() + running.len();
     let body = html! {
         @if let Some(n) = notice { p.ok role="status" { (n) } }
@@ -145,8 +112,8 @@ async fn trials_page(
         (trial_table(s, "ending", t(l, "Slutter inden for en uge", "Ending within a week"), &ending))
         (trial_table(s, "ended", t(l, "Afsluttet uden udfald", "Ended without an outcome"), &ended))
         (trial_table(s, "running", t(l, "Løbende", "Running"), &running))
-        (funnel(l, &grants, waiting))
-        (new_trial_form(s, &grants, &choices, typed, refusal))
+        (funnel(l, &choices.compliance_dashboard, waiting))
+        (new_trial_form(s, &choices, typed, refusal))
         p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
     };
     let status = if refusal.is_some() {
@@ -158,7 +125,7 @@ async fn trials_page(
 }
 
 /// One list of placements, each row with its outcome form.
-fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&Value]) -> Markup {
+fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -> Markup {
     let l = s.lang;
     html! {
         table id=(id) {
@@ -174,12 +141,12 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&Value]) -> Markup 
             tbody {
                 @for tr in rows {
                     tr {
-                        td { (text(&tr["person"]["displayName"])) }
-                        td { (text(&tr["grant"]["caseNumber"])) }
-                        td { (text(&tr["hostContractor"]["name"])) }
-                        td { (day(l, &tr["startDate"])) " – " (day(l, &tr["endDate"])) }
-                        td { (tr["tradesTried"].as_array().map(|a| a.iter().map(|x| text(x).to_owned()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
-                        td { (outcome_form(l, s, tr)) }
+                        td { (tr.person.display_name) }
+                        td { (tr.grant.case_number) }
+                        td { (tr.host_contractor.as_ref().map(|c| c.name.as_str()).unwrap_or_default()) }
+                        td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
+                        td { (tr.trades_tried.join(", ")) }
+                        td { (outcome_form(l, s, tr.id)) }
                     }
                 }
             }
@@ -189,22 +156,22 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&Value]) -> Markup 
 
 /// The funnel over the tovholder's grants (chart and table): started, completed, and on to a
 /// job, an apprenticeship or education; `waiting` placements have no outcome yet.
-fn funnel(l: Lang, grants: &[Value], waiting: usize) -> Markup {
+fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
     let mut started = 0;
     let mut completed = 0;
-    let mut outcomes: HashMap<String, i64> = HashMap::new();
+    let mut outcomes: HashMap<TrialOutcome, i64> = HashMap::new();
     for g in grants {
-        let f = &g["trialFunnel"];
-        started += f["started"].as_i64().unwrap_or(0);
-        completed += f["completed"].as_i64().unwrap_or(0);
-        for o in f["outcomes"].as_array().into_iter().flatten() {
-            *outcomes.entry(text(&o["outcome"]).to_owned()).or_default() +=
-                o["count"].as_i64().unwrap_or(0);
+        let f = &g.trial_funnel;
+        started += i64::from(f.started);
+        completed += i64::from(f.completed);
+        for o in &f.outcomes {
+            *outcomes.entry(o.outcome).or_default() += i64::from(o.count);
         }
     }
-    let to_job = outcomes.get("ORDINARY_JOB").copied().unwrap_or(0);
-    let to_apprenticeship = outcomes.get("APPRENTICESHIP").copied().unwrap_or(0);
-    let to_education = outcomes.get("EDUCATION").copied().unwrap_or(0);
+    let count = |o| outcomes.get(&o).copied().unwrap_or(0);
+    let to_job = count(TrialOutcome::OrdinaryJob);
+    let to_apprenticeship = count(TrialOutcome::Apprenticeship);
+    let to_education = count(TrialOutcome::Education);
     let funnel: Vec<(&str, i64)> = vec![
         (t(l, "Startet", "Started"), started),
         (t(l, "Gennemført", "Completed"), completed),
@@ -245,14 +212,14 @@ fn funnel(l: Lang, grants: &[Value], waiting: usize) -> Markup {
 /// The form for a new placement, keeping what was typed and showing a refusal at its field.
 fn new_trial_form(
     s: &Session,
-    grants: &[Value],
-    choices: &Value,
+    choices: &TrialChoices,
     typed: Option<&TrialForm>,
     refusal: Option<&Refusal>,
 ) -> Markup {
     let l = s.lang;
-    let persons = nodes(&choices["persons"]);
-    let contractors = nodes(&choices["contractors"]);
+    let grants = &choices.compliance_dashboard;
+    let persons = &choices.persons.nodes;
+    let contractors = &choices.contractors.nodes;
     let f = typed.cloned().unwrap_or_default();
     let error_for = |field: &str| {
         refusal
@@ -281,23 +248,23 @@ fn new_trial_form(
             label for="grant" { (t(l, "Tilsagn", "Grant")) }
             select id="grant" name="grant" required {
                 @for g in grants {
-                    option value=(text(&g["grantId"])) selected[f.grant == text(&g["grantId"])] {
-                        (text(&g["grant"]["caseNumber"])) " " (text(&g["grant"]["title"])) }
+                    option value=(g.grant_id) selected[f.grant == g.grant_id.to_string()] {
+                        (g.grant.case_number) " " (g.grant.title) }
                 }
             }
             @if let Some(m) = error_for("grantId") { p.error id="grant-error" { (m) } }
             label for="person" { (t(l, "Deltager", "Participant")) }
             select id="person" name="person" required aria-describedby="person-error" {
-                @for p in &persons {
-                    option value=(text(&p["id"])) selected[f.person == text(&p["id"])] { (text(&p["displayName"])) }
+                @for p in persons {
+                    option value=(p.id) selected[f.person == p.id.to_string()] { (p.display_name) }
                 }
             }
             @if let Some(m) = error_for("personId") { p.error id="person-error" { (m) } }
             label for="host" { (t(l, "Værtsvirksomhed (valgfri)", "Host company (optional)")) }
             select id="host" name="host" {
                 option value="" { "–" }
-                @for c in &contractors {
-                    option value=(text(&c["id"])) selected[f.host.as_deref() == Some(text(&c["id"]))] { (text(&c["name"])) }
+                @for c in contractors {
+                    option value=(c.id) selected[f.host.as_deref() == Some(c.id.to_string().as_str())] { (c.name) }
                 }
             }
             label for="start" { (t(l, "Startdato", "Start date")) }
@@ -313,15 +280,14 @@ fn new_trial_form(
     }
 }
 
-fn outcome_form(l: Lang, s: &Session, trial: &Value) -> Markup {
-    let id = text(&trial["id"]);
+fn outcome_form(l: Lang, s: &Session, id: Uuid) -> Markup {
     html! {
         form method="post" action="/app/trials/outcome" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
             label for={ "outcome-" (id) } { (t(l, "Udfald", "Outcome")) }
             select id={ "outcome-" (id) } name="outcome" required {
-                @for o in OUTCOMES { option value=(o) { (outcome_name(l, o)) } }
+                @for o in TrialOutcome::ALL { option value=(o.code()) { (outcome_name(l, o)) } }
             }
             label for={ "date-" (id) } { (t(l, "Dato", "Date")) }
             input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
@@ -361,17 +327,38 @@ pub async fn trials_list(
     trials_page(&schema, &s, None, None, notice).await
 }
 
-fn bad_date(l: Lang, field: &str) -> Refusal {
+/// A refusal of what was typed in `field`, before anything is sent.
+fn refused(field: &str, message: &str) -> Refusal {
     Refusal {
         code: "BAD_USER_INPUT".into(),
-        message: t(
+        message: message.into(),
+        field: Some(field.into()),
+    }
+}
+
+fn bad_date(l: Lang, field: &str) -> Refusal {
+    refused(
+        field,
+        t(
             l,
             "Skriv en dato, fx 2026-03-01 eller 1.3.2026.",
             "Enter a date such as 2026-03-01.",
+        ),
+    )
+}
+
+/// A choice from one of the form's lists; anything else was not sent by the form.
+fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
+    value.trim().parse::<Uuid>().map_err(|_| {
+        refused(
+            field,
+            t(
+                l,
+                "Vælg en af mulighederne på listen.",
+                "Choose one of the options in the list.",
+            ),
         )
-        .into(),
-        field: Some(field.into()),
-    }
+    })
 }
 
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
@@ -406,7 +393,23 @@ pub async fn create_trial(
         )
         .await;
     };
-    let trades: Vec<String> = form
+    let (grant_id, person_id) = match (
+        chosen(s.lang, "grantId", &form.grant),
+        chosen(s.lang, "personId", &form.person),
+    ) {
+        (Ok(g), Ok(p)) => (g, p),
+        (Err(e), _) | (_, Err(e)) => {
+            return trials_page(&schema, &s, Some(&form), Some(&e), None).await;
+        }
+    };
+    let host_contractor_id = match form.host.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(h) => match chosen(s.lang, "hostContractorId", h) {
+            Ok(h) => Some(h),
+            Err(e) => return trials_page(&schema, &s, Some(&form), Some(&e), None).await,
+        },
+    };
+    let trades_tried: Vec<String> = form
         .trades
         .as_deref()
         .unwrap_or_default()
@@ -415,20 +418,16 @@ pub async fn create_trial(
         .filter(|x| !x.is_empty())
         .map(str::to_owned)
         .collect();
-    let host = form.host.as_deref().filter(|h| !h.is_empty());
-    let input = json!({ "i": {
-        "grantId": form.grant, "personId": form.person, "hostContractorId": host,
-        "startDate": start, "endDate": end, "tradesTried": trades,
-        "tovholder": s.user.display_name,
-    } });
-    match ask(
-        &schema,
-        &s,
-        "mutation($i: CreateTrialPlacementInput!) { createTrialPlacement(input: $i) { id } }",
-        input,
-    )
-    .await
-    {
+    let i = CreateTrialPlacementInput {
+        grant_id,
+        person_id,
+        host_contractor_id,
+        start_date: start,
+        end_date: Some(end),
+        trades_tried,
+        tovholder: s.user.display_name.clone(),
+    };
+    match ask_op(&schema, &s, CreateTrial::build(CreateTrialVars { i })).await {
         Ok(_) => redirect("/app/trials?done=created", vec![]),
         Err(e) => trials_page(&schema, &s, Some(&form), Some(&e), None).await,
     }
@@ -456,32 +455,38 @@ pub async fn record_outcome(
         )
         .await;
     };
-    let plan = form
+    let trial = match chosen(s.lang, "trialPlacementId", &form.trial) {
+        Ok(t) => t,
+        Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
+    };
+    let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
+        let e = refused(
+            "outcome",
+            t(
+                s.lang,
+                "Vælg et af udfaldene på listen.",
+                "Choose one of the outcomes in the list.",
+            ),
+        );
+        return trials_page(&schema, &s, None, Some(&e), None).await;
+    };
+    let next_plan = form
         .plan
         .as_deref()
         .map(str::trim)
-        .filter(|p| !p.is_empty());
-    let input = json!({ "i": {
-        "trialPlacementId": form.trial, "outcome": form.outcome, "outcomeDate": date, "nextPlan": plan,
-    } });
-    match ask(
-        &schema,
-        &s,
-        "mutation($i: RecordTrialOutcomeInput!) { recordTrialOutcome(input: $i) { id } }",
-        input,
-    )
-    .await
-    {
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
+    let i = RecordTrialOutcomeInput {
+        trial_placement_id: trial,
+        outcome,
+        outcome_date: date,
+        next_plan,
+    };
+    match ask_op(&schema, &s, RecordOutcome::build(OutcomeVars { i })).await {
         Ok(_) => redirect("/app/trials?done=outcome", vec![]),
         Err(e) => trials_page(&schema, &s, None, Some(&e), None).await,
     }
 }
-
-const GROUP_QUERY: &str = "query($g: UUID!) { followUpGroup(id: $g) { id name cadenceDays
-    grant { id caseNumber title compliance { deadlines { nextMeetingDue } } }
-    members { id name organisation role }
-    meetings { id date durationMinutes minutes decisions attendees { name }
-        actionItems { id description owner dueDate done } } } }";
 
 /// GET /app/groups: the følgegrupper the person may see.
 #[handler]
@@ -496,22 +501,15 @@ pub async fn groups_list(
     };
     let l = s.lang;
     let title = t(l, "Følgegrupper", "Follow-up groups");
-    let data = match ask(
-        &schema,
-        &s,
-        "{ followUpGroups(first: 500) { edges { node { id name grant { caseNumber title } } } } }",
-        json!({}),
-    )
-    .await
-    {
-        Ok(d) => d,
+    let groups = match ask_op(&schema, &s, Groups::build(())).await {
+        Ok(d) => d.follow_up_groups.nodes,
         Err(e) => return e.page(title, &s),
     };
     let body = html! {
         ul {
-            @for g in nodes(&data["followUpGroups"]) {
-                li { a href={ "/app/groups/" (text(&g["id"])) } { (text(&g["name"])) }
-                    " · " (text(&g["grant"]["caseNumber"])) " " (text(&g["grant"]["title"])) }
+            @for g in &groups {
+                li { a href={ "/app/groups/" (g.id) } { (g.name) }
+                    " · " (g.grant.case_number) " " (g.grant.title) }
             }
         }
     };
@@ -536,41 +534,28 @@ async fn group_page(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "Følgegruppe", "Follow-up group");
-    let data = match ask(schema, s, GROUP_QUERY, json!({ "g": group })).await {
-        Ok(d) => d,
+    let g = match ask_op(schema, s, Group::build(GroupVars { g: group })).await {
+        Ok(d) => d.follow_up_group,
         Err(e) => return e.page(title, s),
     };
-    let g = &data["followUpGroup"];
     let today = tracker_core::units::danish_today();
-    let meetings = g["meetings"].as_array().cloned().unwrap_or_default();
-    let items: Vec<(Value, Value)> = meetings
+    // Open items with the date of the meeting they came from.
+    let items: Vec<_> = g
+        .meetings
         .iter()
-        .flat_map(|m| {
-            m["actionItems"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |a| (a, m["date"].clone()))
-        })
-        .filter(|(a, _)| a["done"] != true)
+        .flat_map(|m| m.action_items.iter().map(move |a| (a, m.date)))
+        .filter(|(a, _)| !a.done)
         .collect();
-    let overdue = |a: &Value| {
-        a["dueDate"]
-            .as_str()
-            .and_then(|d| d.parse::<NaiveDate>().ok())
-            .is_some_and(|d| d < today)
-    };
-    let next_due = &g["grant"]["compliance"]["deadlines"]["nextMeetingDue"];
-    let mut sorted = meetings.clone();
-    sorted.sort_by(|a, b| text(&b["date"]).cmp(text(&a["date"])));
+    let overdue = |a: &ActionItem| a.due_date.is_some_and(|d| d < today);
+    let mut sorted: Vec<_> = g.meetings.iter().collect();
+    sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
     let body = html! {
-        p { (text(&g["name"])) " · " (text(&g["grant"]["caseNumber"])) " " (text(&g["grant"]["title"])) }
+        p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
         @if let Some(n) = notice { p.ok role="status" { (n) } }
         p id="next-meeting" {
             (t(l, "Næste møde skal holdes senest ", "The next meeting is due by "))
-            strong { (day(l, next_due)) }
-            " (" (t(l, "højst ", "at most ")) (g["cadenceDays"]) (t(l, " dage mellem møderne", " days between meetings")) ")."
+            strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
+            " (" (t(l, "højst ", "at most ")) (g.cadence_days) (t(l, " dage mellem møderne", " days between meetings")) ")."
         }
         h2 { (t(l, "Åbne opgaver", "Open action items")) }
         table id="action-items" {
@@ -581,29 +566,29 @@ async fn group_page(
             tbody {
                 @for (a, from) in &items {
                     tr.overdue[overdue(a)] {
-                        td { (text(&a["description"])) @if overdue(a) { " " strong.error { (t(l, "(overskredet)", "(overdue)")) } } }
-                        td { (text(&a["owner"])) }
-                        td { (day(l, &a["dueDate"])) }
-                        td { (day(l, from)) }
+                        td { (a.description) @if overdue(a) { " " strong.error { (t(l, "(overskredet)", "(overdue)")) } } }
+                        td { (a.owner) }
+                        td { (a.due_date.map(|d| date(l, d)).unwrap_or_default()) }
+                        td { (date(l, *from)) }
                     }
                 }
             }
         }
         h2 { (t(l, "Medlemmer", "Members")) }
         ul id="members" {
-            @for m in g["members"].as_array().into_iter().flatten() {
-                li { (text(&m["name"])) ", " (text(&m["organisation"])) }
+            @for m in &g.members {
+                li { (m.name) ", " (m.organisation) }
             }
         }
         h2 { (t(l, "Møder", "Meetings")) }
         @for m in &sorted {
             article.meeting {
-                h3 { (day(l, &m["date"])) }
+                h3 { (date(l, m.date)) }
                 p { (t(l, "Deltagere: ", "Attended: "))
-                    (m["attendees"].as_array().map(|a| a.iter().map(|x| text(&x["name"]).to_owned()).collect::<Vec<_>>().join(", ")).unwrap_or_default()) }
-                @if m["minutes"].is_null() { p { em { (t(l, "Intet referat endnu.", "No minutes yet.")) } } }
-                @else { h4 { (t(l, "Referat", "Minutes")) } p { (text(&m["minutes"])) } }
-                @if !m["decisions"].is_null() { h4 { (t(l, "Beslutninger", "Decisions")) } p { (text(&m["decisions"])) } }
+                    (m.attendees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ")) }
+                @if let Some(minutes) = &m.minutes { h4 { (t(l, "Referat", "Minutes")) } p { (minutes) } }
+                @else { p { em { (t(l, "Intet referat endnu.", "No minutes yet.")) } } }
+                @if let Some(decisions) = &m.decisions { h4 { (t(l, "Beslutninger", "Decisions")) } p { (decisions) } }
             }
         }
         h2 { (t(l, "Registrér et møde", "Register a meeting")) }
@@ -671,23 +656,21 @@ pub async fn create_meeting(
     let Some(date) = form_date(&form.date) else {
         return group_page(&schema, &s, group, Some(&bad_date(s.lang, "date")), None).await;
     };
-    let Some(duration) = form
+    let Some(duration_minutes) = form
         .duration
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
         .map_or(Some(60), |d| d.parse::<i32>().ok())
     else {
-        let refusal = Refusal {
-            code: "BAD_USER_INPUT".into(),
-            message: t(
+        let refusal = refused(
+            "durationMinutes",
+            t(
                 s.lang,
                 "Varigheden skal være et helt antal minutter, fx 60.",
                 "The length must be whole minutes, such as 60.",
-            )
-            .into(),
-            field: Some("durationMinutes".into()),
-        };
+            ),
+        );
         return group_page(&schema, &s, group, Some(&refusal), None).await;
     };
     let blank = |v: &Option<String>| {
@@ -696,18 +679,14 @@ pub async fn create_meeting(
             .filter(|x| !x.is_empty())
             .map(str::to_owned)
     };
-    let input = json!({ "i": {
-        "groupId": group, "date": date, "durationMinutes": duration,
-        "minutes": blank(&form.minutes), "decisions": blank(&form.decisions),
-    } });
-    match ask(
-        &schema,
-        &s,
-        "mutation($i: CreateMeetingInput!) { createMeeting(input: $i) { id } }",
-        input,
-    )
-    .await
-    {
+    let i = CreateMeetingInput {
+        group_id: group,
+        date,
+        duration_minutes,
+        minutes: blank(&form.minutes),
+        decisions: blank(&form.decisions),
+    };
+    match ask_op(&schema, &s, CreateMeeting::build(MeetingVars { i })).await {
         Ok(_) => redirect(&format!("/app/groups/{group}?done=1"), vec![]),
         Err(e) => group_page(&schema, &s, group, Some(&e), None).await,
     }
@@ -730,34 +709,21 @@ mod tests {
     #[test]
     fn each_open_trial_is_on_one_list() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
-        let trial = |start: &str, end: &str, outcome: Value| json!({ "startDate": start, "endDate": end, "outcome": outcome });
-        assert_eq!(
-            list_of(&trial("2026-11-01", "2026-12-31", Value::Null), today),
-            Some("running")
-        );
+        let on =
+            |start: &str, end: &str| list_of(start.parse().unwrap(), end.parse().unwrap(), today);
+        assert_eq!(on("2026-11-01", "2026-12-31"), "running");
         // Ends on the seventh day from today: within a week.
-        assert_eq!(
-            list_of(&trial("2026-11-01", "2026-12-03", Value::Null), today),
-            Some("ending")
-        );
-        assert_eq!(
-            list_of(&trial("2026-11-01", "2026-12-04", Value::Null), today),
-            Some("running")
-        );
-        assert_eq!(
-            list_of(&trial("2026-11-01", "2026-11-25", Value::Null), today),
-            Some("ended")
-        );
-        assert_eq!(
-            list_of(&trial("2026-12-01", "2026-12-20", Value::Null), today),
-            Some("planned")
-        );
-        assert_eq!(
-            list_of(
-                &trial("2026-11-01", "2026-11-25", json!("EDUCATION")),
-                today
-            ),
-            None
-        );
+        assert_eq!(on("2026-11-01", "2026-12-03"), "ending");
+        assert_eq!(on("2026-11-01", "2026-12-04"), "running");
+        assert_eq!(on("2026-11-01", "2026-11-25"), "ended");
+        assert_eq!(on("2026-12-01", "2026-12-20"), "planned");
+    }
+
+    #[test]
+    fn every_outcome_reads_back_from_its_form_value() {
+        for o in TrialOutcome::ALL {
+            assert_eq!(TrialOutcome::from_code(o.code()), Some(o));
+        }
+        assert_eq!(TrialOutcome::from_code("UNKNOWN"), None);
     }
 }

@@ -5,8 +5,13 @@
 
 pub mod contractor;
 pub mod grant;
+pub mod hours;
+pub mod import;
+pub mod lbf;
 pub mod portfolio;
+pub mod ranking;
 pub mod reminders;
+pub mod trials;
 
 #[cynic::schema("tracker")]
 pub mod schema {}
@@ -14,6 +19,7 @@ pub mod schema {}
 cynic::impl_scalar!(uuid::Uuid, schema::UUID);
 cynic::impl_scalar!(rust_decimal::Decimal, schema::Decimal);
 cynic::impl_scalar!(chrono::NaiveDate, schema::NaiveDate);
+cynic::impl_scalar!(chrono::DateTime<chrono::Utc>, schema::DateTime);
 
 /// A calendar month as the API writes it, `YYYY-MM`.
 #[derive(cynic::Scalar, Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,60 @@
+//! The payroll import page's mutation: the file goes as a multipart upload beside the typed
+//! variables (see [`crate::layout::ask_upload`]).
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::{YearMonth, schema};
+
+/// The file's place among the variables; the request carries the file itself.
+#[derive(cynic::Scalar, Debug, Default)]
+#[cynic(graphql_type = "Upload")]
+pub struct Upload(pub ());
+
+#[derive(cynic::QueryVariables)]
+pub struct ImportVars {
+    pub f: Upload,
+    pub d: bool,
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "ImportVars")]
+pub struct Import {
+    #[arguments(file: $f, dryRun: $d, filedAt: $at)]
+    pub import_payroll: PayrollImport,
+}
+
+/// What became of the file.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayrollImportStatus {
+    Checked,
+    Imported,
+    AlreadyImported,
+    Refused,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct PayrollImport {
+    pub status: PayrollImportStatus,
+    pub reports: Vec<PayrollImportReport>,
+    pub problems: Vec<PayrollImportProblem>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct PayrollImportReport {
+    pub contract_id: Uuid,
+    pub month: YearMonth,
+    pub total_hours: Decimal,
+    pub trainee_hours: Decimal,
+    pub lines: Vec<i32>,
+    pub replaces: bool,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct PayrollImportProblem {
+    pub line: Option<i32>,
+    pub column: Option<String>,
+    pub message: String,
+}

@@ -1,0 +1,36 @@
+//! The contractor ranking: contractors across the person's grants with their figures and the
+//! grants where they are behind.
+
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::schema;
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct Ranking {
+    pub contractor_ranking: Vec<ContractorStanding>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ContractorStanding {
+    pub contractor_name: String,
+    pub clause_shortfall_hours: Option<Decimal>,
+    pub metrics: Metrics,
+    pub grants: Vec<ContractorOnGrant>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "ShareMetrics")]
+pub struct Metrics {
+    pub labour_hours: Decimal,
+    pub trainee_hours: Decimal,
+    pub share_percent: Option<Decimal>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ContractorOnGrant {
+    pub grant_id: Uuid,
+    pub case_number: String,
+    pub behind: bool,
+}

@@ -1,0 +1,299 @@
+//! The tovholder's pages: snusepraktik (open placements, the form's choices and the funnel; new
+//! placement and outcome) and the følgegrupper (the list, one group with its meetings and action
+//! items; a new meeting).
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::schema;
+
+/// How a snusepraktik ended (TrialOutcome), every value of the schema's enum.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TrialOutcome {
+    OrdinaryJob,
+    Apprenticeship,
+    Education,
+    JobElsewhere,
+    BackToJobcenter,
+    DroppedOut,
+}
+
+impl TrialOutcome {
+    /// In the order the outcome form offers them.
+    pub const ALL: [TrialOutcome; 6] = [
+        Self::OrdinaryJob,
+        Self::Apprenticeship,
+        Self::Education,
+        Self::JobElsewhere,
+        Self::BackToJobcenter,
+        Self::DroppedOut,
+    ];
+
+    /// The schema's name of the value (the form's option values).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OrdinaryJob => "ORDINARY_JOB",
+            Self::Apprenticeship => "APPRENTICESHIP",
+            Self::Education => "EDUCATION",
+            Self::JobElsewhere => "JOB_ELSEWHERE",
+            Self::BackToJobcenter => "BACK_TO_JOBCENTER",
+            Self::DroppedOut => "DROPPED_OUT",
+        }
+    }
+
+    /// The value a form field names, if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// Placements without an outcome yet (the lists; a request of its own keeps each within the
+/// complexity limit).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct OpenTrials {
+    #[arguments(first: 200, filter: { open: true })]
+    pub trial_placements: TrialPlacementConnection,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct TrialPlacementConnection {
+    pub nodes: Vec<TrialPlacement>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct TrialPlacement {
+    pub id: Uuid,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub outcome: Option<TrialOutcome>,
+    pub trades_tried: Vec<String>,
+    pub person: Named,
+    pub grant: GrantName,
+    pub host_contractor: Option<ContractorName>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Person")]
+pub struct Named {
+    pub id: Uuid,
+    pub display_name: String,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct GrantName {
+    pub case_number: String,
+    pub title: String,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Contractor")]
+pub struct ContractorName {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// The new-placement form's choices (grants, persons, host companies) and each grant's funnel.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct TrialChoices {
+    pub compliance_dashboard: Vec<GrantFunnel>,
+    #[arguments(first: 200)]
+    pub persons: PersonConnection,
+    #[arguments(first: 200)]
+    pub contractors: ContractorConnection,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GrantCompliance")]
+pub struct GrantFunnel {
+    pub grant_id: Uuid,
+    pub grant: GrantName,
+    pub trial_funnel: TrialFunnel,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct TrialFunnel {
+    pub started: i32,
+    pub completed: i32,
+    pub outcomes: Vec<OutcomeCount>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct OutcomeCount {
+    pub outcome: TrialOutcome,
+    pub count: i32,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct PersonConnection {
+    pub nodes: Vec<Named>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ContractorConnection {
+    pub nodes: Vec<ContractorName>,
+}
+
+#[derive(cynic::InputObject)]
+pub struct CreateTrialPlacementInput {
+    pub grant_id: Uuid,
+    pub person_id: Uuid,
+    pub host_contractor_id: Option<Uuid>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub trades_tried: Vec<String>,
+    pub tovholder: String,
+}
+
+#[derive(cynic::InputObject)]
+pub struct RecordTrialOutcomeInput {
+    pub trial_placement_id: Uuid,
+    pub outcome: TrialOutcome,
+    pub outcome_date: NaiveDate,
+    pub next_plan: Option<String>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct CreateTrialVars {
+    pub i: CreateTrialPlacementInput,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct OutcomeVars {
+    pub i: RecordTrialOutcomeInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "CreateTrialVars")]
+pub struct CreateTrial {
+    #[arguments(input: $i)]
+    pub create_trial_placement: Saved,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "OutcomeVars")]
+pub struct RecordOutcome {
+    #[arguments(input: $i)]
+    pub record_trial_outcome: Saved,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "TrialPlacement")]
+pub struct Saved {
+    pub id: Uuid,
+}
+
+/// The følgegrupper the person may see.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct Groups {
+    #[arguments(first: 500)]
+    pub follow_up_groups: FollowUpGroupConnection,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct FollowUpGroupConnection {
+    pub nodes: Vec<GroupName>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "FollowUpGroup")]
+pub struct GroupName {
+    pub id: Uuid,
+    pub name: String,
+    pub grant: GrantName,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct GroupVars {
+    pub g: Uuid,
+}
+
+/// One følgegruppe with its members, meetings and action items, and when its next meeting is due.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query", variables = "GroupVars")]
+pub struct Group {
+    #[arguments(id: $g)]
+    pub follow_up_group: FollowUpGroup,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct FollowUpGroup {
+    pub name: String,
+    pub cadence_days: i32,
+    pub grant: GroupGrant,
+    pub members: Vec<GroupMember>,
+    pub meetings: Vec<Meeting>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct GroupGrant {
+    pub case_number: String,
+    pub title: String,
+    pub compliance: GroupCompliance,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GrantCompliance")]
+pub struct GroupCompliance {
+    pub deadlines: MeetingDeadline,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GrantDeadlines")]
+pub struct MeetingDeadline {
+    pub next_meeting_due: Option<NaiveDate>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct GroupMember {
+    pub name: String,
+    pub organisation: String,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct Meeting {
+    pub date: NaiveDate,
+    pub minutes: Option<String>,
+    pub decisions: Option<String>,
+    pub attendees: Vec<GroupMember>,
+    pub action_items: Vec<ActionItem>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ActionItem {
+    pub description: String,
+    pub owner: String,
+    pub due_date: Option<NaiveDate>,
+    pub done: bool,
+}
+
+#[derive(cynic::InputObject)]
+pub struct CreateMeetingInput {
+    pub group_id: Uuid,
+    pub date: NaiveDate,
+    pub duration_minutes: i32,
+    pub minutes: Option<String>,
+    pub decisions: Option<String>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct MeetingVars {
+    pub i: CreateMeetingInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "MeetingVars")]
+pub struct CreateMeeting {
+    #[arguments(input: $i)]
+    pub create_meeting: MeetingSaved,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Meeting")]
+pub struct MeetingSaved {
+    pub id: Uuid,
+}
