@@ -332,18 +332,6 @@ pub(crate) fn refused(status: StatusCode, title: &str, message: &str) -> Respons
     )
 }
 
-/// A status in the page's language, with the words of the domain brief.
-pub(crate) fn status_name(l: Lang, status: &str) -> &'static str {
-    match status {
-        "NOT_STARTED" => t(l, "ikke startet", "not started"),
-        "COMPLIANT" => t(l, "overholdt", "compliant"),
-        "AT_RISK" => t(l, "i risiko", "at risk"),
-        "BREACH" => t(l, "ikke overholdt", "in breach"),
-        "COMPLETED" => t(l, "afsluttet", "completed"),
-        _ => t(l, "ukendt", "unknown"),
-    }
-}
-
 /// The page for an address that names nothing (a malformed id).
 pub(crate) fn not_found(who: &Session) -> Response {
     error_page(

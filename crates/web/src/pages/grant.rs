@@ -64,7 +64,7 @@ pub async fn grant_page(
     let title = format!("{} · {}", c.grant.case_number, c.grant.title);
     let body = html! {
         p id="status" { (t(l, "Status ", "Status ")) (engine::i18n::date(l, c.as_of)) ": "
-            strong data-status=(c.status.code()) { (status_name(l, c.status.code())) } }
+            strong data-status=(c.status.code()) { (c.status.name(l)) } }
         h2 { (t(l, "Nøgletal", "Key figures")) }
         (key_figures(l, c))
         p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "Lærlingeindberetning til LBF", "Yearly LBF report")) } }

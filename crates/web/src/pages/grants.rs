@@ -21,7 +21,7 @@ use crate::queries::portfolio::{
     DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
 };
 use crate::queries::ranking::Ranking;
-use crate::{Session, html_response, page, redirect, status_name, t};
+use crate::{Session, html_response, page, redirect, t};
 use chrono::NaiveDate;
 use engine::i18n::Lang;
 use engine::i18n::date;
@@ -122,7 +122,7 @@ fn filters(
                 select id="status" name="status" {
                     option value="" { (t(l, "Alle", "All")) }
                     @for st in ComplianceStatus::ALL {
-                        option value=(st.code()) selected[status == Some(st)] { (status_name(l, st.code())) }
+                        option value=(st.code()) selected[status == Some(st)] { (st.name(l)) }
                     }
                 }
             }
@@ -157,7 +157,7 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
         tr {
             td { a href={ "/app/grants/" (r.grant_id) } { (r.grant.case_number) } }
             td { (r.grant.title) }
-            td data-status=(r.status.code()) { (status_name(l, r.status.code())) }
+            td data-status=(r.status.code()) { (r.status.name(l)) }
             td.num { (dec(l, m.share_percent, 2)) }
             td.num { (two(l, m.required_share_percent)) }
             td.num { (two(l, m.shortfall_hours)) }
@@ -261,8 +261,10 @@ async fn report_page(
         Err(e) => return e.page(title, s),
     };
     let submitted = r.submitted;
-    let may_submit = s.principal.role == entity::enums::Role::Bygherre
-        || s.principal.role == entity::enums::Role::Admin;
+    // The API's own rule (the audited mutation authorises the same area and operation).
+    let may_submit = s
+        .principal
+        .may_write(tracker_core::auth::Area::LbfReport, "submit");
     let org = r.grant.estate.organisation.id;
     let status = if refusal.is_some() {
         StatusCode::BAD_REQUEST

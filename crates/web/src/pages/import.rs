@@ -56,8 +56,10 @@ pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> 
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
-    if s.principal.role == entity::enums::Role::Viewer
-        || s.principal.role == entity::enums::Role::Tovholder
+    // The API's own rule for who may report hours, so the page and the mutation agree.
+    if !s
+        .principal
+        .may_write(tracker_core::auth::Area::Hours, "report")
     {
         return crate::error_page(
             StatusCode::FORBIDDEN,

@@ -67,7 +67,19 @@ impl ComplianceStatus {
         Self::ALL.into_iter().find(|s| s.code() == code)
     }
 
-    /// The schema's name of the value (the pages' `data-status` and [`crate::status_name`]).
+    /// The status in the page's language, with the words of the domain brief.
+    pub fn name(self, l: engine::i18n::Lang) -> &'static str {
+        let t = crate::t;
+        match self {
+            Self::NotStarted => t(l, "ikke startet", "not started"),
+            Self::Compliant => t(l, "overholdt", "compliant"),
+            Self::AtRisk => t(l, "i risiko", "at risk"),
+            Self::Breach => t(l, "ikke overholdt", "in breach"),
+            Self::Completed => t(l, "afsluttet", "completed"),
+        }
+    }
+
+    /// The schema's name of the value (the pages' `data-status`).
     pub fn code(self) -> &'static str {
         match self {
             Self::NotStarted => "NOT_STARTED",
