@@ -166,7 +166,7 @@ async fn lbf_table(
         "organisationId skal være en boligorganisations UUID",
     )?;
     let year = query.year()?;
-    let known_at = query.known_at()?.unwrap_or_else(Utc::now);
+    let known_at = query.known_at()?.unwrap_or_else(crate::clock::now);
     let reports = crate::service::compliance::organisation_year_reports(
         db,
         &principal.scope(),

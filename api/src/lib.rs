@@ -19,7 +19,7 @@ pub mod telemetry;
 // or HTTP; `tracker-core`: no GraphQL or HTTP); their modules keep their paths here, so the server
 // reads `crate::service`, `crate::db` and `crate::compliance`.
 pub use tracker_core::{
-    accounts, audit, auth, compliance, db, env, error, i18n, live, patch, payroll, record,
+    accounts, audit, auth, clock, compliance, db, env, error, i18n, live, patch, payroll, record,
     reminders, scalars, scope, service, units, validate,
 };
 // The GraphQL schema is a crate of its own too; the server and the pages reach it as `graphql`.

@@ -275,7 +275,7 @@ impl Reminders {
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
-                match self.tick(Utc::now()).await {
+                match self.tick(crate::clock::now()).await {
                     Ok(t) if t != Tick::default() => tracing::info!(
                         reminders = t.planned.reminders,
                         deliveries = t.planned.deliveries,

@@ -157,7 +157,7 @@ pub async fn demo_users(
         organisation_id,
         contractor_id,
     } = demo_scope(db).await?;
-    let now = chrono::Utc::now();
+    let now = crate::clock::now();
     let mut out = Vec::new();
     for &role in roles {
         let name = format!("{role:?}").to_lowercase();

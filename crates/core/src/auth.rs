@@ -232,7 +232,7 @@ pub async fn create_token<C: ConnectionTrait>(
     )
     .await?;
     if let Some(at) = input.expires_at
-        && at <= Utc::now()
+        && at <= crate::clock::now()
     {
         return Err(AppError::bad_input(
             "expiresAt",
@@ -296,7 +296,7 @@ pub async fn authenticate<C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    let t = Utc::now();
+    let t = crate::clock::now();
     if row.revoked_at.is_some()
         || row.archived_at.is_some()
         || row.expires_at.is_some_and(|e| e <= t)

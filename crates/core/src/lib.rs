@@ -18,6 +18,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod db;
 pub mod env;
 pub mod error;

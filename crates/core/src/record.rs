@@ -30,9 +30,95 @@ pub enum Area {
     Token,
 }
 
+/// The kind of row a write changed: the audit trail's `entity` column, and what decides which
+/// grants' revisions and which hours rollups the write refreshes. Those decisions match on it
+/// exhaustively, so a new kind of row must say what it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    HousingOrganisation,
+    Estate,
+    Grant,
+    Contractor,
+    Contract,
+    Person,
+    Placement,
+    HoursReport,
+    HoursLine,
+    LbfReport,
+    ApiToken,
+    TrialPlacement,
+    FollowUpGroup,
+    GroupMember,
+    Meeting,
+    ActionItem,
+    Webhook,
+    ReminderPreference,
+    PayrollImport,
+    User,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 20] = [
+        Self::HousingOrganisation,
+        Self::Estate,
+        Self::Grant,
+        Self::Contractor,
+        Self::Contract,
+        Self::Person,
+        Self::Placement,
+        Self::HoursReport,
+        Self::HoursLine,
+        Self::LbfReport,
+        Self::ApiToken,
+        Self::TrialPlacement,
+        Self::FollowUpGroup,
+        Self::GroupMember,
+        Self::Meeting,
+        Self::ActionItem,
+        Self::Webhook,
+        Self::ReminderPreference,
+        Self::PayrollImport,
+        Self::User,
+    ];
+
+    /// The English name: in messages ("Grant 0190... was not found") and in the audit trail,
+    /// whose stored rows name their kind this way (so these names never change).
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::HousingOrganisation => "Housing organisation",
+            Self::Estate => "Estate",
+            Self::Grant => "Grant",
+            Self::Contractor => "Contractor",
+            Self::Contract => "Contract",
+            Self::Person => "Person",
+            Self::Placement => "Placement",
+            Self::HoursReport => "Hours report",
+            Self::HoursLine => "Hours line",
+            Self::LbfReport => "LBF report",
+            Self::ApiToken => "API token",
+            Self::TrialPlacement => "Trial placement",
+            Self::FollowUpGroup => "Follow-up group",
+            Self::GroupMember => "Group member",
+            Self::Meeting => "Meeting",
+            Self::ActionItem => "Action item",
+            Self::Webhook => "Webhook",
+            Self::ReminderPreference => "Reminder preference",
+            Self::PayrollImport => "Payroll import",
+            Self::User => "User",
+        }
+    }
+
+    /// The kind an audit row names, if any.
+    pub fn from_label(label: &str) -> Option<Kind> {
+        Self::ALL.into_iter().find(|k| k.label() == label)
+    }
+}
+
 pub trait Record: Scoped + EntityTrait<Model: Clone + Send + Sync> {
+    /// The kind of row, as the audit trail names it.
+    const KIND: Kind;
     /// English name used in messages ("Grant 0190... was not found").
-    const LABEL: &'static str;
+    const LABEL: &'static str = Self::KIND.label();
     /// The part of the data this entity belongs to, for role write permissions.
     const AREA: Area;
     fn id_col() -> Self::Column;
@@ -46,9 +132,9 @@ pub trait Record: Scoped + EntityTrait<Model: Clone + Send + Sync> {
 }
 
 macro_rules! record {
-    ($module:ident, $label:literal, $area:ident) => {
+    ($module:ident, $kind:ident, $area:ident) => {
         impl Record for entity::$module::Entity {
-            const LABEL: &'static str = $label;
+            const KIND: Kind = Kind::$kind;
             const AREA: Area = Area::$area;
             fn id_col() -> Self::Column {
                 entity::$module::Column::Id
@@ -75,22 +161,22 @@ macro_rules! record {
     };
 }
 
-record!(housing_organisation, "Housing organisation", Organisation);
-record!(estate, "Estate", Estate);
-record!(grant, "Grant", Grant);
-record!(contractor, "Contractor", Contractor);
-record!(contract, "Contract", Contract);
-record!(person, "Person", Person);
-record!(placement, "Placement", Placement);
-record!(hours_report, "Hours report", Hours);
-record!(hours_line, "Hours line", Hours);
-record!(lbf_report, "LBF report", LbfReport);
-record!(api_token, "API token", Token);
-record!(trial_placement, "Trial placement", Trial);
-record!(follow_up_group, "Follow-up group", FollowUp);
-record!(group_member, "Group member", FollowUp);
-record!(meeting, "Meeting", FollowUp);
-record!(action_item, "Action item", FollowUp);
+record!(housing_organisation, HousingOrganisation, Organisation);
+record!(estate, Estate, Estate);
+record!(grant, Grant, Grant);
+record!(contractor, Contractor, Contractor);
+record!(contract, Contract, Contract);
+record!(person, Person, Person);
+record!(placement, Placement, Placement);
+record!(hours_report, HoursReport, Hours);
+record!(hours_line, HoursLine, Hours);
+record!(lbf_report, LbfReport, LbfReport);
+record!(api_token, ApiToken, Token);
+record!(trial_placement, TrialPlacement, Trial);
+record!(follow_up_group, FollowUpGroup, FollowUp);
+record!(group_member, GroupMember, FollowUp);
+record!(meeting, Meeting, FollowUp);
+record!(action_item, ActionItem, FollowUp);
 
 /// `E::find()` narrowed to the caller's scope: the start of every read.
 pub fn select<E: Record>(scope: &Scope) -> Select<E> {
@@ -176,7 +262,7 @@ pub async fn archive<E: Record, C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<E::Model> {
     get_active::<E, C>(db, scope, id).await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     E::update_many()
         .col_expr(E::archived_col(), Expr::value(now))
         .col_expr(E::updated_col(), Expr::value(now))
@@ -212,4 +298,22 @@ pub async fn delete<E: Record, C: ConnectionTrait>(
             other => other,
         })?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::Kind;
+    use std::collections::HashSet;
+
+    /// The audit trail stores these names; each reads back as its kind and no two are the same.
+    #[test]
+    fn every_kind_reads_back_from_its_stored_name() {
+        let names: HashSet<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(names.len(), Kind::ALL.len());
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_label(k.label()), Some(k));
+        }
+        assert_eq!(Kind::HoursReport.label(), "Hours report");
+        assert_eq!(Kind::from_label("hours report"), None);
+    }
 }

@@ -1,6 +1,6 @@
 //! Input checks shared by the services. Each returns BAD_USER_INPUT naming the offending field.
 
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 
 use crate::error::{AppError, AppResult};
 
@@ -135,7 +135,7 @@ pub fn in_range(field: &str, value: i32, min: i32, max: i32) -> AppResult<i32> {
 
 /// A plausible birth year: not in the future, not before 1900.
 pub fn birth_year(field: &str, value: i32) -> AppResult<i32> {
-    in_range(field, value, 1900, Utc::now().year())
+    in_range(field, value, 1900, crate::clock::now().year())
 }
 
 #[cfg(test)]

@@ -196,7 +196,7 @@ impl AuditQuery {
             })?;
         // Reports write an image with their lines; archiving changes no figure.
         let version = audit_log::Entity::find()
-            .filter(audit_log::Column::Entity.eq("Hours report"))
+            .filter(audit_log::Column::Entity.eq(tracker_core::record::Kind::HoursReport.label()))
             .filter(audit_log::Column::EntityId.eq(report.id))
             .filter(audit_log::Column::Operation.eq("report"))
             .filter(audit_log::Column::At.lte(at))

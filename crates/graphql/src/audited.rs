@@ -51,7 +51,7 @@ where
             write(
                 t,
                 &who,
-                E::LABEL,
+                E::KIND,
                 E::id_of(&after),
                 operation,
                 before,
@@ -83,7 +83,7 @@ where
                 .and_then(json);
             // An hours report's lines go with it: its image carries them, like every other
             // image of a report, so the rollups and R9's other grants know whose hours went.
-            if E::LABEL == "Hours report"
+            if E::KIND == tracker_core::record::Kind::HoursReport
                 && let Some(v) = before.as_mut()
             {
                 let lines = <entity::hours_line::Entity as sea_orm::EntityTrait>::find()
@@ -93,7 +93,7 @@ where
                 v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
             }
             let id = tracker_core::record::delete::<E, _>(t, &s, id).await?;
-            write(t, &who, E::LABEL, id, "delete", before, None).await?;
+            write(t, &who, E::KIND, id, "delete", before, None).await?;
             Ok(id)
         })
     })

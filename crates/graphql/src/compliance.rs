@@ -979,7 +979,7 @@ impl ComplianceQuery {
         known_at: Option<DateTime<Utc>>,
     ) -> Result<LbfYearReport> {
         scope(ctx).require_grant_figures()?;
-        let known_at = known_at.unwrap_or_else(Utc::now);
+        let known_at = known_at.unwrap_or_else(tracker_core::clock::now);
         let g =
             tracker_core::record::get::<grant::Entity, _>(db(ctx), &scope(ctx), grant_id).await?;
         let reports = svc::year_reports(db(ctx), vec![g.clone()], year, known_at).await?;
@@ -998,7 +998,7 @@ impl ComplianceQuery {
         year: i32,
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<LbfYearReport>> {
-        let known_at = known_at.unwrap_or_else(Utc::now);
+        let known_at = known_at.unwrap_or_else(tracker_core::clock::now);
         Ok(
             svc::organisation_year_reports(db(ctx), &scope(ctx), organisation_id, year, known_at)
                 .await?

@@ -109,8 +109,13 @@ impl Subscriber {
             }
         };
         let as_of = tracker_core::units::danish_today();
-        match tracker_core::service::compliance::evaluations(&self.db, &grants, as_of, Utc::now())
-            .await
+        match tracker_core::service::compliance::evaluations(
+            &self.db,
+            &grants,
+            as_of,
+            tracker_core::clock::now(),
+        )
+        .await
         {
             Ok(mut reports) => grants
                 .iter()
@@ -148,7 +153,7 @@ fn summary(r: &Report) -> GrantFiguresUpdate {
     GrantFiguresUpdate {
         grant_id: r.grant_id,
         as_of: r.as_of,
-        known_at: Utc::now(),
+        known_at: tracker_core::clock::now(),
         status: r.status,
         share_percent: r.metrics.share.map(percent),
         share_fraction: r.metrics.share.map(|s| fixed(s, 4)),
@@ -253,7 +258,7 @@ impl LiveSubscription {
                         pending.push_back(FindingsChange {
                             grant_id: r.grant_id,
                             as_of: r.as_of,
-                            known_at: Utc::now(),
+                            known_at: tracker_core::clock::now(),
                             opened: findings_view(&opened, sees_persons, sub.lang),
                             closed: findings_view(&closed, sees_persons, sub.lang),
                         });

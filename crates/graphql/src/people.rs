@@ -232,7 +232,7 @@ impl PersonalDataMutation {
                 tracker_core::audit::write(
                     t,
                     &who,
-                    "Person",
+                    tracker_core::record::Kind::Person,
                     id,
                     "erase",
                     image(&before).map(|v| scrub_image(v, true)),

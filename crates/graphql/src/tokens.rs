@@ -88,8 +88,16 @@ impl TokenMutation {
             Box::pin(async move {
                 let (model, token) = auth::create_token(t, input).await?;
                 let after = serde_json::to_value(&model).ok();
-                tracker_core::audit::write(t, &who, "API token", model.id, "create", None, after)
-                    .await?;
+                tracker_core::audit::write(
+                    t,
+                    &who,
+                    tracker_core::record::Kind::ApiToken,
+                    model.id,
+                    "create",
+                    None,
+                    after,
+                )
+                .await?;
                 Ok((model, token))
             })
         })

@@ -87,9 +87,18 @@ impl UserMutation {
         let (user, secret) = in_txn(ctx, move |t, _| {
             let (input, who) = (input.clone(), who.clone());
             Box::pin(async move {
-                let (user, secret) = accounts::invite(t, input, Utc::now()).await?;
+                let (user, secret) = accounts::invite(t, input, tracker_core::clock::now()).await?;
                 let after = serde_json::to_value(&user).ok();
-                tracker_core::audit::write(t, &who, "User", user.id, "invite", None, after).await?;
+                tracker_core::audit::write(
+                    t,
+                    &who,
+                    tracker_core::record::Kind::User,
+                    user.id,
+                    "invite",
+                    None,
+                    after,
+                )
+                .await?;
                 Ok((user, secret))
             })
         })
@@ -107,9 +116,17 @@ impl UserMutation {
         in_txn(ctx, move |t, _| {
             let who = who.clone();
             Box::pin(async move {
-                let n = accounts::revoke_sessions(t, user_id, Utc::now()).await?;
-                tracker_core::audit::write(t, &who, "User", user_id, "revoke-sessions", None, None)
-                    .await?;
+                let n = accounts::revoke_sessions(t, user_id, tracker_core::clock::now()).await?;
+                tracker_core::audit::write(
+                    t,
+                    &who,
+                    tracker_core::record::Kind::User,
+                    user_id,
+                    "revoke-sessions",
+                    None,
+                    None,
+                )
+                .await?;
                 Ok(n)
             })
         })

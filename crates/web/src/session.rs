@@ -125,7 +125,7 @@ pub fn trust(req: &poem::Request) {
 /// The signed-in session of a request, if any.
 pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Session> {
     let secret = cookie_value(req, SESSION_COOKIE)?;
-    let mut s = accounts::session(db, &secret, Utc::now())
+    let mut s = accounts::session(db, &secret, tracker_core::clock::now())
         .await
         .ok()
         .flatten()?;
@@ -238,7 +238,10 @@ impl CsrfKey {
 /// database unreachable) the form gets an empty token and its post is refused.
 pub(crate) async fn pre_session_csrf(req: &poem::Request) -> (String, String) {
     let token = match req.data::<Arc<CsrfKey>>() {
-        Some(k) => k.issue(Utc::now()).await.unwrap_or_default(),
+        Some(k) => k
+            .issue(tracker_core::clock::now())
+            .await
+            .unwrap_or_default(),
         None => String::new(),
     };
     let cookie = set_cookie(req, CSRF_COOKIE, &token, None);
@@ -273,7 +276,7 @@ pub(crate) async fn pre_session_csrf_ok(req: &poem::Request, sent: &str) -> bool
         return false;
     };
     cookie_value(req, CSRF_COOKIE).is_some_and(|c| same(&c, sent))
-        && key.verify(sent, Utc::now()).await
+        && key.verify(sent, tracker_core::clock::now()).await
 }
 
 /// POST /login
@@ -299,7 +302,7 @@ pub async fn login(
             "For mange forsøg fra denne adresse. Vent et minut, og prøv igen.",
         );
     }
-    match accounts::sign_in(*db, &form.email, &form.password, Utc::now()).await {
+    match accounts::sign_in(*db, &form.email, &form.password, tracker_core::clock::now()).await {
         Ok(s) => {
             let max_age = accounts::LIFETIME.num_seconds();
             redirect(
@@ -361,7 +364,7 @@ pub async fn logout(
             "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
         );
     }
-    if let Err(e) = accounts::sign_out(*db, s.session, Utc::now()).await {
+    if let Err(e) = accounts::sign_out(*db, s.session, tracker_core::clock::now()).await {
         log_internal(e);
     }
     redirect("/login", vec![set_cookie(req, SESSION_COOKIE, "", Some(0))])
@@ -396,7 +399,7 @@ pub async fn invitation_page(
     Query(q): Query<InvitationQuery>,
 ) -> Response {
     let token = q.token.unwrap_or_default();
-    match accounts::invited(*db, &token, Utc::now()).await {
+    match accounts::invited(*db, &token, tracker_core::clock::now()).await {
         Ok(user) => {
             let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
@@ -443,7 +446,7 @@ pub async fn accept_invitation(
             "For mange forsøg fra denne adresse. Vent et minut, og prøv igen.",
         );
     }
-    let now = Utc::now();
+    let now = tracker_core::clock::now();
     // Through the write gate like every other write: on SQLite, two acceptances at once would
     // otherwise both read the invitation and one fail on the file's lock.
     let gate = tracker_core::db::WriteGate::for_connection(&db);
@@ -461,7 +464,7 @@ pub async fn accept_invitation(
                 tracker_core::audit::write(
                     txn,
                     &who,
-                    "User",
+                    tracker_core::record::Kind::User,
                     user.id,
                     "set-password",
                     None,

@@ -31,4 +31,5 @@ mod rollup;
 mod scoping;
 mod sdl;
 mod seed;
+mod snapshots;
 mod validation;

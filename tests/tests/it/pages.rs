@@ -9,22 +9,27 @@ use poem::test::{TestClient, TestResponse};
 use serde_json::json;
 use tests::TestApp;
 
-const LOCAL: &str = "localhost:8000";
+pub(crate) const LOCAL: &str = "localhost:8000";
 
-struct Demo {
-    app: TestApp,
-    users: Vec<(Role, String, String)>,
-    grant: String,
+pub(crate) struct Demo {
+    pub(crate) app: TestApp,
+    pub(crate) users: Vec<(Role, String, String)>,
+    pub(crate) grant: String,
 }
 
 async fn demo() -> Demo {
+    demo_on(
+        api::units::danish_today(),
+        &[Role::Bygherre, Role::Tovholder, Role::Viewer],
+    )
+    .await
+}
+
+/// The demo loaded as of `today`, with a signed-up user of each of `roles`.
+pub(crate) async fn demo_on(today: chrono::NaiveDate, roles: &[Role]) -> Demo {
     let app = TestApp::new().await;
-    api::seed::seed_demo_on(&app.db, api::units::danish_today())
-        .await
-        .unwrap();
-    let users = api::seed::demo_users(&app.db, &[Role::Bygherre, Role::Tovholder, Role::Viewer])
-        .await
-        .unwrap();
+    api::seed::seed_demo_on(&app.db, today).await.unwrap();
+    let users = api::seed::demo_users(&app.db, roles).await.unwrap();
     let grant = app
         .ok("{ grants { edges { node { id } } } }", json!({}))
         .await["grants"]["edges"][0]["node"]["id"]
@@ -50,12 +55,16 @@ fn hidden(body: &str, name: &str) -> String {
     body[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn text(res: TestResponse) -> String {
+pub(crate) async fn text(res: TestResponse) -> String {
     res.0.into_body().into_string().await.unwrap()
 }
 
 /// Signs in as the demo's `role`; the session cookie.
-async fn session(client: &TestClient<impl poem::Endpoint>, demo: &Demo, role: Role) -> String {
+pub(crate) async fn session(
+    client: &TestClient<impl poem::Endpoint>,
+    demo: &Demo,
+    role: Role,
+) -> String {
     let (_, email, password) = demo.users.iter().find(|u| u.0 == role).unwrap();
     let page = client.get("/login").header("host", LOCAL).send().await;
     let csrf = cookie(&page, "sct_csrf").unwrap();
@@ -75,7 +84,11 @@ async fn session(client: &TestClient<impl poem::Endpoint>, demo: &Demo, role: Ro
     cookie(&res, "sct_session").unwrap()
 }
 
-async fn get(client: &TestClient<impl poem::Endpoint>, path: &str, session: &str) -> TestResponse {
+pub(crate) async fn get(
+    client: &TestClient<impl poem::Endpoint>,
+    path: &str,
+    session: &str,
+) -> TestResponse {
     client
         .get(path)
         .header("host", LOCAL)

@@ -24,7 +24,7 @@ use crate::compliance::{
     ReportFacts, TrialFacts,
 };
 use crate::error::{AppError, AppResult};
-use crate::record::get;
+use crate::record::{Kind, get};
 use crate::scope::Scope;
 use crate::validate;
 
@@ -424,7 +424,7 @@ fn add_follow_up(facts: &mut HashMap<Uuid, GrantFacts>, rows: FollowUpRows) {
 
 /// What the hours rollups are computed from: while none of these was written after `known_at`,
 /// the rollups hold the sums as known then.
-const HOURS_INPUTS: &[&str] = &["Hours report", "Hours line", "Placement"];
+const HOURS_INPUTS: &[Kind] = &[Kind::HoursReport, Kind::HoursLine, Kind::Placement];
 
 /// One month's hours report of one contract as the engine reads it: from the rollup (sums by
 /// kind, and only the lines R9 needs) or from its lines.

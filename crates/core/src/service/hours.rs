@@ -365,7 +365,16 @@ pub async fn report_audited<C: ConnectionTrait>(
     let report = report_monthly_hours(db, scope, input, may_declare_filing(who.role)).await?;
     let after = report_snapshot(db, key).await?;
     let replaced = before.is_some();
-    super::trail::write(db, who, "Hours report", report.id, operation, before, after).await?;
+    super::trail::write(
+        db,
+        who,
+        crate::record::Kind::HoursReport,
+        report.id,
+        operation,
+        before,
+        after,
+    )
+    .await?;
     Ok((report, replaced))
 }
 

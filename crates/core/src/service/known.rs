@@ -59,18 +59,18 @@ pub async fn images_before_first_change<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Whether any row of `labels` was written (created, changed, archived or deleted) after
+/// Whether any row of `kinds` was written (created, changed, archived or deleted) after
 /// `known_at`: if not, those rows are known at `known_at` exactly as they are now.
 pub async fn written_since<C: ConnectionTrait>(
     db: &C,
-    labels: &[&str],
+    kinds: &[crate::record::Kind],
     known_at: DateTime<Utc>,
 ) -> AppResult<bool> {
     use sea_orm::QuerySelect;
     Ok(audit_log::Entity::find()
         .select_only()
         .column(audit_log::Column::Id)
-        .filter(audit_log::Column::Entity.is_in(labels.iter().copied()))
+        .filter(audit_log::Column::Entity.is_in(kinds.iter().map(|k| k.label())))
         .filter(audit_log::Column::At.gt(known_at))
         .limit(1)
         .into_tuple::<Uuid>()

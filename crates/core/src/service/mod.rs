@@ -21,8 +21,9 @@ pub mod webhooks;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+/// The current moment, from [`crate::clock`].
 pub fn now() -> DateTime<Utc> {
-    Utc::now()
+    crate::clock::now()
 }
 
 /// UUID v7: time-ordered, so id order is creation order (see `pagination`).

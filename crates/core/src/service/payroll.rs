@@ -33,7 +33,8 @@ use crate::scalars::{DecimalInput, YearMonth};
 use crate::scope::Scope;
 
 /// The audit trail's name for an import.
-pub const LABEL: &str = "Payroll import";
+pub const KIND: crate::record::Kind = crate::record::Kind::PayrollImport;
+pub const LABEL: &str = KIND.label();
 
 /// A file to import.
 pub struct ImportRequest {
@@ -297,7 +298,7 @@ pub async fn import_payroll(
             }
             let filed = filed_at.unwrap_or(t_now);
             let after = import_after(import_id, &name, &hash, format, filed, &rows, &reports);
-            super::trail::write(t, &who, LABEL, import_id, "import", None, Some(after)).await?;
+            super::trail::write(t, &who, KIND, import_id, "import", None, Some(after)).await?;
             let s = summary(ImportStatus::Imported, Some(import_id), reports, problems);
             Ok((s, Outcome::Commit))
         })

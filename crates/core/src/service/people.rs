@@ -411,7 +411,8 @@ async fn scrub_audit_trail<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()
         .all(db)
         .await?;
     for row in rows {
-        let person = row.entity == "Person";
+        let person =
+            crate::record::Kind::from_label(&row.entity) == Some(crate::record::Kind::Person);
         let mut m: audit_log::ActiveModel = row.clone().into();
         m.before = Set(row.before.map(|v| scrub_image(v, person)));
         m.after = Set(row.after.map(|v| scrub_image(v, person)));

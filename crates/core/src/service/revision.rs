@@ -18,6 +18,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::AppResult;
+use crate::record::Kind;
 
 /// Ids per query: well under every database's limit on bound parameters.
 const CHUNK: usize = 500;
@@ -57,11 +58,11 @@ fn grants_of_persons(persons: SelectStatement) -> SelectStatement {
         .to_owned()
 }
 
-/// Bumps the revision of every grant whose evaluation reads the row `entity`/`id` written (its
+/// Bumps the revision of every grant whose evaluation reads the row `kind`/`id` written (its
 /// images before and after, as audited).
 pub async fn touch<C: ConnectionTrait>(
     db: &C,
-    entity: &str,
+    kind: Kind,
     id: Uuid,
     before: Option<&Value>,
     after: Option<&Value>,
@@ -69,12 +70,16 @@ pub async fn touch<C: ConnectionTrait>(
     let field = |key: &str| uuid_at(after, key).or_else(|| uuid_at(before, key));
     let mut direct: Vec<Uuid> = Vec::new();
     let mut via: Vec<SelectStatement> = Vec::new();
-    match entity {
-        "Grant" => direct.push(id),
-        "Contract" | "Placement" | "Trial placement" | "Follow-up group" | "LBF report" => {
+    match kind {
+        Kind::Grant => direct.push(id),
+        Kind::Contract
+        | Kind::Placement
+        | Kind::TrialPlacement
+        | Kind::FollowUpGroup
+        | Kind::LbfReport => {
             direct.extend(field("grant_id"));
         }
-        "Meeting" => {
+        Kind::Meeting => {
             if let Some(group) = field("group_id") {
                 via.push(
                     Query::select()
@@ -86,19 +91,19 @@ pub async fn touch<C: ConnectionTrait>(
             }
         }
         // Its name is on every grant it has a contract on.
-        "Contractor" => via.push(select_grants_of_contracts(
+        Kind::Contractor => via.push(select_grants_of_contracts(
             Condition::all().add(contract::Column::ContractorId.eq(id)),
         )),
         // Its name (R9's findings) and its placements.
-        "Person" => via.push(
+        Kind::Person => via.push(
             Query::select()
                 .column(placement::Column::GrantId)
                 .from(placement::Entity)
                 .and_where(placement::Column::PersonId.eq(id))
                 .to_owned(),
         ),
-        "Hours report" | "Hours line" => {
-            let report = if entity == "Hours report" {
+        Kind::HoursReport | Kind::HoursLine => {
+            let report = if kind == Kind::HoursReport {
                 Some(id)
             } else {
                 field("report_id")
@@ -140,7 +145,18 @@ pub async fn touch<C: ConnectionTrait>(
                 ));
             }
         }
-        _ => {}
+        // Read by no evaluation: names and addresses shown beside it, members and action items
+        // (the meeting is what R7 counts), access, accounts, webhooks, preferences and the import's
+        // own record.
+        Kind::HousingOrganisation
+        | Kind::Estate
+        | Kind::ApiToken
+        | Kind::GroupMember
+        | Kind::ActionItem
+        | Kind::Webhook
+        | Kind::ReminderPreference
+        | Kind::PayrollImport
+        | Kind::User => {}
     }
     for select in via {
         let rows = db

@@ -26,6 +26,7 @@ use uuid::Uuid;
 use super::revision::line_placements;
 use crate::compliance::KindSums;
 use crate::error::AppResult;
+use crate::record::Kind;
 
 /// Ids per query: well under every database's limit on bound parameters.
 const CHUNK: usize = 500;
@@ -38,13 +39,13 @@ fn date_at(image: Option<&Value>, key: &str) -> Option<NaiveDate> {
 /// after, as audited), in the write's transaction.
 pub async fn touch<C: ConnectionTrait>(
     db: &C,
-    entity: &str,
+    kind: Kind,
     id: Uuid,
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> AppResult<()> {
-    match entity {
-        "Hours report" => {
+    match kind {
+        Kind::HoursReport => {
             refresh_reports(db, &[id]).await?;
             let mut placements = line_placements(before);
             placements.extend(line_placements(after));
@@ -59,7 +60,7 @@ pub async fn touch<C: ConnectionTrait>(
                 .collect();
             refresh_person_months(db, pairs).await
         }
-        "Placement" => {
+        Kind::Placement => {
             if !kind_changed(before, after) {
                 return Ok(());
             }
@@ -72,6 +73,8 @@ pub async fn touch<C: ConnectionTrait>(
                 .await?;
             refresh_reports(db, &reports).await
         }
+        // An hours report's audit image carries its lines, so its lines are refreshed with it;
+        // nothing else is summed.
         _ => Ok(()),
     }
 }
@@ -107,19 +110,19 @@ pub async fn lock_contract<C: ConnectionTrait>(db: &C, id: Uuid) -> AppResult<()
 /// detected`, and seconds of stalls under mixed writers).
 pub async fn lock_contracts_for<C: ConnectionTrait>(
     db: &C,
-    entity: &str,
+    kind: Kind,
     id: Uuid,
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> AppResult<()> {
     let contract_of =
         |v: Option<&Value>| v.and_then(|v| v.get("contract_id")?.as_str()?.parse::<Uuid>().ok());
-    let mut contracts: Vec<Uuid> = match entity {
-        "Hours report" => [contract_of(before), contract_of(after)]
+    let mut contracts: Vec<Uuid> = match kind {
+        Kind::HoursReport => [contract_of(before), contract_of(after)]
             .into_iter()
             .flatten()
             .collect(),
-        "Placement" => {
+        Kind::Placement => {
             if !kind_changed(before, after) {
                 return Ok(());
             }

@@ -3,20 +3,20 @@
 //! does. Each row also bumps the revisions of the grants the write touches and keeps the hours
 //! rollups equal to the hours they sum, in the same transaction.
 
-use chrono::Utc;
 use entity::audit_log;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
 use crate::auth::Principal;
 use crate::error::AppResult;
+use crate::record::Kind;
 
 /// Writes one audit row (and bumps the revisions of the grants the write touches, and refreshes
 /// the hours rollups it changes).
 pub async fn write<C: ConnectionTrait>(
     db: &C,
     who: &Principal,
-    entity: &str,
+    kind: Kind,
     entity_id: Uuid,
     operation: &str,
     before: Option<serde_json::Value>,
@@ -26,7 +26,7 @@ pub async fn write<C: ConnectionTrait>(
     // then the grants' revisions (see `rollup::lock_contracts_for`).
     crate::service::rollup::lock_contracts_for(
         db,
-        entity,
+        kind,
         entity_id,
         before.as_ref(),
         after.as_ref(),
@@ -34,15 +34,15 @@ pub async fn write<C: ConnectionTrait>(
     .await?;
     // The same transaction: the grants this write changes get a new revision, so no cached
     // evaluation of them is used again.
-    crate::service::revision::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
+    crate::service::revision::touch(db, kind, entity_id, before.as_ref(), after.as_ref()).await?;
     // And the precomputed hours sums stay equal to the hours they sum.
-    crate::service::rollup::touch(db, entity, entity_id, before.as_ref(), after.as_ref()).await?;
+    crate::service::rollup::touch(db, kind, entity_id, before.as_ref(), after.as_ref()).await?;
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         token_id: Set(who.token_id),
         user_id: Set(who.user_id),
-        at: Set(Utc::now()),
-        entity: Set(entity.to_owned()),
+        at: Set(crate::clock::now()),
+        entity: Set(kind.label().to_owned()),
         entity_id: Set(entity_id),
         operation: Set(operation.to_owned()),
         before: Set(before),

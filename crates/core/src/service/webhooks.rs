@@ -2,7 +2,6 @@
 //! for its own organisation's) and each user's choice of reminders by e-mail. Every change is
 //! validated completely before it is written, and audited.
 
-use chrono::Utc;
 use entity::enums::{ReminderKind, Role};
 use entity::{app_user, reminder_preference, webhook};
 use sea_orm::{
@@ -16,7 +15,8 @@ use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
 use crate::reminders::address::check_webhook_url;
 
-const LABEL: &str = "Webhook";
+const KIND: crate::record::Kind = crate::record::Kind::Webhook;
+const LABEL: &str = KIND.label();
 
 /// A new webhook (ny webhook).
 #[derive(Clone, Debug)]
@@ -130,7 +130,7 @@ pub async fn create_webhook<C: ConnectionTrait>(
     }
     let secret = crate::reminders::sign::new_secret()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness for a secret: {e}")))?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let model = webhook::ActiveModel {
         id: Set(super::new_id()),
         organisation_id: Set(organisation_id),
@@ -147,7 +147,7 @@ pub async fn create_webhook<C: ConnectionTrait>(
     super::trail::write(
         db,
         who,
-        LABEL,
+        KIND,
         model.id,
         "create",
         None,
@@ -181,7 +181,7 @@ pub async fn update_webhook<C: ConnectionTrait>(
     if let Some(k) = &patch.kinds {
         m.kinds = Set(check_kinds(k)?);
     }
-    m.updated_at = Set(Utc::now());
+    m.updated_at = Set(crate::clock::now());
     save(db, who, &before, m, "update").await
 }
 
@@ -197,7 +197,7 @@ async fn save<C: ConnectionTrait>(
     super::trail::write(
         db,
         who,
-        LABEL,
+        KIND,
         before.id,
         operation,
         serde_json::to_value(before).ok(),
@@ -218,7 +218,7 @@ pub async fn archive_webhook<C: ConnectionTrait>(
         return Ok(before);
     }
     let mut m = before.clone().into_active_model();
-    let now = Utc::now();
+    let now = crate::clock::now();
     m.archived_at = Set(Some(now));
     m.updated_at = Set(now);
     save(db, who, &before, m, "archive").await
@@ -308,7 +308,7 @@ pub async fn set_preferences<C: ConnectionTrait>(
     let row = reminder_preference::ActiveModel {
         user_id: Set(u.id),
         kinds: Set(kinds_to_json(&kinds)),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(crate::clock::now()),
     };
     let after = match &before {
         Some(_) => row.update(db).await?,
@@ -317,7 +317,7 @@ pub async fn set_preferences<C: ConnectionTrait>(
     super::trail::write(
         db,
         who,
-        "Reminder preference",
+        crate::record::Kind::ReminderPreference,
         u.id,
         if before.is_some() { "update" } else { "create" },
         before.and_then(|b| serde_json::to_value(b).ok()),
