@@ -109,6 +109,16 @@ pub fn date(l: Lang, d: NaiveDate) -> String {
     }
 }
 
+/// A day of the year in the language's way: "29. september" or "29 September".
+pub fn day_and_month(l: Lang, d: NaiveDate) -> String {
+    match l {
+        Lang::Da => d
+            .format_localized("%-d. %B", chrono::Locale::da_DK)
+            .to_string(),
+        Lang::En => d.format("%-d %B").to_string(),
+    }
+}
+
 /// A month in the language's way: "marts 2024" or "March 2024".
 pub fn month(l: Lang, d: NaiveDate) -> String {
     match l {
@@ -200,6 +210,9 @@ mod tests {
 
     #[test]
     fn danish_numbers_and_dates() {
+        let due = NaiveDate::from_ymd_opt(2000, 9, 29).unwrap();
+        assert_eq!(day_and_month(Lang::Da, due), "29. september");
+        assert_eq!(day_and_month(Lang::En, due), "29 September");
         assert_eq!(da_kr(dec!(8000000)), "8.000.000,00 kr.");
         assert_eq!(da_decimal(dec!(1234567.891), 2), "1.234.567,89");
         assert_eq!(da_decimal(dec!(-0.005), 2), "-0,01");

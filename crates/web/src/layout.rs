@@ -28,41 +28,33 @@ pub(crate) fn lang_of(req: &poem::Request) -> Lang {
     }
 }
 
-/// One text in the page's language.
-pub(crate) fn t(l: Lang, da: &'static str, en: &'static str) -> &'static str {
-    match l {
-        Lang::Da => da,
-        Lang::En => en,
-    }
-}
+pub(crate) use crate::text::{t, t_with};
 
-/// The pages each role works with, for the navigation bar.
-pub(crate) fn pages_of(
-    role: entity::enums::Role,
-) -> &'static [(&'static str, &'static str, &'static str)] {
+/// The pages each role works with, for the navigation bar: (address, text key).
+pub(crate) fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str)] {
     use entity::enums::Role;
     match role {
         Role::Admin | Role::Bygherre => &[
-            ("/app", "Overblik", "Portfolio"),
-            ("/app/ranking", "Entreprenører", "Contractors"),
-            ("/app/import", "Lønimport", "Payroll import"),
-            ("/app/reminders", "Påmindelser", "Reminders"),
+            ("/app", "nav-portfolio"),
+            ("/app/ranking", "nav-contractors"),
+            ("/app/import", "nav-payroll-import"),
+            ("/app/reminders", "nav-reminders"),
         ],
         Role::Viewer => &[
-            ("/app", "Overblik", "Portfolio"),
-            ("/app/ranking", "Entreprenører", "Contractors"),
-            ("/app/reminders", "Påmindelser", "Reminders"),
+            ("/app", "nav-portfolio"),
+            ("/app/ranking", "nav-contractors"),
+            ("/app/reminders", "nav-reminders"),
         ],
         Role::Tovholder => &[
-            ("/app", "Overblik", "Portfolio"),
-            ("/app/trials", "Snusepraktik", "Trial placements"),
-            ("/app/groups", "Følgegrupper", "Follow-up groups"),
-            ("/app/reminders", "Påmindelser", "Reminders"),
+            ("/app", "nav-portfolio"),
+            ("/app/trials", "nav-trials"),
+            ("/app/groups", "nav-groups"),
+            ("/app/reminders", "nav-reminders"),
         ],
         Role::Contractor => &[
-            ("/app", "Kontrakter og tal", "Contracts and figures"),
-            ("/app/import", "Lønimport", "Payroll import"),
-            ("/app/reminders", "Påmindelser", "Reminders"),
+            ("/app", "nav-contracts-and-figures"),
+            ("/app/import", "nav-payroll-import"),
+            ("/app/reminders", "nav-reminders"),
         ],
     }
 }
@@ -127,25 +119,25 @@ pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup)
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                a.skip href="#indhold" { (t(l, "Spring til indhold", "Skip to content")) }
+                a.skip href="#indhold" { (t(l, "skip-to-content")) }
                 header {
                     p.brand { a href="/app" { "Social klausul-tracker" } }
-                    nav aria-label=(t(l, "Sprog og konto", "Language and account")) {
+                    nav aria-label=(t(l, "language-and-account")) {
                         a href={ "/lang?to=" (other_code) } lang=(other_name) { (other) }
                         @if let Some(s) = who {
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(s.session.csrf_token);
                                 " " span { (s.user.display_name) " (" (tracker_core::auth::role_name(s.user.role)) ")" }
                                 " "
-                                button type="submit" { (t(l, "Log ud", "Sign out")) }
+                                button type="submit" { (t(l, "sign-out")) }
                             }
                         }
                     }
                 }
                 @if let Some(s) = who {
-                    nav.main aria-label=(t(l, "Sider", "Pages")) { ul {
-                        @for (href, da, en) in pages_of(s.user.role) {
-                            li { a href=(href) { (t(l, da, en)) } }
+                    nav.main aria-label=(t(l, "pages")) { ul {
+                        @for (href, name) in pages_of(s.user.role) {
+                            li { a href=(href) { (t(l, name)) } }
                         }
                     } }
                 }
@@ -336,9 +328,9 @@ pub(crate) fn refused(status: StatusCode, title: &str, message: &str) -> Respons
 pub(crate) fn not_found(who: &Session) -> Response {
     error_page(
         StatusCode::NOT_FOUND,
-        t(who.lang, "Ikke fundet", "Not found"),
+        t(who.lang, "not-found"),
         who,
-        t(who.lang, "Siden findes ikke.", "The page does not exist."),
+        t(who.lang, "the-page-does-not-exist"),
     )
 }
 
@@ -346,13 +338,9 @@ pub(crate) fn not_found(who: &Session) -> Response {
 pub(crate) fn csrf_refused(who: &Session) -> Response {
     error_page(
         StatusCode::FORBIDDEN,
-        t(who.lang, "Formularen blev afvist", "The form was refused"),
+        t(who.lang, "the-form-was-refused"),
         who,
-        t(
-            who.lang,
-            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
-            "The form did not come from this session. Reload the page and try again.",
-        ),
+        t(who.lang, "the-form-did-not-come-from"),
     )
 }
 

@@ -23,6 +23,7 @@ pub mod layout;
 pub mod pages;
 pub mod queries;
 pub mod session;
+pub mod text;
 
 // What the pages and the server's routes use, from one place.
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};

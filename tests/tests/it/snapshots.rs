@@ -45,14 +45,9 @@ fn lines(html: &str) -> String {
     html.replace("><", ">\n<")
 }
 
-/// The page at `path` for `role`; it must answer 200.
-async fn page(
-    client: &TestClient<impl poem::Endpoint>,
-    demo: &Demo,
-    role: Role,
-    path: &str,
-) -> String {
-    let s = session(client, demo, role).await;
+/// The page at `path` with the session cookie `s` in `lang` ("da" or "en"); it must answer 200.
+async fn page(client: &TestClient<impl poem::Endpoint>, s: &str, lang: &str, path: &str) -> String {
+    let s = format!("{s}; sct_lang={lang}");
     let res = get(client, path, &s).await;
     let status = res.0.status();
     let body = lines(&text(res).await);
@@ -79,7 +74,7 @@ async fn ids(demo: &Demo) -> (String, String, String) {
 }
 
 /// Scenario: the bygherre's, the tovholder's and the contractor's main pages on the demo site in
-/// its sixth month, in Danish, exactly as served.
+/// its sixth month, in Danish (and three of them in English), exactly as served.
 #[tokio::test]
 async fn each_roles_main_pages_read_as_recorded() {
     api::clock::at(moment(), main_pages()).await;
@@ -90,42 +85,72 @@ async fn main_pages() {
     let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
     let (_, contract, group) = ids(&demo).await;
     let grant = demo.grant.clone();
+    let (da, en) = ("da", "en");
     let pages = [
-        ("bygherre_portfolio", Role::Bygherre, "/app".to_owned()),
+        (
+            "bygherre_portfolio",
+            (Role::Bygherre, da),
+            "/app".to_owned(),
+        ),
         (
             "bygherre_grant",
-            Role::Bygherre,
+            (Role::Bygherre, da),
+            format!("/app/grants/{grant}"),
+        ),
+        (
+            "bygherre_grant_en",
+            (Role::Bygherre, en),
             format!("/app/grants/{grant}"),
         ),
         (
             "bygherre_lbf_report",
-            Role::Bygherre,
+            (Role::Bygherre, da),
             format!("/app/grants/{grant}/lbf?year=2026"),
         ),
         (
             "bygherre_ranking",
-            Role::Bygherre,
+            (Role::Bygherre, da),
             "/app/ranking".to_owned(),
         ),
         (
+            "bygherre_reminders",
+            (Role::Bygherre, da),
+            "/app/reminders".to_owned(),
+        ),
+        (
             "tovholder_trials",
-            Role::Tovholder,
+            (Role::Tovholder, da),
+            "/app/trials".to_owned(),
+        ),
+        (
+            "tovholder_trials_en",
+            (Role::Tovholder, en),
             "/app/trials".to_owned(),
         ),
         (
             "tovholder_group",
-            Role::Tovholder,
+            (Role::Tovholder, da),
             format!("/app/groups/{group}"),
         ),
-        ("contractor_home", Role::Contractor, "/app".to_owned()),
+        ("contractor_home", (Role::Contractor, da), "/app".to_owned()),
         (
             "contractor_hours",
-            Role::Contractor,
+            (Role::Contractor, da),
+            format!("/app/hours?contract={contract}&month=2026-05"),
+        ),
+        (
+            "contractor_hours_en",
+            (Role::Contractor, en),
             format!("/app/hours?contract={contract}&month=2026-05"),
         ),
     ];
-    for (name, role, path) in pages {
-        let html = page(&client, &demo, role, &path).await;
+    // One sign-in per role (sign-in is rate-limited).
+    let mut sessions = std::collections::HashMap::new();
+    for role in [Role::Bygherre, Role::Tovholder, Role::Contractor] {
+        sessions.insert(role, session(&client, &demo, role).await);
+    }
+    for (name, (role, lang), path) in pages {
+        let html = page(&client, &sessions[&role], lang, &path).await;
         settings().bind(|| insta::assert_snapshot!(name, html));
     }
 }

@@ -28,12 +28,8 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
         Err(_) => (&[][..], false, &[][..]),
     };
     let chart = crate::charts::bars(
-        t(
-            l,
-            "Jeres oplæringstimer pr. sag",
-            "Your trainee hours per case",
-        ),
-        t(l, "timer", "hours"),
+        t(l, "your-trainee-hours-per-case"),
+        t(l, "hours-unit"),
         &grants
             .iter()
             .map(|g| {
@@ -45,16 +41,16 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
     );
     html! {
         @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
-        h2 { (t(l, "Jeres kontrakter", "Your contracts")) }
+        h2 { (t(l, "your-contracts")) }
         @if more {
-            p { (t(l, "Her vises de første 100 kontrakter.", "The first 100 contracts are shown.")) }
+            p { (t(l, "the-first-100-contracts-are-shown")) }
         }
         table id="contracts" {
             thead { tr {
-                th scope="col" { (t(l, "Sag", "Case")) } th scope="col" { (t(l, "Fag", "Trade")) }
-                th scope="col" { (t(l, "Periode", "Period")) }
-                th scope="col" { (t(l, "Uddannelsesklausulen kræver", "The training clause asks for")) }
-                th scope="col" { (t(l, "Timer", "Hours")) }
+                th scope="col" { (t(l, "case")) } th scope="col" { (t(l, "trade")) }
+                th scope="col" { (t(l, "period")) }
+                th scope="col" { (t(l, "the-training-clause-asks-for")) }
+                th scope="col" { (t(l, "hours")) }
             } }
             tbody {
                 @for c in contracts {
@@ -63,21 +59,21 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                         td { (c.trade) }
                         td { (date(l, c.start_date)) " – " (date(l, c.end_date)) }
                         td { (clause(l, c)) }
-                        td { a href={ "/app/hours?contract=" (c.id) } { (t(l, "Indberet timer", "Report hours")) } }
+                        td { a href={ "/app/hours?contract=" (c.id) } { (t(l, "report-hours")) } }
                     }
                 }
             }
         }
-        h2 { (t(l, "Jeres tal", "Your figures")) }
+        h2 { (t(l, "your-figures")) }
         table id="own-figures" {
-            caption { (t(l, "Jeres timer og hvad klausulerne stadig mangler, pr. sag", "Your hours and what your clauses still ask for, per case")) }
+            caption { (t(l, "your-hours-and-what-your-clauses")) }
             thead { tr {
-                th scope="col" { (t(l, "Sag", "Case")) }
-                th.num scope="col" { (t(l, "Timer i alt", "Labour hours")) }
-                th.num scope="col" { (t(l, "Oplæringstimer", "Trainee hours")) }
-                th.num scope="col" { (t(l, "Andel (%)", "Share (%)")) }
-                th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
-                th scope="col" { (t(l, "Bagud", "Behind")) }
+                th scope="col" { (t(l, "case")) }
+                th.num scope="col" { (t(l, "labour-hours")) }
+                th.num scope="col" { (t(l, "trainee-hours")) }
+                th.num scope="col" { (t(l, "share")) }
+                th.num scope="col" { (t(l, "clause-short-hours")) }
+                th scope="col" { (t(l, "behind")) }
             } }
             tbody {
                 @for g in grants {
@@ -87,14 +83,14 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                         td.num { (two(l, g.metrics.trainee_hours)) }
                         td.num { (dec(l, g.metrics.share_percent, 2)) }
                         td.num { (dec(l, g.clause_shortfall_hours, 2)) }
-                        td { @if g.behind { strong { (t(l, "ja", "yes")) } } @else { (t(l, "nej", "no")) } }
+                        td { @if g.behind { strong { (t(l, "yes")) } } @else { (t(l, "no")) } }
                     }
                 }
             }
         }
         figure {
             (PreEscaped(chart))
-            figcaption { (t(l, "Jeres oplæringstimer pr. sag; tallene står i tabellen ovenfor.", "Your trainee hours per case; the table above has the numbers.")) }
+            figcaption { (t(l, "your-trainee-hours-per-case-the")) }
         }
     }
 }
@@ -104,13 +100,13 @@ fn clause(l: Lang, c: &Contract) -> Markup {
     let clause = c.training_clause.as_ref();
     html! {
         @if let Some(h) = clause.and_then(|k| k.required_trainee_hours) {
-            (two(l, h)) " " (t(l, "timer for personer under oplæring", "hours of persons in training"))
+            (two(l, h)) " " (t(l, "hours-of-persons-in-training-phrase"))
         } @else if let Some(p) = clause.and_then(|k| k.required_share_percent) {
-            (two(l, p)) " % " (t(l, "af kontraktens timer", "of the contract's hours"))
+            (two(l, p)) " % " (t(l, "of-the-contracts-hours"))
         } @else if let Some(e) = &c.clause_exemption {
-            (t(l, "Undtaget: ", "Exempt: ")) (e.reason)
+            (t(l, "exempt")) (e.reason)
         } @else {
-            (t(l, "Ingen klausul", "No clause"))
+            (t(l, "no-clause"))
         }
     }
 }

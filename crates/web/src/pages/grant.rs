@@ -17,9 +17,9 @@ use tracker_graphql::AppSchema;
 /// A severity in the page's language.
 fn severity_name(l: Lang, severity: Severity) -> &'static str {
     match severity {
-        Severity::Breach => t(l, "brud på krav", "breach"),
-        Severity::Warning => t(l, "advarsel", "warning"),
-        Severity::Info => t(l, "information", "information"),
+        Severity::Breach => t(l, "breach"),
+        Severity::Warning => t(l, "warning"),
+        Severity::Info => t(l, "information"),
     }
 }
 
@@ -28,7 +28,7 @@ fn severity_name(l: Lang, severity: Severity) -> &'static str {
 fn rule_name(l: Lang, rule: Rule) -> String {
     let engine_rule = rule.engine();
     match engine::compliance::rules::def(engine_rule) {
-        Some(d) => format!("{engine_rule:?} {}", t(l, d.name_da, d.name_en)),
+        Some(d) => format!("{engine_rule:?} {}", d.name(l)),
         None => format!("{engine_rule:?}"),
     }
 }
@@ -58,20 +58,20 @@ pub async fn grant_page(
     };
     let data = match ask_op(&schema, &s, GrantPage::build(GrantVars { g: grant_id })).await {
         Ok(d) => d,
-        Err(e) => return e.page(t(l, "LBF-tilsagn", "LBF grant"), &s),
+        Err(e) => return e.page(t(l, "lbf-grant"), &s),
     };
     let c = &data.compliance;
     let title = format!("{} · {}", c.grant.case_number, c.grant.title);
     let body = html! {
-        p id="status" { (t(l, "Status ", "Status ")) (engine::i18n::date(l, c.as_of)) ": "
+        p id="status" { (t(l, "status-on")) (engine::i18n::date(l, c.as_of)) ": "
             strong data-status=(c.status.code()) { (c.status.name(l)) } }
-        h2 { (t(l, "Nøgletal", "Key figures")) }
+        h2 { (t(l, "key-figures")) }
         (key_figures(l, c))
-        p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "Lærlingeindberetning til LBF", "Yearly LBF report")) } }
+        p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "yearly-lbf-report")) } }
         (progress(l, &data.compliance_time_series))
         (contractors(l, c))
         (findings(l, c))
-        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
+        p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
     html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
 }
@@ -81,15 +81,15 @@ fn key_figures(l: Lang, c: &GrantCompliance) -> Markup {
     let m = &c.metrics;
     html! {
         dl id="key-figures" {
-            dt { (t(l, "Oplæringsandel", "Trainee share")) }
-            dd data-key="share" { (dec(l, m.share_percent, 2)) " % (" (t(l, "krav", "required")) " " (two(l, m.required_share_percent)) " %)" }
-            dt { (t(l, "Timer på pladsen", "Labour hours on site")) } dd data-key="labour" { (two(l, m.labour_hours)) }
-            dt { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) } dd data-key="trainee" { (two(l, m.trainee_hours)) }
-            dt { (t(l, "Krævede timer", "Hours required")) } dd data-key="needed" { (two(l, m.needed_trainee_hours)) }
-            dt { (t(l, "Manglende timer", "Hours short")) } dd data-key="shortfall" { (two(l, m.shortfall_hours)) }
-            dt { (t(l, "Måltal", "Target")) } dd data-key="target" { (dec(l, c.target_arsvaerk, 2)) " " (t(l, "årsværk", "årsværk")) " (" (dec(l, c.target_hours, 2)) " " (t(l, "timer", "hours")) ")" }
-            dt { (t(l, "Forventet til nu / leveret", "Expected by now / delivered")) } dd data-key="on-track" { (dec(l, c.expected_by_now_hours, 2)) " / " (dec(l, c.delivered_in_window_hours, 2)) " " (t(l, "timer", "hours")) }
-            dt { (t(l, "Forventet andel ved aflevering", "Projected share at handover")) } dd data-key="projected" { (dec(l, c.projected_share_percent, 2)) " %" }
+            dt { (t(l, "trainee-share")) }
+            dd data-key="share" { (dec(l, m.share_percent, 2)) " % (" (t(l, "required-phrase")) " " (two(l, m.required_share_percent)) " %)" }
+            dt { (t(l, "labour-hours-on-site")) } dd data-key="labour" { (two(l, m.labour_hours)) }
+            dt { (t(l, "hours-of-persons-in-training")) } dd data-key="trainee" { (two(l, m.trainee_hours)) }
+            dt { (t(l, "hours-required")) } dd data-key="needed" { (two(l, m.needed_trainee_hours)) }
+            dt { (t(l, "hours-short")) } dd data-key="shortfall" { (two(l, m.shortfall_hours)) }
+            dt { (t(l, "target")) } dd data-key="target" { (dec(l, c.target_arsvaerk, 2)) " " (t(l, "rsv-rk")) " (" (dec(l, c.target_hours, 2)) " " (t(l, "hours-unit")) ")" }
+            dt { (t(l, "expected-by-now-delivered")) } dd data-key="on-track" { (dec(l, c.expected_by_now_hours, 2)) " / " (dec(l, c.delivered_in_window_hours, 2)) " " (t(l, "hours-unit")) }
+            dt { (t(l, "projected-share-at-handover")) } dd data-key="projected" { (dec(l, c.projected_share_percent, 2)) " %" }
         }
     }
 }
@@ -118,68 +118,55 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
             .collect()
     };
     let share_chart = crate::charts::lines(
-        t(
-            l,
-            "Oplæringsandel, akkumuleret, mod kravet",
-            "Trainee share, cumulative, against the requirement",
-        ),
-        t(l, "procent", "percent"),
+        t(l, "trainee-share-cumulative-against-the-requirement"),
+        t(l, "percent"),
         &labels,
         &[
             crate::charts::Line {
-                name: t(
-                    l,
-                    "Oplæringsandel (akkumuleret)",
-                    "Trainee share (cumulative)",
-                ),
+                name: t(l, "trainee-share-cumulative"),
                 colour: crate::charts::BLUE,
                 points: points(|p| p.cumulative_share_percent),
             },
             crate::charts::Line {
-                name: t(l, "Krav", "Required"),
+                name: t(l, "required"),
                 colour: crate::charts::ORANGE,
                 points: points(|p| Some(p.required_share_percent)),
             },
         ],
     );
     let hours_chart = crate::charts::lines(
-        t(
-            l,
-            "Timer for personer under oplæring, akkumuleret, mod mållinjen",
-            "Hours of persons in training, cumulative, against the target line",
-        ),
-        t(l, "timer", "hours"),
+        t(l, "hours-of-persons-in-training-cumulative"),
+        t(l, "hours-unit"),
         &labels,
         &[
             crate::charts::Line {
-                name: t(l, "Leveret (akkumuleret)", "Delivered (cumulative)"),
+                name: t(l, "delivered-cumulative"),
                 colour: crate::charts::GREEN,
                 points: points(|p| Some(p.cumulative_trainee_hours)),
             },
             crate::charts::Line {
-                name: t(l, "Mållinje", "Target line"),
+                name: t(l, "target-line"),
                 colour: crate::charts::ORANGE,
                 points: points(|p| p.target_cumulative_trainee_hours),
             },
         ],
     );
     html! {
-        h2 { (t(l, "Udvikling", "Progress")) }
+        h2 { (t(l, "progress")) }
         figure {
             (PreEscaped(share_chart))
-            figcaption { (t(l, "Oplæringsandelen måned for måned mod kravet. Tallene står i tabellen herunder.",
-                            "The trainee share month by month against the requirement. The table below has the numbers.")) }
+            figcaption { (t(l, "the-trainee-share-month-by-month")) }
         }
         figure {
             (PreEscaped(hours_chart))
-            figcaption { (t(l, "Leverede timer mod den forholdsmæssige mållinje.", "Hours delivered against the pro-rata target line.")) }
+            figcaption { (t(l, "hours-delivered-against-the-pro-rata")) }
         }
         table id="series" {
-            caption { (t(l, "Måned for måned", "Month by month")) }
+            caption { (t(l, "month-by-month")) }
             thead { tr {
-                th scope="col" { (t(l, "Måned", "Month")) } th.num scope="col" { (t(l, "Andel, akkumuleret (%)", "Share, cumulative (%)")) }
-                th.num scope="col" { (t(l, "Krav (%)", "Required (%)")) } th.num scope="col" { (t(l, "Timer, akkumuleret", "Hours, cumulative")) }
-                th.num scope="col" { (t(l, "Mållinje (timer)", "Target line (hours)")) }
+                th scope="col" { (t(l, "month")) } th.num scope="col" { (t(l, "share-cumulative")) }
+                th.num scope="col" { (t(l, "required-percent")) } th.num scope="col" { (t(l, "hours-cumulative")) }
+                th.num scope="col" { (t(l, "target-line-hours")) }
             } }
             tbody {
                 @for p in series {
@@ -199,12 +186,8 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
 /// Each contractor's share (chart and table) against the site's requirement and its clause.
 fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
     let contractor_chart = crate::charts::bars(
-        t(
-            l,
-            "Oplæringsandel pr. entreprenør mod kravet",
-            "Trainee share per contractor against the requirement",
-        ),
-        t(l, "procent", "percent"),
+        t(l, "trainee-share-per-contractor-against-the"),
+        t(l, "percent"),
         &c.contractors
             .iter()
             .map(|k| {
@@ -217,25 +200,24 @@ fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
         float(Some(c.metrics.required_share_percent)),
     );
     html! {
-        h2 { (t(l, "Entreprenørerne", "The contractors")) }
+        h2 { (t(l, "the-contractors")) }
         figure {
             (PreEscaped(contractor_chart))
-            figcaption { (t(l, "Hver entreprenørs oplæringsandel; den lodrette linje er byggeriets krav. Tallene står i tabellen herunder.",
-                            "Each contractor's trainee share; the vertical line is the site's requirement. The table below has the numbers.")) }
+            figcaption { (t(l, "each-contractors-trainee-share-the-vertical")) }
         }
         table id="contractors" {
             thead { tr {
-                th scope="col" { (t(l, "Entreprenør", "Contractor")) }
-                th.num scope="col" { (t(l, "Timer i alt", "Labour hours")) }
-                th.num scope="col" { (t(l, "Oplæringstimer", "Trainee hours")) }
-                th.num scope="col" { (t(l, "Andel (%)", "Share (%)")) }
-                th.num scope="col" { (t(l, "Klausulen kræver (timer)", "Clause asks for (hours)")) }
-                th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
+                th scope="col" { (t(l, "contractor")) }
+                th.num scope="col" { (t(l, "labour-hours")) }
+                th.num scope="col" { (t(l, "trainee-hours")) }
+                th.num scope="col" { (t(l, "share")) }
+                th.num scope="col" { (t(l, "clause-asks-for-hours")) }
+                th.num scope="col" { (t(l, "clause-short-hours")) }
             } }
             tbody {
                 @for k in &c.contractors {
                     tr {
-                        td { (k.contractor_name) @if k.behind_clause { " " strong { (t(l, "(bagud)", "(behind)")) } } }
+                        td { (k.contractor_name) @if k.behind_clause { " " strong { (t(l, "behind-in-brackets")) } } }
                         td.num { (two(l, k.metrics.labour_hours)) }
                         td.num { (two(l, k.metrics.trainee_hours)) }
                         td.num { (dec(l, k.metrics.share_percent, 2)) }
@@ -254,8 +236,8 @@ fn findings(l: Lang, c: &GrantCompliance) -> Markup {
     rules.sort();
     rules.dedup();
     html! {
-        h2 { (t(l, "Afvigelser", "Findings")) }
-        @if c.findings.is_empty() { p { (t(l, "Ingen afvigelser.", "No findings.")) } }
+        h2 { (t(l, "findings")) }
+        @if c.findings.is_empty() { p { (t(l, "no-findings")) } }
         @for rule in &rules {
             h3 { (rule_name(l, *rule)) }
             ul {

@@ -21,7 +21,7 @@ use crate::queries::portfolio::{
     DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
 };
 use crate::queries::ranking::Ranking;
-use crate::{Session, html_response, page, redirect, t};
+use crate::{Session, html_response, page, redirect, t, t_with};
 use chrono::NaiveDate;
 use engine::i18n::Lang;
 use engine::i18n::date;
@@ -75,34 +75,32 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         Err(_) => &[],
     };
     html! {
-        h2 { (t(l, "Porteføljeoverblik", "Portfolio")) }
+        h2 { (t(l, "portfolio")) }
         (filters(l, status, municipality.as_deref(), year_text, sort))
         @if year_refused {
             p.error role="alert" id="year-error" {
-                (t(l, "Tilsagnsår skal være et årstal, fx 2024. Filteret er ikke brugt.",
-                      "The commitment year must be a year such as 2024. The filter was not applied."))
+                (t(l, "the-commitment-year-must-be-a"))
             }
         }
         @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
         table id="portfolio" {
-            caption { (t(l, "LBF-tilsagn: oplæringsandel mod kravet, manglende timer, måltal og de næste frister",
-                            "LBF grants: trainee share against the requirement, hours short, target and the next deadlines")) }
+            caption { (t(l, "lbf-grants-trainee-share-against-the")) }
             thead { tr {
-                th scope="col" { (t(l, "Sag", "Case")) }
-                th scope="col" { (t(l, "Titel", "Title")) }
-                th scope="col" { (t(l, "Status", "Status")) }
-                th.num scope="col" { a href={ "?sort=" (if sort == DashboardSort::ShareAsc { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "Andel (%)", "Share (%)")) } }
-                th.num scope="col" { (t(l, "Krav (%)", "Required (%)")) }
-                th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "Manglende timer", "Hours short")) } }
-                th.num scope="col" { (t(l, "Årsværk leveret / mål", "Årsværk delivered / target")) }
-                th scope="col" { (t(l, "Næste frister", "Next deadlines")) }
+                th scope="col" { (t(l, "case")) }
+                th scope="col" { (t(l, "title")) }
+                th scope="col" { (t(l, "status")) }
+                th.num scope="col" { a href={ "?sort=" (if sort == DashboardSort::ShareAsc { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "share")) } }
+                th.num scope="col" { (t(l, "required-percent")) }
+                th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "hours-short")) } }
+                th.num scope="col" { (t(l, "rsv-rk-delivered-target")) }
+                th scope="col" { (t(l, "next-deadlines")) }
             } }
             tbody {
                 @for r in rows { (portfolio_row(l, r, today)) }
             }
         }
-        @if rows.is_empty() && answer.is_ok() { p { (t(l, "Ingen tilsagn matcher filteret.", "No grant matches the filter.")) } }
-        p { a href="/app/ranking" { (t(l, "Entreprenørernes placering", "Contractor ranking")) } }
+        @if rows.is_empty() && answer.is_ok() { p { (t(l, "no-grant-matches-the-filter")) } }
+        p { a href="/app/ranking" { (t(l, "contractor-ranking")) } }
     }
 }
 
@@ -118,33 +116,33 @@ fn filters(
     html! {
         form.filters method="get" action="/app" {
             div {
-                label for="status" { (t(l, "Status", "Status")) }
+                label for="status" { (t(l, "status")) }
                 select id="status" name="status" {
-                    option value="" { (t(l, "Alle", "All")) }
+                    option value="" { (t(l, "all")) }
                     @for st in ComplianceStatus::ALL {
                         option value=(st.code()) selected[status == Some(st)] { (st.name(l)) }
                     }
                 }
             }
             div {
-                label for="municipality" { (t(l, "Kommune", "Municipality")) }
+                label for="municipality" { (t(l, "municipality")) }
                 input id="municipality" name="municipality" maxlength="100"
                     value=(municipality.unwrap_or_default());
             }
             div {
-                label for="year" { (t(l, "Tilsagnsår", "Commitment year")) }
+                label for="year" { (t(l, "commitment-year")) }
                 input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
                     aria-describedby="year-error";
             }
             div {
-                label for="sort" { (t(l, "Sortering", "Sort by")) }
+                label for="sort" { (t(l, "sort-by")) }
                 select id="sort" name="sort" {
-                    @for (key, da, en) in DashboardSort::ALL {
-                        option value=(key.code()) selected[sort == key] { (t(l, da, en)) }
+                    @for (order, name) in DashboardSort::ALL {
+                        option value=(order.code()) selected[sort == order] { (t(l, name)) }
                     }
                 }
             }
-            div { button type="submit" { (t(l, "Vis", "Show")) } }
+            div { button type="submit" { (t(l, "show")) } }
         }
     }
 }
@@ -164,18 +162,18 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
             td.num { (two(l, m.delivered_arsvaerk)) " / " (dec(l, r.target_arsvaerk, 2)) }
             td { ul {
                 @if let Some(due) = dl.hours_report_due {
-                    li { (t(l, "Timer for ", "Hours for ")) (dl.hours_report_month.as_ref().map(|m| m.name(l)).unwrap_or_default()) ": "
+                    li { (t(l, "hours-for")) (dl.hours_report_month.as_ref().map(|m| m.name(l)).unwrap_or_default()) ": "
                         (date(l, due)) " (" (dl.hours_reports_outstanding) " "
-                        (t(l, "mangler", "outstanding")) ")" }
+                        (t(l, "outstanding")) ")" }
                 }
                 @if let Some(due) = dl.lbf_report_due {
-                    li { (t(l, "LBF-indberetning ", "LBF report ")) (dl.lbf_report_year.map(|y| y.to_string()).unwrap_or_default()) ": " (date(l, due))
+                    li { (t(l, "lbf-report")) (dl.lbf_report_year.map(|y| y.to_string()).unwrap_or_default()) ": " (date(l, due))
                         @if due < today {
-                            " " strong.error { (t(l, "(overskredet)", "(overdue)")) }
+                            " " strong.error { (t(l, "overdue")) }
                         } }
                 }
                 @if let Some(due) = dl.next_meeting_due {
-                    li { (t(l, "Følgegruppemøde senest ", "Follow-up meeting by ")) (date(l, due)) }
+                    li { (t(l, "follow-up-meeting-by")) (date(l, due)) }
                 }
             } }
         }
@@ -194,23 +192,26 @@ pub async fn ranking_page(
         Err(to_login) => return to_login,
     };
     let l = s.lang;
-    let title = t(l, "Entreprenørernes placering", "Contractor ranking");
+    let title = t(l, "contractor-ranking");
     let rows = match ask_op(&schema, &s, Ranking::build(())).await {
         Ok(d) => d.contractor_ranking,
         Err(e) => return e.page(title, &s),
     };
+    // Each grant may set its own minimum share; the page names the default.
+    let default_share = engine::compliance::params::ParamKey::MinTraineeSharePercent
+        .def()
+        .default;
     let body = html! {
-        p { (t(l, "Entreprenører efter hvor mange timer deres uddannelsesklausuler stadig mangler. En entreprenør bedømmes på sin egen klausul; de 14 % er bygherrens krav til hele byggeriet.",
-               "Contractors by how many hours their training clauses still ask for. A contractor is judged on its own clause; the 14 % is the bygherre's requirement for the whole site.")) }
+        p { (t_with(l, "ranking-intro", &[("share", dec(l, Some(default_share), 0))])) }
         table id="ranking" {
             caption { (title) }
             thead { tr {
-                th scope="col" { (t(l, "Entreprenør", "Contractor")) }
-                th.num scope="col" { (t(l, "Timer i alt", "Labour hours")) }
-                th.num scope="col" { (t(l, "Oplæringstimer", "Trainee hours")) }
-                th.num scope="col" { (t(l, "Andel (%)", "Share (%)")) }
-                th.num scope="col" { (t(l, "Klausulen mangler (timer)", "Clause short (hours)")) }
-                th scope="col" { (t(l, "Bagud på", "Behind on")) }
+                th scope="col" { (t(l, "contractor")) }
+                th.num scope="col" { (t(l, "labour-hours")) }
+                th.num scope="col" { (t(l, "trainee-hours")) }
+                th.num scope="col" { (t(l, "share")) }
+                th.num scope="col" { (t(l, "clause-short-hours")) }
+                th scope="col" { (t(l, "behind-on")) }
             } }
             tbody {
                 @for r in &rows {
@@ -229,7 +230,7 @@ pub async fn ranking_page(
                 }
             }
         }
-        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
+        p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
     html_response(StatusCode::OK, page(title, Some(&s), body), vec![])
 }
@@ -255,7 +256,7 @@ async fn report_page(
     refusal: Option<(&str, &str)>,
 ) -> Response {
     let l = s.lang;
-    let title = t(l, "Lærlingeindberetning til LBF", "Yearly LBF report");
+    let title = t(l, "yearly-lbf-report");
     let r = match ask_op(schema, s, Report::build(ReportVars { g: grant, y: year })).await {
         Ok(d) => d.lbf_year_report,
         Err(e) => return e.page(title, s),
@@ -275,18 +276,18 @@ async fn report_page(
         p { (r.grant.case_number) " · " (r.grant.title) }
         form.filters method="get" action={ "/app/grants/" (grant) "/lbf" } {
             div {
-                label for="year" { (t(l, "År", "Year")) }
+                label for="year" { (t(l, "year")) }
                 input id="year" name="year" inputmode="numeric" maxlength="4" value=(year);
             }
-            div { button type="submit" { (t(l, "Vis", "Show")) } }
+            div { button type="submit" { (t(l, "show")) } }
         }
         @if let Some(n) = notice { p.ok role="status" { (n) } }
         p id="report-state" {
-            @if submitted { (t(l, "Indsendt. Tallene herunder er den seneste indsendte version.", "Submitted. The figures below are the latest submitted version.")) }
-            @else { (t(l, "Ikke indsendt. Tallene herunder er de aktuelle.", "Not submitted. The figures below are the current ones.")) }
+            @if submitted { (t(l, "submitted-the-figures-below-are-the")) }
+            @else { (t(l, "not-submitted-the-figures-below-are")) }
         }
         table id="lbf-report" {
-            caption { (t(l, "Indberetningen", "The report")) " " (year) }
+            caption { (t(l, "the-report")) " " (year) }
             tbody {
                 @for line in &r.lines {
                     tr data-key=(line.key) { th scope="row" { (line.label) } td.num { (line.value) } }
@@ -295,17 +296,17 @@ async fn report_page(
         }
         p {
             a href={ "/exports/lbf-report.xlsx?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
-                (t(l, "Hent organisationens indberetning for året (Excel)", "Download the organisation's report for the year (Excel)")) }
+                (t(l, "download-the-organisations-report-for-the")) }
             " · "
             a href={ "/exports/lbf-report.csv?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
-                (t(l, "CSV", "CSV")) }
+                (t(l, "csv")) }
         }
         @if !r.versions.is_empty() {
-            h2 { (t(l, "Versioner", "Versions")) }
+            h2 { (t(l, "versions")) }
             table id="versions" {
                 thead { tr {
-                    th scope="col" { (t(l, "Version", "Version")) } th scope="col" { (t(l, "Indsendt", "Submitted")) }
-                    th scope="col" { (t(l, "Af", "By")) } th scope="col" { (t(l, "Begrundelse for rettelse", "Reason for correction")) }
+                    th scope="col" { (t(l, "version")) } th scope="col" { (t(l, "submitted")) }
+                    th scope="col" { (t(l, "by")) } th scope="col" { (t(l, "reason-for-correction")) }
                 } }
                 tbody {
                     @for v in &r.versions {
@@ -322,28 +323,27 @@ async fn report_page(
         @if may_submit {
             @if let Some((_, message)) = refusal { p.error role="alert" id="reason-error" { (message) } }
             @if submitted {
-                h2 { (t(l, "Ret indberetningen", "Correct the report")) }
+                h2 { (t(l, "correct-the-report")) }
                 form method="post" action={ "/app/grants/" (grant) "/lbf" } {
                     input type="hidden" name="csrf" value=(s.session.csrf_token);
                     input type="hidden" name="year" value=(year);
                     input type="hidden" name="action" value="correct";
-                    label for="reason" { (t(l, "Begrundelse (skal udfyldes)", "Reason (required)")) }
+                    label for="reason" { (t(l, "reason-required")) }
                     textarea id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" {}
-                    button type="submit" { (t(l, "Indsend rettelse", "Submit correction")) }
+                    button type="submit" { (t(l, "submit-correction")) }
                 }
             } @else {
-                h2 { (t(l, "Indsend indberetningen", "Submit the report")) }
+                h2 { (t(l, "submit-the-report")) }
                 form method="post" action={ "/app/grants/" (grant) "/lbf" } {
                     input type="hidden" name="csrf" value=(s.session.csrf_token);
                     input type="hidden" name="year" value=(year);
                     input type="hidden" name="action" value="submit";
-                    p { (t(l, "Tallene fastfryses, når de indsendes. Senere rettelser kræver en begrundelse.",
-                           "The figures are frozen when submitted. Later corrections need a reason.")) }
-                    button type="submit" { (t(l, "Indsend", "Submit")) }
+                    p { (t(l, "the-figures-are-frozen-when-submitted")) }
+                    button type="submit" { (t(l, "submit")) }
                 }
             }
         }
-        p { a href={ "/app/grants/" (grant) } { (t(l, "Tilbage til tilsagnet", "Back to the grant")) } }
+        p { a href={ "/app/grants/" (grant) } { (t(l, "back-to-the-grant")) } }
     };
     html_response(status, page(title, Some(s), body), vec![])
 }
@@ -377,16 +377,8 @@ pub async fn lbf_page(
             }),
     };
     let notice = match q.done.as_deref() {
-        Some("submitted") => Some(t(
-            s.lang,
-            "Indberetningen er indsendt.",
-            "The report was submitted.",
-        )),
-        Some("corrected") => Some(t(
-            s.lang,
-            "Rettelsen er indsendt.",
-            "The correction was submitted.",
-        )),
+        Some("submitted") => Some(t(s.lang, "the-report-was-submitted")),
+        Some("corrected") => Some(t(s.lang, "the-correction-was-submitted")),
         _ => None,
     };
     report_page(&schema, &s, grant, year, notice, None).await
@@ -450,9 +442,6 @@ pub async fn submit_report(
             let field = e.field.clone().unwrap_or_default();
             report_page(&schema, &s, grant, year, None, Some((&field, &e.message))).await
         }
-        Err(e) => e.page(
-            t(s.lang, "Lærlingeindberetning til LBF", "Yearly LBF report"),
-            &s,
-        ),
+        Err(e) => e.page(t(s.lang, "yearly-lbf-report"), &s),
     }
 }

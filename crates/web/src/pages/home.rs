@@ -29,12 +29,8 @@ pub async fn app_home(
     } else if s.user.role == entity::enums::Role::Contractor {
         crate::pages::contractor::home(&schema, &s).await
     } else {
-        html! { p { (t(s.lang, "Din rolle har ingen sider endnu.", "Your role has no pages yet.")) } }
+        html! { p { (t(s.lang, "your-role-has-no-pages-yet")) } }
     };
-    let title = format!(
-        "{}, {}",
-        t(s.lang, "Velkommen", "Welcome"),
-        s.user.display_name
-    );
+    let title = format!("{}, {}", t(s.lang, "welcome"), s.user.display_name);
     html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
 }

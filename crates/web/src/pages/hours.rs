@@ -28,7 +28,7 @@ use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
 
 fn title(l: Lang) -> &'static str {
-    t(l, "Månedsindberetning af timer", "Monthly hours report")
+    t(l, "monthly-hours-report")
 }
 
 /// A decimal as a person types it in a Danish form: "1.234,5", "1234,5", "1 234,5" or "150".
@@ -83,12 +83,7 @@ async fn contract_data(
     contract: &str,
 ) -> Result<Contract, String> {
     let Ok(c) = contract.trim().parse::<Uuid>() else {
-        return Err(t(
-            s.lang,
-            "Kontrakten findes ikke for dig.",
-            "You have no such contract.",
-        )
-        .into());
+        return Err(t(s.lang, "you-have-no-such-contract").into());
     };
     ask_op(schema, s, HoursContract::build(ContractVars { c }))
         .await
@@ -148,25 +143,25 @@ fn form(
     let placements = active(contract, month);
     let error = |field: &str| errors.get(field).cloned();
     html! {
-        p { (t(l, "Kontrakt: ", "Contract: ")) (contract.trade) " · "
+        p { (t(l, "contract-label")) (contract.trade) " · "
             (contract.contractor.name) " · " (contract.grant.case_number) }
-        @if saved { p role="status" { strong { (t(l, "Gemt.", "Saved.")) } " " (t(l, "Timerne for ", "The hours for ")) (engine::i18n::month(l, month)) (t(l, " er indberettet.", " are reported.")) } }
+        @if saved { p role="status" { strong { (t(l, "saved-sentence")) } " " (t(l, "the-hours-for")) (engine::i18n::month(l, month)) (t(l, "are-reported")) } }
         @if let Some(g) = general { p.error role="alert" { (g) } }
         form method="post" action="/app/hours" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="contract" value=(contract.id);
-            label for="month" { (t(l, "Måned (åååå-mm)", "Month (yyyy-mm)")) }
+            label for="month" { (t(l, "month-yyyy-mm")) }
             input id="month" name="month" value=(ym(month)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
             @if let Some(e) = error("month") { p.error id="month-error" { (e) } }
-            label for="total" { (t(l, "Samlede timer på pladsen (alle timelønnede, også personer under oplæring)", "Total hours on site (everyone paid by the hour, persons in training included)")) }
+            label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
             input id="total" name="total" value=(total) inputmode="decimal"
                 aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
             @if let Some(e) = error("totalHours") { p.error id="total-error" { (e) } }
             @if let Some(e) = error("traineeHours") { p.error role="alert" { (e) } }
             fieldset {
-                legend { (t(l, "Timer for personer under oplæring", "Hours of persons in training")) }
-                @if placements.is_empty() { p { (t(l, "Ingen aktive pladser på kontrakten i måneden.", "No active placements on the contract that month.")) } }
+                legend { (t(l, "hours-of-persons-in-training")) }
+                @if placements.is_empty() { p { (t(l, "no-active-placements-on-the-contract")) } }
                 @for (i, (id, name)) in placements.iter().enumerate() {
                     input type="hidden" name={ "placement" (i) } value=(id);
                     label for={ "hours" (i) } { (name) }
@@ -179,7 +174,7 @@ fn form(
                     }
                 }
             }
-            button type="submit" { (t(l, "Indberet", "Report")) }
+            button type="submit" { (t(l, "report")) }
         }
     }
 }
@@ -203,13 +198,9 @@ pub async fn hours_page(
     let Some(contract_id) = q.contract.as_deref() else {
         return error_page(
             StatusCode::BAD_REQUEST,
-            t(s.lang, "Månedsindberetning", "Monthly hours"),
+            t(s.lang, "monthly-hours"),
             &s,
-            t(
-                s.lang,
-                "Vælg en kontrakt på forsiden.",
-                "Choose a contract on the start page.",
-            ),
+            t(s.lang, "choose-a-contract-on-the-start"),
         );
     };
     let contract = match contract_data(&schema, &s, contract_id).await {
@@ -217,7 +208,7 @@ pub async fn hours_page(
         Err(message) => {
             return error_page(
                 StatusCode::FORBIDDEN,
-                t(s.lang, "Månedsindberetning", "Monthly hours"),
+                t(s.lang, "monthly-hours"),
                 &s,
                 &message,
             );
@@ -259,13 +250,9 @@ pub async fn report_hours(
     let Ok(contract) = contract_data(&schema, &s, field("contract")).await else {
         return error_page(
             StatusCode::FORBIDDEN,
-            t(l, "Månedsindberetning", "Monthly hours"),
+            t(l, "monthly-hours"),
             &s,
-            t(
-                l,
-                "Kontrakten findes ikke for dig.",
-                "You have no such contract.",
-            ),
+            t(l, "you-have-no-such-contract"),
         );
     };
     let HoursForm {
@@ -341,26 +328,13 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
     let mut errors: HashMap<String, String> = HashMap::new();
     let month = month_of(Some(field("month")));
     if month.is_none() {
-        errors.insert(
-            "month".into(),
-            t(
-                l,
-                "Skriv måneden som åååå-mm, fx 2026-10.",
-                "Write the month as yyyy-mm, such as 2026-10.",
-            )
-            .into(),
-        );
+        errors.insert("month".into(), t(l, "write-the-month-as-yyyy-mm").into());
     }
     let total = form_number(l, field("total"));
     if total.is_none() {
         errors.insert(
             "totalHours".into(),
-            t(
-                l,
-                "Skriv de samlede timer som et tal, fx 1.234,5.",
-                "Write the total hours as a number, such as 1,234.5.",
-            )
-            .into(),
+            t(l, "write-the-total-hours-as-a").into(),
         );
     }
     let mut lines = Vec::new();
@@ -373,12 +347,7 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
         let Ok(placement_id) = placement.trim().parse::<Uuid>() else {
             errors.insert(
                 "general".into(),
-                t(
-                    l,
-                    "Formularen er ikke hel. Hent siden igen og prøv igen.",
-                    "The form is incomplete. Reload the page and try again.",
-                )
-                .into(),
+                t(l, "the-form-is-incomplete-reload-the").into(),
             );
             break;
         };
@@ -395,12 +364,7 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
             None => {
                 errors.insert(
                     format!("traineeHours[{i}].hours"),
-                    t(
-                        l,
-                        "Skriv timerne som et tal, fx 150,5.",
-                        "Write the hours as a number, such as 150.5.",
-                    )
-                    .into(),
+                    t(l, "write-the-hours-as-a-number").into(),
                 );
             }
         }

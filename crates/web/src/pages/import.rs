@@ -20,7 +20,7 @@ use tracker_core::payroll::read::MAX_FILE_BYTES;
 use tracker_graphql::AppSchema;
 
 fn title(l: Lang) -> &'static str {
-    t(l, "Lønimport", "Payroll import")
+    t(l, "payroll-import")
 }
 
 fn may_declare(s: &Session) -> bool {
@@ -30,21 +30,19 @@ fn may_declare(s: &Session) -> bool {
 fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
     let l = s.lang;
     html! {
-        p { (t(l,
-            "Indlæs månedens timer fra lønsystemet som CSV (semikolon eller komma) eller XLSX, højst 2 MiB. Kolonner: kontrakt (eller cvr og sagsnummer), måned, timer i alt og for hver elev medarbejdernummer og timer. Kontrollér filen først: kontrollen skriver intet. Indlæsningen gemmer hele filen eller intet, og samme fil indlæses kun én gang.",
-            "Load the month's hours from the payroll system as CSV (semicolons or commas) or XLSX, at most 2 MiB. Columns: kontrakt (or cvr and sagsnummer), måned, timer i alt, and per trainee medarbejdernummer and timer. Check the file first: checking writes nothing. Importing saves the whole file or nothing, and the same file is imported only once.")) }
+        p { (t(l, "load-the-months-hours-from-the")) }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         form method="post" action="/app/import" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="file" { (t(l, "Fil", "File")) }
+            label for="file" { (t(l, "file")) }
             input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
             @if may_declare(s) {
-                label for="filed" { (t(l, "Indsendt den (kun ved indlæsning af historik; tom: i dag)", "Filed on (only when loading history; empty: today)")) }
+                label for="filed" { (t(l, "filed-on-only-when-loading-history")) }
                 input id="filed" name="filed" type="date" value=(filed);
             }
-            button type="submit" name="action" value="check" { (t(l, "Kontrollér (gemmer intet)", "Check (saves nothing)")) }
+            button type="submit" name="action" value="check" { (t(l, "check-saves-nothing")) }
             " "
-            button type="submit" name="action" value="import" { (t(l, "Indlæs", "Import")) }
+            button type="submit" name="action" value="import" { (t(l, "import")) }
         }
     }
 }
@@ -65,11 +63,7 @@ pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> 
             StatusCode::FORBIDDEN,
             title(s.lang),
             &s,
-            t(
-                s.lang,
-                "Din rolle kan ikke indlæse timer.",
-                "Your role cannot import hours.",
-            ),
+            t(s.lang, "your-role-cannot-import-hours"),
         );
     }
     html_response(
@@ -81,22 +75,10 @@ pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> 
 
 fn status_text(l: Lang, status: PayrollImportStatus) -> &'static str {
     match status {
-        PayrollImportStatus::Checked => t(
-            l,
-            "Filen er kontrolleret uden fejl. Intet er gemt endnu: vælg filen igen og tryk Indlæs.",
-            "The file was checked without problems. Nothing is saved yet: choose the file again and press Import.",
-        ),
-        PayrollImportStatus::Imported => t(l, "Filen er indlæst.", "The file is imported."),
-        PayrollImportStatus::AlreadyImported => t(
-            l,
-            "Denne fil er indlæst før; intet er ændret.",
-            "This file was imported before; nothing was changed.",
-        ),
-        PayrollImportStatus::Refused => t(
-            l,
-            "Filen har fejl og er ikke indlæst; intet er gemt. Ret fejlene herunder og prøv igen.",
-            "The file has problems and was not imported; nothing was saved. Fix the problems below and try again.",
-        ),
+        PayrollImportStatus::Checked => t(l, "the-file-was-checked-without-problems"),
+        PayrollImportStatus::Imported => t(l, "the-file-is-imported"),
+        PayrollImportStatus::AlreadyImported => t(l, "this-file-was-imported-before-nothing"),
+        PayrollImportStatus::Refused => t(l, "the-file-has-problems-and-was"),
     }
 }
 
@@ -106,8 +88,8 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
         @if status == PayrollImportStatus::Refused {
             p.error role="alert" { strong { (status_text(l, status)) } }
             table {
-                caption { (t(l, "Fejl i filen", "Problems in the file")) }
-                thead { tr { th scope="col" { (t(l, "Linje", "Line")) } th scope="col" { (t(l, "Kolonne", "Column")) } th scope="col" { (t(l, "Fejl", "Problem")) } } }
+                caption { (t(l, "problems-in-the-file")) }
+                thead { tr { th scope="col" { (t(l, "line")) } th scope="col" { (t(l, "column")) } th scope="col" { (t(l, "problem")) } } }
                 tbody {
                     @for p in &d.problems {
                         tr {
@@ -123,14 +105,14 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
         }
         @if !d.reports.is_empty() {
             table {
-                caption { @if status == PayrollImportStatus::Checked { (t(l, "Det vil filen gemme", "What the file will save")) } @else { (t(l, "Gemt", "Saved")) } }
+                caption { @if status == PayrollImportStatus::Checked { (t(l, "what-the-file-will-save")) } @else { (t(l, "saved")) } }
                 thead { tr {
-                    th scope="col" { (t(l, "Kontrakt", "Contract")) }
-                    th scope="col" { (t(l, "Måned", "Month")) }
-                    th scope="col" { (t(l, "Timer i alt", "Total hours")) }
-                    th scope="col" { (t(l, "Timer under oplæring", "Hours in training")) }
-                    th scope="col" { (t(l, "Linjer i filen", "Lines in the file")) }
-                    th scope="col" { (t(l, "Erstatter en indberetning", "Replaces a report")) }
+                    th scope="col" { (t(l, "contract")) }
+                    th scope="col" { (t(l, "month")) }
+                    th scope="col" { (t(l, "total-hours")) }
+                    th scope="col" { (t(l, "hours-in-training")) }
+                    th scope="col" { (t(l, "lines-in-the-file")) }
+                    th scope="col" { (t(l, "replaces-a-report")) }
                 } }
                 tbody {
                     @for r in &d.reports {
@@ -140,7 +122,7 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
                             td.num { (crate::layout::two(l, r.total_hours)) }
                             td.num { (crate::layout::two(l, r.trainee_hours)) }
                             td { (r.lines.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")) }
-                            td { @if r.replaces { (t(l, "ja", "yes")) } @else { (t(l, "nej", "no")) } }
+                            td { @if r.replaces { (t(l, "yes")) } @else { (t(l, "no")) } }
                         }
                     }
                 }
@@ -214,14 +196,10 @@ pub async fn import_file(
         )
     };
     if p.too_large {
-        return again(t(
-            l,
-            "Filen er større end 2 MiB.",
-            "The file is larger than 2 MiB.",
-        ));
+        return again(t(l, "the-file-is-larger-than-2-mib"));
     }
     let Some((name, bytes)) = p.file.clone() else {
-        return again(t(l, "Vælg en fil.", "Choose a file."));
+        return again(t(l, "choose-a-file"));
     };
     let at = if p.filed.trim().is_empty() || !may_declare(&s) {
         None
@@ -229,11 +207,7 @@ pub async fn import_file(
         match filed_at(&p.filed) {
             Some(at) => Some(at),
             None => {
-                return again(t(
-                    l,
-                    "Skriv datoen som åååå-mm-dd.",
-                    "Write the date as yyyy-mm-dd.",
-                ));
+                return again(t(l, "write-the-date-as-yyyy-mm"));
             }
         }
     };

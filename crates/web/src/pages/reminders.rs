@@ -15,60 +15,63 @@ use crate::layout::ask_op;
 use crate::queries::reminders::{
     KindsVars, ReadPreferences, ReminderKind, ReminderPreferences, SavePreferences,
 };
-use crate::{Refusal, Session, html_response, page, t};
+use crate::{Refusal, Session, html_response, page, t, t_with};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
 
 fn title(l: Lang) -> &'static str {
-    t(l, "Påmindelser", "Reminders")
+    t(l, "reminders")
 }
 
-/// A kind's name and when it comes, for people.
-fn describe(l: Lang, kind: ReminderKind) -> (&'static str, &'static str) {
+/// A kind's name and when it comes, for people: the leads are the planner's, the deadlines the
+/// engine's defaults (a grant may set its own hours deadline).
+fn describe(l: Lang, kind: ReminderKind) -> (&'static str, String) {
+    use engine::compliance::params::{LBF_REPORT_DUE, ParamKey};
+    use tracker_core::reminders::plan::{LBF_STAGES, Lead};
+    let lead = Lead::default();
     match kind {
-        ReminderKind::HoursReportDue => (
-            t(l, "Timeindberetning", "Hours report"),
-            t(
-                l,
-                "fra 5 dage før den 10., når en kontrakt mangler sidste måneds timer",
-                "from 5 days before the 10th, when a contract has not reported last month",
-            ),
-        ),
-        ReminderKind::LbfReportDue => (
-            t(l, "Lærlingeindberetning til LBF", "Yearly LBF report"),
-            t(
-                l,
-                "30, 14 og 7 dage før 29. september",
-                "30, 14 and 7 days before 29 September",
-            ),
-        ),
+        ReminderKind::HoursReportDue => {
+            let day = ParamKey::HoursReportDueDay.def().default;
+            let when = [
+                ("lead", lead.hours_days.to_string()),
+                ("day", day.to_string()),
+            ];
+            (
+                t(l, "hours-report"),
+                t_with(l, "reminder-hours-when", &when),
+            )
+        }
+        ReminderKind::LbfReportDue => {
+            let (month, day) = LBF_REPORT_DUE;
+            let due = chrono::NaiveDate::from_ymd_opt(2000, month, day)
+                .map(|d| engine::i18n::day_and_month(l, d))
+                .unwrap_or_default();
+            let [first, second, third] = LBF_STAGES.map(|d| d.to_string());
+            let when = [
+                ("first", first),
+                ("second", second),
+                ("third", third),
+                ("due", due),
+            ];
+            (
+                t(l, "yearly-lbf-report"),
+                t_with(l, "reminder-lbf-when", &when),
+            )
+        }
         ReminderKind::TrialOutcomeMissing => (
-            t(
-                l,
-                "Snusepraktik uden udfald",
-                "Trial placement without outcome",
-            ),
-            t(
-                l,
-                "når en snusepraktik er slut uden udfald",
-                "when a trial placement has ended without an outcome",
-            ),
+            t(l, "trial-placement-without-outcome"),
+            t(l, "when-a-trial-placement-has-ended").to_owned(),
         ),
-        ReminderKind::MeetingDue => (
-            t(l, "Følgegruppemøde", "Follow-up group meeting"),
-            t(
-                l,
-                "14 dage før næste møde skal holdes",
-                "14 days before the next meeting is due",
-            ),
-        ),
+        ReminderKind::MeetingDue => {
+            let when = [("lead", lead.meeting_days.to_string())];
+            (
+                t(l, "follow-up-group-meeting"),
+                t_with(l, "reminder-meeting-when", &when),
+            )
+        }
         ReminderKind::NewBreach => (
-            t(l, "Nyt brud på krav", "New breach"),
-            t(
-                l,
-                "når en bevilling får et nyt brud på krav",
-                "when a grant gets a new breach",
-            ),
+            t(l, "new-breach"),
+            t(l, "when-a-grant-gets-a-new").to_owned(),
         ),
     }
 }
@@ -77,14 +80,12 @@ fn form(s: &Session, prefs: &ReminderPreferences, note: Option<Markup>) -> Marku
     let l = s.lang;
     html! {
         @if let Some(n) = note { (n) }
-        p { (t(l,
-            "Vælg hvilke påmindelser du får på e-mail. Du får kun påmindelser om det, du har adgang til.",
-            "Choose which reminders you receive by e-mail. You only get reminders about what you have access to.")) }
+        p { (t(l, "choose-which-reminders-you-receive-by")) }
         @if prefs.defaults {
-            p { (t(l, "Du har ikke valgt endnu; herunder er din rolles standard.", "You have not chosen yet; below are your role's defaults.")) }
+            p { (t(l, "you-have-not-chosen-yet-below")) }
         }
         @if prefs.available.is_empty() {
-            p { (t(l, "Din rolle modtager ingen påmindelser.", "Your role receives no reminders.")) }
+            p { (t(l, "your-role-receives-no-reminders")) }
         } @else {
             form method="post" action="/app/reminders" {
                 input type="hidden" name="csrf" value=(s.session.csrf_token);
@@ -100,7 +101,7 @@ fn form(s: &Session, prefs: &ReminderPreferences, note: Option<Markup>) -> Marku
                         }
                     }
                 }
-                button type="submit" { (t(l, "Gem", "Save")) }
+                button type="submit" { (t(l, "save")) }
             }
         }
     }
@@ -157,11 +158,7 @@ pub async fn save_reminders(
                 code: "BAD_USER_INPUT".into(),
                 message: format!(
                     "{}: {}",
-                    t(
-                        s.lang,
-                        "Ukendt slags påmindelse",
-                        "Unknown kind of reminder"
-                    ),
+                    t(s.lang, "unknown-kind-of-reminder"),
                     code.chars().take(60).collect::<String>()
                 ),
                 field: Some("kinds".into()),
@@ -173,7 +170,8 @@ pub async fn save_reminders(
     kinds.sort_unstable();
     match ask_op(&schema, &s, SavePreferences::build(KindsVars { k: kinds })).await {
         Ok(d) => {
-            let note = html! { p role="status" { strong { (t(s.lang, "Dine påmindelser er gemt.", "Your reminders are saved.")) } } };
+            let note =
+                html! { p role="status" { strong { (t(s.lang, "your-reminders-are-saved")) } } };
             html_response(
                 StatusCode::OK,
                 page(
@@ -185,5 +183,29 @@ pub async fn save_reminders(
             )
         }
         Err(e) => refused(&s, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page names the planner's leads and the engine's deadlines, not fixed text.
+    #[test]
+    fn each_kind_says_when_it_comes_with_the_real_leads_and_deadlines() {
+        let (name, when) = describe(Lang::Da, ReminderKind::HoursReportDue);
+        assert_eq!(name, "Timeindberetning");
+        assert_eq!(
+            when,
+            "fra 5 dage før fristen (den 10. i måneden efter, medmindre tilsagnet har sin egen), når en kontrakt mangler sidste måneds timer"
+        );
+        assert_eq!(
+            describe(Lang::En, ReminderKind::LbfReportDue).1,
+            "30, 14 and 7 days before 29 September"
+        );
+        assert_eq!(
+            describe(Lang::Da, ReminderKind::MeetingDue).1,
+            "14 dage før næste møde skal holdes"
+        );
     }
 }

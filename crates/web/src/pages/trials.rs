@@ -39,12 +39,12 @@ pub fn form_date(v: &str) -> Option<NaiveDate> {
 /// An outcome in the page's language.
 pub fn outcome_name(l: Lang, o: TrialOutcome) -> &'static str {
     match o {
-        TrialOutcome::OrdinaryJob => t(l, "Ordinært job", "Ordinary job"),
-        TrialOutcome::Apprenticeship => t(l, "Læreplads", "Apprenticeship"),
-        TrialOutcome::Education => t(l, "Uddannelse", "Education"),
-        TrialOutcome::JobElsewhere => t(l, "Job andetsteds", "Job elsewhere"),
-        TrialOutcome::BackToJobcenter => t(l, "Tilbage til jobcentret", "Back to the jobcenter"),
-        TrialOutcome::DroppedOut => t(l, "Frafald", "Dropped out"),
+        TrialOutcome::OrdinaryJob => t(l, "ordinary-job"),
+        TrialOutcome::Apprenticeship => t(l, "apprenticeship"),
+        TrialOutcome::Education => t(l, "education"),
+        TrialOutcome::JobElsewhere => t(l, "job-elsewhere"),
+        TrialOutcome::BackToJobcenter => t(l, "back-to-the-jobcenter"),
+        TrialOutcome::DroppedOut => t(l, "dropped-out"),
     }
 }
 
@@ -90,7 +90,7 @@ async fn trials_page(
     notice: Option<&str>,
 ) -> Response {
     let l = s.lang;
-    let title = t(l, "Snusepraktik", "Trial placements (snusepraktik)");
+    let title = t(l, "trial-placements-snusepraktik");
     let (open, choices) = match (
         ask_op(schema, s, OpenTrials::build(())).await,
         ask_op(schema, s, TrialChoices::build(())).await,
@@ -108,13 +108,13 @@ async fn trials_page(
     let waiting = ended.len() + ending.len() + running.len();
     let body = html! {
         @if let Some(n) = notice { p.ok role="status" { (n) } }
-        h2 { (t(l, "Løbende og afsluttede forløb", "Running and ended placements")) }
-        (trial_table(s, "ending", t(l, "Slutter inden for en uge", "Ending within a week"), &ending))
-        (trial_table(s, "ended", t(l, "Afsluttet uden udfald", "Ended without an outcome"), &ended))
-        (trial_table(s, "running", t(l, "Løbende", "Running"), &running))
+        h2 { (t(l, "running-and-ended-placements")) }
+        (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending))
+        (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended))
+        (trial_table(s, "running", t(l, "running"), &running))
         (funnel(l, &choices.compliance_dashboard, waiting))
         (new_trial_form(s, &choices, typed, refusal))
-        p { a href="/app" { (t(l, "Tilbage til overblikket", "Back to the portfolio")) } }
+        p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
     let status = if refusal.is_some() {
         refusal.map_or(StatusCode::BAD_REQUEST, Refusal::status)
@@ -131,12 +131,12 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
         table id=(id) {
             caption { (caption) " (" (rows.len()) ")" }
             thead { tr {
-                th scope="col" { (t(l, "Deltager", "Participant")) }
-                th scope="col" { (t(l, "Sag", "Case")) }
-                th scope="col" { (t(l, "Vært", "Host")) }
-                th scope="col" { (t(l, "Periode", "Period")) }
-                th scope="col" { (t(l, "Fag prøvet", "Trades tried")) }
-                th scope="col" { (t(l, "Udfald og næste skridt", "Outcome and next step")) }
+                th scope="col" { (t(l, "participant")) }
+                th scope="col" { (t(l, "case")) }
+                th scope="col" { (t(l, "host")) }
+                th scope="col" { (t(l, "period")) }
+                th scope="col" { (t(l, "trades-tried")) }
+                th scope="col" { (t(l, "outcome-and-next-step")) }
             } }
             tbody {
                 @for tr in rows {
@@ -173,19 +173,15 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
     let to_apprenticeship = count(TrialOutcome::Apprenticeship);
     let to_education = count(TrialOutcome::Education);
     let funnel: Vec<(&str, i64)> = vec![
-        (t(l, "Startet", "Started"), started),
-        (t(l, "Gennemført", "Completed"), completed),
-        (t(l, "Ordinært job", "Ordinary job"), to_job),
-        (t(l, "Læreplads", "Apprenticeship"), to_apprenticeship),
-        (t(l, "Uddannelse", "Education"), to_education),
+        (t(l, "started"), started),
+        (t(l, "completed-trials"), completed),
+        (t(l, "ordinary-job"), to_job),
+        (t(l, "apprenticeship"), to_apprenticeship),
+        (t(l, "education"), to_education),
     ];
     let chart = crate::charts::bars(
-        t(
-            l,
-            "Snusepraktik: fra start til job og uddannelse",
-            "Trial placements: from start to jobs and education",
-        ),
-        t(l, "antal", "number"),
+        t(l, "trial-placements-from-start-to-jobs"),
+        t(l, "number"),
         &funnel
             .iter()
             .map(|(k, v)| ((*k).to_owned(), *v as f64))
@@ -193,17 +189,16 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
         None,
     );
     html! {
-        h2 { (t(l, "Tragten", "The funnel")) }
+        h2 { (t(l, "the-funnel")) }
         figure {
             (PreEscaped(chart))
-            figcaption { (t(l, "Snusepraktikker startet, gennemført og videre i job, læreplads og uddannelse. Tallene står i tabellen herunder.",
-                            "Trial placements started, completed and on to jobs, apprenticeships and education. The table below has the numbers.")) }
+            figcaption { (t(l, "trial-placements-started-completed-and-on")) }
         }
         table id="funnel" {
-            caption { (t(l, "Tragten i tal", "The funnel in numbers")) }
+            caption { (t(l, "the-funnel-in-numbers")) }
             tbody {
                 @for (k, v) in &funnel { tr { th scope="row" { (k) } td.num { (v) } } }
-                tr { th scope="row" { (t(l, "Uden udfald endnu", "Without an outcome yet")) } td.num { (waiting) } }
+                tr { th scope="row" { (t(l, "without-an-outcome-yet")) } td.num { (waiting) } }
             }
         }
     }
@@ -241,11 +236,11 @@ fn new_trial_form(
         })
         .map(|r| r.message.clone());
     html! {
-        h2 id="ny" { (t(l, "Registrér en ny snusepraktik", "Log a new trial placement")) }
+        h2 id="ny" { (t(l, "log-a-new-trial-placement")) }
         @if let Some(m) = general { p.error role="alert" { (m) } }
         form method="post" action="/app/trials" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="grant" { (t(l, "Tilsagn", "Grant")) }
+            label for="grant" { (t(l, "grant")) }
             select id="grant" name="grant" required {
                 @for g in grants {
                     option value=(g.grant_id) selected[f.grant == g.grant_id.to_string()] {
@@ -253,29 +248,29 @@ fn new_trial_form(
                 }
             }
             @if let Some(m) = error_for("grantId") { p.error id="grant-error" { (m) } }
-            label for="person" { (t(l, "Deltager", "Participant")) }
+            label for="person" { (t(l, "participant")) }
             select id="person" name="person" required aria-describedby="person-error" {
                 @for p in persons {
                     option value=(p.id) selected[f.person == p.id.to_string()] { (p.display_name) }
                 }
             }
             @if let Some(m) = error_for("personId") { p.error id="person-error" { (m) } }
-            label for="host" { (t(l, "Værtsvirksomhed (valgfri)", "Host company (optional)")) }
+            label for="host" { (t(l, "host-company-optional")) }
             select id="host" name="host" {
                 option value="" { "–" }
                 @for c in contractors {
                     option value=(c.id) selected[f.host.as_deref() == Some(c.id.to_string().as_str())] { (c.name) }
                 }
             }
-            label for="start" { (t(l, "Startdato", "Start date")) }
+            label for="start" { (t(l, "start-date")) }
             input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
             @if let Some(m) = error_for("startDate") { p.error id="start-error" { (m) } }
-            label for="end" { (t(l, "Slutdato", "End date")) }
+            label for="end" { (t(l, "end-date")) }
             input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
             @if let Some(m) = error_for("endDate") { p.error id="end-error" { (m) } }
-            label for="trades" { (t(l, "Fag, adskilt af komma", "Trades, separated by commas")) }
+            label for="trades" { (t(l, "trades-separated-by-commas")) }
             input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default());
-            button type="submit" { (t(l, "Registrér", "Log placement")) }
+            button type="submit" { (t(l, "log-placement")) }
         }
     }
 }
@@ -285,15 +280,15 @@ fn outcome_form(l: Lang, s: &Session, id: Uuid) -> Markup {
         form method="post" action="/app/trials/outcome" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
-            label for={ "outcome-" (id) } { (t(l, "Udfald", "Outcome")) }
+            label for={ "outcome-" (id) } { (t(l, "outcome")) }
             select id={ "outcome-" (id) } name="outcome" required {
                 @for o in TrialOutcome::ALL { option value=(o.code()) { (outcome_name(l, o)) } }
             }
-            label for={ "date-" (id) } { (t(l, "Dato", "Date")) }
+            label for={ "date-" (id) } { (t(l, "date")) }
             input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
-            label for={ "plan-" (id) } { (t(l, "Næste skridt", "Next step")) }
+            label for={ "plan-" (id) } { (t(l, "next-step")) }
             input id={ "plan-" (id) } name="plan" maxlength="2000";
-            button type="submit" { (t(l, "Gem udfald", "Save outcome")) }
+            button type="submit" { (t(l, "save-outcome")) }
         }
     }
 }
@@ -316,12 +311,8 @@ pub async fn trials_list(
         Err(to_login) => return to_login,
     };
     let notice = match q.done.as_deref() {
-        Some("created") => Some(t(
-            s.lang,
-            "Snusepraktikken er registreret.",
-            "The trial placement was logged.",
-        )),
-        Some("outcome") => Some(t(s.lang, "Udfaldet er gemt.", "The outcome was saved.")),
+        Some("created") => Some(t(s.lang, "the-trial-placement-was-logged")),
+        Some("outcome") => Some(t(s.lang, "the-outcome-was-saved")),
         _ => None,
     };
     trials_page(&schema, &s, None, None, notice).await
@@ -337,28 +328,15 @@ fn refused(field: &str, message: &str) -> Refusal {
 }
 
 fn bad_date(l: Lang, field: &str) -> Refusal {
-    refused(
-        field,
-        t(
-            l,
-            "Skriv en dato, fx 2026-03-01 eller 1.3.2026.",
-            "Enter a date such as 2026-03-01.",
-        ),
-    )
+    refused(field, t(l, "enter-a-date"))
 }
 
 /// A choice from one of the form's lists; anything else was not sent by the form.
 fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
-    value.trim().parse::<Uuid>().map_err(|_| {
-        refused(
-            field,
-            t(
-                l,
-                "Vælg en af mulighederne på listen.",
-                "Choose one of the options in the list.",
-            ),
-        )
-    })
+    value
+        .trim()
+        .parse::<Uuid>()
+        .map_err(|_| refused(field, t(l, "choose-one-of-the-options-in")))
 }
 
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
@@ -460,14 +438,7 @@ pub async fn record_outcome(
         Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
     };
     let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
-        let e = refused(
-            "outcome",
-            t(
-                s.lang,
-                "Vælg et af udfaldene på listen.",
-                "Choose one of the outcomes in the list.",
-            ),
-        );
+        let e = refused("outcome", t(s.lang, "choose-one-of-the-outcomes-in"));
         return trials_page(&schema, &s, None, Some(&e), None).await;
     };
     let next_plan = form
@@ -500,7 +471,7 @@ pub async fn groups_list(
         Err(to_login) => return to_login,
     };
     let l = s.lang;
-    let title = t(l, "Følgegrupper", "Follow-up groups");
+    let title = t(l, "follow-up-groups");
     let groups = match ask_op(&schema, &s, Groups::build(())).await {
         Ok(d) => d.follow_up_groups.nodes,
         Err(e) => return e.page(title, &s),
@@ -533,7 +504,7 @@ async fn group_page(
     notice: Option<&str>,
 ) -> Response {
     let l = s.lang;
-    let title = t(l, "Følgegruppe", "Follow-up group");
+    let title = t(l, "follow-up-group");
     let g = match ask_op(schema, s, Group::build(GroupVars { g: group })).await {
         Ok(d) => d.follow_up_group,
         Err(e) => return e.page(title, s),
@@ -553,20 +524,20 @@ async fn group_page(
         p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
         @if let Some(n) = notice { p.ok role="status" { (n) } }
         p id="next-meeting" {
-            (t(l, "Næste møde skal holdes senest ", "The next meeting is due by "))
+            (t(l, "the-next-meeting-is-due-by"))
             strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
-            " (" (t(l, "højst ", "at most ")) (g.cadence_days) (t(l, " dage mellem møderne", " days between meetings")) ")."
+            " (" (t(l, "at-most")) (g.cadence_days) (t(l, "days-between-meetings")) ")."
         }
-        h2 { (t(l, "Åbne opgaver", "Open action items")) }
+        h2 { (t(l, "open-action-items")) }
         table id="action-items" {
             thead { tr {
-                th scope="col" { (t(l, "Opgave", "Item")) } th scope="col" { (t(l, "Ansvarlig", "Owner")) }
-                th scope="col" { (t(l, "Frist", "Due")) } th scope="col" { (t(l, "Fra mødet", "From the meeting")) }
+                th scope="col" { (t(l, "item")) } th scope="col" { (t(l, "owner")) }
+                th scope="col" { (t(l, "due")) } th scope="col" { (t(l, "from-the-meeting")) }
             } }
             tbody {
                 @for (a, from) in &items {
                     tr.overdue[overdue(a)] {
-                        td { (a.description) @if overdue(a) { " " strong.error { (t(l, "(overskredet)", "(overdue)")) } } }
+                        td { (a.description) @if overdue(a) { " " strong.error { (t(l, "overdue")) } } }
                         td { (a.owner) }
                         td { (a.due_date.map(|d| date(l, d)).unwrap_or_default()) }
                         td { (date(l, *from)) }
@@ -574,38 +545,38 @@ async fn group_page(
                 }
             }
         }
-        h2 { (t(l, "Medlemmer", "Members")) }
+        h2 { (t(l, "members")) }
         ul id="members" {
             @for m in &g.members {
                 li { (m.name) ", " (m.organisation) }
             }
         }
-        h2 { (t(l, "Møder", "Meetings")) }
+        h2 { (t(l, "meetings")) }
         @for m in &sorted {
             article.meeting {
                 h3 { (date(l, m.date)) }
-                p { (t(l, "Deltagere: ", "Attended: "))
+                p { (t(l, "attended"))
                     (m.attendees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ")) }
-                @if let Some(minutes) = &m.minutes { h4 { (t(l, "Referat", "Minutes")) } p { (minutes) } }
-                @else { p { em { (t(l, "Intet referat endnu.", "No minutes yet.")) } } }
-                @if let Some(decisions) = &m.decisions { h4 { (t(l, "Beslutninger", "Decisions")) } p { (decisions) } }
+                @if let Some(minutes) = &m.minutes { h4 { (t(l, "minutes")) } p { (minutes) } }
+                @else { p { em { (t(l, "no-minutes-yet")) } } }
+                @if let Some(decisions) = &m.decisions { h4 { (t(l, "decisions")) } p { (decisions) } }
             }
         }
-        h2 { (t(l, "Registrér et møde", "Register a meeting")) }
+        h2 { (t(l, "register-a-meeting")) }
         @if let Some(r) = refusal { p.error role="alert" id="meeting-error" { (r.message) } }
         form method="post" action={ "/app/groups/" (group) } {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="date" { (t(l, "Dato", "Date")) }
+            label for="date" { (t(l, "date")) }
             input id="date" name="date" type="date" required value=(today) aria-describedby="meeting-error";
-            label for="duration" { (t(l, "Varighed (minutter)", "Length (minutes)")) }
+            label for="duration" { (t(l, "length-minutes")) }
             input id="duration" name="duration" inputmode="numeric" value="60";
-            label for="minutes" { (t(l, "Referat", "Minutes")) }
+            label for="minutes" { (t(l, "minutes")) }
             textarea id="minutes" name="minutes" rows="4" maxlength="20000" {}
-            label for="decisions" { (t(l, "Beslutninger", "Decisions")) }
+            label for="decisions" { (t(l, "decisions")) }
             textarea id="decisions" name="decisions" rows="2" maxlength="20000" {}
-            button type="submit" { (t(l, "Registrér mødet", "Register the meeting")) }
+            button type="submit" { (t(l, "register-the-meeting")) }
         }
-        p { a href="/app/groups" { (t(l, "Alle følgegrupper", "All follow-up groups")) } }
+        p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
     };
     let status = refusal.map_or(StatusCode::OK, Refusal::status);
     html_response(status, page(title, Some(s), body), vec![])
@@ -627,13 +598,10 @@ pub async fn group_view(
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
     };
-    let notice = q.done.is_some().then(|| {
-        t(
-            s.lang,
-            "Mødet er registreret.",
-            "The meeting was registered.",
-        )
-    });
+    let notice = q
+        .done
+        .is_some()
+        .then(|| t(s.lang, "the-meeting-was-registered"));
     group_page(&schema, &s, group, None, notice).await
 }
 
@@ -665,11 +633,7 @@ pub async fn create_meeting(
     else {
         let refusal = refused(
             "durationMinutes",
-            t(
-                s.lang,
-                "Varigheden skal være et helt antal minutter, fx 60.",
-                "The length must be whole minutes, such as 60.",
-            ),
+            t(s.lang, "the-length-must-be-whole-minutes"),
         );
         return group_page(&schema, &s, group, Some(&refusal), None).await;
     };

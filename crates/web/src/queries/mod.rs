@@ -71,11 +71,11 @@ impl ComplianceStatus {
     pub fn name(self, l: engine::i18n::Lang) -> &'static str {
         let t = crate::t;
         match self {
-            Self::NotStarted => t(l, "ikke startet", "not started"),
-            Self::Compliant => t(l, "overholdt", "compliant"),
-            Self::AtRisk => t(l, "i risiko", "at risk"),
-            Self::Breach => t(l, "ikke overholdt", "in breach"),
-            Self::Completed => t(l, "afsluttet", "completed"),
+            Self::NotStarted => t(l, "not-started"),
+            Self::Compliant => t(l, "compliant"),
+            Self::AtRisk => t(l, "at-risk"),
+            Self::Breach => t(l, "in-breach"),
+            Self::Completed => t(l, "status-completed"),
         }
     }
 

@@ -27,19 +27,12 @@ pub enum DashboardSort {
 
 impl DashboardSort {
     /// Each order with its name in Danish and English, as the form offers them.
-    pub const ALL: [(DashboardSort, &'static str, &'static str); 4] = [
-        (Self::CaseNumber, "Sagsnummer", "Case number"),
-        (Self::ShareAsc, "Laveste andel først", "Lowest share first"),
-        (
-            Self::ShareDesc,
-            "Højeste andel først",
-            "Highest share first",
-        ),
-        (
-            Self::ShortfallDesc,
-            "Flest manglende timer først",
-            "Most hours short first",
-        ),
+    /// Each order with the key of its name in the form.
+    pub const ALL: [(DashboardSort, &'static str); 4] = [
+        (Self::CaseNumber, "sort-case-number"),
+        (Self::ShareAsc, "sort-share-ascending"),
+        (Self::ShareDesc, "sort-share-descending"),
+        (Self::ShortfallDesc, "sort-shortfall-descending"),
     ];
 
     /// The schema's name of the value (the form's and the links' `sort`).
@@ -56,7 +49,7 @@ impl DashboardSort {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL
             .into_iter()
-            .map(|(s, _, _)| s)
+            .map(|(s, _)| s)
             .find(|s| s.code() == code)
     }
 }
@@ -117,7 +110,7 @@ mod tests {
 
     #[test]
     fn every_order_and_status_reads_back_from_its_code() {
-        for (s, _, _) in DashboardSort::ALL {
+        for (s, _) in DashboardSort::ALL {
             assert_eq!(DashboardSort::from_code(s.code()), Some(s));
         }
         for s in ComplianceStatus::ALL {

@@ -26,6 +26,16 @@ pub struct RuleDef {
     pub check: fn(&Context, &mut Vec<Finding>),
 }
 
+impl RuleDef {
+    /// The rule's name in `l`.
+    pub fn name(&self, l: crate::i18n::Lang) -> &'static str {
+        match l {
+            crate::i18n::Lang::Da => self.name_da,
+            crate::i18n::Lang::En => self.name_en,
+        }
+    }
+}
+
 pub const RULES: &[RuleDef] = &[
     r1_trainee_share::RULE,
     r2_target::RULE,
