@@ -127,12 +127,10 @@ pub fn month(l: Lang, d: NaiveDate) -> String {
     }
 }
 
-/// Hours in Danish: up to two decimals, none when whole ("1.500", "162,8", "0,05").
+/// Hours in Danish, always with two decimals, as every hour figure is shown ("1.500,00",
+/// "162,80", "0,05").
 pub fn da_hours(v: Decimal) -> String {
-    let r = v
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-        .normalize();
-    da_decimal(r, r.scale())
+    da_decimal(v, 2)
 }
 
 /// Kroner: "8.000.000,00 kr.".
@@ -216,8 +214,9 @@ mod tests {
         assert_eq!(da_kr(dec!(8000000)), "8.000.000,00 kr.");
         assert_eq!(da_decimal(dec!(1234567.891), 2), "1.234.567,89");
         assert_eq!(da_decimal(dec!(-0.005), 2), "-0,01");
-        assert_eq!(da_hours(dec!(162.80)), "162,8");
-        assert_eq!(da_hours(dec!(1500)), "1.500");
+        assert_eq!(da_hours(dec!(162.80)), "162,80");
+        assert_eq!(da_hours(dec!(1500)), "1.500,00");
+        assert_eq!(da_hours(dec!(1234.5)), "1.234,50");
         assert_eq!(da_percent(dec!(0.14)), "14,0 %");
         assert_eq!(
             da_date(NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()),

@@ -674,14 +674,14 @@ async fn a_contractor_reports_a_month_through_the_form() {
     too_many.assert_status(StatusCode::BAD_REQUEST);
     let body = text(too_many).await;
     assert!(
-        body.contains("timerne for personer under oplæring (150,5) overstiger månedens samlede timer på pladsen (100)"),
+        body.contains("timerne for personer under oplæring (150,50) overstiger månedens samlede timer på pladsen (100,00)"),
         "{body}"
     );
     let over_cap = post(form(&csrf, "1.200", "250")).await;
     over_cap.assert_status(StatusCode::BAD_REQUEST);
     let body = text(over_cap).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"hours0-error\">250 timer på en måned er mere, end én person kan arbejde (højst 200,41)</p>"),
+        body.contains("<p class=\"error\" id=\"hours0-error\">250,00 timer på en måned er mere, end én person kan arbejde (højst 200,41)</p>"),
         "{body}"
     );
     assert!(

@@ -234,11 +234,11 @@ async fn findings_carry_codes_and_numbers_and_speak_danish() {
         .await;
     assert!(da.get("errors").is_none(), "{da:#}");
     let c = &da["data"]["compliance"];
-    // Construction 1 March 2023 to 31 December 2026 (1,401 days); as of 15 April 2024 the
-    // window ends 31 March 2024: 397 days.
+    // Construction 1 March 2023 through handover on 31 December 2026, both counted (1,402 days);
+    // as of 15 April 2024 the window ends 31 March 2024: 397 days.
     assert_eq!(
         c["onTrackWindow"],
-        json!({ "from": "2023-03-01", "to": "2024-03-31", "elapsedDays": 397, "periodDays": 1401 })
+        json!({ "from": "2023-03-01", "to": "2024-03-31", "elapsedDays": 397, "periodDays": 1402 })
     );
     let behind = c["findings"]
         .as_array()
@@ -246,15 +246,15 @@ async fn findings_carry_codes_and_numbers_and_speak_danish() {
         .iter()
         .find(|f| f["code"] == "R3_BEHIND")
         .unwrap_or_else(|| panic!("{c:#}"));
-    // 28,860 x 397 / 1,401 = 8,178.0299.. = 8,178.03 expected; January's 150 delivered.
+    // 28,860 x 397 / 1,402 = 8,172.1968.. = 8,172.20 expected; January's 150 delivered.
     assert_eq!(behind["unit"], "HOURS");
-    assert_eq!(behind["neededHours"], "8178.03");
+    assert_eq!(behind["neededHours"], "8172.20");
     assert_eq!(behind["deliveredHours"], "150.00");
-    assert_eq!(behind["shortfallHours"], "8028.03");
+    assert_eq!(behind["shortfallHours"], "8022.20");
     assert_eq!(behind["window"], c["onTrackWindow"]);
     assert_eq!(
         behind["message"],
-        "Sag LBF-A: 150 timer for personer under oplæring leveret fra 1. marts 2023 til 31. marts 2024, 8.178,03 forventet til da (397 af periodens 1401 dage); 8.028,03 timer bagud"
+        "Sag LBF-A: 150,00 timer for personer under oplæring leveret fra 1. marts 2023 til 31. marts 2024, 8.172,20 forventet til da (397 af periodens 1402 dage); 8.022,20 timer bagud"
     );
     let en = app.ok(q, json!({ "g": a.grant })).await;
     let behind_en = en["compliance"]["findings"]
@@ -457,7 +457,7 @@ async fn error_messages_speak_danish_when_asked() {
     assert_eq!(e["extensions"]["field"], "traineeHours");
     assert_eq!(
         e["message"],
-        "timerne for personer under oplæring (150) overstiger månedens samlede timer på pladsen (100); de samlede timer omfatter personer under oplæring"
+        "timerne for personer under oplæring (150,00) overstiger månedens samlede timer på pladsen (100,00); de samlede timer omfatter personer under oplæring"
     );
     assert!(e["extensions"].get("messageDa").is_none(), "{e}");
     let en = app.exec(q, vars).await;

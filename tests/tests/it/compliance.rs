@@ -162,12 +162,12 @@ async fn time_series_and_contractor_ranking() {
         .await;
     let s = d["complianceTimeSeries"].as_array().unwrap();
     assert_eq!(s.len(), 12, "March 2023 to February 2024");
-    // Target line at the end of 29 February 2024: 366 of the 1,401 days from 1 March 2023 to
-    // 31 December 2026, of 28,860 hours: 28,860 x 366 / 1,401 = 7,539.44.
+    // Target line at the end of 29 February 2024: 366 of the 1,402 days from 1 March 2023 through
+    // 31 December 2026 (both counted), of 28,860 hours: 28,860 x 366 / 1,402 = 7,534.07.
     assert_eq!(s[0]["labourHours"], "0.00");
     assert_eq!(
         s[11],
-        json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7539.44" })
+        json!({ "month": "2024-02", "labourHours": "1000.00", "traineeHours": "40.00", "monthlySharePercent": "4.00", "cumulativeSharePercent": "7.00", "targetCumulativeTraineeHours": "7534.07" })
     );
 
     // The same series for one contractor: its own contracts only, and no grant target line.

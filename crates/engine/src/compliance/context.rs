@@ -192,13 +192,12 @@ fn clause_standings<'a>(
         }
         if let Some(centi) = c.clause_centihours {
             let req = hours(centi);
-            let end = c.end.succ_opt().unwrap_or(c.end);
             let (line, delivered, span) = if ended {
-                let (_, span) = pro_rata(req, c.start, end, c.end);
+                let (_, span) = pro_rata(req, c.start, c.end, c.end);
                 (req, hours(all.trainee()), span)
             } else {
                 let so_far = per_contract_through.get(&c.id).copied().unwrap_or_default();
-                let (line, span) = pro_rata(req, c.start, end, through);
+                let (line, span) = pro_rata(req, c.start, c.end, through);
                 (line.round_dp(2), hours(so_far.trainee()), span)
             };
             let behind = if ended {

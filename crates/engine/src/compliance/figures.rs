@@ -98,20 +98,20 @@ pub fn metrics(t: &Tally, required_share: Decimal) -> Metrics {
     }
 }
 
-/// `total` spread evenly over the days of [`start`, `end`) and counted through the end of
-/// `through`: total × elapsed / period, exact (callers round), with the span it measured. The
-/// one pro-rata computation of the engine: R3's target line, an hours clause's line and the
-/// chart's target line all use it.
+/// `total` spread evenly over the days from `start` through `last` (both counted) and counted
+/// through the end of `through` (both counted): total × elapsed / period, exact (callers round),
+/// with the span it measured. The one pro-rata window of the engine, the same for a grant (its
+/// last day is handover) and a contract (its end date): R3's target line, an hours clause's line
+/// and the chart's target line all use it.
 pub fn pro_rata(
     total: Decimal,
     start: NaiveDate,
-    end: NaiveDate,
+    last: NaiveDate,
     through: NaiveDate,
 ) -> (Decimal, Span) {
-    let period = (end - start).num_days().max(1);
+    let period = ((last - start).num_days() + 1).max(1);
     let elapsed = ((through - start).num_days() + 1).clamp(0, period);
     let value = total * Decimal::from(elapsed) / Decimal::from(period);
-    let last = end.pred_opt().unwrap_or(end);
     (
         value,
         Span {
@@ -205,10 +205,27 @@ mod tests {
 
     #[test]
     fn pro_rata_counts_whole_days_through_the_end_of_the_day() {
-        // 730 days from 1 March 2024 to 1 March 2026; through 31 March 2024 is 31 days.
-        let (v, s) = pro_rata(dec!(28860), d(2024, 3, 1), d(2026, 3, 1), d(2024, 3, 31));
+        // 1 March 2024 through 28 February 2026, both counted: 730 days; through 31 March 2024
+        // is 31 days.
+        let (v, s) = pro_rata(dec!(28860), d(2024, 3, 1), d(2026, 2, 28), d(2024, 3, 31));
         assert_eq!((s.elapsed_days, s.period_days), (31, 730));
         assert_eq!(v.round_dp(2), dec!(1225.56));
+        // With handover on 1 March 2026 that day counts too: 731 days.
+        let (v, s) = pro_rata(dec!(28860), d(2024, 3, 1), d(2026, 3, 1), d(2024, 3, 31));
+        assert_eq!(
+            (s.elapsed_days, s.period_days, s.to),
+            (31, 731, d(2024, 3, 31))
+        );
+        assert_eq!(v.round_dp(2), dec!(1223.89));
+        // On the last day everything is due; a one-day period is due in full that day.
+        assert_eq!(
+            pro_rata(dec!(100), d(2024, 3, 1), d(2024, 3, 31), d(2024, 3, 31)).0,
+            dec!(100)
+        );
+        assert_eq!(
+            pro_rata(dec!(100), d(2024, 3, 1), d(2024, 3, 1), d(2024, 3, 1)).0,
+            dec!(100)
+        );
         // Before the start nothing, after the end everything.
         assert_eq!(
             pro_rata(dec!(10), d(2024, 3, 1), d(2024, 4, 1), d(2024, 2, 1)).0,

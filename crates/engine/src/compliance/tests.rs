@@ -333,20 +333,21 @@ fn handed_over_is_completed_with_final_breaches() {
 fn r3_expected_by_now_is_pro_rata_and_projects_a_miss() {
     let mut g = grant();
     // As of 10 March 2025 the last complete month ends 28 February 2025: 1 March 2024 through
-    // 28 February 2025 is 365 of 730 days, 28,860 x 365 / 730 = 14,430 hours expected.
+    // 28 February 2025 is 365 of the 731 days from 1 March 2024 through handover on 1 March 2026
+    // (both counted), 28,860 x 365 / 731 = 14,410.2599.. = 14,410.26 hours expected.
     g.reports = (3..=12)
         .map(|m| report(CONTRACT, 2024, m, 5000, &[(APPRENTICE, 150)]))
         .collect();
     let r = evaluate(&g, d(2025, 3, 10));
-    assert_eq!(r.expected_by_now_hours, Some(dec!(14430)));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(14410.26)));
     let r3 = rules(&r, Rule::R3);
     assert_eq!(r3.len(), 2, "behind now and a projected miss");
     assert!(r3.iter().all(|f| f.severity == Severity::Warning));
     assert_eq!(r3[0].measured, Some(dec!(1500)));
     assert_eq!(
         r3[0].threshold,
-        Some(dec!(12987)),
-        "14,430 less the 10 % tolerance"
+        Some(dec!(12969.23)),
+        "14,410.26 less the 10 % tolerance: 12,969.234"
     );
     assert_eq!(r3[0].code, FindingCode::R3Behind);
     assert_eq!(r3[1].code, FindingCode::R3ProjectedMiss);
@@ -563,7 +564,7 @@ fn r9_one_person_over_a_month_across_placements_and_grants() {
     );
     assert_eq!(
         r9[0].message.da,
-        "Anna Hansen er krediteret 120 timer som lærling (EUD) på hovedentreprise (Fynsk Byg) og 90 timer som lærling (EUD) på hovedentreprise (Murer ApS) i marts 2024: 210 timer i alt; én person kan højst arbejde 200,41"
+        "Anna Hansen er krediteret 120,00 timer som lærling (EUD) på hovedentreprise (Fynsk Byg) og 90,00 timer som lærling (EUD) på hovedentreprise (Murer ApS) i marts 2024: 210,00 timer i alt; én person kan højst arbejde 200,41"
     );
     assert_eq!(
         r9[0].detail.credits,
@@ -646,10 +647,10 @@ fn year_figures_split_apprentices_and_other_training_across_a_year_end() {
 
 #[test]
 fn leap_years_count_their_day() {
-    // A site established on 29 February 2024: February's report counts, and the period to
-    // 1 March 2026 is 731 days (2024's leap day included), so by the end of 31 March 2024 (32
-    // days: 29 February and 31 March days) 28,860 x 32 / 731 = 1,263.365... = 1,263.37 hours are
-    // expected.
+    // A site established on 29 February 2024: February's report counts, and the period through
+    // handover on 1 March 2026 is 732 days (2024's leap day and both ends included), so by the end
+    // of 31 March 2024 (32 days: 29 February and 31 March days) 28,860 x 32 / 732 =
+    // 1,261.639... = 1,261.64 hours are expected.
     let mut g = grant();
     g.construction_start = Some(d(2024, 2, 29));
     g.reports = vec![report(CONTRACT, 2024, 2, 100, &[(APPRENTICE, 14)])];
@@ -661,7 +662,7 @@ fn leap_years_count_their_day() {
     );
     assert_eq!(r.metrics.share, Some(dec!(0.14)));
     let r = evaluate(&g, d(2024, 4, 2));
-    assert_eq!(r.expected_by_now_hours, Some(dec!(1263.37)));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(1261.64)));
 }
 
 #[test]
@@ -677,8 +678,9 @@ fn time_series_has_monthly_and_cumulative_shares_and_the_target_line() {
     assert_eq!(s[1].monthly_share, None);
     assert_eq!(s[2].monthly_share, Some(dec!(0.2)));
     assert_eq!(s[2].cumulative_share, Some(dec!(0.15)));
-    // Target line at the end of 31 March: 31 of 730 days of 28,860 hours = 1,225.56.
-    assert_eq!(s[0].target_cumulative_trainee_hours, Some(dec!(1225.56)));
+    // Target line at the end of 31 March: 31 of 731 days (through handover, both counted) of
+    // 28,860 hours = 1,223.885.. = 1,223.89.
+    assert_eq!(s[0].target_cumulative_trainee_hours, Some(dec!(1223.89)));
     let other = time_series(&g, d(2024, 5, 31), Some(uid(101)));
     assert!(other.iter().all(|p| p.labour_hours.is_zero()));
 }
@@ -772,7 +774,8 @@ proptest! {
 
 #[test]
 fn r3_measures_expected_and_delivered_over_the_same_window() {
-    // 28,860 target hours over 1 March 2024 - 1 March 2026 (730 days). March: 140 trainee hours,
+    // 28,860 target hours over 1 March 2024 - 1 March 2026 (731 days, both counted). March: 140
+    // trainee hours,
     // April: 100. Before, as of 31 March the expected line stopped at 29 February (0 hours)
     // while March's 140 hours counted as delivered.
     let mut g = grant();
@@ -780,13 +783,13 @@ fn r3_measures_expected_and_delivered_over_the_same_window() {
         report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 140)]),
         report(CONTRACT, 2024, 4, 1000, &[(APPRENTICE, 100)]),
     ];
-    // The month's last day: March is complete at the end of it. 31 of 730 days:
-    // 28,860 x 31 / 730 = 1,225.5616.. = 1,225.56 expected, 140 delivered, 1,085.56 behind.
+    // The month's last day: March is complete at the end of it. 31 of 731 days:
+    // 28,860 x 31 / 731 = 1,223.8851.. = 1,223.89 expected, 140 delivered, 1,083.89 behind.
     for as_of in [d(2024, 3, 31), d(2024, 4, 1), d(2024, 4, 15)] {
         let r = evaluate(&g, as_of);
         assert_eq!(
             r.expected_by_now_hours,
-            Some(dec!(1225.56)),
+            Some(dec!(1223.89)),
             "as of {as_of}"
         );
         assert_eq!(
@@ -797,30 +800,30 @@ fn r3_measures_expected_and_delivered_over_the_same_window() {
         let w = r.on_track_window.unwrap();
         assert_eq!(
             (w.from, w.to, w.elapsed_days, w.period_days),
-            (d(2024, 3, 1), d(2024, 3, 31), 31, 730)
+            (d(2024, 3, 1), d(2024, 3, 31), 31, 731)
         );
         let f = rules(&r, Rule::R3)
             .into_iter()
             .find(|f| f.code == FindingCode::R3Behind)
             .expect("behind");
         assert_eq!(f.detail.delivered_hours, Some(dec!(140)));
-        assert_eq!(f.detail.needed_hours, Some(dec!(1225.56)));
-        assert_eq!(f.detail.shortfall_hours, Some(dec!(1085.56)));
+        assert_eq!(f.detail.needed_hours, Some(dec!(1223.89)));
+        assert_eq!(f.detail.shortfall_hours, Some(dec!(1083.89)));
         assert_eq!(f.detail.window, Some(w));
-        // 1,225.56 less 10 %: 1,103.004, stated as 1,103.00.
-        assert_eq!(f.threshold, Some(dec!(1103.00)));
+        // 1,223.89 less 10 %: 1,101.501, stated as 1,101.50.
+        assert_eq!(f.threshold, Some(dec!(1101.50)));
         assert_eq!(
             f.message.en,
-            "Grant LBF-1: 140 trainee hours delivered from 2024-03-01 to 2024-03-31, 1225.56 expected by then (31 of 730 days of the period); 1085.56 hours behind"
+            "Grant LBF-1: 140 trainee hours delivered from 2024-03-01 to 2024-03-31, 1223.89 expected by then (31 of 731 days of the period); 1083.89 hours behind"
         );
         assert_eq!(
             f.message.da,
-            "Sag LBF-1: 140 timer for personer under oplæring leveret fra 1. marts 2024 til 31. marts 2024, 1.225,56 forventet til da (31 af periodens 730 dage); 1.085,56 timer bagud"
+            "Sag LBF-1: 140,00 timer for personer under oplæring leveret fra 1. marts 2024 til 31. marts 2024, 1.223,89 forventet til da (31 af periodens 731 dage); 1.083,89 timer bagud"
         );
     }
-    // At the end of April: 61 days, 28,860 x 61 / 730 = 2,411.589.. = 2,411.59; 240 delivered.
+    // At the end of April: 61 days, 28,860 x 61 / 731 = 2,408.2900.. = 2,408.29; 240 delivered.
     let r = evaluate(&g, d(2024, 4, 30));
-    assert_eq!(r.expected_by_now_hours, Some(dec!(2411.59)));
+    assert_eq!(r.expected_by_now_hours, Some(dec!(2408.29)));
     assert_eq!(r.delivered_in_window_hours, Some(dec!(240)));
 }
 
@@ -930,7 +933,7 @@ fn r9_names_the_person_every_placement_and_the_other_sites_total() {
     );
     assert_eq!(
         f.message.da,
-        "Anna Hansen er krediteret 120 timer som lærling (EUD) på hovedentreprise (Fynsk Byg), 60 timer som FGU på hovedentreprise (Murer ApS) og 30 timer på andre byggepladser i marts 2024: 210 timer i alt; én person kan højst arbejde 200,41"
+        "Anna Hansen er krediteret 120,00 timer som lærling (EUD) på hovedentreprise (Fynsk Byg), 60,00 timer som FGU på hovedentreprise (Murer ApS) og 30,00 timer på andre byggepladser i marts 2024: 210,00 timer i alt; én person kan højst arbejde 200,41"
     );
 }
 
