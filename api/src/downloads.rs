@@ -388,9 +388,7 @@ async fn months_table(
         "grantId skal være et LBF-tilsagns UUID",
     )?;
     let as_of = query.as_of()?;
-    let known_at = query
-        .known_at()?
-        .unwrap_or_else(|| crate::service::known::end_of_day(as_of));
+    let known_at = crate::service::known::known_now_or(as_of, query.known_at()?);
     let scope = principal.scope();
     scope.require_grant_figures()?;
     let facts =

@@ -518,10 +518,10 @@ pub fn compliance_view(
     }
 }
 
-/// The `knownAt` of an evaluation as of `as_of`: the one given, or the end of `as_of` (Danish
-/// time), so a past date shows what the tracker knew then.
-pub fn known_at_or_end_of(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    known_at.unwrap_or_else(|| tracker_core::service::known::end_of_day(as_of))
+/// The `knownAt` of an evaluation as of `as_of`: the one given, or everything known now
+/// ([`tracker_core::service::known::known_now_or`]).
+pub fn known_at_or_now(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    tracker_core::service::known::known_now_or(as_of, known_at)
 }
 
 /// A grant's compliance through the request's compliance loader (grants asked for together are
@@ -535,7 +535,7 @@ pub async fn grant_compliance(
     let scope = scope(ctx);
     scope.require_grant_figures()?;
     let as_of = as_of.unwrap_or_else(today);
-    let known_at = known_at_or_end_of(as_of, known_at);
+    let known_at = known_at_or_now(as_of, known_at);
     match loaders(ctx).compliance(grant_id, as_of, known_at).await? {
         Some(report) => Ok(compliance_view(
             &report,
@@ -586,7 +586,7 @@ pub async fn grant_share(
         .into());
     }
     let as_of = as_of.unwrap_or_else(today);
-    let known_at = known_at_or_end_of(as_of, known_at);
+    let known_at = known_at_or_now(as_of, known_at);
     let report: Arc<Report> = loaders(ctx)
         .compliance(grant.id, as_of, known_at)
         .await?
@@ -827,8 +827,8 @@ impl ComplianceQuery {
     }
 
     /// One grant's compliance as of a date (default today), with what had been recorded at
-    /// `knownAt` (default: the end of `asOf`, Danish time, so a past date shows what the
-    /// tracker said then; give the present time to see a past period with everything known now).
+    /// `knownAt` (default: everything known now; give a past moment to see what the tracker said
+    /// then).
     #[graphql(complexity = "crate::COST_EVALUATION + child_complexity")]
     async fn compliance(
         &self,
@@ -853,7 +853,7 @@ impl ComplianceQuery {
     ) -> Result<Kept<GrantCompliance>> {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_end_of(as_of, known_at);
+        let known_at = known_at_or_now(as_of, known_at);
         let grants = list_grants(&scope(ctx), filter.grants())
             .all(db(ctx))
             .await
@@ -896,7 +896,7 @@ impl ComplianceQuery {
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CompliancePoint>> {
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_end_of(as_of, known_at);
+        let known_at = known_at_or_now(as_of, known_at);
         let scope = scope(ctx);
         match contractor_id {
             Some(c) if !scope.sees_contractor_figures(c) => {
@@ -939,7 +939,7 @@ impl ComplianceQuery {
     ) -> Result<Vec<ContractorStanding>> {
         let scope = scope(ctx);
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_end_of(as_of, known_at);
+        let known_at = known_at_or_now(as_of, known_at);
         let grants = list_grants(&scope, filter.grants())
             .all(db(ctx))
             .await

@@ -106,9 +106,8 @@ impl Grant {
         children::<TrialsOfGrant, _>(ctx, self.0.id, TrialPlacement).await
     }
     /// Compliance with the social requirements as of a date (default today), with what had been
-    /// recorded at `knownAt` (default: the end of `asOf`, Danish time; pass the present time to
-    /// judge a past period with everything known now). Grants in one request are evaluated
-    /// together from one bulk load.
+    /// recorded at `knownAt` (default: everything known now; give a past moment to see what the
+    /// tracker said then). Grants in one request are evaluated together from one bulk load.
     #[graphql(complexity = "crate::COST_BATCHED_EVALUATION + child_complexity")]
     async fn compliance(
         &self,

@@ -107,11 +107,29 @@ async fn an_evaluation_known_at_a_time_shows_what_the_tracker_said_then() {
     assert_eq!(now["y"]["submitted"], true);
     assert_eq!(now["y"]["figures"]["apprenticeHours"], "220.00");
 
-    // Without knownAt, a past asOf means what was known at the end of that day (Danish time):
-    // nothing of this grant had been recorded on 1 October 2025.
+    // Without knownAt, a past asOf is judged with everything known now (the domain brief's
+    // default): the history entered today answers for 1 October 2025 without an error.
+    let default = app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g, asOf: \"2025-10-01\") { knownAt metrics { labourHours traineeHours } } }",
+            json!({ "g": a.grant }),
+        )
+        .await;
+    let c = &default["compliance"];
+    assert_eq!(
+        (&c["metrics"]["labourHours"], &c["metrics"]["traineeHours"]),
+        (&json!("2000.00"), &json!("220.00"))
+    );
+    let known_at: chrono::DateTime<Utc> = c["knownAt"].as_str().unwrap().parse().unwrap();
+    assert!(
+        known_at >= Utc::now(),
+        "everything recorded so far: {known_at}"
+    );
+
+    // A knownAt given before the grant was recorded does not see it, and says so.
     let (code, field, message) = app
         .err(
-            "query($g: UUID!) { compliance(grantId: $g, asOf: \"2025-10-01\") { status } }",
+            "query($g: UUID!) { compliance(grantId: $g, asOf: \"2025-10-01\", knownAt: \"2025-10-01T21:59:59Z\") { status } }",
             json!({ "g": a.grant }),
         )
         .await;

@@ -20,8 +20,7 @@ use crate::record::Record;
 /// Ids per query: well under every database's limit on bound parameters.
 const CHUNK: usize = 500;
 
-/// The last instant of `day` in Danish time: what was known "as of" that date, the default
-/// `knownAt` of an evaluation as of `day`.
+/// The last instant of `day` in Danish time.
 pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
     let next = day.checked_add_days(Days::new(1)).unwrap_or(day);
     let midnight = next.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -32,6 +31,15 @@ pub fn end_of_day(day: NaiveDate) -> DateTime<Utc> {
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight));
     start - chrono::Duration::microseconds(1)
+}
+
+/// The `knownAt` of an evaluation as of `as_of` when none is given: everything known now, so a
+/// site whose history is entered today answers for last year (the domain brief's default). It is
+/// the end of today (or of `as_of`, if later) rather than this instant, so it stays the same all
+/// day and the evaluations kept under it are reused; nothing can have been recorded after it.
+/// A past moment given explicitly shows what the tracker knew then.
+pub fn known_now_or(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
+    known_at.unwrap_or_else(|| end_of_day(as_of.max(crate::clock::danish_today())))
 }
 
 /// For each of `ids`: the image before its first audited change after `known_at`, or `None` when
@@ -274,6 +282,21 @@ pub async fn reports_as_known<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn without_a_known_at_everything_known_now_counts() {
+        let moment: DateTime<Utc> = "2026-06-15T08:00:00Z".parse().unwrap();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let (past, future) = crate::clock::at(moment, async {
+            (known_now_or(d(1, 31), None), known_now_or(d(9, 1), None))
+        })
+        .await;
+        // A past as-of day: the end of today (15 June, summer time), not of 31 January.
+        assert_eq!(past.to_rfc3339(), "2026-06-15T21:59:59.999999+00:00");
+        assert_eq!(future, end_of_day(d(9, 1)));
+        let given: DateTime<Utc> = "2026-02-01T00:00:00Z".parse().unwrap();
+        assert_eq!(known_now_or(d(1, 31), Some(given)), given);
+    }
 
     #[test]
     fn end_of_a_danish_day() {
