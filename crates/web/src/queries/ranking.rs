@@ -4,6 +4,8 @@
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+// The same figures as the contractor's own page shows.
+use super::contractor::Metrics;
 use super::schema;
 
 #[derive(cynic::QueryFragment)]
@@ -18,14 +20,6 @@ pub struct ContractorStanding {
     pub clause_shortfall_hours: Option<Decimal>,
     pub metrics: Metrics,
     pub grants: Vec<ContractorOnGrant>,
-}
-
-#[derive(cynic::QueryFragment)]
-#[cynic(graphql_type = "ShareMetrics")]
-pub struct Metrics {
-    pub labour_hours: Decimal,
-    pub trainee_hours: Decimal,
-    pub share_percent: Option<Decimal>,
 }
 
 #[derive(cynic::QueryFragment)]
