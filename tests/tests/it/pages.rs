@@ -49,6 +49,16 @@ fn cookie(res: &TestResponse, name: &str) -> Option<String> {
         .map(|c| c.split(';').next().unwrap().to_owned())
 }
 
+/// The value of the first option of the select named `name`.
+fn first_option(body: &str, name: &str) -> String {
+    body.split(&format!("<select id=\"{name}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap_or_else(|| panic!("no {name} options"))
+        .to_owned()
+}
+
 fn hidden(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = body.find(&marker).unwrap_or_else(|| panic!("no {name}")) + marker.len();
@@ -107,13 +117,7 @@ async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
     let s = session(&client, &demo, Role::Tovholder).await;
     let page = text(get(&client, "/app/trials", &s).await).await;
     let csrf = hidden(&page, "csrf");
-    let person = page
-        .split("<select id=\"person\"")
-        .nth(1)
-        .and_then(|rest| rest.split("value=\"").nth(1))
-        .and_then(|v| v.split('"').next())
-        .unwrap()
-        .to_owned();
+    let person = first_option(&page, "person");
     let before = demo.app.count("trial_placement").await;
     let post = |start: &'static str, end: &'static str| {
         client
@@ -165,8 +169,9 @@ async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
     assert_eq!(demo.app.count("trial_placement").await, before + 1);
 }
 
-/// Scenario: a forged trial form (a participant that is no id, an outcome not on the list, a
-/// trial that is no id) is refused with a message about the list, and nothing is written.
+/// Scenario: a forged trial form (a participant or host that is no id, an outcome not on the
+/// list, a trial that is no id) is refused at its field with a message about the list, and
+/// nothing is written.
 #[tokio::test]
 async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     let demo = demo().await;
@@ -197,6 +202,28 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     assert!(
         body.contains("value=\"2026-03-01\""),
         "the typed start is kept"
+    );
+    assert_eq!(demo.app.count("trial_placement").await, before);
+    let person = first_option(&body, "person");
+    let res = client
+        .post("/app/trials")
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("grant", demo.grant.as_str()),
+            ("person", person.as_str()),
+            ("host", "Fynsk Byg"),
+            ("start", "2026-03-01"),
+            ("end", "2026-03-20"),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"host-error\">Vælg en af mulighederne på listen."),
+        "{body}"
     );
     assert_eq!(demo.app.count("trial_placement").await, before);
 

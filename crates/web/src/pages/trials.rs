@@ -256,12 +256,13 @@ fn new_trial_form(
             }
             @if let Some(m) = error_for("personId") { p.error id="person-error" { (m) } }
             label for="host" { (t(l, "host-company-optional")) }
-            select id="host" name="host" {
+            select id="host" name="host" aria-describedby="host-error" {
                 option value="" { "–" }
                 @for c in contractors {
                     option value=(c.id) selected[f.host.as_deref() == Some(c.id.to_string().as_str())] { (c.name) }
                 }
             }
+            @if let Some(m) = error_for("hostContractorId") { p.error id="host-error" { (m) } }
             label for="start" { (t(l, "start-date")) }
             input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
             @if let Some(m) = error_for("startDate") { p.error id="start-error" { (m) } }
