@@ -92,6 +92,17 @@ pub struct FindingWindow {
     pub period_days: i64,
 }
 
+/// The contract clause a finding judges (R1 on a contract): its form and what it requires, so a
+/// dashboard can show "HOURS 3.000,00: needs 452,46, has 240,00" from typed fields.
+#[derive(SimpleObject)]
+pub struct FindingClause {
+    pub kind: engine::ClauseKind,
+    /// SHARE: the share the clause requires, as a percent.
+    pub required_share_percent: Option<Decimal>,
+    /// HOURS: the trainee hours the clause requires over the whole contract.
+    pub required_hours: Option<Decimal>,
+}
+
 fn window_view(s: &engine::Span) -> FindingWindow {
     FindingWindow {
         from: s.from,
@@ -139,6 +150,9 @@ pub struct FindingView {
     pub shortfall_hours: Option<Decimal>,
     /// R3 (and an hours clause): the window expected and delivered hours are both counted over.
     pub window: Option<FindingWindow>,
+    /// R1 on a contract: the clause it is judged on (with `neededHours`, `deliveredHours` and
+    /// `shortfallHours`).
+    pub clause: Option<FindingClause>,
     /// R7: the gap's first and last day and its length in days; R4: the contract period; R8: the
     /// snusepraktik.
     pub from_date: Option<NaiveDate>,
@@ -175,6 +189,11 @@ fn finding_view(f: &engine::Finding, lang: Lang) -> FindingView {
         delivered_hours: d.delivered_hours.map(|h| fixed(h, 2)),
         shortfall_hours: d.shortfall_hours.map(|h| fixed(h, 2)),
         window: d.window.as_ref().map(window_view),
+        clause: d.clause.map(|c| FindingClause {
+            kind: c.kind,
+            required_share_percent: c.required_share.map(percent),
+            required_hours: c.required_hours.map(|h| fixed(h, 2)),
+        }),
         from_date: d.from,
         to_date: d.to,
         days: d.days,

@@ -25,7 +25,7 @@ async fn site(app: &TestApp) -> (String, String, String) {
     (grant, contract, pl)
 }
 
-const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d, knownAt: \"2100-01-01T00:00:00Z\") { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours shareFraction sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule severity subject message measured threshold source } parameters { parameter value unit defaultValue overridden } lbfReportDue } }";
+const COMPLIANCE: &str = "query($g: UUID!, $d: NaiveDate) { compliance(grantId: $g, asOf: $d, knownAt: \"2100-01-01T00:00:00Z\") { status asOf targetArsvaerk targetHours metrics { labourHours traineeHours apprenticeHours otherTrainingHours shareFraction sharePercent requiredSharePercent neededTraineeHours shortfallHours deliveredArsvaerk } contractors { contractorName metrics { sharePercent shortfallHours } } findings { rule code severity subject message measured threshold source clause { kind requiredSharePercent requiredHours } neededHours deliveredHours shortfallHours } parameters { parameter value unit defaultValue overridden } lbfReportDue } }";
 
 fn findings<'a>(c: &'a Value, rule: &str) -> Vec<&'a Value> {
     c["findings"]
@@ -74,6 +74,25 @@ async fn grant_compliance_names_the_numbers() {
         !messages.iter().any(|m| m.starts_with("Contractor ")),
         "{messages:?}"
     );
+    // Its clause and numbers as typed fields, for a dashboard that does not parse messages; the
+    // grant's own finding has no clause.
+    let clause_finding = r1.iter().find(|f| f["code"] == "R1_CLAUSE_SHARE").unwrap();
+    assert_eq!(
+        (
+            &clause_finding["clause"],
+            &clause_finding["neededHours"],
+            &clause_finding["deliveredHours"],
+            &clause_finding["shortfallHours"]
+        ),
+        (
+            &json!({ "kind": "SHARE", "requiredSharePercent": "14.00", "requiredHours": null }),
+            &json!("302.80"),
+            &json!("140.00"),
+            &json!("162.80")
+        )
+    );
+    let grant_finding = r1.iter().find(|f| f["code"] == "R1_GRANT_SHARE").unwrap();
+    assert_eq!(grant_finding["clause"], Value::Null);
     assert!(
         r1.iter().all(|f| f["severity"] == "WARNING"),
         "interim figures warn"

@@ -132,6 +132,26 @@ pub enum Unit {
     Count,
 }
 
+/// The form of a contract's training clause (uddannelsesklausul).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum ClauseKind {
+    /// Trainee hours at least a share of the contract's labour hours.
+    Share,
+    /// A number of trainee hours over the contract, pro rata while it runs.
+    Hours,
+}
+
+/// The clause a finding judges a contract on, as the contract states it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClauseSpec {
+    pub kind: ClauseKind,
+    /// SHARE: the share required, as a fraction of 1.
+    pub required_share: Option<Decimal>,
+    /// HOURS: the trainee hours required over the whole contract.
+    pub required_hours: Option<Decimal>,
+}
+
 /// A span of days a rule measured over: [from, to], `elapsed_days` of `period_days`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
@@ -159,6 +179,8 @@ pub struct Detail {
     pub shortfall_hours: Option<Decimal>,
     /// R3's window, or an hours clause's.
     pub window: Option<Span>,
+    /// R1 on a contract: the clause it is judged on.
+    pub clause: Option<ClauseSpec>,
     /// R7: the gap's first and last day and its length.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,

@@ -390,6 +390,18 @@ fn contractor_clause_hours_expected_by_now() {
         .find(|f| f.subject_id == uid(CONTRACT) && f.code == FindingCode::R1ClauseHours)
         .unwrap();
     assert_eq!(behind.measured, Some(dec!(50)));
+    assert_eq!(
+        behind.detail.clause,
+        Some(ClauseSpec {
+            kind: ClauseKind::Hours,
+            required_share: None,
+            required_hours: Some(dec!(1000)),
+        })
+    );
+    assert_eq!(
+        (behind.detail.needed_hours, behind.detail.delivered_hours),
+        (Some(dec!(126.03)), Some(dec!(50)))
+    );
 }
 
 #[test]

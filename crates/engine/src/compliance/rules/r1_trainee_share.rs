@@ -7,7 +7,9 @@ use rust_decimal::Decimal;
 
 use super::RuleDef;
 use crate::compliance::context::{ClauseTerms, Context};
-use crate::compliance::report::{Finding, FindingCode, Rule, Severity, SubjectKind, Unit};
+use crate::compliance::report::{
+    ClauseKind, ClauseSpec, Finding, FindingCode, Rule, Severity, SubjectKind, Unit,
+};
 use crate::i18n::{da_date, da_hours, da_percent, en_hours, en_percent};
 
 pub const RULE: RuleDef = RuleDef {
@@ -96,6 +98,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                         d.needed_hours = Some(metrics.needed_trainee_hours);
                         d.delivered_hours = Some(metrics.trainee_hours);
                         d.shortfall_hours = Some(metrics.shortfall_hours);
+                        d.clause = Some(ClauseSpec {
+                            kind: ClauseKind::Share,
+                            required_share: Some(*required),
+                            required_hours: None,
+                        });
                     })
             }
             ClauseTerms::Hours {
@@ -130,6 +137,11 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     d.delivered_hours = Some(*delivered);
                     d.shortfall_hours = Some(s.owed);
                     d.window = Some(*span);
+                    d.clause = Some(ClauseSpec {
+                        kind: ClauseKind::Hours,
+                        required_share: None,
+                        required_hours: Some(*required),
+                    });
                 }),
         };
         out.push(f.build());
