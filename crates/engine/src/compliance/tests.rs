@@ -730,6 +730,29 @@ fn build(reports: &[(u8, u8, i64, i64)]) -> GrantFacts {
 const AS_OF: fn() -> NaiveDate = || d(2025, 6, 1);
 
 proptest! {
+    /// A SHARE shortfall is the least trainee hours, to the cent, that meet the share: added to
+    /// the month (trainee hours are labour hours too) the share holds, and 0.01 h fewer does not.
+    #[test]
+    fn a_share_shortfall_is_the_least_hours_that_meet_the_share(
+        non_trainee in 0i64..5_000_000,
+        trainee in 0i64..2_000_000,
+        share_bp in 1i64..9_999,
+    ) {
+        let cent = dec!(0.01);
+        let (j, t) = (Decimal::new(non_trainee, 2), Decimal::new(trainee, 2));
+        let g = Decimal::new(share_bp, 4);
+        let short = figures::shortfall(g, j + t, t);
+        let holds = |added: Decimal| (t + added) >= g * (j + t + added);
+        prop_assert!(short >= Decimal::ZERO);
+        prop_assert_eq!(short, short.round_dp(2), "whole cents");
+        prop_assert!(holds(short), "{} more trainee hours meet {}", short, g);
+        if short > Decimal::ZERO {
+            prop_assert!(!holds(short - cent), "{} would already meet {}", short - cent, g);
+        } else {
+            prop_assert!(holds(Decimal::ZERO));
+        }
+    }
+
     #[test]
     fn share_is_between_0_and_1(reports in arb_reports()) {
         let r = evaluate(&build(&reports), AS_OF());
