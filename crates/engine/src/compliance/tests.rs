@@ -23,7 +23,8 @@ const APPRENTICE: u128 = 20;
 const FGU: u128 = 21;
 const WAGE: u128 = 22;
 
-/// A grant of 250 mio. DKK, started 1 March 2024, planned handover 1 March 2026 (730 days),
+/// A grant of 250 mio. DKK, started 1 March 2024, planned handover 1 March 2026 (731 days, both
+/// counted),
 /// one main contract with a 14 % clause, three placements (apprentice, FGU, løntilskud).
 fn grant() -> GrantFacts {
     let contract = |id: u128, contractor: u128, name: &str| ContractFacts {
@@ -402,6 +403,80 @@ fn contractor_clause_hours_expected_by_now() {
         (behind.detail.needed_hours, behind.detail.delivered_hours),
         (Some(dec!(126.03)), Some(dec!(50)))
     );
+}
+
+#[test]
+fn a_share_clause_holds_exactly_at_its_share_and_not_a_cent_under() {
+    let clause_findings = |trainee_centi: i64| {
+        let mut g = grant();
+        g.reports = vec![report_centi(
+            CONTRACT,
+            2024,
+            3,
+            100_000,
+            &[(APPRENTICE, trainee_centi)],
+        )];
+        evaluate(&g, d(2024, 4, 15))
+            .findings
+            .into_iter()
+            .filter(|f| f.code == FindingCode::R1ClauseShare)
+            .collect::<Vec<_>>()
+    };
+    // 140.00 of 1,000.00 hours is exactly 14 %: J = 860, 0.14 x 860 / 0.86 = 140.00 needed.
+    assert!(clause_findings(14_000).is_empty());
+    // 139.99: J = 860.01, 0.14 x 860.01 / 0.86 = 140.0016.. needed, rounded up to 140.01 (140.00
+    // would leave the share under 14 %); 0.02 hours short.
+    let f = clause_findings(13_999);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (
+            f[0].detail.needed_hours,
+            f[0].detail.delivered_hours,
+            f[0].detail.shortfall_hours
+        ),
+        (Some(dec!(140.01)), Some(dec!(139.99)), Some(dec!(0.02)))
+    );
+    assert_eq!(f[0].severity, Severity::Warning, "the contract runs");
+}
+
+#[test]
+fn an_hours_clause_is_pro_rata_until_its_last_day_and_in_full_from_then() {
+    let mut g = grant();
+    // 1,000 clause hours on a contract from 1 March through 31 May 2024 (92 days).
+    g.contracts[0].clause_share_bp = None;
+    g.contracts[0].clause_centihours = Some(1000 * 100);
+    g.contracts[0].end = d(2024, 5, 31);
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 2000, &[(APPRENTICE, 400)]),
+        report(CONTRACT, 2024, 4, 2000, &[(APPRENTICE, 300)]),
+        report(CONTRACT, 2024, 5, 2000, &[(APPRENTICE, 250)]),
+    ];
+    let clause = |as_of| {
+        evaluate(&g, as_of)
+            .findings
+            .into_iter()
+            .filter(|f| f.code == FindingCode::R1ClauseHours)
+            .collect::<Vec<_>>()
+    };
+    // The day before its end: April is the last complete month, 61 of 92 days, 1,000 x 61 / 92 =
+    // 663.04 expected less the 10 % tolerance; 700 delivered. On track.
+    assert!(clause(d(2024, 5, 30)).is_empty());
+    // On its last day (at the end of it) and after: the whole 1,000 hours; 950 delivered, 50
+    // short, a breach.
+    for as_of in [d(2024, 5, 31), d(2024, 6, 1)] {
+        let f = clause(as_of);
+        assert_eq!(f.len(), 1, "as of {as_of}");
+        assert_eq!(f[0].severity, Severity::Breach, "as of {as_of}");
+        assert_eq!(
+            (
+                f[0].detail.needed_hours,
+                f[0].detail.delivered_hours,
+                f[0].detail.shortfall_hours
+            ),
+            (Some(dec!(1000)), Some(dec!(950)), Some(dec!(50))),
+            "as of {as_of}"
+        );
+    }
 }
 
 #[test]
