@@ -19,6 +19,7 @@ use ::engine::i18n::Lang;
 use tracker_core::error::AppError;
 use tracker_core::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
 use tracker_core::service::grants::{GrantFilter, list_grants};
+use tracker_core::service::known::known_now_or;
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
 pub(crate) fn fixed(value: Decimal, dp: u32) -> Decimal {
@@ -537,12 +538,6 @@ pub fn compliance_view(
     }
 }
 
-/// The `knownAt` of an evaluation as of `as_of`: the one given, or everything known now
-/// ([`tracker_core::service::known::known_now_or`]).
-pub fn known_at_or_now(as_of: NaiveDate, known_at: Option<DateTime<Utc>>) -> DateTime<Utc> {
-    tracker_core::service::known::known_now_or(as_of, known_at)
-}
-
 /// A grant's compliance through the request's compliance loader (grants asked for together are
 /// evaluated from one bulk load).
 pub async fn grant_compliance(
@@ -554,7 +549,7 @@ pub async fn grant_compliance(
     let scope = scope(ctx);
     scope.require_grant_figures()?;
     let as_of = as_of.unwrap_or_else(today);
-    let known_at = known_at_or_now(as_of, known_at);
+    let known_at = known_now_or(as_of, known_at);
     match loaders(ctx).compliance(grant_id, as_of, known_at).await? {
         Some(report) => Ok(compliance_view(
             &report,
@@ -605,7 +600,7 @@ pub async fn grant_share(
         .into());
     }
     let as_of = as_of.unwrap_or_else(today);
-    let known_at = known_at_or_now(as_of, known_at);
+    let known_at = known_now_or(as_of, known_at);
     let report: Arc<Report> = loaders(ctx)
         .compliance(grant.id, as_of, known_at)
         .await?
@@ -872,7 +867,7 @@ impl ComplianceQuery {
     ) -> Result<Kept<GrantCompliance>> {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_now(as_of, known_at);
+        let known_at = known_now_or(as_of, known_at);
         let grants = list_grants(&scope(ctx), filter.grants())
             .all(db(ctx))
             .await
@@ -915,7 +910,7 @@ impl ComplianceQuery {
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Vec<CompliancePoint>> {
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_now(as_of, known_at);
+        let known_at = known_now_or(as_of, known_at);
         let scope = scope(ctx);
         match contractor_id {
             Some(c) if !scope.sees_contractor_figures(c) => {
@@ -958,7 +953,7 @@ impl ComplianceQuery {
     ) -> Result<Vec<ContractorStanding>> {
         let scope = scope(ctx);
         let as_of = as_of.unwrap_or_else(today);
-        let known_at = known_at_or_now(as_of, known_at);
+        let known_at = known_now_or(as_of, known_at);
         let grants = list_grants(&scope, filter.grants())
             .all(db(ctx))
             .await

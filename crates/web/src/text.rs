@@ -36,8 +36,7 @@ fn language(l: Lang) -> &'static LanguageIdentifier {
 static PLAIN: LazyLock<RwLock<HashMap<(Lang, &'static str), &'static str>>> =
     LazyLock::new(Default::default);
 
-/// The text `key` in `l`. A key missing from the files (a test keeps that from happening) is
-/// logged and shown as the key itself rather than failing the page.
+/// The text `key` in `l` (see [`lookup`] for a missing key).
 pub fn t(l: Lang, key: &'static str) -> &'static str {
     let cached = PLAIN
         .read()
@@ -47,16 +46,7 @@ pub fn t(l: Lang, key: &'static str) -> &'static str {
     if let Some(text) = cached {
         return text;
     }
-    let text: &'static str = match LOCALES.try_lookup(language(l), key) {
-        Some(text) => Box::leak(text.into_boxed_str()),
-        None => {
-            tracing::error!(
-                key,
-                "a text of the web app is missing from its language files"
-            );
-            key
-        }
-    };
+    let text: &'static str = Box::leak(lookup(l, key, None).into_boxed_str());
     PLAIN
         .write()
         .unwrap_or_else(|e| e.into_inner())
@@ -70,8 +60,14 @@ pub fn t_with(l: Lang, key: &'static str, values: &[(&'static str, String)]) -> 
         .iter()
         .map(|(name, value)| (Cow::Borrowed(*name), FluentValue::from(value.clone())))
         .collect();
+    lookup(l, key, Some(&args))
+}
+
+/// The text `key` in `l` from the files, or, for a key missing from them (a test keeps that from
+/// happening), the key itself, logged, rather than a failed page.
+fn lookup(l: Lang, key: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>) -> String {
     LOCALES
-        .try_lookup_with_args(language(l), key, &args)
+        .try_lookup_complete(language(l), key, args)
         .unwrap_or_else(|| {
             tracing::error!(
                 key,

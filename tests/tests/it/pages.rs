@@ -180,19 +180,23 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     let page = text(get(&client, "/app/trials", &s).await).await;
     let csrf = hidden(&page, "csrf");
     let before = demo.app.count("trial_placement").await;
-    let res = client
-        .post("/app/trials")
-        .header("host", LOCAL)
-        .header("cookie", &s)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("grant", demo.grant.as_str()),
-            ("person", "Jens Jensen"),
-            ("start", "2026-03-01"),
-            ("end", "2026-03-20"),
-        ])
-        .send()
-        .await;
+    // A new placement from 1 to 20 March with this participant and host company.
+    let post = |person: String, host: &'static str| {
+        client
+            .post("/app/trials")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("grant", demo.grant.clone()),
+                ("person", person),
+                ("host", host.to_owned()),
+                ("start", "2026-03-01".to_owned()),
+                ("end", "2026-03-20".to_owned()),
+            ])
+            .send()
+    };
+    let res = post("Jens Jensen".to_owned(), "").await;
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
@@ -204,21 +208,7 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
         "the typed start is kept"
     );
     assert_eq!(demo.app.count("trial_placement").await, before);
-    let person = first_option(&body, "person");
-    let res = client
-        .post("/app/trials")
-        .header("host", LOCAL)
-        .header("cookie", &s)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("grant", demo.grant.as_str()),
-            ("person", person.as_str()),
-            ("host", "Fynsk Byg"),
-            ("start", "2026-03-01"),
-            ("end", "2026-03-20"),
-        ])
-        .send()
-        .await;
+    let res = post(first_option(&body, "person"), "Fynsk Byg").await;
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
