@@ -205,6 +205,15 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
+    /// A page's own refusal of what was typed in `field`, before anything is sent.
+    pub(crate) fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self {
+            code: "BAD_USER_INPUT".into(),
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
     pub(crate) fn status(&self) -> StatusCode {
         match self.code.as_str() {
             "FORBIDDEN" => StatusCode::FORBIDDEN,

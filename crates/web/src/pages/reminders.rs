@@ -154,15 +154,14 @@ pub async fn save_reminders(
     let mut kinds = Vec::new();
     for code in fields.keys().filter_map(|k| k.strip_prefix("kind_")) {
         let Some(kind) = ReminderKind::from_code(code) else {
-            let refusal = Refusal {
-                code: "BAD_USER_INPUT".into(),
-                message: format!(
+            let refusal = Refusal::bad_input(
+                "kinds",
+                format!(
                     "{}: {}",
                     t(s.lang, "unknown-kind-of-reminder"),
                     code.chars().take(60).collect::<String>()
                 ),
-                field: Some("kinds".into()),
-            };
+            );
             return refused(&s, &refusal);
         };
         kinds.push(kind);

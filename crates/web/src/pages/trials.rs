@@ -319,17 +319,8 @@ pub async fn trials_list(
     trials_page(&schema, &s, None, None, notice).await
 }
 
-/// A refusal of what was typed in `field`, before anything is sent.
-fn refused(field: &str, message: &str) -> Refusal {
-    Refusal {
-        code: "BAD_USER_INPUT".into(),
-        message: message.into(),
-        field: Some(field.into()),
-    }
-}
-
 fn bad_date(l: Lang, field: &str) -> Refusal {
-    refused(field, t(l, "enter-a-date"))
+    Refusal::bad_input(field, t(l, "enter-a-date"))
 }
 
 /// A choice from one of the form's lists; anything else was not sent by the form.
@@ -337,7 +328,7 @@ fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
     value
         .trim()
         .parse::<Uuid>()
-        .map_err(|_| refused(field, t(l, "choose-one-of-the-options-in")))
+        .map_err(|_| Refusal::bad_input(field, t(l, "choose-one-of-the-options-in")))
 }
 
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
@@ -439,7 +430,7 @@ pub async fn record_outcome(
         Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
     };
     let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
-        let e = refused("outcome", t(s.lang, "choose-one-of-the-outcomes-in"));
+        let e = Refusal::bad_input("outcome", t(s.lang, "choose-one-of-the-outcomes-in"));
         return trials_page(&schema, &s, None, Some(&e), None).await;
     };
     let next_plan = form
@@ -632,7 +623,7 @@ pub async fn create_meeting(
         .filter(|d| !d.is_empty())
         .map_or(Some(60), |d| d.parse::<i32>().ok())
     else {
-        let refusal = refused(
+        let refusal = Refusal::bad_input(
             "durationMinutes",
             t(s.lang, "the-length-must-be-whole-minutes"),
         );
