@@ -21,6 +21,17 @@ pub struct Model {
     pub clause_required_centihours: Option<i64>,
     /// Training clause: required trainee share of labour hours, in basis points.
     pub clause_required_share_bp: Option<i32>,
+    /// Training clause in elevuger (37 hours each), in hundredths of a week; the hours it stands
+    /// for are judged like an hours clause.
+    pub clause_required_centiweeks: Option<i64>,
+    /// RATIO clause: one person in training per this many skilled workers (Gentofte: 10).
+    pub clause_skilled_per_trainee: Option<i32>,
+    /// Apprentice part of a share or ratio clause: at least this part of the counted trainee
+    /// hours must be apprentices (EUD/EUV/EUX), in basis points.
+    pub clause_apprentice_part_bp: Option<i32>,
+    /// Company documentation (Aarhus's model): the clause lapses for a period in which the
+    /// contractor documents a company-wide trainee share at least this high, in basis points.
+    pub clause_company_threshold_bp: Option<i32>,
     pub exemption_reason: Option<String>,
     pub exemption_approved_by: Option<String>,
     pub exemption_date: Option<Date>,

@@ -29,6 +29,11 @@ pub struct Model {
     /// The bygherre lets the grant's contractors see its overall trainee share (never the other
     /// contractors' own figures).
     pub share_visible_to_contractors: bool,
+    /// R11: target share of residents among the snusepraktik participants, in basis points
+    /// (null: the share is shown as information only).
+    pub resident_trial_target_bp: Option<i32>,
+    /// R11: target share of residents among the persons in training, in basis points.
+    pub resident_trainee_target_bp: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

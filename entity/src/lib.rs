@@ -14,6 +14,7 @@ pub mod action_item;
 pub mod api_token;
 pub mod app_user;
 pub mod audit_log;
+pub mod company_documentation;
 pub mod contract;
 pub mod contractor;
 pub mod estate;

@@ -20,6 +20,10 @@ pub struct Model {
     pub outcome_date: Option<Date>,
     /// Next plan (næste skridt) agreed with the participant.
     pub next_plan: Option<String>,
+    /// Where the participant is three months after the placement ended (R10).
+    pub three_month_status: Option<crate::enums::ThreeMonthStatus>,
+    /// When the three-month status was found out.
+    pub three_month_date: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

@@ -17,6 +17,7 @@ mod m20261126_000011_hours_rollup;
 mod m20261126_000012_payroll_import;
 mod m20261126_000013_reminders;
 mod m20261206_000014_server_secret;
+mod m20261206_000015_clause_models;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_payroll_import::Migration),
             Box::new(m20261126_000013_reminders::Migration),
             Box::new(m20261206_000014_server_secret::Migration),
+            Box::new(m20261206_000015_clause_models::Migration),
         ]
     }
 }

@@ -247,6 +247,8 @@ async fn load_grant(
             actual_handover: None,
             parameter_overrides: None,
             share_visible_to_contractors: true,
+            resident_trial_target_percent: None,
+            resident_trainee_target_percent: None,
         },
     )
     .await?;
@@ -277,6 +279,7 @@ async fn load_contracts(
             (c.share_percent.is_some() || c.clause_hours.is_some()).then(|| TrainingClauseInput {
                 required_trainee_hours: c.clause_hours.map(dec),
                 required_share_percent: c.share_percent.map(dec),
+                ..Default::default()
             });
         let input = CreateContractInput {
             grant_id,

@@ -55,10 +55,11 @@ pub enum Kind {
     ReminderPreference,
     PayrollImport,
     User,
+    CompanyDocumentation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Self::HousingOrganisation,
         Self::Estate,
         Self::Grant,
@@ -79,6 +80,7 @@ impl Kind {
         Self::ReminderPreference,
         Self::PayrollImport,
         Self::User,
+        Self::CompanyDocumentation,
     ];
 
     /// The English name: in messages ("Grant 0190... was not found") and in the audit trail,
@@ -105,6 +107,7 @@ impl Kind {
             Self::ReminderPreference => "Reminder preference",
             Self::PayrollImport => "Payroll import",
             Self::User => "User",
+            Self::CompanyDocumentation => "Company documentation",
         }
     }
 
@@ -177,6 +180,7 @@ record!(follow_up_group, FollowUpGroup, FollowUp);
 record!(group_member, GroupMember, FollowUp);
 record!(meeting, Meeting, FollowUp);
 record!(action_item, ActionItem, FollowUp);
+record!(company_documentation, CompanyDocumentation, Contract);
 
 /// `E::find()` narrowed to the caller's scope: the start of every read.
 pub fn select<E: Record>(scope: &Scope) -> Select<E> {

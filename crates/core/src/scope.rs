@@ -12,9 +12,9 @@ use uuid::Uuid;
 use crate::error::{AppError, AppResult};
 
 use entity::{
-    action_item, api_token, contract, contractor, estate, follow_up_group, grant, group_member,
-    hours_line, hours_report, housing_organisation, lbf_report, meeting, person, placement,
-    trial_placement,
+    action_item, api_token, company_documentation, contract, contractor, estate, follow_up_group,
+    grant, group_member, hours_line, hours_report, housing_organisation, lbf_report, meeting,
+    person, placement, trial_placement,
 };
 
 /// What a caller may read. Built from the token by `auth::Principal::scope`.
@@ -187,6 +187,18 @@ impl Scoped for contract::Entity {
             Scope::Contractor(c) => when(C::ContractorId.eq(*c)),
             Scope::Nothing => none(),
         }
+    }
+}
+
+/// A contractor's documented company share is about the company, not a person: whoever sees
+/// the contract sees it.
+impl Scoped for company_documentation::Entity {
+    fn condition(scope: &Scope) -> Option<Condition> {
+        within::<contract::Entity>(
+            scope,
+            company_documentation::Column::ContractId,
+            contract::Column::Id,
+        )
     }
 }
 

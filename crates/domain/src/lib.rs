@@ -176,6 +176,52 @@ pub enum TrialOutcome {
     DroppedOut,
 }
 
+/// Where a snusepraktik participant is three months after the placement ended (R10; status
+/// efter tre måneder), the way Byg til Vækst reports it beside the immediate outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")
+)]
+pub enum ThreeMonthStatus {
+    /// I ordinært arbejde.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "ordinary_work"))]
+    OrdinaryWork,
+    /// I uddannelse eller læreplads.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "education"))]
+    Education,
+    /// Selvforsørgende på anden måde.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "self_supporting"))]
+    SelfSupporting,
+    /// Tilbage på offentlig forsørgelse.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "on_benefits"))]
+    OnBenefits,
+    /// Ukendt: kunne ikke kontaktes.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "unknown"))]
+    Unknown,
+}
+
+impl ThreeMonthStatus {
+    pub const ALL: [ThreeMonthStatus; 5] = [
+        Self::OrdinaryWork,
+        Self::Education,
+        Self::SelfSupporting,
+        Self::OnBenefits,
+        Self::Unknown,
+    ];
+
+    /// Self-supporting: in work, in education or otherwise off benefits (Byg til Vækst's "47 %
+    /// selvforsørgende efter tre måneder").
+    pub fn self_supporting(self) -> bool {
+        matches!(
+            self,
+            Self::OrdinaryWork | Self::Education | Self::SelfSupporting
+        )
+    }
+}
+
 /// Role of a member of a følgegruppe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]

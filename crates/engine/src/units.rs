@@ -9,6 +9,9 @@ use crate::error::{BadInput, EngineResult};
 /// 1 årsværk (one full-time year) = 37 h x 52 weeks.
 pub const HOURS_PER_ARSVAERK: i64 = 1924;
 
+/// One elevuge (a week of a person in training) = 37 hours, when a clause counts weeks.
+pub const HOURS_PER_TRAINEE_WEEK: i64 = 37;
+
 /// The largest amount of money one field takes: 100 billion DKK (a national programme is far
 /// below it), so sums over every grant stay far inside 64-bit øre.
 pub const MAX_DKK: i64 = 100_000_000_000;
@@ -65,6 +68,17 @@ pub fn dkk_to_ore(field: &str, value: impl Into<Decimal>) -> EngineResult<i64> {
 /// [`MAX_HOURS`].
 pub fn hours_to_centi(field: &str, value: impl Into<Decimal>) -> EngineResult<i64> {
     to_hundredths(field, value, "hundredths of an hour", MAX_HOURS)
+}
+
+/// Elevuger -> hundredths of a week. Refuses negatives, more than two decimals and more weeks
+/// than [`MAX_HOURS`] hours hold.
+pub fn weeks_to_centi(field: &str, value: impl Into<Decimal>) -> EngineResult<i64> {
+    to_hundredths(
+        field,
+        value,
+        "hundredths of a week",
+        MAX_HOURS / HOURS_PER_TRAINEE_WEEK,
+    )
 }
 
 /// Percent (e.g. 14 or 12.5) -> basis points. Refuses negatives, more than two decimals, and more

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::TrialOutcome;
+use entity::enums::{ThreeMonthStatus, TrialOutcome};
 use entity::{contractor, grant, lbf_report};
 use rust_decimal::Decimal;
 use sea_orm::Iterable;
@@ -102,6 +102,12 @@ pub struct FindingClause {
     pub required_share_percent: Option<Decimal>,
     /// HOURS: the trainee hours the clause requires over the whole contract.
     pub required_hours: Option<Decimal>,
+    /// HOURS stated in elevuger: the weeks (37 hours each) behind requiredHours.
+    pub required_weeks: Option<Decimal>,
+    /// RATIO: one person in training per this many skilled workers ("1:10").
+    pub skilled_workers_per_trainee: Option<i32>,
+    /// APPRENTICE_PART: the percent of the trainee hours that must be apprentices'.
+    pub apprentice_part_percent: Option<Decimal>,
 }
 
 fn window_view(s: &engine::Span) -> FindingWindow {
@@ -194,6 +200,9 @@ fn finding_view(f: &engine::Finding, lang: Lang) -> FindingView {
             kind: c.kind,
             required_share_percent: c.required_share.map(percent),
             required_hours: c.required_hours.map(|h| fixed(h, 2)),
+            required_weeks: c.required_weeks.map(|w| fixed(w, 2)),
+            skilled_workers_per_trainee: c.skilled_per_trainee,
+            apprentice_part_percent: c.apprentice_part.map(percent),
         }),
         from_date: d.from,
         to_date: d.to,
@@ -244,13 +253,56 @@ pub struct OutcomeCount {
     pub count: u32,
 }
 
-/// Snusepraktik funnel: started, completed, outcomes.
+#[derive(SimpleObject)]
+pub struct ThreeMonthCount {
+    pub status: ThreeMonthStatus,
+    pub count: u32,
+}
+
+/// Snusepraktik funnel: started, completed, the immediate outcomes, and where the participants
+/// were three months later (R10), the way Byg til Vækst reports both.
 #[derive(SimpleObject)]
 pub struct TrialFunnel {
     pub started: u32,
     pub completed: u32,
     pub open_without_outcome: u32,
     pub outcomes: Vec<OutcomeCount>,
+    /// Participants whose three months after the end have passed at the as-of date.
+    pub three_months_passed: u32,
+    /// Their statuses at three months, as recorded by the as-of date.
+    pub three_month_statuses: Vec<ThreeMonthCount>,
+    /// Of them, self-supporting at three months (in work, in education or otherwise off
+    /// benefits).
+    pub self_supporting_at_three_months: u32,
+    /// Three months passed and no status recorded.
+    pub three_month_without_status: u32,
+}
+
+/// R11: residents (living in the estate or the designated area) among a group of people on the
+/// grant, and the grant's target share if it set one (without one, information only).
+#[derive(SimpleObject)]
+#[graphql(name = "ResidentShare")]
+pub struct ResidentShareView {
+    /// People in the group (each counted once).
+    pub people: u32,
+    /// Of them, residents.
+    pub residents: u32,
+    /// residents / people in percent, two decimals (null with nobody).
+    pub share_percent: Option<Decimal>,
+    /// The grant's target in percent, if set.
+    pub target_percent: Option<Decimal>,
+    /// The share is below a target that is set.
+    pub below_target: bool,
+}
+
+fn resident_view(r: &engine::ResidentShare) -> ResidentShareView {
+    ResidentShareView {
+        people: r.people,
+        residents: r.residents,
+        share_percent: r.share().map(percent),
+        target_percent: r.target.map(percent),
+        below_target: r.below_target(),
+    }
 }
 
 /// A grant's next deadlines: hours and meetings still ahead (overdue ones are R6/R7 findings),
@@ -409,7 +461,28 @@ impl GrantCompliance {
                         })
                 })
                 .collect(),
+            three_months_passed: funnel.three_months_passed,
+            three_month_statuses: funnel
+                .three_month
+                .iter()
+                .map(|(status, count)| ThreeMonthCount {
+                    status: *status,
+                    count: *count,
+                })
+                .collect(),
+            self_supporting_at_three_months: funnel.self_supporting_at_three_months,
+            three_month_without_status: funnel.three_month_without_status,
         }
+    }
+
+    /// R11: residents among the snusepraktik participants who had started by the as-of date.
+    async fn trial_residents(&self) -> ResidentShareView {
+        resident_view(&self.report.trial_residents)
+    }
+
+    /// R11: residents among the persons in training placed on the grant.
+    async fn trainee_residents(&self) -> ResidentShareView {
+        resident_view(&self.report.trainee_residents)
     }
 
     async fn deadlines(&self) -> GrantDeadlines {

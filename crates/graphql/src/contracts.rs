@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::ContractKind;
-use entity::{contract, contractor, grant};
+use entity::{company_documentation, contract, contractor, grant};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -50,12 +50,101 @@ impl Contractor {
     }
 }
 
-/// Uddannelsesklausul: what the contract requires of persons in training.
+/// Uddannelsesklausul: what the contract requires of persons in training, in each form it
+/// states; the contractor is judged on these forms only.
 #[derive(SimpleObject)]
 pub struct TrainingClause {
+    /// The forms the clause states (SHARE, HOURS, RATIO, APPRENTICE_PART), each judged.
+    pub kinds: Vec<::engine::compliance::ClauseKind>,
+    /// HOURS: trainee hours over the contract (for a clause in elevuger: the weeks x 37).
     pub required_trainee_hours: Option<Decimal>,
-    /// Percent of the contract's labour hours.
+    /// HOURS in elevuger: the weeks the clause states.
+    pub required_trainee_weeks: Option<Decimal>,
+    /// SHARE: percent of the contract's labour hours.
     pub required_share_percent: Option<Decimal>,
+    /// RATIO: one person in training per this many skilled workers.
+    pub skilled_workers_per_trainee: Option<i32>,
+    /// APPRENTICE_PART: percent of the trainee hours that must be apprentices'.
+    pub apprentice_part_percent: Option<Decimal>,
+    /// The clause lapses for periods the contractor documents a company-wide trainee share of
+    /// at least this percent (virksomhedsdokumentation).
+    pub company_documentation_threshold_percent: Option<Decimal>,
+}
+
+impl TrainingClause {
+    /// The clause as stored on `c`, if it carries one.
+    pub fn of(c: &contract::Model) -> Option<Self> {
+        let pct = |bp: Option<i32>| bp.map(|v| from_hundredths(v.into()));
+        let mut kinds = Vec::new();
+        if c.clause_required_share_bp.is_some() {
+            kinds.push(::engine::compliance::ClauseKind::Share);
+        }
+        if c.clause_required_centihours.is_some() || c.clause_required_centiweeks.is_some() {
+            kinds.push(::engine::compliance::ClauseKind::Hours);
+        }
+        if c.clause_skilled_per_trainee.is_some() {
+            kinds.push(::engine::compliance::ClauseKind::Ratio);
+        }
+        if c.clause_apprentice_part_bp.is_some() {
+            kinds.push(::engine::compliance::ClauseKind::ApprenticePart);
+        }
+        (!kinds.is_empty()).then(|| TrainingClause {
+            kinds,
+            required_trainee_hours: c.clause_required_centihours.map(from_hundredths).or_else(
+                || {
+                    c.clause_required_centiweeks.map(|w| {
+                        from_hundredths(
+                            w.saturating_mul(tracker_core::units::HOURS_PER_TRAINEE_WEEK),
+                        )
+                    })
+                },
+            ),
+            required_trainee_weeks: c.clause_required_centiweeks.map(from_hundredths),
+            required_share_percent: pct(c.clause_required_share_bp),
+            skilled_workers_per_trainee: c.clause_skilled_per_trainee,
+            apprentice_part_percent: pct(c.clause_apprentice_part_bp),
+            company_documentation_threshold_percent: pct(c.clause_company_threshold_bp),
+        })
+    }
+}
+
+/// Virksomhedsdokumentation: the contractor's documented company-wide trainee share for a
+/// period; while it meets the clause's threshold the clause lapses for that period.
+pub struct CompanyDocumentation(pub company_documentation::Model);
+
+#[Object]
+impl CompanyDocumentation {
+    async fn id(&self) -> Uuid {
+        self.0.id
+    }
+    /// First day documented.
+    async fn period_from(&self) -> NaiveDate {
+        self.0.period_from
+    }
+    /// Last day documented (counted).
+    async fn period_to(&self) -> NaiveDate {
+        self.0.period_to
+    }
+    /// The company-wide trainee share documented, in percent.
+    async fn documented_share_percent(&self) -> Decimal {
+        from_hundredths(self.0.documented_share_bp.into())
+    }
+    /// The document it rests on.
+    async fn document(&self) -> &str {
+        &self.0.document
+    }
+    async fn recorded_by(&self) -> &str {
+        &self.0.recorded_by
+    }
+    async fn contract(&self, ctx: &Context<'_>) -> Result<Contract> {
+        parent::<contract::Entity, _>(ctx, self.0.contract_id, Contract).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
 }
 
 /// A recorded exemption from the clause requirement (R4).
@@ -93,15 +182,19 @@ impl Contract {
     }
     /// The training clause, if the contract carries one.
     async fn training_clause(&self) -> Option<TrainingClause> {
-        let c = &self.0;
-        (c.clause_required_centihours.is_some() || c.clause_required_share_bp.is_some()).then(
-            || TrainingClause {
-                required_trainee_hours: c.clause_required_centihours.map(from_hundredths),
-                required_share_percent: c
-                    .clause_required_share_bp
-                    .map(|v| from_hundredths(v.into())),
-            },
-        )
+        TrainingClause::of(&self.0)
+    }
+    /// The contractor's company documentation on this contract (active first by period;
+    /// archived ones are withdrawn and lapse nothing).
+    async fn company_documentation(&self, ctx: &Context<'_>) -> Result<Vec<CompanyDocumentation>> {
+        let scope = super::scope(ctx);
+        Ok(list_company_documentation(&scope, self.0.id)
+            .all(super::db(ctx))
+            .await
+            .map_err(tracker_core::error::AppError::from)?
+            .into_iter()
+            .map(CompanyDocumentation)
+            .collect())
     }
     /// The recorded exemption from the clause requirement, if any.
     async fn clause_exemption(&self) -> Option<ClauseExemption> {
@@ -230,6 +323,41 @@ impl ContractMutation {
         .map(Contract)
     }
 }
+
+#[derive(Default)]
+pub struct CompanyDocumentationMutation;
+
+#[Object]
+impl CompanyDocumentationMutation {
+    /// Record a contractor's documented company-wide trainee share for a period on a contract
+    /// whose clause names a threshold (Aarhus's model): while the share meets it, the clause
+    /// lapses for the months the period covers, and the findings say so.
+    async fn record_company_documentation(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordCompanyDocumentationInput,
+    ) -> Result<CompanyDocumentation> {
+        crate::audited::audited::<company_documentation::Entity, _>(
+            ctx,
+            "create",
+            None,
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { record_company_documentation(t, &s, input).await })
+            },
+        )
+        .await
+        .map(CompanyDocumentation)
+    }
+}
+
+lifecycle!(
+    CompanyDocumentationLifecycle,
+    company_documentation::Entity,
+    CompanyDocumentation,
+    archive_company_documentation,
+    delete_company_documentation
+);
 
 lifecycle!(
     ContractorLifecycle,

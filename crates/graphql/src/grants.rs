@@ -56,6 +56,18 @@ impl Grant {
     async fn share_visible_to_contractors(&self) -> bool {
         self.0.share_visible_to_contractors
     }
+    /// R11: the target share (percent) of residents among the snusepraktik participants, if set.
+    async fn resident_trial_target_percent(&self) -> Option<Decimal> {
+        self.0
+            .resident_trial_target_bp
+            .map(|v| tracker_core::units::from_hundredths(v.into()))
+    }
+    /// R11: the target share (percent) of residents among the persons in training, if set.
+    async fn resident_trainee_target_percent(&self) -> Option<Decimal> {
+        self.0
+            .resident_trainee_target_bp
+            .map(|v| tracker_core::units::from_hundredths(v.into()))
+    }
     /// Aflevering.
     async fn actual_handover(&self) -> Option<NaiveDate> {
         self.0.actual_handover

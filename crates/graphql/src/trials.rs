@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::TrialOutcome;
+use entity::enums::{ThreeMonthStatus, TrialOutcome};
 use entity::{contractor, grant, person, trial_placement as trial};
 use uuid::Uuid;
 
@@ -40,6 +40,15 @@ impl TrialPlacement {
     /// Næste skridt.
     async fn next_plan(&self) -> Option<&str> {
         self.0.next_plan.as_deref()
+    }
+    /// Where the participant was three months after the placement ended (R10; status efter tre
+    /// måneder), if recorded.
+    async fn three_month_status(&self) -> Option<ThreeMonthStatus> {
+        self.0.three_month_status
+    }
+    /// When the three-month status was found out.
+    async fn three_month_date(&self) -> Option<NaiveDate> {
+        self.0.three_month_date
     }
     async fn person(&self, ctx: &Context<'_>) -> Result<Person> {
         parent::<person::Entity, _>(ctx, self.0.person_id, Person).await
@@ -119,6 +128,26 @@ impl TrialMutation {
             move |t, s| {
                 let input = input.clone();
                 Box::pin(async move { record_outcome(t, &s, input).await })
+            },
+        )
+        .await
+        .map(TrialPlacement)
+    }
+
+    /// Record (or correct) where the participant was three months after the snusepraktik ended
+    /// (R10): in ordinary work, in education, self-supporting otherwise, on benefits, or unknown.
+    async fn record_three_month_status(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordThreeMonthStatusInput,
+    ) -> Result<TrialPlacement> {
+        crate::audited::audited::<trial::Entity, _>(
+            ctx,
+            "status",
+            Some(input.trial_placement_id),
+            move |t, s| {
+                let input = input.clone();
+                Box::pin(async move { record_three_month_status(t, &s, input).await })
             },
         )
         .await

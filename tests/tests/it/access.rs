@@ -73,6 +73,25 @@ async fn fresh_action(app: &TestApp, s: &Site) -> String {
     .await
 }
 
+/// A contract whose clause lapses on company documentation of at least 10 %.
+async fn fresh_documented_contract(app: &TestApp, s: &Site) -> String {
+    made(
+        app,
+        "mutation($g: UUID!, $c: UUID!) { createContract(input: {grantId: $g, contractorId: $c, kind: TRADE, trade: \"tømrer\", value: \"1000000\", startDate: \"2023-03-01\", endDate: \"2026-12-31\", trainingClause: {requiredSharePercent: \"14\", companyDocumentationThresholdPercent: \"10\"}}) { id } }",
+        json!({ "g": s.grant, "c": s.contractor }),
+    )
+    .await
+}
+
+async fn fresh_documentation(app: &TestApp, s: &Site) -> String {
+    made(
+        app,
+        "mutation($c: UUID!) { recordCompanyDocumentation(input: {contractId: $c, periodFrom: \"2024-01-01\", periodTo: \"2024-12-31\", documentedSharePercent: \"11\", document: \"Årsrapport 2024\", recordedBy: \"Byggeleder\"}) { id } }",
+        json!({ "c": fresh_documented_contract(app, s).await }),
+    )
+    .await
+}
+
 fn by_id(mutation: &str, id: String) -> (String, Value) {
     let selection = if mutation.starts_with("delete") {
         ""
@@ -187,6 +206,17 @@ async fn build(app: &TestApp, s: &Site, name: &str, n: usize) -> (String, Value)
             "mutation($id: UUID!) { recordTrialOutcome(input: {trialPlacementId: $id, outcome: EDUCATION, outcomeDate: \"2024-04-01\"}) { id } }",
             json!({ "id": fresh_trial(app, s).await }),
         ),
+        "recordThreeMonthStatus" => q(
+            "mutation($id: UUID!) { recordThreeMonthStatus(input: {trialPlacementId: $id, status: ORDINARY_WORK, statusDate: \"2024-07-01\"}) { id } }",
+            json!({ "id": fresh_trial(app, s).await }),
+        ),
+        "recordCompanyDocumentation" => q(
+            "mutation($c: UUID!) { recordCompanyDocumentation(input: {contractId: $c, periodFrom: \"2024-01-01\", periodTo: \"2024-06-30\", documentedSharePercent: \"10.5\", document: \"Erklæring\", recordedBy: \"Byggeleder\"}) { id } }",
+            json!({ "c": fresh_documented_contract(app, s).await }),
+        ),
+        "archiveCompanyDocumentation" | "deleteCompanyDocumentation" => {
+            by_id(name, fresh_documentation(app, s).await)
+        }
         "createFollowUpGroup" => q(
             "mutation($g: UUID!) { createFollowUpGroup(input: {grantId: $g, name: \"Følgegruppe\"}) { id } }",
             json!({ "g": fresh_grant(app, s).await }),
@@ -333,6 +363,10 @@ const CASES: &[(&str, &[Role], bool)] = &[
     ("archiveTrialPlacement", TOVHOLDER, true),
     ("deleteTrialPlacement", TOVHOLDER, true),
     ("recordTrialOutcome", TOVHOLDER, true),
+    ("recordThreeMonthStatus", TOVHOLDER, true),
+    ("recordCompanyDocumentation", CLIENT, true),
+    ("archiveCompanyDocumentation", CLIENT, true),
+    ("deleteCompanyDocumentation", CLIENT, true),
     ("createFollowUpGroup", FOLLOW_UP, true),
     ("updateFollowUpGroup", FOLLOW_UP, true),
     ("archiveFollowUpGroup", FOLLOW_UP, true),

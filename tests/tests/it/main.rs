@@ -12,6 +12,7 @@ mod as_of;
 mod audit;
 mod auth;
 mod browser;
+mod clauses;
 mod compliance;
 mod exports;
 mod freshness;

@@ -457,6 +457,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
             created_at: Set(now),
             updated_at: Set(now),
             archived_at: Set(None),
+            ..Default::default()
         });
         for c in 0..CONTRACTS_PER_GRANT {
             let contract_id = Uuid::now_v7();
@@ -482,6 +483,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
                 created_at: Set(now),
                 updated_at: Set(now),
                 archived_at: Set(None),
+                ..Default::default()
             });
             let pls: Vec<Uuid> = (0..2)
                 .map(|k| {

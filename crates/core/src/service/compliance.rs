@@ -7,8 +7,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
 use entity::{
-    contract, contractor, follow_up_group, grant, hours_line, hours_report, lbf_report, meeting,
-    person, placement, trial_placement,
+    company_documentation, contract, contractor, follow_up_group, grant, hours_line, hours_report,
+    lbf_report, meeting, person, placement, trial_placement,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -20,8 +20,8 @@ use uuid::Uuid;
 
 use super::{known, new_id, now};
 use crate::compliance::{
-    self, ContractFacts, ExternalHours, GrantFacts, KindSums, MeetingFacts, Params, PlacementFacts,
-    ReportFacts, TrialFacts,
+    self, ContractFacts, DocumentationFacts, ExternalHours, GrantFacts, KindSums, MeetingFacts,
+    Params, PlacementFacts, ReportFacts, TrialFacts,
 };
 use crate::error::{AppError, AppResult};
 use crate::record::{Kind, get};
@@ -81,11 +81,17 @@ async fn load<C: ConnectionTrait>(
     let follow_up = read_follow_up(db, &ids, &wanted, known_at).await?;
     let mut facts: HashMap<Uuid, GrantFacts> =
         grants.iter().map(|g| (g.id, empty_facts(g))).collect();
-    let grant_of_contract = add_contracts(&mut facts, site.contracts, &site.contractors);
+    let grant_of_contract = add_contracts(
+        &mut facts,
+        site.contracts,
+        site.documentation,
+        &site.contractors,
+    );
     add_placements_and_hours(
         &mut facts,
         site.placements,
         &site.person_names,
+        &site.residents,
         &elsewhere,
         reports,
         &grant_of_contract,
@@ -98,10 +104,13 @@ async fn load<C: ConnectionTrait>(
 /// names), as known at a moment.
 struct SiteRows {
     contracts: Vec<contract::Model>,
+    documentation: Vec<company_documentation::Model>,
     contractors: HashMap<Uuid, String>,
     placements: Vec<placement::Model>,
     person_ids: HashSet<Uuid>,
     person_names: HashMap<Uuid, String>,
+    /// The persons who live in the estate or the designated area (R11).
+    residents: HashSet<Uuid>,
 }
 
 async fn read_site<C: ConnectionTrait>(
@@ -118,6 +127,15 @@ async fn read_site<C: ConnectionTrait>(
         wanted.contains(&c.grant_id)
     })
     .await?;
+    let documentation = company_documentation::Entity::find()
+        .filter(company_documentation::Column::GrantId.is_in(ids.to_vec()))
+        .all(db)
+        .await?;
+    let documentation =
+        known::as_known::<company_documentation::Entity, _>(db, documentation, known_at, |d| {
+            wanted.contains(&d.grant_id)
+        })
+        .await?;
     // Distinct ids: 3,000 contracts name about 200 contractors.
     let contractor_ids: HashSet<Uuid> = contracts.iter().map(|c| c.contractor_id).collect();
     let contractors: HashMap<Uuid, String> = contractor::Entity::find()
@@ -136,20 +154,28 @@ async fn read_site<C: ConnectionTrait>(
     })
     .await?;
     let person_ids: HashSet<Uuid> = placements.iter().map(|p| p.person_id).collect();
-    let person_names: HashMap<Uuid, String> = person::Entity::find()
+    let persons = person::Entity::find()
         .filter(person::Column::Id.is_in(person_ids.iter().copied()))
         .all(db)
-        .await?
+        .await?;
+    let residents: HashSet<Uuid> = persons
+        .iter()
+        .filter(|p| p.lives_in_estate)
+        .map(|p| p.id)
+        .collect();
+    let person_names: HashMap<Uuid, String> = persons
         .into_iter()
         .map(|p| (p.id, p.display_name))
         .collect();
 
     Ok(SiteRows {
         contracts,
+        documentation,
         contractors,
         placements,
         person_ids,
         person_names,
+        residents,
     })
 }
 
@@ -183,6 +209,8 @@ async fn read_hours<C: ConnectionTrait>(
 /// a moment.
 struct FollowUpRows {
     trials: Vec<trial_placement::Model>,
+    /// The snusepraktik participants who live in the estate or the designated area (R11).
+    trial_residents: HashSet<Uuid>,
     groups: Vec<follow_up_group::Model>,
     meetings: Vec<meeting::Model>,
     submissions: Vec<lbf_report::Model>,
@@ -202,6 +230,21 @@ async fn read_follow_up<C: ConnectionTrait>(
         wanted.contains(&t.grant_id)
     })
     .await?;
+    let trial_persons: HashSet<Uuid> = trials.iter().map(|t| t.person_id).collect();
+    let trial_residents: HashSet<Uuid> = if trial_persons.is_empty() {
+        HashSet::new()
+    } else {
+        person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.is_in(trial_persons))
+            .filter(person::Column::LivesInEstate.eq(true))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let groups = follow_up_group::Entity::find()
         .filter(follow_up_group::Column::GrantId.is_in(ids.to_vec()))
         .all(db)
@@ -234,6 +277,7 @@ async fn read_follow_up<C: ConnectionTrait>(
 
     Ok(FollowUpRows {
         trials,
+        trial_residents,
         groups,
         meetings,
         submissions,
@@ -259,6 +303,8 @@ fn empty_facts(g: &grant::Model) -> GrantFacts {
         follow_up_group_id: None,
         meetings: vec![],
         lbf_submissions: vec![],
+        resident_trial_target_bp: g.resident_trial_target_bp,
+        resident_trainee_target_bp: g.resident_trainee_target_bp,
     }
 }
 
@@ -266,9 +312,27 @@ fn empty_facts(g: &grant::Model) -> GrantFacts {
 fn add_contracts(
     facts: &mut HashMap<Uuid, GrantFacts>,
     contracts: Vec<contract::Model>,
+    documentation: Vec<company_documentation::Model>,
     contractors: &HashMap<Uuid, String>,
 ) -> HashMap<Uuid, Uuid> {
     let mut grant_of_contract = HashMap::new();
+    // Archived documentation was withdrawn: it lapses nothing.
+    let mut documented: HashMap<Uuid, Vec<DocumentationFacts>> = HashMap::new();
+    for d in documentation
+        .into_iter()
+        .filter(|d| d.archived_at.is_none())
+    {
+        documented
+            .entry(d.contract_id)
+            .or_default()
+            .push(DocumentationFacts {
+                id: d.id,
+                from: d.period_from,
+                to: d.period_to,
+                share_bp: d.documented_share_bp,
+                document: d.document,
+            });
+    }
     for c in contracts {
         grant_of_contract.insert(c.id, c.grant_id);
         if let Some(f) = facts.get_mut(&c.grant_id) {
@@ -285,6 +349,11 @@ fn add_contracts(
                 end: c.end_date,
                 clause_centihours: c.clause_required_centihours,
                 clause_share_bp: c.clause_required_share_bp,
+                clause_centiweeks: c.clause_required_centiweeks,
+                clause_skilled_per_trainee: c.clause_skilled_per_trainee,
+                clause_apprentice_part_bp: c.clause_apprentice_part_bp,
+                clause_company_threshold_bp: c.clause_company_threshold_bp,
+                documentation: documented.remove(&c.id).unwrap_or_default(),
                 exempt: c.exemption_reason.is_some(),
             });
         }
@@ -298,6 +367,7 @@ fn add_placements_and_hours(
     facts: &mut HashMap<Uuid, GrantFacts>,
     placements: Vec<placement::Model>,
     person_names: &HashMap<Uuid, String>,
+    residents: &HashSet<Uuid>,
     elsewhere: &[placement::Model],
     reports: Vec<HoursRow>,
     grant_of_contract: &HashMap<Uuid, Uuid>,
@@ -325,6 +395,7 @@ fn add_placements_and_hours(
                 person_id: p.person_id,
                 contract_id: p.contract_id,
                 kind: p.kind,
+                resident: residents.contains(&p.person_id),
             });
         }
     }
@@ -376,6 +447,7 @@ fn add_placements_and_hours(
 fn add_follow_up(facts: &mut HashMap<Uuid, GrantFacts>, rows: FollowUpRows) {
     let FollowUpRows {
         trials,
+        trial_residents,
         groups,
         meetings,
         submissions,
@@ -384,10 +456,13 @@ fn add_follow_up(facts: &mut HashMap<Uuid, GrantFacts>, rows: FollowUpRows) {
         if let Some(f) = facts.get_mut(&t.grant_id) {
             f.trials.push(TrialFacts {
                 id: t.id,
+                person_id: t.person_id,
                 start: t.start_date,
                 end: t.end_date,
                 outcome: t.outcome,
                 has_next_plan: t.next_plan.is_some(),
+                three_month: t.three_month_status.zip(t.three_month_date),
+                resident: trial_residents.contains(&t.person_id),
             });
         }
     }

@@ -5,7 +5,7 @@ use crate::patch::Patch;
 use crate::scalars::DecimalInput;
 use chrono::NaiveDate;
 use entity::enums::ContractKind;
-use entity::{contract, contractor, grant};
+use entity::{company_documentation, contract, contractor, grant};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
 };
@@ -15,7 +15,7 @@ use super::{new_id, now, patch};
 use crate::error::{AppError, AppResult};
 use crate::record::{self, get_active, referenced};
 use crate::scope::Scope;
-use crate::units::{dkk_to_ore, hours_to_centi, percent_to_bp};
+use crate::units::{dkk_to_ore, hours_to_centi, percent_to_bp, weeks_to_centi};
 use crate::validate;
 
 /// New entreprenør.
@@ -125,14 +125,30 @@ pub fn list_contractors(scope: &Scope, f: ContractorFilter) -> Select<contractor
     q
 }
 
-/// The training clause (uddannelsesklausul) of a contract: required trainee hours, a required
-/// share of the contract's labour hours, or both.
-#[derive(Clone)]
+/// The training clause (uddannelsesklausul) of a contract, in the forms Danish bygherrer write:
+/// a share of the contract's labour hours (SHARE), a number of trainee hours or elevuger
+/// (HOURS), one person in training per N skilled workers (RATIO), or more than one of them;
+/// a share or ratio clause may ask that a part of the trainee hours be apprentices', and any
+/// clause may lapse for periods the contractor documents a company-wide trainee share at or above
+/// a threshold (Aarhus's model).
+#[derive(Clone, Default)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct TrainingClauseInput {
+    /// HOURS: trainee hours over the contract (not with requiredTraineeWeeks).
     pub required_trainee_hours: Option<DecimalInput>,
-    /// Percent of the contract's labour hours, e.g. 14.
+    /// HOURS counted in elevuger: weeks of 37 hours over the contract (not with
+    /// requiredTraineeHours).
+    pub required_trainee_weeks: Option<DecimalInput>,
+    /// SHARE: percent of the contract's labour hours, e.g. 14.
     pub required_share_percent: Option<DecimalInput>,
+    /// RATIO: one person in training per this many skilled workers (Gentofte: 10), 1 to 1000.
+    pub skilled_workers_per_trainee: Option<i32>,
+    /// Apprentice part (lærlingeandel) of a SHARE or RATIO clause: at least this percent of the
+    /// counted trainee hours must be apprentices' (EUD/EUV/EUX), e.g. 75.
+    pub apprentice_part_percent: Option<DecimalInput>,
+    /// Company documentation (virksomhedsdokumentation): the clause lapses for a period in which
+    /// the contractor documents a company-wide trainee share of at least this percent (Aarhus: 10).
+    pub company_documentation_threshold_percent: Option<DecimalInput>,
 }
 
 /// A recorded exemption from the clause requirement (R4): why, who approved it, when.
@@ -195,30 +211,84 @@ pub struct ContractFilter {
     pub include_archived: bool,
 }
 
+/// The largest RATIO a clause may state: one person in training per this many skilled workers.
+pub const MAX_SKILLED_PER_TRAINEE: i32 = 1000;
+
 fn set_clause(m: &mut contract::ActiveModel, clause: Option<TrainingClauseInput>) -> AppResult<()> {
-    let (hours, share) = match clause {
-        None => (None, None),
-        Some(c) => {
-            if c.required_trainee_hours.is_none() && c.required_share_percent.is_none() {
-                return Err(AppError::bad_input(
-                    "trainingClause",
-                    "a training clause needs requiredTraineeHours, requiredSharePercent or both",
-                    "en uddannelsesklausul kræver requiredTraineeHours, requiredSharePercent eller begge",
-                ));
-            }
-            (
-                c.required_trainee_hours
-                    .map(|v| hours_to_centi("trainingClause.requiredTraineeHours", v))
-                    .transpose()?,
-                c.required_share_percent
-                    .map(|v| percent_to_bp("trainingClause.requiredSharePercent", v))
-                    .transpose()?,
-            )
-        }
-    };
+    let given = clause.is_some();
+    let c = clause.unwrap_or_default();
+    let field = |name: &str| format!("trainingClause.{name}");
+    let hours = c
+        .required_trainee_hours
+        .map(|v| hours_to_centi(&field("requiredTraineeHours"), v))
+        .transpose()?;
+    let weeks = c
+        .required_trainee_weeks
+        .map(|v| weeks_to_centi(&field("requiredTraineeWeeks"), v))
+        .transpose()?;
+    let share = c
+        .required_share_percent
+        .map(|v| percent_to_bp(&field("requiredSharePercent"), v))
+        .transpose()?;
+    let ratio = c.skilled_workers_per_trainee;
+    let part = c
+        .apprentice_part_percent
+        .map(|v| percent_to_bp(&field("apprenticePartPercent"), v))
+        .transpose()?;
+    let threshold = c
+        .company_documentation_threshold_percent
+        .map(|v| percent_to_bp(&field("companyDocumentationThresholdPercent"), v))
+        .transpose()?;
+    if let Some(n) = ratio
+        && !(1..=MAX_SKILLED_PER_TRAINEE).contains(&n)
+    {
+        return Err(AppError::bad_input(
+            "trainingClause.skilledWorkersPerTrainee",
+            format!(
+                "skilledWorkersPerTrainee is one person in training per 1 to {MAX_SKILLED_PER_TRAINEE} skilled workers, got {n}"
+            ),
+            format!(
+                "skilledWorkersPerTrainee er én person under oplæring pr. 1 til {MAX_SKILLED_PER_TRAINEE} faglærte, fik {n}"
+            ),
+        ));
+    }
+    if hours.is_some() && weeks.is_some() {
+        return Err(AppError::bad_input(
+            "trainingClause.requiredTraineeWeeks",
+            "an hours clause states hours or elevuger, not both",
+            "en timeklausul angiver timer eller elevuger, ikke begge",
+        ));
+    }
+    if part.is_some() && share.is_none() && ratio.is_none() {
+        return Err(AppError::bad_input(
+            "trainingClause.apprenticePartPercent",
+            "an apprentice part belongs to a share clause (requiredSharePercent) or a ratio clause (skilledWorkersPerTrainee)",
+            "en lærlingeandel hører til en andelsklausul (requiredSharePercent) eller en forholdstalsklausul (skilledWorkersPerTrainee)",
+        ));
+    }
+    let states_any = hours.is_some() || weeks.is_some() || share.is_some() || ratio.is_some();
+    if given && !states_any {
+        return Err(AppError::bad_input(
+            "trainingClause",
+            "a training clause needs at least one of requiredTraineeHours, requiredTraineeWeeks, requiredSharePercent or skilledWorkersPerTrainee",
+            "en uddannelsesklausul kræver mindst én af requiredTraineeHours, requiredTraineeWeeks, requiredSharePercent eller skilledWorkersPerTrainee",
+        ));
+    }
     m.clause_required_centihours = Set(hours);
+    m.clause_required_centiweeks = Set(weeks);
     m.clause_required_share_bp = Set(share);
+    m.clause_skilled_per_trainee = Set(ratio);
+    m.clause_apprentice_part_bp = Set(part);
+    m.clause_company_threshold_bp = Set(threshold);
     Ok(())
+}
+
+/// Whether a contract (as it is about to be written) carries a clause of any form.
+fn has_clause(m: &contract::ActiveModel) -> bool {
+    m.clause_required_centihours.as_ref().is_some()
+        || m.clause_required_centiweeks.as_ref().is_some()
+        || m.clause_required_share_bp.as_ref().is_some()
+        || m.clause_skilled_per_trainee.as_ref().is_some()
 }
 
 fn set_exemption(
@@ -252,9 +322,7 @@ async fn check_contract<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let start = *m.start_date.as_ref();
     validate::date_order("endDate", start, Some(*m.end_date.as_ref()))?;
-    let has_clause = m.clause_required_centihours.as_ref().is_some()
-        || m.clause_required_share_bp.as_ref().is_some();
-    if has_clause && m.exemption_reason.as_ref().is_some() {
+    if has_clause(m) && m.exemption_reason.as_ref().is_some() {
         return Err(AppError::bad_input(
             "clauseExemption",
             "a contract carries either a training clause or an exemption, not both",
@@ -389,4 +457,87 @@ pub fn list_contracts(scope: &Scope, f: ContractFilter) -> Select<contract::Enti
         q = q.filter(contract::Column::ArchivedAt.is_null());
     }
     q
+}
+
+/// A contractor's documented company-wide trainee share for a period (Aarhus's model), on a
+/// contract whose clause names the threshold that lets it lapse.
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct RecordCompanyDocumentationInput {
+    pub contract_id: Uuid,
+    /// First and last day the documentation covers (both counted).
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    /// The company-wide trainee share documented, in percent, e.g. 11.5.
+    pub documented_share_percent: DecimalInput,
+    /// The document it rests on: its title, file name or journal number.
+    pub document: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+/// Records a period of company documentation on a contract. BAD_USER_INPUT when the contract's
+/// clause names no threshold (there is nothing to lapse), when the period is reversed or lies
+/// wholly outside the contract's period, or on a bad share or text.
+pub async fn record_company_documentation<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: RecordCompanyDocumentationInput,
+) -> AppResult<company_documentation::Model> {
+    let c = referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
+    let share = percent_to_bp("documentedSharePercent", input.documented_share_percent)?;
+    let document = validate::text("document", &input.document, 500)?;
+    let recorded_by = validate::text("recordedBy", &input.recorded_by, 200)?;
+    validate::date_order("periodTo", input.period_from, Some(input.period_to))?;
+    if c.clause_company_threshold_bp.is_none() {
+        return Err(AppError::bad_input(
+            "contractId",
+            "the contract's training clause names no company-documentation threshold: set trainingClause.companyDocumentationThresholdPercent first",
+            "kontraktens uddannelsesklausul angiver ingen tærskel for virksomhedsdokumentation: angiv trainingClause.companyDocumentationThresholdPercent først",
+        ));
+    }
+    if input.period_to < c.start_date || input.period_from > c.end_date {
+        return Err(AppError::bad_input(
+            "periodFrom",
+            format!(
+                "the period {}..{} lies outside the contract's period {}..{}",
+                input.period_from, input.period_to, c.start_date, c.end_date
+            ),
+            format!(
+                "perioden {}–{} ligger uden for kontraktens periode {}–{}",
+                crate::i18n::da_date(input.period_from),
+                crate::i18n::da_date(input.period_to),
+                crate::i18n::da_date(c.start_date),
+                crate::i18n::da_date(c.end_date)
+            ),
+        ));
+    }
+    let t = now();
+    Ok(company_documentation::ActiveModel {
+        id: Set(new_id()),
+        contract_id: Set(c.id),
+        grant_id: Set(c.grant_id),
+        period_from: Set(input.period_from),
+        period_to: Set(input.period_to),
+        documented_share_bp: Set(share),
+        document: Set(document),
+        recorded_by: Set(recorded_by),
+        created_at: Set(t),
+        updated_at: Set(t),
+        archived_at: Set(None),
+    }
+    .insert(db)
+    .await?)
+}
+
+/// A contract's company documentation (active first by period), within scope.
+pub fn list_company_documentation(
+    scope: &Scope,
+    contract_id: Uuid,
+) -> Select<company_documentation::Entity> {
+    use sea_orm::QueryOrder;
+    record::select::<company_documentation::Entity>(scope)
+        .filter(company_documentation::Column::ContractId.eq(contract_id))
+        .order_by_asc(company_documentation::Column::PeriodFrom)
+        .order_by_asc(company_documentation::Column::Id)
 }

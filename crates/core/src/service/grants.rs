@@ -16,7 +16,7 @@ use crate::compliance::params::{ParamKey, overrides_json};
 use crate::error::{AppError, AppResult};
 use crate::record::{self, get_active, referenced};
 use crate::scope::Scope;
-use crate::units::dkk_to_ore;
+use crate::units::{dkk_to_ore, percent_to_bp};
 use crate::validate;
 
 /// One override of a rule parameter: its value in the parameter's unit (see `RuleParameter`
@@ -52,6 +52,11 @@ pub struct CreateGrantInput {
     /// Let the grant's contractors see its overall trainee share (default false).
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub share_visible_to_contractors: bool,
+    /// R11: target share (percent) of residents among the snusepraktik participants; left out,
+    /// the share is shown as information only.
+    pub resident_trial_target_percent: Option<DecimalInput>,
+    /// R11: target share (percent) of residents among the persons in training.
+    pub resident_trainee_target_percent: Option<DecimalInput>,
 }
 
 /// Changes to a grant; a field left out stays as it is, null clears it.
@@ -75,6 +80,12 @@ pub struct UpdateGrantInput {
     pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share.
     pub share_visible_to_contractors: Option<bool>,
+    /// R11: target share (percent) of residents among the snusepraktik participants.
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub resident_trial_target_percent: Patch<DecimalInput>,
+    /// R11: target share (percent) of residents among the persons in training.
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub resident_trainee_target_percent: Patch<DecimalInput>,
 }
 
 #[derive(Clone, Default)]
@@ -174,6 +185,14 @@ pub async fn create_grant<C: ConnectionTrait>(
         planned_handover: Set(input.planned_handover),
         actual_handover: Set(input.actual_handover),
         share_visible_to_contractors: Set(input.share_visible_to_contractors),
+        resident_trial_target_bp: Set(input
+            .resident_trial_target_percent
+            .map(|v| percent_to_bp("residentTrialTargetPercent", v))
+            .transpose()?),
+        resident_trainee_target_bp: Set(input
+            .resident_trainee_target_percent
+            .map(|v| percent_to_bp("residentTraineeTargetPercent", v))
+            .transpose()?),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),
@@ -215,6 +234,16 @@ pub async fn update_grant<C: ConnectionTrait>(
     patch(&mut m.craftsman_cost_ore, input.craftsman_cost, |v| {
         Ok(dkk_to_ore("craftsmanCost", v)?)
     })?;
+    patch(
+        &mut m.resident_trial_target_bp,
+        input.resident_trial_target_percent,
+        |v| Ok(percent_to_bp("residentTrialTargetPercent", v)?),
+    )?;
+    patch(
+        &mut m.resident_trainee_target_bp,
+        input.resident_trainee_target_percent,
+        |v| Ok(percent_to_bp("residentTraineeTargetPercent", v)?),
+    )?;
     patch(&mut m.construction_start, input.construction_start, Ok)?;
     patch(&mut m.planned_handover, input.planned_handover, Ok)?;
     patch(&mut m.actual_handover, input.actual_handover, Ok)?;

@@ -76,6 +76,7 @@ pub async fn touch<C: ConnectionTrait>(
         | Kind::Placement
         | Kind::TrialPlacement
         | Kind::FollowUpGroup
+        | Kind::CompanyDocumentation
         | Kind::LbfReport => {
             direct.extend(field("grant_id"));
         }

@@ -1,9 +1,10 @@
 //! Snusepraktik (trial placements): an unemployed resident tries the trades on a grant's site for
-//! four weeks by default, followed by a tovholder who records the outcome and the next plan.
+//! four weeks by default, followed by a tovholder who records the outcome and the next plan, and
+//! where the participant is three months after the end (R10).
 
 use crate::patch::Patch;
-use chrono::{Days, NaiveDate};
-use entity::enums::TrialOutcome;
+use chrono::{Days, Months, NaiveDate};
+use entity::enums::{ThreeMonthStatus, TrialOutcome};
 use entity::{contractor, grant, person, trial_placement as trial};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Select, Set};
 use uuid::Uuid;
@@ -57,6 +58,16 @@ pub struct RecordTrialOutcomeInput {
     pub next_plan: Option<String>,
 }
 
+/// Where a participant is three months after the snusepraktik ended (R10).
+#[derive(Clone)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct RecordThreeMonthStatusInput {
+    pub trial_placement_id: Uuid,
+    pub status: ThreeMonthStatus,
+    /// When it was found out: not before the placement ended, not in the future.
+    pub status_date: NaiveDate,
+}
+
 #[derive(Clone, Default)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct TrialPlacementFilter {
@@ -68,6 +79,9 @@ pub struct TrialPlacementFilter {
     pub open: Option<bool>,
     pub started_from: Option<NaiveDate>,
     pub started_to: Option<NaiveDate>,
+    /// true: only those whose three months after the end have passed (today) without a
+    /// three-month status, the list of those due (R10); false: only those with a status.
+    pub three_month_due: Option<bool>,
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
@@ -108,6 +122,8 @@ pub async fn create_trial<C: ConnectionTrait>(
         outcome: Set(None),
         outcome_date: Set(None),
         next_plan: Set(None),
+        three_month_status: Set(None),
+        three_month_date: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),
@@ -213,8 +229,63 @@ pub fn list_trials(scope: &Scope, f: TrialPlacementFilter) -> Select<trial::Enti
     if let Some(v) = f.started_to {
         q = q.filter(T::StartDate.lte(v));
     }
+    match f.three_month_due {
+        Some(true) => {
+            let ended_by = crate::clock::danish_today()
+                .checked_sub_months(Months::new(3))
+                .unwrap_or(NaiveDate::MIN);
+            q = q
+                .filter(T::ThreeMonthStatus.is_null())
+                .filter(T::EndDate.lte(ended_by));
+        }
+        Some(false) => q = q.filter(T::ThreeMonthStatus.is_not_null()),
+        None => {}
+    }
     if !f.include_archived {
         q = q.filter(T::ArchivedAt.is_null());
     }
     q
+}
+
+/// Records (or corrects) where the participant was three months after the placement ended.
+pub async fn record_three_month_status<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: RecordThreeMonthStatusInput,
+) -> AppResult<trial::Model> {
+    let current = get_active::<trial::Entity, _>(db, scope, input.trial_placement_id).await?;
+    if input.status_date < current.end_date {
+        return Err(AppError::bad_input(
+            "statusDate",
+            format!(
+                "the status date {} is before the placement ended ({})",
+                input.status_date, current.end_date
+            ),
+            format!(
+                "statusdatoen {} ligger før snusepraktikken sluttede ({})",
+                crate::i18n::da_date(input.status_date),
+                crate::i18n::da_date(current.end_date)
+            ),
+        ));
+    }
+    let today = crate::clock::danish_today();
+    if input.status_date > today {
+        return Err(AppError::bad_input(
+            "statusDate",
+            format!(
+                "the status date {} is in the future (today is {today})",
+                input.status_date
+            ),
+            format!(
+                "statusdatoen {} ligger i fremtiden (i dag er {})",
+                crate::i18n::da_date(input.status_date),
+                crate::i18n::da_date(today)
+            ),
+        ));
+    }
+    let mut m: trial::ActiveModel = current.into();
+    m.three_month_status = Set(Some(input.status));
+    m.three_month_date = Set(Some(input.status_date));
+    m.updated_at = Set(now());
+    Ok(m.update(db).await?)
 }

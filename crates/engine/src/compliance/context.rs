@@ -3,14 +3,14 @@
 //! the target, R3's window and line, the projection, and where each contract stands on its
 //! clause). Rules only read it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use domain::PlacementKind;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use uuid::Uuid;
 
-use super::facts::{ContractFacts, GrantFacts};
+use super::facts::{ContractFacts, DocumentationFacts, GrantFacts};
 use super::figures::*;
 use super::params::Params;
 use super::report::{Metrics, Span, Tally};
@@ -26,24 +26,53 @@ pub struct OnTrack {
 pub enum ClauseTerms {
     /// A share of the contract's labour hours, against everything reported so far.
     Share { required: Decimal, metrics: Metrics },
-    /// A number of hours: pro rata over R3's window while the contract runs, the whole number
-    /// once it has ended.
+    /// A number of hours (or elevuger, `weeks`): pro rata over R3's window while the contract
+    /// runs, the whole number once it has ended.
     Hours {
         required: Decimal,
+        weeks: Option<Decimal>,
         line: Decimal,
         delivered: Decimal,
         span: Span,
     },
+    /// One person in training per `per` skilled workers, in hours: trainee hours at least the
+    /// other hours / `per`.
+    Ratio {
+        per: i32,
+        non_trainee: Decimal,
+        needed: Decimal,
+        delivered: Decimal,
+    },
+    /// At least `part` of the counted trainee hours are apprentices' (on a share or ratio
+    /// clause): needed = part x trainee hours, rounded up to the cent.
+    ApprenticePart {
+        part: Decimal,
+        trainee: Decimal,
+        needed: Decimal,
+        delivered: Decimal,
+    },
 }
 
-/// Where one contract stands on its clause.
+/// Where one contract stands on one part of its clause.
 pub struct ClauseStanding<'a> {
     pub contract: &'a ContractFacts,
     pub terms: ClauseTerms,
     pub ended: bool,
     pub behind: bool,
-    /// Trainee hours the clause still asks for (never below 0).
+    /// Trainee hours the clause still asks for (never below 0); an apprentice part asks for
+    /// none of its own (its hours are trainee hours of another kind).
     pub owed: Decimal,
+}
+
+/// A contract whose clause has lapsed for some months on company documentation: which periods,
+/// and how many of the months judged so far they took out.
+pub struct Lapse<'a> {
+    pub contract: &'a ContractFacts,
+    pub threshold: Decimal,
+    pub periods: Vec<&'a DocumentationFacts>,
+    pub months: usize,
+    /// Every month judged so far has lapsed: the contract has no clause finding at all.
+    pub whole: bool,
 }
 
 pub struct Context<'a> {
@@ -71,6 +100,7 @@ pub struct Context<'a> {
     /// Run rate of the last three reported months carried to the planned end.
     pub projection: Option<(Option<Decimal>, Decimal, usize)>,
     pub clauses: Vec<ClauseStanding<'a>>,
+    pub lapses: Vec<Lapse<'a>>,
 }
 
 impl<'a> Context<'a> {
@@ -136,7 +166,15 @@ impl<'a> Context<'a> {
             }
         }
 
-        let clauses = clause_standings(g, as_of, through, &per_contract, &per_contract_through);
+        let (clauses, lapses) = clause_standings(
+            g,
+            as_of,
+            through,
+            window.as_ref(),
+            &kinds,
+            &per_contract,
+            &per_contract_through,
+        );
 
         Self {
             g,
@@ -157,25 +195,145 @@ impl<'a> Context<'a> {
             on_track,
             projection,
             clauses,
+            lapses,
         }
     }
 }
 
-/// How each contract stands against its clause. A contract may carry a share clause, an hours
-/// clause, or both: each is judged, the hours clause pro rata to `through` while the contract
-/// runs and in full once it has ended.
+/// The months (first days) of `c`'s period in which its clause has lapsed: every day of the
+/// month within the contract's period is covered by a documented company share at or above the
+/// clause's threshold. Hours are reported by month, so a month lapses whole or not at all.
+pub fn lapsed_months(c: &ContractFacts) -> BTreeSet<NaiveDate> {
+    let mut out = BTreeSet::new();
+    let Some(threshold) = c.clause_company_threshold_bp else {
+        return out;
+    };
+    let valid: Vec<&DocumentationFacts> = c
+        .documentation
+        .iter()
+        .filter(|d| d.share_bp >= threshold)
+        .collect();
+    if valid.is_empty() || c.end < c.start {
+        return out;
+    }
+    let mut month = month_of(c.start);
+    while month <= c.end {
+        let first = month.max(c.start);
+        let last = last_day_of_month(month).min(c.end);
+        if covered(&valid, first, last) {
+            out.insert(month);
+        }
+        month = next_month(month);
+    }
+    out
+}
+
+/// Whether every day of [first, last] lies in one of `periods`.
+fn covered(periods: &[&DocumentationFacts], first: NaiveDate, last: NaiveDate) -> bool {
+    let mut day = first;
+    while day <= last {
+        match periods
+            .iter()
+            .filter(|p| p.from <= day && day <= p.to)
+            .map(|p| p.to)
+            .max()
+        {
+            Some(to) => match to.succ_opt() {
+                Some(next) => day = next,
+                None => return true,
+            },
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Days of `c`'s period, through `through`, that fall in a lapsed month.
+fn lapsed_days(c: &ContractFacts, lapsed: &BTreeSet<NaiveDate>, through: NaiveDate) -> i64 {
+    lapsed
+        .iter()
+        .map(|m| {
+            let first = (*m).max(c.start);
+            let last = last_day_of_month(*m).min(c.end).min(through);
+            ((last - first).num_days() + 1).max(0)
+        })
+        .sum()
+}
+
+/// RATIO: trainee hours needed for one per `per` skilled workers, rounded up to the cent.
+pub fn ratio_needed(per: i32, non_trainee: Decimal) -> Decimal {
+    if per <= 0 {
+        return Decimal::ZERO;
+    }
+    (non_trainee / Decimal::from(per)).round_dp_with_strategy(2, RoundingStrategy::AwayFromZero)
+}
+
+/// Apprentice part: apprentice hours needed of `trainee` counted hours, rounded up to the cent.
+pub fn apprentice_needed(part: Decimal, trainee: Decimal) -> Decimal {
+    (part * trainee).round_dp_with_strategy(2, RoundingStrategy::AwayFromZero)
+}
+
+/// How each contract stands against its clause, and which clauses have lapsed for some months.
+/// A contract may carry several forms at once: each is judged, the hours clause pro rata to
+/// `through` while the contract runs and in full once it has ended; the months its clause has
+/// lapsed in count for none of them.
 fn clause_standings<'a>(
     g: &'a GrantFacts,
     as_of: NaiveDate,
     through: NaiveDate,
+    window: Option<&Window>,
+    kinds: &HashMap<Uuid, PlacementKind>,
     per_contract: &HashMap<Uuid, Tally>,
     per_contract_through: &HashMap<Uuid, Tally>,
-) -> Vec<ClauseStanding<'a>> {
+) -> (Vec<ClauseStanding<'a>>, Vec<Lapse<'a>>) {
     let p = &g.params;
     let mut clauses = Vec::new();
+    let mut lapses = Vec::new();
     for c in &g.contracts {
         let ended = c.end <= as_of;
-        let all = per_contract.get(&c.id).copied().unwrap_or_default();
+        let lapsed = lapsed_months(c);
+        let (all, so_far) = if lapsed.is_empty() {
+            (
+                per_contract.get(&c.id).copied().unwrap_or_default(),
+                per_contract_through.get(&c.id).copied().unwrap_or_default(),
+            )
+        } else {
+            let (mut all, mut so_far) = (Tally::default(), Tally::default());
+            for r in g.reports.iter().filter(|r| {
+                r.contract_id == c.id
+                    && window.is_some_and(|w| w.contains(r.month))
+                    && !lapsed.contains(&r.month)
+            }) {
+                let t = tally_report(r, kinds);
+                all.add(&t);
+                if r.month <= through {
+                    so_far.add(&t);
+                }
+            }
+            (all, so_far)
+        };
+        if !lapsed.is_empty() {
+            // The months reported so far: through the last complete month (or the contract's end).
+            let judged = months_between(month_of(c.start), month_of(c.end.min(through)));
+            let months = judged.iter().filter(|m| lapsed.contains(m)).count();
+            if months > 0 {
+                let threshold = c.clause_company_threshold_bp.unwrap_or_default();
+                lapses.push(Lapse {
+                    contract: c,
+                    threshold: Decimal::new(threshold.into(), 4),
+                    periods: c
+                        .documentation
+                        .iter()
+                        .filter(|d| d.share_bp >= threshold && d.from <= as_of)
+                        .collect(),
+                    months,
+                    whole: months == judged.len(),
+                });
+                if months == judged.len() {
+                    continue;
+                }
+            }
+        }
         if let Some(bp) = c.clause_share_bp {
             let required = Decimal::new(bp.into(), 4);
             let m = metrics(&all, required);
@@ -190,18 +348,61 @@ fn clause_standings<'a>(
                 },
             });
         }
-        if let Some(centi) = c.clause_centihours {
+        if let Some(per) = c.clause_skilled_per_trainee {
+            let delivered = hours(all.trainee());
+            let non_trainee = hours(all.labour) - delivered;
+            let needed = ratio_needed(per, non_trainee);
+            clauses.push(ClauseStanding {
+                contract: c,
+                ended,
+                behind: delivered < needed,
+                owed: (needed - delivered).max(Decimal::ZERO),
+                terms: ClauseTerms::Ratio {
+                    per,
+                    non_trainee,
+                    needed,
+                    delivered,
+                },
+            });
+        }
+        if let Some(bp) = c
+            .clause_apprentice_part_bp
+            .filter(|_| c.clause_share_bp.is_some() || c.clause_skilled_per_trainee.is_some())
+        {
+            let part = Decimal::new(bp.into(), 4);
+            let trainee = hours(all.trainee());
+            let delivered = hours(all.apprentice);
+            let needed = apprentice_needed(part, trainee);
+            clauses.push(ClauseStanding {
+                contract: c,
+                ended,
+                behind: delivered < needed,
+                owed: Decimal::ZERO,
+                terms: ClauseTerms::ApprenticePart {
+                    part,
+                    trainee,
+                    needed,
+                    delivered,
+                },
+            });
+        }
+        if let Some(centi) = c.clause_hours_centi() {
             let req = hours(centi);
+            let weeks = c.clause_centiweeks.map(hours);
+            // Lapsed days take their share of the hours out of the line.
             let (line, delivered, span) = if ended {
                 let (_, span) = pro_rata(req, c.start, c.end, c.end);
-                (req, hours(all.trainee()), span)
+                let open = span.elapsed_days - lapsed_days(c, &lapsed, c.end);
+                let line = req * Decimal::from(open) / Decimal::from(span.period_days);
+                (line.round_dp(2), hours(all.trainee()), span)
             } else {
-                let so_far = per_contract_through.get(&c.id).copied().unwrap_or_default();
-                let (line, span) = pro_rata(req, c.start, c.end, through);
+                let (_, span) = pro_rata(req, c.start, c.end, through);
+                let open = span.elapsed_days - lapsed_days(c, &lapsed, through);
+                let line = req * Decimal::from(open.max(0)) / Decimal::from(span.period_days);
                 (line.round_dp(2), hours(so_far.trainee()), span)
             };
             let behind = if ended {
-                delivered < req
+                delivered < line
             } else {
                 delivered < line * (Decimal::ONE - p.on_track_tolerance())
             };
@@ -212,6 +413,7 @@ fn clause_standings<'a>(
                 owed: (line - delivered).max(Decimal::ZERO),
                 terms: ClauseTerms::Hours {
                     required: req,
+                    weeks,
                     line,
                     delivered,
                     span,
@@ -219,5 +421,16 @@ fn clause_standings<'a>(
             });
         }
     }
-    clauses
+    (clauses, lapses)
+}
+
+/// The months from `first` through `last` (first days), in order.
+fn months_between(first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = first;
+    while m <= last {
+        out.push(m);
+        m = next_month(m);
+    }
+    out
 }

@@ -12,7 +12,9 @@ use super::deadlines::Deadlines;
 use super::facts::GrantFacts;
 use super::figures::{hours, metrics, project};
 use super::params::Params;
-use super::report::{ContractorMetrics, Finding, Funnel, Metrics, Severity, Span, Status, Tally};
+use super::report::{
+    ContractorMetrics, Finding, Funnel, Metrics, ResidentShare, Severity, Span, Status, Tally,
+};
 use super::rules::{self, r8_trial_follow_up};
 
 /// One grant's evaluation: what [`evaluate`] returns. It lives here, beside the function that
@@ -40,6 +42,9 @@ pub struct Report {
     pub projected_trainee_hours: Option<Decimal>,
     pub contractors: Vec<ContractorMetrics>,
     pub funnel: Funnel,
+    /// R11: residents among the snusepraktik participants and among the persons in training.
+    pub trial_residents: ResidentShare,
+    pub trainee_residents: ResidentShare,
     /// The next hours report, LBF report and meeting due (not yet overdue).
     pub deadlines: Deadlines,
     pub findings: Vec<Finding>,
@@ -79,6 +84,8 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         projected_trainee_hours: cx.projection.map(|p| p.1),
         contractors: contractors(&cx),
         funnel: r8_trial_follow_up::funnel(&cx),
+        trial_residents: rules::r11_residents::trial_residents(&cx),
+        trainee_residents: rules::r11_residents::trainee_residents(&cx),
         deadlines: super::deadlines::deadlines(&cx),
         findings,
     }
@@ -111,7 +118,7 @@ fn contractors(cx: &Context) -> Vec<ContractorMetrics> {
             e.tally.add(t);
         }
         e.last_end = e.last_end.max(c.end);
-        e.clause += c.clause_centihours.unwrap_or(0);
+        e.clause += c.clause_hours_centi().unwrap_or(0);
     }
     for s in &cx.clauses {
         let Some(e) = by.get_mut(&s.contract.contractor_id) else {

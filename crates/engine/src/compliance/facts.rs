@@ -5,13 +5,16 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::{PlacementKind, TrialOutcome};
+use domain::{PlacementKind, ThreeMonthStatus, TrialOutcome};
 use uuid::Uuid;
 
 use super::params::Params;
 
-/// Entreprise: a contract on the grant, with its training clause (hours or share) if any.
-#[derive(Clone, Debug)]
+/// Entreprise: a contract on the grant, with its training clause if any. A clause states one or
+/// more of: a share of the contract's labour hours, a number of hours (or elevuger), one person
+/// in training per N skilled workers; a share or ratio clause may ask that a part of the trainee
+/// hours be apprentices, and any clause may lapse on company documentation.
+#[derive(Clone, Debug, Default)]
 pub struct ContractFacts {
     pub id: Uuid,
     pub contractor_id: Uuid,
@@ -23,7 +26,46 @@ pub struct ContractFacts {
     pub end: NaiveDate,
     pub clause_centihours: Option<i64>,
     pub clause_share_bp: Option<i32>,
+    /// Elevuger in hundredths of a week (37 hours each).
+    pub clause_centiweeks: Option<i64>,
+    /// RATIO: one person in training per this many skilled workers.
+    pub clause_skilled_per_trainee: Option<i32>,
+    /// Apprentice part of a SHARE or RATIO clause, in basis points.
+    pub clause_apprentice_part_bp: Option<i32>,
+    /// Company documentation lapses the clause at or above this company share (basis points).
+    pub clause_company_threshold_bp: Option<i32>,
+    /// Periods the contractor documented its company-wide trainee share for.
+    pub documentation: Vec<DocumentationFacts>,
     pub exempt: bool,
+}
+
+impl ContractFacts {
+    /// Whether the contract carries a training clause of any form.
+    pub fn has_clause(&self) -> bool {
+        self.clause_centihours.is_some()
+            || self.clause_centiweeks.is_some()
+            || self.clause_share_bp.is_some()
+            || self.clause_skilled_per_trainee.is_some()
+    }
+
+    /// The hours an hours clause asks for, in hundredths: its hours, or its elevuger x 37.
+    pub fn clause_hours_centi(&self) -> Option<i64> {
+        self.clause_centihours.or_else(|| {
+            self.clause_centiweeks
+                .map(|w| w.saturating_mul(crate::units::HOURS_PER_TRAINEE_WEEK))
+        })
+    }
+}
+
+/// One period a contractor documented its whole company's trainee share for (Aarhus's model).
+#[derive(Clone, Debug)]
+pub struct DocumentationFacts {
+    pub id: Uuid,
+    /// First and last day (both counted).
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub share_bp: i32,
+    pub document: String,
 }
 
 /// A trainee placement (lære- or praktikplads) on one contract.
@@ -33,6 +75,8 @@ pub struct PlacementFacts {
     pub person_id: Uuid,
     pub contract_id: Uuid,
     pub kind: PlacementKind,
+    /// The person lives in the estate or the designated area (R11).
+    pub resident: bool,
 }
 
 /// One contract's hours report for one month, as known at the evaluation's `knownAt`.
@@ -84,10 +128,15 @@ pub struct ExternalHours {
 #[derive(Clone, Debug)]
 pub struct TrialFacts {
     pub id: Uuid,
+    pub person_id: Uuid,
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub outcome: Option<TrialOutcome>,
     pub has_next_plan: bool,
+    /// Where the participant was three months after the end (R10), and when that was found out.
+    pub three_month: Option<(ThreeMonthStatus, NaiveDate)>,
+    /// The participant lives in the estate or the designated area (R11).
+    pub resident: bool,
 }
 
 /// A følgegruppe meeting.
@@ -120,4 +169,8 @@ pub struct GrantFacts {
     pub meetings: Vec<MeetingFacts>,
     /// Yearly LBF reports submitted: (year, date submitted), first version of each year.
     pub lbf_submissions: Vec<(i32, NaiveDate)>,
+    /// R11: target shares of residents among snusepraktik participants and among persons in
+    /// training, in basis points (None: the share is information only).
+    pub resident_trial_target_bp: Option<i32>,
+    pub resident_trainee_target_bp: Option<i32>,
 }

@@ -22,6 +22,8 @@ pub mod series;
 pub mod year;
 
 #[cfg(test)]
+mod clause_tests;
+#[cfg(test)]
 mod tests;
 
 pub use evaluate::{Report, evaluate};

@@ -135,8 +135,8 @@ pub const PARAMETERS: [ParamDef; 7] = [
         min: dec!(0),
         max: dec!(365),
         decimals: 0,
-        en: "Days after a snusepraktik ends within which its outcome and next plan are recorded",
-        da: "Dage efter en snusepraktik, hvor udfald og videre plan skal være registreret",
+        en: "Days after a snusepraktik ends within which its outcome and next plan are recorded (and the grace after its three-month status falls due, R10)",
+        da: "Dage efter en snusepraktik, hvor udfald og videre plan skal være registreret (og fristen efter de tre måneder for status, R10)",
     },
     ParamDef {
         key: ParamKey::OvertimeAllowancePercent,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use domain::ThreeMonthStatus;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -35,6 +36,8 @@ pub enum Rule {
     R7,
     R8,
     R9,
+    R10,
+    R11,
 }
 
 /// The kind of a finding, stable for programs: dashboards filter and count on it instead of
@@ -52,6 +55,17 @@ pub enum FindingCode {
     /// the clause's hours).
     #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_HOURS"))]
     R1ClauseHours,
+    /// R1: a contract with a ratio clause (one person in training per N skilled workers) has
+    /// fewer trainee hours than its other hours / N.
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_RATIO"))]
+    R1ClauseRatio,
+    /// R1: fewer of a contract's trainee hours are apprentices' than its clause's apprentice part.
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_APPRENTICE_PART"))]
+    R1ClauseApprenticePart,
+    /// R1 (information): a contract's clause has lapsed for some months on the contractor's
+    /// documented company-wide trainee share; those months are not judged.
+    #[cfg_attr(feature = "graphql", graphql(name = "R1_CLAUSE_LAPSED"))]
+    R1ClauseLapsed,
     /// R2: construction has started without a craftsman cost, so there is no target.
     #[cfg_attr(feature = "graphql", graphql(name = "R2_NO_CRAFTSMAN_COST"))]
     R2NoCraftsmanCost,
@@ -100,6 +114,17 @@ pub enum FindingCode {
     /// R9: one person credited more hours in a month than one person can work.
     #[cfg_attr(feature = "graphql", graphql(name = "R9_OVER_MONTH_CAP"))]
     R9OverMonthCap,
+    /// R10: a snusepraktik ended more than three months (and the grace days) ago and nobody has
+    /// recorded where the participant is.
+    #[cfg_attr(feature = "graphql", graphql(name = "R10_NO_STATUS"))]
+    R10NoStatus,
+    /// R11: the share of residents among the snusepraktik participants is below the grant's
+    /// target.
+    #[cfg_attr(feature = "graphql", graphql(name = "R11_TRIAL_RESIDENTS"))]
+    R11TrialResidents,
+    /// R11: the share of residents among the persons in training is below the grant's target.
+    #[cfg_attr(feature = "graphql", graphql(name = "R11_TRAINEE_RESIDENTS"))]
+    R11TraineeResidents,
 }
 
 /// What a finding is about.
@@ -136,10 +161,16 @@ pub enum Unit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum ClauseKind {
-    /// Trainee hours at least a share of the contract's labour hours.
+    /// Trainee hours at least a share of the contract's labour hours (andel).
     Share,
-    /// A number of trainee hours over the contract, pro rata while it runs.
+    /// A number of trainee hours (or elevuger of 37 hours) over the contract, pro rata while it
+    /// runs (timer / elevuger).
     Hours,
+    /// One person in training per N skilled workers, in hours (forholdstal).
+    Ratio,
+    /// A part of the trainee hours that must be apprentices' (lærlingeandel), on a share or
+    /// ratio clause.
+    ApprenticePart,
 }
 
 /// The clause a finding judges a contract on, as the contract states it.
@@ -150,6 +181,25 @@ pub struct ClauseSpec {
     pub required_share: Option<Decimal>,
     /// HOURS: the trainee hours required over the whole contract.
     pub required_hours: Option<Decimal>,
+    /// HOURS counted in elevuger: the weeks the clause states (37 hours each).
+    pub required_weeks: Option<Decimal>,
+    /// RATIO: one person in training per this many skilled workers.
+    pub skilled_per_trainee: Option<i32>,
+    /// APPRENTICE_PART: the part of the trainee hours that must be apprentices', as a fraction.
+    pub apprentice_part: Option<Decimal>,
+}
+
+impl ClauseSpec {
+    pub fn new(kind: ClauseKind) -> Self {
+        Self {
+            kind,
+            required_share: None,
+            required_hours: None,
+            required_weeks: None,
+            skilled_per_trainee: None,
+            apprentice_part: None,
+        }
+    }
 }
 
 /// A span of days a rule measured over: [from, to], `elapsed_days` of `period_days`.
@@ -293,4 +343,34 @@ pub struct Funnel {
     pub completed: u32,
     pub open_without_outcome: u32,
     pub outcomes: BTreeMap<&'static str, u32>,
+    /// R10: the participants whose three months have passed (at the as-of date).
+    pub three_months_passed: u32,
+    /// R10: their statuses at three months, recorded by the as-of date.
+    pub three_month: BTreeMap<ThreeMonthStatus, u32>,
+    /// R10: of those, self-supporting (in work, in education or otherwise off benefits).
+    pub self_supporting_at_three_months: u32,
+    /// R10: three months passed and no status recorded yet.
+    pub three_month_without_status: u32,
+}
+
+/// R11: how many of a group (snusepraktik participants, persons in training) live in the estate
+/// or the designated area, and the grant's target share if it set one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResidentShare {
+    pub people: u32,
+    pub residents: u32,
+    /// Target share as a fraction of 1.
+    pub target: Option<Decimal>,
+}
+
+impl ResidentShare {
+    /// residents / people, exact (None with nobody).
+    pub fn share(&self) -> Option<Decimal> {
+        (self.people > 0).then(|| Decimal::from(self.residents) / Decimal::from(self.people))
+    }
+
+    /// Below a target that is set (never with nobody to count).
+    pub fn below_target(&self) -> bool {
+        matches!((self.share(), self.target), (Some(s), Some(t)) if s < t)
+    }
 }

@@ -9,24 +9,24 @@ use uuid::Uuid;
 
 use super::*;
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(super) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn uid(n: u128) -> Uuid {
+pub(super) fn uid(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
 
-const CONTRACT: u128 = 10;
-const CONTRACT_B: u128 = 11;
-const APPRENTICE: u128 = 20;
-const FGU: u128 = 21;
-const WAGE: u128 = 22;
+pub(super) const CONTRACT: u128 = 10;
+pub(super) const CONTRACT_B: u128 = 11;
+pub(super) const APPRENTICE: u128 = 20;
+pub(super) const FGU: u128 = 21;
+pub(super) const WAGE: u128 = 22;
 
 /// A grant of 250 mio. DKK, started 1 March 2024, planned handover 1 March 2026 (731 days, both
 /// counted),
 /// one main contract with a 14 % clause, three placements (apprentice, FGU, løntilskud).
-fn grant() -> GrantFacts {
+pub(super) fn grant() -> GrantFacts {
     let contract = |id: u128, contractor: u128, name: &str| ContractFacts {
         id: uid(id),
         contractor_id: uid(contractor),
@@ -37,7 +37,7 @@ fn grant() -> GrantFacts {
         end: d(2026, 2, 28),
         clause_centihours: None,
         clause_share_bp: Some(1400),
-        exempt: false,
+        ..Default::default()
     };
     GrantFacts {
         id: uid(1),
@@ -58,18 +58,21 @@ fn grant() -> GrantFacts {
                 person_id: uid(30),
                 contract_id: uid(CONTRACT),
                 kind: PlacementKind::EudApprentice,
+                resident: false,
             },
             PlacementFacts {
                 id: uid(FGU),
                 person_id: uid(31),
                 contract_id: uid(CONTRACT),
                 kind: PlacementKind::Fgu,
+                resident: false,
             },
             PlacementFacts {
                 id: uid(WAGE),
                 person_id: uid(32),
                 contract_id: uid(CONTRACT),
                 kind: PlacementKind::WageSubsidy,
+                resident: false,
             },
         ],
         reports: vec![],
@@ -78,10 +81,18 @@ fn grant() -> GrantFacts {
         follow_up_group_id: Some(uid(40)),
         meetings: vec![],
         lbf_submissions: vec![],
+        resident_trial_target_bp: None,
+        resident_trainee_target_bp: None,
     }
 }
 
-fn report(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> ReportFacts {
+pub(super) fn report(
+    contract: u128,
+    y: i32,
+    m: u32,
+    total: i64,
+    lines: &[(u128, i64)],
+) -> ReportFacts {
     ReportFacts {
         contract_id: uid(contract),
         month: d(y, m, 1),
@@ -93,7 +104,13 @@ fn report(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> 
 }
 
 /// A report in hundredths of an hour, for figures that are not whole hours.
-fn report_centi(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)]) -> ReportFacts {
+pub(super) fn report_centi(
+    contract: u128,
+    y: i32,
+    m: u32,
+    total: i64,
+    lines: &[(u128, i64)],
+) -> ReportFacts {
     ReportFacts {
         total_centihours: total,
         lines: lines.iter().map(|(p, h)| (uid(*p), *h)).collect(),
@@ -101,7 +118,7 @@ fn report_centi(contract: u128, y: i32, m: u32, total: i64, lines: &[(u128, i64)
     }
 }
 
-fn rules(r: &Report, rule: Rule) -> Vec<&Finding> {
+pub(super) fn rules(r: &Report, rule: Rule) -> Vec<&Finding> {
     r.findings.iter().filter(|f| f.rule == rule).collect()
 }
 
@@ -218,6 +235,7 @@ fn a_contractor_is_judged_on_its_clause_not_on_the_grants_14_percent() {
         person_id: uid(31),
         contract_id: uid(CONTRACT_B),
         kind: PlacementKind::EudApprentice,
+        resident: false,
     });
     g.reports = vec![report(CONTRACT_B, 2024, 4, 60_000, &[(23, 6_840)])];
     let r = evaluate(&g, d(2024, 5, 5));
@@ -394,9 +412,8 @@ fn contractor_clause_hours_expected_by_now() {
     assert_eq!(
         behind.detail.clause,
         Some(ClauseSpec {
-            kind: ClauseKind::Hours,
-            required_share: None,
             required_hours: Some(dec!(1000)),
+            ..ClauseSpec::new(ClauseKind::Hours)
         })
     );
     assert_eq!(
@@ -600,6 +617,9 @@ fn r8_trial_outcome_and_next_plan_within_14_days_and_funnel() {
         end: d(2024, 4, 29),
         outcome,
         has_next_plan: plan,
+        person_id: uid(900),
+        three_month: None,
+        resident: false,
     };
     g.trials = vec![
         trial(60, None, false),
@@ -629,6 +649,7 @@ fn r9_one_person_over_a_month_across_placements_and_grants() {
         person_id: uid(30),
         contract_id: uid(CONTRACT_B),
         kind: PlacementKind::EudApprentice,
+        resident: false,
     });
     g.reports = vec![
         report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 120)]),
@@ -1017,6 +1038,7 @@ fn r9_names_the_person_every_placement_and_the_other_sites_total() {
         person_id: uid(30),
         contract_id: uid(CONTRACT_B),
         kind: PlacementKind::Fgu,
+        resident: false,
     });
     g.reports = vec![
         report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 120)]),
@@ -1108,6 +1130,9 @@ fn every_finding_has_a_code_of_its_rule_and_a_danish_message() {
         end: d(2024, 4, 29),
         outcome: None,
         has_next_plan: false,
+        person_id: uid(900),
+        three_month: None,
+        resident: false,
     }];
     g.reports = vec![report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 10)])];
     let r = evaluate(&g, d(2025, 10, 1));

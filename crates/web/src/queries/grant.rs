@@ -82,6 +82,12 @@ pub struct Finding {
 pub enum FindingCode {
     #[cynic(rename = "R1_CLAUSE_HOURS")]
     R1ClauseHours,
+    #[cynic(rename = "R1_CLAUSE_RATIO")]
+    R1ClauseRatio,
+    #[cynic(rename = "R1_CLAUSE_APPRENTICE_PART")]
+    R1ClauseApprenticePart,
+    #[cynic(rename = "R1_CLAUSE_LAPSED")]
+    R1ClauseLapsed,
     #[cynic(rename = "R1_CLAUSE_SHARE")]
     R1ClauseShare,
     #[cynic(rename = "R1_GRANT_SHARE")]
@@ -118,6 +124,12 @@ pub enum FindingCode {
     R8NoOutcome,
     #[cynic(rename = "R9_OVER_MONTH_CAP")]
     R9OverMonthCap,
+    #[cynic(rename = "R10_NO_STATUS")]
+    R10NoStatus,
+    #[cynic(rename = "R11_TRIAL_RESIDENTS")]
+    R11TrialResidents,
+    #[cynic(rename = "R11_TRAINEE_RESIDENTS")]
+    R11TraineeResidents,
 }
 
 impl FindingCode {
@@ -125,6 +137,9 @@ impl FindingCode {
     pub fn name(self) -> &'static str {
         match self {
             Self::R1ClauseHours => "R1_CLAUSE_HOURS",
+            Self::R1ClauseRatio => "R1_CLAUSE_RATIO",
+            Self::R1ClauseApprenticePart => "R1_CLAUSE_APPRENTICE_PART",
+            Self::R1ClauseLapsed => "R1_CLAUSE_LAPSED",
             Self::R1ClauseShare => "R1_CLAUSE_SHARE",
             Self::R1GrantShare => "R1_GRANT_SHARE",
             Self::R2NoCraftsmanCost => "R2_NO_CRAFTSMAN_COST",
@@ -143,6 +158,9 @@ impl FindingCode {
             Self::R8NoNextPlan => "R8_NO_NEXT_PLAN",
             Self::R8NoOutcome => "R8_NO_OUTCOME",
             Self::R9OverMonthCap => "R9_OVER_MONTH_CAP",
+            Self::R10NoStatus => "R10_NO_STATUS",
+            Self::R11TrialResidents => "R11_TRIAL_RESIDENTS",
+            Self::R11TraineeResidents => "R11_TRAINEE_RESIDENTS",
         }
     }
 }

@@ -112,6 +112,8 @@ pub enum Rule {
     R7,
     R8,
     R9,
+    R10,
+    R11,
 }
 
 impl Rule {
@@ -128,6 +130,8 @@ impl Rule {
             Self::R7 => E::R7,
             Self::R8 => E::R8,
             Self::R9 => E::R9,
+            Self::R10 => E::R10,
+            Self::R11 => E::R11,
         }
     }
 }

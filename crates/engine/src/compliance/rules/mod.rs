@@ -1,11 +1,13 @@
 //! The rules of the domain brief, one module each, in the brief's order. Each module holds the
-//! rule's name, source and check over the shared [`Context`]. A new rule R10 is its module (with
+//! rule's name, source and check over the shared [`Context`]. A new rule R12 is its module (with
 //! its tests), a line in [`RULES`], and its id in `Rule` and its codes in `FindingCode` (named
-//! R10_...); the pages show it by the name its module gives.
+//! R12_...); the pages show it by the name its module gives.
 
 use super::context::Context;
 use super::report::{Finding, Rule};
 
+pub mod r10_three_month_status;
+pub mod r11_residents;
 pub mod r1_trainee_share;
 pub mod r2_target;
 pub mod r3_on_track;
@@ -46,6 +48,8 @@ pub const RULES: &[RuleDef] = &[
     r7_follow_up_cadence::RULE,
     r8_trial_follow_up::RULE,
     r9_double_counting::RULE,
+    r10_three_month_status::RULE,
+    r11_residents::RULE,
 ];
 
 /// The registered rule with this id (every `Rule` has one; the test below holds it to that).
@@ -61,7 +65,7 @@ mod tests {
     fn the_rules_are_registered_once_in_the_briefs_order() {
         use Rule::*;
         let rules: Vec<Rule> = RULES.iter().map(|r| r.rule).collect();
-        assert_eq!(rules, [R1, R2, R3, R4, R5, R6, R7, R8, R9]);
+        assert_eq!(rules, [R1, R2, R3, R4, R5, R6, R7, R8, R9, R10, R11]);
         assert!(RULES.iter().all(|r| !r.source.is_empty()));
         assert!(
             RULES

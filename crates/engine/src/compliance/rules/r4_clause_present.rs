@@ -23,8 +23,7 @@ pub const CLAUSE_VALUE_THRESHOLD_ORE: i64 = 5_000_000 * 100;
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     for c in &cx.g.contracts {
         let long = c.end > c.start + Months::new(6);
-        let has_clause = c.clause_centihours.is_some() || c.clause_share_bp.is_some();
-        if c.value_ore <= CLAUSE_VALUE_THRESHOLD_ORE || !long || has_clause || c.exempt {
+        if c.value_ore <= CLAUSE_VALUE_THRESHOLD_ORE || !long || c.has_clause() || c.exempt {
             continue;
         }
         let value = hours(c.value_ore);

@@ -42,6 +42,7 @@ pub fn funnel(cx: &Context) -> Funnel {
             None => f.open_without_outcome += 1,
         }
     }
+    super::r10_three_month_status::add_to_funnel(cx, &mut f);
     f
 }
 
