@@ -639,6 +639,15 @@ pub fn app_full(
         .at("/app", get(crate::web::pages::home::app_home))
         .at("/app/grants/:id", get(crate::web::pages::grant::grant_page))
         .at(
+            "/app/grants/:id/contracts",
+            get(crate::web::pages::contracts::contracts_list)
+                .post(crate::web::pages::contracts::create_contract.around(bounded_form)),
+        )
+        .at(
+            "/app/grants/:id/contracts/documentation",
+            poem::post(crate::web::pages::contracts::record_documentation.around(bounded_form)),
+        )
+        .at(
             "/app/grants/:id/lbf",
             get(crate::web::pages::grants::lbf_page)
                 .post(crate::web::pages::grants::submit_report.around(bounded_form)),
@@ -653,6 +662,10 @@ pub fn app_full(
         .at(
             "/app/trials/outcome",
             poem::post(crate::web::pages::trials::record_outcome.around(bounded_form)),
+        )
+        .at(
+            "/app/trials/three-month",
+            poem::post(crate::web::pages::trials::record_three_month.around(bounded_form)),
         )
         .at("/app/groups", get(crate::web::pages::trials::groups_list))
         .at(

@@ -58,6 +58,8 @@ struct Grant {
     commitment_year: i32,
     stage: GrantStage,
     craftsman_cost: i64,
+    /// R11: target share (percent) of residents among the snusepraktik participants.
+    resident_trial_target_percent: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +126,16 @@ struct PastTrial {
     name: String,
     outcome: TrialOutcome,
     plan: String,
+    /// Where the participant was three months after the end, recorded that day (R10); left out,
+    /// not recorded (the tovholder's list of those due shows it once three months have passed).
+    three_month: Option<ThreeMonthStatus>,
+    /// Lives in the estate (R11); the default.
+    #[serde(default = "yes")]
+    resident: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -247,7 +259,7 @@ async fn load_grant(
             actual_handover: None,
             parameter_overrides: None,
             share_visible_to_contractors: true,
-            resident_trial_target_percent: None,
+            resident_trial_target_percent: g.resident_trial_target_percent.map(dec),
             resident_trainee_target_percent: None,
         },
     )
@@ -436,7 +448,7 @@ async fn load_trials(t: &DatabaseTransaction, demo: &Demo, site: &Site) -> AppRe
         let person = CreatePersonInput {
             display_name: name.into(),
             birth_year: Some(tr.born),
-            lives_in_estate: true,
+            lives_in_estate: past.is_none_or(|p| p.resident),
             consent_date: Some(from),
         };
         let p = create_person(t, person, None).await?;
@@ -458,6 +470,17 @@ async fn load_trials(t: &DatabaseTransaction, demo: &Demo, site: &Site) -> AppRe
                 next_plan: Some(past.plan.clone()),
             };
             record_outcome(t, &Scope::All, outcome).await?;
+            let three_months = trial.end_date + Months::new(3);
+            if let Some(status) = past.three_month
+                && three_months <= site.today
+            {
+                let input = RecordThreeMonthStatusInput {
+                    trial_placement_id: trial.id,
+                    status,
+                    status_date: three_months,
+                };
+                record_three_month_status(t, &Scope::All, input).await?;
+            }
         }
     }
     Ok(trials.len())

@@ -304,6 +304,10 @@ pub enum ReminderKind {
     /// Nyt brud på krav: a new BREACH finding on a grant.
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "new_breach"))]
     NewBreach,
+    /// Status efter tre måneder: a snusepraktik ended three months ago and where the participant
+    /// is now is not recorded (R10).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "three_month_status_due"))]
+    ThreeMonthStatusDue,
 }
 
 /// How a reminder is delivered (kanal).

@@ -443,7 +443,7 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
         .parse()
         .unwrap();
     assert!(
-        b.text_of("#portfolio tbody tr td:nth-child(8)")
+        b.text_of("#portfolio tbody tr td:nth-child(9)")
             .await
             .contains(&api::i18n::da_date(next_meeting)),
         "the next meeting's date"

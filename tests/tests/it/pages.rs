@@ -257,6 +257,187 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     );
 }
 
+/// Scenario: three months after a snusepraktik ended, the tovholder finds it on the list of
+/// those without a status, records where the participant is on the row's form and sees it leave
+/// the list and enter the funnel; a date that is no date or lies before the end is refused with
+/// a Danish message, and nothing is written.
+#[tokio::test]
+async fn the_tovholder_records_the_status_three_months_after_a_snusepraktik() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let person = demo.app.person("Nadia Sørensen").await;
+    // Ended 3 February 2025: three months have passed whatever day the test runs.
+    let trial = tests::id(
+        &demo
+            .app
+            .ok(
+                "mutation($p: UUID!, $g: UUID!) { createTrialPlacement(input: {personId: $p, grantId: $g, tovholder: \"T\", startDate: \"2025-01-06\"}) { id } }",
+                json!({ "p": person, "g": demo.grant }),
+            )
+            .await["createTrialPlacement"],
+    );
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    let due = page
+        .split("<table id=\"three-month\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_default();
+    assert!(due.contains("Nadia Sørensen"), "{page}");
+    assert!(due.contains(&format!("value=\"{trial}\"")), "{due}");
+    let csrf = hidden(&page, "csrf");
+    let post = |date: &'static str| {
+        client
+            .post("/app/trials/three-month")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("trial", trial.clone()),
+                ("status", "SELF_SUPPORTING".to_owned()),
+                ("date", date.to_owned()),
+            ])
+            .send()
+    };
+    let recorded = "three_month_status IS NOT NULL";
+    let before = demo.app.count_where("trial_placement", recorded).await;
+    for (date, message) in [
+        ("31.02.2025", "Skriv en dato, fx 2026-03-01 eller 1.3.2026."),
+        (
+            "2025-01-20",
+            "statusdatoen 20. januar 2025 ligger før snusepraktikken sluttede (3. februar 2025)",
+        ),
+    ] {
+        let res = post(date).await;
+        res.assert_status(StatusCode::BAD_REQUEST);
+        let body = text(res).await;
+        assert!(body.contains(message), "{date}: {body}");
+        assert_eq!(
+            demo.app.count_where("trial_placement", recorded).await,
+            before
+        );
+    }
+    let self_supporting = "three_month_status = 'self_supporting'";
+    let before_self = demo
+        .app
+        .count_where("trial_placement", self_supporting)
+        .await;
+    post("2025-05-05")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        demo.app.count_where("trial_placement", recorded).await,
+        before + 1
+    );
+    assert_eq!(
+        demo.app
+            .count_where("trial_placement", self_supporting)
+            .await,
+        before_self + 1
+    );
+    let page = text(get(&client, "/app/trials?done=status", &s).await).await;
+    assert!(page.contains("Status efter tre måneder er gemt."));
+    let due = page
+        .split("<table id=\"three-month\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_default();
+    assert!(!due.contains("Nadia Sørensen"), "{due}");
+}
+
+/// Scenario: the bygherre registers a contract whose clause asks one person in training per ten
+/// skilled workers, three in four of them apprentices, and lapses on a documented company share
+/// of 10 %; a ratio that is no whole number is refused at its field with what was typed kept and
+/// nothing written; the contract's clause then reads in words on the page, and documentation for
+/// a period is recorded on it. A viewer sees the contracts but no forms.
+#[tokio::test]
+async fn the_bygherre_registers_a_contract_with_its_clause_and_documentation() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let url = format!("/app/grants/{}/contracts", demo.grant);
+    let page = text(get(&client, &url, &s).await).await;
+    assert!(
+        page.contains("14,00 % af timerne til personer under oplæring"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let contractor = first_option(&page, "contractor");
+    let post = |ratio: &'static str| {
+        client
+            .post(&url)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("contractor", contractor.clone()),
+                ("kind", "TRADE".to_owned()),
+                ("trade", "maler".to_owned()),
+                ("value", "6.500.000".to_owned()),
+                ("start", "2026-02-01".to_owned()),
+                ("end", "2026-12-31".to_owned()),
+                ("ratio", ratio.to_owned()),
+                ("apprentice", "75".to_owned()),
+                ("threshold", "10".to_owned()),
+            ])
+            .send()
+    };
+    let before = demo.app.count("contract").await;
+    let res = post("10,5").await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" id=\"ratio-error\">Skriv et helt tal, fx 10.</p>"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"10,5\""), "the typed ratio is kept");
+    assert_eq!(demo.app.count("contract").await, before);
+
+    post("10").await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("contract").await, before + 1);
+    assert_eq!(
+        demo.app
+            .count_where(
+                "contract",
+                "clause_skilled_per_trainee = 10 AND clause_apprentice_part_bp = 7500 AND clause_company_threshold_bp = 1000"
+            )
+            .await,
+        1
+    );
+    let page = text(get(&client, &format!("{url}?done=contract"), &s).await).await;
+    assert!(page.contains("Kontrakten er registreret."));
+    assert!(
+        page.contains("én person under oplæring pr. 10 faglærte; mindst 75,00 % af oplæringstimerne til lærlinge; bortfalder, når virksomheden dokumenterer mindst 10,00 % personer under oplæring"),
+        "{page}"
+    );
+    // Only the new contract's clause allows documentation: its form is the one on the page.
+    let contract = hidden(&page, "contract");
+    let res = client
+        .post(format!("{url}/documentation"))
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("contract", contract.as_str()),
+            ("from", "2026-02-01"),
+            ("to", "2026-06-30"),
+            ("share", "11,5"),
+            ("document", "Revisorerklæring 2025"),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("company_documentation").await, 1);
+    let page = text(get(&client, &url, &s).await).await;
+    assert!(page.contains("11,50 % (Revisorerklæring 2025)"), "{page}");
+
+    let viewer = session(&client, &demo, Role::Viewer).await;
+    let page = text(get(&client, &url, &viewer).await).await;
+    assert!(page.contains("maler"), "{page}");
+    assert!(!page.contains("id=\"new-contract\""));
+    assert!(!page.contains("name=\"contract\""));
+}
+
 /// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
 /// not written; a good one is registered and shown.
 #[tokio::test]
@@ -535,7 +716,7 @@ async fn the_reminders_page_saves_each_persons_choice() {
     page.assert_status_is_ok();
     let page = text(page).await;
     assert!(page.contains("herunder er din rolles standard"), "{page}");
-    assert_eq!(page.matches("checked").count(), 5, "{page}");
+    assert_eq!(page.matches("checked").count(), 6, "{page}");
     let csrf = hidden(&page, "csrf");
     let post = |csrf: String, fields: Vec<(&'static str, &'static str)>| {
         let mut form = vec![("csrf".to_owned(), csrf)];

@@ -507,7 +507,7 @@ async fn people_choose_their_reminders_among_those_their_role_may_receive() {
             .as_array()
             .unwrap()
             .len(),
-        5
+        6
     );
     let d = app.exec_as(Some(sigurd.clone()), q, json!({})).await;
     assert_eq!(

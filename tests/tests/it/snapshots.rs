@@ -103,6 +103,11 @@ async fn main_pages() {
             format!("/app/grants/{grant}"),
         ),
         (
+            "bygherre_contracts",
+            (Role::Bygherre, da),
+            format!("/app/grants/{grant}/contracts"),
+        ),
+        (
             "bygherre_lbf_report",
             (Role::Bygherre, da),
             format!("/app/grants/{grant}/lbf?year=2026"),

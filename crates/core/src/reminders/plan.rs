@@ -10,6 +10,8 @@
 //! - trial placement ended without an outcome (R8): the day after it ended, before R8's deadline;
 //! - følgegruppe meeting (R7): from [`Lead::meeting_days`] days before the last day that keeps the
 //!   interval, also once overdue;
+//! - three-month status of a snusepraktik (R10): from three months after it ended until R10's
+//!   deadline (R8's grace days later);
 //! - a new BREACH finding: the first day it is seen.
 
 use chrono::{Days, NaiveDate};
@@ -85,6 +87,7 @@ pub fn kind_code(kind: ReminderKind) -> &'static str {
         ReminderKind::TrialOutcomeMissing => "trial_outcome_missing",
         ReminderKind::MeetingDue => "meeting_due",
         ReminderKind::NewBreach => "new_breach",
+        ReminderKind::ThreeMonthStatusDue => "three_month_status_due",
     }
 }
 
@@ -302,6 +305,51 @@ pub fn trial_outcome(
     })
 }
 
+/// R10: a trial placement whose three months after the end have passed without a recorded
+/// status, until R10's deadline (`grace_days` later; after that R10 reports it).
+pub fn three_month_status(
+    g: &GrantLabel,
+    t: &OpenTrial,
+    grace_days: u64,
+    today: NaiveDate,
+) -> Option<Due> {
+    let from = t.end.checked_add_months(chrono::Months::new(3))?;
+    let due = from.checked_add_days(Days::new(grace_days))?;
+    if today < from || today > due {
+        return None;
+    }
+    Some(Due {
+        key: key(ReminderKind::ThreeMonthStatusDue, t.id, due),
+        kind: ReminderKind::ThreeMonthStatusDue,
+        grant_id: g.id,
+        subject_id: t.id,
+        due_date: due,
+        audience: Audience::Trial(t.id),
+        title: Text::new(
+            format!("Three months after a snusepraktik: record where the participant is by {due}"),
+            format!(
+                "Tre måneder efter en snusepraktik: registrér, hvor deltageren er, senest {}",
+                da_date(due)
+            ),
+        ),
+        message: Text::new(
+            format!(
+                "The snusepraktik {} to {} on {} ended three months ago. Record where the participant is now (in work, in education, self-supporting, on benefits or unknown) by {due}.",
+                t.start,
+                t.end,
+                g.name()
+            ),
+            format!(
+                "Snusepraktikken {} til {} på {} sluttede for tre måneder siden. Registrér, hvor deltageren er nu (i arbejde, i uddannelse, selvforsørgende, på offentlig forsørgelse eller ukendt), senest {}.",
+                da_date(t.start),
+                da_date(t.end),
+                g.name(),
+                da_date(due)
+            ),
+        ),
+    })
+}
+
 /// Every BREACH finding, keyed by its rule's code, subject and what within the subject it is
 /// about (the year's deadline of R5, the month of R9), not by day: a breach that stays open is not
 /// news tomorrow.
@@ -446,6 +494,33 @@ mod tests {
         let late = meeting(&grant(), &dl, d("2026-12-05"), Lead::default()).unwrap();
         assert_eq!(late.key, r.key);
         assert!(late.message.en.contains("was due 2026-12-01"));
+    }
+
+    #[test]
+    fn three_month_status_is_reminded_from_three_months_after_the_end_until_r10s_deadline() {
+        let t = OpenTrial {
+            id: Uuid::from_u128(7),
+            start: d("2026-03-02"),
+            end: d("2026-03-30"),
+            host: None,
+        };
+        // Three months after 30 March is 30 June; due with 14 days' grace on 14 July.
+        assert!(three_month_status(&grant(), &t, 14, d("2026-06-29")).is_none());
+        let r = three_month_status(&grant(), &t, 14, d("2026-06-30")).unwrap();
+        assert_eq!(
+            (r.kind, r.due_date, r.audience),
+            (
+                ReminderKind::ThreeMonthStatusDue,
+                d("2026-07-14"),
+                Audience::Trial(t.id)
+            )
+        );
+        assert_eq!(
+            r.title.da,
+            "Tre måneder efter en snusepraktik: registrér, hvor deltageren er, senest 14. juli 2026"
+        );
+        assert!(three_month_status(&grant(), &t, 14, d("2026-07-14")).is_some());
+        assert!(three_month_status(&grant(), &t, 14, d("2026-07-15")).is_none());
     }
 
     #[test]

@@ -137,6 +137,7 @@ pub async fn due<C: ConnectionTrait>(db: &C, today: NaiveDate, lead: Lead) -> Ap
     }
     out.extend(hours_reminders(db, &hours_due, today, lead).await?);
     out.extend(trial_reminders(db, &trial_days, today).await?);
+    out.extend(three_month_reminders(db, &trial_days, today).await?);
     Ok(out)
 }
 
@@ -235,6 +236,46 @@ async fn trial_reminders<C: ConnectionTrait>(
                 host: t.host_contractor_id.and_then(|h| names.get(&h).cloned()),
             };
             plan::trial_outcome(g, &open, u64::try_from(*days).ok()?, today)
+        })
+        .collect())
+}
+
+/// R10: trial placements three months past their end without a status, within the grace days.
+async fn three_month_reminders<C: ConnectionTrait>(
+    db: &C,
+    grants: &HashMap<Uuid, (GrantLabel, i64)>,
+    today: NaiveDate,
+) -> AppResult<Vec<Due>> {
+    let longest = grants
+        .values()
+        .map(|(_, d)| std::cmp::max(*d, 0))
+        .max()
+        .unwrap_or(0);
+    let Some(latest_end) = today.checked_sub_months(chrono::Months::new(3)) else {
+        return Ok(Vec::new());
+    };
+    let Some(earliest_end) = latest_end.checked_sub_days(chrono::Days::new(longest as u64 + 3))
+    else {
+        return Ok(Vec::new());
+    };
+    let trials = trial_placement::Entity::find()
+        .filter(trial_placement::Column::ArchivedAt.is_null())
+        .filter(trial_placement::Column::ThreeMonthStatus.is_null())
+        .filter(trial_placement::Column::EndDate.lte(latest_end))
+        .filter(trial_placement::Column::EndDate.gte(earliest_end))
+        .all(db)
+        .await?;
+    Ok(trials
+        .iter()
+        .filter_map(|t| {
+            let (g, days) = grants.get(&t.grant_id)?;
+            let open = OpenTrial {
+                id: t.id,
+                start: t.start_date,
+                end: t.end_date,
+                host: None,
+            };
+            plan::three_month_status(g, &open, u64::try_from(*days).ok()?, today)
         })
         .collect())
 }

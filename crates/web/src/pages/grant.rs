@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use crate::layout::*;
 use crate::queries::grant::{CompliancePoint, GrantCompliance, GrantPage, GrantVars};
 use crate::queries::{Rule, Severity};
+use crate::t_with;
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
 
@@ -70,6 +71,9 @@ pub async fn grant_page(
         p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "yearly-lbf-report")) } }
         (progress(l, &data.compliance_time_series))
         (contractors(l, c))
+        (clauses(l, c))
+        p { a href={ "/app/grants/" (grant_id) "/contracts" } { (t(l, "contracts-and-clauses")) } }
+        (residents(l, c))
         (findings(l, c))
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
@@ -223,6 +227,110 @@ fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
                         td.num { (dec(l, k.metrics.share_percent, 2)) }
                         td.num { (two(l, k.clause_required_hours)) }
                         td.num { (dec(l, k.clause_shortfall_hours, 2)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each contract's clause, in the forms it states (the contractor is judged on these only), or
+/// its exemption.
+/// A clause in words, its forms joined ("14,00 % af timerne …; mindst 75,00 % …").
+pub(crate) fn clause_in_words(l: Lang, k: &crate::queries::grant::TrainingClause) -> String {
+    let mut out = Vec::new();
+    if let Some(p) = k.required_share_percent {
+        out.push(t_with(l, "clause-share", &[("percent", two(l, p))]));
+    }
+    match (k.required_trainee_weeks, k.required_trainee_hours) {
+        (Some(w), Some(h)) => out.push(t_with(
+            l,
+            "clause-weeks",
+            &[("weeks", two(l, w)), ("hours", two(l, h))],
+        )),
+        (None, Some(h)) => out.push(t_with(l, "clause-hours", &[("hours", two(l, h))])),
+        _ => {}
+    }
+    if let Some(n) = k.skilled_workers_per_trainee {
+        out.push(t_with(l, "clause-ratio", &[("n", n.to_string())]));
+    }
+    if let Some(p) = k.apprentice_part_percent {
+        out.push(t_with(
+            l,
+            "clause-apprentice-part",
+            &[("percent", two(l, p))],
+        ));
+    }
+    if let Some(p) = k.company_documentation_threshold_percent {
+        out.push(t_with(
+            l,
+            "clause-company-documentation",
+            &[("percent", two(l, p))],
+        ));
+    }
+    out.join("; ")
+}
+
+fn clauses(l: Lang, c: &GrantCompliance) -> Markup {
+    html! {
+        h2 { (t(l, "the-contracts-clauses")) }
+        table id="clauses" {
+            thead { tr {
+                th scope="col" { (t(l, "contractor")) }
+                th scope="col" { (t(l, "trade")) }
+                th scope="col" { (t(l, "training-clause")) }
+            } }
+            tbody {
+                @for k in &c.grant.contracts {
+                    tr {
+                        td { (k.contractor.name) }
+                        td { (k.trade) }
+                        td {
+                            @if let Some(clause) = &k.training_clause {
+                                (clause_in_words(l, clause))
+                            } @else if let Some(e) = &k.clause_exemption {
+                                (t(l, "exempt")) (e.reason)
+                            } @else {
+                                (t(l, "no-clause"))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// R11: residents among the snusepraktik participants and the persons in training, against the
+/// grant's targets where it set them.
+fn residents(l: Lang, c: &GrantCompliance) -> Markup {
+    let rows = [
+        (t(l, "snusepraktik-participants"), &c.trial_residents),
+        (t(l, "persons-in-training"), &c.trainee_residents),
+    ];
+    html! {
+        h2 { (t(l, "residents-share")) }
+        table id="residents" {
+            thead { tr {
+                th scope="col" { (t(l, "group")) }
+                th.num scope="col" { (t(l, "people")) }
+                th.num scope="col" { (t(l, "residents")) }
+                th.num scope="col" { (t(l, "share")) }
+                th.num scope="col" { (t(l, "target-percent")) }
+            } }
+            tbody {
+                @for (name, r) in rows {
+                    tr data-below-target=(r.below_target) {
+                        th scope="row" { (name) }
+                        td.num { (r.people) }
+                        td.num { (r.residents) }
+                        td.num { (dec(l, r.share_percent, 2)) }
+                        td.num {
+                            @match r.target_percent {
+                                Some(p) => { (two(l, p)) @if r.below_target { " " strong { (t(l, "below-target-in-brackets")) } } }
+                                None => { (t(l, "no-target")) }
+                            }
+                        }
                     }
                 }
             }

@@ -93,6 +93,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                 th.num scope="col" { (t(l, "required-percent")) }
                 th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "hours-short")) } }
                 th.num scope="col" { (t(l, "rsv-rk-delivered-target")) }
+                th.num scope="col" { (t(l, "residents-in-snusepraktik")) }
                 th scope="col" { (t(l, "next-deadlines")) }
             } }
             tbody {
@@ -160,6 +161,10 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
             td.num { (two(l, m.required_share_percent)) }
             td.num { (two(l, m.shortfall_hours)) }
             td.num { (two(l, m.delivered_arsvaerk)) " / " (dec(l, r.target_arsvaerk, 2)) }
+            td.num data-below-target=(r.trial_residents.below_target) {
+                (dec(l, r.trial_residents.share_percent, 2))
+                @if let Some(target) = r.trial_residents.target_percent { " / " (two(l, target)) }
+            }
             td { ul {
                 @if let Some(due) = dl.hours_report_due {
                     li { (t(l, "hours-for")) (dl.hours_report_month.as_ref().map(|m| m.name(l)).unwrap_or_default()) ": "

@@ -1,6 +1,7 @@
 //! The signed-in pages, one module per page or feature.
 
 pub mod contractor;
+pub mod contracts;
 pub mod grant;
 pub mod grants;
 pub mod home;

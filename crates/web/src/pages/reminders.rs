@@ -62,6 +62,10 @@ fn describe(l: Lang, kind: ReminderKind) -> (&'static str, String) {
             t(l, "trial-placement-without-outcome"),
             t(l, "when-a-trial-placement-has-ended").to_owned(),
         ),
+        ReminderKind::ThreeMonthStatusDue => (
+            t(l, "three-month-status-of-a-trial"),
+            t(l, "when-three-months-have-passed").to_owned(),
+        ),
         ReminderKind::MeetingDue => {
             let when = [("lead", lead.meeting_days.to_string())];
             (

@@ -1,6 +1,7 @@
 //! The tovholder's pages: snusepraktik (running, ending within a week, ended without an outcome;
-//! log a new trial placement; record its outcome and next plan; the funnel as a chart and a
-//! table) and the følgegrupper (members, meetings with minutes, action items open and overdue,
+//! log a new trial placement; record its outcome and next plan; those three months past their end
+//! without a status, with the status form (R10); the funnel as a chart and tables, the
+//! three-month statuses beside the immediate outcomes) and the følgegrupper (members, meetings with minutes, action items open and overdue,
 //! when the next meeting is due; register a meeting). Reads and writes go through the GraphQL
 //! schema with the signed-in person's principal, so they are scoped, validated and audited.
 
@@ -19,7 +20,8 @@ use crate::layout::ask_op;
 use crate::queries::trials::{
     ActionItem, CreateMeeting, CreateMeetingInput, CreateTrial, CreateTrialPlacementInput,
     CreateTrialVars, GrantFunnel, Group, GroupVars, Groups, MeetingVars, OpenTrials, OutcomeVars,
-    RecordOutcome, RecordTrialOutcomeInput, TrialChoices, TrialOutcome, TrialPlacement,
+    RecordOutcome, RecordThreeMonth, RecordThreeMonthStatusInput, RecordTrialOutcomeInput,
+    ThreeMonthDue, ThreeMonthStatus, ThreeMonthVars, TrialChoices, TrialOutcome, TrialPlacement,
 };
 use crate::{Refusal, Session, html_response, page, redirect, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -46,6 +48,25 @@ pub fn outcome_name(l: Lang, o: TrialOutcome) -> &'static str {
         TrialOutcome::BackToJobcenter => t(l, "back-to-the-jobcenter"),
         TrialOutcome::DroppedOut => t(l, "dropped-out"),
     }
+}
+
+/// A three-month status in the page's language.
+pub fn status_name(l: Lang, v: ThreeMonthStatus) -> &'static str {
+    match v {
+        ThreeMonthStatus::OrdinaryWork => t(l, "in-ordinary-work"),
+        ThreeMonthStatus::Education => t(l, "in-education-or-apprenticeship"),
+        ThreeMonthStatus::SelfSupporting => t(l, "self-supporting-otherwise"),
+        ThreeMonthStatus::OnBenefits => t(l, "back-on-benefits"),
+        ThreeMonthStatus::Unknown => t(l, "unknown-not-reached"),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ThreeMonthForm {
+    csrf: String,
+    trial: String,
+    status: String,
+    date: String,
 }
 
 /// The typed values of the trial form, kept after a refusal.
@@ -91,12 +112,13 @@ async fn trials_page(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "trial-placements-snusepraktik");
-    let (open, choices) = match (
+    let (open, choices, due) = match (
         ask_op(schema, s, OpenTrials::build(())).await,
         ask_op(schema, s, TrialChoices::build(())).await,
+        ask_op(schema, s, ThreeMonthDue::build(())).await,
     ) {
-        (Ok(d), Ok(c)) => (d.trial_placements.nodes, c),
-        (Err(e), _) | (_, Err(e)) => return e.page(title, s),
+        (Ok(d), Ok(c), Ok(due)) => (d.trial_placements.nodes, c, due.trial_placements.nodes),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.page(title, s),
     };
     let today = tracker_core::units::danish_today();
     let on = |list: &str| -> Vec<&TrialPlacement> {
@@ -112,6 +134,7 @@ async fn trials_page(
         (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending))
         (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended))
         (trial_table(s, "running", t(l, "running"), &running))
+        (three_month_table(s, &due))
         (funnel(l, &choices.compliance_dashboard, waiting))
         (new_trial_form(s, &choices, typed, refusal))
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
@@ -154,18 +177,71 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
     }
 }
 
+/// Placements three months past their end without a status (R10), each with its status form.
+fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
+    let l = s.lang;
+    html! {
+        h2 { (t(l, "status-three-months-after")) }
+        table id="three-month" {
+            caption { (t(l, "three-months-passed-without-a-status")) " (" (rows.len()) ")" }
+            thead { tr {
+                th scope="col" { (t(l, "participant")) }
+                th scope="col" { (t(l, "case")) }
+                th scope="col" { (t(l, "period")) }
+                th scope="col" { (t(l, "outcome")) }
+                th scope="col" { (t(l, "status-after-three-months")) }
+            } }
+            tbody {
+                @for tr in rows {
+                    tr {
+                        td { (tr.person.display_name) }
+                        td { (tr.grant.case_number) }
+                        td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
+                        td { (tr.outcome.map(|o| outcome_name(l, o)).unwrap_or_default()) }
+                        td { (three_month_form(l, s, tr.id)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn three_month_form(l: Lang, s: &Session, id: Uuid) -> Markup {
+    html! {
+        form method="post" action="/app/trials/three-month" {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="trial" value=(id);
+            label for={ "status-" (id) } { (t(l, "status")) }
+            select id={ "status-" (id) } name="status" required {
+                @for v in ThreeMonthStatus::ALL { option value=(v.code()) { (status_name(l, v)) } }
+            }
+            label for={ "status-date-" (id) } { (t(l, "found-out-on")) }
+            input id={ "status-date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
+            button type="submit" { (t(l, "save-status")) }
+        }
+    }
+}
+
 /// The funnel over the tovholder's grants (chart and table): started, completed, and on to a
 /// job, an apprenticeship or education; `waiting` placements have no outcome yet.
 fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
     let mut started = 0;
     let mut completed = 0;
     let mut outcomes: HashMap<TrialOutcome, i64> = HashMap::new();
+    let mut statuses: HashMap<ThreeMonthStatus, i64> = HashMap::new();
+    let (mut passed, mut self_supporting, mut without) = (0, 0, 0);
     for g in grants {
         let f = &g.trial_funnel;
         started += i64::from(f.started);
         completed += i64::from(f.completed);
         for o in &f.outcomes {
             *outcomes.entry(o.outcome).or_default() += i64::from(o.count);
+        }
+        passed += i64::from(f.three_months_passed);
+        self_supporting += i64::from(f.self_supporting_at_three_months);
+        without += i64::from(f.three_month_without_status);
+        for c in &f.three_month_statuses {
+            *statuses.entry(c.status).or_default() += i64::from(c.count);
         }
     }
     let count = |o| outcomes.get(&o).copied().unwrap_or(0);
@@ -199,6 +275,21 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
             tbody {
                 @for (k, v) in &funnel { tr { th scope="row" { (k) } td.num { (v) } } }
                 tr { th scope="row" { (t(l, "without-an-outcome-yet")) } td.num { (waiting) } }
+            }
+        }
+        table id="three-month-funnel" {
+            caption { (t(l, "three-months-later")) }
+            thead { tr {
+                th scope="col" { (t(l, "status-after-three-months")) }
+                th.num scope="col" { (t(l, "how-many")) }
+            } }
+            tbody {
+                tr { th scope="row" { (t(l, "three-months-have-passed")) } td.num { (passed) } }
+                @for v in ThreeMonthStatus::ALL {
+                    tr { th scope="row" { (status_name(l, v)) } td.num { (statuses.get(&v).copied().unwrap_or(0)) } }
+                }
+                tr { th scope="row" { (t(l, "self-supporting-after-three-months")) } td.num { (self_supporting) } }
+                tr { th scope="row" { (t(l, "without-a-status-yet")) } td.num { (without) } }
             }
         }
     }
@@ -314,6 +405,7 @@ pub async fn trials_list(
     let notice = match q.done.as_deref() {
         Some("created") => Some(t(s.lang, "the-trial-placement-was-logged")),
         Some("outcome") => Some(t(s.lang, "the-outcome-was-saved")),
+        Some("status") => Some(t(s.lang, "the-status-was-saved")),
         _ => None,
     };
     trials_page(&schema, &s, None, None, notice).await
@@ -447,6 +539,48 @@ pub async fn record_outcome(
     };
     match ask_op(&schema, &s, RecordOutcome::build(OutcomeVars { i })).await {
         Ok(_) => redirect("/app/trials?done=outcome", vec![]),
+        Err(e) => trials_page(&schema, &s, None, Some(&e), None).await,
+    }
+}
+
+/// POST /app/trials/three-month: records where the participant is three months after the end
+/// through `recordThreeMonthStatus`.
+#[handler]
+pub async fn record_three_month(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<ThreeMonthForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Some(date) = form_date(&form.date) else {
+        return trials_page(
+            &schema,
+            &s,
+            None,
+            Some(&bad_date(s.lang, "statusDate")),
+            None,
+        )
+        .await;
+    };
+    let trial = match chosen(s.lang, "trialPlacementId", &form.trial) {
+        Ok(t) => t,
+        Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
+    };
+    let Some(status) = ThreeMonthStatus::from_code(form.status.trim()) else {
+        let e = Refusal::bad_input("status", t(s.lang, "choose-one-of-the-options-in"));
+        return trials_page(&schema, &s, None, Some(&e), None).await;
+    };
+    let i = RecordThreeMonthStatusInput {
+        trial_placement_id: trial,
+        status,
+        status_date: date,
+    };
+    match ask_op(&schema, &s, RecordThreeMonth::build(ThreeMonthVars { i })).await {
+        Ok(_) => redirect("/app/trials?done=status", vec![]),
         Err(e) => trials_page(&schema, &s, None, Some(&e), None).await,
     }
 }

@@ -33,12 +33,55 @@ pub struct GrantCompliance {
     pub projected_share_percent: Option<Decimal>,
     pub contractors: Vec<ContractorCompliance>,
     pub findings: Vec<Finding>,
+    pub trial_residents: ResidentShare,
+    pub trainee_residents: ResidentShare,
 }
 
 #[derive(cynic::QueryFragment)]
 pub struct Grant {
     pub case_number: String,
     pub title: String,
+    pub contracts: Vec<Contract>,
+}
+
+/// R11: residents among a group of people on the grant, against an optional target.
+#[derive(cynic::QueryFragment)]
+pub struct ResidentShare {
+    pub people: i32,
+    pub residents: i32,
+    pub share_percent: Option<Decimal>,
+    pub target_percent: Option<Decimal>,
+    pub below_target: bool,
+}
+
+/// A contract with the clause it is judged on.
+#[derive(cynic::QueryFragment)]
+pub struct Contract {
+    pub trade: String,
+    pub contractor: ContractorName,
+    pub training_clause: Option<TrainingClause>,
+    pub clause_exemption: Option<ClauseExemption>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Contractor")]
+pub struct ContractorName {
+    pub name: String,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct TrainingClause {
+    pub required_trainee_hours: Option<Decimal>,
+    pub required_trainee_weeks: Option<Decimal>,
+    pub required_share_percent: Option<Decimal>,
+    pub skilled_workers_per_trainee: Option<i32>,
+    pub apprentice_part_percent: Option<Decimal>,
+    pub company_documentation_threshold_percent: Option<Decimal>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ClauseExemption {
+    pub reason: String,
 }
 
 #[derive(cynic::QueryFragment)]

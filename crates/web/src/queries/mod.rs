@@ -4,6 +4,7 @@
 //! read into the same structs ([`crate::layout::ask_op`]).
 
 pub mod contractor;
+pub mod contracts;
 pub mod grant;
 pub mod hours;
 pub mod import;

@@ -76,6 +76,17 @@ pub struct DashboardRow {
     pub target_arsvaerk: Option<Decimal>,
     pub metrics: RowMetrics,
     pub deadlines: GrantDeadlines,
+    pub trial_residents: Residents,
+}
+
+/// R11: residents among the grant's snusepraktik participants, against its target if set.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "ResidentShare")]
+pub struct Residents {
+    pub people: i32,
+    pub share_percent: Option<Decimal>,
+    pub target_percent: Option<Decimal>,
+    pub below_target: bool,
 }
 
 #[derive(cynic::QueryFragment)]

@@ -9,16 +9,18 @@ pub enum ReminderKind {
     LbfReportDue,
     MeetingDue,
     NewBreach,
+    ThreeMonthStatusDue,
     TrialOutcomeMissing,
 }
 
 impl ReminderKind {
-    pub const ALL: [ReminderKind; 5] = [
+    pub const ALL: [ReminderKind; 6] = [
         Self::HoursReportDue,
         Self::LbfReportDue,
         Self::MeetingDue,
         Self::NewBreach,
         Self::TrialOutcomeMissing,
+        Self::ThreeMonthStatusDue,
     ];
 
     /// The schema's name of the kind (the form's field names carry it).
@@ -29,6 +31,7 @@ impl ReminderKind {
             Self::MeetingDue => "MEETING_DUE",
             Self::NewBreach => "NEW_BREACH",
             Self::TrialOutcomeMissing => "TRIAL_OUTCOME_MISSING",
+            Self::ThreeMonthStatusDue => "THREE_MONTH_STATUS_DUE",
         }
     }
 

@@ -47,6 +47,52 @@ impl TrialOutcome {
     }
 }
 
+/// Where a participant is three months after the snusepraktik (ThreeMonthStatus), every value
+/// of the schema's enum.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ThreeMonthStatus {
+    OrdinaryWork,
+    Education,
+    SelfSupporting,
+    OnBenefits,
+    Unknown,
+}
+
+impl ThreeMonthStatus {
+    /// In the order the status form offers them.
+    pub const ALL: [ThreeMonthStatus; 5] = [
+        Self::OrdinaryWork,
+        Self::Education,
+        Self::SelfSupporting,
+        Self::OnBenefits,
+        Self::Unknown,
+    ];
+
+    /// The schema's name of the value (the form's option values).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OrdinaryWork => "ORDINARY_WORK",
+            Self::Education => "EDUCATION",
+            Self::SelfSupporting => "SELF_SUPPORTING",
+            Self::OnBenefits => "ON_BENEFITS",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The value a form field names, if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// Placements whose three months after the end have passed without a status (R10).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct ThreeMonthDue {
+    #[arguments(first: 200, filter: { threeMonthDue: true })]
+    pub trial_placements: TrialPlacementConnection,
+}
+
 /// Placements without an outcome yet (the lists; a request of its own keeps each within the
 /// complexity limit).
 #[derive(cynic::QueryFragment)]
@@ -118,6 +164,16 @@ pub struct TrialFunnel {
     pub started: i32,
     pub completed: i32,
     pub outcomes: Vec<OutcomeCount>,
+    pub three_months_passed: i32,
+    pub three_month_statuses: Vec<ThreeMonthCount>,
+    pub self_supporting_at_three_months: i32,
+    pub three_month_without_status: i32,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct ThreeMonthCount {
+    pub status: ThreeMonthStatus,
+    pub count: i32,
 }
 
 #[derive(cynic::QueryFragment)]
@@ -153,6 +209,25 @@ pub struct RecordTrialOutcomeInput {
     pub outcome: TrialOutcome,
     pub outcome_date: NaiveDate,
     pub next_plan: Option<String>,
+}
+
+#[derive(cynic::InputObject)]
+pub struct RecordThreeMonthStatusInput {
+    pub trial_placement_id: Uuid,
+    pub status: ThreeMonthStatus,
+    pub status_date: NaiveDate,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct ThreeMonthVars {
+    pub i: RecordThreeMonthStatusInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "ThreeMonthVars")]
+pub struct RecordThreeMonth {
+    #[arguments(input: $i)]
+    pub record_three_month_status: Saved,
 }
 
 #[derive(cynic::QueryVariables)]

@@ -1,0 +1,519 @@
+//! The bygherre's contracts page for one grant: each contract with its training clause in words,
+//! its exemption or its company documentation; a form for a new contract with its clause in any of
+//! the forms Danish bygherrer write (share, hours or elevuger, one per N skilled workers, an
+//! apprentice part, a company-documentation threshold) or an exemption; and, on a contract whose
+//! clause allows it, a form to record a period of company documentation. Every read and write goes
+//! through the GraphQL schema with the signed-in person's principal, so it is scoped, validated
+//! (each refusal shown at its field, what was typed kept) and audited.
+
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Path, Query};
+use poem::{Response, handler};
+use rust_decimal::Decimal;
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::hours::form_number;
+use super::trials::form_date;
+use crate::layout::{ask_op, not_found, two};
+use crate::queries::contracts::{
+    ClauseExemptionInput, Contract, ContractKind, ContractsPage, ContractsVars, CreateContract,
+    CreateContractInput, CreateContractVars, DocumentationVars, RecordCompanyDocumentationInput,
+    RecordDocumentation, TrainingClauseInput,
+};
+use crate::{Refusal, Session, html_response, page, redirect, t};
+use cynic::{MutationBuilder, QueryBuilder};
+use engine::i18n::{Lang, date};
+use tracker_graphql::AppSchema;
+
+/// The typed values of the new-contract form, kept after a refusal.
+#[derive(Deserialize, Default, Clone)]
+pub struct ContractForm {
+    csrf: String,
+    contractor: String,
+    kind: String,
+    parent: Option<String>,
+    trade: String,
+    value: String,
+    start: String,
+    end: String,
+    share: Option<String>,
+    hours: Option<String>,
+    weeks: Option<String>,
+    ratio: Option<String>,
+    apprentice: Option<String>,
+    threshold: Option<String>,
+    exemption_reason: Option<String>,
+    exemption_by: Option<String>,
+    exemption_date: Option<String>,
+}
+
+/// The typed values of a company-documentation form.
+#[derive(Deserialize, Default, Clone)]
+pub struct DocumentationForm {
+    csrf: String,
+    contract: String,
+    from: String,
+    to: String,
+    share: String,
+    document: String,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+fn field<'a>(refusal: Option<&'a Refusal>, name: &str) -> Option<&'a str> {
+    refusal
+        .filter(|r| r.field.as_deref().is_some_and(|f| f.ends_with(name)))
+        .map(|r| r.message.as_str())
+}
+
+async fn contracts_page(
+    schema: &AppSchema,
+    s: &Session,
+    grant: Uuid,
+    typed: Option<&ContractForm>,
+    refusal: Option<&Refusal>,
+    notice: Option<&str>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "contracts-and-clauses");
+    let data = match ask_op(schema, s, ContractsPage::build(ContractsVars { g: grant })).await {
+        Ok(d) => d,
+        Err(e) => return e.page(title, s),
+    };
+    let g = &data.grant;
+    // The API's own rule (the audited mutations authorise the same area and operation).
+    let may_write = s
+        .principal
+        .may_write(tracker_core::auth::Area::Contract, "create");
+    let body = html! {
+        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.error role="alert" { (r.message) } }
+        p { (g.case_number) " · " (g.title) }
+        table id="contracts" {
+            thead { tr {
+                th scope="col" { (t(l, "contractor")) }
+                th scope="col" { (t(l, "trade")) }
+                th scope="col" { (t(l, "period")) }
+                th.num scope="col" { (t(l, "value-dkk")) }
+                th scope="col" { (t(l, "training-clause")) }
+                th scope="col" { (t(l, "company-documentation")) }
+            } }
+            tbody {
+                @for c in &g.contracts { (contract_row(l, s, g.id, c, may_write)) }
+            }
+        }
+        @if may_write {
+            (new_contract_form(s, &data, typed, refusal))
+        }
+        p { a href={ "/app/grants/" (g.id) } { (t(l, "back-to-the-grant")) } }
+    };
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// One contract: its clause in words (or exemption), its documentation, and where the clause
+/// allows it, the form to record more.
+fn contract_row(l: Lang, s: &Session, grant: Uuid, c: &Contract, may_write: bool) -> Markup {
+    let allows_documentation = c
+        .training_clause
+        .as_ref()
+        .is_some_and(|k| k.company_documentation_threshold_percent.is_some());
+    html! {
+        tr {
+            td { (c.contractor.name) }
+            td { (c.trade) }
+            td { (date(l, c.start_date)) " – " (date(l, c.end_date)) }
+            td.num { (two(l, c.value)) }
+            td {
+                @if let Some(k) = &c.training_clause {
+                    (super::grant::clause_in_words(l, k))
+                } @else if let Some(e) = &c.clause_exemption {
+                    (t(l, "exempt")) (e.reason) " (" (e.approved_by) ")"
+                } @else {
+                    (t(l, "no-clause"))
+                }
+            }
+            td {
+                @if !c.company_documentation.is_empty() { ul {
+                    @for d in &c.company_documentation {
+                        li {
+                            (date(l, d.period_from)) " – " (date(l, d.period_to)) ": "
+                            (two(l, d.documented_share_percent)) " % (" (d.document) ")"
+                            @if d.archived_at.is_some() { " " (t(l, "withdrawn-in-brackets")) }
+                        }
+                    }
+                } }
+                @if allows_documentation && may_write { (documentation_form(l, s, grant, c.id)) }
+            }
+        }
+    }
+}
+
+fn documentation_form(l: Lang, s: &Session, grant: Uuid, contract: Uuid) -> Markup {
+    html! {
+        form method="post" action={ "/app/grants/" (grant) "/contracts/documentation" } {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="contract" value=(contract);
+            label for={ "from-" (contract) } { (t(l, "from")) }
+            input id={ "from-" (contract) } name="from" type="date" required;
+            label for={ "to-" (contract) } { (t(l, "to")) }
+            input id={ "to-" (contract) } name="to" type="date" required;
+            label for={ "share-" (contract) } { (t(l, "documented-company-share-percent")) }
+            input id={ "share-" (contract) } name="share" inputmode="decimal" required;
+            label for={ "document-" (contract) } { (t(l, "document")) }
+            input id={ "document-" (contract) } name="document" maxlength="500" required;
+            button type="submit" { (t(l, "record-documentation")) }
+        }
+    }
+}
+
+/// The new-contract form, keeping what was typed and showing a refusal at its field.
+fn new_contract_form(
+    s: &Session,
+    data: &ContractsPage,
+    typed: Option<&ContractForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
+    let f = typed.cloned().unwrap_or_default();
+    let text =
+        |name: &str, label: &'static str, value: &str, api: &str, extra: Option<&'static str>| {
+            let error = field(refusal, api);
+            html! {
+                label for=(name) { (t(l, label)) }
+                @if let Some(hint) = extra { p.hint id={ (name) "-hint" } { (t(l, hint)) } }
+                input id=(name) name=(name) value=(value) inputmode="decimal"
+                    aria-describedby={ @if extra.is_some() { (name) "-hint " } (name) "-error" }
+                    aria-invalid=[error.map(|_| "true")];
+                @if let Some(m) = error { p.error id={ (name) "-error" } { (m) } }
+            }
+        };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    html! {
+        h2 { (t(l, "new-contract")) }
+        form method="post" action={ "/app/grants/" (data.grant.id) "/contracts" } id="new-contract" {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            label for="contractor" { (t(l, "contractor")) }
+            select id="contractor" name="contractor" required aria-describedby="contractor-error" {
+                @for c in &data.contractors.nodes {
+                    option value=(c.id) selected[f.contractor == c.id.to_string()] { (c.name) }
+                }
+            }
+            @if let Some(m) = field(refusal, "contractorId") { p.error id="contractor-error" { (m) } }
+            label for="kind" { (t(l, "contract-kind")) }
+            select id="kind" name="kind" required {
+                @for k in ContractKind::ALL {
+                    option value=(k.code()) selected[f.kind == k.code()] { (kind_name(l, k)) }
+                }
+            }
+            @if let Some(m) = field(refusal, "kind") { p.error id="kind-error" { (m) } }
+            label for="parent" { (t(l, "parent-contract-for-a-subcontract")) }
+            select id="parent" name="parent" aria-describedby="parent-error" {
+                option value="" { "—" }
+                @for c in &data.grant.contracts {
+                    option value=(c.id) selected[f.parent.as_deref() == Some(c.id.to_string().as_str())] { (c.contractor.name) " · " (c.trade) }
+                }
+            }
+            @if let Some(m) = field(refusal, "parentContractId") { p.error id="parent-error" { (m) } }
+            label for="trade" { (t(l, "trade")) }
+            input id="trade" name="trade" required maxlength="100" value=(f.trade) aria-describedby="trade-error";
+            @if let Some(m) = field(refusal, "trade") { p.error id="trade-error" { (m) } }
+            (text("value", "value-dkk", &f.value, "value", None))
+            label for="start" { (t(l, "start")) }
+            input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
+            @if let Some(m) = field(refusal, "startDate") { p.error id="start-error" { (m) } }
+            label for="end" { (t(l, "end")) }
+            input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
+            @if let Some(m) = field(refusal, "endDate") { p.error id="end-error" { (m) } }
+            fieldset {
+                legend { (t(l, "training-clause-fill-in-the-forms")) }
+                (text("share", "clause-share-percent", &opt(&f.share), "requiredSharePercent", None))
+                (text("hours", "clause-trainee-hours", &opt(&f.hours), "requiredTraineeHours", None))
+                (text("weeks", "clause-trainee-weeks", &opt(&f.weeks), "requiredTraineeWeeks", Some("a-week-is-37-hours")))
+                (text("ratio", "clause-skilled-per-trainee", &opt(&f.ratio), "skilledWorkersPerTrainee", None))
+                (text("apprentice", "clause-apprentice-percent", &opt(&f.apprentice), "apprenticePartPercent", None))
+                (text("threshold", "clause-threshold-percent", &opt(&f.threshold), "companyDocumentationThresholdPercent", None))
+                @if let Some(m) = field(refusal, "trainingClause") { p.error id="clause-error" { (m) } }
+            }
+            fieldset {
+                legend { (t(l, "or-an-exemption")) }
+                label for="exemption_reason" { (t(l, "reason")) }
+                input id="exemption_reason" name="exemption_reason" maxlength="2000" value=(opt(&f.exemption_reason));
+                @if let Some(m) = field(refusal, "clauseExemption.reason").or(field(refusal, "clauseExemption")) { p.error id="exemption-error" { (m) } }
+                label for="exemption_by" { (t(l, "approved-by")) }
+                input id="exemption_by" name="exemption_by" maxlength="200" value=(opt(&f.exemption_by));
+                label for="exemption_date" { (t(l, "date")) }
+                input id="exemption_date" name="exemption_date" type="date" value=(opt(&f.exemption_date));
+            }
+            button type="submit" { (t(l, "register-contract")) }
+        }
+    }
+}
+
+fn kind_name(l: Lang, k: ContractKind) -> &'static str {
+    match k {
+        ContractKind::Main => t(l, "main-contract"),
+        ContractKind::Trade => t(l, "trade-contract"),
+        ContractKind::Turnkey => t(l, "turnkey-contract"),
+        ContractKind::Sub => t(l, "subcontract"),
+    }
+}
+
+fn grant_of(id: &str) -> Option<Uuid> {
+    id.parse().ok()
+}
+
+/// GET /app/grants/{id}/contracts
+#[handler]
+pub async fn contracts_list(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let s = match crate::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let Some(grant) = grant_of(&id) else {
+        return not_found(&s);
+    };
+    let notice = match q.done.as_deref() {
+        Some("contract") => Some(t(s.lang, "the-contract-was-registered")),
+        Some("documentation") => Some(t(s.lang, "the-documentation-was-recorded")),
+        _ => None,
+    };
+    contracts_page(&schema, &s, grant, None, None, notice).await
+}
+
+/// A number as typed in the page's language; empty is none, anything else that does not read
+/// is refused at its field.
+fn number(l: Lang, api: &str, v: &Option<String>) -> Result<Option<Decimal>, Refusal> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => form_number(l, text)
+            .map(Some)
+            .ok_or_else(|| Refusal::bad_input(api, t(l, "enter-a-number"))),
+    }
+}
+
+fn read_contract(l: Lang, grant: Uuid, f: &ContractForm) -> Result<CreateContractInput, Refusal> {
+    let choose = |api: &str, v: &str| {
+        v.trim()
+            .parse::<Uuid>()
+            .map_err(|_| Refusal::bad_input(api, t(l, "choose-one-of-the-options-in")))
+    };
+    let day = |api: &str, v: &str| {
+        form_date(v).ok_or_else(|| Refusal::bad_input(api, t(l, "enter-a-date")))
+    };
+    let contractor_id = choose("contractorId", &f.contractor)?;
+    let kind = ContractKind::from_code(f.kind.trim())
+        .ok_or_else(|| Refusal::bad_input("kind", t(l, "choose-one-of-the-options-in")))?;
+    let parent_contract_id = match f.parent.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(p) => Some(choose("parentContractId", p)?),
+    };
+    let value = number(l, "value", &Some(f.value.clone()))?
+        .ok_or_else(|| Refusal::bad_input("value", t(l, "enter-a-number")))?;
+    let ratio = match number(l, "skilledWorkersPerTrainee", &f.ratio)? {
+        None => None,
+        Some(n) => Some(
+            i32::try_from(n.trunc().mantissa())
+                .ok()
+                .filter(|_| n.fract().is_zero())
+                .ok_or_else(|| {
+                    Refusal::bad_input("skilledWorkersPerTrainee", t(l, "enter-a-whole-number"))
+                })?,
+        ),
+    };
+    let clause = TrainingClauseInput {
+        required_share_percent: number(l, "requiredSharePercent", &f.share)?,
+        required_trainee_hours: number(l, "requiredTraineeHours", &f.hours)?,
+        required_trainee_weeks: number(l, "requiredTraineeWeeks", &f.weeks)?,
+        skilled_workers_per_trainee: ratio,
+        apprentice_part_percent: number(l, "apprenticePartPercent", &f.apprentice)?,
+        company_documentation_threshold_percent: number(
+            l,
+            "companyDocumentationThresholdPercent",
+            &f.threshold,
+        )?,
+    };
+    let any_clause = clause.required_share_percent.is_some()
+        || clause.required_trainee_hours.is_some()
+        || clause.required_trainee_weeks.is_some()
+        || clause.skilled_workers_per_trainee.is_some()
+        || clause.apprentice_part_percent.is_some()
+        || clause.company_documentation_threshold_percent.is_some();
+    fn filled(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|x| !x.is_empty())
+    }
+    let clause_exemption = match filled(&f.exemption_reason) {
+        None => None,
+        Some(reason) => Some(ClauseExemptionInput {
+            reason: reason.to_owned(),
+            approved_by: filled(&f.exemption_by).unwrap_or_default().to_owned(),
+            date: day(
+                "clauseExemption.date",
+                f.exemption_date.as_deref().unwrap_or_default(),
+            )?,
+        }),
+    };
+    Ok(CreateContractInput {
+        grant_id: grant,
+        contractor_id,
+        kind,
+        parent_contract_id,
+        trade: f.trade.clone(),
+        value,
+        start_date: day("startDate", &f.start)?,
+        end_date: day("endDate", &f.end)?,
+        training_clause: any_clause.then_some(clause),
+        clause_exemption,
+    })
+}
+
+/// POST /app/grants/{id}/contracts: registers a contract through `createContract`.
+#[handler]
+pub async fn create_contract(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Form(form): Form<ContractForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Some(grant) = grant_of(&id) else {
+        return not_found(&s);
+    };
+    let i = match read_contract(s.lang, grant, &form) {
+        Ok(i) => i,
+        Err(e) => return contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await,
+    };
+    match ask_op(&schema, &s, CreateContract::build(CreateContractVars { i })).await {
+        Ok(_) => redirect(
+            &format!("/app/grants/{grant}/contracts?done=contract"),
+            vec![],
+        ),
+        Err(e) => contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await,
+    }
+}
+
+/// POST /app/grants/{id}/contracts/documentation: records a period of company documentation
+/// through `recordCompanyDocumentation`.
+#[handler]
+pub async fn record_documentation(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Form(form): Form<DocumentationForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let l = s.lang;
+    let Some(grant) = grant_of(&id) else {
+        return not_found(&s);
+    };
+    let read = || -> Result<RecordCompanyDocumentationInput, Refusal> {
+        let day = |api: &str, v: &str| {
+            form_date(v).ok_or_else(|| Refusal::bad_input(api, t(l, "enter-a-date")))
+        };
+        Ok(RecordCompanyDocumentationInput {
+            contract_id: form.contract.trim().parse().map_err(|_| {
+                Refusal::bad_input("contractId", t(l, "choose-one-of-the-options-in"))
+            })?,
+            period_from: day("periodFrom", &form.from)?,
+            period_to: day("periodTo", &form.to)?,
+            documented_share_percent: number(
+                l,
+                "documentedSharePercent",
+                &Some(form.share.clone()),
+            )?
+            .ok_or_else(|| Refusal::bad_input("documentedSharePercent", t(l, "enter-a-number")))?,
+            document: form.document.clone(),
+            recorded_by: s.user.display_name.clone(),
+        })
+    };
+    let i = match read() {
+        Ok(i) => i,
+        Err(e) => return contracts_page(&schema, &s, grant, None, Some(&e), None).await,
+    };
+    match ask_op(
+        &schema,
+        &s,
+        RecordDocumentation::build(DocumentationVars { i }),
+    )
+    .await
+    {
+        Ok(_) => redirect(
+            &format!("/app/grants/{grant}/contracts?done=documentation"),
+            vec![],
+        ),
+        Err(e) => contracts_page(&schema, &s, grant, None, Some(&e), None).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_from_its_form_value() {
+        for k in ContractKind::ALL {
+            assert_eq!(ContractKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(ContractKind::from_code("PARTNERING"), None);
+    }
+
+    #[test]
+    fn a_clause_reads_from_danish_numbers_and_refuses_what_is_no_number() {
+        let f = ContractForm {
+            contractor: Uuid::nil().to_string(),
+            kind: "MAIN".into(),
+            trade: "murer".into(),
+            value: "12.500.000,00".into(),
+            start: "2026-01-01".into(),
+            end: "31.12.2027".into(),
+            weeks: Some("50,5".into()),
+            ratio: Some("10".into()),
+            ..Default::default()
+        };
+        let i =
+            read_contract(Lang::Da, Uuid::nil(), &f).unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(i.value, Decimal::new(1_250_000_000, 2));
+        let clause = i.training_clause.unwrap_or_default();
+        assert_eq!(clause.required_trainee_weeks, Some(Decimal::new(505, 1)));
+        assert_eq!(clause.skilled_workers_per_trainee, Some(10));
+        assert!(i.clause_exemption.is_none());
+        let bad = ContractForm {
+            ratio: Some("10,5".into()),
+            ..f.clone()
+        };
+        let e = read_contract(Lang::Da, Uuid::nil(), &bad).err();
+        assert_eq!(
+            e.and_then(|e| e.field),
+            Some("skilledWorkersPerTrainee".to_owned())
+        );
+        let bad = ContractForm {
+            share: Some("fjorten".into()),
+            ..f
+        };
+        let e = read_contract(Lang::Da, Uuid::nil(), &bad).err();
+        assert_eq!(
+            e.and_then(|e| e.field),
+            Some("requiredSharePercent".to_owned())
+        );
+    }
+}
