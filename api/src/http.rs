@@ -644,6 +644,10 @@ pub fn app_full(
                 .post(crate::web::pages::contracts::create_contract.around(bounded_form)),
         )
         .at(
+            "/app/grants/:id/residents",
+            poem::post(crate::web::pages::grant::set_resident_targets.around(bounded_form)),
+        )
+        .at(
             "/app/grants/:id/contracts/documentation",
             poem::post(crate::web::pages::contracts::record_documentation.around(bounded_form)),
         )

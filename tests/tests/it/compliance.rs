@@ -410,6 +410,30 @@ async fn yearly_lbf_report_freezes_on_submission_and_keeps_corrections() {
             { "version": 2, "submittedBy": "Controller", "correctionReason": "Marts-timer manglede", "figures": { "apprenticeHours": "200.00", "handover": "2026-12-31", "handoverPlanned": true } }
         ])
     );
+    // Each version keeps the moment it was computed at: asked as known then, the report reads
+    // exactly as version 1 was submitted, before the March hours and the correction.
+    let v1: String = {
+        let d = app
+            .ok(
+                "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) { versions { version submittedAt } } }",
+                json!({ "g": grant, "y": 2024 }),
+            )
+            .await;
+        d["lbfYearReport"]["versions"][0]["submittedAt"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let then = app
+        .ok(
+            "query($g: UUID!, $y: Int!, $k: DateTime) { lbfYearReport(grantId: $g, year: $y, knownAt: $k) { submitted figures { apprenticeHours } versions { version } } }",
+            json!({ "g": grant, "y": 2024, "k": v1 }),
+        )
+        .await;
+    assert_eq!(
+        then["lbfYearReport"],
+        json!({ "submitted": true, "figures": { "apprenticeHours": "140.00" }, "versions": [{ "version": 1 }] })
+    );
     // Submitted reports are evidence: the grant can no longer be hard-deleted.
     let (code, _, _) = app
         .err(

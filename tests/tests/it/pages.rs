@@ -438,6 +438,90 @@ async fn the_bygherre_registers_a_contract_with_its_clause_and_documentation() {
     assert!(!page.contains("name=\"contract\""));
 }
 
+/// Scenario: the bygherre sets the grant's target for residents among the snusepraktik
+/// participants on the grant page; a target that is no number, or over 100 %, is refused at its
+/// field with what was typed kept and the grant unchanged; an empty target clears it.
+#[tokio::test]
+async fn the_bygherre_sets_the_residents_targets_on_the_grant_page() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let url = format!("/app/grants/{}", demo.grant);
+    let page = text(get(&client, &url, &s).await).await;
+    assert!(page.contains("id=\"resident-targets\""), "{page}");
+    assert!(
+        page.contains("name=\"trial_target\" inputmode=\"decimal\" value=\"75,00\""),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let post = |trial: &'static str| {
+        client
+            .post(format!("{url}/residents"))
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("trial_target", trial),
+                ("trainee_target", ""),
+            ])
+            .send()
+    };
+    let target = "resident_trial_target_bp = 7500";
+    for (typed, message) in [
+        ("otte", "Skriv et tal, fx 1.234,50."),
+        ("101", "kan ikke være over 100 %"),
+    ] {
+        let res = post(typed).await;
+        res.assert_status(StatusCode::BAD_REQUEST);
+        let body = text(res).await;
+        assert!(
+            body.contains("id=\"trial_target-error\""),
+            "{typed}: {body}"
+        );
+        assert!(body.contains(message), "{typed}: {body}");
+        assert!(
+            body.contains(&format!("value=\"{typed}\"")),
+            "{typed} is kept"
+        );
+        assert_eq!(demo.app.count_where("lbf_grant", target).await, 1);
+    }
+    post("80").await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        demo.app
+            .count_where("lbf_grant", "resident_trial_target_bp = 8000")
+            .await,
+        1
+    );
+    // The page marks the row as the API judges it (the demo's participants depend on the day).
+    let below = demo
+        .app
+        .ok(
+            "query($g: UUID!) { compliance(grantId: $g) { trialResidents { targetPercent belowTarget } } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["compliance"]["trialResidents"]
+        .clone();
+    assert_eq!(below["targetPercent"], "80.00");
+    let page = text(get(&client, &url, &s).await).await;
+    assert!(
+        page.contains(&format!(
+            "<tr data-below-target=\"{}\">",
+            below["belowTarget"]
+        )),
+        "{page}"
+    );
+    post("").await.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        demo.app
+            .count_where("lbf_grant", "resident_trial_target_bp IS NULL")
+            .await,
+        1
+    );
+    let viewer = session(&client, &demo, Role::Viewer).await;
+    let page = text(get(&client, &url, &viewer).await).await;
+    assert!(!page.contains("id=\"resident-targets\""));
+}
+
 /// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
 /// not written; a good one is registered and shown.
 #[tokio::test]

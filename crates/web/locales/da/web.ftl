@@ -361,3 +361,7 @@ the-contract-was-registered = Kontrakten er registreret.
 the-documentation-was-recorded = Dokumentationen er registreret.
 enter-a-number = Skriv et tal, fx 1.234,50.
 enter-a-whole-number = Skriv et helt tal, fx 10.
+leave-a-target-empty-for-none = Lad et mål stå tomt, så vises andelen kun til orientering.
+target-residents-in-snusepraktik = Mål for beboere blandt deltagere i snusepraktik (%)
+target-residents-in-training = Mål for beboere blandt personer under oplæring (%)
+save-targets = Gem mål

@@ -361,3 +361,7 @@ the-contract-was-registered = The contract was registered.
 the-documentation-was-recorded = The documentation was recorded.
 enter-a-number = Enter a number, e.g. 1,234.50.
 enter-a-whole-number = Enter a whole number, e.g. 10.
+leave-a-target-empty-for-none = Leave a target empty and the share is information only.
+target-residents-in-snusepraktik = Target for residents among trial placement participants (%)
+target-residents-in-training = Target for residents among persons in training (%)
+save-targets = Save targets

@@ -9,10 +9,14 @@ use rust_decimal::Decimal;
 use sea_orm::DatabaseConnection;
 
 use crate::layout::*;
-use crate::queries::grant::{CompliancePoint, GrantCompliance, GrantPage, GrantVars};
+use crate::queries::grant::{
+    CompliancePoint, GrantCompliance, GrantPage, GrantVars, ResidentTargetsInput,
+    ResidentTargetsVars, SetResidentTargets,
+};
 use crate::queries::{Rule, Severity};
-use crate::t_with;
+use crate::{Session, t_with};
 use engine::i18n::Lang;
+use serde::Deserialize;
 use tracker_graphql::AppSchema;
 
 /// A severity in the page's language.
@@ -48,20 +52,35 @@ pub async fn grant_page(
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
 ) -> Response {
-    use cynic::QueryBuilder;
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
-    let l = s.lang;
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
         return not_found(&s);
     };
-    let data = match ask_op(&schema, &s, GrantPage::build(GrantVars { g: grant_id })).await {
+    grant_view(&schema, &s, grant_id, None, None).await
+}
+
+/// The grant page, with a refusal of the residents' target form (and what was typed) if any.
+async fn grant_view(
+    schema: &AppSchema,
+    s: &Session,
+    grant_id: uuid::Uuid,
+    typed: Option<&TargetsForm>,
+    refusal: Option<&Refusal>,
+) -> Response {
+    use cynic::QueryBuilder;
+    let l = s.lang;
+    let data = match ask_op(schema, s, GrantPage::build(GrantVars { g: grant_id })).await {
         Ok(d) => d,
-        Err(e) => return e.page(t(l, "lbf-grant"), &s),
+        Err(e) => return e.page(t(l, "lbf-grant"), s),
     };
     let c = &data.compliance;
+    // The API's own rule (updateGrant authorises the same area and operation).
+    let may_set_targets = s
+        .principal
+        .may_write(tracker_core::auth::Area::Grant, "update");
     let title = format!("{} · {}", c.grant.case_number, c.grant.title);
     let body = html! {
         p id="status" { (t(l, "status-on")) (engine::i18n::date(l, c.as_of)) ": "
@@ -74,10 +93,108 @@ pub async fn grant_page(
         (clauses(l, c))
         p { a href={ "/app/grants/" (grant_id) "/contracts" } { (t(l, "contracts-and-clauses")) } }
         (residents(l, c))
+        @if may_set_targets { (targets_form(s, grant_id, c, typed, refusal)) }
         (findings(l, c))
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
-    html_response(StatusCode::OK, page(&title, Some(&s), body), vec![])
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(&title, Some(s), body), vec![])
+}
+
+/// The typed values of the residents' target form.
+#[derive(Deserialize, Default, Clone)]
+pub struct TargetsForm {
+    csrf: String,
+    trial_target: Option<String>,
+    trainee_target: Option<String>,
+}
+
+/// R11's targets: empty for none (the share is then information only).
+fn targets_form(
+    s: &Session,
+    grant: uuid::Uuid,
+    c: &GrantCompliance,
+    typed: Option<&TargetsForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
+    let current = |v: Option<rust_decimal::Decimal>| v.map(|p| two(l, p)).unwrap_or_default();
+    let (trial, trainee) = match typed {
+        Some(f) => (
+            f.trial_target.clone().unwrap_or_default(),
+            f.trainee_target.clone().unwrap_or_default(),
+        ),
+        None => (
+            current(c.trial_residents.target_percent),
+            current(c.trainee_residents.target_percent),
+        ),
+    };
+    let error = |api: &str| {
+        refusal
+            .filter(|r| r.field.as_deref().is_some_and(|f| f.ends_with(api)))
+            .map(|r| r.message.clone())
+    };
+    html! {
+        form method="post" action={ "/app/grants/" (grant) "/residents" } id="resident-targets" {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            p.hint { (t(l, "leave-a-target-empty-for-none")) }
+            label for="trial_target" { (t(l, "target-residents-in-snusepraktik")) }
+            input id="trial_target" name="trial_target" inputmode="decimal" value=(trial) aria-describedby="trial_target-error";
+            @if let Some(m) = error("residentTrialTargetPercent") { p.error id="trial_target-error" { (m) } }
+            label for="trainee_target" { (t(l, "target-residents-in-training")) }
+            input id="trainee_target" name="trainee_target" inputmode="decimal" value=(trainee) aria-describedby="trainee_target-error";
+            @if let Some(m) = error("residentTraineeTargetPercent") { p.error id="trainee_target-error" { (m) } }
+            button type="submit" { (t(l, "save-targets")) }
+        }
+    }
+}
+
+/// POST /app/grants/{id}/residents: sets R11's targets through `updateGrant`.
+#[handler]
+pub async fn set_resident_targets(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    poem::web::Path(id): poem::web::Path<String>,
+    poem::web::Form(form): poem::web::Form<TargetsForm>,
+) -> Response {
+    use cynic::MutationBuilder;
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let l = s.lang;
+    let Ok(grant) = id.parse::<uuid::Uuid>() else {
+        return not_found(&s);
+    };
+    let read = |api: &str, v: &Option<String>| match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => super::hours::form_number(l, text)
+            .map(Some)
+            .ok_or_else(|| Refusal::bad_input(api, t(l, "enter-a-number"))),
+    };
+    let i = match (
+        read("residentTrialTargetPercent", &form.trial_target),
+        read("residentTraineeTargetPercent", &form.trainee_target),
+    ) {
+        (Ok(trial), Ok(trainee)) => ResidentTargetsInput {
+            resident_trial_target_percent: trial,
+            resident_trainee_target_percent: trainee,
+        },
+        (Err(e), _) | (_, Err(e)) => {
+            return grant_view(&schema, &s, grant, Some(&form), Some(&e)).await;
+        }
+    };
+    match ask_op(
+        &schema,
+        &s,
+        SetResidentTargets::build(ResidentTargetsVars { g: grant, i }),
+    )
+    .await
+    {
+        Ok(_) => redirect(&format!("/app/grants/{grant}"), vec![]),
+        Err(e) => grant_view(&schema, &s, grant, Some(&form), Some(&e)).await,
+    }
 }
 
 /// The key figures: share against the requirement, hours, target, on-track and projection.

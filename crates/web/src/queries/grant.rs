@@ -44,6 +44,33 @@ pub struct Grant {
     pub contracts: Vec<Contract>,
 }
 
+/// R11: the grant's target shares of residents; a value left out clears its target.
+#[derive(cynic::InputObject)]
+#[cynic(graphql_type = "UpdateGrantInput")]
+pub struct ResidentTargetsInput {
+    pub resident_trial_target_percent: Option<Decimal>,
+    pub resident_trainee_target_percent: Option<Decimal>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct ResidentTargetsVars {
+    pub g: Uuid,
+    pub i: ResidentTargetsInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "ResidentTargetsVars")]
+pub struct SetResidentTargets {
+    #[arguments(id: $g, input: $i)]
+    pub update_grant: GrantId,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct GrantId {
+    pub id: Uuid,
+}
+
 /// R11: residents among a group of people on the grant, against an optional target.
 #[derive(cynic::QueryFragment)]
 pub struct ResidentShare {
