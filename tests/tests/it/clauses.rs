@@ -424,6 +424,32 @@ async fn the_three_month_status_is_recorded_listed_while_due_and_counted() {
         .await;
     assert_eq!(r["compliance"]["trialResidents"]["belowTarget"], true);
     assert_eq!(with_code(&r, "R11_TRIAL_RESIDENTS").len(), 1);
+    // Bo moves into the estate: the next evaluation counts him at once; asked as known before,
+    // he still lived elsewhere.
+    let before_move = chrono::Utc::now();
+    app.ok(
+        "mutation($p: UUID!) { updatePerson(id: $p, input: {livesInEstate: true}) { id } }",
+        json!({ "p": other }),
+    )
+    .await;
+    let r = app
+        .ok(FINDINGS, json!({ "g": grant, "d": "2024-08-15" }))
+        .await;
+    assert_eq!(
+        (
+            &r["compliance"]["trialResidents"]["residents"],
+            &r["compliance"]["trialResidents"]["belowTarget"]
+        ),
+        (&json!(2), &json!(false))
+    );
+    assert!(with_code(&r, "R11_TRIAL_RESIDENTS").is_empty());
+    let r = app
+        .ok(
+            FINDINGS,
+            json!({ "g": grant, "d": "2024-08-15", "k": before_move }),
+        )
+        .await;
+    assert_eq!(r["compliance"]["trialResidents"]["residents"], 1);
     // A target over 100 % is refused at its field.
     let (code, field, _) = app
         .err(

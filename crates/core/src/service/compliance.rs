@@ -158,11 +158,8 @@ async fn read_site<C: ConnectionTrait>(
         .filter(person::Column::Id.is_in(person_ids.iter().copied()))
         .all(db)
         .await?;
-    let residents: HashSet<Uuid> = persons
-        .iter()
-        .filter(|p| p.lives_in_estate)
-        .map(|p| p.id)
-        .collect();
+    // Where a person lives is judged as it was recorded at `known_at` (R11).
+    let residents = residents_as_known(db, persons.clone(), known_at).await?;
     let person_names: HashMap<Uuid, String> = persons
         .into_iter()
         .map(|p| (p.id, p.display_name))
@@ -177,6 +174,22 @@ async fn read_site<C: ConnectionTrait>(
         person_names,
         residents,
     })
+}
+
+/// The ids of `persons` who lived in the estate or the designated area as recorded at `known_at`.
+async fn residents_as_known<C: ConnectionTrait>(
+    db: &C,
+    persons: Vec<person::Model>,
+    known_at: DateTime<Utc>,
+) -> AppResult<HashSet<Uuid>> {
+    Ok(
+        known::as_known::<person::Entity, _>(db, persons, known_at, |_| false)
+            .await?
+            .into_iter()
+            .filter(|p| p.lives_in_estate)
+            .map(|p| p.id)
+            .collect(),
+    )
 }
 
 /// The hours: from the rollups when no hours or placement was written after `known_at` (so the
@@ -234,16 +247,11 @@ async fn read_follow_up<C: ConnectionTrait>(
     let trial_residents: HashSet<Uuid> = if trial_persons.is_empty() {
         HashSet::new()
     } else {
-        person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
+        let persons = person::Entity::find()
             .filter(person::Column::Id.is_in(trial_persons))
-            .filter(person::Column::LivesInEstate.eq(true))
-            .into_tuple::<Uuid>()
             .all(db)
-            .await?
-            .into_iter()
-            .collect()
+            .await?;
+        residents_as_known(db, persons, known_at).await?
     };
     let groups = follow_up_group::Entity::find()
         .filter(follow_up_group::Column::GrantId.is_in(ids.to_vec()))

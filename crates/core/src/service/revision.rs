@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use entity::{contract, follow_up_group, grant_revision, hours_report, placement};
+use entity::{contract, follow_up_group, grant_revision, hours_report, placement, trial_placement};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::Value;
@@ -95,14 +95,24 @@ pub async fn touch<C: ConnectionTrait>(
         Kind::Contractor => via.push(select_grants_of_contracts(
             Condition::all().add(contract::Column::ContractorId.eq(id)),
         )),
-        // Its name (R9's findings) and its placements.
-        Kind::Person => via.push(
-            Query::select()
-                .column(placement::Column::GrantId)
-                .from(placement::Entity)
-                .and_where(placement::Column::PersonId.eq(id))
-                .to_owned(),
-        ),
+        // Its name (R9's findings), its placements, and whether it lives in the estate (R11, on
+        // the grants it is placed or tried out on).
+        Kind::Person => {
+            via.push(
+                Query::select()
+                    .column(placement::Column::GrantId)
+                    .from(placement::Entity)
+                    .and_where(placement::Column::PersonId.eq(id))
+                    .to_owned(),
+            );
+            via.push(
+                Query::select()
+                    .column(trial_placement::Column::GrantId)
+                    .from(trial_placement::Entity)
+                    .and_where(trial_placement::Column::PersonId.eq(id))
+                    .to_owned(),
+            );
+        }
         Kind::HoursReport | Kind::HoursLine => {
             let report = if kind == Kind::HoursReport {
                 Some(id)
