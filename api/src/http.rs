@@ -506,7 +506,20 @@ fn console() -> Html<&'static str> {
 /// that answers without a token.
 #[handler]
 fn index() -> poem::web::Redirect {
-    poem::web::Redirect::see_other("/graphql")
+    // A person lands in the app (their home, or the sign-in page); the console is at /graphql.
+    poem::web::Redirect::see_other("/app")
+}
+
+/// An address no route serves answers the web app's Danish 404 page.
+async fn unknown_addresses<E: Endpoint>(
+    ep: std::sync::Arc<E>,
+    req: poem::Request,
+) -> poem::Result<poem::Response> {
+    let lang = crate::web::lang_of(&req);
+    match ep.call(req).await {
+        Err(e) if e.is::<poem::error::NotFoundError>() => Ok(crate::web::unknown_address(lang)),
+        other => other.map(IntoResponse::into_response),
+    }
 }
 
 #[handler]
@@ -698,6 +711,7 @@ pub fn app_full(
         .data(limits)
         .data(web)
         .data(std::sync::Arc::new(crate::web::Attempts::default()))
+        .around(unknown_addresses)
         .with(crate::ops::CrossOrigin(cors))
         .with(Tracing)
         .with(catch_panics())

@@ -20,8 +20,20 @@ pub(crate) fn log_internal(e: AppError) {
     let _logged: async_graphql::Error = e.into();
 }
 
+/// A role as people call it, in the page's language.
+pub fn role_label(l: Lang, role: entity::enums::Role) -> &'static str {
+    use entity::enums::Role;
+    match role {
+        Role::Admin => t(l, "role-admin"),
+        Role::Bygherre => t(l, "role-bygherre"),
+        Role::Contractor => t(l, "role-contractor"),
+        Role::Tovholder => t(l, "role-tovholder"),
+        Role::Viewer => t(l, "role-viewer"),
+    }
+}
+
 /// The page language chosen with the switch (a cookie), Danish unless English was chosen.
-pub(crate) fn lang_of(req: &poem::Request) -> Lang {
+pub fn lang_of(req: &poem::Request) -> Lang {
     match cookie_value(req, LANG_COOKIE).as_deref() {
         Some("en") => Lang::En,
         _ => Lang::Da,
@@ -127,7 +139,7 @@ pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup)
                         @if let Some(s) = who {
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(s.session.csrf_token);
-                                " " span { (s.user.display_name) " (" (tracker_core::auth::role_name(s.user.role)) ")" }
+                                " " span { (s.user.display_name) " (" (role_label(l, s.user.role)) ")" }
                                 " "
                                 button type="submit" { (t(l, "sign-out")) }
                             }
@@ -340,6 +352,23 @@ pub(crate) fn not_found(who: &Session) -> Response {
         t(who.lang, "not-found"),
         who,
         t(who.lang, "the-page-does-not-exist"),
+    )
+}
+
+/// The answer to an address that leads nowhere: a Danish (or English, by the language cookie)
+/// page with the way back, not a bare "not found".
+pub fn unknown_address(l: Lang) -> Response {
+    html_response(
+        StatusCode::NOT_FOUND,
+        page(
+            t(l, "not-found"),
+            None,
+            html! {
+                p.error role="alert" { (t(l, "the-page-does-not-exist")) }
+                p { a href="/app" { (t(l, "go-to-the-front-page")) } }
+            },
+        ),
+        vec![],
     )
 }
 

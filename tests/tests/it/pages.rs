@@ -522,6 +522,47 @@ async fn the_bygherre_sets_the_residents_targets_on_the_grant_page() {
     assert!(!page.contains("id=\"resident-targets\""));
 }
 
+/// Scenario: a person who opens the server's address lands in the app (the sign-in page when
+/// not signed in), not the GraphQL console; an address that leads nowhere answers a Danish page
+/// with the way back (English with the language switch), still 404; the header names the role
+/// as people say it.
+#[tokio::test]
+async fn the_front_door_leads_to_the_app_and_unknown_addresses_answer_in_danish() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let res = client.get("/").header("host", LOCAL).send().await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    res.assert_header("location", "/app");
+    let res = client.get("/app").header("host", LOCAL).send().await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    res.assert_header("location", "/login");
+
+    let res = client.get("/app/grantz").header("host", LOCAL).send().await;
+    res.assert_status(StatusCode::NOT_FOUND);
+    let body = text(res).await;
+    assert!(
+        body.contains("<p class=\"error\" role=\"alert\">Siden findes ikke.</p>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<a href=\"/app\">Gå til forsiden</a>"),
+        "{body}"
+    );
+    let res = client
+        .get("/nowhere")
+        .header("host", LOCAL)
+        .header("cookie", "sct_lang=en")
+        .send()
+        .await;
+    res.assert_status(StatusCode::NOT_FOUND);
+    assert!(text(res).await.contains("Go to the front page"));
+
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    assert!(page.contains("(tovholder)"), "{page}");
+    assert!(!page.contains("(TOVHOLDER)"));
+}
+
 /// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
 /// not written; a good one is registered and shown.
 #[tokio::test]

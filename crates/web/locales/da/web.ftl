@@ -365,3 +365,11 @@ leave-a-target-empty-for-none = Lad et mål stå tomt, så vises andelen kun til
 target-residents-in-snusepraktik = Mål for beboere blandt deltagere i snusepraktik (%)
 target-residents-in-training = Mål for beboere blandt personer under oplæring (%)
 save-targets = Gem mål
+
+# Role names and the unknown address
+go-to-the-front-page = Gå til forsiden
+role-admin = administrator
+role-bygherre = bygherre
+role-contractor = entreprenør
+role-tovholder = tovholder
+role-viewer = læseadgang

@@ -365,3 +365,11 @@ leave-a-target-empty-for-none = Leave a target empty and the share is informatio
 target-residents-in-snusepraktik = Target for residents among trial placement participants (%)
 target-residents-in-training = Target for residents among persons in training (%)
 save-targets = Save targets
+
+# Role names and the unknown address
+go-to-the-front-page = Go to the front page
+role-admin = administrator
+role-bygherre = client
+role-contractor = contractor
+role-tovholder = coordinator
+role-viewer = read-only
