@@ -1,7 +1,18 @@
 //! Charts for the web app, drawn on the server as SVG with plotters (no script, nothing fetched).
 //! Every chart is paired with a table of the same numbers on its page, its text alternative.
 
+use engine::i18n::{Lang, decimal};
 use plotters::prelude::*;
+use rust_decimal::Decimal;
+
+/// An axis number as the page's language writes it ("8.000", "12,5"): whole numbers on an axis
+/// that reaches 20 or more, one decimal below that.
+fn tick(l: Lang, v: f64, top: f64) -> String {
+    let dp = if top >= 20.0 { 0 } else { 1 };
+    Decimal::from_f64_retain(v)
+        .map(|d| decimal(l, d.round_dp(dp), dp))
+        .unwrap_or_default()
+}
 
 /// One line of a chart: its name (for the legend), colour and points (x index, y).
 pub struct Line<'a> {
@@ -13,11 +24,25 @@ pub struct Line<'a> {
 /// A line chart over `labels` (one per x index) as an SVG document, titled for screen readers.
 /// The figures are drawn from decimals converted to floating point: drawing only, never a figure
 /// anyone reads off (the table beside it has the exact numbers).
-pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> String {
+pub fn lines(l: Lang, title: &str, y_label: &str, labels: &[String], series: &[Line]) -> String {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (720, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (720, 360)).into_drawing_area();
         let _ = root.fill(&WHITE);
+        // The legend has its own strip above the plot, so it never covers the data.
+        let (legend, root) = root.split_vertically(40);
+        for (i, s) in series.iter().enumerate() {
+            let x = 12 + 230 * i as i32;
+            let _ = legend.draw(&PathElement::new(
+                vec![(x, 20), (x + 28, 20)],
+                s.colour.stroke_width(3),
+            ));
+            let _ = legend.draw(&Text::new(
+                s.name.to_owned(),
+                (x + 36, 10),
+                ("sans-serif", 18).into_font(),
+            ));
+        }
         let top = series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.1))
@@ -29,7 +54,8 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
             // Room for the last month's label.
             .margin_right(32)
             .x_label_area_size(36)
-            .y_label_area_size(56)
+            // Room for the axis title beside tick labels such as "12.000".
+            .y_label_area_size(84)
             .build_cartesian_2d(0..n - 1, 0.0..top);
         let Ok(mut chart) = chart else {
             return svg_fallback(title);
@@ -38,28 +64,17 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
             .configure_mesh()
             .x_labels(labels.len().min(12))
             .x_label_formatter(&|i| labels.get(*i).cloned().unwrap_or_default())
+            .y_label_formatter(&|v| tick(l, *v, top))
             .y_desc(y_label)
             .label_style(("sans-serif", 18))
             .light_line_style(RGBColor(230, 230, 230))
             .draw();
         for s in series {
-            let colour = s.colour;
-            if let Ok(drawn) = chart.draw_series(LineSeries::new(
+            let _ = chart.draw_series(LineSeries::new(
                 s.points.iter().copied(),
-                colour.stroke_width(3),
-            )) {
-                drawn
-                    .label(s.name)
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour));
-            }
+                s.colour.stroke_width(3),
+            ));
         }
-        let _ = chart
-            .configure_series_labels()
-            .label_font(("sans-serif", 18))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw();
         let _ = root.present();
     }
     named(&svg, title)
@@ -67,10 +82,16 @@ pub fn lines(title: &str, y_label: &str, labels: &[String], series: &[Line]) -> 
 
 /// A horizontal bar chart, one bar per (label, value), with an optional reference line (the
 /// required share) drawn across, as an SVG document titled for screen readers.
-pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Option<f64>) -> String {
+pub fn bars(
+    l: Lang,
+    title: &str,
+    x_label: &str,
+    bars: &[(String, f64)],
+    reference: Option<f64>,
+) -> String {
     let mut svg = String::new();
     {
-        let height = 60 + 44 * bars.len().max(1) as u32;
+        let height = 76 + 44 * bars.len().max(1) as u32;
         let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
         let _ = root.fill(&WHITE);
         let top = bars
@@ -82,7 +103,8 @@ pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Optio
         let n = bars.len().max(1);
         let chart = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(36)
+            // Room for the axis title below tick labels.
+            .x_label_area_size(52)
             .y_label_area_size(230)
             .build_cartesian_2d(0.0..top, (0..n).into_segmented());
         let Ok(mut chart) = chart else {
@@ -90,16 +112,17 @@ pub fn bars(title: &str, x_label: &str, bars: &[(String, f64)], reference: Optio
         };
         // The y axis counts from the bottom; the first bar is drawn at the top, as it is read.
         let row = |i: usize| n - 1 - i.min(n - 1);
+        // The bar on segment `y`, if there is one (the axis has a segment boundary past the last).
+        let bar_at = |y: usize| (y < n).then(|| bars.get(n - 1 - y)).flatten();
         let _ = chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n)
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(y) => {
-                    bars.get(row(*y)).map(|b| b.0.clone()).unwrap_or_default()
-                }
+                SegmentValue::CenterOf(y) => bar_at(*y).map(|b| b.0.clone()).unwrap_or_default(),
                 _ => String::new(),
             })
+            .x_label_formatter(&|v| tick(l, *v, top))
             .x_desc(x_label)
             .label_style(("sans-serif", 18))
             .light_line_style(RGBColor(230, 230, 230))
@@ -154,6 +177,7 @@ mod tests {
     #[test]
     fn a_bar_chart_names_each_bar() {
         let svg = bars(
+            Lang::Da,
             "Snusepraktik",
             "antal",
             &[("Startet".into(), 5.0), ("Gennemført".into(), 3.0)],
@@ -165,12 +189,39 @@ mod tests {
             "{svg}"
         );
         assert!(svg.matches("<rect").count() >= 2);
+        // Each label once: no label repeated on a row without a bar.
+        assert_eq!(svg.matches("\nStartet\n").count(), 1, "{svg}");
+        assert_eq!(svg.matches("\nGennemført\n").count(), 1, "{svg}");
+    }
+
+    #[test]
+    fn axis_numbers_read_as_the_page_writes_them() {
+        let labels: Vec<String> = ["jan 26", "feb 26"].map(String::from).to_vec();
+        let line = Line {
+            name: "Timer",
+            colour: BLUE,
+            points: vec![(0, 4_000.0), (1, 12_000.0)],
+        };
+        let da = lines(
+            Lang::Da,
+            "Timer",
+            "timer",
+            &labels,
+            std::slice::from_ref(&line),
+        );
+        assert!(da.contains("\n10.000\n"), "{da}");
+        assert!(!da.contains("10000"), "{da}");
+        let en = lines(Lang::En, "Hours", "hours", &labels, &[line]);
+        assert!(en.contains("\n10,000\n"), "{en}");
+        assert_eq!(tick(Lang::Da, 12.5, 14.0), "12,5");
+        assert_eq!(tick(Lang::Da, 8000.0, 9000.0), "8.000");
     }
 
     #[test]
     fn a_line_chart_is_named_labelled_svg() {
         let labels: Vec<String> = ["jan 26", "feb 26", "mar 26"].map(String::from).to_vec();
         let svg = lines(
+            Lang::Da,
             "Andel mod krav",
             "procent",
             &labels,

@@ -28,6 +28,7 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
         Err(_) => (&[][..], false, &[][..]),
     };
     let chart = crate::charts::bars(
+        l,
         t(l, "your-trainee-hours-per-case"),
         t(l, "hours-unit"),
         &grants

@@ -239,6 +239,7 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
             .collect()
     };
     let share_chart = crate::charts::lines(
+        l,
         t(l, "trainee-share-cumulative-against-the-requirement"),
         t(l, "percent"),
         &labels,
@@ -256,6 +257,7 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
         ],
     );
     let hours_chart = crate::charts::lines(
+        l,
         t(l, "hours-of-persons-in-training-cumulative"),
         t(l, "hours-unit"),
         &labels,
@@ -307,6 +309,7 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
 /// Each contractor's share (chart and table) against the site's requirement and its clause.
 fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
     let contractor_chart = crate::charts::bars(
+        l,
         t(l, "trainee-share-per-contractor-against-the"),
         t(l, "percent"),
         &c.contractors

@@ -256,6 +256,7 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
         (t(l, "education"), to_education),
     ];
     let chart = crate::charts::bars(
+        l,
         t(l, "trial-placements-from-start-to-jobs"),
         t(l, "number"),
         &funnel
