@@ -709,6 +709,43 @@ async fn a_contractor_reports_a_month_through_the_form() {
         .await
         .unwrap();
     assert_eq!(audit.len(), 1, "the month is audited under the user");
+
+    // The month is on file: the form says so, and a second report is not taken until the old
+    // and new figures have been shown side by side and the contractor confirms.
+    let page = page_of(&client, format!("{form_link}&month=2024-03"), &session).await;
+    assert!(page.contains("id=\"already-reported\""), "{page}");
+    let before = app.snapshot().await;
+    let asked = post(form(&csrf, "1.600", "160")).await;
+    asked.assert_status(StatusCode::OK);
+    let body = text(asked).await;
+    assert!(body.contains("id=\"confirm-replace\""), "{body}");
+    assert!(
+        body.contains("<td class=\"num\">1.200,50</td><td class=\"num\">1.600,00</td>"),
+        "old and new side by side: {body}"
+    );
+    assert!(body.contains("name=\"replace\" value=\"yes\""), "{body}");
+    assert!(
+        body.contains("value=\"1.600\""),
+        "what was typed stays: {body}"
+    );
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "nothing replaced before the confirmation"
+    );
+    let mut confirmed = form(&csrf, "1.600", "160");
+    confirmed.push(("replace", "yes".to_owned()));
+    post(confirmed).await.assert_status(StatusCode::SEE_OTHER);
+    let d = app
+        .ok(
+            "query($c: UUID!) { hoursReports(filter: {contractId: $c, fromMonth: \"2024-03\", toMonth: \"2024-03\"}) { edges { node { totalHours } } } }",
+            json!({ "c": contract }),
+        )
+        .await;
+    assert_eq!(
+        d["hoursReports"]["edges"][0]["node"]["totalHours"],
+        "1600.00"
+    );
 }
 
 /// Scenario: the invitation link is opened in eight tabs and every form is sent at once. On

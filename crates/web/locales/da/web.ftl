@@ -373,3 +373,13 @@ role-bygherre = bygherre
 role-contractor = entreprenør
 role-tovholder = tovholder
 role-viewer = læseadgang
+
+# Replacing a reported month
+the-month-is-already-reported = Måneden er allerede indberettet:
+confirm-to-replace-it = Bekræft, at de nye tal skal erstatte dem.
+on-file = Indberettet
+new = Nye tal
+hours-in-total = timer i alt
+by-persons-in-training = timer for personer under oplæring
+reporting-again-replaces-it = Indberetter du igen, bliver du bedt om at bekræfte, før tallene erstattes.
+replace-the-report = Erstat indberetningen

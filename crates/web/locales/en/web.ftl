@@ -373,3 +373,13 @@ role-bygherre = client
 role-contractor = contractor
 role-tovholder = coordinator
 role-viewer = read-only
+
+# Replacing a reported month
+the-month-is-already-reported = The month is already reported:
+confirm-to-replace-it = Confirm that the new figures replace them.
+on-file = On file
+new = New
+hours-in-total = hours in total
+by-persons-in-training = hours by persons in training
+reporting-again-replaces-it = Report again and you will be asked to confirm before the figures are replaced.
+replace-the-report = Replace the report

@@ -17,11 +17,11 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::layout::ask_op;
+use crate::layout::{ask_op, two};
 use crate::queries::YearMonth;
 use crate::queries::hours::{
-    Contract, ContractVars, HoursContract, Report, ReportMonthlyHoursInput, ReportVars,
-    TraineeHoursInput,
+    Contract, ContractVars, HoursContract, HoursReport, Report, ReportMonthlyHoursInput,
+    ReportVars, TraineeHoursInput,
 };
 use crate::{Session, error_page, html_response, page, redirect, t};
 use engine::i18n::Lang;
@@ -128,6 +128,21 @@ fn active(contract: &Contract, month: NaiveDate) -> Vec<(Uuid, &str)> {
         .collect()
 }
 
+/// The month's report already on file, if any.
+fn reported(contract: &Contract, month: NaiveDate) -> Option<&HoursReport> {
+    contract
+        .hours_reports
+        .iter()
+        .find(|r| r.month.first_day() == Some(month))
+}
+
+/// A report that would replace one on file: its new total and trainee hours, shown beside the
+/// old ones until the person confirms.
+pub struct Replacing {
+    total: Decimal,
+    trainee: Decimal,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn form(
     s: &Session,
@@ -138,18 +153,45 @@ fn form(
     errors: &HashMap<String, String>,
     general: Option<&str>,
     saved: bool,
+    replacing: Option<&Replacing>,
 ) -> Markup {
     let l = s.lang;
     let placements = active(contract, month);
     let error = |field: &str| errors.get(field).cloned();
+    let on_file = reported(contract, month);
+    let trainee_of = |r: &HoursReport| r.lines.iter().map(|x| x.hours).sum::<Decimal>();
     html! {
         p { (t(l, "contract-label")) (contract.trade) " · "
             (contract.contractor.name) " · " (contract.grant.case_number) }
         @if saved { p role="status" { strong { (t(l, "saved-sentence")) } " " (t(l, "the-hours-for")) (engine::i18n::month(l, month)) (t(l, "are-reported")) } }
         @if let Some(g) = general { p.error role="alert" { (g) } }
+        @if let (Some(old), Some(new)) = (on_file, replacing) {
+            div id="confirm-replace" role="alert" {
+                p { strong { (t(l, "the-month-is-already-reported")) } " " (t(l, "confirm-to-replace-it")) }
+                table {
+                    thead { tr {
+                        th scope="col" { }
+                        th.num scope="col" { (t(l, "on-file")) }
+                        th.num scope="col" { (t(l, "new")) }
+                    } }
+                    tbody {
+                        tr { th scope="row" { (t(l, "total-hours")) } td.num { (two(l, old.total_hours)) } td.num { (two(l, new.total)) } }
+                        tr { th scope="row" { (t(l, "hours-of-persons-in-training")) } td.num { (two(l, trainee_of(old))) } td.num { (two(l, new.trainee)) } }
+                    }
+                }
+            }
+        } @else if let (Some(old), false) = (on_file, saved) {
+            p id="already-reported" {
+                (t(l, "the-month-is-already-reported")) " "
+                (two(l, old.total_hours)) " " (t(l, "hours-in-total")) ", "
+                (two(l, trainee_of(old))) " " (t(l, "by-persons-in-training")) ". "
+                (t(l, "reporting-again-replaces-it"))
+            }
+        }
         form method="post" action="/app/hours" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="contract" value=(contract.id);
+            @if replacing.is_some() { input type="hidden" name="replace" value="yes"; }
             label for="month" { (t(l, "month-yyyy-mm")) }
             input id="month" name="month" value=(ym(month)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
@@ -174,7 +216,11 @@ fn form(
                     }
                 }
             }
-            button type="submit" { (t(l, "report")) }
+            @if replacing.is_some() {
+                button type="submit" { (t(l, "replace-the-report")) }
+            } @else {
+                button type="submit" { (t(l, "report")) }
+            }
         }
     }
 }
@@ -229,6 +275,7 @@ pub async fn hours_page(
         &HashMap::new(),
         None,
         q.saved.is_some(),
+        None,
     );
     html_response(StatusCode::OK, page(title(s.lang), Some(&s), body), vec![])
 }
@@ -263,6 +310,27 @@ pub async fn report_hours(
         mut errors,
     } = read_form(l, &fields);
     let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
+    // A month on file is replaced only once the person has seen the old and new figures side by
+    // side and confirmed.
+    if errors.is_empty() && reported(&contract, shown_month).is_some() && field("replace") != "yes"
+    {
+        let replacing = Replacing {
+            total: total.unwrap_or_default(),
+            trainee: lines.iter().map(|x| x.hours).sum(),
+        };
+        let body = form(
+            &s,
+            &contract,
+            shown_month,
+            field("total"),
+            &typed,
+            &HashMap::new(),
+            None,
+            false,
+            Some(&replacing),
+        );
+        return html_response(StatusCode::OK, page(title(l), Some(&s), body), vec![]);
+    }
     if errors.is_empty() {
         let i = ReportMonthlyHoursInput {
             contract_id: contract.id,
@@ -303,6 +371,7 @@ pub async fn report_hours(
         &errors,
         general.as_deref(),
         false,
+        None,
     );
     html_response(
         StatusCode::BAD_REQUEST,
