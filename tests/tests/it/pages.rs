@@ -563,6 +563,67 @@ async fn the_front_door_leads_to_the_app_and_unknown_addresses_answer_in_danish(
     assert!(!page.contains("(TOVHOLDER)"));
 }
 
+/// Scenario: a snusepraktik got its outcome without a next plan; the tovholder finds it on the
+/// list of outcomes without a plan, adds the plan on the row's form, and the outcome stays.
+#[tokio::test]
+async fn the_tovholder_adds_a_next_plan_after_the_outcome() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let person = demo.app.person("Sofie Lund").await;
+    let trial = tests::id(
+        &demo
+            .app
+            .ok(
+                "mutation($p: UUID!, $g: UUID!) { createTrialPlacement(input: {personId: $p, grantId: $g, tovholder: \"T\", startDate: \"2025-01-06\"}) { id } }",
+                json!({ "p": person, "g": demo.grant }),
+            )
+            .await["createTrialPlacement"],
+    );
+    demo.app
+        .ok(
+            "mutation($t: UUID!) { recordTrialOutcome(input: {trialPlacementId: $t, outcome: EDUCATION, outcomeDate: \"2025-02-04\"}) { id } }",
+            json!({ "t": trial }),
+        )
+        .await;
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    let list = |page: &str| {
+        page.split("<table id=\"without-plan\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</table>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(list(&page).contains("Sofie Lund"), "{page}");
+    let res = client
+        .post("/app/trials/outcome")
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", hidden(&page, "csrf")),
+            ("trial", trial.clone()),
+            ("outcome", "EDUCATION".to_owned()),
+            ("date", "2025-02-04".to_owned()),
+            ("plan", "Grundforløb på Syddansk Erhvervsskole".to_owned()),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let d = demo
+        .app
+        .ok(
+            "query($t: UUID!) { trialPlacement(id: $t) { outcome outcomeDate nextPlan } }",
+            json!({ "t": trial }),
+        )
+        .await;
+    assert_eq!(
+        d["trialPlacement"],
+        json!({ "outcome": "EDUCATION", "outcomeDate": "2025-02-04", "nextPlan": "Grundforløb på Syddansk Erhvervsskole" })
+    );
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    assert!(!list(&page).contains("Sofie Lund"), "{page}");
+}
+
 /// Scenario: a meeting with a length that is not a number is refused on the følgegruppe page and
 /// not written; a good one is registered and shown.
 #[tokio::test]

@@ -533,6 +533,17 @@ async fn trial_and_follow_up_rules() {
     )
     .await;
     assert!(msg.contains("before the placement started"), "{msg}");
+    // An outcome dated after today is not yet known: refused the same way.
+    let msg = refused(
+        &app,
+        "trial_placement",
+        "mutation($id: UUID!) { recordTrialOutcome(input: {trialPlacementId: $id, outcome: EDUCATION, outcomeDate: \"2030-01-02\"}) { id } }",
+        json!({ "id": trial }),
+        "BAD_USER_INPUT",
+        Some("outcomeDate"),
+    )
+    .await;
+    assert!(msg.contains("is in the future"), "{msg}");
     let d = app
         .ok(
             "query($id: UUID!) { trialPlacement(id: $id) { outcome } }",

@@ -191,6 +191,21 @@ pub async fn record_outcome<C: ConnectionTrait>(
             ),
         ));
     }
+    let today = crate::clock::danish_today();
+    if input.outcome_date > today {
+        return Err(AppError::bad_input(
+            "outcomeDate",
+            format!(
+                "the outcome date {} is in the future (today is {today}): record an outcome once it is known",
+                input.outcome_date
+            ),
+            format!(
+                "udfaldsdatoen {} ligger i fremtiden (i dag er {}): registrér udfaldet, når det kendes",
+                crate::i18n::da_date(input.outcome_date),
+                crate::i18n::da_date(today)
+            ),
+        ));
+    }
     let mut m: trial::ActiveModel = current.into();
     m.outcome = Set(Some(input.outcome));
     m.outcome_date = Set(Some(input.outcome_date));

@@ -383,3 +383,5 @@ hours-in-total = timer i alt
 by-persons-in-training = timer for personer under oplæring
 reporting-again-replaces-it = Indberetter du igen, bliver du bedt om at bekræfte, før tallene erstattes.
 replace-the-report = Erstat indberetningen
+outcome-without-a-next-plan = Udfald uden videre plan
+save-the-plan = Gem planen

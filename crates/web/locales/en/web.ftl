@@ -383,3 +383,5 @@ hours-in-total = hours in total
 by-persons-in-training = hours by persons in training
 reporting-again-replaces-it = Report again and you will be asked to confirm before the figures are replaced.
 replace-the-report = Replace the report
+outcome-without-a-next-plan = Outcome without a next plan
+save-the-plan = Save the plan

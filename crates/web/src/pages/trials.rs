@@ -23,6 +23,7 @@ use crate::queries::trials::{
     RecordOutcome, RecordThreeMonth, RecordThreeMonthStatusInput, RecordTrialOutcomeInput,
     ThreeMonthDue, ThreeMonthStatus, ThreeMonthVars, TrialChoices, TrialOutcome, TrialPlacement,
 };
+use crate::queries::trials::{DecidedTrial, DecidedTrials};
 use crate::{Refusal, Session, html_response, page, redirect, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
@@ -112,14 +113,24 @@ async fn trials_page(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "trial-placements-snusepraktik");
-    let (open, choices, due) = match (
+    let (open, choices, due, decided) = match (
         ask_op(schema, s, OpenTrials::build(())).await,
         ask_op(schema, s, TrialChoices::build(())).await,
         ask_op(schema, s, ThreeMonthDue::build(())).await,
+        ask_op(schema, s, DecidedTrials::build(())).await,
     ) {
-        (Ok(d), Ok(c), Ok(due)) => (d.trial_placements.nodes, c, due.trial_placements.nodes),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.page(title, s),
+        (Ok(d), Ok(c), Ok(due), Ok(decided)) => (
+            d.trial_placements.nodes,
+            c,
+            due.trial_placements.nodes,
+            decided.trial_placements.nodes,
+        ),
+        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
+            return e.page(title, s);
+        }
     };
+    let without_plan: Vec<&DecidedTrial> =
+        decided.iter().filter(|d| d.next_plan.is_none()).collect();
     let today = tracker_core::units::danish_today();
     let on = |list: &str| -> Vec<&TrialPlacement> {
         open.iter()
@@ -134,6 +145,7 @@ async fn trials_page(
         (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending))
         (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended))
         (trial_table(s, "running", t(l, "running"), &running))
+        (plan_table(s, &without_plan))
         (three_month_table(s, &due))
         (funnel(l, &choices.compliance_dashboard, waiting))
         (new_trial_form(s, &choices, typed, refusal))
@@ -170,6 +182,46 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
                         td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
                         td { (tr.trades_tried.join(", ")) }
                         td { (outcome_form(l, s, tr.id)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Placements with an outcome but no next plan (R8), each with a form to add the plan.
+fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
+    let l = s.lang;
+    html! {
+        table id="without-plan" {
+            caption { (t(l, "outcome-without-a-next-plan")) " (" (rows.len()) ")" }
+            thead { tr {
+                th scope="col" { (t(l, "participant")) }
+                th scope="col" { (t(l, "case")) }
+                th scope="col" { (t(l, "period")) }
+                th scope="col" { (t(l, "outcome")) }
+                th scope="col" { (t(l, "next-step")) }
+            } }
+            tbody {
+                @for tr in rows {
+                    tr {
+                        td { (tr.person.display_name) }
+                        td { (tr.grant.case_number) }
+                        td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
+                        td { (tr.outcome.map(|o| outcome_name(l, o)).unwrap_or_default()) }
+                        td {
+                            @if let (Some(o), Some(on)) = (tr.outcome, tr.outcome_date) {
+                                form method="post" action="/app/trials/outcome" {
+                                    input type="hidden" name="csrf" value=(s.session.csrf_token);
+                                    input type="hidden" name="trial" value=(tr.id);
+                                    input type="hidden" name="outcome" value=(o.code());
+                                    input type="hidden" name="date" value=(on);
+                                    label for={ "plan-" (tr.id) } { (t(l, "next-step")) }
+                                    input id={ "plan-" (tr.id) } name="plan" maxlength="2000" required;
+                                    button type="submit" { (t(l, "save-the-plan")) }
+                                }
+                            }
+                        }
                     }
                 }
             }

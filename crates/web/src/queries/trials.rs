@@ -93,6 +93,33 @@ pub struct ThreeMonthDue {
     pub trial_placements: TrialPlacementConnection,
 }
 
+/// Placements with an outcome (to find those without a next plan).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct DecidedTrials {
+    #[arguments(first: 200, filter: { open: false })]
+    pub trial_placements: DecidedConnection,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "TrialPlacementConnection")]
+pub struct DecidedConnection {
+    pub nodes: Vec<DecidedTrial>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "TrialPlacement")]
+pub struct DecidedTrial {
+    pub id: Uuid,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub outcome: Option<TrialOutcome>,
+    pub outcome_date: Option<NaiveDate>,
+    pub next_plan: Option<String>,
+    pub person: Named,
+    pub grant: GrantName,
+}
+
 /// Placements without an outcome yet (the lists; a request of its own keeps each within the
 /// complexity limit).
 #[derive(cynic::QueryFragment)]
