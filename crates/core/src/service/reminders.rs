@@ -203,18 +203,24 @@ async fn hours_reminders<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The most days any of `grants` allows after a snusepraktik (R8's deadline, R10's grace): how
+/// far back the trial reminders look.
+fn longest_grace(grants: &HashMap<Uuid, (GrantLabel, i64)>) -> u64 {
+    grants
+        .values()
+        .filter_map(|(_, d)| u64::try_from(*d).ok())
+        .max()
+        .unwrap_or(0)
+}
+
 /// R8: trial placements that have ended without an outcome, within their grant's deadline.
 async fn trial_reminders<C: ConnectionTrait>(
     db: &C,
     grants: &HashMap<Uuid, (GrantLabel, i64)>,
     today: NaiveDate,
 ) -> AppResult<Vec<Due>> {
-    let longest = grants
-        .values()
-        .map(|(_, d)| std::cmp::max(*d, 0))
-        .max()
-        .unwrap_or(0);
-    let Some(earliest_end) = today.checked_sub_days(chrono::Days::new(longest as u64 + 1)) else {
+    let longest = longest_grace(grants);
+    let Some(earliest_end) = today.checked_sub_days(chrono::Days::new(longest + 1)) else {
         return Ok(Vec::new());
     };
     let trials = trial_placement::Entity::find()
@@ -246,16 +252,11 @@ async fn three_month_reminders<C: ConnectionTrait>(
     grants: &HashMap<Uuid, (GrantLabel, i64)>,
     today: NaiveDate,
 ) -> AppResult<Vec<Due>> {
-    let longest = grants
-        .values()
-        .map(|(_, d)| std::cmp::max(*d, 0))
-        .max()
-        .unwrap_or(0);
+    let longest = longest_grace(grants);
     let Some(latest_end) = today.checked_sub_months(chrono::Months::new(3)) else {
         return Ok(Vec::new());
     };
-    let Some(earliest_end) = latest_end.checked_sub_days(chrono::Days::new(longest as u64 + 3))
-    else {
+    let Some(earliest_end) = latest_end.checked_sub_days(chrono::Days::new(longest + 3)) else {
         return Ok(Vec::new());
     };
     let trials = trial_placement::Entity::find()

@@ -476,6 +476,18 @@ fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
         .map_err(|_| Refusal::bad_input(field, t(l, "choose-one-of-the-options-in")))
 }
 
+/// The placement and the date a row's form names, each checked (the date first, under the API's
+/// name `date_field`).
+fn row_of(
+    l: Lang,
+    trial: &str,
+    date: &str,
+    date_field: &str,
+) -> Result<(Uuid, NaiveDate), Refusal> {
+    let date = form_date(date).ok_or_else(|| bad_date(l, date_field))?;
+    Ok((chosen(l, "trialPlacementId", trial)?, date))
+}
+
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
 #[handler]
 pub async fn create_trial(
@@ -560,18 +572,8 @@ pub async fn record_outcome(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let Some(date) = form_date(&form.date) else {
-        return trials_page(
-            &schema,
-            &s,
-            None,
-            Some(&bad_date(s.lang, "outcomeDate")),
-            None,
-        )
-        .await;
-    };
-    let trial = match chosen(s.lang, "trialPlacementId", &form.trial) {
-        Ok(t) => t,
+    let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "outcomeDate") {
+        Ok(row) => row,
         Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
     };
     let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
@@ -609,18 +611,8 @@ pub async fn record_three_month(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let Some(date) = form_date(&form.date) else {
-        return trials_page(
-            &schema,
-            &s,
-            None,
-            Some(&bad_date(s.lang, "statusDate")),
-            None,
-        )
-        .await;
-    };
-    let trial = match chosen(s.lang, "trialPlacementId", &form.trial) {
-        Ok(t) => t,
+    let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "statusDate") {
+        Ok(row) => row,
         Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
     };
     let Some(status) = ThreeMonthStatus::from_code(form.status.trim()) else {
