@@ -81,6 +81,11 @@ pub fn weeks_to_centi(field: &str, value: impl Into<Decimal>) -> EngineResult<i6
     )
 }
 
+/// Hundredths of an elevuge -> the hundredths of an hour they stand for (37 hours a week).
+pub fn centiweeks_to_centihours(centiweeks: i64) -> i64 {
+    centiweeks.saturating_mul(HOURS_PER_TRAINEE_WEEK)
+}
+
 /// Percent (e.g. 14 or 12.5) -> basis points. Refuses negatives, more than two decimals, and more
 /// than 100 %.
 pub fn percent_to_bp(field: &str, value: impl Into<Decimal>) -> EngineResult<i32> {

@@ -90,15 +90,13 @@ impl TrainingClause {
         }
         (!kinds.is_empty()).then(|| TrainingClause {
             kinds,
-            required_trainee_hours: c.clause_required_centihours.map(from_hundredths).or_else(
-                || {
-                    c.clause_required_centiweeks.map(|w| {
-                        from_hundredths(
-                            w.saturating_mul(tracker_core::units::HOURS_PER_TRAINEE_WEEK),
-                        )
-                    })
-                },
-            ),
+            required_trainee_hours: c
+                .clause_required_centihours
+                .or_else(|| {
+                    c.clause_required_centiweeks
+                        .map(tracker_core::units::centiweeks_to_centihours)
+                })
+                .map(from_hundredths),
             required_trainee_weeks: c.clause_required_centiweeks.map(from_hundredths),
             required_share_percent: pct(c.clause_required_share_bp),
             skilled_workers_per_trainee: c.clause_skilled_per_trainee,

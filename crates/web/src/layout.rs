@@ -217,6 +217,19 @@ pub(crate) struct Refusal {
 }
 
 impl Refusal {
+    /// Whether the refusal is about the field a form labels `field` (the API may name it with its
+    /// path, e.g. `trainingClause.requiredSharePercent`).
+    pub(crate) fn is_at(&self, field: &str) -> bool {
+        self.field.as_deref().is_some_and(|f| f.ends_with(field))
+    }
+
+    /// The message of `refusal` if it is about `field`: what a form shows next to that field.
+    pub(crate) fn message_at<'a>(refusal: Option<&'a Refusal>, field: &str) -> Option<&'a str> {
+        refusal
+            .filter(|r| r.is_at(field))
+            .map(|r| r.message.as_str())
+    }
+
     /// A page's own refusal of what was typed in `field`, before anything is sent.
     pub(crate) fn bad_input(field: &str, message: impl Into<String>) -> Self {
         Self {

@@ -52,7 +52,7 @@ impl ContractFacts {
     pub fn clause_hours_centi(&self) -> Option<i64> {
         self.clause_centihours.or_else(|| {
             self.clause_centiweeks
-                .map(|w| w.saturating_mul(crate::units::HOURS_PER_TRAINEE_WEEK))
+                .map(crate::units::centiweeks_to_centihours)
         })
     }
 }

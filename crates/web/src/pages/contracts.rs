@@ -66,12 +66,6 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-fn field<'a>(refusal: Option<&'a Refusal>, name: &str) -> Option<&'a str> {
-    refusal
-        .filter(|r| r.field.as_deref().is_some_and(|f| f.ends_with(name)))
-        .map(|r| r.message.as_str())
-}
-
 async fn contracts_page(
     schema: &AppSchema,
     s: &Session,
@@ -184,7 +178,7 @@ fn new_contract_form(
     let f = typed.cloned().unwrap_or_default();
     let text =
         |name: &str, label: &'static str, value: &str, api: &str, extra: Option<&'static str>| {
-            let error = field(refusal, api);
+            let error = Refusal::message_at(refusal, api);
             html! {
                 label for=(name) { (t(l, label)) }
                 @if let Some(hint) = extra { p.hint id={ (name) "-hint" } { (t(l, hint)) } }
@@ -205,14 +199,14 @@ fn new_contract_form(
                     option value=(c.id) selected[f.contractor == c.id.to_string()] { (c.name) }
                 }
             }
-            @if let Some(m) = field(refusal, "contractorId") { p.error id="contractor-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "contractorId") { p.error id="contractor-error" { (m) } }
             label for="kind" { (t(l, "contract-kind")) }
             select id="kind" name="kind" required {
                 @for k in ContractKind::ALL {
                     option value=(k.code()) selected[f.kind == k.code()] { (kind_name(l, k)) }
                 }
             }
-            @if let Some(m) = field(refusal, "kind") { p.error id="kind-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "kind") { p.error id="kind-error" { (m) } }
             label for="parent" { (t(l, "parent-contract-for-a-subcontract")) }
             select id="parent" name="parent" aria-describedby="parent-error" {
                 option value="" { "—" }
@@ -220,17 +214,17 @@ fn new_contract_form(
                     option value=(c.id) selected[f.parent.as_deref() == Some(c.id.to_string().as_str())] { (c.contractor.name) " · " (c.trade) }
                 }
             }
-            @if let Some(m) = field(refusal, "parentContractId") { p.error id="parent-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "parentContractId") { p.error id="parent-error" { (m) } }
             label for="trade" { (t(l, "trade")) }
             input id="trade" name="trade" required maxlength="100" value=(f.trade) aria-describedby="trade-error";
-            @if let Some(m) = field(refusal, "trade") { p.error id="trade-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "trade") { p.error id="trade-error" { (m) } }
             (text("value", "value-dkk", &f.value, "value", None))
             label for="start" { (t(l, "start")) }
             input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
-            @if let Some(m) = field(refusal, "startDate") { p.error id="start-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "startDate") { p.error id="start-error" { (m) } }
             label for="end" { (t(l, "end")) }
             input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
-            @if let Some(m) = field(refusal, "endDate") { p.error id="end-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "endDate") { p.error id="end-error" { (m) } }
             fieldset {
                 legend { (t(l, "training-clause-fill-in-the-forms")) }
                 (text("share", "clause-share-percent", &opt(&f.share), "requiredSharePercent", None))
@@ -239,13 +233,13 @@ fn new_contract_form(
                 (text("ratio", "clause-skilled-per-trainee", &opt(&f.ratio), "skilledWorkersPerTrainee", None))
                 (text("apprentice", "clause-apprentice-percent", &opt(&f.apprentice), "apprenticePartPercent", None))
                 (text("threshold", "clause-threshold-percent", &opt(&f.threshold), "companyDocumentationThresholdPercent", None))
-                @if let Some(m) = field(refusal, "trainingClause") { p.error id="clause-error" { (m) } }
+                @if let Some(m) = Refusal::message_at(refusal, "trainingClause") { p.error id="clause-error" { (m) } }
             }
             fieldset {
                 legend { (t(l, "or-an-exemption")) }
                 label for="exemption_reason" { (t(l, "reason")) }
                 input id="exemption_reason" name="exemption_reason" maxlength="2000" value=(opt(&f.exemption_reason));
-                @if let Some(m) = field(refusal, "clauseExemption.reason").or(field(refusal, "clauseExemption")) { p.error id="exemption-error" { (m) } }
+                @if let Some(m) = Refusal::message_at(refusal, "clauseExemption.reason").or(Refusal::message_at(refusal, "clauseExemption")) { p.error id="exemption-error" { (m) } }
                 label for="exemption_by" { (t(l, "approved-by")) }
                 input id="exemption_by" name="exemption_by" maxlength="200" value=(opt(&f.exemption_by));
                 label for="exemption_date" { (t(l, "date")) }

@@ -129,11 +129,7 @@ fn targets_form(
             current(c.trainee_residents.target_percent),
         ),
     };
-    let error = |api: &str| {
-        refusal
-            .filter(|r| r.field.as_deref().is_some_and(|f| f.ends_with(api)))
-            .map(|r| r.message.clone())
-    };
+    let error = |api: &str| Refusal::message_at(refusal, api);
     html! {
         form method="post" action={ "/app/grants/" (grant) "/residents" } id="resident-targets" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);

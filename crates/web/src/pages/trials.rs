@@ -360,11 +360,7 @@ fn new_trial_form(
     let persons = &choices.persons.nodes;
     let contractors = &choices.contractors.nodes;
     let f = typed.cloned().unwrap_or_default();
-    let error_for = |field: &str| {
-        refusal
-            .filter(|r| r.field.as_deref().is_some_and(|x| x.ends_with(field)))
-            .map(|r| r.message.clone())
-    };
+    let error_for = |field: &str| Refusal::message_at(refusal, field);
     let general = refusal
         .filter(|r| {
             ![
@@ -376,7 +372,7 @@ fn new_trial_form(
                 "tradesTried",
             ]
             .iter()
-            .any(|k| r.field.as_deref().is_some_and(|x| x.ends_with(k)))
+            .any(|k| r.is_at(k))
         })
         .map(|r| r.message.clone());
     html! {
