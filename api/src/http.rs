@@ -672,6 +672,10 @@ pub fn app_full(
         .at("/app/ranking", get(crate::web::pages::grants::ranking_page))
         .at("/lang", get(crate::web::switch_lang))
         .at(
+            format!("{}/*path", crate::web::assets::DKFDS_PATH),
+            get(crate::web::assets::dkfds),
+        )
+        .at(
             "/app/trials",
             get(crate::web::pages::trials::trials_list)
                 .post(crate::web::pages::trials::create_trial.around(bounded_form)),

@@ -13,6 +13,7 @@ use super::{
 use crate::loaders::{
     ContractsOfContractor, PlacementsOfContract, SubcontractsOfContract, TrialsHostedBy,
 };
+use tracker_core::scalars::YearMonth;
 use tracker_core::service::contracts::*;
 use tracker_core::units::from_hundredths;
 
@@ -153,6 +154,17 @@ pub struct ClauseExemption {
     pub date: Option<NaiveDate>,
 }
 
+/// One month of a contract and its hours report: a cell of the contractor's to-do grid.
+#[derive(SimpleObject)]
+pub struct ReportingMonth {
+    pub month: YearMonth,
+    /// The day the month's report is due (the grant's R6 due day of the next month).
+    pub due_date: NaiveDate,
+    pub status: engine::compliance::rules::r6_hours_reported::MonthReport,
+    /// When the report on file was filed, if one is.
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
 /// Entreprise: a contract on one grant (hoved-, fag-, total- or underentreprise).
 pub struct Contract(pub contract::Model);
 
@@ -220,6 +232,42 @@ impl Contract {
     /// Trainee placements on this contract.
     async fn placements(&self, ctx: &Context<'_>) -> Result<Vec<Placement>> {
         children::<PlacementsOfContract, _>(ctx, self.0.id, Placement).await
+    }
+    /// The contract's months and where each stands with its hours report (the contractor's
+    /// to-do grid): the running month and up to `months - 1` before it, within the contract's
+    /// period, newest first, each judged by the grant's due day as R6 judges it.
+    async fn reporting_months(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 6, validator(minimum = 1, maximum = 36))] months: i32,
+    ) -> Result<Vec<ReportingMonth>> {
+        use engine::compliance::figures::month_of;
+        use engine::compliance::rules::r6_hours_reported::{hours_due, month_report};
+        let grant = parent::<grant::Entity, _>(ctx, self.0.grant_id, |g| g).await?;
+        let p =
+            engine::compliance::Params::with_stored(grant.id, grant.parameter_overrides.as_ref());
+        let reports = super::loaders(ctx).reports_of_contract(self.0.id).await?;
+        let today = tracker_core::clock::danish_today();
+        let first = month_of(self.0.start_date);
+        let mut month = month_of(today).min(month_of(self.0.end_date));
+        let mut out = Vec::new();
+        while month >= first && out.len() < usize::try_from(months).unwrap_or(6) {
+            let report = reports.iter().find(|r| r.report.month == month);
+            let reported_at = report.map(|r| r.report.reported_at);
+            out.push(ReportingMonth {
+                month: YearMonth(month),
+                due_date: hours_due(&p, month),
+                status: month_report(
+                    &p,
+                    month,
+                    reported_at.map(tracker_core::clock::danish_date),
+                    today,
+                ),
+                reported_at,
+            });
+            month = month_of(month - chrono::Days::new(1));
+        }
+        Ok(out)
     }
     /// Monthly hours reports, oldest first.
     async fn hours_reports(&self, ctx: &Context<'_>) -> Result<Reports> {

@@ -230,6 +230,8 @@ pub struct HoursMutation;
 impl HoursMutation {
     /// Report a contract's hours for one month with the hours of each trainee placement. Replaces
     /// an earlier report of the same month as a whole, or writes nothing if any line is refused.
+    /// The month must lie in the contract's period and have ended (its figures are not known
+    /// before).
     async fn report_monthly_hours(
         &self,
         ctx: &Context<'_>,

@@ -121,6 +121,9 @@ pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup)
         Lang::Da => ("English", "en", "en"),
         Lang::En => ("Dansk", "da", "da"),
     };
+    // Det Fælles Designsystem's header (portal line with the account, then the navigation) and
+    // content container. Its phone navigation is a drawer opened by its JavaScript; the pages run
+    // no script, so the menu stays in the page and wraps instead (see `STYLE`).
     html! {
         (DOCTYPE)
         html lang=(match l { Lang::Da => "da", Lang::En => "en" }) {
@@ -128,32 +131,36 @@ pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup)
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Social klausul-tracker" }
+                link rel="stylesheet" href=(crate::assets::DKFDS_STYLESHEET);
                 style { (PreEscaped(STYLE)) }
             }
             body {
-                a.skip href="#indhold" { (t(l, "skip-to-content")) }
-                header {
-                    p.brand { a href="/app" { "Social klausul-tracker" } }
-                    nav aria-label=(t(l, "language-and-account")) {
-                        a href={ "/lang?to=" (other_code) } lang=(other_name) { (other) }
-                        @if let Some(s) = who {
-                            form.inline method="post" action="/logout" {
-                                input type="hidden" name="csrf" value=(s.session.csrf_token);
-                                " " span { (s.user.display_name) " (" (role_label(l, s.user.role)) ")" }
-                                " "
-                                button type="submit" { (t(l, "sign-out")) }
+                a.skipnav href="#indhold" { (t(l, "skip-to-content")) }
+                header.header {
+                    div.portal-info { div.portal-info-inner.container {
+                        a.brand href="/app" { "Social klausul-tracker" }
+                        nav.account aria-label=(t(l, "language-and-account")) {
+                            a href={ "/lang?to=" (other_code) } lang=(other_name) { (other) }
+                            @if let Some(s) = who {
+                                span.user { (s.user.display_name) " (" (role_label(l, s.user.role)) ")" }
+                                form.inline method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(s.session.csrf_token);
+                                    button.button.button-secondary type="submit" { (t(l, "sign-out")) }
+                                }
                             }
+                        }
+                    } }
+                    @if let Some(s) = who {
+                        nav.navigation-menu aria-label=(t(l, "pages")) {
+                            div.navigation-menu-inner.container { ul.mainmenu {
+                                @for (href, name) in pages_of(s.user.role) {
+                                    li { a.nav-link href=(href) { span { (t(l, name)) } } }
+                                }
+                            } }
                         }
                     }
                 }
-                @if let Some(s) = who {
-                    nav.main aria-label=(t(l, "pages")) { ul {
-                        @for (href, name) in pages_of(s.user.role) {
-                            li { a href=(href) { (t(l, name)) } }
-                        }
-                    } }
-                }
-                main id="indhold" {
+                main.container.page-container id="indhold" {
                     h1 { (title) }
                     (body)
                 }
@@ -162,26 +169,29 @@ pub(crate) fn page_in(l: Lang, title: &str, who: Option<&Session>, body: Markup)
     }
 }
 
-pub(crate) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff}\
-header,main{max-width:64rem;margin:0 auto;padding:1rem}header{display:flex;justify-content:space-between;\
-align-items:center;border-bottom:1px solid #767676}.brand{font-weight:700;margin:0}\
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}\
-label{display:block;font-weight:600;margin:.75rem 0 .25rem}input{font-size:1rem;padding:.4rem;\
-border:1px solid #595959;width:100%;max-width:24rem;box-sizing:border-box}\
-button{font-size:1rem;padding:.5rem 1.25rem;background:#0b5394;color:#fff;border:0;border-radius:3px;\
-cursor:pointer;margin-top:1rem}button:focus,input:focus,a:focus{outline:3px solid #f9b400;outline-offset:1px}\
-.error{color:#a4000f;font-weight:600}table{border-collapse:collapse;width:100%}\
-th,td{text-align:left;padding:.4rem;border-bottom:1px solid #bbb}td.num,th.num{text-align:right}\
-form.inline{display:inline}form.inline button{margin-top:0;padding:.3rem .8rem}\
-.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}.filters label{margin-top:0}\
-select,textarea{font-size:1rem;padding:.4rem;border:1px solid #595959}textarea{width:100%;max-width:40rem}\
-.ok{color:#00592d;font-weight:600}nav.main ul{list-style:none;display:flex;gap:1.5rem;margin:0;padding:0}\
-nav.main{max-width:64rem;margin:0 auto;padding:.5rem 1rem;border-bottom:1px solid #ddd}nav a{margin-right:1rem}caption{text-align:left;font-weight:600;padding:.5rem 0}";
+/// What the pages add to the design system: the brand and account line, the navigation kept in
+/// the page and wrapping on a phone (no drawer without script), forms inline in table rows, a
+/// hint under a label, numbers right-aligned, and the screen-reader-only text.
+pub(crate) const STYLE: &str = ".header .portal-info-inner{flex-wrap:wrap;gap:.5rem 1.5rem}\
+.header a.brand{font-weight:600;font-size:1.25rem;color:#1a1a1a;text-decoration:none}\
+main form .form-label{margin-top:1.25rem}main form .button-primary{margin-top:1.5rem}\
+main legend{font-weight:600;margin-top:1.5rem}main fieldset{border:0;padding:0;margin:0}\
+.account{margin-left:auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem}\
+.account .button{width:auto;margin:0}form.inline{display:inline}\
+.header .navigation-menu{display:block;border-top:1px solid #bfbfbf}\
+.navigation-menu ul.mainmenu{flex-wrap:wrap;margin-left:0;padding:0 .5rem}\
+.navigation-menu .nav-link{padding:.75rem .75rem 0}\
+td.num,th.num{text-align:right}caption{text-align:left;font-weight:600;padding:.5rem 0}\
+.table--responsive-scroll{margin-bottom:1.5rem}figure{margin:1.5rem 0}figure svg{max-width:100%;height:auto}\
+main dd{overflow-wrap:anywhere}.hint{color:#595959;margin:.25rem 0}\
+.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}.filters .form-group{margin-top:0}\
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}";
 
-/// The pages load nothing from anywhere: no script, no other host; styles and charts are inline,
+/// The pages load nothing from another host and run no script: the design system's stylesheet,
+/// fonts and icons come from this site, the pages' own styles and charts are inline,
 /// forms post only to this site, and no other site may frame them.
-pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; \
-img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self' 'unsafe-inline'; \
+font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 pub(crate) fn html_response(status: StatusCode, markup: Markup, cookies: Vec<String>) -> Response {
     let mut r = Response::builder()
@@ -228,6 +238,21 @@ impl Refusal {
         refusal
             .filter(|r| r.is_at(field))
             .map(|r| r.message.as_str())
+    }
+
+    /// The error summary of a form whose fields are `fields` (the API's name, the input's id):
+    /// the refusal, linked to the first field it is about; nothing for a refusal of no field.
+    pub(crate) fn summary(l: Lang, refusal: Option<&Refusal>, fields: &[(&str, &str)]) -> Markup {
+        let problems: Vec<(String, String)> = refusal
+            .and_then(|r| {
+                fields
+                    .iter()
+                    .find(|(api, _)| r.is_at(api))
+                    .map(|(_, id)| ((*id).to_owned(), r.message.clone()))
+            })
+            .into_iter()
+            .collect();
+        error_summary(l, &problems)
     }
 
     /// A page's own refusal of what was typed in `field`, before anything is sent.
@@ -328,6 +353,26 @@ fn refusal_of(e: &async_graphql::ServerError) -> Refusal {
     }
 }
 
+/// Det Fælles Designsystem's error summary, at the top of a refused form: each problem as a link to
+/// the field it is about (`(field id, message)`), so a person on a long form or a screen reader
+/// finds it; each message is also shown at its field.
+pub(crate) fn error_summary(l: Lang, problems: &[(String, String)]) -> Markup {
+    html! {
+        @if !problems.is_empty() {
+            div.alert.alert-error id="error-summary" role="alert" aria-labelledby="error-summary-heading" {
+                div.alert-body {
+                    h2.alert-heading id="error-summary-heading" { (t(l, "there-are-problems-in-the-form")) }
+                    ul.alert-text.nobullet-list {
+                        @for (field, message) in problems {
+                            li { a.function-link href={ "#" (field) } { (message) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// A page that says why a signed-in person's request was refused.
 pub(crate) fn error_page(
     status: StatusCode,
@@ -340,7 +385,7 @@ pub(crate) fn error_page(
         page(
             title,
             Some(who),
-            html! { p.error role="alert" { (message) } },
+            html! { p.alert.alert-error role="alert" { (message) } },
         ),
         vec![],
     )
@@ -352,7 +397,7 @@ pub(crate) fn refused(status: StatusCode, title: &str, message: &str) -> Respons
         page(
             title,
             None,
-            html! { p.error role="alert" { (message) } p { a href="/login" { "Til log ind" } } },
+            html! { p.alert.alert-error role="alert" { (message) } p { a href="/login" { "Til log ind" } } },
         ),
         vec![],
     )
@@ -377,7 +422,7 @@ pub fn unknown_address(l: Lang) -> Response {
             t(l, "not-found"),
             None,
             html! {
-                p.error role="alert" { (t(l, "the-page-does-not-exist")) }
+                p.alert.alert-error role="alert" { (t(l, "the-page-does-not-exist")) }
                 p { a href="/app" { (t(l, "go-to-the-front-page")) } }
             },
         ),

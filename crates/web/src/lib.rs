@@ -11,11 +11,13 @@
 //! - [`queries`]: the pages' GraphQL operations as types cynic checks against `schema.graphql`
 //!   when this crate compiles (the portfolio, the grant page, the contractor's start page and
 //!   the reminders page so far; the other pages still send query strings).
+//! - [`assets`]: Det Fælles Designsystem's stylesheet, fonts and icons, compiled in and served.
 //! - [`config`]: where the app is served (trusted proxies, Secure cookies).
 
 // The merged GraphQL schema's resolver futures nest deeper than the default limit of 128.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod charts;
 pub mod config;
 pub mod cookies;

@@ -136,14 +136,14 @@ pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Ses
 
 pub(crate) fn login_form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
     html! {
-        @if let Some(e) = error { p.error role="alert" { (e) } }
+        @if let Some(e) = error { p.alert.alert-error role="alert" { (e) } }
         form method="post" action="/login" {
             input type="hidden" name="csrf" value=(csrf);
-            label for="email" { "E-mail" }
-            input id="email" name="email" type="email" autocomplete="username" required value=(email);
-            label for="password" { "Adgangskode" }
-            input id="password" name="password" type="password" autocomplete="current-password" required;
-            button type="submit" { "Log ind" }
+            label.form-label for="email" { "E-mail" }
+            input.form-input id="email" name="email" type="email" autocomplete="username" required value=(email);
+            label.form-label for="password" { "Adgangskode" }
+            input.form-input id="password" name="password" type="password" autocomplete="current-password" required;
+            button.button.button-primary type="submit" { "Log ind" }
         }
     }
 }
@@ -379,14 +379,14 @@ pub(crate) fn invitation_form(csrf: &str, token: &str, name: &str, error: Option
     html! {
         p { "Velkommen, " (name) ". Vælg en adgangskode på mindst "
             (accounts::PASSWORD_MIN) " tegn." }
-        @if let Some(e) = error { p.error role="alert" id="password-error" { (e) } }
+        @if let Some(e) = error { p.alert.alert-error role="alert" id="password-error" { (e) } }
         form method="post" action="/invitation" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="token" value=(token);
-            label for="password" { "Ny adgangskode" }
-            input id="password" name="password" type="password" autocomplete="new-password"
+            label.form-label for="password" { "Ny adgangskode" }
+            input.form-input id="password" name="password" type="password" autocomplete="new-password"
                 required minlength=(accounts::PASSWORD_MIN) aria-describedby="password-error";
-            button type="submit" { "Gem adgangskode" }
+            button.button.button-primary type="submit" { "Gem adgangskode" }
         }
     }
 }

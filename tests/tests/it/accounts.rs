@@ -639,7 +639,7 @@ async fn a_contractor_reports_a_month_through_the_form() {
         "the trainee's line prefilled: {page}"
     );
     assert!(
-        page.contains("<label for=\"hours0\">Jonas Lærling</label>"),
+        page.contains("<label class=\"form-label\" for=\"hours0\">Jonas Lærling</label>"),
         "{page}"
     );
     let csrf = hidden(&page, "csrf");
@@ -681,7 +681,7 @@ async fn a_contractor_reports_a_month_through_the_form() {
     over_cap.assert_status(StatusCode::BAD_REQUEST);
     let body = text(over_cap).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"hours0-error\">250,00 timer på en måned er mere, end én person kan arbejde (højst 200,41)</p>"),
+        body.contains("<span class=\"form-error-message\" id=\"hours0-error\">250,00 timer på en måned er mere, end én person kan arbejde (højst 200,41)</span>"),
         "{body}"
     );
     assert!(

@@ -322,8 +322,9 @@ impl Browser {
             .unwrap();
     }
 
-    /// The contractor's start page's link to the hours form, for this month's report.
-    async fn hours_form_of_this_month(&self) -> String {
+    /// The contractor's start page's link to the hours form, for last month's report (the
+    /// running month is refused until it has ended; the demo has reported every month before).
+    async fn hours_form_of_last_month(&self) -> String {
         let link = self
             .client
             .find(Locator::Css("#contracts a[href^='/app/hours']"))
@@ -333,8 +334,7 @@ impl Browser {
             .await
             .unwrap()
             .unwrap();
-        let month = api::units::danish_today().format("%Y-%m");
-        format!("{link}&month={month}")
+        format!("{link}&month={}", last_month().format("%Y-%m"))
     }
 
     /// Signs in through the form with the keyboard and the mouse, as a person does.
@@ -343,7 +343,7 @@ impl Browser {
         self.visit("/login", None).await;
         self.fill("#email", email).await;
         self.fill("#password", password).await;
-        self.click_then("main button[type=submit]", "nav.main")
+        self.click_then("main button[type=submit]", "nav.navigation-menu")
             .await;
         assert_eq!(self.path().await, "/app", "signed in as {role:?}");
     }
@@ -351,6 +351,35 @@ impl Browser {
 
 /// Moves the demo's site start to 1 July last year, so last year is over and its LBF report
 /// (not submitted) is the one to send; returns that year.
+/// The first day of the month before this one, in Denmark.
+fn last_month() -> chrono::NaiveDate {
+    let today = api::units::danish_today();
+    today.with_day(1).unwrap() - chrono::Months::new(1)
+}
+
+/// Last month's report as stored: all its trainee hours, and those of placements that count
+/// towards the share.
+async fn last_months_lines(app: &TestApp, contract: &str) -> (Decimal, Decimal) {
+    let stored = app
+        .ok(
+            "query($m: YearMonth!, $c: UUID!) { hoursReports(filter: { fromMonth: $m, toMonth: $m, contractId: $c }) { edges { node {
+                lines { hours placement { countsTowardsShare } } } } } }",
+            json!({ "m": last_month().format("%Y-%m").to_string(), "c": contract }),
+        )
+        .await;
+    let edges = stored["hoursReports"]["edges"].as_array().unwrap();
+    assert_eq!(edges.len(), 1, "one report for the month");
+    let (mut all, mut counted) = (Decimal::ZERO, Decimal::ZERO);
+    for l in edges[0]["node"]["lines"].as_array().unwrap() {
+        let h: Decimal = l["hours"].as_str().unwrap().parse().unwrap();
+        all += h;
+        if l["placement"]["countsTowardsShare"] == true {
+            counted += h;
+        }
+    }
+    (all, counted)
+}
+
 async fn started_last_year(site: &Site) -> i32 {
     let year = api::units::danish_today().year() - 1;
     site.app
@@ -492,7 +521,7 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
     assert!(report.contains("Ikke indsendt."));
     b.click_then(
         "form[action$='/lbf'][method=post] button[type=submit]",
-        "p.ok",
+        "p.alert-success",
     )
     .await;
     let submitted = b.settled(None).await;
@@ -509,7 +538,8 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
     assert!(refused.contains("skal udfyldes"), "{refused}");
     b.fill("#reason", "Timer for december var indberettet to gange")
         .await;
-    b.click_then("textarea#reason ~ button", "p.ok").await;
+    b.click_then("textarea#reason ~ button", "p.alert-success")
+        .await;
     let corrected = b.settled(Some("bygherre-lbf-corrected")).await;
     assert!(corrected.contains("Rettelsen er indsendt."), "{corrected}");
     assert!(corrected.contains("Timer for december var indberettet to gange"));
@@ -553,27 +583,32 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
         da(&before)
     );
 
-    let month = api::units::danish_today().format("%Y-%m").to_string();
-    b.visit(
-        &b.hours_form_of_this_month().await,
-        Some("contractor-hours-form"),
-    )
-    .await;
+    let form = b.hours_form_of_last_month().await;
+    let contract = form
+        .split("contract=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .to_owned();
+    let (all_before, counted_before) = last_months_lines(&site.app, &contract).await;
+    b.visit(&form, Some("contractor-hours-form")).await;
     b.local_only().await;
-    // Prefilled from last month: the lines as they stand are what gets reported.
-    let mut lines = Decimal::ZERO;
-    for field in b
+    // Prefilled with the month on file; the first trainee worked 8 hours more than reported.
+    let fields = b
         .client
         .find_all(Locator::Css("fieldset input[name^='hours']"))
         .await
-        .unwrap()
-    {
-        let v = field.prop("value").await.unwrap().unwrap_or_default();
-        if !v.is_empty() {
-            lines += from_da(&v);
-        }
-    }
-    assert!(lines > Decimal::ZERO, "the demo's contract has trainees");
+        .unwrap();
+    let first = fields.first().expect("the demo's contract has trainees");
+    let was = from_da(&first.prop("value").await.unwrap().unwrap_or_default());
+    let mut corrected = api::i18n::decimal(Lang::Da, was + Decimal::from(8), 2);
+    corrected.retain(|c| c != '.');
+    b.fill("fieldset input[name='hours0']", &corrected).await;
+    // The month is on file: the old and new figures side by side, and a second click replaces.
+    b.click_then("main form button[type=submit]", "#confirm-replace")
+        .await;
+    let asked = b.settled(Some("contractor-hours-confirm")).await;
+    assert!(asked.contains("id=\"confirm-replace\""), "{asked}");
     b.click_then("main form button[type=submit]", "p[role=status]")
         .await;
     let saved = b.settled(None).await;
@@ -584,32 +619,14 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
         before.as_str().unwrap().parse().unwrap(),
         after.as_str().unwrap().parse().unwrap(),
     );
-    // The form's lines were stored as typed; those of kinds that count (not, say, løntilskud)
-    // are what the contractor's trainee hours grew by.
-    let stored = site
-        .app
-        .ok(
-            "query($m: YearMonth!) { hoursReports(filter: { fromMonth: $m, toMonth: $m }) { edges { node {
-                lines { hours placement { countsTowardsShare } } } } } }",
-            json!({ "m": month }),
-        )
-        .await;
-    let edges = stored["hoursReports"]["edges"].as_array().unwrap();
-    assert_eq!(edges.len(), 1, "one report for the month");
-    let (mut all, mut counted) = (Decimal::ZERO, Decimal::ZERO);
-    for l in edges[0]["node"]["lines"].as_array().unwrap() {
-        let h: Decimal = l["hours"].as_str().unwrap().parse().unwrap();
-        all += h;
-        if l["placement"]["countsTowardsShare"] == true {
-            counted += h;
-        }
-    }
-    assert_eq!(all, lines, "stored as the form showed them");
-    assert!(counted > Decimal::ZERO);
+    let (all_after, counted_after) = last_months_lines(&site.app, &contract).await;
+    assert_eq!(all_after, all_before + Decimal::from(8), "stored as typed");
+    // Whether the first trainee's kind counts (not, say, løntilskud) decides what the
+    // contractor's figure grew by.
     assert_eq!(
         after_d,
-        before + counted,
-        "the month's counted lines were added"
+        before + (counted_after - counted_before),
+        "the month's counted lines replaced the old ones"
     );
     b.visit("/app", Some("contractor-home-after")).await;
     assert_eq!(
@@ -669,7 +686,8 @@ async fn the_tovholder_records_an_outcome_and_the_funnel_changes() {
     select.select_by_value("EDUCATION").await.unwrap();
     b.fill("#ended input[name=plan]", "Starter på grundforløb i januar")
         .await;
-    b.click_then("#ended button[type=submit]", "p.ok").await;
+    b.click_then("#ended button[type=submit]", "p.alert-success")
+        .await;
     let after = b.settled(Some("tovholder-trials-after")).await;
     assert!(after.contains("Udfaldet er gemt."), "{after}");
     assert!(b.text_of("#ended caption").await.ends_with("(0)"));
@@ -716,21 +734,29 @@ async fn the_core_flows_work_without_javascript() {
     started_last_year(&site).await;
     let b = browser(&site, false).await;
     b.sign_in(&site, Role::Contractor).await;
-    b.visit(&b.hours_form_of_this_month().await, Some("nojs-hours-form"))
+    b.visit(&b.hours_form_of_last_month().await, Some("nojs-hours-form"))
+        .await;
+    let reports_of_last_month = || async {
+        entity::hours_report::Entity::find()
+            .filter(entity::hours_report::Column::Month.eq(last_month()))
+            .count(&site.app.db)
+            .await
+            .unwrap()
+    };
+    let before = reports_of_last_month().await;
+    assert!(before > 0, "the demo reported last month");
+    // Sent as prefilled: the month is on file, so the page asks before replacing it.
+    b.click_then("main form button[type=submit]", "#confirm-replace")
         .await;
     b.click_then("main form button[type=submit]", "p[role=status]")
         .await;
     let saved = b.settled(None).await;
     assert!(saved.contains("role=\"status\""), "{saved}");
-    let reports = entity::hours_report::Entity::find()
-        .filter(
-            entity::hours_report::Column::Month
-                .eq(api::units::danish_today().with_day0(0).unwrap()),
-        )
-        .count(&site.app.db)
-        .await
-        .unwrap();
-    assert_eq!(reports, 1, "this month's report was stored");
+    assert_eq!(
+        reports_of_last_month().await,
+        before,
+        "last month's report was replaced, not doubled"
+    );
 
     b.click_then("header form button[type=submit]", "#email")
         .await;
@@ -740,7 +766,7 @@ async fn the_core_flows_work_without_javascript() {
         .await;
     b.click_then(
         "form[action$='/lbf'][method=post] button[type=submit]",
-        "p.ok",
+        "p.alert-success",
     )
     .await;
     assert!(
@@ -774,7 +800,7 @@ async fn csrf_and_session_expiry_refuse() {
         .unwrap();
     b.click_then(
         "form[action$='/lbf'][method=post] button[type=submit]",
-        "p.error[role=alert]",
+        "p.alert-error[role=alert]",
     )
     .await;
     let refused = b.settled(Some("csrf-refused")).await;
@@ -841,6 +867,73 @@ async fn a_viewers_pages_hold_no_personal_data() {
         !grant.contains("<form method=\"post\" action=\"/app/grants/"),
         "no forms that change anything"
     );
+}
+
+/// Scenario: on a 320 px phone (WCAG 1.4.10 Reflow) every main page of the bygherre, the
+/// contractor and the tovholder fits the screen: the navigation wraps, wide tables scroll inside
+/// their own box, and the page itself is never wider than the viewport. Each is saved as a
+/// screenshot (`phone-*.png`) beside the desktop ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_main_page_fits_a_phone() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let b = browser(&site, true).await;
+    let grant = &site.grant;
+    let pages: [(Role, Vec<(String, &str)>); 3] = [
+        (
+            Role::Bygherre,
+            vec![
+                ("/app".into(), "phone-bygherre-portfolio"),
+                (format!("/app/grants/{grant}"), "phone-bygherre-grant"),
+                (
+                    format!("/app/grants/{grant}/contracts"),
+                    "phone-bygherre-contracts",
+                ),
+                (format!("/app/grants/{grant}/lbf"), "phone-bygherre-lbf"),
+                ("/app/ranking".into(), "phone-bygherre-ranking"),
+                ("/app/reminders".into(), "phone-bygherre-reminders"),
+                ("/app/import".into(), "phone-bygherre-import"),
+            ],
+        ),
+        (
+            Role::Contractor,
+            vec![
+                ("/app".into(), "phone-contractor-home"),
+                ("/app/reminders".into(), "phone-contractor-reminders"),
+            ],
+        ),
+        (
+            Role::Tovholder,
+            vec![
+                ("/app/trials".into(), "phone-tovholder-trials"),
+                ("/app/groups".into(), "phone-tovholder-groups"),
+            ],
+        ),
+    ];
+    for (role, paths) in &pages {
+        b.client.set_window_size(1280, 1800).await.unwrap();
+        b.sign_in(&site, *role).await;
+        b.client.set_window_size(320, 800).await.unwrap();
+        for (path, shot) in paths {
+            b.visit(path, Some(shot)).await;
+            let widths = b
+                .client
+                .execute(
+                    "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (page, screen) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+            assert!(screen <= 340, "a phone's width: {screen}");
+            assert!(
+                page <= screen,
+                "{path} is {page} px wide on a {screen} px screen"
+            );
+        }
+        b.click_then("header form button[type=submit]", "#email")
+            .await;
+    }
 }
 
 /// Scenario: a test panics while its browser is open. Once the panic has unwound, none of that

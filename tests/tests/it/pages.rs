@@ -51,7 +51,7 @@ fn cookie(res: &TestResponse, name: &str) -> Option<String> {
 
 /// The value of the first option of the select named `name`.
 fn first_option(body: &str, name: &str) -> String {
-    body.split(&format!("<select id=\"{name}\""))
+    body.split(&format!("<select class=\"form-select\" id=\"{name}\""))
         .nth(1)
         .and_then(|rest| rest.split("value=\"").nth(1))
         .and_then(|v| v.split('"').next())
@@ -139,7 +139,7 @@ async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"end-error\">"),
+        body.contains("<span class=\"form-error-message\" id=\"end-error\">"),
         "{body}"
     );
     assert!(
@@ -155,7 +155,7 @@ async fn a_trial_placement_with_bad_dates_is_refused_next_to_the_field() {
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"start-error\">Skriv en dato"),
+        body.contains("<span class=\"form-error-message\" id=\"start-error\">Skriv en dato"),
         "{body}"
     );
     assert_eq!(
@@ -200,7 +200,7 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"person-error\">Vælg en af mulighederne på listen."),
+        body.contains("<span class=\"form-error-message\" id=\"person-error\">Vælg en af mulighederne på listen."),
         "{body}"
     );
     assert!(
@@ -212,7 +212,7 @@ async fn a_trial_form_with_choices_not_on_its_lists_is_refused() {
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"host-error\">Vælg en af mulighederne på listen."),
+        body.contains("<span class=\"form-error-message\" id=\"host-error\">Vælg en af mulighederne på listen."),
         "{body}"
     );
     assert_eq!(demo.app.count("trial_placement").await, before);
@@ -279,7 +279,7 @@ async fn the_tovholder_records_the_status_three_months_after_a_snusepraktik() {
     let s = session(&client, &demo, Role::Tovholder).await;
     let page = text(get(&client, "/app/trials", &s).await).await;
     let due = page
-        .split("<table id=\"three-month\">")
+        .split("<table class=\"table table--zebra\" id=\"three-month\">")
         .nth(1)
         .and_then(|rest| rest.split("</table>").next())
         .unwrap_or_default();
@@ -338,7 +338,7 @@ async fn the_tovholder_records_the_status_three_months_after_a_snusepraktik() {
     let page = text(get(&client, "/app/trials?done=status", &s).await).await;
     assert!(page.contains("Status efter tre måneder er gemt."));
     let due = page
-        .split("<table id=\"three-month\">")
+        .split("<table class=\"table table--zebra\" id=\"three-month\">")
         .nth(1)
         .and_then(|rest| rest.split("</table>").next())
         .unwrap_or_default();
@@ -387,7 +387,9 @@ async fn the_bygherre_registers_a_contract_with_its_clause_and_documentation() {
     res.assert_status(StatusCode::BAD_REQUEST);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" id=\"ratio-error\">Skriv et helt tal, fx 10.</p>"),
+        body.contains(
+            "<span class=\"form-error-message\" id=\"ratio-error\">Skriv et helt tal, fx 10.</span>"
+        ),
         "{body}"
     );
     assert!(body.contains("value=\"10,5\""), "the typed ratio is kept");
@@ -541,7 +543,7 @@ async fn the_front_door_leads_to_the_app_and_unknown_addresses_answer_in_danish(
     res.assert_status(StatusCode::NOT_FOUND);
     let body = text(res).await;
     assert!(
-        body.contains("<p class=\"error\" role=\"alert\">Siden findes ikke.</p>"),
+        body.contains("<p class=\"alert alert-error\" role=\"alert\">Siden findes ikke.</p>"),
         "{body}"
     );
     assert!(
@@ -588,7 +590,7 @@ async fn the_tovholder_adds_a_next_plan_after_the_outcome() {
     let s = session(&client, &demo, Role::Tovholder).await;
     let page = text(get(&client, "/app/trials", &s).await).await;
     let list = |page: &str| {
-        page.split("<table id=\"without-plan\">")
+        page.split("<table class=\"table table--zebra\" id=\"without-plan\">")
             .nth(1)
             .and_then(|rest| rest.split("</table>").next())
             .unwrap_or_default()
@@ -703,7 +705,9 @@ async fn only_a_bygherre_submits_the_report_and_only_for_a_real_year() {
 }
 
 /// Scenario: the portfolio's filters: a year that is not a year is named and ignored, a status
-/// filter narrows the table, and the sort is one of the API's.
+/// filter narrows the table, and the sort is one of the API's; each status is a coloured tag
+/// with its word, the grants are counted by status above the table, and a sort link keeps the
+/// filter.
 #[tokio::test]
 async fn the_portfolio_filters_and_says_what_it_ignored() {
     let demo = demo().await;
@@ -725,8 +729,31 @@ async fn the_portfolio_filters_and_says_what_it_ignored() {
         page.contains(&format!("data-status=\"{status}\"")),
         "still listed"
     );
-    let page = text(get(&client, &format!("/app?status={status}"), &s).await).await;
+    let page = text(get(&client, &format!("/app?status={status}&year=2020"), &s).await).await;
     assert!(page.contains(&format!("data-status=\"{status}\"")));
+    // The status as a coloured tag, counted above the table, and sorting keeps the filter.
+    let colour = match status.as_str() {
+        "COMPLIANT" | "COMPLETED" => "badge badge-success",
+        "AT_RISK" => "badge badge-warning",
+        "BREACH" => "badge badge-error",
+        _ => "badge",
+    };
+    assert!(
+        page.contains(&format!(
+            "<span class=\"{colour}\" data-status=\"{status}\">"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<li><strong>1</strong> <span class=\"{colour}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "href=\"?status={status}&amp;year=2020&amp;sort=SHORTFALL_DESC\""
+        )),
+        "{page}"
+    );
     let other = if status == "BREACH" {
         "COMPLIANT"
     } else {
@@ -775,8 +802,8 @@ async fn the_language_switch_stays_on_the_site_and_pages_carry_their_headers() {
     res.assert_status_is_ok();
     res.assert_header(
         "content-security-policy",
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'",
+        "default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src 'self' data:; \
+         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     );
     res.assert_header("cache-control", "no-store");
     let body = text(res).await;
@@ -946,4 +973,165 @@ async fn the_reminders_page_saves_each_persons_choice() {
     let page = text(get(&client, "/app/reminders", &viewer).await).await;
     assert!(page.contains("name=\"kind_NEW_BREACH\""));
     assert!(!page.contains("kind_TRIAL_OUTCOME_MISSING") && !page.contains("checked"));
+}
+
+/// Scenario: every page links Det Fælles Designsystem's stylesheet from this site; the
+/// stylesheet, each font and icon it refers to, are served by the binary with their type, cached
+/// for a year under the version's address and never sniffed; the pages' security policy lets
+/// them load from this site and nowhere else; an address in the folder that names no file is a
+/// 404. A design-system update that leaves a referenced file behind fails here.
+#[tokio::test]
+async fn the_design_system_is_served_by_the_binary_whole() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let res = client.get("/login").header("host", LOCAL).send().await;
+    res.assert_status_is_ok();
+    let policy = res
+        .0
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    for directive in [
+        "default-src 'none'",
+        "style-src 'self' 'unsafe-inline'",
+        "font-src 'self'",
+        "img-src 'self' data:",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    let page = text(res).await;
+    let stylesheet = "/assets/dkfds-11.2.0/css/dkfds-virkdk.min.css";
+    assert!(
+        page.contains(&format!("<link rel=\"stylesheet\" href=\"{stylesheet}\">")),
+        "{page}"
+    );
+    let version = include_str!("../../../crates/web/assets/dkfds/VERSION");
+    assert!(version.starts_with("dkfds 11.2.0 "), "{version}");
+
+    let res = client.get(stylesheet).header("host", LOCAL).send().await;
+    res.assert_status_is_ok();
+    res.assert_header("content-type", "text/css");
+    res.assert_header("cache-control", "public, max-age=31536000, immutable");
+    res.assert_header("x-content-type-options", "nosniff");
+    let css = text(res).await;
+    assert!(
+        css.len() > 100_000,
+        "the whole stylesheet: {} bytes",
+        css.len()
+    );
+    let urls: std::collections::BTreeSet<String> = regex::Regex::new(r"url\(\.\./([^)?#]+)")
+        .unwrap()
+        .captures_iter(&css)
+        .map(|c| c[1].to_owned())
+        .collect();
+    assert!(urls.len() > 150, "fonts and icons: {}", urls.len());
+    assert!(urls.contains("fonts/IBMPlexSans/complete/woff2/IBMPlexSans-Regular.woff2"));
+    for file in &urls {
+        let res = client
+            .get(format!("/assets/dkfds-11.2.0/{file}"))
+            .header("host", LOCAL)
+            .send()
+            .await;
+        res.assert_status_is_ok();
+        let kind = if file.ends_with(".svg") {
+            "image/svg+xml"
+        } else if file.ends_with(".woff2") {
+            "font/woff2"
+        } else if file.ends_with(".woff") {
+            "application/font-woff"
+        } else {
+            ""
+        };
+        if !kind.is_empty() {
+            res.assert_header("content-type", kind);
+        }
+    }
+    client
+        .get("/assets/dkfds-11.2.0/css/nothing.css")
+        .header("host", LOCAL)
+        .send()
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// Scenario: the contractor's start page answers "what do I owe, and by when?": a grid of its
+/// contracts × the last six months, the running month not yet due, the month before last
+/// reported (the demo files every month), each month with a link to the hours form for that
+/// contract and month, which opens the form prefilled with what is on file; the bygherre sees the
+/// same grid for the grant's contracts.
+#[tokio::test]
+async fn the_to_do_grid_says_what_is_owed_and_links_each_month_to_its_form() {
+    use chrono::{Datelike, Months};
+    let demo = demo_on(
+        api::units::danish_today(),
+        &[Role::Contractor, Role::Bygherre],
+    )
+    .await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let today = api::units::danish_today();
+    let month = |back: u32| {
+        (today.with_day(1).unwrap() - Months::new(back))
+            .format("%Y-%m")
+            .to_string()
+    };
+    let s = session(&client, &demo, Role::Contractor).await;
+    let home = text(get(&client, "/app", &s).await).await;
+    let grid = home
+        .split("<table class=\"table\" id=\"todo\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_else(|| panic!("no to-do grid: {home}"));
+    assert!(
+        grid.contains("Månedsindberetning af timer pr. kontrakt"),
+        "{grid}"
+    );
+    assert!(
+        grid.contains(&format!("<td data-month=\"{}\" data-status=\"NOT_YET_DUE\"><span class=\"badge\">ikke forfalden</span>", month(0))),
+        "{grid}"
+    );
+    let two_ago = format!("<td data-month=\"{}\" data-status=\"REPORTED_", month(2));
+    assert!(grid.contains(&two_ago), "{grid}");
+    let link = regex::Regex::new(&format!(
+        "href=\"/app/hours\\?contract=([0-9a-f-]{{36}})&amp;month={}\"",
+        month(2)
+    ))
+    .unwrap();
+    let contract = link
+        .captures(grid)
+        .map(|c| c[1].to_owned())
+        .unwrap_or_else(|| panic!("no link to the form: {grid}"));
+    // The link opens that contract's form for that month, prefilled with what is on file.
+    let form = text(
+        get(
+            &client,
+            &format!("/app/hours?contract={contract}&month={}", month(2)),
+            &s,
+        )
+        .await,
+    )
+    .await;
+    assert!(form.contains(&format!("value=\"{}\"", month(2))), "{form}");
+    assert!(form.contains("id=\"already-reported\""), "{form}");
+
+    let b = session(&client, &demo, Role::Bygherre).await;
+    let page = text(
+        get(
+            &client,
+            &format!("/app/grants/{}/contracts", demo.grant),
+            &b,
+        )
+        .await,
+    )
+    .await;
+    assert!(
+        page.contains("<h2>Indberetninger pr. kontrakt</h2>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<tr data-contract=\"{contract}\">")),
+        "{page}"
+    );
+    assert!(page.contains(&two_ago));
 }

@@ -570,3 +570,73 @@ async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
         }
     }
 }
+
+/// Scenario: the to-do grid's cells from `Contract.reportingMonths`: the running month and the
+/// five before it, newest first, each with the 10th of the next month as its due day: the
+/// running month not yet due; a month filed on its due day on time (filing times are Danish
+/// days: 23:30 on the 10th in Copenhagen is the 10th); one filed the day after late; one never
+/// filed missing; last month due until the 10th and missing after. A contract that began last
+/// month has two cells; `months` is bounded.
+#[tokio::test]
+async fn a_contracts_months_say_what_is_owed_and_by_when() {
+    use chrono::{Datelike, Months, NaiveDate};
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let today = api::units::danish_today();
+    let first = |m: u32| today.with_day(1).unwrap() - Months::new(m);
+    let contract_from = |start: NaiveDate| json!({ "g": grant, "c": co, "s": start.to_string() });
+    const CONTRACT: &str = "mutation($g: UUID!, $c: UUID!, $s: NaiveDate!) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"murer\", value: \"1000000\", startDate: $s, endDate: \"2099-12-31\", trainingClause: {requiredSharePercent: \"14\"}}) { id } }";
+    let old = id(&app.ok(CONTRACT, contract_from(first(12))).await["createContract"]);
+    let new = id(&app.ok(CONTRACT, contract_from(first(1))).await["createContract"]);
+    const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $at: DateTime) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: \"10\", traineeHours: [], reportedAt: $at}) { id } }";
+    let ym = |d: NaiveDate| d.format("%Y-%m").to_string();
+    // Two months ago: filed 23:30 Danish time on the 10th of the next month (21:30 or 22:30 UTC).
+    let tenth = first(1).with_day(10).unwrap();
+    let late_evening =
+        chrono::NaiveDateTime::new(tenth, chrono::NaiveTime::from_hms_opt(21, 30, 0).unwrap());
+    app.ok(REPORT, json!({ "c": old, "m": ym(first(2)), "at": format!("{}Z", late_evening.format("%Y-%m-%dT%H:%M:%S")) }))
+        .await;
+    // Three months ago: filed the 11th of the next month.
+    let eleventh = first(2).with_day(11).unwrap();
+    app.ok(
+        REPORT,
+        json!({ "c": old, "m": ym(first(3)), "at": format!("{eleventh}T09:00:00Z") }),
+    )
+    .await;
+
+    const MONTHS: &str = "query($c: UUID!, $n: Int!) { contract(id: $c) { reportingMonths(months: $n) { month dueDate status } } }";
+    let grid = app.ok(MONTHS, json!({ "c": old, "n": 6 })).await;
+    let cells = grid["contract"]["reportingMonths"].as_array().unwrap();
+    let due_of = |m: NaiveDate| (m + Months::new(1)).with_day(10).unwrap().to_string();
+    let last_month = if today.day() <= 10 { "DUE" } else { "MISSING" };
+    let expected: Vec<Value> = [
+        (first(0), "NOT_YET_DUE"),
+        (first(1), last_month),
+        (first(2), "REPORTED_ON_TIME"),
+        (first(3), "REPORTED_LATE"),
+        (first(4), "MISSING"),
+        (first(5), "MISSING"),
+    ]
+    .into_iter()
+    .map(|(m, status)| json!({ "month": ym(m), "dueDate": due_of(m), "status": status }))
+    .collect();
+    assert_eq!(cells, &expected);
+
+    let grid = app.ok(MONTHS, json!({ "c": new, "n": 6 })).await;
+    let months: Vec<&str> = grid["contract"]["reportingMonths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(months, [ym(first(0)), ym(first(1))]);
+
+    for n in [0, 37] {
+        let res = app.exec(MONTHS, json!({ "c": old, "n": n })).await;
+        assert_eq!(
+            res["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{res}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Every validation rule's failure path: the error code (and field), a message that names the
 //! problem, and that nothing was written.
 
+use chrono::Datelike;
 use serde_json::{Value, json};
 use tests::{TestApp, cvr};
 
@@ -481,32 +482,6 @@ async fn hours_rules_and_a_refused_replacement_keeps_the_old_report() {
 }
 
 #[tokio::test]
-async fn future_months_are_refused() {
-    let app = TestApp::new().await;
-    let grant = app.grant().await;
-    let co = app.contractor(0).await;
-    // A contract running into the far future, so the month is inside its period.
-    let d = app
-        .ok(
-            CONTRACT,
-            json!({ "g": grant, "c": co, "k": "MAIN", "v": "1", "s": "2023-01-01", "e": "2099-12-31" }),
-        )
-        .await;
-    let contract = d["createContract"]["id"].as_str().unwrap().to_owned();
-    let next_year = chrono::Utc::now().date_naive() + chrono::Days::new(366);
-    let msg = refused(
-        &app,
-        "hours_report",
-        REPORT,
-        json!({ "c": contract, "m": next_year.format("%Y-%m").to_string(), "t": "1", "l": [] }),
-        "BAD_USER_INPUT",
-        Some("month"),
-    )
-    .await;
-    assert!(msg.contains("future"), "{msg}");
-}
-
-#[tokio::test]
 async fn trial_and_follow_up_rules() {
     let app = TestApp::new().await;
     let grant = app.grant().await;
@@ -618,4 +593,67 @@ async fn trial_and_follow_up_rules() {
         Some("dueDate"),
     )
     .await;
+}
+
+/// Scenario: a contractor reports the running month before it has ended, or a month next year:
+/// refused at `month`, naming the day it can be reported from (in Danish too), nothing written;
+/// last month, which has ended, is taken.
+#[tokio::test]
+async fn hours_of_a_month_that_has_not_ended_are_refused() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let co = app.contractor(0).await;
+    let contract = tests::id(
+        &app.ok(
+            "mutation($g: UUID!, $c: UUID!) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"hovedentreprise\", value: \"1000000\", startDate: \"2023-03-01\", endDate: \"2099-12-31\", trainingClause: {requiredSharePercent: \"14\"}}) { id } }",
+            json!({ "g": grant, "c": co }),
+        )
+        .await["createContract"],
+    );
+    let today = api::units::danish_today();
+    let running = today.format("%Y-%m").to_string();
+    let next = (today.with_day(1).unwrap() + chrono::Months::new(1)).format("%Y-%m-%d");
+    let vars = json!({ "c": contract, "m": running, "t": "10", "l": [] });
+    let msg = refused(
+        &app,
+        "hours_report",
+        REPORT,
+        vars.clone(),
+        "BAD_USER_INPUT",
+        Some("month"),
+    )
+    .await;
+    assert_eq!(
+        msg,
+        format!("{running} has not ended; its hours can be reported from {next}")
+    );
+    let next_year = (today + chrono::Days::new(366)).format("%Y-%m").to_string();
+    let msg = refused(
+        &app,
+        "hours_report",
+        REPORT,
+        json!({ "c": contract, "m": next_year, "t": "1", "l": [] }),
+        "BAD_USER_INPUT",
+        Some("month"),
+    )
+    .await;
+    assert!(
+        msg.starts_with(&format!("{next_year} has not ended")),
+        "{msg}"
+    );
+    let danish = app.exec_lang(api::i18n::Lang::Da, REPORT, vars).await;
+    let danish = danish["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        danish.contains("er ikke slut endnu; månedens timer kan indberettes fra den 1. "),
+        "{danish}"
+    );
+    let last = (today.with_day(1).unwrap() - chrono::Months::new(1))
+        .format("%Y-%m")
+        .to_string();
+    app.ok(
+        REPORT,
+        json!({ "c": contract, "m": last, "t": "10", "l": [] }),
+    )
+    .await;
+    assert_eq!(app.count("hours_report").await, 1);
 }

@@ -145,7 +145,7 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
     write_report(db, &contract, month, total, filed, lines, t).await
 }
 
-/// A month may be reported when it lies in the contract's period and has begun.
+/// A month may be reported when it lies in the contract's period and has ended.
 fn check_month(contract: &contract::Model, month: YearMonth) -> AppResult<()> {
     if !overlaps(contract.start_date, Some(contract.end_date), month) {
         return Err(AppError::bad_input(
@@ -164,11 +164,23 @@ fn check_month(contract: &contract::Model, month: YearMonth) -> AppResult<()> {
             ),
         ));
     }
-    if month > YearMonth::of(crate::units::danish_today()) {
+    // A month's figures are known when it has ended: a report of the running month would be a
+    // part of it that R6 then counts as the whole.
+    let running = YearMonth::of(crate::units::danish_today());
+    if month >= running {
+        let from = month.last_day() + chrono::Days::new(1);
         return Err(AppError::bad_input(
             "month",
-            "hours cannot be reported for a future month",
-            "der kan ikke indberettes timer for en kommende måned",
+            format!(
+                "{} has not ended; its hours can be reported from {}",
+                month.0.format("%Y-%m"),
+                from
+            ),
+            format!(
+                "{} er ikke slut endnu; månedens timer kan indberettes fra den {}",
+                crate::i18n::da_month(month.0),
+                crate::i18n::da_date(from)
+            ),
         ));
     }
     Ok(())

@@ -41,12 +41,13 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
         None,
     );
     html! {
-        @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
+        @if let Err(e) = &answer { p.alert.alert-error role="alert" { (e.message) } }
         h2 { (t(l, "your-contracts")) }
         @if more {
             p { (t(l, "the-first-100-contracts-are-shown")) }
         }
-        table id="contracts" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="contracts" {
             thead { tr {
                 th scope="col" { (t(l, "case")) } th scope="col" { (t(l, "trade")) }
                 th scope="col" { (t(l, "period")) }
@@ -65,8 +66,12 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 }
             }
         }
+        }
+        h2 { (t(l, "what-you-owe")) }
+        (super::todo::grid(l, "todo", t(l, "what-you-owe-caption"), &todo_rows(contracts), true))
         h2 { (t(l, "your-figures")) }
-        table id="own-figures" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="own-figures" {
             caption { (t(l, "your-hours-and-what-your-clauses")) }
             thead { tr {
                 th scope="col" { (t(l, "case")) }
@@ -89,11 +94,24 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 }
             }
         }
+        }
         figure {
             (PreEscaped(chart))
             figcaption { (t(l, "your-trainee-hours-per-case-the")) }
         }
     }
+}
+
+/// The to-do grid's rows: each contract with its months.
+fn todo_rows(contracts: &[Contract]) -> Vec<super::todo::Row> {
+    contracts
+        .iter()
+        .map(|c| super::todo::Row {
+            contract: c.id,
+            label: format!("{} · {}", c.grant.case_number, c.trade),
+            cells: super::todo::cells(&c.reporting_months),
+        })
+        .collect()
 }
 
 /// What a contract's training clause asks for, its exemption, or that it has none.

@@ -85,11 +85,15 @@ async fn contracts_page(
     let may_write = s
         .principal
         .may_write(tracker_core::auth::Area::Contract, "create");
+    let may_report = s
+        .principal
+        .may_write(tracker_core::auth::Area::Hours, "report");
     let body = html! {
-        @if let Some(n) = notice { p.ok role="status" { (n) } }
-        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.error role="alert" { (r.message) } }
+        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
         p { (g.case_number) " · " (g.title) }
-        table id="contracts" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="contracts" {
             thead { tr {
                 th scope="col" { (t(l, "contractor")) }
                 th scope="col" { (t(l, "trade")) }
@@ -102,6 +106,9 @@ async fn contracts_page(
                 @for c in &g.contracts { (contract_row(l, s, g.id, c, may_write)) }
             }
         }
+        }
+        h2 { (t(l, "reporting-by-contract")) }
+        (super::todo::grid(l, "todo", t(l, "what-you-owe-caption"), &todo_rows(&g.contracts), may_report))
         @if may_write {
             (new_contract_form(s, &data, typed, refusal))
         }
@@ -109,6 +116,18 @@ async fn contracts_page(
     };
     let status = refusal.map_or(StatusCode::OK, Refusal::status);
     html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// The to-do grid's rows: each contract, by contractor and trade, with its months.
+fn todo_rows(contracts: &[Contract]) -> Vec<super::todo::Row> {
+    contracts
+        .iter()
+        .map(|c| super::todo::Row {
+            contract: c.id,
+            label: format!("{} · {}", c.contractor.name, c.trade),
+            cells: super::todo::cells(&c.reporting_months),
+        })
+        .collect()
 }
 
 /// One contract: its clause in words (or exemption), its documentation, and where the clause
@@ -154,15 +173,15 @@ fn documentation_form(l: Lang, s: &Session, grant: Uuid, contract: Uuid) -> Mark
         form method="post" action={ "/app/grants/" (grant) "/contracts/documentation" } {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="contract" value=(contract);
-            label for={ "from-" (contract) } { (t(l, "from")) }
-            input id={ "from-" (contract) } name="from" type="date" required;
-            label for={ "to-" (contract) } { (t(l, "to")) }
-            input id={ "to-" (contract) } name="to" type="date" required;
-            label for={ "share-" (contract) } { (t(l, "documented-company-share-percent")) }
-            input id={ "share-" (contract) } name="share" inputmode="decimal" required;
-            label for={ "document-" (contract) } { (t(l, "document")) }
-            input id={ "document-" (contract) } name="document" maxlength="500" required;
-            button type="submit" { (t(l, "record-documentation")) }
+            label.form-label for={ "from-" (contract) } { (t(l, "from")) }
+            input.form-input id={ "from-" (contract) } name="from" type="date" required;
+            label.form-label for={ "to-" (contract) } { (t(l, "to")) }
+            input.form-input id={ "to-" (contract) } name="to" type="date" required;
+            label.form-label for={ "share-" (contract) } { (t(l, "documented-company-share-percent")) }
+            input.form-input id={ "share-" (contract) } name="share" inputmode="decimal" required;
+            label.form-label for={ "document-" (contract) } { (t(l, "document")) }
+            input.form-input id={ "document-" (contract) } name="document" maxlength="500" required;
+            button.button.button-primary type="submit" { (t(l, "record-documentation")) }
         }
     }
 }
@@ -180,51 +199,60 @@ fn new_contract_form(
         |name: &str, label: &'static str, value: &str, api: &str, extra: Option<&'static str>| {
             let error = Refusal::message_at(refusal, api);
             html! {
-                label for=(name) { (t(l, label)) }
+                label.form-label for=(name) { (t(l, label)) }
                 @if let Some(hint) = extra { p.hint id={ (name) "-hint" } { (t(l, hint)) } }
-                input id=(name) name=(name) value=(value) inputmode="decimal"
+                input.form-input id=(name) name=(name) value=(value) inputmode="decimal"
                     aria-describedby={ @if extra.is_some() { (name) "-hint " } (name) "-error" }
                     aria-invalid=[error.map(|_| "true")];
-                @if let Some(m) = error { p.error id={ (name) "-error" } { (m) } }
+                @if let Some(m) = error { span.form-error-message id={ (name) "-error" } { (m) } }
             }
         };
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
         h2 { (t(l, "new-contract")) }
+        (Refusal::summary(l, refusal, &[
+            ("contractorId", "contractor"), ("kind", "kind"), ("parentContractId", "parent"),
+            ("trade", "trade"), ("value", "value"), ("startDate", "start"), ("endDate", "end"),
+            ("requiredSharePercent", "share"), ("requiredTraineeHours", "hours"),
+            ("requiredTraineeWeeks", "weeks"), ("skilledWorkersPerTrainee", "ratio"),
+            ("apprenticePartPercent", "apprentice"),
+            ("companyDocumentationThresholdPercent", "threshold"), ("trainingClause", "share"),
+            ("clauseExemption.reason", "exemption_reason"), ("clauseExemption", "exemption_reason"),
+        ]))
         form method="post" action={ "/app/grants/" (data.grant.id) "/contracts" } id="new-contract" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="contractor" { (t(l, "contractor")) }
-            select id="contractor" name="contractor" required aria-describedby="contractor-error" {
+            label.form-label for="contractor" { (t(l, "contractor")) }
+            select.form-select id="contractor" name="contractor" required aria-describedby="contractor-error" {
                 @for c in &data.contractors.nodes {
                     option value=(c.id) selected[f.contractor == c.id.to_string()] { (c.name) }
                 }
             }
-            @if let Some(m) = Refusal::message_at(refusal, "contractorId") { p.error id="contractor-error" { (m) } }
-            label for="kind" { (t(l, "contract-kind")) }
-            select id="kind" name="kind" required {
+            @if let Some(m) = Refusal::message_at(refusal, "contractorId") { span.form-error-message id="contractor-error" { (m) } }
+            label.form-label for="kind" { (t(l, "contract-kind")) }
+            select.form-select id="kind" name="kind" required {
                 @for k in ContractKind::ALL {
                     option value=(k.code()) selected[f.kind == k.code()] { (kind_name(l, k)) }
                 }
             }
-            @if let Some(m) = Refusal::message_at(refusal, "kind") { p.error id="kind-error" { (m) } }
-            label for="parent" { (t(l, "parent-contract-for-a-subcontract")) }
-            select id="parent" name="parent" aria-describedby="parent-error" {
+            @if let Some(m) = Refusal::message_at(refusal, "kind") { span.form-error-message id="kind-error" { (m) } }
+            label.form-label for="parent" { (t(l, "parent-contract-for-a-subcontract")) }
+            select.form-select id="parent" name="parent" aria-describedby="parent-error" {
                 option value="" { "—" }
                 @for c in &data.grant.contracts {
                     option value=(c.id) selected[f.parent.as_deref() == Some(c.id.to_string().as_str())] { (c.contractor.name) " · " (c.trade) }
                 }
             }
-            @if let Some(m) = Refusal::message_at(refusal, "parentContractId") { p.error id="parent-error" { (m) } }
-            label for="trade" { (t(l, "trade")) }
-            input id="trade" name="trade" required maxlength="100" value=(f.trade) aria-describedby="trade-error";
-            @if let Some(m) = Refusal::message_at(refusal, "trade") { p.error id="trade-error" { (m) } }
+            @if let Some(m) = Refusal::message_at(refusal, "parentContractId") { span.form-error-message id="parent-error" { (m) } }
+            label.form-label for="trade" { (t(l, "trade")) }
+            input.form-input id="trade" name="trade" required maxlength="100" value=(f.trade) aria-describedby="trade-error";
+            @if let Some(m) = Refusal::message_at(refusal, "trade") { span.form-error-message id="trade-error" { (m) } }
             (text("value", "value-dkk", &f.value, "value", None))
-            label for="start" { (t(l, "start")) }
-            input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
-            @if let Some(m) = Refusal::message_at(refusal, "startDate") { p.error id="start-error" { (m) } }
-            label for="end" { (t(l, "end")) }
-            input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
-            @if let Some(m) = Refusal::message_at(refusal, "endDate") { p.error id="end-error" { (m) } }
+            label.form-label for="start" { (t(l, "start")) }
+            input.form-input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
+            @if let Some(m) = Refusal::message_at(refusal, "startDate") { span.form-error-message id="start-error" { (m) } }
+            label.form-label for="end" { (t(l, "end")) }
+            input.form-input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
+            @if let Some(m) = Refusal::message_at(refusal, "endDate") { span.form-error-message id="end-error" { (m) } }
             fieldset {
                 legend { (t(l, "training-clause-fill-in-the-forms")) }
                 (text("share", "clause-share-percent", &opt(&f.share), "requiredSharePercent", None))
@@ -233,19 +261,19 @@ fn new_contract_form(
                 (text("ratio", "clause-skilled-per-trainee", &opt(&f.ratio), "skilledWorkersPerTrainee", None))
                 (text("apprentice", "clause-apprentice-percent", &opt(&f.apprentice), "apprenticePartPercent", None))
                 (text("threshold", "clause-threshold-percent", &opt(&f.threshold), "companyDocumentationThresholdPercent", None))
-                @if let Some(m) = Refusal::message_at(refusal, "trainingClause") { p.error id="clause-error" { (m) } }
+                @if let Some(m) = Refusal::message_at(refusal, "trainingClause") { span.form-error-message id="clause-error" { (m) } }
             }
             fieldset {
                 legend { (t(l, "or-an-exemption")) }
-                label for="exemption_reason" { (t(l, "reason")) }
-                input id="exemption_reason" name="exemption_reason" maxlength="2000" value=(opt(&f.exemption_reason));
-                @if let Some(m) = Refusal::message_at(refusal, "clauseExemption.reason").or(Refusal::message_at(refusal, "clauseExemption")) { p.error id="exemption-error" { (m) } }
-                label for="exemption_by" { (t(l, "approved-by")) }
-                input id="exemption_by" name="exemption_by" maxlength="200" value=(opt(&f.exemption_by));
-                label for="exemption_date" { (t(l, "date")) }
-                input id="exemption_date" name="exemption_date" type="date" value=(opt(&f.exemption_date));
+                label.form-label for="exemption_reason" { (t(l, "reason")) }
+                input.form-input id="exemption_reason" name="exemption_reason" maxlength="2000" value=(opt(&f.exemption_reason));
+                @if let Some(m) = Refusal::message_at(refusal, "clauseExemption.reason").or(Refusal::message_at(refusal, "clauseExemption")) { span.form-error-message id="exemption-error" { (m) } }
+                label.form-label for="exemption_by" { (t(l, "approved-by")) }
+                input.form-input id="exemption_by" name="exemption_by" maxlength="200" value=(opt(&f.exemption_by));
+                label.form-label for="exemption_date" { (t(l, "date")) }
+                input.form-input id="exemption_date" name="exemption_date" type="date" value=(opt(&f.exemption_date));
             }
-            button type="submit" { (t(l, "register-contract")) }
+            button.button.button-primary type="submit" { (t(l, "register-contract")) }
         }
     }
 }

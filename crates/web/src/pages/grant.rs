@@ -84,7 +84,7 @@ async fn grant_view(
     let title = format!("{} · {}", c.grant.case_number, c.grant.title);
     let body = html! {
         p id="status" { (t(l, "status-on")) (engine::i18n::date(l, c.as_of)) ": "
-            strong data-status=(c.status.code()) { (c.status.name(l)) } }
+            (c.status.tag(l)) }
         h2 { (t(l, "key-figures")) }
         (key_figures(l, c))
         p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "yearly-lbf-report")) } }
@@ -134,13 +134,13 @@ fn targets_form(
         form method="post" action={ "/app/grants/" (grant) "/residents" } id="resident-targets" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             p.hint { (t(l, "leave-a-target-empty-for-none")) }
-            label for="trial_target" { (t(l, "target-residents-in-snusepraktik")) }
-            input id="trial_target" name="trial_target" inputmode="decimal" value=(trial) aria-describedby="trial_target-error";
-            @if let Some(m) = error("residentTrialTargetPercent") { p.error id="trial_target-error" { (m) } }
-            label for="trainee_target" { (t(l, "target-residents-in-training")) }
-            input id="trainee_target" name="trainee_target" inputmode="decimal" value=(trainee) aria-describedby="trainee_target-error";
-            @if let Some(m) = error("residentTraineeTargetPercent") { p.error id="trainee_target-error" { (m) } }
-            button type="submit" { (t(l, "save-targets")) }
+            label.form-label for="trial_target" { (t(l, "target-residents-in-snusepraktik")) }
+            input.form-input id="trial_target" name="trial_target" inputmode="decimal" value=(trial) aria-describedby="trial_target-error";
+            @if let Some(m) = error("residentTrialTargetPercent") { span.form-error-message id="trial_target-error" { (m) } }
+            label.form-label for="trainee_target" { (t(l, "target-residents-in-training")) }
+            input.form-input id="trainee_target" name="trainee_target" inputmode="decimal" value=(trainee) aria-describedby="trainee_target-error";
+            @if let Some(m) = error("residentTraineeTargetPercent") { span.form-error-message id="trainee_target-error" { (m) } }
+            button.button.button-primary type="submit" { (t(l, "save-targets")) }
         }
     }
 }
@@ -280,7 +280,8 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
             (PreEscaped(hours_chart))
             figcaption { (t(l, "hours-delivered-against-the-pro-rata")) }
         }
-        table id="series" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="series" {
             caption { (t(l, "month-by-month")) }
             thead { tr {
                 th scope="col" { (t(l, "month")) } th.num scope="col" { (t(l, "share-cumulative")) }
@@ -298,6 +299,7 @@ fn progress(l: Lang, series: &[CompliancePoint]) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }
@@ -325,7 +327,8 @@ fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
             (PreEscaped(contractor_chart))
             figcaption { (t(l, "each-contractors-trainee-share-the-vertical")) }
         }
-        table id="contractors" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="contractors" {
             thead { tr {
                 th scope="col" { (t(l, "contractor")) }
                 th.num scope="col" { (t(l, "labour-hours")) }
@@ -346,6 +349,7 @@ fn contractors(l: Lang, c: &GrantCompliance) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }
@@ -390,7 +394,8 @@ pub(crate) fn clause_in_words(l: Lang, k: &crate::queries::grant::TrainingClause
 fn clauses(l: Lang, c: &GrantCompliance) -> Markup {
     html! {
         h2 { (t(l, "the-contracts-clauses")) }
-        table id="clauses" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="clauses" {
             thead { tr {
                 th scope="col" { (t(l, "contractor")) }
                 th scope="col" { (t(l, "trade")) }
@@ -414,6 +419,7 @@ fn clauses(l: Lang, c: &GrantCompliance) -> Markup {
                 }
             }
         }
+        }
     }
 }
 
@@ -426,7 +432,8 @@ fn residents(l: Lang, c: &GrantCompliance) -> Markup {
     ];
     html! {
         h2 { (t(l, "residents-share")) }
-        table id="residents" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="residents" {
             thead { tr {
                 th scope="col" { (t(l, "group")) }
                 th.num scope="col" { (t(l, "people")) }
@@ -450,6 +457,7 @@ fn residents(l: Lang, c: &GrantCompliance) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }

@@ -74,24 +74,52 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         Ok(d) => &d.compliance_dashboard,
         Err(_) => &[],
     };
+    // A sort link keeps the filter the person chose.
+    let sort_href = |code: &str| {
+        let mut q = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+        if let Some(st) = status {
+            q.append_pair("status", st.code());
+        }
+        if let Some(m) = &municipality {
+            q.append_pair("municipality", m);
+        }
+        if let Some(y) = year {
+            q.append_pair("year", &y.to_string());
+        }
+        q.append_pair("sort", code);
+        q.finish()
+    };
+    let counts: Vec<(ComplianceStatus, usize)> = ComplianceStatus::ALL
+        .into_iter()
+        .map(|st| (st, rows.iter().filter(|r| r.status == st).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
     html! {
         h2 { (t(l, "portfolio")) }
+        @if !counts.is_empty() {
+            ul.nobullet-list id="status-counts" aria-label=(t(l, "grants-by-status")) {
+                @for (st, n) in &counts {
+                    li { strong { (n) } " " (st.tag(l)) }
+                }
+            }
+        }
         (filters(l, status, municipality.as_deref(), year_text, sort))
         @if year_refused {
-            p.error role="alert" id="year-error" {
+            p.alert.alert-error role="alert" id="year-error" {
                 (t(l, "the-commitment-year-must-be-a"))
             }
         }
-        @if let Err(e) = &answer { p.error role="alert" { (e.message) } }
-        table id="portfolio" {
+        @if let Err(e) = &answer { p.alert.alert-error role="alert" { (e.message) } }
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="portfolio" {
             caption { (t(l, "lbf-grants-trainee-share-against-the")) }
             thead { tr {
                 th scope="col" { (t(l, "case")) }
                 th scope="col" { (t(l, "title")) }
                 th scope="col" { (t(l, "status")) }
-                th.num scope="col" { a href={ "?sort=" (if sort == DashboardSort::ShareAsc { "SHARE_DESC" } else { "SHARE_ASC" }) } { (t(l, "share")) } }
+                th.num scope="col" { a href=(sort_href(if sort == DashboardSort::ShareAsc { "SHARE_DESC" } else { "SHARE_ASC" })) { (t(l, "share")) } }
                 th.num scope="col" { (t(l, "required-percent")) }
-                th.num scope="col" { a href="?sort=SHORTFALL_DESC" { (t(l, "hours-short")) } }
+                th.num scope="col" { a href=(sort_href("SHORTFALL_DESC")) { (t(l, "hours-short")) } }
                 th.num scope="col" { (t(l, "rsv-rk-delivered-target")) }
                 th.num scope="col" { (t(l, "residents-in-snusepraktik")) }
                 th scope="col" { (t(l, "next-deadlines")) }
@@ -99,6 +127,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
             tbody {
                 @for r in rows { (portfolio_row(l, r, today)) }
             }
+        }
         }
         @if rows.is_empty() && answer.is_ok() { p { (t(l, "no-grant-matches-the-filter")) } }
         p { a href="/app/ranking" { (t(l, "contractor-ranking")) } }
@@ -117,8 +146,8 @@ fn filters(
     html! {
         form.filters method="get" action="/app" {
             div {
-                label for="status" { (t(l, "status")) }
-                select id="status" name="status" {
+                label.form-label for="status" { (t(l, "status")) }
+                select.form-select id="status" name="status" {
                     option value="" { (t(l, "all")) }
                     @for st in ComplianceStatus::ALL {
                         option value=(st.code()) selected[status == Some(st)] { (st.name(l)) }
@@ -126,24 +155,24 @@ fn filters(
                 }
             }
             div {
-                label for="municipality" { (t(l, "municipality")) }
-                input id="municipality" name="municipality" maxlength="100"
+                label.form-label for="municipality" { (t(l, "municipality")) }
+                input.form-input id="municipality" name="municipality" maxlength="100"
                     value=(municipality.unwrap_or_default());
             }
             div {
-                label for="year" { (t(l, "commitment-year")) }
-                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
+                label.form-label for="year" { (t(l, "commitment-year")) }
+                input.form-input id="year" name="year" inputmode="numeric" maxlength="4" value=(year_text)
                     aria-describedby="year-error";
             }
             div {
-                label for="sort" { (t(l, "sort-by")) }
-                select id="sort" name="sort" {
+                label.form-label for="sort" { (t(l, "sort-by")) }
+                select.form-select id="sort" name="sort" {
                     @for (order, name) in DashboardSort::ALL {
                         option value=(order.code()) selected[sort == order] { (t(l, name)) }
                     }
                 }
             }
-            div { button type="submit" { (t(l, "show")) } }
+            div { button.button.button-primary type="submit" { (t(l, "show")) } }
         }
     }
 }
@@ -156,7 +185,7 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
         tr {
             td { a href={ "/app/grants/" (r.grant_id) } { (r.grant.case_number) } }
             td { (r.grant.title) }
-            td data-status=(r.status.code()) { (r.status.name(l)) }
+            td { (r.status.tag(l)) }
             td.num { (dec(l, m.share_percent, 2)) }
             td.num { (two(l, m.required_share_percent)) }
             td.num { (two(l, m.shortfall_hours)) }
@@ -174,7 +203,7 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
                 @if let Some(due) = dl.lbf_report_due {
                     li { (t(l, "lbf-report")) (dl.lbf_report_year.map(|y| y.to_string()).unwrap_or_default()) ": " (date(l, due))
                         @if due < today {
-                            " " strong.error { (t(l, "overdue")) }
+                            " " strong.badge.badge-error { (t(l, "overdue")) }
                         } }
                 }
                 @if let Some(due) = dl.next_meeting_due {
@@ -208,7 +237,8 @@ pub async fn ranking_page(
         .default;
     let body = html! {
         p { (t_with(l, "ranking-intro", &[("share", dec(l, Some(default_share), 0))])) }
-        table id="ranking" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="ranking" {
             caption { (title) }
             thead { tr {
                 th scope="col" { (t(l, "contractor")) }
@@ -234,6 +264,7 @@ pub async fn ranking_page(
                     }
                 }
             }
+        }
         }
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
@@ -281,23 +312,25 @@ async fn report_page(
         p { (r.grant.case_number) " · " (r.grant.title) }
         form.filters method="get" action={ "/app/grants/" (grant) "/lbf" } {
             div {
-                label for="year" { (t(l, "year")) }
-                input id="year" name="year" inputmode="numeric" maxlength="4" value=(year);
+                label.form-label for="year" { (t(l, "year")) }
+                input.form-input id="year" name="year" inputmode="numeric" maxlength="4" value=(year);
             }
-            div { button type="submit" { (t(l, "show")) } }
+            div { button.button.button-primary type="submit" { (t(l, "show")) } }
         }
-        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
         p id="report-state" {
             @if submitted { (t(l, "submitted-the-figures-below-are-the")) }
             @else { (t(l, "not-submitted-the-figures-below-are")) }
         }
-        table id="lbf-report" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="lbf-report" {
             caption { (t(l, "the-report")) " " (year) }
             tbody {
                 @for line in &r.lines {
                     tr data-key=(line.key) { th scope="row" { (line.label) } td.num { (line.value) } }
                 }
             }
+        }
         }
         p {
             a href={ "/exports/lbf-report.xlsx?organisationId=" (org) "&year=" (year) "&lang=" (match l { Lang::Da => "da", Lang::En => "en" }) } download {
@@ -308,7 +341,8 @@ async fn report_page(
         }
         @if !r.versions.is_empty() {
             h2 { (t(l, "versions")) }
-            table id="versions" {
+            div.table--responsive-scroll tabindex="0" {
+            table.table.table--zebra id="versions" {
                 thead { tr {
                     th scope="col" { (t(l, "version")) } th scope="col" { (t(l, "submitted")) }
                     th scope="col" { (t(l, "by")) } th scope="col" { (t(l, "reason-for-correction")) }
@@ -324,18 +358,19 @@ async fn report_page(
                     }
                 }
             }
+            }
         }
         @if may_submit {
-            @if let Some((_, message)) = refusal { p.error role="alert" id="reason-error" { (message) } }
+            @if let Some((_, message)) = refusal { p.alert.alert-error role="alert" id="reason-error" { (message) } }
             @if submitted {
                 h2 { (t(l, "correct-the-report")) }
                 form method="post" action={ "/app/grants/" (grant) "/lbf" } {
                     input type="hidden" name="csrf" value=(s.session.csrf_token);
                     input type="hidden" name="year" value=(year);
                     input type="hidden" name="action" value="correct";
-                    label for="reason" { (t(l, "reason-required")) }
-                    textarea id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" {}
-                    button type="submit" { (t(l, "submit-correction")) }
+                    label.form-label for="reason" { (t(l, "reason-required")) }
+                    textarea.form-input id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" {}
+                    button.button.button-primary type="submit" { (t(l, "submit-correction")) }
                 }
             } @else {
                 h2 { (t(l, "submit-the-report")) }
@@ -344,7 +379,7 @@ async fn report_page(
                     input type="hidden" name="year" value=(year);
                     input type="hidden" name="action" value="submit";
                     p { (t(l, "the-figures-are-frozen-when-submitted")) }
-                    button type="submit" { (t(l, "submit")) }
+                    button.button.button-primary type="submit" { (t(l, "submit")) }
                 }
             }
         }

@@ -160,15 +160,33 @@ fn form(
     let error = |field: &str| errors.get(field).cloned();
     let on_file = reported(contract, month);
     let trainee_of = |r: &HoursReport| r.lines.iter().map(|x| x.hours).sum::<Decimal>();
+    // The summary at the top links each problem to its field, in the form's order.
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for (api, id) in [
+        ("month", "month"),
+        ("totalHours", "total"),
+        ("traineeHours", "hours0"),
+    ] {
+        if let Some(m) = error(api) {
+            problems.push((id.into(), m));
+        }
+    }
+    for i in 0..placements.len() {
+        if let Some(m) = error(&format!("traineeHours[{i}].hours")) {
+            problems.push((format!("hours{i}"), m));
+        }
+    }
     html! {
+        (crate::layout::error_summary(l, &problems))
         p { (t(l, "contract-label")) (contract.trade) " · "
             (contract.contractor.name) " · " (contract.grant.case_number) }
         @if saved { p role="status" { strong { (t(l, "saved-sentence")) } " " (t(l, "the-hours-for")) (engine::i18n::month(l, month)) (t(l, "are-reported")) } }
-        @if let Some(g) = general { p.error role="alert" { (g) } }
+        @if let Some(g) = general { p.alert.alert-error role="alert" { (g) } }
         @if let (Some(old), Some(new)) = (on_file, replacing) {
             div id="confirm-replace" role="alert" {
                 p { strong { (t(l, "the-month-is-already-reported")) } " " (t(l, "confirm-to-replace-it")) }
-                table {
+                div.table--responsive-scroll tabindex="0" {
+                table.table.table--zebra {
                     thead { tr {
                         th scope="col" { }
                         th.num scope="col" { (t(l, "on-file")) }
@@ -178,6 +196,7 @@ fn form(
                         tr { th scope="row" { (t(l, "total-hours")) } td.num { (two(l, old.total_hours)) } td.num { (two(l, new.total)) } }
                         tr { th scope="row" { (t(l, "hours-of-persons-in-training")) } td.num { (two(l, trainee_of(old))) } td.num { (two(l, new.trainee)) } }
                     }
+                }
                 }
             }
         } @else if let (Some(old), false) = (on_file, saved) {
@@ -192,34 +211,34 @@ fn form(
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="contract" value=(contract.id);
             @if replacing.is_some() { input type="hidden" name="replace" value="yes"; }
-            label for="month" { (t(l, "month-yyyy-mm")) }
-            input id="month" name="month" value=(ym(month)) inputmode="numeric"
+            label.form-label for="month" { (t(l, "month-yyyy-mm")) }
+            input.form-input id="month" name="month" value=(ym(month)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
-            @if let Some(e) = error("month") { p.error id="month-error" { (e) } }
-            label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
-            input id="total" name="total" value=(total) inputmode="decimal"
+            @if let Some(e) = error("month") { span.form-error-message id="month-error" { (e) } }
+            label.form-label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
+            input.form-input id="total" name="total" value=(total) inputmode="decimal"
                 aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
-            @if let Some(e) = error("totalHours") { p.error id="total-error" { (e) } }
-            @if let Some(e) = error("traineeHours") { p.error role="alert" { (e) } }
+            @if let Some(e) = error("totalHours") { span.form-error-message id="total-error" { (e) } }
+            @if let Some(e) = error("traineeHours") { p.alert.alert-error role="alert" { (e) } }
             fieldset {
                 legend { (t(l, "hours-of-persons-in-training")) }
                 @if placements.is_empty() { p { (t(l, "no-active-placements-on-the-contract")) } }
                 @for (i, (id, name)) in placements.iter().enumerate() {
                     input type="hidden" name={ "placement" (i) } value=(id);
-                    label for={ "hours" (i) } { (name) }
-                    input id={ "hours" (i) } name={ "hours" (i) }
+                    label.form-label for={ "hours" (i) } { (name) }
+                    input.form-input id={ "hours" (i) } name={ "hours" (i) }
                         value=(lines.get(id).map(String::as_str).unwrap_or_default()) inputmode="decimal"
                         aria-invalid=[error(&format!("traineeHours[{i}].hours")).map(|_| "true")]
                         aria-describedby={ "hours" (i) "-error" };
                     @if let Some(e) = error(&format!("traineeHours[{i}].hours")) {
-                        p.error id={ "hours" (i) "-error" } { (e) }
+                        span.form-error-message id={ "hours" (i) "-error" } { (e) }
                     }
                 }
             }
             @if replacing.is_some() {
-                button type="submit" { (t(l, "replace-the-report")) }
+                button.button.button-primary type="submit" { (t(l, "replace-the-report")) }
             } @else {
-                button type="submit" { (t(l, "report")) }
+                button.button.button-primary type="submit" { (t(l, "report")) }
             }
         }
     }

@@ -31,18 +31,18 @@ fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
     let l = s.lang;
     html! {
         p { (t(l, "load-the-months-hours-from-the")) }
-        @if let Some(e) = error { p.error role="alert" { (e) } }
+        @if let Some(e) = error { p.alert.alert-error role="alert" { (e) } }
         form method="post" action="/app/import" enctype="multipart/form-data" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="file" { (t(l, "file")) }
-            input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
+            label.form-label for="file" { (t(l, "file")) }
+            input.form-input id="file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required;
             @if may_declare(s) {
-                label for="filed" { (t(l, "filed-on-only-when-loading-history")) }
-                input id="filed" name="filed" type="date" value=(filed);
+                label.form-label for="filed" { (t(l, "filed-on-only-when-loading-history")) }
+                input.form-input id="filed" name="filed" type="date" value=(filed);
             }
-            button type="submit" name="action" value="check" { (t(l, "check-saves-nothing")) }
+            button.button.button-primary type="submit" name="action" value="check" { (t(l, "check-saves-nothing")) }
             " "
-            button type="submit" name="action" value="import" { (t(l, "import")) }
+            button.button.button-primary type="submit" name="action" value="import" { (t(l, "import")) }
         }
     }
 }
@@ -86,8 +86,9 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
     let status = d.status;
     html! {
         @if status == PayrollImportStatus::Refused {
-            p.error role="alert" { strong { (status_text(l, status)) } }
-            table {
+            p.alert.alert-error role="alert" { strong { (status_text(l, status)) } }
+            div.table--responsive-scroll tabindex="0" {
+            table.table.table--zebra {
                 caption { (t(l, "problems-in-the-file")) }
                 thead { tr { th scope="col" { (t(l, "line")) } th scope="col" { (t(l, "column")) } th scope="col" { (t(l, "problem")) } } }
                 tbody {
@@ -100,11 +101,13 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
                     }
                 }
             }
+            }
         } @else {
             p role="status" { strong { (status_text(l, status)) } }
         }
         @if !d.reports.is_empty() {
-            table {
+            div.table--responsive-scroll tabindex="0" {
+            table.table.table--zebra {
                 caption { @if status == PayrollImportStatus::Checked { (t(l, "what-the-file-will-save")) } @else { (t(l, "saved")) } }
                 thead { tr {
                     th scope="col" { (t(l, "contract")) }
@@ -126,6 +129,7 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
                         }
                     }
                 }
+            }
             }
         }
     }

@@ -8,4 +8,5 @@ pub mod home;
 pub mod hours;
 pub mod import;
 pub mod reminders;
+pub mod todo;
 pub mod trials;

@@ -101,11 +101,11 @@ fn form(s: &Session, prefs: &ReminderPreferences, note: Option<Markup>) -> Marku
                         div {
                             input type="checkbox" id=(code) name=(format!("kind_{code}")) value="on" checked[prefs.kinds.contains(k)];
                             " "
-                            label for=(code) { strong { (name) } " – " (when) }
+                            label.form-label for=(code) { strong { (name) } " – " (when) }
                         }
                     }
                 }
-                button type="submit" { (t(l, "save")) }
+                button.button.button-primary type="submit" { (t(l, "save")) }
             }
         }
     }

@@ -140,7 +140,7 @@ async fn trials_page(
     let (running, ending, ended) = (on("running"), on("ending"), on("ended"));
     let waiting = ended.len() + ending.len() + running.len();
     let body = html! {
-        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
         h2 { (t(l, "running-and-ended-placements")) }
         (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending))
         (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended))
@@ -163,7 +163,8 @@ async fn trials_page(
 fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -> Markup {
     let l = s.lang;
     html! {
-        table id=(id) {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id=(id) {
             caption { (caption) " (" (rows.len()) ")" }
             thead { tr {
                 th scope="col" { (t(l, "participant")) }
@@ -186,6 +187,7 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
                 }
             }
         }
+        }
     }
 }
 
@@ -193,7 +195,8 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
 fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
     let l = s.lang;
     html! {
-        table id="without-plan" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="without-plan" {
             caption { (t(l, "outcome-without-a-next-plan")) " (" (rows.len()) ")" }
             thead { tr {
                 th scope="col" { (t(l, "participant")) }
@@ -216,15 +219,16 @@ fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
                                     input type="hidden" name="trial" value=(tr.id);
                                     input type="hidden" name="outcome" value=(o.code());
                                     input type="hidden" name="date" value=(on);
-                                    label for={ "plan-" (tr.id) } { (t(l, "next-step")) }
-                                    input id={ "plan-" (tr.id) } name="plan" maxlength="2000" required;
-                                    button type="submit" { (t(l, "save-the-plan")) }
+                                    label.form-label for={ "plan-" (tr.id) } { (t(l, "next-step")) }
+                                    input.form-input id={ "plan-" (tr.id) } name="plan" maxlength="2000" required;
+                                    button.button.button-primary type="submit" { (t(l, "save-the-plan")) }
                                 }
                             }
                         }
                     }
                 }
             }
+        }
         }
     }
 }
@@ -234,7 +238,8 @@ fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
     let l = s.lang;
     html! {
         h2 { (t(l, "status-three-months-after")) }
-        table id="three-month" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="three-month" {
             caption { (t(l, "three-months-passed-without-a-status")) " (" (rows.len()) ")" }
             thead { tr {
                 th scope="col" { (t(l, "participant")) }
@@ -255,6 +260,7 @@ fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
                 }
             }
         }
+        }
     }
 }
 
@@ -263,13 +269,13 @@ fn three_month_form(l: Lang, s: &Session, id: Uuid) -> Markup {
         form method="post" action="/app/trials/three-month" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
-            label for={ "status-" (id) } { (t(l, "status")) }
-            select id={ "status-" (id) } name="status" required {
+            label.form-label for={ "status-" (id) } { (t(l, "status")) }
+            select.form-select id={ "status-" (id) } name="status" required {
                 @for v in ThreeMonthStatus::ALL { option value=(v.code()) { (status_name(l, v)) } }
             }
-            label for={ "status-date-" (id) } { (t(l, "found-out-on")) }
-            input id={ "status-date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
-            button type="submit" { (t(l, "save-status")) }
+            label.form-label for={ "status-date-" (id) } { (t(l, "found-out-on")) }
+            input.form-input id={ "status-date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
+            button.button.button-primary type="submit" { (t(l, "save-status")) }
         }
     }
 }
@@ -323,14 +329,17 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
             (PreEscaped(chart))
             figcaption { (t(l, "trial-placements-started-completed-and-on")) }
         }
-        table id="funnel" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="funnel" {
             caption { (t(l, "the-funnel-in-numbers")) }
             tbody {
                 @for (k, v) in &funnel { tr { th scope="row" { (k) } td.num { (v) } } }
                 tr { th scope="row" { (t(l, "without-an-outcome-yet")) } td.num { (waiting) } }
             }
         }
-        table id="three-month-funnel" {
+        }
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="three-month-funnel" {
             caption { (t(l, "three-months-later")) }
             thead { tr {
                 th scope="col" { (t(l, "status-after-three-months")) }
@@ -344,6 +353,7 @@ fn funnel(l: Lang, grants: &[GrantFunnel], waiting: usize) -> Markup {
                 tr { th scope="row" { (t(l, "self-supporting-after-three-months")) } td.num { (self_supporting) } }
                 tr { th scope="row" { (t(l, "without-a-status-yet")) } td.num { (without) } }
             }
+        }
         }
     }
 }
@@ -361,57 +371,55 @@ fn new_trial_form(
     let contractors = &choices.contractors.nodes;
     let f = typed.cloned().unwrap_or_default();
     let error_for = |field: &str| Refusal::message_at(refusal, field);
+    let fields = [
+        ("grantId", "grant"),
+        ("personId", "person"),
+        ("hostContractorId", "host"),
+        ("startDate", "start"),
+        ("endDate", "end"),
+        ("tradesTried", "trades"),
+    ];
     let general = refusal
-        .filter(|r| {
-            ![
-                "grantId",
-                "personId",
-                "hostContractorId",
-                "startDate",
-                "endDate",
-                "tradesTried",
-            ]
-            .iter()
-            .any(|k| r.is_at(k))
-        })
+        .filter(|r| !fields.iter().any(|(k, _)| r.is_at(k)))
         .map(|r| r.message.clone());
     html! {
         h2 id="ny" { (t(l, "log-a-new-trial-placement")) }
-        @if let Some(m) = general { p.error role="alert" { (m) } }
+        @if let Some(m) = general { p.alert.alert-error role="alert" { (m) } }
+        (Refusal::summary(l, refusal, &fields))
         form method="post" action="/app/trials" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="grant" { (t(l, "grant")) }
-            select id="grant" name="grant" required {
+            label.form-label for="grant" { (t(l, "grant")) }
+            select.form-select id="grant" name="grant" required {
                 @for g in grants {
                     option value=(g.grant_id) selected[f.grant == g.grant_id.to_string()] {
                         (g.grant.case_number) " " (g.grant.title) }
                 }
             }
-            @if let Some(m) = error_for("grantId") { p.error id="grant-error" { (m) } }
-            label for="person" { (t(l, "participant")) }
-            select id="person" name="person" required aria-describedby="person-error" {
+            @if let Some(m) = error_for("grantId") { span.form-error-message id="grant-error" { (m) } }
+            label.form-label for="person" { (t(l, "participant")) }
+            select.form-select id="person" name="person" required aria-describedby="person-error" {
                 @for p in persons {
                     option value=(p.id) selected[f.person == p.id.to_string()] { (p.display_name) }
                 }
             }
-            @if let Some(m) = error_for("personId") { p.error id="person-error" { (m) } }
-            label for="host" { (t(l, "host-company-optional")) }
-            select id="host" name="host" aria-describedby="host-error" {
+            @if let Some(m) = error_for("personId") { span.form-error-message id="person-error" { (m) } }
+            label.form-label for="host" { (t(l, "host-company-optional")) }
+            select.form-select id="host" name="host" aria-describedby="host-error" {
                 option value="" { "–" }
                 @for c in contractors {
                     option value=(c.id) selected[f.host.as_deref() == Some(c.id.to_string().as_str())] { (c.name) }
                 }
             }
-            @if let Some(m) = error_for("hostContractorId") { p.error id="host-error" { (m) } }
-            label for="start" { (t(l, "start-date")) }
-            input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
-            @if let Some(m) = error_for("startDate") { p.error id="start-error" { (m) } }
-            label for="end" { (t(l, "end-date")) }
-            input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
-            @if let Some(m) = error_for("endDate") { p.error id="end-error" { (m) } }
-            label for="trades" { (t(l, "trades-separated-by-commas")) }
-            input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default());
-            button type="submit" { (t(l, "log-placement")) }
+            @if let Some(m) = error_for("hostContractorId") { span.form-error-message id="host-error" { (m) } }
+            label.form-label for="start" { (t(l, "start-date")) }
+            input.form-input id="start" name="start" type="date" required value=(f.start) aria-describedby="start-error";
+            @if let Some(m) = error_for("startDate") { span.form-error-message id="start-error" { (m) } }
+            label.form-label for="end" { (t(l, "end-date")) }
+            input.form-input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
+            @if let Some(m) = error_for("endDate") { span.form-error-message id="end-error" { (m) } }
+            label.form-label for="trades" { (t(l, "trades-separated-by-commas")) }
+            input.form-input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default());
+            button.button.button-primary type="submit" { (t(l, "log-placement")) }
         }
     }
 }
@@ -421,15 +429,15 @@ fn outcome_form(l: Lang, s: &Session, id: Uuid) -> Markup {
         form method="post" action="/app/trials/outcome" {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
-            label for={ "outcome-" (id) } { (t(l, "outcome")) }
-            select id={ "outcome-" (id) } name="outcome" required {
+            label.form-label for={ "outcome-" (id) } { (t(l, "outcome")) }
+            select.form-select id={ "outcome-" (id) } name="outcome" required {
                 @for o in TrialOutcome::ALL { option value=(o.code()) { (outcome_name(l, o)) } }
             }
-            label for={ "date-" (id) } { (t(l, "date")) }
-            input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
-            label for={ "plan-" (id) } { (t(l, "next-step")) }
-            input id={ "plan-" (id) } name="plan" maxlength="2000";
-            button type="submit" { (t(l, "save-outcome")) }
+            label.form-label for={ "date-" (id) } { (t(l, "date")) }
+            input.form-input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
+            label.form-label for={ "plan-" (id) } { (t(l, "next-step")) }
+            input.form-input id={ "plan-" (id) } name="plan" maxlength="2000";
+            button.button.button-primary type="submit" { (t(l, "save-outcome")) }
         }
     }
 }
@@ -689,14 +697,15 @@ async fn group_page(
     sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
     let body = html! {
         p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
-        @if let Some(n) = notice { p.ok role="status" { (n) } }
+        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
         p id="next-meeting" {
             (t(l, "the-next-meeting-is-due-by"))
             strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
             " (" (t(l, "at-most")) (g.cadence_days) (t(l, "days-between-meetings")) ")."
         }
         h2 { (t(l, "open-action-items")) }
-        table id="action-items" {
+        div.table--responsive-scroll tabindex="0" {
+        table.table.table--zebra id="action-items" {
             thead { tr {
                 th scope="col" { (t(l, "item")) } th scope="col" { (t(l, "owner")) }
                 th scope="col" { (t(l, "due")) } th scope="col" { (t(l, "from-the-meeting")) }
@@ -704,13 +713,14 @@ async fn group_page(
             tbody {
                 @for (a, from) in &items {
                     tr.overdue[overdue(a)] {
-                        td { (a.description) @if overdue(a) { " " strong.error { (t(l, "overdue")) } } }
+                        td { (a.description) @if overdue(a) { " " strong.badge.badge-error { (t(l, "overdue")) } } }
                         td { (a.owner) }
                         td { (a.due_date.map(|d| date(l, d)).unwrap_or_default()) }
                         td { (date(l, *from)) }
                     }
                 }
             }
+        }
         }
         h2 { (t(l, "members")) }
         ul id="members" {
@@ -730,18 +740,18 @@ async fn group_page(
             }
         }
         h2 { (t(l, "register-a-meeting")) }
-        @if let Some(r) = refusal { p.error role="alert" id="meeting-error" { (r.message) } }
+        @if let Some(r) = refusal { p.alert.alert-error role="alert" id="meeting-error" { (r.message) } }
         form method="post" action={ "/app/groups/" (group) } {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label for="date" { (t(l, "date")) }
-            input id="date" name="date" type="date" required value=(today) aria-describedby="meeting-error";
-            label for="duration" { (t(l, "length-minutes")) }
-            input id="duration" name="duration" inputmode="numeric" value="60";
-            label for="minutes" { (t(l, "minutes")) }
-            textarea id="minutes" name="minutes" rows="4" maxlength="20000" {}
-            label for="decisions" { (t(l, "decisions")) }
-            textarea id="decisions" name="decisions" rows="2" maxlength="20000" {}
-            button type="submit" { (t(l, "register-the-meeting")) }
+            label.form-label for="date" { (t(l, "date")) }
+            input.form-input id="date" name="date" type="date" required value=(today) aria-describedby="meeting-error";
+            label.form-label for="duration" { (t(l, "length-minutes")) }
+            input.form-input id="duration" name="duration" inputmode="numeric" value="60";
+            label.form-label for="minutes" { (t(l, "minutes")) }
+            textarea.form-input id="minutes" name="minutes" rows="4" maxlength="20000" {}
+            label.form-label for="decisions" { (t(l, "decisions")) }
+            textarea.form-input id="decisions" name="decisions" rows="2" maxlength="20000" {}
+            button.button.button-primary type="submit" { (t(l, "register-the-meeting")) }
         }
         p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
     };

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use super::schema;
+use super::{ReportingMonth, schema};
 
 #[derive(cynic::QueryFragment)]
 #[cynic(graphql_type = "Query")]
@@ -34,6 +34,9 @@ pub struct Contract {
     pub grant: Grant,
     pub training_clause: Option<TrainingClause>,
     pub clause_exemption: Option<ClauseExemption>,
+    /// The to-do grid's row: the running month and the five before it.
+    #[arguments(months: 6)]
+    pub reporting_months: Vec<ReportingMonth>,
 }
 
 #[derive(cynic::QueryFragment)]

@@ -71,6 +71,9 @@ pub struct Contract {
     pub training_clause: Option<super::grant::TrainingClause>,
     pub clause_exemption: Option<Exemption>,
     pub company_documentation: Vec<Documentation>,
+    /// The to-do grid's row: the running month and the five before it.
+    #[arguments(months: 6)]
+    pub reporting_months: Vec<super::ReportingMonth>,
 }
 
 #[derive(cynic::QueryFragment)]

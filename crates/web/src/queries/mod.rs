@@ -80,6 +80,18 @@ impl ComplianceStatus {
         }
     }
 
+    /// The status as Det Fælles Designsystem's tag: its colour says what its text says (green
+    /// compliant or completed, yellow at risk, red in breach, grey not started).
+    pub fn tag(self, l: engine::i18n::Lang) -> maud::Markup {
+        let colour = match self {
+            Self::NotStarted => "badge",
+            Self::Compliant | Self::Completed => "badge badge-success",
+            Self::AtRisk => "badge badge-warning",
+            Self::Breach => "badge badge-error",
+        };
+        maud::html! { span class=(colour) data-status=(self.code()) { (self.name(l)) } }
+    }
+
     /// The schema's name of the value (the pages' `data-status`).
     pub fn code(self) -> &'static str {
         match self {
@@ -90,6 +102,24 @@ impl ComplianceStatus {
             Self::Completed => "COMPLETED",
         }
     }
+}
+
+/// Where a contract month stands with its hours report (a cell of the to-do grid).
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MonthReportStatus {
+    NotYetDue,
+    Due,
+    ReportedOnTime,
+    ReportedLate,
+    Missing,
+}
+
+/// A cell of the to-do grid: a contract month, its due day and its status.
+#[derive(cynic::QueryFragment)]
+pub struct ReportingMonth {
+    pub month: YearMonth,
+    pub due_date: chrono::NaiveDate,
+    pub status: MonthReportStatus,
 }
 
 /// How serious a finding is.

@@ -28,6 +28,42 @@ pub fn hours_due(p: &Params, month: NaiveDate) -> NaiveDate {
     next_month(month) + Days::new(u64::from(p.hours_report_due_day().max(1)) - 1)
 }
 
+/// Where one contract month stands with its hours report on a day (a cell of the contractor's
+/// to-do grid), judged as R6 judges it: due by [`hours_due`], missing the day after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(feature = "graphql", graphql(name = "MonthReportStatus"))]
+pub enum MonthReport {
+    /// Ikke forfalden: the month has not ended, so its hours cannot be reported yet.
+    NotYetDue,
+    /// Skal indberettes: the month has ended and its report is due, not yet late.
+    Due,
+    /// Indberettet til tiden: reported by the due day.
+    ReportedOnTime,
+    /// Indberettet for sent: reported after the due day.
+    ReportedLate,
+    /// Mangler: past the due day and not reported (an R6 finding).
+    Missing,
+}
+
+/// The status of `month`'s report on `today`, reported on `reported_on` (the Danish date of its
+/// filing) if it is on file.
+pub fn month_report(
+    p: &Params,
+    month: NaiveDate,
+    reported_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> MonthReport {
+    let due = hours_due(p, month);
+    match reported_on {
+        Some(d) if d > due => MonthReport::ReportedLate,
+        Some(_) => MonthReport::ReportedOnTime,
+        None if today < next_month(month) => MonthReport::NotYetDue,
+        None if today <= due => MonthReport::Due,
+        None => MonthReport::Missing,
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
     let Some(w) = &cx.window else { return };
     let (g, p) = (cx.g, cx.p);
@@ -106,5 +142,56 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
                     .build(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MonthReport, month_report};
+    use crate::compliance::params::{ParamKey, Params};
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// March 2026's report, due 10 April with the default day: each status on the days around.
+    #[test]
+    fn a_month_is_not_due_then_due_then_missing_and_reported_on_time_or_late() {
+        let p = Params::default();
+        let march = d("2026-03-01");
+        let on = |today: &str, filed: Option<&str>| month_report(&p, march, filed.map(d), d(today));
+        assert_eq!(on("2026-03-31", None), MonthReport::NotYetDue);
+        assert_eq!(on("2026-04-01", None), MonthReport::Due);
+        assert_eq!(on("2026-04-10", None), MonthReport::Due);
+        assert_eq!(on("2026-04-11", None), MonthReport::Missing);
+        assert_eq!(
+            on("2026-04-11", Some("2026-04-10")),
+            MonthReport::ReportedOnTime
+        );
+        assert_eq!(
+            on("2026-06-01", Some("2026-04-11")),
+            MonthReport::ReportedLate
+        );
+    }
+
+    /// A grant that moved the due day to the 15th: the 11th is still in time.
+    #[test]
+    fn the_grants_due_day_moves_the_deadline() {
+        let p = Params::default().with(ParamKey::HoursReportDueDay, Decimal::from(15));
+        let march = d("2026-03-01");
+        assert_eq!(
+            month_report(&p, march, None, d("2026-04-11")),
+            MonthReport::Due
+        );
+        assert_eq!(
+            month_report(&p, march, None, d("2026-04-16")),
+            MonthReport::Missing
+        );
+        assert_eq!(
+            month_report(&p, march, Some(d("2026-04-15")), d("2026-05-01")),
+            MonthReport::ReportedOnTime
+        );
     }
 }
