@@ -670,6 +670,19 @@ pub fn app_full(
                 .post(crate::web::pages::grants::submit_report.around(bounded_form)),
         )
         .at("/app/ranking", get(crate::web::pages::grants::ranking_page))
+        .at("/app/setup", get(crate::web::pages::setup::setup_page))
+        .at(
+            "/app/setup/estate",
+            poem::post(crate::web::pages::setup::create_estate.around(bounded_form)),
+        )
+        .at(
+            "/app/setup/grant",
+            poem::post(crate::web::pages::setup::create_grant.around(bounded_form)),
+        )
+        .at(
+            "/app/setup/contractor",
+            poem::post(crate::web::pages::setup::create_contractor.around(bounded_form)),
+        )
         .at("/lang", get(crate::web::switch_lang))
         .at(
             format!("{}/*path", crate::web::assets::DKFDS_PATH),

@@ -37,6 +37,9 @@ pub struct ReminderConfig {
     /// `WEBHOOK_ALLOW_PRIVATE_TARGETS=true` lets webhooks point at this machine or a private
     /// network (tests, or a receiver inside the same private network).
     pub allow_private_targets: bool,
+    /// `PUBLIC_BASE_URL` (the address people open): each e-mail links to where the person acts
+    /// on it (the hours form for that month, …); without it the e-mail has no link.
+    pub public_base_url: Option<String>,
     pub lead: plan::Lead,
 }
 
@@ -49,6 +52,7 @@ impl Default for ReminderConfig {
             retry_base: Duration::from_secs(60),
             webhook_timeout: Duration::from_secs(10),
             allow_private_targets: false,
+            public_base_url: None,
             lead: plan::Lead::default(),
         }
     }
@@ -84,6 +88,10 @@ impl ReminderConfig {
                 "WEBHOOK_ALLOW_PRIVATE_TARGETS",
                 false,
             )?,
+            // Checked as a web address by the web app's configuration, read at the same start.
+            public_base_url: lookup("PUBLIC_BASE_URL")
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .filter(|u| !u.is_empty()),
             lead: d.lead,
         })
     }
@@ -207,7 +215,14 @@ impl Reminders {
                     };
                 };
                 let id = format!("<{}@social-clause-tracker>", c.delivery.id);
-                match mailer.send(&c.delivery.target, &title, &message, &id).await {
+                let link = self.cfg.public_base_url.as_ref().map(|base| {
+                    let path = plan::form_path(r.kind, r.grant_id, r.subject_id, r.due_date);
+                    format!("{base}{path}")
+                });
+                match mailer
+                    .send(&c.delivery.target, &title, &message, link.as_deref(), &id)
+                    .await
+                {
                     Ok(()) => Attempt {
                         status_code: None,
                         error: None,

@@ -54,7 +54,8 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
-    /// One reminder to one address, Danish first and English after, as plain text. The
+    /// One reminder to one address, Danish first and English after, as plain text, each with
+    /// the link to where the person acts on it when the site's address is known. The
     /// Message-ID is derived from the delivery, so a message sent twice (an instance that died
     /// after sending, before recording it) is recognisable as the same message.
     pub async fn send(
@@ -62,13 +63,21 @@ impl Mailer {
         to: &str,
         title: &Text,
         message: &Text,
+        link: Option<&str>,
         message_id: &str,
     ) -> Result<(), String> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| format!("not an e-mail address: {e}"))?;
+        let (da_link, en_link) = match link {
+            Some(l) => (
+                format!("\n\nÅbn i trackeren: {l}"),
+                format!("\n\nOpen in the tracker: {l}"),
+            ),
+            None => (String::new(), String::new()),
+        };
         let body = format!(
-            "{}\n\n{}\n\n-- \nSocialklausul-trackeren. Du får denne påmindelse, fordi du har valgt den under Påmindelser.\nYou receive this reminder because you chose it under Påmindelser (reminders).\n",
+            "{}{da_link}\n\n{}{en_link}\n\n-- \nSocialklausul-trackeren. Du får denne påmindelse, fordi du har valgt den under Påmindelser.\nYou receive this reminder because you chose it under Påmindelser (reminders).\n",
             message.da, message.en
         );
         let email = Message::builder()

@@ -48,6 +48,7 @@ pub(crate) fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'
     match role {
         Role::Admin | Role::Bygherre => &[
             ("/app", "nav-portfolio"),
+            ("/app/setup", "nav-setup"),
             ("/app/ranking", "nav-contractors"),
             ("/app/import", "nav-payroll-import"),
             ("/app/reminders", "nav-reminders"),
@@ -253,6 +254,24 @@ impl Refusal {
             .into_iter()
             .collect();
         error_summary(l, &problems)
+    }
+
+    /// The refusal in a person's words: the API begins a field's message with the field's name
+    /// ("name skal udfyldes", "cvr 31874522 er ikke et gyldigt CVR-nummer"); on a form it begins
+    /// with the field's label instead ("Afdelingens navn skal udfyldes"). `labels` maps the
+    /// API's names to the labels (already in the page's language).
+    pub(crate) fn worded(mut self, labels: &[(&str, &str)]) -> Self {
+        let Some(field) = self.field.as_deref() else {
+            return self;
+        };
+        let name = field.rsplit('.').next().unwrap_or(field);
+        if let Some((_, label)) = labels.iter().find(|(api, _)| *api == name)
+            && let Some(rest) = self.message.strip_prefix(name)
+            && rest.starts_with([' ', ':', ','])
+        {
+            self.message = format!("{label}{rest}");
+        }
+        self
     }
 
     /// A page's own refusal of what was typed in `field`, before anything is sent.

@@ -884,6 +884,7 @@ async fn every_main_page_fits_a_phone() {
             Role::Bygherre,
             vec![
                 ("/app".into(), "phone-bygherre-portfolio"),
+                ("/app/setup".into(), "phone-bygherre-setup"),
                 (format!("/app/grants/{grant}"), "phone-bygherre-grant"),
                 (
                     format!("/app/grants/{grant}/contracts"),

@@ -118,7 +118,11 @@ async fn grant_compliance_names_the_numbers() {
     assert_eq!(c["status"], "AT_RISK");
     assert_eq!(c["lbfReportDue"], "09-29");
     let params = c["parameters"].as_array().unwrap();
-    assert_eq!(params.len(), 7, "every parameter of the table");
+    assert_eq!(params.len(), 8, "every parameter of the table");
+    assert_eq!(
+        params[6],
+        json!({ "parameter": "TRIAL_MAX_DAYS", "value": "91", "unit": "DAYS", "defaultValue": "91", "overridden": false })
+    );
     assert_eq!(
         params[0],
         json!({ "parameter": "MIN_TRAINEE_SHARE_PERCENT", "value": "14", "unit": "PERCENT", "defaultValue": "14", "overridden": false })

@@ -1135,3 +1135,189 @@ async fn the_to_do_grid_says_what_is_owed_and_links_each_month_to_its_form() {
     );
     assert!(page.contains(&two_ago));
 }
+
+/// Scenario: the bygherre sets up a site from the setup page: an estate under its housing
+/// organisation, a grant on it, a contractor by CVR number; each form first refused for each
+/// kind of bad input (empty, letters for a year, 10,000 characters, year 1800, a CVR number
+/// with a wrong check digit, a script tag): a Danish message naming the field as its label does,
+/// at the field and in the summary that links to it, no API field name, the typed values kept
+/// (a script tag shown as text), nothing written. Each saved form ends on a receipt with its
+/// reference; the new grant is listed with a link to its contracts page. A contractor sees no
+/// setup.
+#[tokio::test]
+async fn the_bygherre_sets_up_an_estate_a_grant_and_a_contractor() {
+    let demo = demo_on(
+        api::units::danish_today(),
+        &[Role::Bygherre, Role::Contractor],
+    )
+    .await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let page = text(get(&client, "/app/setup", &s).await).await;
+    assert!(page.contains("<a class=\"nav-link\" href=\"/app/setup\"><span>Opsætning</span></a>"));
+    let csrf = hidden(&page, "csrf");
+    let organisation = page
+        .split("<select class=\"form-select\" id=\"organisation\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields);
+        client
+            .post(path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let api_names = [
+        "organisationId",
+        "caseNumber",
+        "commitmentYear",
+        "estateId",
+        "cvr must",
+        "BAD_USER_INPUT",
+    ];
+    let refused = |body: &str, field: &str, message: &str| {
+        assert!(
+            body.contains(&format!(
+                "<span class=\"form-error-message\" id=\"{field}-error\">{message}"
+            )),
+            "{field}: {body}"
+        );
+        assert!(
+            body.contains(&format!(
+                "<a class=\"function-link\" href=\"#{field}\">{message}"
+            )),
+            "the summary links to {field}: {body}"
+        );
+        for name in api_names {
+            assert!(!body.contains(name), "{name} shown: {body}");
+        }
+    };
+
+    // The estate: an empty name, then 10,000 characters, then a script tag that is kept as text.
+    let estates = demo.app.count("estate").await;
+    let estate = |name: String| {
+        vec![
+            ("organisation", organisation.clone()),
+            ("name", name),
+            ("municipality", "Odense".to_owned()),
+        ]
+    };
+    let res = post("/app/setup/estate", estate(String::new())).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    refused(&body, "name", "Afdelingens navn skal udfyldes");
+    let res = post("/app/setup/estate", estate("x".repeat(10_000))).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    refused(
+        &text(res).await,
+        "name",
+        "Afdelingens navn er længere end 200 tegn",
+    );
+    assert_eq!(demo.app.count("estate").await, estates);
+    let res = post(
+        "/app/setup/estate",
+        estate("<script>alert(1)</script> Vollsmose".into()),
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let receipt = res.0.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        receipt.starts_with("/app/setup?done=estate&ref="),
+        "{receipt}"
+    );
+    let page = text(get(&client, &receipt, &s).await).await;
+    assert!(
+        page.contains("<p class=\"alert-heading\">Kvittering</p>"),
+        "{page}"
+    );
+    assert!(page.contains("Afdelingen er registreret den "), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Vollsmose"),
+        "{page}"
+    );
+    assert!(!page.contains("<script>"));
+    assert_eq!(demo.app.count("estate").await, estates + 1);
+    let estate_id = receipt
+        .split("ref=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The grant: letters for the year, the year 1800, then a grant that is taken.
+    let grants = demo.app.count("lbf_grant").await;
+    let grant = |year: &str| {
+        vec![
+            ("estate", estate_id.clone()),
+            ("case_number", "LBF-2025-0999".to_owned()),
+            ("title", "Vollsmose: nye facader".to_owned()),
+            ("kind", "RENOVATION".to_owned()),
+            ("stage", "SKEMA_B".to_owned()),
+            ("year", year.to_owned()),
+            ("cost", "120.000.000".to_owned()),
+            ("start", "2026-03-01".to_owned()),
+            ("handover", "2028-06-30".to_owned()),
+        ]
+    };
+    let res = post("/app/setup/grant", grant("tyve")).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    refused(&body, "year", "Skriv et årstal, fx 2024.");
+    assert!(
+        body.contains("value=\"Vollsmose: nye facader\""),
+        "typed values kept"
+    );
+    assert!(body.contains("value=\"120.000.000\""));
+    let res = post("/app/setup/grant", grant("1800")).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(body.contains("id=\"year-error\">Tilsagnsår"), "{body}");
+    assert_eq!(demo.app.count("lbf_grant").await, grants);
+    let res = post("/app/setup/grant", grant("2025")).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("lbf_grant").await, grants + 1);
+    let page = text(get(&client, "/app/setup", &s).await).await;
+    assert!(
+        page.contains(">LBF-2025-0999</a> Vollsmose: nye facader (Skema B, 2025)"),
+        "{page}"
+    );
+
+    // The contractor: a CVR number with a wrong check digit, then a right one.
+    let contractors = demo.app.count("contractor").await;
+    let res = post(
+        "/app/setup/contractor",
+        vec![
+            ("cvr", "31874522".into()),
+            ("name", "Holm Tømrer ApS".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(body.contains("id=\"cvr-error\">CVR-nummer"), "{body}");
+    assert!(body.contains("value=\"Holm Tømrer ApS\""));
+    assert_eq!(demo.app.count("contractor").await, contractors);
+    let res = post(
+        "/app/setup/contractor",
+        vec![
+            ("cvr", tests::nth_cvr(900)),
+            ("name", "Holm Tømrer ApS".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("contractor").await, contractors + 1);
+
+    let c = session(&client, &demo, Role::Contractor).await;
+    get(&client, "/app/setup", &c)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}

@@ -240,7 +240,9 @@ fn workbook_cells(bytes: Vec<u8>) -> String {
 }
 
 /// Scenario: the reminder e-mails the demo's people get on its day (hours due, meetings, a
-/// snusepraktik without an outcome, new breaches), each with its recipient, subject and text.
+/// snusepraktik without an outcome, new breaches), each with its recipient, subject and text,
+/// and a link under the site's public address to where the person acts on it (for hours due,
+/// the form of that contract and month).
 #[tokio::test]
 async fn the_reminder_emails_read_as_recorded() {
     api::clock::at(moment(), reminder_emails()).await;
@@ -258,6 +260,7 @@ async fn reminder_emails() {
             url: smtp.url(),
             from: "Socialklausul-tracker <tracker@example.dk>".into(),
         }),
+        public_base_url: Some("https://tracker.example.dk".into()),
         ..ReminderConfig::default()
     };
     let r = Reminders::new(

@@ -657,3 +657,100 @@ async fn hours_of_a_month_that_has_not_ended_are_refused() {
     .await;
     assert_eq!(app.count("hours_report").await, 1);
 }
+
+/// Scenario: a snusepraktik longer than the grant's TRIAL_MAX_DAYS (13 weeks by default; this
+/// grant says four) is refused at `endDate`, on creation and when its dates are moved, and
+/// nothing is written; one of exactly the maximum is taken.
+#[tokio::test]
+async fn a_snusepraktik_longer_than_the_maximum_is_refused() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let person = app.person("P").await;
+    let create = "mutation($p: UUID!, $g: UUID!, $e: NaiveDate) { createTrialPlacement(input: {personId: $p, grantId: $g, tovholder: \"T\", startDate: \"2024-03-04\", endDate: $e}) { id } }";
+    let vars = |end: &str| json!({ "p": person, "g": grant, "e": end });
+    // 4 March to 2 June 2024 is 91 days, the default maximum; a day more is refused.
+    let msg = refused(
+        &app,
+        "trial_placement",
+        create,
+        vars("2024-06-03"),
+        "BAD_USER_INPUT",
+        Some("endDate"),
+    )
+    .await;
+    assert_eq!(
+        msg,
+        "the snusepraktik would last 92 days, 2024-03-04 to 2024-06-03; it may last at most 91 days (TRIAL_MAX_DAYS)"
+    );
+    let trial = tests::id(&app.ok(create, vars("2024-06-02")).await["createTrialPlacement"]);
+
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { parameterOverrides: [{ parameter: TRIAL_MAX_DAYS, value: \"28\" }] }) { id } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    let danish = app
+        .exec_lang(api::i18n::Lang::Da, create, vars("2024-04-01"))
+        .await;
+    assert_eq!(
+        danish["errors"][0]["message"],
+        "snusepraktikken ville vare 29 dage, 4. marts 2024 til 1. april 2024; den må højst vare 28 dage"
+    );
+    refused(
+        &app,
+        "trial_placement",
+        "mutation($id: UUID!) { updateTrialPlacement(id: $id, input: {endDate: \"2024-04-01\"}) { id } }",
+        json!({ "id": trial }),
+        "BAD_USER_INPUT",
+        Some("endDate"),
+    )
+    .await;
+    let d = app
+        .ok(
+            "query($id: UUID!) { trialPlacement(id: $id) { endDate } }",
+            json!({ "id": trial }),
+        )
+        .await;
+    assert_eq!(d["trialPlacement"]["endDate"], "2024-06-02", "unchanged");
+    app.ok(create, vars("2024-03-31")).await;
+}
+
+/// Scenario: a følgegruppe meeting is registered once it has been held: one dated tomorrow is
+/// refused at `date`, on creation and when moved, and nothing is written; today is taken.
+#[tokio::test]
+async fn a_meeting_dated_after_today_is_refused() {
+    let app = TestApp::new().await;
+    let grant = app.grant().await;
+    let group = app.group(&grant).await;
+    let today = api::units::danish_today();
+    let tomorrow = (today + chrono::Days::new(1)).to_string();
+    let create = "mutation($g: UUID!, $d: NaiveDate!) { createMeeting(input: {groupId: $g, date: $d, durationMinutes: 90}) { id } }";
+    let msg = refused(
+        &app,
+        "meeting",
+        create,
+        json!({ "g": group, "d": tomorrow }),
+        "BAD_USER_INPUT",
+        Some("date"),
+    )
+    .await;
+    assert_eq!(
+        msg,
+        format!(
+            "the meeting is dated {tomorrow}, after today ({today}): register a meeting once it has been held"
+        )
+    );
+    let meeting = tests::id(
+        &app.ok(create, json!({ "g": group, "d": today.to_string() }))
+            .await["createMeeting"],
+    );
+    refused(
+        &app,
+        "meeting",
+        "mutation($id: UUID!, $d: NaiveDate!) { updateMeeting(id: $id, input: {date: $d}) { id } }",
+        json!({ "id": meeting, "d": tomorrow }),
+        "BAD_USER_INPUT",
+        Some("date"),
+    )
+    .await;
+}

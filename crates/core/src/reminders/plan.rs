@@ -79,6 +79,30 @@ pub struct Due {
     pub message: Text,
 }
 
+/// Where in the web app a person acts on a reminder (a path on the site, which an e-mail puts
+/// after the site's public address): the hours form for that contract and month (the month
+/// before the due day's month), the grant's LBF report, the snusepraktik or følgegruppe pages,
+/// or the grant with its new finding.
+pub fn form_path(kind: ReminderKind, grant: Uuid, subject: Uuid, due: NaiveDate) -> String {
+    match kind {
+        ReminderKind::HoursReportDue => {
+            let month = crate::compliance::figures::month_of(
+                crate::compliance::figures::month_of(due) - chrono::Days::new(1),
+            );
+            format!(
+                "/app/hours?contract={subject}&month={}",
+                month.format("%Y-%m")
+            )
+        }
+        ReminderKind::LbfReportDue => format!("/app/grants/{grant}/lbf"),
+        ReminderKind::MeetingDue => "/app/groups".into(),
+        ReminderKind::TrialOutcomeMissing | ReminderKind::ThreeMonthStatusDue => {
+            "/app/trials".into()
+        }
+        ReminderKind::NewBreach => format!("/app/grants/{grant}"),
+    }
+}
+
 /// The key's stable code of a kind (the database's code, so keys read like the rows).
 pub fn kind_code(kind: ReminderKind) -> &'static str {
     match kind {
@@ -401,6 +425,38 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    /// An hours reminder due 10 July (or on a grant's 28th) leads to June's form for that
+    /// contract; the others to the page where their work is done.
+    #[test]
+    fn each_reminder_links_to_where_it_is_acted_on() {
+        let (g, c) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let hours = |due| form_path(ReminderKind::HoursReportDue, g, c, d(due));
+        assert_eq!(
+            hours("2026-07-10"),
+            format!("/app/hours?contract={c}&month=2026-06")
+        );
+        assert_eq!(
+            hours("2027-01-28"),
+            format!("/app/hours?contract={c}&month=2026-12")
+        );
+        assert_eq!(
+            form_path(ReminderKind::LbfReportDue, g, g, d("2026-09-29")),
+            format!("/app/grants/{g}/lbf")
+        );
+        assert_eq!(
+            form_path(ReminderKind::ThreeMonthStatusDue, g, c, d("2026-09-29")),
+            "/app/trials"
+        );
+        assert_eq!(
+            form_path(ReminderKind::MeetingDue, g, g, d("2026-09-29")),
+            "/app/groups"
+        );
+        assert_eq!(
+            form_path(ReminderKind::NewBreach, g, c, d("2026-09-29")),
+            format!("/app/grants/{g}")
+        );
     }
 
     fn grant() -> GrantLabel {

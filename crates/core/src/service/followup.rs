@@ -261,12 +261,33 @@ fn duration(v: i32) -> AppResult<i32> {
     validate::in_range("durationMinutes", v, 1, 24 * 60)
 }
 
+/// A meeting is registered once it has been held: one dated after today would count for R7's
+/// cadence before it happened.
+fn held(date: NaiveDate) -> AppResult<()> {
+    let today = crate::clock::danish_today();
+    if date > today {
+        return Err(AppError::bad_input(
+            "date",
+            format!(
+                "the meeting is dated {date}, after today ({today}): register a meeting once it has been held"
+            ),
+            format!(
+                "mødet er dateret {}, efter i dag ({}): registrér et møde, når det er holdt",
+                crate::i18n::da_date(date),
+                crate::i18n::da_date(today)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn create_meeting<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     input: CreateMeetingInput,
 ) -> AppResult<meeting::Model> {
     referenced::<group::Entity, _>(db, scope, "groupId", input.group_id).await?;
+    held(input.date)?;
     let t = now();
     let m = meeting::ActiveModel {
         id: Set(new_id()),
@@ -303,6 +324,7 @@ pub async fn update_meeting<C: ConnectionTrait>(
     let group_id = current.group_id;
     let mut m: meeting::ActiveModel = current.into();
     if let Some(v) = input.date {
+        held(v)?;
         m.date = Set(v);
     }
     if let Some(v) = input.duration_minutes {

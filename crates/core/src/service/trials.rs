@@ -95,13 +95,35 @@ fn trades(field: &str, list: Vec<String>) -> AppResult<serde_json::Value> {
     Ok(serde_json::Value::from(list))
 }
 
+/// A snusepraktik lasts at most the grant's `TRIAL_MAX_DAYS` (13 weeks by default): a year-long
+/// one is a typing error, and would keep R8 and R10 from ever falling due.
+fn check_length(grant: &grant::Model, start: NaiveDate, end: NaiveDate) -> AppResult<()> {
+    let max = crate::compliance::Params::with_stored(grant.id, grant.parameter_overrides.as_ref())
+        .trial_max_days();
+    let days = (end - start).num_days() + 1;
+    if days > max {
+        return Err(AppError::bad_input(
+            "endDate",
+            format!(
+                "the snusepraktik would last {days} days, {start} to {end}; it may last at most {max} days (TRIAL_MAX_DAYS)"
+            ),
+            format!(
+                "snusepraktikken ville vare {days} dage, {} til {}; den må højst vare {max} dage",
+                crate::i18n::da_date(start),
+                crate::i18n::da_date(end)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 pub async fn create_trial<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     input: CreateTrialPlacementInput,
 ) -> AppResult<trial::Model> {
     referenced::<person::Entity, _>(db, scope, "personId", input.person_id).await?;
-    referenced::<grant::Entity, _>(db, scope, "grantId", input.grant_id).await?;
+    let grant = referenced::<grant::Entity, _>(db, scope, "grantId", input.grant_id).await?;
     if let Some(c) = input.host_contractor_id {
         referenced::<contractor::Entity, _>(db, scope, "hostContractorId", c).await?;
     }
@@ -109,6 +131,7 @@ pub async fn create_trial<C: ConnectionTrait>(
         .end_date
         .unwrap_or_else(|| input.start_date + Days::new(DEFAULT_TRIAL_DAYS));
     validate::date_order("endDate", input.start_date, Some(end))?;
+    check_length(&grant, input.start_date, end)?;
     let t = now();
     Ok(trial::ActiveModel {
         id: Set(new_id()),
@@ -157,6 +180,10 @@ pub async fn update_trial<C: ConnectionTrait>(
     }
     let start = *m.start_date.as_ref();
     validate::date_order("endDate", start, Some(*m.end_date.as_ref()))?;
+    if input.start_date.is_some() || input.end_date.is_some() {
+        let grant = record::get::<grant::Entity, _>(db, scope, *m.grant_id.as_ref()).await?;
+        check_length(&grant, start, *m.end_date.as_ref())?;
+    }
     if let Some(outcome_date) = *m.outcome_date.as_ref()
         && outcome_date < start
     {

@@ -32,6 +32,8 @@ pub enum ParamKey {
     MaxMeetingIntervalDays,
     /// R8 days after a snusepraktik ends within which its outcome and next plan are due.
     TrialOutcomeDueDays,
+    /// R8 longest a snusepraktik may last, in days.
+    TrialMaxDays,
     /// R9 overtime allowance over 1924 / 12 hours a month, in percent.
     OvertimeAllowancePercent,
 }
@@ -65,7 +67,7 @@ pub struct ParamDef {
 }
 
 /// Every parameter, in rule order. Defaults are the domain brief's.
-pub const PARAMETERS: [ParamDef; 7] = [
+pub const PARAMETERS: [ParamDef; 8] = [
     ParamDef {
         key: ParamKey::MinTraineeSharePercent,
         name: "MIN_TRAINEE_SHARE_PERCENT",
@@ -137,6 +139,20 @@ pub const PARAMETERS: [ParamDef; 7] = [
         decimals: 0,
         en: "Days after a snusepraktik ends within which its outcome and next plan are recorded (and the grace after its three-month status falls due, R10)",
         da: "Dage efter en snusepraktik, hvor udfald og videre plan skal være registreret (og fristen efter de tre måneder for status, R10)",
+    },
+    ParamDef {
+        key: ParamKey::TrialMaxDays,
+        name: "TRIAL_MAX_DAYS",
+        rule: Rule::R8,
+        unit: ParamUnit::Days,
+        // Four weeks is the usual length; a longer stay (up to 13 weeks) is a virksomhedspraktik
+        // the jobcenter may agree to. A placement beyond it is refused as a typing error.
+        default: dec!(91),
+        min: dec!(1),
+        max: dec!(366),
+        decimals: 0,
+        en: "Longest a snusepraktik may last, start to end (four weeks is usual)",
+        da: "Det længste en snusepraktik må vare, fra start til slut (fire uger er det sædvanlige)",
     },
     ParamDef {
         key: ParamKey::OvertimeAllowancePercent,
@@ -236,6 +252,11 @@ impl Params {
     /// R8 days.
     pub fn trial_outcome_due_days(&self) -> i64 {
         whole(self.get(ParamKey::TrialOutcomeDueDays))
+    }
+
+    /// R8 longest snusepraktik, in days.
+    pub fn trial_max_days(&self) -> i64 {
+        whole(self.get(ParamKey::TrialMaxDays))
     }
 
     /// R9 overtime allowance, as a fraction (0.25).

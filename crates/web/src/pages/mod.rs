@@ -8,5 +8,6 @@ pub mod home;
 pub mod hours;
 pub mod import;
 pub mod reminders;
+pub mod setup;
 pub mod todo;
 pub mod trials;

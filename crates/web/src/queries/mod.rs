@@ -12,6 +12,7 @@ pub mod lbf;
 pub mod portfolio;
 pub mod ranking;
 pub mod reminders;
+pub mod setup;
 pub mod trials;
 
 #[cynic::schema("tracker")]

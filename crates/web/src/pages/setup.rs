@@ -1,0 +1,484 @@
+//! Setup (opsætning) for the bygherre and the administrator: the estates and grants it may see,
+//! and forms to register an estate (afdeling), a grant (tilsagn: case number, Skema stage,
+//! craftsman cost, dates) and a contractor by CVR number (checked with modulus 11 by the API).
+//! Contracts and their clauses are registered on each grant's contracts page. Every write goes
+//! through the schema with the person's principal, so it is scoped, validated (each refusal at
+//! its field and in the summary, what was typed kept) and audited; a saved form ends on a
+//! receipt with the time and the new record's reference.
+
+use chrono::{DateTime, Utc};
+use maud::{Markup, html};
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Query};
+use poem::{Response, handler};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::hours::form_number;
+use super::trials::form_date;
+use crate::layout::ask_op;
+use crate::queries::setup::{
+    ContractorVars, CreateContractor, CreateContractorInput, CreateEstate, CreateEstateInput,
+    CreateGrant, CreateGrantInput, EstateVars, GrantKind, GrantStage, GrantVars, SetupPage,
+};
+use crate::{Refusal, Session, html_response, page, redirect, t};
+use cynic::{MutationBuilder, QueryBuilder};
+use engine::i18n::Lang;
+use tracker_graphql::AppSchema;
+
+/// The typed values of the estate form, kept after a refusal.
+#[derive(Deserialize, Default, Clone)]
+pub struct EstateForm {
+    csrf: String,
+    organisation: String,
+    name: String,
+    municipality: String,
+    address: Option<String>,
+}
+
+/// The typed values of the grant form, kept after a refusal.
+#[derive(Deserialize, Default, Clone)]
+pub struct GrantForm {
+    csrf: String,
+    estate: String,
+    case_number: String,
+    title: String,
+    kind: String,
+    stage: String,
+    year: String,
+    cost: Option<String>,
+    start: Option<String>,
+    handover: Option<String>,
+}
+
+/// The typed values of the contractor form, kept after a refusal.
+#[derive(Deserialize, Default, Clone)]
+pub struct ContractorForm {
+    csrf: String,
+    cvr: String,
+    name: String,
+}
+
+/// Which form was sent, with what was typed in it.
+enum Typed<'a> {
+    Estate(&'a EstateForm),
+    Grant(&'a GrantForm),
+    Contractor(&'a ContractorForm),
+}
+
+#[derive(Deserialize)]
+pub struct Receipt {
+    done: Option<String>,
+    r#ref: Option<Uuid>,
+    at: Option<DateTime<Utc>>,
+}
+
+/// GET /app/setup
+#[handler]
+pub async fn setup_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Query(q): Query<Receipt>,
+) -> Response {
+    let s = match crate::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    render(&schema, &s, None, None, Some(&q)).await
+}
+
+async fn render(
+    schema: &AppSchema,
+    s: &Session,
+    typed: Option<Typed<'_>>,
+    refusal: Option<&Refusal>,
+    receipt: Option<&Receipt>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "setup");
+    let may = |area| s.principal.may_write(area, "create");
+    use tracker_core::auth::Area;
+    if !may(Area::Estate) && !may(Area::Contractor) {
+        return crate::layout::error_page(
+            StatusCode::FORBIDDEN,
+            title,
+            s,
+            t(l, "setup-is-for-the-bygherre"),
+        );
+    }
+    let data = match ask_op(schema, s, SetupPage::build(())).await {
+        Ok(d) => d,
+        Err(e) => return e.page(title, s),
+    };
+    let (estate, grant, contractor) = match typed {
+        Some(Typed::Estate(f)) => (Some(f), None, None),
+        Some(Typed::Grant(f)) => (None, Some(f), None),
+        Some(Typed::Contractor(f)) => (None, None, Some(f)),
+        None => (None, None, None),
+    };
+    let body = html! {
+        @if let Some(r) = receipt { (receipt_of(l, r)) }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
+        h2 { (t(l, "estates-and-grants")) }
+        div.table--responsive-scroll tabindex="0" {
+            table.table.table--zebra id="estates" {
+                thead { tr {
+                    th scope="col" { (t(l, "estate")) }
+                    th scope="col" { (t(l, "municipality")) }
+                    th scope="col" { (t(l, "housing-organisation")) }
+                    th scope="col" { (t(l, "grants")) }
+                } }
+                tbody {
+                    @for e in &data.estates.nodes {
+                        tr {
+                            td { (e.name) }
+                            td { (e.municipality) }
+                            td { (e.organisation.name) }
+                            td { ul.nobullet-list {
+                                @for g in &e.grants {
+                                    li {
+                                        a href={ "/app/grants/" (g.id) } { (g.case_number) }
+                                        " " (g.title) " (" (stage_name(l, g.stage)) ", " (g.commitment_year) ") · "
+                                        a href={ "/app/grants/" (g.id) "/contracts" } { (t(l, "contracts-and-clauses")) }
+                                    }
+                                }
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+        @if data.estates.page_info.has_next_page { p { (t(l, "the-first-200-estates-are-shown")) } }
+        @if may(Area::Estate) {
+            (estate_form(s, &data, estate, refusal.filter(|_| estate.is_some())))
+            (grant_form(s, &data, grant, refusal.filter(|_| grant.is_some())))
+        }
+        @if may(Area::Contractor) {
+            (contractor_form(s, contractor, refusal.filter(|_| contractor.is_some())))
+        }
+    };
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// The receipt (kvittering) of a saved form: what was registered, when, and its reference.
+fn receipt_of(l: Lang, r: &Receipt) -> Markup {
+    let what = match r.done.as_deref() {
+        Some("estate") => t(l, "the-estate-was-registered"),
+        Some("grant") => t(l, "the-grant-was-registered"),
+        Some("contractor") => t(l, "the-contractor-was-registered"),
+        _ => return html! {},
+    };
+    html! {
+        div.alert.alert-success role="status" id="receipt" {
+            div.alert-body {
+                p.alert-heading { (t(l, "receipt")) }
+                p.alert-text {
+                    (what)
+                    @if let Some(at) = r.at { " " (t(l, "registered-at")) " " (moment(l, at)) "." }
+                    @if let Some(id) = r.r#ref { " " (t(l, "reference")) ": " code { (id) } }
+                }
+            }
+        }
+    }
+}
+
+/// A moment as the person reads it: its Danish date and clock time ("6. december 2026 kl. 19:07").
+fn moment(l: Lang, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&chrono_tz::Europe::Copenhagen);
+    format!(
+        "{} {} {}",
+        engine::i18n::date(l, local.date_naive()),
+        t(l, "at-clock"),
+        local.format("%H:%M")
+    )
+}
+
+fn stage_name(l: Lang, s: GrantStage) -> &'static str {
+    match s {
+        GrantStage::SkemaA => t(l, "skema-a"),
+        GrantStage::SkemaB => t(l, "skema-b"),
+        GrantStage::SkemaC => t(l, "skema-c"),
+    }
+}
+
+fn kind_name(l: Lang, k: GrantKind) -> &'static str {
+    match k {
+        GrantKind::Renovation => t(l, "renovation"),
+        GrantKind::NewBuild => t(l, "new-build"),
+    }
+}
+
+/// A text field with its label, its refusal (if any) next to it, and what was typed.
+fn field(
+    l: Lang,
+    id: &str,
+    label: &'static str,
+    value: &str,
+    error: Option<&str>,
+    attrs: (&str, usize),
+) -> Markup {
+    let (inputmode, maxlength) = attrs;
+    html! {
+        label.form-label for=(id) { (t(l, label)) }
+        @if let Some(m) = error { span.form-error-message id={ (id) "-error" } { (m) } }
+        input.form-input id=(id) name=(id) value=(value) inputmode=(inputmode) maxlength=(maxlength)
+            aria-invalid=[error.map(|_| "true")] aria-describedby={ (id) "-error" };
+    }
+}
+
+fn estate_form(
+    s: &Session,
+    data: &SetupPage,
+    f: Option<&EstateForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
+    let f = f.cloned().unwrap_or_default();
+    let fields = [
+        ("organisationId", "organisation"),
+        ("name", "name"),
+        ("municipality", "municipality"),
+        ("address", "address"),
+    ];
+    let at = |api: &str| Refusal::message_at(refusal, api);
+    html! {
+        h2 id="new-estate" { (t(l, "new-estate")) }
+        (Refusal::summary(l, refusal, &fields))
+        form method="post" action="/app/setup/estate" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            label.form-label for="organisation" { (t(l, "housing-organisation")) }
+            @if let Some(m) = at("organisationId") { span.form-error-message id="organisation-error" { (m) } }
+            select.form-select id="organisation" name="organisation" aria-describedby="organisation-error" {
+                @for o in &data.housing_organisations.nodes {
+                    option value=(o.id) selected[f.organisation == o.id.to_string()] { (o.name) }
+                }
+            }
+            (field(l, "name", "estate-name", &f.name, at("name"), ("text", 200)))
+            (field(l, "municipality", "municipality", &f.municipality, at("municipality"), ("text", 100)))
+            (field(l, "address", "address-optional", f.address.as_deref().unwrap_or_default(), at("address"), ("text", 300)))
+            button.button.button-primary type="submit" { (t(l, "register-estate")) }
+        }
+    }
+}
+
+fn grant_form(
+    s: &Session,
+    data: &SetupPage,
+    f: Option<&GrantForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
+    let f = f.cloned().unwrap_or_default();
+    let fields = [
+        ("estateId", "estate"),
+        ("caseNumber", "case_number"),
+        ("title", "title"),
+        ("kind", "kind"),
+        ("stage", "stage"),
+        ("commitmentYear", "year"),
+        ("craftsmanCost", "cost"),
+        ("constructionStart", "start"),
+        ("plannedHandover", "handover"),
+    ];
+    let at = |api: &str| Refusal::message_at(refusal, api);
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    html! {
+        h2 id="new-grant" { (t(l, "new-grant")) }
+        (Refusal::summary(l, refusal, &fields))
+        form method="post" action="/app/setup/grant" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            label.form-label for="estate" { (t(l, "estate")) }
+            @if let Some(m) = at("estateId") { span.form-error-message id="estate-error" { (m) } }
+            select.form-select id="estate" name="estate" aria-describedby="estate-error" {
+                @for e in &data.estates.nodes {
+                    option value=(e.id) selected[f.estate == e.id.to_string()] { (e.name) " (" (e.municipality) ")" }
+                }
+            }
+            (field(l, "case_number", "case-number", &f.case_number, at("caseNumber"), ("text", 50)))
+            (field(l, "title", "title", &f.title, at("title"), ("text", 300)))
+            label.form-label for="kind" { (t(l, "grant-kind")) }
+            @if let Some(m) = at("kind") { span.form-error-message id="kind-error" { (m) } }
+            select.form-select id="kind" name="kind" aria-describedby="kind-error" {
+                @for k in GrantKind::ALL { option value=(k.code()) selected[f.kind == k.code()] { (kind_name(l, k)) } }
+            }
+            label.form-label for="stage" { (t(l, "skema-stage")) }
+            @if let Some(m) = at("stage") { span.form-error-message id="stage-error" { (m) } }
+            select.form-select id="stage" name="stage" aria-describedby="stage-error" {
+                @for st in GrantStage::ALL { option value=(st.code()) selected[f.stage == st.code()] { (stage_name(l, st)) } }
+            }
+            (field(l, "year", "commitment-year", &f.year, at("commitmentYear"), ("numeric", 4)))
+            (field(l, "cost", "craftsman-cost-dkk", &opt(&f.cost), at("craftsmanCost"), ("decimal", 30)))
+            (field(l, "start", "construction-start-optional", &opt(&f.start), at("constructionStart"), ("text", 20)))
+            (field(l, "handover", "planned-handover-optional", &opt(&f.handover), at("plannedHandover"), ("text", 20)))
+            button.button.button-primary type="submit" { (t(l, "register-grant")) }
+        }
+    }
+}
+
+fn contractor_form(s: &Session, f: Option<&ContractorForm>, refusal: Option<&Refusal>) -> Markup {
+    let l = s.lang;
+    let f = f.cloned().unwrap_or_default();
+    let at = |api: &str| Refusal::message_at(refusal, api);
+    html! {
+        h2 id="new-contractor" { (t(l, "new-contractor")) }
+        (Refusal::summary(l, refusal, &[("cvr", "cvr"), ("name", "contractor_name")]))
+        form method="post" action="/app/setup/contractor" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            p.hint id="cvr-hint" { (t(l, "cvr-hint")) }
+            (field(l, "cvr", "cvr-number", &f.cvr, at("cvr"), ("numeric", 8)))
+            label.form-label for="contractor_name" { (t(l, "company-name")) }
+            @if let Some(m) = at("name") { span.form-error-message id="contractor_name-error" { (m) } }
+            input.form-input id="contractor_name" name="name" value=(f.name) maxlength="200"
+                aria-invalid=[at("name").map(|_| "true")] aria-describedby="contractor_name-error";
+            button.button.button-primary type="submit" { (t(l, "register-contractor")) }
+        }
+    }
+}
+
+/// An optional field: empty is none.
+fn filled(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+}
+
+fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
+    let choose = |api: &str| Refusal::bad_input(api, t(l, "choose-one-of-the-options-in"));
+    let day = |api: &str, v: &Option<String>| match filled(v) {
+        None => Ok(None),
+        Some(text) => form_date(&text)
+            .map(Some)
+            .ok_or_else(|| Refusal::bad_input(api, t(l, "enter-a-date"))),
+    };
+    let commitment_year = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .map_err(|_| Refusal::bad_input("commitmentYear", t(l, "enter-a-year")))?;
+    let craftsman_cost = match filled(&f.cost) {
+        None => None,
+        Some(text) => Some(
+            form_number(l, &text)
+                .ok_or_else(|| Refusal::bad_input("craftsmanCost", t(l, "enter-a-number")))?,
+        ),
+    };
+    Ok(CreateGrantInput {
+        estate_id: f.estate.trim().parse().map_err(|_| choose("estateId"))?,
+        case_number: f.case_number.clone(),
+        title: f.title.clone(),
+        kind: GrantKind::from_code(f.kind.trim()).ok_or_else(|| choose("kind"))?,
+        stage: GrantStage::from_code(f.stage.trim()).ok_or_else(|| choose("stage"))?,
+        commitment_year,
+        craftsman_cost,
+        construction_start: day("constructionStart", &f.start)?,
+        planned_handover: day("plannedHandover", &f.handover)?,
+    })
+}
+
+fn done(what: &str, id: Uuid) -> Response {
+    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    redirect(&format!("/app/setup?done={what}&ref={id}&at={at}"), vec![])
+}
+
+/// POST /app/setup/estate: registers an estate through `createEstate`.
+#[handler]
+pub async fn create_estate(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<EstateForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let typed = Some(Typed::Estate(&form));
+    let Ok(organisation_id) = form.organisation.trim().parse() else {
+        let e = Refusal::bad_input("organisationId", t(s.lang, "choose-one-of-the-options-in"));
+        return render(&schema, &s, typed, Some(&e), None).await;
+    };
+    let i = CreateEstateInput {
+        organisation_id,
+        name: form.name.clone(),
+        municipality: form.municipality.clone(),
+        address: filled(&form.address),
+    };
+    match ask_op(&schema, &s, CreateEstate::build(EstateVars { i })).await {
+        Ok(d) => done("estate", d.create_estate.id),
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[
+                ("organisationId", t(l, "housing-organisation")),
+                ("name", t(l, "estate-name")),
+                ("municipality", t(l, "municipality")),
+                ("address", t(l, "address")),
+            ]);
+            render(&schema, &s, typed, Some(&e), None).await
+        }
+    }
+}
+
+/// POST /app/setup/grant: registers a grant through `createGrant`.
+#[handler]
+pub async fn create_grant(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let typed = Some(Typed::Grant(&form));
+    let i = match read_grant(s.lang, &form) {
+        Ok(i) => i,
+        Err(e) => return render(&schema, &s, typed, Some(&e), None).await,
+    };
+    match ask_op(&schema, &s, CreateGrant::build(GrantVars { i })).await {
+        Ok(d) => done("grant", d.create_grant.id),
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[
+                ("estateId", t(l, "estate")),
+                ("caseNumber", t(l, "case-number")),
+                ("title", t(l, "title")),
+                ("commitmentYear", t(l, "commitment-year")),
+                ("craftsmanCost", t(l, "craftsman-cost")),
+                ("constructionStart", t(l, "construction-start")),
+                ("plannedHandover", t(l, "planned-handover")),
+            ]);
+            render(&schema, &s, typed, Some(&e), None).await
+        }
+    }
+}
+
+/// POST /app/setup/contractor: registers a contractor through `createContractor`.
+#[handler]
+pub async fn create_contractor(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<ContractorForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let i = CreateContractorInput {
+        cvr: form.cvr.trim().to_owned(),
+        name: form.name.clone(),
+    };
+    match ask_op(&schema, &s, CreateContractor::build(ContractorVars { i })).await {
+        Ok(d) => done("contractor", d.create_contractor.id),
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[("cvr", t(l, "cvr-number")), ("name", t(l, "company-name"))]);
+            render(&schema, &s, Some(Typed::Contractor(&form)), Some(&e), None).await
+        }
+    }
+}
