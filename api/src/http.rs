@@ -672,6 +672,18 @@ pub fn app_full(
         .at("/app/ranking", get(crate::web::pages::grants::ranking_page))
         .at("/app/setup", get(crate::web::pages::setup::setup_page))
         .at(
+            "/app/trainees",
+            get(crate::web::pages::trainees::trainees_page),
+        )
+        .at(
+            "/app/trainees/person",
+            poem::post(crate::web::pages::trainees::create_person.around(bounded_form)),
+        )
+        .at(
+            "/app/trainees/placement",
+            poem::post(crate::web::pages::trainees::create_placement.around(bounded_form)),
+        )
+        .at(
             "/app/setup/estate",
             poem::post(crate::web::pages::setup::create_estate.around(bounded_form)),
         )

@@ -18,6 +18,8 @@ pub struct Model {
     /// The API token that registered the person, so the registering contractor or tovholder keeps
     /// seeing them before a placement links them to a site (nil for the command line).
     pub created_by_token_id: Option<Uuid>,
+    /// The signed-in user who registered the person, when it was one.
+    pub created_by_user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,

@@ -18,6 +18,7 @@ mod m20261126_000012_payroll_import;
 mod m20261126_000013_reminders;
 mod m20261206_000014_server_secret;
 mod m20261206_000015_clause_models;
+mod m20261206_000016_person_registered_by_user;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000013_reminders::Migration),
             Box::new(m20261206_000014_server_secret::Migration),
             Box::new(m20261206_000015_clause_models::Migration),
+            Box::new(m20261206_000016_person_registered_by_user::Migration),
         ]
     }
 }

@@ -340,7 +340,7 @@ async fn load_trainees(
             lives_in_estate: trainee.resident,
             consent_date: Some(consent),
         };
-        let p = create_person(t, person, None).await?;
+        let p = create_person(t, person, Default::default()).await?;
         let placement = CreatePlacementInput {
             person_id: p.id,
             grant_id: site.grant_id,
@@ -451,7 +451,7 @@ async fn load_trials(t: &DatabaseTransaction, demo: &Demo, site: &Site) -> AppRe
             lives_in_estate: past.is_none_or(|p| p.resident),
             consent_date: Some(from),
         };
-        let p = create_person(t, person, None).await?;
+        let p = create_person(t, person, Default::default()).await?;
         let input = CreateTrialPlacementInput {
             person_id: p.id,
             grant_id: site.grant_id,

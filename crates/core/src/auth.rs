@@ -57,6 +57,7 @@ impl Principal {
             Role::Tovholder => Scope::Grants {
                 grants: self.grant_ids.clone(),
                 token: self.token_id,
+                user: self.user_id,
             },
             Role::Viewer => Scope::Viewer,
         }

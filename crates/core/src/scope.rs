@@ -12,9 +12,9 @@ use uuid::Uuid;
 use crate::error::{AppError, AppResult};
 
 use entity::{
-    action_item, api_token, company_documentation, contract, contractor, estate, follow_up_group,
-    grant, group_member, hours_line, hours_report, housing_organisation, lbf_report, meeting,
-    person, placement, trial_placement,
+    action_item, api_token, app_user, company_documentation, contract, contractor, estate,
+    follow_up_group, grant, group_member, hours_line, hours_report, housing_organisation,
+    lbf_report, meeting, person, placement, trial_placement,
 };
 
 /// What a caller may read. Built from the token by `auth::Principal::scope`.
@@ -27,8 +27,13 @@ pub enum Scope {
     /// CONTRACTOR: its own contracts and what hangs on them (placements, hours, their persons),
     /// the grants, estates and organisations those contracts are on, and snusepraktik it hosts.
     Contractor(Uuid),
-    /// TOVHOLDER: a set of grants; `token` keeps persons it registered visible.
-    Grants { grants: Vec<Uuid>, token: Uuid },
+    /// TOVHOLDER: a set of grants; `token` or `user` (whichever the caller is) keeps persons it
+    /// registered visible.
+    Grants {
+        grants: Vec<Uuid>,
+        token: Uuid,
+        user: Option<Uuid>,
+    },
     /// VIEWER: every grant's aggregates, never a person or a row about one.
     Viewer,
     /// Nothing at all: the fallback when no caller is known (fail closed).
@@ -280,16 +285,35 @@ impl Scoped for person::Entity {
             }
             Some(any)
         };
+        // Registered by one of the organisation's (or contractor's) tokens or users.
+        let by_either = |token_col: api_token::Column, user_col: app_user::Column, id: Uuid| {
+            Some(
+                Condition::any()
+                    .add(C::CreatedByTokenId.in_subquery(tokens_where(token_col, id)))
+                    .add(C::CreatedByUserId.in_subquery(subquery::<app_user::Entity>(
+                        app_user::Column::Id,
+                        Some(Condition::all().add(user_col.eq(id))),
+                    ))),
+            )
+        };
         match scope {
             Scope::All => None,
-            Scope::Organisation(o) => through(when(
-                C::CreatedByTokenId
-                    .in_subquery(tokens_where(api_token::Column::OrganisationId, *o)),
+            Scope::Organisation(o) => through(by_either(
+                api_token::Column::OrganisationId,
+                app_user::Column::OrganisationId,
+                *o,
             )),
-            Scope::Contractor(c) => through(when(
-                C::CreatedByTokenId.in_subquery(tokens_where(api_token::Column::ContractorId, *c)),
+            Scope::Contractor(c) => through(by_either(
+                api_token::Column::ContractorId,
+                app_user::Column::ContractorId,
+                *c,
             )),
-            Scope::Grants { token, .. } => through(when(C::CreatedByTokenId.eq(*token))),
+            // A user's principal carries the nil token id, shared by every user: never matched.
+            Scope::Grants { token, user, .. } => through(match (token.is_nil(), user) {
+                (_, Some(u)) => when(C::CreatedByUserId.eq(*u)),
+                (false, None) => when(C::CreatedByTokenId.eq(*token)),
+                (true, None) => None,
+            }),
             Scope::Viewer | Scope::Nothing => none(),
         }
     }

@@ -160,9 +160,9 @@ pub struct PeopleMutation;
 impl PeopleMutation {
     /// Register a person (minimal data: name or pseudonym, birth year, residence, consent).
     async fn create_person(&self, ctx: &Context<'_>, input: CreatePersonInput) -> Result<Person> {
-        let token = super::principal(ctx).token_id;
+        let by = Registrar::of(super::principal(ctx));
         crate::audited::audited::<person::Entity, _>(ctx, "create", None, move |t, _| {
-            Box::pin(create_person(t, input.clone(), Some(token)))
+            Box::pin(create_person(t, input.clone(), by))
         })
         .await
         .map(Person)

@@ -66,6 +66,7 @@ pub(crate) fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'
         ],
         Role::Contractor => &[
             ("/app", "nav-contracts-and-figures"),
+            ("/app/trainees", "nav-trainees"),
             ("/app/import", "nav-payroll-import"),
             ("/app/reminders", "nav-reminders"),
         ],

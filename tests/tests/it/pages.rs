@@ -1321,3 +1321,119 @@ async fn the_bygherre_sets_up_an_estate_a_grant_and_a_contractor() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// Scenario: the contractor registers a trainee: a person (refused when the name is empty or
+/// the birth year is letters, typed values kept, nothing written), then a placement on its
+/// contract (refused when it ends before it starts, at the end date, in words naming the field
+/// as its label does), then both are taken, each ending on a receipt, and the placement is
+/// listed. The new person is among the choices of the placement form.
+#[tokio::test]
+async fn the_contractor_registers_a_trainee_and_a_placement() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Contractor]).await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Contractor).await;
+    let page = text(get(&client, "/app/trainees", &s).await).await;
+    assert!(
+        page.contains("<span>Personer under oplæring</span>"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields);
+        client
+            .post(path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let persons = demo.app.count("person").await;
+    let res = post(
+        "/app/trainees/person",
+        vec![("name", "  ".into()), ("birth_year", "2004".into())],
+    )
+    .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<span class=\"form-error-message\" id=\"name-error\">Navn eller pseudonym skal udfyldes</span>"),
+        "{body}"
+    );
+    assert!(body.contains("<a class=\"function-link\" href=\"#name\">"));
+    assert!(body.contains("value=\"2004\""), "the typed year is kept");
+    let res = post(
+        "/app/trainees/person",
+        vec![
+            ("name", "Ali Lærling".into()),
+            ("birth_year", "totusinde".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("id=\"birth_year-error\">Skriv et årstal, fx 2024."),
+        "{body}"
+    );
+    assert!(body.contains("value=\"Ali Lærling\""));
+    assert_eq!(demo.app.count("person").await, persons);
+    let res = post(
+        "/app/trainees/person",
+        vec![
+            ("name", "Ali Lærling".into()),
+            ("birth_year", "2004".into()),
+            ("resident", "yes".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let receipt = res.0.headers()["location"].to_str().unwrap().to_owned();
+    let person = receipt
+        .split("ref=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(demo.app.count("person").await, persons + 1);
+    let page = text(get(&client, &receipt, &s).await).await;
+    assert!(page.contains("Personen er registreret den "), "{page}");
+    assert!(
+        page.contains(&format!("<option value=\"{person}\">Ali Lærling</option>")),
+        "the new person can be placed: {page}"
+    );
+    let contract = page
+        .split("<select class=\"form-select\" id=\"contract\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let placements = demo.app.count("placement").await;
+    let placement = |end: &str| {
+        vec![
+            ("person", person.clone()),
+            ("contract", contract.clone()),
+            ("kind", "EUD_APPRENTICE".to_owned()),
+            ("trade", "tømrer".to_owned()),
+            ("start", "2026-08-01".to_owned()),
+            ("end", end.to_owned()),
+            ("employee_number", "T-117".to_owned()),
+        ]
+    };
+    let res = post("/app/trainees/placement", placement("2026-07-01")).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(body.contains("id=\"end-error\">Slutdato"), "{body}");
+    assert!(!body.contains("endDate"), "{body}");
+    assert!(body.contains("value=\"T-117\""));
+    assert_eq!(demo.app.count("placement").await, placements);
+    let res = post("/app/trainees/placement", placement("2027-07-31")).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("placement").await, placements + 1);
+    let page = text(get(&client, "/app/trainees", &s).await).await;
+    assert!(page.contains("<td>Ali Lærling</td>"), "{page}");
+    assert!(page.contains("Lærling (EUD) (tømrer)"), "{page}");
+}

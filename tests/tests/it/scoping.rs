@@ -633,3 +633,103 @@ async fn the_csv_export_applies_the_same_scope() {
     assert_eq!(s, 200, "{body}");
     assert!(body.contains("LBF-B"), "{body}");
 }
+
+/// A signed-in user's principal, as the web app builds it, for an invited user of `role`.
+async fn user(app: &TestApp, role: Role, contractor: Option<&str>, grants: &[&str]) -> Principal {
+    let n = uuid::Uuid::new_v4().simple();
+    let (u, _) = api::accounts::invite(
+        &app.db,
+        api::accounts::InviteUserInput {
+            email: format!("{n}@example.dk"),
+            display_name: format!("{role:?} {n}"),
+            role,
+            organisation_id: None,
+            contractor_id: contractor.map(|s| s.parse().unwrap()),
+            grant_ids: grants.iter().map(|s| s.parse().unwrap()).collect(),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap();
+    api::accounts::user_principal(&u)
+}
+
+/// Scenario: signed-in users register persons, as the web app's forms do. A tovholder user's
+/// registration is visible to that user and never to another tovholder user (every user's
+/// principal carries the nil token id, and a person stamped with it was once visible to every
+/// tovholder user); a contractor user's registration is visible to its company's other users and
+/// tokens, not to another contractor's. A person a token registered stays invisible to users.
+#[tokio::test]
+async fn persons_registered_by_signed_in_users_stay_with_their_scope() {
+    let app = TestApp::new().await;
+    let a = site(&app, "A", 0).await;
+    let b = site(&app, "B", 1).await;
+    let create = "mutation { createPerson(input: {displayName: \"Beboer\"}) { id } }";
+    let read = "query($id: UUID!) { person(id: $id) { displayName } }";
+    let list = "{ persons(first: 100) { nodes { id } } }";
+    let listed = |d: &Value, id: &str| {
+        d["persons"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["id"] == id)
+    };
+
+    let tov = user(&app, Tovholder, None, &[&a.grant]).await;
+    let other_tov = user(&app, Tovholder, None, &[&b.grant]).await;
+    let resident = ok_as(&app, &tov, create, json!({})).await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.count_where(
+            "person",
+            "created_by_token_id IS NULL AND created_by_user_id IS NOT NULL"
+        )
+        .await,
+        1,
+        "stamped with the user, not the nil token"
+    );
+    ok_as(&app, &tov, read, json!({ "id": resident })).await;
+    assert!(listed(&ok_as(&app, &tov, list, json!({})).await, &resident));
+    assert_eq!(
+        code_as(&app, &other_tov, read, json!({ "id": resident })).await,
+        "FORBIDDEN"
+    );
+    assert!(!listed(
+        &ok_as(&app, &other_tov, list, json!({})).await,
+        &resident
+    ));
+
+    let worker = user(&app, Contractor, Some(&a.contractor), &[]).await;
+    let colleague = user(&app, Contractor, Some(&a.contractor), &[]).await;
+    let company_token = token(&app, Contractor, None, Some(&a.contractor), &[]).await;
+    let rival = user(&app, Contractor, Some(&b.contractor), &[]).await;
+    let trainee = ok_as(&app, &worker, create, json!({})).await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for who in [&worker, &colleague, &company_token] {
+        ok_as(&app, who, read, json!({ "id": trainee })).await;
+    }
+    assert_eq!(
+        code_as(&app, &rival, read, json!({ "id": trainee })).await,
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        code_as(&app, &other_tov, read, json!({ "id": trainee })).await,
+        "FORBIDDEN"
+    );
+
+    let tov_token = token(&app, Tovholder, None, None, &[&a.grant]).await;
+    let by_token = ok_as(&app, &tov_token, create, json!({})).await["createPerson"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok_as(&app, &tov_token, read, json!({ "id": by_token })).await;
+    assert_eq!(
+        code_as(&app, &other_tov, read, json!({ "id": by_token })).await,
+        "FORBIDDEN"
+    );
+}

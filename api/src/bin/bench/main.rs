@@ -496,6 +496,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result
                         consent_date: Set(Some(start)),
                         erased_at: Set(None),
                         created_by_token_id: Set(None),
+                        created_by_user_id: Set(None),
                         created_at: Set(now),
                         updated_at: Set(now),
                         archived_at: Set(None),

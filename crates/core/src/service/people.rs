@@ -50,12 +50,36 @@ pub struct PersonFilter {
     pub include_archived: bool,
 }
 
-/// `created_by` is the registering token, which keeps the person visible to a contractor or
-/// tovholder before any placement links them to a site.
+/// Who registered a person: an API token or a signed-in user (or neither: the command line and
+/// the demo seeder). It keeps the person visible to the registering contractor or tovholder
+/// before any placement links them to a site.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Registrar {
+    pub token: Option<Uuid>,
+    pub user: Option<Uuid>,
+}
+
+impl Registrar {
+    /// The caller as a registrar: its user if signed in, else its token (never the nil id a
+    /// user's principal carries for its token, which every user shares).
+    pub fn of(p: &crate::auth::Principal) -> Self {
+        match p.user_id {
+            Some(user) => Self {
+                token: None,
+                user: Some(user),
+            },
+            None => Self {
+                token: Some(p.token_id).filter(|t| !t.is_nil()),
+                user: None,
+            },
+        }
+    }
+}
+
 pub async fn create_person<C: ConnectionTrait>(
     db: &C,
     input: CreatePersonInput,
-    created_by: Option<Uuid>,
+    created_by: Registrar,
 ) -> AppResult<person::Model> {
     let t = now();
     Ok(person::ActiveModel {
@@ -68,7 +92,8 @@ pub async fn create_person<C: ConnectionTrait>(
         lives_in_estate: Set(input.lives_in_estate),
         consent_date: Set(input.consent_date),
         erased_at: Set(None),
-        created_by_token_id: Set(created_by),
+        created_by_token_id: Set(created_by.token),
+        created_by_user_id: Set(created_by.user),
         created_at: Set(t),
         updated_at: Set(t),
         archived_at: Set(None),

@@ -7,7 +7,10 @@ pub mod grants;
 pub mod home;
 pub mod hours;
 pub mod import;
+pub mod parts;
 pub mod reminders;
 pub mod setup;
+pub mod trainees;
+
 pub mod todo;
 pub mod trials;

@@ -6,7 +6,7 @@
 //! its field and in the summary, what was typed kept) and audited; a saved form ends on a
 //! receipt with the time and the new record's reference.
 
-use chrono::{DateTime, Utc};
+use super::parts::{Receipt, field};
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query};
@@ -22,7 +22,7 @@ use crate::queries::setup::{
     ContractorVars, CreateContractor, CreateContractorInput, CreateEstate, CreateEstateInput,
     CreateGrant, CreateGrantInput, EstateVars, GrantKind, GrantStage, GrantVars, SetupPage,
 };
-use crate::{Refusal, Session, html_response, page, redirect, t};
+use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
@@ -65,13 +65,6 @@ enum Typed<'a> {
     Estate(&'a EstateForm),
     Grant(&'a GrantForm),
     Contractor(&'a ContractorForm),
-}
-
-#[derive(Deserialize)]
-pub struct Receipt {
-    done: Option<String>,
-    r#ref: Option<Uuid>,
-    at: Option<DateTime<Utc>>,
 }
 
 /// GET /app/setup
@@ -163,7 +156,7 @@ async fn render(
     html_response(status, page(title, Some(s), body), vec![])
 }
 
-/// The receipt (kvittering) of a saved form: what was registered, when, and its reference.
+/// The receipt of a saved form, by what was saved.
 fn receipt_of(l: Lang, r: &Receipt) -> Markup {
     let what = match r.done.as_deref() {
         Some("estate") => t(l, "the-estate-was-registered"),
@@ -171,29 +164,7 @@ fn receipt_of(l: Lang, r: &Receipt) -> Markup {
         Some("contractor") => t(l, "the-contractor-was-registered"),
         _ => return html! {},
     };
-    html! {
-        div.alert.alert-success role="status" id="receipt" {
-            div.alert-body {
-                p.alert-heading { (t(l, "receipt")) }
-                p.alert-text {
-                    (what)
-                    @if let Some(at) = r.at { " " (t(l, "registered-at")) " " (moment(l, at)) "." }
-                    @if let Some(id) = r.r#ref { " " (t(l, "reference")) ": " code { (id) } }
-                }
-            }
-        }
-    }
-}
-
-/// A moment as the person reads it: its Danish date and clock time ("6. december 2026 kl. 19:07").
-fn moment(l: Lang, at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&chrono_tz::Europe::Copenhagen);
-    format!(
-        "{} {} {}",
-        engine::i18n::date(l, local.date_naive()),
-        t(l, "at-clock"),
-        local.format("%H:%M")
-    )
+    super::parts::receipt(l, what, r.at, r.r#ref)
 }
 
 fn stage_name(l: Lang, s: GrantStage) -> &'static str {
@@ -208,24 +179,6 @@ fn kind_name(l: Lang, k: GrantKind) -> &'static str {
     match k {
         GrantKind::Renovation => t(l, "renovation"),
         GrantKind::NewBuild => t(l, "new-build"),
-    }
-}
-
-/// A text field with its label, its refusal (if any) next to it, and what was typed.
-fn field(
-    l: Lang,
-    id: &str,
-    label: &'static str,
-    value: &str,
-    error: Option<&str>,
-    attrs: (&str, usize),
-) -> Markup {
-    let (inputmode, maxlength) = attrs;
-    html! {
-        label.form-label for=(id) { (t(l, label)) }
-        @if let Some(m) = error { span.form-error-message id={ (id) "-error" } { (m) } }
-        input.form-input id=(id) name=(id) value=(value) inputmode=(inputmode) maxlength=(maxlength)
-            aria-invalid=[error.map(|_| "true")] aria-describedby={ (id) "-error" };
     }
 }
 
@@ -380,8 +333,7 @@ fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
 }
 
 fn done(what: &str, id: Uuid) -> Response {
-    let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    redirect(&format!("/app/setup?done={what}&ref={id}&at={at}"), vec![])
+    super::parts::to_receipt("/app/setup", what, id)
 }
 
 /// POST /app/setup/estate: registers an estate through `createEstate`.

@@ -13,6 +13,7 @@ pub mod portfolio;
 pub mod ranking;
 pub mod reminders;
 pub mod setup;
+pub mod trainees;
 pub mod trials;
 
 #[cynic::schema("tracker")]
