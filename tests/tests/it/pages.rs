@@ -706,8 +706,8 @@ async fn only_a_bygherre_submits_the_report_and_only_for_a_real_year() {
 
 /// Scenario: the portfolio's filters: a year that is not a year is named and ignored, a status
 /// filter narrows the table, and the sort is one of the API's; each status is a coloured tag
-/// with its word, the grants are counted by status above the table, and a sort link keeps the
-/// filter.
+/// with its word and its cause (the most serious finding) under it, the grants are counted by
+/// status above the table, and a sort link keeps the filter.
 #[tokio::test]
 async fn the_portfolio_filters_and_says_what_it_ignored() {
     let demo = demo().await;
@@ -725,6 +725,28 @@ async fn the_portfolio_filters_and_says_what_it_ignored() {
         .to_owned();
     let page = text(get(&client, "/app?year=tyve&sort=DROP", &s).await).await;
     assert!(page.contains("Tilsagnsår skal være et årstal"), "{page}");
+    // The status's cause: the API's most serious finding, in its words.
+    let findings = demo
+        .app
+        .exec_lang(
+            api::i18n::Lang::Da,
+            "query($g: UUID!) { compliance(grantId: $g) { findings { severity message } } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["data"]["compliance"]["findings"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let most_serious = ["BREACH", "WARNING"]
+        .iter()
+        .find_map(|sev| findings.iter().find(|f| f["severity"] == *sev));
+    if let Some(f) = most_serious {
+        let message = f["message"].as_str().unwrap().replace('&', "&amp;");
+        assert!(
+            page.contains(&format!("<small class=\"cause\">{message}")),
+            "{message} in {page}"
+        );
+    }
     assert!(
         page.contains(&format!("data-status=\"{status}\"")),
         "still listed"

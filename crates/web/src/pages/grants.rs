@@ -12,15 +12,15 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::layout::{ask_op, dec, two};
-use crate::queries::ComplianceStatus;
 use crate::queries::lbf::{
     Correct, CorrectLbfReportInput, CorrectVars, GrantVars, NextYear, Report, ReportVars, Submit,
     SubmitLbfReportInput, SubmitVars,
 };
 use crate::queries::portfolio::{
-    DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars,
+    DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars, RowFinding,
 };
 use crate::queries::ranking::Ranking;
+use crate::queries::{ComplianceStatus, Rule, Severity};
 use crate::{Session, html_response, page, redirect, t, t_with};
 use chrono::NaiveDate;
 use engine::i18n::Lang;
@@ -178,14 +178,64 @@ fn filters(
 }
 
 /// One grant's row: its figures and its next deadlines.
+/// Why a grant has its status, in one line: its most serious finding's message (a breach before a
+/// warning), and how many more there are. None for a grant without a warning or breach.
+fn cause(l: Lang, r: &DashboardRow) -> Option<String> {
+    let serious = |s: Severity| match s {
+        Severity::Breach => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    };
+    let mut findings: Vec<&RowFinding> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .collect();
+    findings.sort_by_key(|f| serious(f.severity));
+    let first = findings.first()?;
+    Some(match findings.len() - 1 {
+        0 => first.message.clone(),
+        more => t_with(
+            l,
+            "first-and-n-more",
+            &[("first", first.message.clone()), ("n", more.to_string())],
+        ),
+    })
+}
+
+/// The work that is past its deadline (R5 LBF report, R6 hours reports, R7 meetings, R8 and R10
+/// snusepraktik follow-up), each finding's message.
+fn overdue(r: &DashboardRow) -> Vec<&str> {
+    r.findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .filter(|f| {
+            matches!(
+                f.rule,
+                Rule::R5 | Rule::R6 | Rule::R7 | Rule::R8 | Rule::R10
+            )
+        })
+        .map(|f| f.message.as_str())
+        .collect()
+}
+
 fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
     let dl = &r.deadlines;
     let m = &r.metrics;
+    // The month whose hours are due next may still be running: then nothing is missing yet.
+    let running = dl
+        .hours_report_month
+        .as_ref()
+        .and_then(|m| m.first_day())
+        .is_some_and(|first| engine::compliance::figures::next_month(first) > today);
     html! {
         tr {
             td { a href={ "/app/grants/" (r.grant_id) } { (r.grant.case_number) } }
             td { (r.grant.title) }
-            td { (r.status.tag(l)) }
+            td {
+                (r.status.tag(l))
+                @if let Some(c) = cause(l, r) { br; small.cause { (c) } }
+            }
             td.num { (dec(l, m.share_percent, 2)) }
             td.num { (two(l, m.required_share_percent)) }
             td.num { (two(l, m.shortfall_hours)) }
@@ -195,10 +245,18 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
                 @if let Some(target) = r.trial_residents.target_percent { " / " (two(l, target)) }
             }
             td { ul {
+                @for o in overdue(r) {
+                    li.overdue { strong.badge.badge-error { (t(l, "overdue")) } " " (o) }
+                }
                 @if let Some(due) = dl.hours_report_due {
                     li { (t(l, "hours-for")) (dl.hours_report_month.as_ref().map(|m| m.name(l)).unwrap_or_default()) ": "
-                        (date(l, due)) " (" (dl.hours_reports_outstanding) " "
-                        (t(l, "outstanding")) ")" }
+                        (date(l, due))
+                        @if running {
+                            " (" (t(l, "the-month-is-running")) ")"
+                        } @else {
+                            " (" (dl.hours_reports_outstanding) " " (t(l, "outstanding")) ")"
+                        }
+                    }
                 }
                 @if let Some(due) = dl.lbf_report_due {
                     li { (t(l, "lbf-report")) (dl.lbf_report_year.map(|y| y.to_string()).unwrap_or_default()) ": " (date(l, due))

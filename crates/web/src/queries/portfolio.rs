@@ -77,6 +77,17 @@ pub struct DashboardRow {
     pub metrics: RowMetrics,
     pub deadlines: GrantDeadlines,
     pub trial_residents: Residents,
+    /// Why the status is what it is, and the work that is overdue.
+    pub findings: Vec<RowFinding>,
+}
+
+/// A finding as the portfolio uses it: its rule, how serious, and its message.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Finding")]
+pub struct RowFinding {
+    pub rule: super::Rule,
+    pub severity: super::Severity,
+    pub message: String,
 }
 
 /// R11: residents among the grant's snusepraktik participants, against its target if set.
