@@ -706,6 +706,10 @@ pub fn app_full(
                 .post(crate::web::pages::trials::create_trial.around(bounded_form)),
         )
         .at(
+            "/app/trials/person",
+            poem::post(crate::web::pages::trials::create_participant.around(bounded_form)),
+        )
+        .at(
             "/app/trials/outcome",
             poem::post(crate::web::pages::trials::record_outcome.around(bounded_form)),
         )

@@ -1459,3 +1459,95 @@ async fn the_contractor_registers_a_trainee_and_a_placement() {
     assert!(page.contains("<td>Ali Lærling</td>"), "{page}");
     assert!(page.contains("Lærling (EUD) (tømrer)"), "{page}");
 }
+
+/// Scenario: the tovholder registers a resident on the snusepraktik page (an empty name is
+/// refused at the field, in the summary and with the birth year kept, nothing written), the new
+/// participant is offered in the form for a new snusepraktik, and a snusepraktik for them is
+/// logged; a 13-week-and-a-day one is refused at the end date first.
+#[tokio::test]
+async fn the_tovholder_registers_a_resident_and_logs_a_snusepraktik() {
+    let demo = demo().await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Tovholder).await;
+    let page = text(get(&client, "/app/trials", &s).await).await;
+    assert!(
+        page.contains("<h2 id=\"new-person\">Ny deltager (beboer)</h2>"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let grant = first_option(&page, "grant");
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let mut form = vec![("csrf", csrf.clone())];
+        form.extend(fields);
+        client
+            .post(path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let persons = demo.app.count("person").await;
+    let res = post(
+        "/app/trials/person",
+        vec![
+            ("name", String::new()),
+            ("birth_year", "1990".into()),
+            ("resident", "yes".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("<span class=\"form-error-message\" id=\"name-error\">Navn eller pseudonym skal udfyldes</span>"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "<a class=\"function-link\" href=\"#name\">Navn eller pseudonym skal udfyldes</a>"
+    ));
+    assert!(body.contains("value=\"1990\""));
+    assert_eq!(demo.app.count("person").await, persons);
+    let res = post(
+        "/app/trials/person",
+        vec![
+            ("name", "Sara Beboer".into()),
+            ("birth_year", "1990".into()),
+            ("resident", "yes".into()),
+        ],
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("person").await, persons + 1);
+    let page = text(get(&client, "/app/trials?done=person", &s).await).await;
+    assert!(page.contains("Deltageren er registreret og kan vælges nedenfor."));
+    let person = page
+        .split(">Sara Beboer</option>")
+        .next()
+        .and_then(|before| before.rsplit("<option value=\"").next())
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let trial = |end: &str| {
+        vec![
+            ("grant", grant.clone()),
+            ("person", person.clone()),
+            ("host", String::new()),
+            ("start", "2026-01-05".to_owned()),
+            ("end", end.to_owned()),
+            ("trades", "murer, tømrer".to_owned()),
+        ]
+    };
+    let trials = demo.app.count("trial_placement").await;
+    let res = post("/app/trials", trial("2026-04-06")).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("id=\"end-error\">snusepraktikken ville vare 92 dage"),
+        "{body}"
+    );
+    assert_eq!(demo.app.count("trial_placement").await, trials);
+    post("/app/trials", trial("2026-02-01"))
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(demo.app.count("trial_placement").await, trials + 1);
+}

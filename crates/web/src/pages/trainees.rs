@@ -29,7 +29,7 @@ use tracker_graphql::AppSchema;
 /// The typed values of the person form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
 pub struct PersonForm {
-    csrf: String,
+    pub(crate) csrf: String,
     name: String,
     birth_year: Option<String>,
     resident: Option<String>,
@@ -143,21 +143,29 @@ async fn render(
                 }
             }
         }
-        (person_form(s, person, refusal.filter(|_| person.is_some())))
+        (person_form(s, person, refusal.filter(|_| person.is_some()), "/app/trainees/person", "new-person-in-training"))
         (placement_form(s, &data, placement, refusal.filter(|_| placement.is_some())))
     };
     let status = refusal.map_or(StatusCode::OK, Refusal::status);
     html_response(status, page(title, Some(s), body), vec![])
 }
 
-fn person_form(s: &Session, f: Option<&PersonForm>, refusal: Option<&Refusal>) -> Markup {
+/// The form for a new person, posting to `action` (the trainees page's, or the snusepraktik
+/// page's for a resident), with what was typed and the refusal at its field.
+pub(crate) fn person_form(
+    s: &Session,
+    f: Option<&PersonForm>,
+    refusal: Option<&Refusal>,
+    action: &str,
+    heading: &'static str,
+) -> Markup {
     let l = s.lang;
     let f = f.cloned().unwrap_or_default();
     let at = |api: &str| Refusal::message_at(refusal, api);
     html! {
-        h2 id="new-person" { (t(l, "new-person-in-training")) }
+        h2 id="new-person" { (t(l, heading)) }
         (Refusal::summary(l, refusal, &[("displayName", "name"), ("birthYear", "birth_year")]))
-        form method="post" action="/app/trainees/person" novalidate {
+        form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             p.hint { (t(l, "name-or-pseudonym-never-a-cpr")) }
             (field(l, "name", "name-or-pseudonym", &f.name, at("displayName"), ("text", 200)))
@@ -232,33 +240,42 @@ pub async fn create_person(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let l = s.lang;
     let typed = Some(Typed::Person(&form));
+    match register_person(&schema, &s, &form).await {
+        Ok(id) => to_receipt("/app/trainees", "person", id),
+        Err(e) => render(&schema, &s, typed, Some(&e), None).await,
+    }
+}
+
+/// Registers the person of a person form through `createPerson` as the signed-in person; the
+/// refusal worded with the form's labels.
+pub(crate) async fn register_person(
+    schema: &AppSchema,
+    s: &Session,
+    form: &PersonForm,
+) -> Result<uuid::Uuid, Refusal> {
+    let l = s.lang;
     let birth_year = match form.birth_year.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(y) => match y.parse::<i32>() {
-            Ok(y) => Some(y),
-            Err(_) => {
-                let e = Refusal::bad_input("birthYear", t(l, "enter-a-year"));
-                return render(&schema, &s, typed, Some(&e), None).await;
-            }
-        },
+        Some(y) => Some(
+            y.parse::<i32>()
+                .map_err(|_| Refusal::bad_input("birthYear", t(l, "enter-a-year")))?,
+        ),
     };
     let i = CreatePersonInput {
         display_name: form.name.clone(),
         birth_year,
         lives_in_estate: form.resident.is_some(),
     };
-    match ask_op(&schema, &s, CreatePerson::build(PersonVars { i })).await {
-        Ok(d) => to_receipt("/app/trainees", "person", d.create_person.id),
-        Err(e) => {
-            let e = e.worded(&[
+    ask_op(schema, s, CreatePerson::build(PersonVars { i }))
+        .await
+        .map(|d| d.create_person.id)
+        .map_err(|e| {
+            e.worded(&[
                 ("displayName", t(l, "name-or-pseudonym")),
                 ("birthYear", t(l, "birth-year")),
-            ]);
-            render(&schema, &s, typed, Some(&e), None).await
-        }
-    }
+            ])
+        })
 }
 
 /// POST /app/trainees/placement: registers a placement through `createPlacement`, on the

@@ -16,6 +16,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::trainees::{PersonForm, person_form, register_person};
 use crate::layout::ask_op;
 use crate::queries::trials::{
     ActionItem, CreateMeeting, CreateMeetingInput, CreateTrial, CreateTrialPlacementInput,
@@ -110,6 +111,7 @@ async fn trials_page(
     typed: Option<&TrialForm>,
     refusal: Option<&Refusal>,
     notice: Option<&str>,
+    person: Option<(&PersonForm, &Refusal)>,
 ) -> Response {
     let l = s.lang;
     let title = t(l, "trial-placements-snusepraktik");
@@ -148,9 +150,13 @@ async fn trials_page(
         (plan_table(s, &without_plan))
         (three_month_table(s, &due))
         (funnel(l, &choices.compliance_dashboard, waiting))
+        @if s.principal.may_write(tracker_core::auth::Area::Person, "create") {
+            (person_form(s, person.map(|p| p.0), person.map(|p| p.1), "/app/trials/person", "new-participant"))
+        }
         (new_trial_form(s, &choices, typed, refusal))
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
+    let refusal = refusal.or(person.map(|p| p.1));
     let status = if refusal.is_some() {
         refusal.map_or(StatusCode::BAD_REQUEST, Refusal::status)
     } else {
@@ -442,6 +448,25 @@ fn outcome_form(l: Lang, s: &Session, id: Uuid) -> Markup {
     }
 }
 
+/// POST /app/trials/person: registers a participant (a resident, usually) through
+/// `createPerson`, to be chosen in the form for a new snusepraktik.
+#[handler]
+pub async fn create_participant(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<PersonForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    match register_person(&schema, &s, &form).await {
+        Ok(_) => redirect("/app/trials?done=person#ny", vec![]),
+        Err(e) => trials_page(&schema, &s, None, None, None, Some((&form, &e))).await,
+    }
+}
+
 #[derive(Deserialize)]
 pub struct DoneQuery {
     done: Option<String>,
@@ -463,9 +488,10 @@ pub async fn trials_list(
         Some("created") => Some(t(s.lang, "the-trial-placement-was-logged")),
         Some("outcome") => Some(t(s.lang, "the-outcome-was-saved")),
         Some("status") => Some(t(s.lang, "the-status-was-saved")),
+        Some("person") => Some(t(s.lang, "the-participant-was-registered")),
         _ => None,
     };
-    trials_page(&schema, &s, None, None, notice).await
+    trials_page(&schema, &s, None, None, notice, None).await
 }
 
 fn bad_date(l: Lang, field: &str) -> Refusal {
@@ -511,6 +537,7 @@ pub async fn create_trial(
             Some(&form),
             Some(&bad_date(s.lang, "startDate")),
             None,
+            None,
         )
         .await;
     };
@@ -521,6 +548,7 @@ pub async fn create_trial(
             Some(&form),
             Some(&bad_date(s.lang, "endDate")),
             None,
+            None,
         )
         .await;
     };
@@ -530,14 +558,14 @@ pub async fn create_trial(
     ) {
         (Ok(g), Ok(p)) => (g, p),
         (Err(e), _) | (_, Err(e)) => {
-            return trials_page(&schema, &s, Some(&form), Some(&e), None).await;
+            return trials_page(&schema, &s, Some(&form), Some(&e), None, None).await;
         }
     };
     let host_contractor_id = match form.host.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(h) => match chosen(s.lang, "hostContractorId", h) {
             Ok(h) => Some(h),
-            Err(e) => return trials_page(&schema, &s, Some(&form), Some(&e), None).await,
+            Err(e) => return trials_page(&schema, &s, Some(&form), Some(&e), None, None).await,
         },
     };
     let trades_tried: Vec<String> = form
@@ -560,7 +588,7 @@ pub async fn create_trial(
     };
     match ask_op(&schema, &s, CreateTrial::build(CreateTrialVars { i })).await {
         Ok(_) => redirect("/app/trials?done=created", vec![]),
-        Err(e) => trials_page(&schema, &s, Some(&form), Some(&e), None).await,
+        Err(e) => trials_page(&schema, &s, Some(&form), Some(&e), None, None).await,
     }
 }
 
@@ -578,11 +606,11 @@ pub async fn record_outcome(
     };
     let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "outcomeDate") {
         Ok(row) => row,
-        Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
+        Err(e) => return trials_page(&schema, &s, None, Some(&e), None, None).await,
     };
     let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
         let e = Refusal::bad_input("outcome", t(s.lang, "choose-one-of-the-outcomes-in"));
-        return trials_page(&schema, &s, None, Some(&e), None).await;
+        return trials_page(&schema, &s, None, Some(&e), None, None).await;
     };
     let next_plan = form
         .plan
@@ -598,7 +626,7 @@ pub async fn record_outcome(
     };
     match ask_op(&schema, &s, RecordOutcome::build(OutcomeVars { i })).await {
         Ok(_) => redirect("/app/trials?done=outcome", vec![]),
-        Err(e) => trials_page(&schema, &s, None, Some(&e), None).await,
+        Err(e) => trials_page(&schema, &s, None, Some(&e), None, None).await,
     }
 }
 
@@ -617,11 +645,11 @@ pub async fn record_three_month(
     };
     let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "statusDate") {
         Ok(row) => row,
-        Err(e) => return trials_page(&schema, &s, None, Some(&e), None).await,
+        Err(e) => return trials_page(&schema, &s, None, Some(&e), None, None).await,
     };
     let Some(status) = ThreeMonthStatus::from_code(form.status.trim()) else {
         let e = Refusal::bad_input("status", t(s.lang, "choose-one-of-the-options-in"));
-        return trials_page(&schema, &s, None, Some(&e), None).await;
+        return trials_page(&schema, &s, None, Some(&e), None, None).await;
     };
     let i = RecordThreeMonthStatusInput {
         trial_placement_id: trial,
@@ -630,7 +658,7 @@ pub async fn record_three_month(
     };
     match ask_op(&schema, &s, RecordThreeMonth::build(ThreeMonthVars { i })).await {
         Ok(_) => redirect("/app/trials?done=status", vec![]),
-        Err(e) => trials_page(&schema, &s, None, Some(&e), None).await,
+        Err(e) => trials_page(&schema, &s, None, Some(&e), None, None).await,
     }
 }
 
