@@ -671,6 +671,15 @@ pub fn app_full(
         )
         .at("/app/ranking", get(crate::web::pages::grants::ranking_page))
         .at("/app/setup", get(crate::web::pages::setup::setup_page))
+        .at("/app/users", get(crate::web::pages::users::users_page))
+        .at(
+            "/app/users/invite",
+            poem::post(crate::web::pages::users::invite.around(bounded_form)),
+        )
+        .at(
+            "/app/users/reset",
+            poem::post(crate::web::pages::users::reset.around(bounded_form)),
+        )
         .at(
             "/app/trainees",
             get(crate::web::pages::trainees::trainees_page),

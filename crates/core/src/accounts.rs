@@ -25,6 +25,9 @@ pub const IDLE: Duration = Duration::hours(2);
 pub const LIFETIME: Duration = Duration::hours(12);
 /// An invitation can be accepted for this long.
 pub const INVITE_VALID: Duration = Duration::days(7);
+/// How long a link to set a new password is valid (a forgotten password; an administrator's
+/// reset): one hour, once.
+pub const RESET_VALID: Duration = Duration::hours(1);
 /// Failed sign-ins allowed before the account is locked for a while.
 pub const FREE_ATTEMPTS: i32 = 3;
 /// Password length bounds (NIST SP 800-63B: a long minimum, a generous maximum, no other rules).
@@ -124,6 +127,34 @@ pub async fn invite<C: ConnectionTrait>(
     .insert(db)
     .await?;
     Ok((user, invitation))
+}
+
+/// A single-use link to set a new password, valid [`RESET_VALID`], for an active account: the
+/// invitation page takes it. Every session of the account ends (whoever knew the old password
+/// is signed out) and a sign-in lock is lifted. Answers the account and the link's secret.
+pub async fn password_reset<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(app_user::Model, String)> {
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none())
+        .ok_or(AppError::NotFound {
+            entity: "User",
+            id: user_id,
+        })?;
+    let secret = secret()?;
+    let mut m: app_user::ActiveModel = user.into();
+    m.invite_hash = Set(Some(hash_token(&secret)));
+    m.invite_expires_at = Set(Some(now + RESET_VALID));
+    m.failed_sign_ins = Set(0);
+    m.locked_until = Set(None);
+    m.updated_at = Set(now);
+    let user = m.update(db).await?;
+    revoke_sessions(db, user.id, now).await?;
+    Ok((user, secret))
 }
 
 fn check_password(password: &str, user: &app_user::Model) -> AppResult<()> {

@@ -109,6 +109,37 @@ impl UserMutation {
         })
     }
 
+    /// A single-use link to set a new password, valid one hour (administrators only), for a
+    /// person who forgot theirs: give them `invitationPath`. Their sessions end and a sign-in
+    /// lock is lifted.
+    async fn reset_user_password(&self, ctx: &Context<'_>, user_id: Uuid) -> Result<InvitedUser> {
+        principal(ctx).require_admin()?;
+        let who = principal(ctx).clone();
+        let (user, secret) = in_txn(ctx, move |t, _| {
+            let who = who.clone();
+            Box::pin(async move {
+                let (user, secret) =
+                    accounts::password_reset(t, user_id, tracker_core::clock::now()).await?;
+                tracker_core::audit::write(
+                    t,
+                    &who,
+                    tracker_core::record::Kind::User,
+                    user.id,
+                    "reset-password",
+                    None,
+                    None,
+                )
+                .await?;
+                Ok((user, secret))
+            })
+        })
+        .await?;
+        Ok(InvitedUser {
+            user: User(user),
+            invitation_path: format!("/invitation?token={secret}"),
+        })
+    }
+
     /// End every session of a user at once (administrators only); answers how many were live.
     async fn revoke_user_sessions(&self, ctx: &Context<'_>, user_id: Uuid) -> Result<u64> {
         principal(ctx).require_admin()?;

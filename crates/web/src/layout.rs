@@ -46,7 +46,15 @@ pub(crate) use crate::text::{t, t_with};
 pub(crate) fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'static str)] {
     use entity::enums::Role;
     match role {
-        Role::Admin | Role::Bygherre => &[
+        Role::Admin => &[
+            ("/app", "nav-portfolio"),
+            ("/app/setup", "nav-setup"),
+            ("/app/users", "nav-users"),
+            ("/app/ranking", "nav-contractors"),
+            ("/app/import", "nav-payroll-import"),
+            ("/app/reminders", "nav-reminders"),
+        ],
+        Role::Bygherre => &[
             ("/app", "nav-portfolio"),
             ("/app/setup", "nav-setup"),
             ("/app/ranking", "nav-contractors"),

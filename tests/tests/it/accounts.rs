@@ -791,3 +791,115 @@ async fn concurrent_acceptances_of_one_invitation_set_the_password_once() {
         .unwrap();
     assert_eq!(sessions.len(), 1);
 }
+
+/// Scenario: Birthe forgot her password. An administrator's `resetUserPassword` answers a link
+/// (only an administrator may ask: a BYGHERRE token is refused; an unknown user is NOT_FOUND);
+/// her open session ends and her sign-in lock is lifted; the link sets a new password once,
+/// after which the old password fails and the new one signs in; a second use is refused, and a
+/// link older than one hour is refused. The reset is in the audit trail.
+#[tokio::test]
+async fn an_administrator_resets_a_forgotten_password_with_a_single_use_link() {
+    let app = TestApp::new().await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let (path, user_id, _) = invite(&app, "BYGHERRE").await;
+    let old_session = signed_in(&client, &path).await;
+    let mut locked: app_user::ActiveModel = app_user::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    locked.failed_sign_ins = Set(7);
+    locked.locked_until = Set(Some(Utc::now() + Duration::minutes(15)));
+    locked.update(&app.db).await.unwrap();
+
+    const RESET: &str =
+        "mutation($u: UUID!) { resetUserPassword(userId: $u) { invitationPath user { id } } }";
+    let bygherre = app
+        .exec_as(
+            Some(api::auth::Principal {
+                role: entity::enums::Role::Bygherre,
+                ..api::auth::Principal::system()
+            }),
+            RESET,
+            json!({ "u": user_id }),
+        )
+        .await;
+    assert_eq!(
+        bygherre["errors"][0]["extensions"]["code"], "FORBIDDEN",
+        "{bygherre}"
+    );
+    let (code, _, _) = app.err(RESET, json!({ "u": uuid::Uuid::now_v7() })).await;
+    assert_eq!(code, "NOT_FOUND");
+
+    let d = app.ok(RESET, json!({ "u": user_id })).await;
+    let link = d["resetUserPassword"]["invitationPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(link.starts_with("/invitation?token="), "{link}");
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (user.failed_sign_ins, user.locked_until),
+        (0, None),
+        "the lock is lifted"
+    );
+    let expires = user.invite_expires_at.unwrap();
+    assert!(
+        expires > Utc::now() + Duration::minutes(59)
+            && expires <= Utc::now() + Duration::minutes(60)
+    );
+    let live = user_session::Entity::find()
+        .filter(user_session::Column::UserId.eq(user_id))
+        .filter(user_session::Column::RevokedAt.is_null())
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(live.is_empty(), "her sessions ended");
+    let res = client
+        .get("/app")
+        .header("host", LOCAL)
+        .header("cookie", &old_session)
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+
+    accept(&client, &link, "endnu en ny god adgangskode")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    sign_in(&client, "en rigtig god adgangskode")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    sign_in(&client, "endnu en ny god adgangskode")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let again = client.get(&link).header("host", LOCAL).send().await;
+    assert_ne!(again.0.status(), StatusCode::OK, "used once");
+
+    let d = app.ok(RESET, json!({ "u": user_id })).await;
+    let late = d["resetUserPassword"]["invitationPath"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let secret = late.split("token=").nth(1).unwrap().to_owned();
+    let refused =
+        api::accounts::invited(&app.db, &secret, Utc::now() + Duration::minutes(61)).await;
+    assert!(refused.is_err(), "an hour-old link is refused");
+    assert!(
+        api::accounts::invited(&app.db, &secret, Utc::now())
+            .await
+            .is_ok()
+    );
+
+    let resets = audit_log::Entity::find()
+        .filter(audit_log::Column::Operation.eq("reset-password"))
+        .filter(audit_log::Column::EntityId.eq(user_id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(resets.len(), 2);
+}

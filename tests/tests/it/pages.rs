@@ -1551,3 +1551,98 @@ async fn the_tovholder_registers_a_resident_and_logs_a_snusepraktik() {
         .assert_status(StatusCode::SEE_OTHER);
     assert_eq!(demo.app.count("trial_placement").await, trials + 1);
 }
+
+/// Scenario: the administrator invites a contractor's site manager on the users page (an
+/// e-mail that is not one, and a contractor role without its company, are refused with what was
+/// typed kept and no account written), then with the company: the answer shows the link to pass
+/// on, which opens the page to set a password. A forgotten password: the button on the account
+/// gives a new single-use link. A bygherre has no users page.
+#[tokio::test]
+async fn the_administrator_invites_a_person_and_resets_a_password() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Admin, Role::Bygherre]).await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Admin).await;
+    let page = text(get(&client, "/app/users", &s).await).await;
+    assert!(page.contains("<span>Brugere</span>"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let contractor = page
+        .split("<select class=\"form-select\" id=\"contractor\"")
+        .nth(1)
+        .and_then(|rest| rest.split("value=\"").nth(2))
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let invite = |email: &str, contractor: &str| {
+        client
+            .post("/app/users/invite")
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("name", "Sigurd Sjakbajs"),
+                ("role", "CONTRACTOR"),
+                ("organisation", ""),
+                ("contractor", contractor),
+            ])
+            .send()
+    };
+    let users = demo.app.count("app_user").await;
+    let res = invite("sigurd.entreprenor.dk", &contractor).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains("id=\"email-error\">sigurd.entreprenor.dk er ikke en e-mailadresse"),
+        "{body}"
+    );
+    assert!(body.contains("value=\"Sigurd Sjakbajs\""));
+    let res = invite("sigurd@entreprenor.dk", "").await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    assert_eq!(demo.app.count("app_user").await, users);
+    let res = invite("sigurd@entreprenor.dk", &contractor).await;
+    res.assert_status_is_ok();
+    let body = text(res).await;
+    assert!(
+        body.contains("Invitationen er oprettet for <strong>Sigurd Sjakbajs</strong>"),
+        "{body}"
+    );
+    let link = body
+        .split("id=\"link\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(link.starts_with("/invitation?token="), "{link}");
+    assert_eq!(demo.app.count("app_user").await, users + 1);
+    let opened = client.get(&link).header("host", LOCAL).send().await;
+    opened.assert_status_is_ok();
+    assert!(text(opened).await.contains("Ny adgangskode"));
+
+    let page = text(get(&client, "/app/users", &s).await).await;
+    let user = page
+        .split("<td>Sigurd Sjakbajs</td>")
+        .nth(1)
+        .and_then(|rest| rest.split("name=\"user\" value=\"").nth(1))
+        .and_then(|v| v.split('"').next())
+        .unwrap()
+        .to_owned();
+    let res = client
+        .post("/app/users/reset")
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[("csrf", csrf.as_str()), ("user", user.as_str())])
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    let body = text(res).await;
+    assert!(body.contains("Linket til en ny adgangskode (gyldigt en time) er oprettet for <strong>Sigurd Sjakbajs</strong>"), "{body}");
+    assert!(
+        !body.contains(&format!("id=\"link\">{link}<")),
+        "a new link"
+    );
+
+    let b = session(&client, &demo, Role::Bygherre).await;
+    get(&client, "/app/users", &b)
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}

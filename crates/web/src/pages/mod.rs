@@ -11,6 +11,7 @@ pub mod parts;
 pub mod reminders;
 pub mod setup;
 pub mod trainees;
+pub mod users;
 
 pub mod todo;
 pub mod trials;

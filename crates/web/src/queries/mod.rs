@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod setup;
 pub mod trainees;
 pub mod trials;
+pub mod users;
 
 #[cynic::schema("tracker")]
 pub mod schema {}
