@@ -8,6 +8,7 @@ pub mod home;
 pub mod hours;
 pub mod import;
 pub mod parts;
+pub mod people;
 pub mod reminders;
 pub mod setup;
 pub mod trainees;

@@ -16,7 +16,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::trainees::{PersonForm, person_form, register_person};
+use super::people::{PersonForm, person_form, register_person};
 use crate::layout::ask_op;
 use crate::queries::trials::{
     ActionItem, CreateMeeting, CreateMeetingInput, CreateTrial, CreateTrialPlacementInput,
