@@ -693,6 +693,10 @@ pub fn app_full(
             poem::post(crate::web::pages::trainees::create_placement.around(bounded_form)),
         )
         .at(
+            "/app/setup/organisation",
+            poem::post(crate::web::pages::setup::create_organisation.around(bounded_form)),
+        )
+        .at(
             "/app/setup/estate",
             poem::post(crate::web::pages::setup::create_estate.around(bounded_form)),
         )

@@ -937,6 +937,240 @@ async fn every_main_page_fits_a_phone() {
     }
 }
 
+/// The server on an empty database with only an administrator, who can sign in: where a new
+/// installation starts.
+async fn empty_site() -> Site {
+    let app = TestApp::new().await;
+    let now = chrono::Utc::now();
+    let (_, secret) = api::accounts::invite(
+        &app.db,
+        api::accounts::InviteUserInput {
+            email: "admin@kommune.example".into(),
+            display_name: "Ada Administrator".into(),
+            role: Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+        },
+        now,
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap();
+    let password = "administratorens gode kode".to_owned();
+    api::accounts::accept_invitation(&app.db, &secret, &password, now)
+        .await
+        .map_err(|e| e.message())
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let endpoint = api::http::app(app.db.clone(), app.schema.clone());
+    tokio::spawn(async move {
+        let _ = api::http::serve_on(listener, endpoint, Default::default(), async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    Site {
+        app,
+        base,
+        users: HashMap::from([(Role::Admin, ("admin@kommune.example".to_owned(), password))]),
+        grant: String::new(),
+        stop: Some(stop),
+    }
+}
+
+impl Browser {
+    /// Chooses the option of the select `css` whose text is `label`.
+    async fn choose(&self, css: &str, label: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("no {label} in {css}: {e}"));
+    }
+
+    /// Sets a date field as the date picker would (typing into one depends on the locale).
+    async fn set_date(&self, css: &str, date: chrono::NaiveDate) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![json!(css), json!(date.to_string())],
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Opens an invitation or password link, sets the password and lands signed in.
+    async fn accept(&self, link: &str, password: &str) {
+        self.visit(link, None).await;
+        self.fill("#password", password).await;
+        self.click_then("main button[type=submit]", "nav.navigation-menu")
+            .await;
+    }
+
+    /// The link a users page's receipt shows, after the form that made it.
+    async fn link_shown(&self) -> String {
+        self.client
+            .find(Locator::Css("#receipt a#link"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn sign_out(&self) {
+        self.click_then("header form button[type=submit]", "#email")
+            .await;
+    }
+}
+
+/// Scenario, through the browser only, from an empty database with an administrator: the
+/// administrator registers a housing organisation and invites its bygherre; the bygherre sets a
+/// password, registers an estate, a grant, a contractor by CVR number and two contracts with
+/// clauses (a share and an hours clause); the administrator invites the contractor's site
+/// manager; the contractor registers a trainee and a placement, sees what it owes in its grid,
+/// reports last month from the grid's link, and is asked to confirm before replacing it. The
+/// database ends with exactly what was typed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = empty_site().await;
+    let b = browser(&site, true).await;
+    let today = api::units::danish_today();
+    let months_ago = |n: u32| today.with_day(1).unwrap() - chrono::Months::new(n);
+
+    b.sign_in(&site, Role::Admin).await;
+    b.visit("/app/setup", Some("journey-admin-setup")).await;
+    b.fill("#organisation_name", "Boligselskabet Fynsgade")
+        .await;
+    b.click_then("form[action='/app/setup/organisation'] button", "#receipt")
+        .await;
+    b.visit("/app/users", None).await;
+    b.fill("#email", "birthe@fynsgade.example").await;
+    b.fill("#name", "Birthe Bygherre").await;
+    b.choose("#role", "bygherre").await;
+    b.choose("#organisation", "Boligselskabet Fynsgade").await;
+    b.click_then("form[action='/app/users/invite'] button", "#receipt a#link")
+        .await;
+    let bygherre_link = b.link_shown().await;
+    b.sign_out().await;
+
+    b.accept(&bygherre_link, "birthes gode adgangskode").await;
+    b.visit("/app/setup", None).await;
+    b.fill("#name", "Fynsgade Øst").await;
+    b.fill("#municipality", "Odense").await;
+    b.click_then("form[action='/app/setup/estate'] button", "#receipt")
+        .await;
+    b.fill("#case_number", "LBF-2025-0001").await;
+    b.fill("#title", "Fynsgade Øst: nye facader").await;
+    b.choose("#stage", "Skema B").await;
+    b.fill("#year", "2025").await;
+    b.fill("#cost", "50.000.000").await;
+    b.fill("#start", &months_ago(6).to_string()).await;
+    b.fill("#handover", &(today + chrono::Days::new(400)).to_string())
+        .await;
+    b.click_then("form[action='/app/setup/grant'] button", "#receipt")
+        .await;
+    let cvr = tests::nth_cvr(4242);
+    b.fill("#cvr", &cvr).await;
+    b.fill("#contractor_name", "Tømrer Fyn ApS").await;
+    b.click_then("form[action='/app/setup/contractor'] button", "#receipt")
+        .await;
+    b.settled(Some("journey-bygherre-setup")).await;
+    b.click_then("#estates a[href$='/contracts']", "#new-contract")
+        .await;
+    for (trade, kind, clause, value) in [
+        ("tømrer", "Hovedentreprise", "#share", "14"),
+        ("maler", "Fagentreprise", "#hours", "1.000"),
+    ] {
+        b.choose("#contractor", "Tømrer Fyn ApS").await;
+        b.choose("#kind", kind).await;
+        b.fill("#trade", trade).await;
+        b.fill("#value", "10.000.000").await;
+        b.set_date("#start", months_ago(4)).await;
+        b.set_date("#end", today + chrono::Days::new(300)).await;
+        b.fill(clause, value).await;
+        b.click_then("#new-contract button[type=submit]", "p.alert-success")
+            .await;
+    }
+    b.settled(Some("journey-bygherre-contracts")).await;
+    b.sign_out().await;
+
+    b.sign_in(&site, Role::Admin).await;
+    b.visit("/app/users", None).await;
+    b.fill("#email", "sigurd@tomrerfyn.example").await;
+    b.fill("#name", "Sigurd Sjakbajs").await;
+    b.choose("#role", "entreprenør").await;
+    b.choose("#contractor", "Tømrer Fyn ApS").await;
+    b.click_then("form[action='/app/users/invite'] button", "#receipt a#link")
+        .await;
+    let contractor_link = b.link_shown().await;
+    b.sign_out().await;
+
+    b.accept(&contractor_link, "sigurds gode adgangskode").await;
+    b.visit("/app/trainees", None).await;
+    b.fill("#name", "Ali Lærling").await;
+    b.click_then("form[action='/app/trainees/person'] button", "#receipt")
+        .await;
+    b.choose("#person", "Ali Lærling").await;
+    b.fill("#trade", "tømrer").await;
+    b.fill("#start", &months_ago(4).to_string()).await;
+    b.click_then("form[action='/app/trainees/placement'] button", "#receipt")
+        .await;
+    let home = b.visit("/app", Some("journey-contractor-home")).await;
+    let last = months_ago(1).format("%Y-%m").to_string();
+    assert!(
+        home.contains(&format!("data-month=\"{last}\" data-status=\"MISSING\""))
+            || home.contains(&format!("data-month=\"{last}\" data-status=\"DUE\"")),
+        "last month is owed: {home}"
+    );
+    b.click_then(
+        &format!("#todo td[data-month='{last}'] a"),
+        "fieldset input[name='hours0']",
+    )
+    .await;
+    b.fill("#total", "1.200").await;
+    b.fill("fieldset input[name='hours0']", "150").await;
+    b.click_then("main form button[type=submit]", "p[role=status]")
+        .await;
+    b.fill("fieldset input[name='hours0']", "160").await;
+    b.click_then("main form button[type=submit]", "#confirm-replace")
+        .await;
+    b.settled(Some("journey-contractor-confirm")).await;
+    b.click_then("main form button[type=submit]", "p[role=status]")
+        .await;
+
+    let db = &site.app;
+    assert_eq!(db.count("housing_organisation").await, 1);
+    assert_eq!(db.count("estate").await, 1);
+    assert_eq!(db.count("lbf_grant").await, 1);
+    assert_eq!(db.count("contractor").await, 1);
+    assert_eq!(db.count("contract").await, 2);
+    assert_eq!(
+        db.count_where("contract", "clause_required_share_bp = 1400")
+            .await
+            + db.count_where("contract", "clause_required_centihours = 100000")
+                .await,
+        2,
+        "a share and an hours clause"
+    );
+    assert_eq!(db.count("person").await, 1);
+    assert_eq!(db.count("placement").await, 1);
+    assert_eq!(db.count("hours_report").await, 1, "replaced, not doubled");
+    assert_eq!(db.count_where("hours_line", "centihours = 16000").await, 1);
+    assert_eq!(
+        db.count_where("app_user", "password_hash IS NOT NULL")
+            .await,
+        3
+    );
+}
+
 /// Scenario: a test panics while its browser is open. Once the panic has unwound, none of that
 /// browser's processes (Chromium, its helpers, chromedriver; found by the profile directory in
 /// their command lines) is running, so a failing suite does not leave browsers behind.

@@ -20,7 +20,8 @@ use super::trials::form_date;
 use crate::layout::ask_op;
 use crate::queries::setup::{
     ContractorVars, CreateContractor, CreateContractorInput, CreateEstate, CreateEstateInput,
-    CreateGrant, CreateGrantInput, EstateVars, GrantKind, GrantStage, GrantVars, SetupPage,
+    CreateGrant, CreateGrantInput, CreateHousingOrganisationInput, CreateOrganisation, EstateVars,
+    GrantKind, GrantStage, GrantVars, OrganisationVars, SetupPage,
 };
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -52,6 +53,14 @@ pub struct GrantForm {
     handover: Option<String>,
 }
 
+/// The typed values of the housing-organisation form (administrators), kept after a refusal.
+#[derive(Deserialize, Default, Clone)]
+pub struct OrganisationForm {
+    csrf: String,
+    name: String,
+    cvr: Option<String>,
+}
+
 /// The typed values of the contractor form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
 pub struct ContractorForm {
@@ -62,6 +71,7 @@ pub struct ContractorForm {
 
 /// Which form was sent, with what was typed in it.
 enum Typed<'a> {
+    Organisation(&'a OrganisationForm),
     Estate(&'a EstateForm),
     Grant(&'a GrantForm),
     Contractor(&'a ContractorForm),
@@ -93,7 +103,7 @@ async fn render(
     let title = t(l, "setup");
     let may = |area| s.principal.may_write(area, "create");
     use tracker_core::auth::Area;
-    if !may(Area::Estate) && !may(Area::Contractor) {
+    if !may(Area::Organisation) && !may(Area::Estate) && !may(Area::Contractor) {
         return crate::layout::error_page(
             StatusCode::FORBIDDEN,
             title,
@@ -105,12 +115,14 @@ async fn render(
         Ok(d) => d,
         Err(e) => return e.page(title, s),
     };
-    let (estate, grant, contractor) = match typed {
-        Some(Typed::Estate(f)) => (Some(f), None, None),
-        Some(Typed::Grant(f)) => (None, Some(f), None),
-        Some(Typed::Contractor(f)) => (None, None, Some(f)),
-        None => (None, None, None),
-    };
+    let (mut organisation, mut estate, mut grant, mut contractor) = (None, None, None, None);
+    match typed {
+        Some(Typed::Organisation(f)) => organisation = Some(f),
+        Some(Typed::Estate(f)) => estate = Some(f),
+        Some(Typed::Grant(f)) => grant = Some(f),
+        Some(Typed::Contractor(f)) => contractor = Some(f),
+        None => {}
+    }
     let body = html! {
         @if let Some(r) = receipt { (receipt_of(l, r)) }
         @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
@@ -144,6 +156,9 @@ async fn render(
             }
         }
         @if data.estates.page_info.has_next_page { p { (t(l, "the-first-200-estates-are-shown")) } }
+        @if may(Area::Organisation) {
+            (organisation_form(s, organisation, refusal.filter(|_| organisation.is_some())))
+        }
         @if may(Area::Estate) {
             (estate_form(s, &data, estate, refusal.filter(|_| estate.is_some())))
             (grant_form(s, &data, grant, refusal.filter(|_| grant.is_some())))
@@ -159,6 +174,7 @@ async fn render(
 /// The receipt of a saved form, by what was saved.
 fn receipt_of(l: Lang, r: &Receipt) -> Markup {
     let what = match r.done.as_deref() {
+        Some("organisation") => t(l, "the-organisation-was-registered"),
         Some("estate") => t(l, "the-estate-was-registered"),
         Some("grant") => t(l, "the-grant-was-registered"),
         Some("contractor") => t(l, "the-contractor-was-registered"),
@@ -179,6 +195,33 @@ fn kind_name(l: Lang, k: GrantKind) -> &'static str {
     match k {
         GrantKind::Renovation => t(l, "renovation"),
         GrantKind::NewBuild => t(l, "new-build"),
+    }
+}
+
+fn organisation_form(
+    s: &Session,
+    f: Option<&OrganisationForm>,
+    refusal: Option<&Refusal>,
+) -> Markup {
+    let l = s.lang;
+    let f = f.cloned().unwrap_or_default();
+    let at = |api: &str| Refusal::message_at(refusal, api);
+    html! {
+        h2 id="new-organisation" { (t(l, "new-housing-organisation")) }
+        (Refusal::summary(l, refusal, &[("name", "organisation_name"), ("cvr", "organisation_cvr")]))
+        form method="post" action="/app/setup/organisation" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            label.form-label for="organisation_name" { (t(l, "organisation-name")) }
+            @if let Some(m) = at("name") { span.form-error-message id="organisation_name-error" { (m) } }
+            input.form-input id="organisation_name" name="name" value=(f.name) maxlength="200"
+                aria-invalid=[at("name").map(|_| "true")] aria-describedby="organisation_name-error";
+            label.form-label for="organisation_cvr" { (t(l, "cvr-number-optional")) }
+            @if let Some(m) = at("cvr") { span.form-error-message id="organisation_cvr-error" { (m) } }
+            input.form-input id="organisation_cvr" name="cvr" value=(f.cvr.clone().unwrap_or_default())
+                inputmode="numeric" maxlength="8"
+                aria-invalid=[at("cvr").map(|_| "true")] aria-describedby="organisation_cvr-error";
+            button.button.button-primary type="submit" { (t(l, "register-organisation")) }
+        }
     }
 }
 
@@ -334,6 +377,49 @@ fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
 
 fn done(what: &str, id: Uuid) -> Response {
     super::parts::to_receipt("/app/setup", what, id)
+}
+
+/// POST /app/setup/organisation: registers a housing organisation through
+/// `createHousingOrganisation` (administrators).
+#[handler]
+pub async fn create_organisation(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(form): Form<OrganisationForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let i = CreateHousingOrganisationInput {
+        name: form.name.clone(),
+        cvr: filled(&form.cvr),
+    };
+    match ask_op(
+        &schema,
+        &s,
+        CreateOrganisation::build(OrganisationVars { i }),
+    )
+    .await
+    {
+        Ok(d) => done("organisation", d.create_housing_organisation.id),
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[
+                ("name", t(l, "organisation-name")),
+                ("cvr", t(l, "cvr-number")),
+            ]);
+            render(
+                &schema,
+                &s,
+                Some(Typed::Organisation(&form)),
+                Some(&e),
+                None,
+            )
+            .await
+        }
+    }
 }
 
 /// POST /app/setup/estate: registers an estate through `createEstate`.

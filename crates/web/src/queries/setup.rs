@@ -186,3 +186,21 @@ pub struct CreateContractor {
 pub struct CreatedContractor {
     pub id: Uuid,
 }
+
+#[derive(cynic::InputObject)]
+pub struct CreateHousingOrganisationInput {
+    pub name: String,
+    pub cvr: Option<String>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct OrganisationVars {
+    pub i: CreateHousingOrganisationInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "OrganisationVars")]
+pub struct CreateOrganisation {
+    #[arguments(input: $i)]
+    pub create_housing_organisation: Organisation,
+}
