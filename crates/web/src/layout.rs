@@ -273,12 +273,19 @@ impl Refusal {
         let Some(field) = self.field.as_deref() else {
             return self;
         };
+        // The field's own name (`hours` of `traineeHours[0].hours`) picks the label; the message
+        // may begin with the whole path or with the name.
         let name = field.rsplit('.').next().unwrap_or(field);
-        if let Some((_, label)) = labels.iter().find(|(api, _)| *api == name)
-            && let Some(rest) = self.message.strip_prefix(name)
-            && rest.starts_with([' ', ':', ','])
-        {
-            self.message = format!("{label}{rest}");
+        let Some((_, label)) = labels.iter().find(|(api, _)| *api == name) else {
+            return self;
+        };
+        for prefix in [field, name] {
+            if let Some(rest) = self.message.strip_prefix(prefix)
+                && rest.starts_with([' ', ':', ','])
+            {
+                self.message = format!("{label}{rest}");
+                break;
+            }
         }
         self
     }

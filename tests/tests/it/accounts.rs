@@ -688,6 +688,18 @@ async fn a_contractor_reports_a_month_through_the_form() {
         body.contains("value=\"250\""),
         "what was typed stays: {body}"
     );
+    // The API's refusal names the field as the form labels it, at the field and in the summary.
+    let negative = post(form(&csrf, "-5", "")).await;
+    negative.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(negative).await;
+    assert!(
+        body.contains("<span class=\"form-error-message\" id=\"total-error\">Timer i alt skal være nul eller mere, fik -5</span>"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "<a class=\"function-link\" href=\"#total\">Timer i alt skal være nul eller mere"
+    ));
+    assert!(!body.contains("totalHours"), "no API name: {body}");
     assert_eq!(app.snapshot().await, before, "refusals write nothing");
 
     let saved = post(form(&csrf, "1.200,5", "150,5")).await;

@@ -121,6 +121,7 @@ organisation-name = Boligorganisationens navn
 cvr-number-optional = CVR-nummer (valgfrit)
 register-organisation = Registrér boligorganisationen
 the-organisation-was-registered = Boligorganisationen er registreret
+the-trainees-hours = Timerne
 the-page-does-not-exist = Siden findes ikke.
 the-form-was-refused = Formularen blev afvist
 the-form-did-not-come-from = Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.

@@ -121,6 +121,7 @@ organisation-name = Name of the housing organisation
 cvr-number-optional = CVR number (optional)
 register-organisation = Register the housing organisation
 the-organisation-was-registered = The housing organisation is registered
+the-trainees-hours = The hours
 the-page-does-not-exist = The page does not exist.
 the-form-was-refused = The form was refused
 the-form-did-not-come-from = The form did not come from this session. Reload the page and try again.

@@ -426,7 +426,30 @@ pub async fn create_contract(
             &format!("/app/grants/{grant}/contracts?done=contract"),
             vec![],
         ),
-        Err(e) => contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await,
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[
+                ("trade", t(l, "trade")),
+                ("value", t(l, "value-dkk")),
+                ("startDate", t(l, "start")),
+                ("endDate", t(l, "end")),
+                ("requiredSharePercent", t(l, "clause-share-percent")),
+                ("requiredTraineeHours", t(l, "clause-trainee-hours")),
+                ("requiredTraineeWeeks", t(l, "clause-trainee-weeks")),
+                (
+                    "skilledWorkersPerTrainee",
+                    t(l, "clause-skilled-per-trainee"),
+                ),
+                ("apprenticePartPercent", t(l, "clause-apprentice-percent")),
+                (
+                    "companyDocumentationThresholdPercent",
+                    t(l, "clause-threshold-percent"),
+                ),
+                ("reason", t(l, "reason")),
+                ("approvedBy", t(l, "approved-by")),
+            ]);
+            contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await
+        }
     }
 }
 

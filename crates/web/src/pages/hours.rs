@@ -369,6 +369,12 @@ pub async fn report_hours(
                 );
             }
             Err(e) => {
+                let l = s.lang;
+                let e = e.worded(&[
+                    ("month", t(l, "month-yyyy-mm")),
+                    ("totalHours", t(l, "total-hours")),
+                    ("hours", t(l, "the-trainees-hours")),
+                ]);
                 errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
             }
         }

@@ -588,7 +588,15 @@ pub async fn create_trial(
     };
     match ask_op(&schema, &s, CreateTrial::build(CreateTrialVars { i })).await {
         Ok(_) => redirect("/app/trials?done=created", vec![]),
-        Err(e) => trials_page(&schema, &s, Some(&form), Some(&e), None, None).await,
+        Err(e) => {
+            let l = s.lang;
+            let e = e.worded(&[
+                ("startDate", t(l, "start-date")),
+                ("endDate", t(l, "end-date")),
+                ("tradesTried", t(l, "trades-tried")),
+            ]);
+            trials_page(&schema, &s, Some(&form), Some(&e), None, None).await
+        }
     }
 }
 
