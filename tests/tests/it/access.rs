@@ -308,6 +308,21 @@ async fn build(app: &TestApp, s: &Site, name: &str, n: usize) -> (String, Value)
                 json!({ "u": user }),
             )
         }
+        "resetUserPassword" => {
+            let user = app
+                .ok(
+                    "mutation($e: String!) { inviteUser(input: {email: $e, displayName: \"Glemsom\", role: VIEWER}) { user { id } } }",
+                    json!({ "e": format!("{}@example.dk", uuid::Uuid::now_v7().simple()) }),
+                )
+                .await["inviteUser"]["user"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            q(
+                "mutation($u: UUID!) { resetUserPassword(userId: $u) { invitationPath } }",
+                json!({ "u": user }),
+            )
+        }
         other => panic!("no case for mutation {other}: add it to the matrix"),
     }
 }
@@ -390,6 +405,7 @@ const CASES: &[(&str, &[Role], bool)] = &[
     ("revokeApiToken", ADMIN, false),
     ("inviteUser", ADMIN, false),
     ("revokeUserSessions", ADMIN, false),
+    ("resetUserPassword", ADMIN, false),
 ];
 
 const ROLES: [Role; 5] = [Admin, Bygherre, Contractor, Tovholder, Viewer];

@@ -1646,3 +1646,53 @@ async fn the_administrator_invites_a_person_and_resets_a_password() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// Scenario: a bygherre with 31 grants: the portfolio shows 25 a page with links to the next
+/// and previous page that keep the sort and search; a search by part of a case number finds that
+/// grant alone (no paging then); a page number out of range shows the last page.
+#[tokio::test]
+async fn the_portfolio_pages_and_searches_by_case_number() {
+    let demo = demo().await;
+    let estate = demo
+        .app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { id } } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["grant"]["estate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for n in 0..30 {
+        demo.app
+            .grant_on(&estate, &format!("LBF-2030-{n:04}"))
+            .await;
+    }
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let rows = |page: &str| {
+        page.split("<tbody>")
+            .nth(1)
+            .and_then(|b| b.split("</tbody>").next())
+            .map(|b| b.matches("<tr>").count())
+            .unwrap_or(0)
+    };
+    let first = text(get(&client, "/app?sort=CASE_NUMBER", &s).await).await;
+    assert_eq!(rows(&first), 25);
+    assert!(first.contains("Side 1 af 2 (31 tilsagn)"), "{first}");
+    assert!(
+        first.contains("<a rel=\"next\" href=\"?sort=CASE_NUMBER&amp;side=2\">Næste side</a>"),
+        "{first}"
+    );
+    let second = text(get(&client, "/app?sort=CASE_NUMBER&side=2", &s).await).await;
+    assert_eq!(rows(&second), 6);
+    assert!(second.contains("<a rel=\"prev\" href=\"?sort=CASE_NUMBER\">Forrige side</a>"));
+    let beyond = text(get(&client, "/app?side=99", &s).await).await;
+    assert!(beyond.contains("Side 2 af 2"), "{beyond}");
+
+    let found = text(get(&client, "/app?q=2030-0017", &s).await).await;
+    assert_eq!(rows(&found), 1);
+    assert!(found.contains(">LBF-2030-0017</a>"));
+    assert!(!found.contains("id=\"pages\""), "one page");
+    assert!(found.contains("<input class=\"form-input\" id=\"q\" name=\"q\" type=\"search\" maxlength=\"100\" value=\"2030-0017\">"));
+}

@@ -34,7 +34,14 @@ pub struct PortfolioQuery {
     municipality: Option<String>,
     year: Option<String>,
     sort: Option<String>,
+    /// Search: part of a case number or title.
+    q: Option<String>,
+    /// The page of the table, from 1.
+    side: Option<String>,
 }
+
+/// Grants per page of the portfolio.
+const PER_PAGE: usize = 25;
 
 /// The portfolio (porteføljeoverblik) for a person who may see grant figures.
 pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> Markup {
@@ -70,12 +77,35 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
     )
     .await;
     let today = tracker_core::units::danish_today();
-    let rows: &[DashboardRow] = match &answer {
+    let search =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| x.chars().take(100).collect::<String>());
+    let all: &[DashboardRow] = match &answer {
         Ok(d) => &d.compliance_dashboard,
         Err(_) => &[],
     };
-    // A sort link keeps the filter the person chose.
-    let sort_href = |code: &str| {
+    let needle = search.as_deref().map(str::to_lowercase);
+    let rows: Vec<&DashboardRow> = all
+        .iter()
+        .filter(|r| {
+            needle.as_deref().is_none_or(|n| {
+                r.grant.case_number.to_lowercase().contains(n)
+                    || r.grant.title.to_lowercase().contains(n)
+            })
+        })
+        .collect();
+    let pages = rows.len().div_ceil(PER_PAGE).max(1);
+    let side = q
+        .side
+        .as_deref()
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown = &rows[(side - 1) * PER_PAGE..rows.len().min(side * PER_PAGE)];
+    // A sort or page link keeps the filter and search the person chose.
+    let href = |sort_code: &str, page: usize| {
         let mut q = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
         if let Some(st) = status {
             q.append_pair("status", st.code());
@@ -86,9 +116,16 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         if let Some(y) = year {
             q.append_pair("year", &y.to_string());
         }
-        q.append_pair("sort", code);
+        if let Some(x) = &search {
+            q.append_pair("q", x);
+        }
+        q.append_pair("sort", sort_code);
+        if page > 1 {
+            q.append_pair("side", &page.to_string());
+        }
         q.finish()
     };
+    let sort_href = |code: &str| href(code, 1);
     let counts: Vec<(ComplianceStatus, usize)> = ComplianceStatus::ALL
         .into_iter()
         .map(|st| (st, rows.iter().filter(|r| r.status == st).count()))
@@ -103,7 +140,7 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                 }
             }
         }
-        (filters(l, status, municipality.as_deref(), year_text, sort))
+        (filters(l, status, municipality.as_deref(), year_text, sort, search.as_deref()))
         @if year_refused {
             p.alert.alert-error role="alert" id="year-error" {
                 (t(l, "the-commitment-year-must-be-a"))
@@ -125,11 +162,23 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
                 th scope="col" { (t(l, "next-deadlines")) }
             } }
             tbody {
-                @for r in rows { (portfolio_row(l, r, today)) }
+                @for r in shown { (portfolio_row(l, r, today)) }
             }
         }
         }
         @if rows.is_empty() && answer.is_ok() { p { (t(l, "no-grant-matches-the-filter")) } }
+        @if pages > 1 {
+            nav.pagination aria-label=(t(l, "pages-of-the-table")) id="pages" {
+                ul.nobullet-list {
+                    @if side > 1 { li { a rel="prev" href=(href(sort.code(), side - 1)) { (t(l, "previous-page")) } } }
+                    li aria-current="page" {
+                        (t_with(l, "page-n-of-m", &[("n", side.to_string()), ("m", pages.to_string())]))
+                        " (" (rows.len()) " " (t(l, "grants-lower")) ")"
+                    }
+                    @if side < pages { li { a rel="next" href=(href(sort.code(), side + 1)) { (t(l, "next-page")) } } }
+                }
+            }
+        }
         p { a href="/app/ranking" { (t(l, "contractor-ranking")) } }
     }
 }
@@ -142,9 +191,14 @@ fn filters(
     municipality: Option<&str>,
     year_text: &str,
     sort: DashboardSort,
+    search: Option<&str>,
 ) -> Markup {
     html! {
         form.filters method="get" action="/app" {
+            div {
+                label.form-label for="q" { (t(l, "search-case-or-title")) }
+                input.form-input id="q" name="q" type="search" maxlength="100" value=(search.unwrap_or_default());
+            }
             div {
                 label.form-label for="status" { (t(l, "status")) }
                 select.form-select id="status" name="status" {
@@ -177,7 +231,6 @@ fn filters(
     }
 }
 
-/// One grant's row: its figures and its next deadlines.
 /// Why a grant has its status, in one line: its most serious finding's message (a breach before a
 /// warning), and how many more there are. None for a grant without a warning or breach.
 fn cause(l: Lang, r: &DashboardRow) -> Option<String> {
@@ -219,6 +272,7 @@ fn overdue(r: &DashboardRow) -> Vec<&str> {
         .collect()
 }
 
+/// One grant's row: its figures, its status with the cause, and its deadlines.
 fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
     let dl = &r.deadlines;
     let m = &r.metrics;
