@@ -1641,6 +1641,38 @@ async fn the_administrator_invites_a_person_and_resets_a_password() {
         "a new link"
     );
 
+    // A tovholder is invited with the grants it coordinates (the multiple select).
+    let res = client
+        .post("/app/users/invite")
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "tove@jobcenter.example"),
+            ("name", "Tove Tovholder"),
+            ("role", "TOVHOLDER"),
+            ("organisation", ""),
+            ("contractor", ""),
+            ("grants", demo.grant.as_str()),
+        ])
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    assert!(
+        text(res)
+            .await
+            .contains("Invitationen er oprettet for <strong>Tove Tovholder</strong>")
+    );
+    assert_eq!(
+        demo.app.ok("{ users { role grantIds } }", json!({})).await["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["role"] == "TOVHOLDER" && u["grantIds"] == json!([demo.grant]))
+            .count(),
+        1
+    );
+
     let b = session(&client, &demo, Role::Bygherre).await;
     get(&client, "/app/users", &b)
         .await

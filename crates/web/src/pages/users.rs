@@ -22,7 +22,7 @@ use cynic::{MutationBuilder, QueryBuilder};
 use tracker_graphql::AppSchema;
 
 /// The typed values of the invitation form, kept after a refusal.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Default, Clone)]
 pub struct InviteForm {
     csrf: String,
     email: String,
@@ -30,9 +30,30 @@ pub struct InviteForm {
     role: String,
     organisation: Option<String>,
     contractor: Option<String>,
-    /// Grant ids, comma-separated by the form's multiple select.
-    #[serde(default)]
+    /// Grant ids: the multiple select sends `grants` once per chosen grant.
     grants: Vec<String>,
+}
+
+impl InviteForm {
+    /// The form from its fields as sent (a repeated `grants` is a list, which a struct of
+    /// single values cannot read).
+    fn from_fields(fields: Vec<(String, String)>) -> Self {
+        let mut f = Self::default();
+        for (name, value) in fields {
+            match name.as_str() {
+                "csrf" => f.csrf = value,
+                "email" => f.email = value,
+                "name" => f.name = value,
+                "role" => f.role = value,
+                "organisation" => f.organisation = Some(value),
+                "contractor" => f.contractor = Some(value),
+                // Bounded: a form of the page lists at most the 200 grants it offers.
+                "grants" if f.grants.len() < 200 => f.grants.push(value),
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 #[derive(Deserialize)]
@@ -166,8 +187,9 @@ pub async fn invite(
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<InviteForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    let form = InviteForm::from_fields(fields);
     let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
