@@ -900,6 +900,7 @@ async fn every_main_page_fits_a_phone() {
             Role::Contractor,
             vec![
                 ("/app".into(), "phone-contractor-home"),
+                ("/app/trainees".into(), "phone-contractor-trainees"),
                 ("/app/reminders".into(), "phone-contractor-reminders"),
             ],
         ),
@@ -1008,8 +1009,43 @@ impl Browser {
     async fn accept(&self, link: &str, password: &str) {
         self.visit(link, None).await;
         self.fill("#password", password).await;
-        self.click_then("main button[type=submit]", "nav.navigation-menu")
+        self.submit_then("main button[type=submit]", "nav.navigation-menu")
             .await;
+    }
+
+    /// Submits with the button `css` and waits for the next page, then for `then` on it: a page
+    /// that already shows `then` (a receipt from the form before) does not count.
+    async fn submit_then(&self, css: &str, then: &str) {
+        self.client
+            .execute("window.__sent = true;", vec![])
+            .await
+            .unwrap();
+        self.click(css).await;
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css("body"))
+            .await
+            .unwrap();
+        for _ in 0..200 {
+            let old = self
+                .client
+                .execute("return window.__sent === true;", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_bool())
+                .unwrap_or(true);
+            if !old {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(then))
+            .await
+            .unwrap_or_else(|e| panic!("after {css}, no {then}: {e}"));
     }
 
     /// The link a users page's receipt shows, after the form that made it.
@@ -1025,8 +1061,9 @@ impl Browser {
     }
 
     async fn sign_out(&self) {
-        self.click_then("header form button[type=submit]", "#email")
+        self.submit_then("header form button[type=submit]", "#password")
             .await;
+        assert_eq!(self.path().await, "/login", "signed out");
     }
 }
 
@@ -1049,14 +1086,14 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.visit("/app/setup", Some("journey-admin-setup")).await;
     b.fill("#organisation_name", "Boligselskabet Fynsgade")
         .await;
-    b.click_then("form[action='/app/setup/organisation'] button", "#receipt")
+    b.submit_then("form[action='/app/setup/organisation'] button", "#receipt")
         .await;
     b.visit("/app/users", None).await;
     b.fill("#email", "birthe@fynsgade.example").await;
     b.fill("#name", "Birthe Bygherre").await;
     b.choose("#role", "bygherre").await;
     b.choose("#organisation", "Boligselskabet Fynsgade").await;
-    b.click_then("form[action='/app/users/invite'] button", "#receipt a#link")
+    b.submit_then("form[action='/app/users/invite'] button", "#receipt a#link")
         .await;
     let bygherre_link = b.link_shown().await;
     b.sign_out().await;
@@ -1065,7 +1102,7 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.visit("/app/setup", None).await;
     b.fill("#name", "Fynsgade Øst").await;
     b.fill("#municipality", "Odense").await;
-    b.click_then("form[action='/app/setup/estate'] button", "#receipt")
+    b.submit_then("form[action='/app/setup/estate'] button", "#receipt")
         .await;
     b.fill("#case_number", "LBF-2025-0001").await;
     b.fill("#title", "Fynsgade Øst: nye facader").await;
@@ -1075,15 +1112,15 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.fill("#start", &months_ago(6).to_string()).await;
     b.fill("#handover", &(today + chrono::Days::new(400)).to_string())
         .await;
-    b.click_then("form[action='/app/setup/grant'] button", "#receipt")
+    b.submit_then("form[action='/app/setup/grant'] button", "#receipt")
         .await;
     let cvr = tests::nth_cvr(4242);
     b.fill("#cvr", &cvr).await;
     b.fill("#contractor_name", "Tømrer Fyn ApS").await;
-    b.click_then("form[action='/app/setup/contractor'] button", "#receipt")
+    b.submit_then("form[action='/app/setup/contractor'] button", "#receipt")
         .await;
     b.settled(Some("journey-bygherre-setup")).await;
-    b.click_then("#estates a[href$='/contracts']", "#new-contract")
+    b.submit_then("#estates a[href$='/contracts']", "#new-contract")
         .await;
     for (trade, kind, clause, value) in [
         ("tømrer", "Hovedentreprise", "#share", "14"),
@@ -1096,7 +1133,7 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
         b.set_date("#start", months_ago(4)).await;
         b.set_date("#end", today + chrono::Days::new(300)).await;
         b.fill(clause, value).await;
-        b.click_then("#new-contract button[type=submit]", "p.alert-success")
+        b.submit_then("#new-contract button[type=submit]", "p.alert-success")
             .await;
     }
     b.settled(Some("journey-bygherre-contracts")).await;
@@ -1108,7 +1145,7 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.fill("#name", "Sigurd Sjakbajs").await;
     b.choose("#role", "entreprenør").await;
     b.choose("#contractor", "Tømrer Fyn ApS").await;
-    b.click_then("form[action='/app/users/invite'] button", "#receipt a#link")
+    b.submit_then("form[action='/app/users/invite'] button", "#receipt a#link")
         .await;
     let contractor_link = b.link_shown().await;
     b.sign_out().await;
@@ -1116,12 +1153,12 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.accept(&contractor_link, "sigurds gode adgangskode").await;
     b.visit("/app/trainees", None).await;
     b.fill("#name", "Ali Lærling").await;
-    b.click_then("form[action='/app/trainees/person'] button", "#receipt")
+    b.submit_then("form[action='/app/trainees/person'] button", "#receipt")
         .await;
     b.choose("#person", "Ali Lærling").await;
     b.fill("#trade", "tømrer").await;
     b.fill("#start", &months_ago(4).to_string()).await;
-    b.click_then("form[action='/app/trainees/placement'] button", "#receipt")
+    b.submit_then("form[action='/app/trainees/placement'] button", "#receipt")
         .await;
     let home = b.visit("/app", Some("journey-contractor-home")).await;
     let last = months_ago(1).format("%Y-%m").to_string();
@@ -1130,20 +1167,20 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
             || home.contains(&format!("data-month=\"{last}\" data-status=\"DUE\"")),
         "last month is owed: {home}"
     );
-    b.click_then(
+    b.submit_then(
         &format!("#todo td[data-month='{last}'] a"),
         "fieldset input[name='hours0']",
     )
     .await;
     b.fill("#total", "1.200").await;
     b.fill("fieldset input[name='hours0']", "150").await;
-    b.click_then("main form button[type=submit]", "p[role=status]")
+    b.submit_then("main form button[type=submit]", "p[role=status]")
         .await;
     b.fill("fieldset input[name='hours0']", "160").await;
-    b.click_then("main form button[type=submit]", "#confirm-replace")
+    b.submit_then("main form button[type=submit]", "#confirm-replace")
         .await;
     b.settled(Some("journey-contractor-confirm")).await;
-    b.click_then("main form button[type=submit]", "p[role=status]")
+    b.submit_then("main form button[type=submit]", "p[role=status]")
         .await;
 
     let db = &site.app;
