@@ -51,7 +51,7 @@ pub struct Problem {
 
 /// A monthly hours report the file writes (or, in a dry run, would write).
 #[derive(SimpleObject)]
-#[graphql(name = "PayrollImportReport")]
+#[graphql(name = "PayrollImportReport", complex)]
 pub struct Report {
     contract_id: Uuid,
     month: YearMonth,
@@ -62,6 +62,17 @@ pub struct Report {
     replaces: bool,
     /// The file's lines it comes from.
     lines: Vec<i32>,
+}
+
+#[async_graphql::ComplexObject]
+impl Report {
+    /// The contract, for a person to recognise (case, trade, contractor) rather than its id.
+    async fn contract(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> async_graphql::Result<super::Contract> {
+        super::parent::<entity::contract::Entity, _>(ctx, self.contract_id, super::Contract).await
+    }
 }
 
 /// The answer to a payroll import (lønimport).

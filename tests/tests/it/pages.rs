@@ -898,6 +898,11 @@ async fn the_import_page_checks_then_imports_a_payroll_file() {
     let body = text(res).await;
     assert!(body.contains("Filen er kontrolleret uden fejl"), "{body}");
     assert!(body.contains("<td class=\"num\">1.000,00</td>"), "{body}");
+    // The contract as a person knows it (case, trade, company), not its id.
+    assert!(
+        body.contains("\">LBF-2020-0417 · murer · Murerfirmaet Lindved ApS (demo)</a></td>"),
+        "{body}"
+    );
     assert!(
         body.contains("<td>ja</td>"),
         "it replaces the demo's month: {body}"

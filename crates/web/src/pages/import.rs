@@ -120,7 +120,9 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
                 tbody {
                     @for r in &d.reports {
                         tr {
-                            td { a href={ "/app/hours?contract=" (r.contract_id) "&month=" (r.month.0) } { (r.contract_id) } }
+                            td { a href={ "/app/hours?contract=" (r.contract_id) "&month=" (r.month.0) } {
+                                (r.contract.grant.case_number) " · " (r.contract.trade) " · " (r.contract.contractor.name)
+                            } }
                             td { (r.month.name(l)) }
                             td.num { (crate::layout::two(l, r.total_hours)) }
                             td.num { (crate::layout::two(l, r.trainee_hours)) }

@@ -45,6 +45,7 @@ pub struct PayrollImport {
 #[derive(cynic::QueryFragment)]
 pub struct PayrollImportReport {
     pub contract_id: Uuid,
+    pub contract: ImportedContract,
     pub month: YearMonth,
     pub total_hours: Decimal,
     pub trainee_hours: Decimal,
@@ -57,4 +58,25 @@ pub struct PayrollImportProblem {
     pub line: Option<i32>,
     pub column: Option<String>,
     pub message: String,
+}
+
+/// The contract a report is for, as a person recognises it.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Contract")]
+pub struct ImportedContract {
+    pub trade: String,
+    pub grant: ImportedGrant,
+    pub contractor: ImportedContractor,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct ImportedGrant {
+    pub case_number: String,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Contractor")]
+pub struct ImportedContractor {
+    pub name: String,
 }
