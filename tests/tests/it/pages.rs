@@ -1268,6 +1268,11 @@ async fn the_bygherre_sets_up_an_estate_a_grant_and_a_contractor() {
         page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Vollsmose"),
         "{page}"
     );
+    // A receipt address edited by hand shows the page, without what does not read.
+    let edited = get(&client, "/app/setup?done=estate&ref=x&at=igår", &s).await;
+    edited.assert_status_is_ok();
+    let edited = text(edited).await;
+    assert!(edited.contains("Afdelingen er registreret</p>"), "{edited}");
     assert!(!page.contains("<script>"));
     assert_eq!(demo.app.count("estate").await, estates + 1);
     let estate_id = receipt

@@ -39,11 +39,28 @@ pub fn field(
 }
 
 /// The receipt's part of a page's address after a saved form (see [`to_receipt`]).
+/// Read leniently: an address edited by hand shows the page without the part that does not
+/// read, never a bare error.
 #[derive(serde::Deserialize)]
 pub struct Receipt {
     pub done: Option<String>,
-    pub r#ref: Option<Uuid>,
-    pub at: Option<DateTime<Utc>>,
+    r#ref: Option<String>,
+    at: Option<String>,
+}
+
+impl Receipt {
+    /// The new record's reference, if the address carries one that reads.
+    pub fn reference(&self) -> Option<Uuid> {
+        self.r#ref.as_deref().and_then(|r| r.parse().ok())
+    }
+
+    /// When the form was saved, if the address carries a time that reads.
+    pub fn at(&self) -> Option<DateTime<Utc>> {
+        self.at
+            .as_deref()
+            .and_then(|a| DateTime::parse_from_rfc3339(a).ok())
+            .map(|a| a.with_timezone(&Utc))
+    }
 }
 
 /// The receipt of a saved form: what was saved, when, and the new record's reference.

@@ -180,7 +180,7 @@ fn receipt_of(l: Lang, r: &Receipt) -> Markup {
         Some("contractor") => t(l, "the-contractor-was-registered"),
         _ => return html! {},
     };
-    super::parts::receipt(l, what, r.at, r.r#ref)
+    super::parts::receipt(l, what, r.at(), r.reference())
 }
 
 fn stage_name(l: Lang, s: GrantStage) -> &'static str {

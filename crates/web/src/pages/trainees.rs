@@ -107,7 +107,7 @@ async fn render(
         _ => None,
     };
     let body = html! {
-        @if let (Some(what), Some(r)) = (what, done) { (receipt(l, what, r.at, r.r#ref)) }
+        @if let (Some(what), Some(r)) = (what, done) { (receipt(l, what, r.at(), r.reference())) }
         @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
         div.table--responsive-scroll tabindex="0" {
             table.table.table--zebra id="placements" {
