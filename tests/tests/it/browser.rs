@@ -29,6 +29,21 @@ use tests::TestApp;
 /// One browser at a time per test binary: two cores run one Chromium well, not six.
 static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Serves `app` on a local port: its address, and the sender that stops it.
+async fn serve(app: &TestApp) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let endpoint = api::http::app(app.db.clone(), app.schema.clone());
+    tokio::spawn(async move {
+        let _ = api::http::serve_on(listener, endpoint, Default::default(), async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    (base, stop)
+}
+
 /// The server with the demo, on a local port.
 struct Site {
     app: TestApp,
@@ -70,16 +85,7 @@ async fn site() -> Site {
         .as_str()
         .unwrap()
         .to_owned();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let endpoint = api::http::app(app.db.clone(), app.schema.clone());
-    tokio::spawn(async move {
-        let _ = api::http::serve_on(listener, endpoint, Default::default(), async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let (base, stop) = serve(&app).await;
     Site {
         app,
         base,
@@ -963,16 +969,7 @@ async fn empty_site() -> Site {
         .await
         .map_err(|e| e.message())
         .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let endpoint = api::http::app(app.db.clone(), app.schema.clone());
-    tokio::spawn(async move {
-        let _ = api::http::serve_on(listener, endpoint, Default::default(), async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let (base, stop) = serve(&app).await;
     Site {
         app,
         base,
