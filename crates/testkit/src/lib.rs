@@ -144,3 +144,64 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// axe-core, the accessibility engine the browser tests inject into each page: this version from
+/// the npm registry, checked against its pinned sha512 (`npm view axe-core@<v> dist.integrity`,
+/// as hex). Fetched once with the machine's npm into `target/axe-core-<version>/` and read from
+/// there after; nothing of it is committed. MPL-2.0, which lets a test load it unchanged.
+pub const AXE_VERSION: &str = "4.14.1";
+const AXE_SHA512: &str = "1477dafa598d8d065f273d6af302aa203c02e83131707b7fa648cd41bd3d6b734f8c22a0dab86ee6a6f64b8afbe804b214d36db85a2826965edfb3a0b9d546b5";
+
+/// The source of `axe.min.js` (see [`AXE_VERSION`]); panics with what to do when npm cannot
+/// fetch it.
+pub fn axe_core() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target")
+        .join(format!("axe-core-{AXE_VERSION}"));
+    let script = dir.join("package/axe.min.js");
+    let _one = INSTALLING.lock().unwrap_or_else(|e| e.into_inner());
+    if let Ok(source) = std::fs::read_to_string(&script) {
+        return source;
+    }
+    let fail = |what: String| -> ! {
+        panic!(
+            "the accessibility tests need axe-core {AXE_VERSION} from the npm registry: {what} \
+             (install Node.js and npm, or unpack `npm pack axe-core@{AXE_VERSION}` into {})",
+            dir.display()
+        )
+    };
+    // A folder of its own per attempt, renamed into place whole: a test binary running beside
+    // this one never reads half a file.
+    let work = dir.with_extension(format!("part-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).unwrap_or_else(|e| fail(format!("{}: {e}", work.display())));
+    let run = |program: &str, args: &[&str]| -> String {
+        let out = Command::new(program)
+            .args(args)
+            .current_dir(&work)
+            .output()
+            .unwrap_or_else(|e| fail(format!("{program} does not run: {e}")));
+        if !out.status.success() {
+            fail(format!(
+                "{program} {args:?} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(
+        "npm",
+        &["pack", "--silent", &format!("axe-core@{AXE_VERSION}")],
+    );
+    let tarball = format!("axe-core-{AXE_VERSION}.tgz");
+    let sum = run("sha512sum", &[&tarball]);
+    if sum.split_whitespace().next() != Some(AXE_SHA512) {
+        fail(format!(
+            "the package does not match its pinned sha512 ({sum})"
+        ));
+    }
+    run("tar", &["-xzf", &tarball]);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&work, &dir).unwrap_or_else(|e| fail(format!("{}: {e}", dir.display())));
+    std::fs::read_to_string(&script).unwrap_or_else(|e| fail(format!("{}: {e}", script.display())))
+}
