@@ -610,6 +610,18 @@ pub fn app_full(
     cors: crate::ops::CorsOrigins,
     web: crate::config::WebConfig,
 ) -> impl Endpoint {
+    app_with_mail(db, schema, limits, cors, web, Default::default())
+}
+
+/// [`app_full`], and e-mails with links to set a new password sent through `mail`.
+pub fn app_with_mail(
+    db: DatabaseConnection,
+    schema: AppSchema,
+    limits: HttpLimits,
+    cors: crate::ops::CorsOrigins,
+    web: crate::config::WebConfig,
+    mail: crate::web::password::PasswordMailer,
+) -> impl Endpoint {
     // Installed before the first request, so the first scrape already lists every series.
     let _ = crate::ops::prometheus();
     Route::new()
@@ -648,6 +660,11 @@ pub fn app_full(
             "/invitation",
             get(crate::web::invitation_page)
                 .post(crate::web::accept_invitation.around(bounded_form)),
+        )
+        .at(
+            "/password/forgot",
+            get(crate::web::password::forgot_page)
+                .post(crate::web::password::send_link.around(bounded_form)),
         )
         .at("/app", get(crate::web::pages::home::app_home))
         .at("/app/grants/:id", get(crate::web::pages::grant::grant_page))
@@ -756,6 +773,7 @@ pub fn app_full(
         .data(db)
         .data(limits)
         .data(web)
+        .data(mail)
         .data(std::sync::Arc::new(crate::web::Attempts::default()))
         .around(unknown_addresses)
         .with(crate::ops::CrossOrigin(cors))
@@ -809,17 +827,24 @@ pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()
     } else {
         None
     };
+    let password_mail = crate::web::password::PasswordMailer(match &config.reminders.smtp {
+        Some(smtp) => Some(std::sync::Arc::new(crate::notifier::send::Mailer::new(
+            smtp,
+        )?)),
+        None => None,
+    });
     let listener = tokio::net::TcpListener::bind(config.bind_addr).await?;
     tracing::info!(addr = %config.bind_addr, "serving GraphQL on /graphql (the query console in a browser)");
     let limits = config.http_limits;
     serve_on(
         listener,
-        app_full(
+        app_with_mail(
             db,
             schema,
             limits,
             config.cors_origins.clone(),
             config.web.clone(),
+            password_mail,
         ),
         limits,
         shutdown_signal(),

@@ -101,6 +101,49 @@ impl Mailer {
     }
 }
 
+impl Mailer {
+    /// The e-mail with a link to set a new password (a forgotten password), Danish first and
+    /// English after. The link itself is the secret: it is in no log.
+    pub async fn send_password_link(&self, to: &str, link: &str) -> Result<(), String> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| format!("not an e-mail address: {e}"))?;
+        let minutes = tracker_core::accounts::RESET_VALID.num_minutes();
+        let body = format!(
+            "Du (eller en anden) har bedt om at vælge en ny adgangskode til Socialklausul-trackeren.\n\n\
+             Vælg den her: {link}\n\n\
+             Linket virker én gang og i {minutes} minutter. Har du ikke bedt om det, så se bort fra \
+             denne e-mail: din adgangskode er uændret.\n\n\
+             You (or someone else) asked to choose a new password for the social-clause tracker: \
+             {link}\nThe link works once, for {minutes} minutes. If you did not ask, ignore this \
+             e-mail: your password is unchanged.\n"
+        );
+        let email = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject("Ny adgangskode til Socialklausul-trackeren")
+            .header(header::ContentType::TEXT_PLAIN)
+            .body(body)
+            .map_err(|e| format!("the message could not be built: {e}"))?;
+        self.transport
+            .send(email)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("SMTP: {e}"))
+    }
+}
+
+impl crate::web::password::PasswordMail for Mailer {
+    fn send(
+        &self,
+        to: String,
+        link: String,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>> {
+        let mailer = self.clone();
+        Box::pin(async move { mailer.send_password_link(&to, &link).await })
+    }
+}
+
 /// Posts to webhooks.
 #[derive(Clone)]
 pub struct WebhookClient {

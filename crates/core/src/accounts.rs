@@ -157,6 +157,43 @@ pub async fn password_reset<C: ConnectionTrait>(
     Ok((user, secret))
 }
 
+/// How soon after one e-mailed link to set a new password the next may be sent to the same
+/// account: asking again and again sends no stream of e-mails.
+pub const RESET_RESEND: Duration = Duration::minutes(5);
+
+/// A person who forgot their password asks, by e-mail address, for a link to set a new one: for
+/// an active account that has a password, a single-use link valid [`RESET_VALID`]. Nothing else
+/// changes until the link is used: asking in someone else's name signs nobody out and locks
+/// nobody out. `None` when no such account has the address, or a link was made less than
+/// [`RESET_RESEND`] ago; the caller answers the same in every case, so the answer does not tell
+/// which addresses have accounts. An account never activated uses its invitation instead.
+pub async fn forgotten_password<C: ConnectionTrait>(
+    db: &C,
+    address: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Option<(app_user::Model, String)>> {
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::Email.eq(address.trim().to_lowercase()))
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none() && u.password_hash.is_some());
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    if user
+        .invite_expires_at
+        .is_some_and(|e| e > now + RESET_VALID - RESET_RESEND)
+    {
+        return Ok(None);
+    }
+    let secret = secret()?;
+    let mut m: app_user::ActiveModel = user.into();
+    m.invite_hash = Set(Some(hash_token(&secret)));
+    m.invite_expires_at = Set(Some(now + RESET_VALID));
+    m.updated_at = Set(now);
+    Ok(Some((m.update(db).await?, secret)))
+}
+
 fn check_password(password: &str, user: &app_user::Model) -> AppResult<()> {
     let n = password.chars().count();
     if !(PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
@@ -206,7 +243,9 @@ pub async fn invited<C: ConnectionTrait>(
         .ok_or_else(invalid_invitation)
 }
 
-/// Sets the password of an invited account (the invitation is used up).
+/// Sets the password of an invited account, or a new one through a reset link (the link is used
+/// up). Every session the account had ends and a sign-in lock is lifted: whoever knew the old
+/// password is signed out.
 pub async fn accept_invitation<C: ConnectionTrait>(
     db: &C,
     invitation: &str,
@@ -229,6 +268,11 @@ pub async fn accept_invitation<C: ConnectionTrait>(
             app_user::Column::InviteExpiresAt,
             Expr::value(None::<DateTime<Utc>>),
         )
+        .col_expr(app_user::Column::FailedSignIns, Expr::value(0))
+        .col_expr(
+            app_user::Column::LockedUntil,
+            Expr::value(None::<DateTime<Utc>>),
+        )
         .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
         .filter(app_user::Column::Id.eq(user.id))
         .filter(app_user::Column::InviteHash.eq(hash_token(invitation)))
@@ -237,9 +281,12 @@ pub async fn accept_invitation<C: ConnectionTrait>(
     if used.rows_affected != 1 {
         return Err(invalid_invitation());
     }
+    revoke_sessions(db, user.id, now).await?;
     user.password_hash = Some(password_hash);
     user.invite_hash = None;
     user.invite_expires_at = None;
+    user.failed_sign_ins = 0;
+    user.locked_until = None;
     user.updated_at = now;
     Ok(user)
 }

@@ -16,6 +16,9 @@ pub struct WebConfig {
     /// `https://tracker.boligselskab.dk`), https or not; without it, whether the server listens
     /// beyond loopback. Never from the request's `Host`, which the client chooses.
     pub secure_cookies: bool,
+    /// `PUBLIC_BASE_URL` without a trailing `/`: where links in e-mails point (a link to set a
+    /// new password is sent only when it is known).
+    pub public_base_url: Option<String>,
 }
 
 impl WebConfig {
@@ -40,6 +43,9 @@ impl WebConfig {
                     })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let public_base_url = lookup("PUBLIC_BASE_URL")
+            .map(|u| u.trim().trim_end_matches('/').to_owned())
+            .filter(|u| !u.is_empty());
         let secure_cookies = match lookup("PUBLIC_BASE_URL") {
             Some(u) => {
                 let url = url::Url::parse(u.trim())
@@ -57,6 +63,7 @@ impl WebConfig {
         Ok(Self {
             trusted_proxies,
             secure_cookies,
+            public_base_url,
         })
     }
 }

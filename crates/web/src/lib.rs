@@ -12,7 +12,8 @@
 //!   when this crate compiles (the portfolio, the grant page, the contractor's start page and
 //!   the reminders page so far; the other pages still send query strings).
 //! - [`assets`]: Det Fælles Designsystem's stylesheet, fonts and icons, compiled in and served.
-//! - [`config`]: where the app is served (trusted proxies, Secure cookies).
+//! - [`password`]: a forgotten password, by a single-use link sent by e-mail.
+//! - [`config`]: where the app is served (trusted proxies, Secure cookies, the public address).
 
 // The merged GraphQL schema's resolver futures nest deeper than the default limit of 128.
 #![recursion_limit = "256"]
@@ -23,6 +24,7 @@ pub mod config;
 pub mod cookies;
 pub mod layout;
 pub mod pages;
+pub mod password;
 pub mod queries;
 pub mod session;
 pub mod text;

@@ -43,7 +43,7 @@ impl Default for Attempts {
 impl Attempts {
     /// Whether the client may try again now (the client's address as [`client_address`] finds
     /// it).
-    fn allow(&self, req: &poem::Request, remote: &RemoteAddr) -> bool {
+    pub(crate) fn allow(&self, req: &poem::Request, remote: &RemoteAddr) -> bool {
         let web = req.data::<WebConfig>().cloned().unwrap_or_default();
         let forwarded = req
             .headers()
@@ -145,6 +145,7 @@ pub(crate) fn login_form(csrf: &str, email: &str, error: Option<&str>) -> Markup
             input.form-input id="password" name="password" type="password" autocomplete="current-password" required;
             button.button.button-primary type="submit" { "Log ind" }
         }
+        p { a href="/password/forgot" { "Glemt adgangskode?" } }
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use entity::{app_user, audit_log, user_session};
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestResponse};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 use tests::TestApp;
 
@@ -914,4 +914,186 @@ async fn an_administrator_resets_a_forgotten_password_with_a_single_use_link() {
         .await
         .unwrap();
     assert_eq!(resets.len(), 2);
+}
+
+/// The server with e-mail: password links go to `smtp` and point at `https://tracker.example.dk`.
+fn with_mail(app: &TestApp, smtp: &tests::sinks::SmtpSink) -> TestClient<impl poem::Endpoint> {
+    let mailer = api::notifier::send::Mailer::new(&api::notifier::send::SmtpConfig {
+        url: smtp.url(),
+        from: "Socialklausul-tracker <tracker@example.dk>".into(),
+    })
+    .unwrap();
+    TestClient::new(api::http::app_with_mail(
+        app.db.clone(),
+        app.schema.clone(),
+        Default::default(),
+        api::ops::CorsOrigins::Off,
+        api::config::WebConfig {
+            public_base_url: Some("https://tracker.example.dk".into()),
+            ..Default::default()
+        },
+        api::web::password::PasswordMailer(Some(std::sync::Arc::new(mailer))),
+    ))
+}
+
+/// Asks for a link on the forgotten-password page for `email`.
+async fn forgot(client: &TestClient<impl poem::Endpoint>, email: &str) -> TestResponse {
+    let page = client
+        .get("/password/forgot")
+        .header("host", LOCAL)
+        .send()
+        .await;
+    page.assert_status_is_ok();
+    let csrf_cookie = cookie(&page, "sct_csrf").expect("a CSRF cookie");
+    let body = text(page).await;
+    client
+        .post("/password/forgot")
+        .header("host", LOCAL)
+        .header("cookie", &csrf_cookie)
+        .form(&[("csrf", hidden(&body, "csrf")), ("email", email.to_owned())])
+        .send()
+        .await
+}
+
+/// The mails the sink has once `n` have arrived (they are sent after the page answers).
+async fn mails_when(smtp: &tests::sinks::SmtpSink, n: usize) -> Vec<tests::sinks::Mail> {
+    for _ in 0..100 {
+        if smtp.mails().len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    smtp.mails()
+}
+
+/// Scenario: Birthe forgot her password. The sign-in page links to the forgotten-password page;
+/// she gives her address (in capitals, as people type it) and gets one e-mail with a link to
+/// `PUBLIC_BASE_URL` (never the request's Host); asking again at once sends nothing more. An
+/// address with no account gets the very same answer and no e-mail; a malformed address is
+/// refused at the field with what was typed kept. Asking signed nobody out; setting the new
+/// password through the link ends her old session and lifts a lock, the link works once, and
+/// the request is in the audit trail. A server without e-mail says to ask the administrator.
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_single_use_link_sent_by_email() {
+    let app = TestApp::new().await;
+    let smtp = tests::sinks::SmtpSink::start().await;
+    let client = with_mail(&app, &smtp);
+    let (path, user_id, _) = invite(&app, "BYGHERRE").await;
+    let old_session = signed_in(&client, &path).await;
+    let login = text(client.get("/login").header("host", LOCAL).send().await).await;
+    assert!(login.contains("href=\"/password/forgot\""), "{login}");
+
+    let unknown = forgot(&client, "ingen@boligselskab.dk").await;
+    unknown.assert_status_is_ok();
+    let unknown = text(unknown).await;
+    let answer = forgot(&client, " Birthe@Boligselskab.DK ").await;
+    answer.assert_status_is_ok();
+    let answer = text(answer).await;
+    let receipt = |page: &str, email: &str| {
+        page.split("id=\"receipt\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no receipt in {page}"))
+            .split("</div>")
+            .next()
+            .unwrap()
+            .replace(email, "ADDRESS")
+    };
+    assert_eq!(
+        receipt(&unknown, "ingen@boligselskab.dk"),
+        receipt(&answer, "Birthe@Boligselskab.DK"),
+        "the same answer with and without an account"
+    );
+    let mails = mails_when(&smtp, 1).await;
+    assert_eq!(mails.len(), 1, "one e-mail, to the account only");
+    assert_eq!(mails[0].to, vec!["birthe@boligselskab.dk".to_owned()]);
+    assert_eq!(
+        mails[0].subject(),
+        "Ny adgangskode til Socialklausul-trackeren"
+    );
+    let body = mails[0].text();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.starts_with("https://tracker.example.dk/invitation?token="))
+        .unwrap_or_else(|| panic!("no link in {body}"))
+        .to_owned();
+    assert!(body.contains("én gang og i 60 minutter"), "{body}");
+
+    forgot(&client, "birthe@boligselskab.dk")
+        .await
+        .assert_status_is_ok();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        smtp.mails().len(),
+        1,
+        "no second e-mail within five minutes"
+    );
+
+    let bad = forgot(&client, "birthe<script>").await;
+    bad.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    let bad = text(bad).await;
+    assert!(bad.contains("id=\"email-error\""), "{bad}");
+    assert!(bad.contains("Det er ikke en e-mailadresse"), "{bad}");
+    assert!(
+        bad.contains("value=\"birthe&lt;script&gt;\""),
+        "kept, escaped: {bad}"
+    );
+
+    let res = client
+        .get("/app")
+        .header("host", LOCAL)
+        .header("cookie", &old_session)
+        .send()
+        .await;
+    res.assert_status_is_ok();
+    let mut locked: app_user::ActiveModel = app_user::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    locked.failed_sign_ins = Set(7);
+    locked.locked_until = Set(Some(Utc::now() + Duration::minutes(15)));
+    locked.update(&app.db).await.unwrap();
+
+    let path = link.trim_start_matches("https://tracker.example.dk");
+    accept(&client, path, "min nye gode adgangskode")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((user.failed_sign_ins, user.locked_until), (0, None));
+    let res = client
+        .get("/app")
+        .header("host", LOCAL)
+        .header("cookie", &old_session)
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    sign_in(&client, "min nye gode adgangskode")
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let again = client.get(path).header("host", LOCAL).send().await;
+    assert_ne!(again.0.status(), StatusCode::OK, "used once");
+    let asked = audit_log::Entity::find()
+        .filter(audit_log::Column::Operation.eq("password-link-by-email"))
+        .filter(audit_log::Column::EntityId.eq(user_id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(asked, 1);
+
+    let without = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let page = text(
+        without
+            .get("/password/forgot")
+            .header("host", LOCAL)
+            .send()
+            .await,
+    )
+    .await;
+    assert!(page.contains("Bed din administrator"), "{page}");
+    assert!(!page.contains("name=\"email\""), "{page}");
 }

@@ -955,7 +955,11 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
     let axe = testkit::axe_core();
     let grant = &site.grant;
     let mut checked = 0;
-    for (path, name) in [("/login", "login"), ("/no-such-page", "not-found")] {
+    for (path, name) in [
+        ("/login", "login"),
+        ("/password/forgot", "forgot-password"),
+        ("/no-such-page", "not-found"),
+    ] {
         b.check_page(&axe, path, name).await;
         checked += 1;
     }
@@ -1031,7 +1035,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
         b.click_then("header form button[type=submit]", "#email")
             .await;
     }
-    assert_eq!(checked, 21, "every page listed was checked");
+    assert_eq!(checked, 22, "every page listed was checked");
 }
 
 /// The server on an empty database with only an administrator, who can sign in: where a new
