@@ -240,7 +240,20 @@ impl Refusal {
     /// Whether the refusal is about the field a form labels `field` (the API may name it with its
     /// path, e.g. `trainingClause.requiredSharePercent`).
     pub(crate) fn is_at(&self, field: &str) -> bool {
-        self.field.as_deref().is_some_and(|f| f.ends_with(field))
+        // `tradesTried[0]` is about the field `tradesTried`: the list's positions are dropped.
+        self.field.as_deref().is_some_and(|f| {
+            let mut path = String::with_capacity(f.len());
+            let mut depth = 0usize;
+            for c in f.chars() {
+                match c {
+                    '[' => depth += 1,
+                    ']' => depth = depth.saturating_sub(1),
+                    c if depth == 0 => path.push(c),
+                    _ => {}
+                }
+            }
+            path.ends_with(field)
+        })
     }
 
     /// The message of `refusal` if it is about `field`: what a form shows next to that field.
@@ -275,11 +288,13 @@ impl Refusal {
         };
         // The field's own name (`hours` of `traineeHours[0].hours`) picks the label; the message
         // may begin with the whole path or with the name.
-        let name = field.rsplit('.').next().unwrap_or(field);
+        let last = field.rsplit('.').next().unwrap_or(field);
+        // `tradesTried[0]` is labelled as `tradesTried`.
+        let name = last.split('[').next().unwrap_or(last);
         let Some((_, label)) = labels.iter().find(|(api, _)| *api == name) else {
             return self;
         };
-        for prefix in [field, name] {
+        for prefix in [field, last, name] {
             if let Some(rest) = self.message.strip_prefix(prefix)
                 && rest.starts_with([' ', ':', ','])
             {

@@ -688,12 +688,13 @@ async fn a_contractor_reports_a_month_through_the_form() {
         body.contains("value=\"250\""),
         "what was typed stays: {body}"
     );
-    // The API's refusal names the field as the form labels it, at the field and in the summary.
+    // Refused by the form as the API would, naming the field as the form labels it, at the
+    // field and in the summary (before any confirmation to replace the month is asked).
     let negative = post(form(&csrf, "-5", "")).await;
     negative.assert_status(StatusCode::BAD_REQUEST);
     let body = text(negative).await;
     assert!(
-        body.contains("<span class=\"form-error-message\" id=\"total-error\">Timer i alt skal være nul eller mere, fik -5</span>"),
+        body.contains("<span class=\"form-error-message\" id=\"total-error\">Timer i alt skal være nul eller mere.</span>"),
         "{body}"
     );
     assert!(body.contains(

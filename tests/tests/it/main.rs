@@ -11,6 +11,7 @@ mod architecture;
 mod as_of;
 mod audit;
 mod auth;
+mod bad_input;
 mod browser;
 mod clauses;
 mod compliance;

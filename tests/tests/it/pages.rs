@@ -302,7 +302,10 @@ async fn the_tovholder_records_the_status_three_months_after_a_snusepraktik() {
     let recorded = "three_month_status IS NOT NULL";
     let before = demo.app.count_where("trial_placement", recorded).await;
     for (date, message) in [
-        ("31.02.2025", "Skriv en dato, fx 2026-03-01 eller 1.3.2026."),
+        (
+            "31.02.2025",
+            "Skriv en dato mellem år 1900 og 2200, fx 2026-03-01 eller 1.3.2026.",
+        ),
         (
             "2025-01-20",
             "statusdatoen 20. januar 2025 ligger før snusepraktikken sluttede (3. februar 2025)",

@@ -131,7 +131,11 @@ fn targets_form(
     };
     let error = |api: &str| Refusal::message_at(refusal, api);
     html! {
-        form method="post" action={ "/app/grants/" (grant) "/residents" } id="resident-targets" {
+        (Refusal::summary(l, refusal, &[
+            ("residentTrialTargetPercent", "trial_target"),
+            ("residentTraineeTargetPercent", "trainee_target"),
+        ]))
+        form method="post" action={ "/app/grants/" (grant) "/residents" } id="resident-targets" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             p.hint { (t(l, "leave-a-target-empty-for-none")) }
             label.form-label for="trial_target" { (t(l, "target-residents-in-snusepraktik")) }
@@ -189,7 +193,19 @@ pub async fn set_resident_targets(
     .await
     {
         Ok(_) => redirect(&format!("/app/grants/{grant}"), vec![]),
-        Err(e) => grant_view(&schema, &s, grant, Some(&form), Some(&e)).await,
+        Err(e) => {
+            let e = e.worded(&[
+                (
+                    "residentTrialTargetPercent",
+                    t(l, "target-residents-in-snusepraktik"),
+                ),
+                (
+                    "residentTraineeTargetPercent",
+                    t(l, "target-residents-in-training"),
+                ),
+            ]);
+            grant_view(&schema, &s, grant, Some(&form), Some(&e)).await
+        }
     }
 }
 

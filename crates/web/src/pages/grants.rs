@@ -11,7 +11,7 @@ use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
-use crate::layout::{ask_op, dec, two};
+use crate::layout::{Refusal, ask_op, dec, two};
 use crate::queries::lbf::{
     Correct, CorrectLbfReportInput, CorrectVars, GrantVars, NextYear, Report, ReportVars, Submit,
     SubmitLbfReportInput, SubmitVars,
@@ -401,10 +401,12 @@ async fn report_page(
     grant: uuid::Uuid,
     year: i32,
     notice: Option<&str>,
-    refusal: Option<(&str, &str)>,
+    refused: Option<(&Refusal, &str)>,
 ) -> Response {
     let l = s.lang;
     let title = t(l, "yearly-lbf-report");
+    let refusal = refused.map(|(r, _)| r);
+    let typed_reason = refused.map_or("", |(_, typed)| typed);
     let r = match ask_op(schema, s, Report::build(ReportVars { g: grant, y: year })).await {
         Ok(d) => d.lbf_year_report,
         Err(e) => return e.page(title, s),
@@ -473,15 +475,17 @@ async fn report_page(
             }
         }
         @if may_submit {
-            @if let Some((_, message)) = refusal { p.alert.alert-error role="alert" id="reason-error" { (message) } }
+            @if let Some(r) = refusal.filter(|r| !r.is_at("reason")) { p.alert.alert-error role="alert" { (r.message) } }
+            (Refusal::summary(l, refusal, &[("reason", "reason")]))
             @if submitted {
                 h2 { (t(l, "correct-the-report")) }
-                form method="post" action={ "/app/grants/" (grant) "/lbf" } {
+                form method="post" action={ "/app/grants/" (grant) "/lbf" } novalidate {
                     input type="hidden" name="csrf" value=(s.session.csrf_token);
                     input type="hidden" name="year" value=(year);
                     input type="hidden" name="action" value="correct";
                     label.form-label for="reason" { (t(l, "reason-required")) }
-                    textarea.form-input id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" {}
+                    @if let Some(m) = Refusal::message_at(refusal, "reason") { span.form-error-message id="reason-error" { (m) } }
+                    textarea.form-input id="reason" name="reason" required maxlength="2000" rows="3" aria-describedby="reason-error" { (typed_reason) }
                     button.button.button-primary type="submit" { (t(l, "submit-correction")) }
                 }
             } @else {
@@ -562,13 +566,14 @@ pub async fn submit_report(
         return crate::not_found(&s);
     };
     let by = s.user.display_name.clone();
+    let typed = form.reason.clone().unwrap_or_default();
     let answer = match form.action.as_str() {
         "correct" => {
             let i = CorrectLbfReportInput {
                 grant_id: grant,
                 year,
                 submitted_by: by,
-                reason: form.reason.unwrap_or_default(),
+                reason: typed.clone(),
             };
             ask_op(&schema, &s, Correct::build(CorrectVars { i }))
                 .await
@@ -591,8 +596,8 @@ pub async fn submit_report(
             vec![],
         ),
         Err(e) if e.code == "BAD_USER_INPUT" || e.code == "CONFLICT" => {
-            let field = e.field.clone().unwrap_or_default();
-            report_page(&schema, &s, grant, year, None, Some((&field, &e.message))).await
+            let e = e.worded(&[("reason", t(s.lang, "reason"))]);
+            report_page(&schema, &s, grant, year, None, Some((&e, &typed))).await
         }
         Err(e) => e.page(t(s.lang, "yearly-lbf-report"), &s),
     }

@@ -148,6 +148,7 @@ fn form(
     s: &Session,
     contract: &Contract,
     month: NaiveDate,
+    month_typed: Option<&str>,
     total: &str,
     lines: &HashMap<Uuid, String>,
     errors: &HashMap<String, String>,
@@ -212,7 +213,7 @@ fn form(
             input type="hidden" name="contract" value=(contract.id);
             @if replacing.is_some() { input type="hidden" name="replace" value="yes"; }
             label.form-label for="month" { (t(l, "month-yyyy-mm")) }
-            input.form-input id="month" name="month" value=(ym(month)) inputmode="numeric"
+            input.form-input id="month" name="month" value=(month_typed.map_or_else(|| ym(month), str::to_owned)) inputmode="numeric"
                 aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
             @if let Some(e) = error("month") { span.form-error-message id="month-error" { (e) } }
             label.form-label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
@@ -289,6 +290,7 @@ pub async fn hours_page(
         &s,
         &contract,
         month,
+        None,
         &total,
         &lines,
         &HashMap::new(),
@@ -341,6 +343,7 @@ pub async fn report_hours(
             &s,
             &contract,
             shown_month,
+            None,
             field("total"),
             &typed,
             &HashMap::new(),
@@ -391,6 +394,7 @@ pub async fn report_hours(
         &s,
         &contract,
         shown_month,
+        Some(field("month")),
         field("total"),
         &typed,
         &errors,
@@ -425,11 +429,21 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
         errors.insert("month".into(), t(l, "write-the-month-as-yyyy-mm").into());
     }
     let total = form_number(l, field("total"));
-    if total.is_none() {
-        errors.insert(
-            "totalHours".into(),
-            t(l, "write-the-total-hours-as-a").into(),
-        );
+    match total {
+        None => {
+            errors.insert(
+                "totalHours".into(),
+                t(l, "write-the-total-hours-as-a").into(),
+            );
+        }
+        // Refused here, as the API would, before the confirmation to replace a month is asked.
+        Some(n) if n.is_sign_negative() => {
+            errors.insert(
+                "totalHours".into(),
+                t(l, "total-hours-cannot-be-negative").into(),
+            );
+        }
+        Some(_) => {}
     }
     let mut lines = Vec::new();
     let mut typed = HashMap::new();
@@ -451,6 +465,12 @@ fn read_form(l: Lang, fields: &HashMap<String, String>) -> HoursForm {
             continue;
         }
         match form_number(l, raw) {
+            Some(hours) if hours.is_sign_negative() => {
+                errors.insert(
+                    format!("traineeHours[{i}].hours"),
+                    t(l, "hours-cannot-be-negative").into(),
+                );
+            }
             Some(hours) => lines.push(TraineeHoursInput {
                 placement_id,
                 hours,

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use maud::{Markup, PreEscaped, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
@@ -31,13 +31,17 @@ use engine::i18n::Lang;
 use engine::i18n::date;
 use tracker_graphql::AppSchema;
 
-/// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024".
+/// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024",
+/// within the years the schema accepts (a year such as 1800 is a typing error, refused here in
+/// the form's words rather than by the schema in its own).
 pub fn form_date(v: &str) -> Option<NaiveDate> {
+    use tracker_graphql::guard::{MAX_YEAR, MIN_YEAR};
     let v = v.trim();
     NaiveDate::parse_from_str(v, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(v, "%d.%m.%Y"))
         .or_else(|_| NaiveDate::parse_from_str(v, "%d-%m-%Y"))
         .ok()
+        .filter(|d| (MIN_YEAR..=MAX_YEAR).contains(&i64::from(d.year())))
 }
 
 /// An outcome in the page's language.
@@ -90,6 +94,47 @@ pub struct OutcomeForm {
     outcome: String,
     date: String,
     plan: Option<String>,
+    /// `plan` from the form that adds a next plan to a recorded outcome (the plan is required).
+    step: Option<String>,
+}
+
+/// Which of the page's forms was sent, with what was typed in it, to show again at that form
+/// beside its refusal.
+enum Typed<'a> {
+    Trial(&'a TrialForm),
+    Person(&'a PersonForm),
+    /// A row's form: the placement's outcome (and plan), or its status three months after.
+    Row(Row),
+}
+
+/// A row's form as typed: the placement, its choice (outcome or status), date and plan.
+struct Row {
+    trial: Uuid,
+    choice: String,
+    date: String,
+    plan: String,
+}
+
+impl Row {
+    fn of(trial: Uuid, choice: &str, date: &str, plan: Option<&str>) -> Self {
+        Self {
+            trial,
+            choice: choice.to_owned(),
+            date: date.to_owned(),
+            plan: plan.unwrap_or_default().to_owned(),
+        }
+    }
+}
+
+/// A row's form fields: the API's name and the input's id in row `id`.
+fn row_fields(id: Uuid) -> [(&'static str, String); 5] {
+    [
+        ("outcomeDate", format!("date-{id}")),
+        ("outcome", format!("outcome-{id}")),
+        ("nextPlan", format!("plan-{id}")),
+        ("statusDate", format!("status-date-{id}")),
+        ("status", format!("status-{id}")),
+    ]
 }
 
 /// Which list a trial from `start` to `end` without an outcome belongs on as of `today`.
@@ -108,12 +153,16 @@ fn list_of(start: NaiveDate, end: NaiveDate, today: NaiveDate) -> &'static str {
 async fn trials_page(
     schema: &AppSchema,
     s: &Session,
-    typed: Option<&TrialForm>,
-    refusal: Option<&Refusal>,
+    refused: Option<(Typed<'_>, &Refusal)>,
     notice: Option<&str>,
-    person: Option<(&PersonForm, &Refusal)>,
 ) -> Response {
     let l = s.lang;
+    let (typed, refusal, person, row) = match &refused {
+        Some((Typed::Trial(f), r)) => (Some(*f), Some(*r), None, None),
+        Some((Typed::Person(f), r)) => (None, None, Some((*f, *r)), None),
+        Some((Typed::Row(row), r)) => (None, None, None, Some((row, *r))),
+        None => (None, None, None, None),
+    };
     let title = t(l, "trial-placements-snusepraktik");
     let (open, choices, due, decided) = match (
         ask_op(schema, s, OpenTrials::build(())).await,
@@ -141,14 +190,25 @@ async fn trials_page(
     };
     let (running, ending, ended) = (on("running"), on("ending"), on("ended"));
     let waiting = ended.len() + ending.len() + running.len();
+    // A row's refusal: summarised at the top, linked to the field in its row.
+    let row_summary = row.map(|(row, r)| {
+        let fields = row_fields(row.trial);
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(a, id)| (*a, id.as_str())).collect();
+        let shown = fields.iter().any(|(api, _)| r.is_at(api));
+        html! {
+            @if shown { (Refusal::summary(l, Some(r), &fields)) }
+            @else { p.alert.alert-error role="alert" { (r.message) } }
+        }
+    });
     let body = html! {
         @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(m) = row_summary { (m) }
         h2 { (t(l, "running-and-ended-placements")) }
-        (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending))
-        (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended))
-        (trial_table(s, "running", t(l, "running"), &running))
-        (plan_table(s, &without_plan))
-        (three_month_table(s, &due))
+        (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending, row))
+        (trial_table(s, "ended", t(l, "ended-without-an-outcome"), &ended, row))
+        (trial_table(s, "running", t(l, "running"), &running, row))
+        (plan_table(s, &without_plan, row))
+        (three_month_table(s, &due, row))
         (funnel(l, &choices.compliance_dashboard, waiting))
         @if s.principal.may_write(tracker_core::auth::Area::Person, "create") {
             (person_form(s, person.map(|p| p.0), person.map(|p| p.1), "/app/trials/person", "new-participant"))
@@ -156,7 +216,7 @@ async fn trials_page(
         (new_trial_form(s, &choices, typed, refusal))
         p { a href="/app" { (t(l, "back-to-the-portfolio")) } }
     };
-    let refusal = refusal.or(person.map(|p| p.1));
+    let refusal = refusal.or(person.map(|p| p.1)).or(row.map(|r| r.1));
     let status = if refusal.is_some() {
         refusal.map_or(StatusCode::BAD_REQUEST, Refusal::status)
     } else {
@@ -166,7 +226,13 @@ async fn trials_page(
 }
 
 /// One list of placements, each row with its outcome form.
-fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -> Markup {
+fn trial_table(
+    s: &Session,
+    id: &str,
+    caption: &str,
+    rows: &[&TrialPlacement],
+    refused: Option<(&Row, &Refusal)>,
+) -> Markup {
     let l = s.lang;
     html! {
         div.table--responsive-scroll tabindex="0" {
@@ -188,7 +254,7 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
                         td { (tr.host_contractor.as_ref().map(|c| c.name.as_str()).unwrap_or_default()) }
                         td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
                         td { (tr.trades_tried.join(", ")) }
-                        td { (outcome_form(l, s, tr.id)) }
+                        td { (outcome_form(l, s, tr.id, refused.filter(|(r, _)| r.trial == tr.id))) }
                     }
                 }
             }
@@ -198,7 +264,7 @@ fn trial_table(s: &Session, id: &str, caption: &str, rows: &[&TrialPlacement]) -
 }
 
 /// Placements with an outcome but no next plan (R8), each with a form to add the plan.
-fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
+fn plan_table(s: &Session, rows: &[&DecidedTrial], refused: Option<(&Row, &Refusal)>) -> Markup {
     let l = s.lang;
     html! {
         div.table--responsive-scroll tabindex="0" {
@@ -220,13 +286,19 @@ fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
                         td { (tr.outcome.map(|o| outcome_name(l, o)).unwrap_or_default()) }
                         td {
                             @if let (Some(o), Some(on)) = (tr.outcome, tr.outcome_date) {
-                                form method="post" action="/app/trials/outcome" {
+                                @let here = refused.filter(|(r, _)| r.trial == tr.id);
+                                @let error = here.and_then(|(_, r)| Refusal::message_at(Some(r), "nextPlan"));
+                                form method="post" action="/app/trials/outcome" novalidate {
                                     input type="hidden" name="csrf" value=(s.session.csrf_token);
                                     input type="hidden" name="trial" value=(tr.id);
                                     input type="hidden" name="outcome" value=(o.code());
                                     input type="hidden" name="date" value=(on);
+                                    input type="hidden" name="step" value="plan";
                                     label.form-label for={ "plan-" (tr.id) } { (t(l, "next-step")) }
-                                    input.form-input id={ "plan-" (tr.id) } name="plan" maxlength="2000" required;
+                                    @if let Some(m) = error { span.form-error-message id={ "plan-" (tr.id) "-error" } { (m) } }
+                                    input.form-input id={ "plan-" (tr.id) } name="plan" maxlength="2000" required
+                                        value=(here.map(|(r, _)| r.plan.as_str()).unwrap_or_default())
+                                        aria-describedby={ "plan-" (tr.id) "-error" };
                                     button.button.button-primary type="submit" { (t(l, "save-the-plan")) }
                                 }
                             }
@@ -240,7 +312,11 @@ fn plan_table(s: &Session, rows: &[&DecidedTrial]) -> Markup {
 }
 
 /// Placements three months past their end without a status (R10), each with its status form.
-fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
+fn three_month_table(
+    s: &Session,
+    rows: &[TrialPlacement],
+    refused: Option<(&Row, &Refusal)>,
+) -> Markup {
     let l = s.lang;
     html! {
         h2 { (t(l, "status-three-months-after")) }
@@ -261,7 +337,7 @@ fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
                         td { (tr.grant.case_number) }
                         td { (date(l, tr.start_date)) " – " (date(l, tr.end_date)) }
                         td { (tr.outcome.map(|o| outcome_name(l, o)).unwrap_or_default()) }
-                        td { (three_month_form(l, s, tr.id)) }
+                        td { (three_month_form(l, s, tr.id, refused.filter(|(r, _)| r.trial == tr.id))) }
                     }
                 }
             }
@@ -270,17 +346,26 @@ fn three_month_table(s: &Session, rows: &[TrialPlacement]) -> Markup {
     }
 }
 
-fn three_month_form(l: Lang, s: &Session, id: Uuid) -> Markup {
+fn three_month_form(l: Lang, s: &Session, id: Uuid, refused: Option<(&Row, &Refusal)>) -> Markup {
+    let error = |api: &str| refused.and_then(|(_, r)| Refusal::message_at(Some(r), api));
+    let today = tracker_core::units::danish_today().to_string();
+    let date = refused.map_or(today.as_str(), |(r, _)| r.date.as_str());
+    let choice = refused.map(|(r, _)| r.choice.as_str());
     html! {
-        form method="post" action="/app/trials/three-month" {
+        form method="post" action="/app/trials/three-month" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
             label.form-label for={ "status-" (id) } { (t(l, "status")) }
-            select.form-select id={ "status-" (id) } name="status" required {
-                @for v in ThreeMonthStatus::ALL { option value=(v.code()) { (status_name(l, v)) } }
+            @if let Some(m) = error("status") { span.form-error-message id={ "status-" (id) "-error" } { (m) } }
+            select.form-select id={ "status-" (id) } name="status" required aria-describedby={ "status-" (id) "-error" } {
+                @for v in ThreeMonthStatus::ALL {
+                    option value=(v.code()) selected[choice == Some(v.code())] { (status_name(l, v)) }
+                }
             }
             label.form-label for={ "status-date-" (id) } { (t(l, "found-out-on")) }
-            input.form-input id={ "status-date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
+            @if let Some(m) = error("statusDate") { span.form-error-message id={ "status-date-" (id) "-error" } { (m) } }
+            input.form-input id={ "status-date-" (id) } name="date" type="date" required value=(date)
+                aria-describedby={ "status-date-" (id) "-error" };
             button.button.button-primary type="submit" { (t(l, "save-status")) }
         }
     }
@@ -424,25 +509,38 @@ fn new_trial_form(
             input.form-input id="end" name="end" type="date" required value=(f.end) aria-describedby="end-error";
             @if let Some(m) = error_for("endDate") { span.form-error-message id="end-error" { (m) } }
             label.form-label for="trades" { (t(l, "trades-separated-by-commas")) }
-            input.form-input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default());
+            @if let Some(m) = error_for("tradesTried") { span.form-error-message id="trades-error" { (m) } }
+            input.form-input id="trades" name="trades" maxlength="500" value=(f.trades.clone().unwrap_or_default()) aria-describedby="trades-error";
             button.button.button-primary type="submit" { (t(l, "log-placement")) }
         }
     }
 }
 
-fn outcome_form(l: Lang, s: &Session, id: Uuid) -> Markup {
+fn outcome_form(l: Lang, s: &Session, id: Uuid, refused: Option<(&Row, &Refusal)>) -> Markup {
+    let error = |api: &str| refused.and_then(|(_, r)| Refusal::message_at(Some(r), api));
+    let today = tracker_core::units::danish_today().to_string();
+    let date = refused.map_or(today.as_str(), |(r, _)| r.date.as_str());
+    let choice = refused.map(|(r, _)| r.choice.as_str());
+    let plan = refused.map_or("", |(r, _)| r.plan.as_str());
     html! {
-        form method="post" action="/app/trials/outcome" {
+        form method="post" action="/app/trials/outcome" novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             input type="hidden" name="trial" value=(id);
             label.form-label for={ "outcome-" (id) } { (t(l, "outcome")) }
-            select.form-select id={ "outcome-" (id) } name="outcome" required {
-                @for o in TrialOutcome::ALL { option value=(o.code()) { (outcome_name(l, o)) } }
+            @if let Some(m) = error("outcome") { span.form-error-message id={ "outcome-" (id) "-error" } { (m) } }
+            select.form-select id={ "outcome-" (id) } name="outcome" required aria-describedby={ "outcome-" (id) "-error" } {
+                @for o in TrialOutcome::ALL {
+                    option value=(o.code()) selected[choice == Some(o.code())] { (outcome_name(l, o)) }
+                }
             }
             label.form-label for={ "date-" (id) } { (t(l, "date")) }
-            input.form-input id={ "date-" (id) } name="date" type="date" required value=(tracker_core::units::danish_today());
+            @if let Some(m) = error("outcomeDate") { span.form-error-message id={ "date-" (id) "-error" } { (m) } }
+            input.form-input id={ "date-" (id) } name="date" type="date" required value=(date)
+                aria-describedby={ "date-" (id) "-error" };
             label.form-label for={ "plan-" (id) } { (t(l, "next-step")) }
-            input.form-input id={ "plan-" (id) } name="plan" maxlength="2000";
+            @if let Some(m) = error("nextPlan") { span.form-error-message id={ "plan-" (id) "-error" } { (m) } }
+            input.form-input id={ "plan-" (id) } name="plan" maxlength="2000" value=(plan)
+                aria-describedby={ "plan-" (id) "-error" };
             button.button.button-primary type="submit" { (t(l, "save-outcome")) }
         }
     }
@@ -463,7 +561,7 @@ pub async fn create_participant(
     };
     match register_person(&schema, &s, &form).await {
         Ok(_) => redirect("/app/trials?done=person#ny", vec![]),
-        Err(e) => trials_page(&schema, &s, None, None, None, Some((&form, &e))).await,
+        Err(e) => trials_page(&schema, &s, Some((Typed::Person(&form), &e)), None).await,
     }
 }
 
@@ -491,7 +589,7 @@ pub async fn trials_list(
         Some("person") => Some(t(s.lang, "the-participant-was-registered")),
         _ => None,
     };
-    trials_page(&schema, &s, None, None, notice, None).await
+    trials_page(&schema, &s, None, notice).await
 }
 
 fn bad_date(l: Lang, field: &str) -> Refusal {
@@ -504,18 +602,6 @@ fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
         .trim()
         .parse::<Uuid>()
         .map_err(|_| Refusal::bad_input(field, t(l, "choose-one-of-the-options-in")))
-}
-
-/// The placement and the date a row's form names, each checked (the date first, under the API's
-/// name `date_field`).
-fn row_of(
-    l: Lang,
-    trial: &str,
-    date: &str,
-    date_field: &str,
-) -> Result<(Uuid, NaiveDate), Refusal> {
-    let date = form_date(date).ok_or_else(|| bad_date(l, date_field))?;
-    Ok((chosen(l, "trialPlacementId", trial)?, date))
 }
 
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
@@ -531,26 +617,12 @@ pub async fn create_trial(
         Err(refused) => return refused,
     };
     let Some(start) = form_date(&form.start) else {
-        return trials_page(
-            &schema,
-            &s,
-            Some(&form),
-            Some(&bad_date(s.lang, "startDate")),
-            None,
-            None,
-        )
-        .await;
+        let e = bad_date(s.lang, "startDate");
+        return trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await;
     };
     let Some(end) = form_date(&form.end) else {
-        return trials_page(
-            &schema,
-            &s,
-            Some(&form),
-            Some(&bad_date(s.lang, "endDate")),
-            None,
-            None,
-        )
-        .await;
+        let e = bad_date(s.lang, "endDate");
+        return trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await;
     };
     let (grant_id, person_id) = match (
         chosen(s.lang, "grantId", &form.grant),
@@ -558,14 +630,14 @@ pub async fn create_trial(
     ) {
         (Ok(g), Ok(p)) => (g, p),
         (Err(e), _) | (_, Err(e)) => {
-            return trials_page(&schema, &s, Some(&form), Some(&e), None, None).await;
+            return trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await;
         }
     };
     let host_contractor_id = match form.host.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(h) => match chosen(s.lang, "hostContractorId", h) {
             Ok(h) => Some(h),
-            Err(e) => return trials_page(&schema, &s, Some(&form), Some(&e), None, None).await,
+            Err(e) => return trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await,
         },
     };
     let trades_tried: Vec<String> = form
@@ -595,12 +667,14 @@ pub async fn create_trial(
                 ("endDate", t(l, "end-date")),
                 ("tradesTried", t(l, "trades-tried")),
             ]);
-            trials_page(&schema, &s, Some(&form), Some(&e), None, None).await
+            trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await
         }
     }
 }
 
-/// POST /app/trials/outcome: records an outcome and next plan through `recordTrialOutcome`.
+/// POST /app/trials/outcome: records an outcome and next plan through `recordTrialOutcome`
+/// (also the form that adds the plan to an outcome recorded without one). A refusal is shown in
+/// the placement's own row, with what was typed.
 #[handler]
 pub async fn record_outcome(
     req: &poem::Request,
@@ -612,13 +686,32 @@ pub async fn record_outcome(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "outcomeDate") {
-        Ok(row) => row,
-        Err(e) => return trials_page(&schema, &s, None, Some(&e), None, None).await,
+    let l = s.lang;
+    // The form writes the placement's id itself; one that does not read was not sent by it.
+    let Ok(trial) = form.trial.trim().parse::<Uuid>() else {
+        let e = Refusal::bad_input("trialPlacementId", t(l, "choose-one-of-the-options-in"));
+        return trials_page(
+            &schema,
+            &s,
+            Some((Typed::Trial(&TrialForm::default()), &e)),
+            None,
+        )
+        .await;
+    };
+    let row = Row::of(trial, &form.outcome, &form.date, form.plan.as_deref());
+    let (on, who) = (&*schema, &s);
+    let refuse = move |e: Refusal| async move {
+        trials_page(on, who, Some((Typed::Row(row), &e)), None).await
+    };
+    let Some(date) = form_date(&form.date) else {
+        return refuse(bad_date(l, "outcomeDate")).await;
     };
     let Some(outcome) = TrialOutcome::from_code(form.outcome.trim()) else {
-        let e = Refusal::bad_input("outcome", t(s.lang, "choose-one-of-the-outcomes-in"));
-        return trials_page(&schema, &s, None, Some(&e), None, None).await;
+        return refuse(Refusal::bad_input(
+            "outcome",
+            t(l, "choose-one-of-the-outcomes-in"),
+        ))
+        .await;
     };
     let next_plan = form
         .plan
@@ -626,6 +719,9 @@ pub async fn record_outcome(
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned);
+    if next_plan.is_none() && form.step.as_deref() == Some("plan") {
+        return refuse(Refusal::bad_input("nextPlan", t(l, "write-the-next-step"))).await;
+    }
     let i = RecordTrialOutcomeInput {
         trial_placement_id: trial,
         outcome,
@@ -634,12 +730,18 @@ pub async fn record_outcome(
     };
     match ask_op(&schema, &s, RecordOutcome::build(OutcomeVars { i })).await {
         Ok(_) => redirect("/app/trials?done=outcome", vec![]),
-        Err(e) => trials_page(&schema, &s, None, Some(&e), None, None).await,
+        Err(e) => {
+            refuse(e.worded(&[
+                ("outcomeDate", t(l, "date")),
+                ("nextPlan", t(l, "next-step")),
+            ]))
+            .await
+        }
     }
 }
 
 /// POST /app/trials/three-month: records where the participant is three months after the end
-/// through `recordThreeMonthStatus`.
+/// through `recordThreeMonthStatus`; a refusal is shown in the placement's own row.
 #[handler]
 pub async fn record_three_month(
     req: &poem::Request,
@@ -651,13 +753,31 @@ pub async fn record_three_month(
         Ok(s) => s,
         Err(refused) => return refused,
     };
-    let (trial, date) = match row_of(s.lang, &form.trial, &form.date, "statusDate") {
-        Ok(row) => row,
-        Err(e) => return trials_page(&schema, &s, None, Some(&e), None, None).await,
+    let l = s.lang;
+    let Ok(trial) = form.trial.trim().parse::<Uuid>() else {
+        let e = Refusal::bad_input("trialPlacementId", t(l, "choose-one-of-the-options-in"));
+        return trials_page(
+            &schema,
+            &s,
+            Some((Typed::Trial(&TrialForm::default()), &e)),
+            None,
+        )
+        .await;
+    };
+    let row = Row::of(trial, &form.status, &form.date, None);
+    let (on, who) = (&*schema, &s);
+    let refuse = move |e: Refusal| async move {
+        trials_page(on, who, Some((Typed::Row(row), &e)), None).await
+    };
+    let Some(date) = form_date(&form.date) else {
+        return refuse(bad_date(l, "statusDate")).await;
     };
     let Some(status) = ThreeMonthStatus::from_code(form.status.trim()) else {
-        let e = Refusal::bad_input("status", t(s.lang, "choose-one-of-the-options-in"));
-        return trials_page(&schema, &s, None, Some(&e), None, None).await;
+        return refuse(Refusal::bad_input(
+            "status",
+            t(l, "choose-one-of-the-options-in"),
+        ))
+        .await;
     };
     let i = RecordThreeMonthStatusInput {
         trial_placement_id: trial,
@@ -666,7 +786,7 @@ pub async fn record_three_month(
     };
     match ask_op(&schema, &s, RecordThreeMonth::build(ThreeMonthVars { i })).await {
         Ok(_) => redirect("/app/trials?done=status", vec![]),
-        Err(e) => trials_page(&schema, &s, None, Some(&e), None, None).await,
+        Err(e) => refuse(e.worded(&[("statusDate", t(l, "found-out-on"))])).await,
     }
 }
 
@@ -711,16 +831,34 @@ async fn group_page(
     schema: &AppSchema,
     s: &Session,
     group: uuid::Uuid,
-    refusal: Option<&Refusal>,
+    refused: Option<(&MeetingForm, &Refusal)>,
     notice: Option<&str>,
 ) -> Response {
     let l = s.lang;
     let title = t(l, "follow-up-group");
+    let refusal = refused.map(|(_, r)| r);
+    let today = tracker_core::units::danish_today();
+    let typed = refused
+        .map(|(f, _)| f.clone())
+        .unwrap_or_else(|| MeetingForm {
+            date: today.to_string(),
+            duration: Some("60".into()),
+            ..Default::default()
+        });
+    let fields = [
+        ("date", "date"),
+        ("durationMinutes", "duration"),
+        ("minutes", "minutes"),
+        ("decisions", "decisions"),
+    ];
+    let error_for = |field: &str| Refusal::message_at(refusal, field);
+    let general = refusal
+        .filter(|r| !fields.iter().any(|(k, _)| r.is_at(k)))
+        .map(|r| r.message.clone());
     let g = match ask_op(schema, s, Group::build(GroupVars { g: group })).await {
         Ok(d) => d.follow_up_group,
         Err(e) => return e.page(title, s),
     };
-    let today = tracker_core::units::danish_today();
     // Open items with the date of the meeting they came from.
     let items: Vec<_> = g
         .meetings
@@ -776,17 +914,25 @@ async fn group_page(
             }
         }
         h2 { (t(l, "register-a-meeting")) }
-        @if let Some(r) = refusal { p.alert.alert-error role="alert" id="meeting-error" { (r.message) } }
-        form method="post" action={ "/app/groups/" (group) } {
+        @if let Some(m) = general { p.alert.alert-error role="alert" { (m) } }
+        (Refusal::summary(l, refusal, &fields))
+        form method="post" action={ "/app/groups/" (group) } novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             label.form-label for="date" { (t(l, "date")) }
-            input.form-input id="date" name="date" type="date" required value=(today) aria-describedby="meeting-error";
+            @if let Some(m) = error_for("date") { span.form-error-message id="date-error" { (m) } }
+            input.form-input id="date" name="date" type="date" required value=(typed.date) aria-describedby="date-error";
             label.form-label for="duration" { (t(l, "length-minutes")) }
-            input.form-input id="duration" name="duration" inputmode="numeric" value="60";
+            @if let Some(m) = error_for("durationMinutes") { span.form-error-message id="duration-error" { (m) } }
+            input.form-input id="duration" name="duration" inputmode="numeric" maxlength="5"
+                value=(typed.duration.clone().unwrap_or_default()) aria-describedby="duration-error";
             label.form-label for="minutes" { (t(l, "minutes")) }
-            textarea.form-input id="minutes" name="minutes" rows="4" maxlength="20000" {}
+            @if let Some(m) = error_for("minutes") { span.form-error-message id="minutes-error" { (m) } }
+            textarea.form-input id="minutes" name="minutes" rows="4" maxlength="50000" aria-describedby="minutes-error" {
+                (typed.minutes.clone().unwrap_or_default()) }
             label.form-label for="decisions" { (t(l, "decisions")) }
-            textarea.form-input id="decisions" name="decisions" rows="2" maxlength="20000" {}
+            @if let Some(m) = error_for("decisions") { span.form-error-message id="decisions-error" { (m) } }
+            textarea.form-input id="decisions" name="decisions" rows="2" maxlength="20000" aria-describedby="decisions-error" {
+                (typed.decisions.clone().unwrap_or_default()) }
             button.button.button-primary type="submit" { (t(l, "register-the-meeting")) }
         }
         p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
@@ -835,7 +981,8 @@ pub async fn create_meeting(
         return crate::not_found(&s);
     };
     let Some(date) = form_date(&form.date) else {
-        return group_page(&schema, &s, group, Some(&bad_date(s.lang, "date")), None).await;
+        let refusal = bad_date(s.lang, "date");
+        return group_page(&schema, &s, group, Some((&form, &refusal)), None).await;
     };
     let Some(duration_minutes) = form
         .duration
@@ -848,7 +995,7 @@ pub async fn create_meeting(
             "durationMinutes",
             t(s.lang, "the-length-must-be-whole-minutes"),
         );
-        return group_page(&schema, &s, group, Some(&refusal), None).await;
+        return group_page(&schema, &s, group, Some((&form, &refusal)), None).await;
     };
     let blank = |v: &Option<String>| {
         v.as_deref()
@@ -865,7 +1012,15 @@ pub async fn create_meeting(
     };
     match ask_op(&schema, &s, CreateMeeting::build(MeetingVars { i })).await {
         Ok(_) => redirect(&format!("/app/groups/{group}?done=1"), vec![]),
-        Err(e) => group_page(&schema, &s, group, Some(&e), None).await,
+        Err(e) => {
+            let e = e.worded(&[
+                ("date", t(s.lang, "date")),
+                ("durationMinutes", t(s.lang, "length-minutes")),
+                ("minutes", t(s.lang, "minutes")),
+                ("decisions", t(s.lang, "decisions")),
+            ]);
+            group_page(&schema, &s, group, Some((&form, &e)), None).await
+        }
     }
 }
 
@@ -881,6 +1036,8 @@ mod tests {
         assert_eq!(form_date("01-03-2026"), Some(d));
         assert_eq!(form_date("1. marts"), None);
         assert_eq!(form_date(""), None);
+        assert_eq!(form_date("1800-01-01"), None, "before the years accepted");
+        assert_eq!(form_date("2201-01-01"), None, "after them");
     }
 
     #[test]
