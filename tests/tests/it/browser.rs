@@ -1163,8 +1163,10 @@ impl Browser {
 /// password, registers an estate, a grant, a contractor by CVR number and two contracts with
 /// clauses (a share and an hours clause); the administrator invites the contractor's site
 /// manager; the contractor registers a trainee and a placement, sees what it owes in its grid,
-/// reports last month from the grid's link, and is asked to confirm before replacing it. The
-/// database ends with exactly what was typed.
+/// reports last month from the grid's link, and is asked to confirm before replacing it; the
+/// administrator invites the jobcenter's tovholder for the grant, who registers a resident and a
+/// snusepraktik, records its outcome and later its plan; the bygherre's portfolio gives the
+/// cause of the grant's status. The database ends with exactly what was typed.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     let _one = ONE_BROWSER.lock().await;
@@ -1273,6 +1275,66 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.settled(Some("journey-contractor-confirm")).await;
     b.submit_then("main form button[type=submit]", "p[role=status]")
         .await;
+    b.sign_out().await;
+
+    // The jobcenter's tovholder, invited for the grant, registers a resident and the
+    // snusepraktik that ended yesterday, records its outcome, and adds the plan later.
+    b.sign_in(&site, Role::Admin).await;
+    b.visit("/app/users", None).await;
+    b.fill("#email", "tove@jobcenter.example").await;
+    b.fill("#name", "Tove Tovholder").await;
+    b.choose("#role", "tovholder").await;
+    b.choose("#grants", "LBF-2025-0001").await;
+    b.submit_then("form[action='/app/users/invite'] button", "#receipt a#link")
+        .await;
+    let tovholder_link = b.link_shown().await;
+    b.sign_out().await;
+    b.accept(&tovholder_link, "toves gode adgangskode").await;
+    b.visit("/app/trials", None).await;
+    b.fill("form[action='/app/trials/person'] #name", "Bashir Beboer")
+        .await;
+    b.click("#resident").await;
+    b.submit_then(
+        "form[action='/app/trials/person'] button",
+        "p.alert-success",
+    )
+    .await;
+    b.choose("#person", "Bashir Beboer").await;
+    b.set_date("#start", today - chrono::Days::new(21)).await;
+    b.set_date("#end", today - chrono::Days::new(1)).await;
+    b.fill("#trades", "tømrer, maler").await;
+    b.submit_then("form[action='/app/trials'] button", "p.alert-success")
+        .await;
+    b.choose("#ended select[name=outcome]", "Læreplads").await;
+    b.submit_then("#ended form button", "#without-plan form")
+        .await;
+    b.settled(Some("journey-tovholder-outcome")).await;
+    b.fill(
+        "#without-plan input[name=plan]",
+        "Starter på tømreruddannelsen i januar",
+    )
+    .await;
+    b.submit_then("#without-plan form button", "p.alert-success")
+        .await;
+    let trials = b.settled(Some("journey-tovholder-plan")).await;
+    assert!(
+        !trials.contains("name=\"step\""),
+        "no outcome waits for its plan any more"
+    );
+    b.sign_out().await;
+
+    // The bygherre's portfolio says why the grant has its status.
+    b.visit("/login", None).await;
+    b.fill("#email", "birthe@fynsgade.example").await;
+    b.fill("#password", "birthes gode adgangskode").await;
+    b.click_then("main button[type=submit]", "nav.navigation-menu")
+        .await;
+    let cause = b.text_of("#portfolio small.cause").await;
+    assert!(
+        cause.starts_with("Sag LBF-2025-0001:") && cause.contains("kræve"),
+        "the status has its cause: {cause}"
+    );
+    b.settled(Some("journey-bygherre-portfolio")).await;
 
     let db = &site.app;
     assert_eq!(db.count("housing_organisation").await, 1);
@@ -1288,14 +1350,23 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
         2,
         "a share and an hours clause"
     );
-    assert_eq!(db.count("person").await, 1);
+    assert_eq!(db.count("person").await, 2);
+    assert_eq!(db.count_where("person", "lives_in_estate").await, 1);
     assert_eq!(db.count("placement").await, 1);
+    assert_eq!(
+        db.count_where(
+            "trial_placement",
+            "outcome = 'apprenticeship' AND next_plan = 'Starter på tømreruddannelsen i januar'"
+        )
+        .await,
+        1
+    );
     assert_eq!(db.count("hours_report").await, 1, "replaced, not doubled");
     assert_eq!(db.count_where("hours_line", "centihours = 16000").await, 1);
     assert_eq!(
         db.count_where("app_user", "password_hash IS NOT NULL")
             .await,
-        3
+        4
     );
 }
 
