@@ -747,11 +747,19 @@ pub fn app_with_mail(
             "/app/trials/three-month",
             poem::post(crate::web::pages::trials::record_three_month.around(bounded_form)),
         )
-        .at("/app/groups", get(crate::web::pages::trials::groups_list))
+        .at(
+            "/app/groups",
+            get(crate::web::pages::groups::groups_list)
+                .post(crate::web::pages::groups::create_group.around(bounded_form)),
+        )
         .at(
             "/app/groups/:id",
-            get(crate::web::pages::trials::group_view)
-                .post(crate::web::pages::trials::create_meeting.around(bounded_form)),
+            get(crate::web::pages::groups::group_view)
+                .post(crate::web::pages::groups::create_meeting.around(bounded_form)),
+        )
+        .at(
+            "/app/groups/:id/members",
+            poem::post(crate::web::pages::groups::create_member.around(bounded_form)),
         )
         .at(
             "/app/hours",

@@ -86,6 +86,8 @@ const TABLES: &[&str] = &[
     "trial_placement",
     "meeting",
     "action_item",
+    "follow_up_group",
+    "group_member",
     "hours_report",
     "hours_month",
     "hours_line",
@@ -478,6 +480,20 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
                 ("decisions", Sort::Text, &[OverLong]),
             ],
         },
+        Case {
+            role: Role::Tovholder,
+            page: group.clone(),
+            action: format!("{group}/members"),
+            form: None,
+            good: vec![
+                ("member_name", "Jens Jensen".into()),
+                ("member_organisation", "3F".into()),
+            ],
+            attacks: vec![
+                ("member_name", Sort::Text, TEXT),
+                ("member_organisation", Sort::Text, TEXT),
+            ],
+        },
     ];
     let rows = [
         (
@@ -597,5 +613,5 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
         problems.len(),
         problems.join("\n")
     );
-    assert!(tried >= 80, "{tried} bad inputs tried");
+    assert!(tried >= 120, "{tried} bad inputs tried");
 }

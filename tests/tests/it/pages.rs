@@ -1741,3 +1741,124 @@ async fn the_portfolio_pages_and_searches_by_case_number() {
     assert!(!found.contains("id=\"pages\""), "one page");
     assert!(found.contains("<input class=\"form-input\" id=\"q\" name=\"q\" type=\"search\" maxlength=\"100\" value=\"2030-0017\">"));
 }
+
+/// Scenario: an administrator sets up the følgegruppe of a grant that has none through the
+/// groups page, lands on the group's page with a receipt, and adds a member with the role they
+/// represent, who is then listed. A group without a name is refused at the name field with what
+/// was typed kept and nothing written; a second group for the same grant is refused.
+#[tokio::test]
+async fn a_follow_up_group_is_set_up_and_its_members_added_through_the_pages() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Admin]).await;
+    let estate = demo
+        .app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { id } } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["grant"]["estate"]["id"]
+        .clone();
+    let grant = demo
+        .app
+        .ok(
+            "mutation($e: UUID!) { createGrant(input: {estateId: $e, caseNumber: \"LBF-2026-0077\", title: \"Altaner\", kind: RENOVATION, stage: SKEMA_B, commitmentYear: 2026}) { id } }",
+            json!({ "e": estate }),
+        )
+        .await["createGrant"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Admin).await;
+    let page = text(get(&client, "/app/groups", &s).await).await;
+    let csrf = hidden(&page, "csrf");
+    assert!(
+        page.contains("LBF-2026-0077 Altaner"),
+        "the grant is offered: {page}"
+    );
+    let post = |form: Vec<(&'static str, String)>, path: String| {
+        client
+            .post(path)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let groups = demo.app.count("follow_up_group").await;
+    let res = post(
+        vec![
+            ("csrf", csrf.clone()),
+            ("grant", grant.clone()),
+            ("group_name", "   ".into()),
+            ("cadence", "45".into()),
+        ],
+        "/app/groups".into(),
+    )
+    .await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(
+        body.contains(
+            "<span class=\"form-error-message\" id=\"group_name-error\">Følgegruppens navn"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("href=\"#group_name\""), "in the summary");
+    assert!(body.contains("value=\"45\""), "what was typed stays");
+    assert_eq!(demo.app.count("follow_up_group").await, groups);
+
+    let res = post(
+        vec![
+            ("csrf", csrf.clone()),
+            ("grant", grant.clone()),
+            ("group_name", "Følgegruppen for altanerne".into()),
+            ("cadence", "45".into()),
+        ],
+        "/app/groups".into(),
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.ends_with("?done=group"), "{to}");
+    assert_eq!(demo.app.count("follow_up_group").await, groups + 1);
+    assert_eq!(
+        demo.app
+            .count_where("follow_up_group", "cadence_days = 45")
+            .await,
+        1
+    );
+    let group_page = text(get(&client, &to, &s).await).await;
+    assert!(
+        group_page.contains("Følgegruppen er nedsat"),
+        "{group_page}"
+    );
+    let group_path = to.split('?').next().unwrap().to_owned();
+    let res = post(
+        vec![
+            ("csrf", csrf.clone()),
+            ("member_name", "Jens Jensen".into()),
+            ("member_organisation", "3F Bygningsarbejderne".into()),
+            ("member_role", "UNION".into()),
+        ],
+        format!("{group_path}/members"),
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let page = text(get(&client, &format!("{group_path}?done=member"), &s).await).await;
+    assert!(
+        page.contains("Jens Jensen, 3F Bygningsarbejderne (Fagforening)"),
+        "{page}"
+    );
+    assert!(page.contains("Medlemmet er tilføjet."));
+
+    let again = post(
+        vec![
+            ("csrf", csrf),
+            ("grant", grant),
+            ("group_name", "En gruppe til".into()),
+        ],
+        "/app/groups".into(),
+    )
+    .await;
+    assert!(again.0.status().is_client_error());
+    assert_eq!(demo.app.count("follow_up_group").await, groups + 1);
+}

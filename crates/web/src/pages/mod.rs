@@ -4,6 +4,7 @@ pub mod contractor;
 pub mod contracts;
 pub mod grant;
 pub mod grants;
+pub mod groups;
 pub mod home;
 pub mod hours;
 pub mod import;

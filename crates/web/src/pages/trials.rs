@@ -1,16 +1,16 @@
 //! The tovholder's pages: snusepraktik (running, ending within a week, ended without an outcome;
 //! log a new trial placement; record its outcome and next plan; those three months past their end
 //! without a status, with the status form (R10); the funnel as a chart and tables, the
-//! three-month statuses beside the immediate outcomes) and the følgegrupper (members, meetings with minutes, action items open and overdue,
-//! when the next meeting is due; register a meeting). Reads and writes go through the GraphQL
-//! schema with the signed-in person's principal, so they are scoped, validated and audited.
+//! three-month statuses beside the immediate outcomes); the følgegrupper are in
+//! [`groups`](super::groups). Reads and writes go through the GraphQL schema with the signed-in
+//! person's principal, so they are scoped, validated and audited.
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use maud::{Markup, PreEscaped, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Form, Query};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
@@ -19,8 +19,7 @@ use uuid::Uuid;
 use super::people::{PersonForm, person_form, register_person};
 use crate::layout::ask_op;
 use crate::queries::trials::{
-    ActionItem, CreateMeeting, CreateMeetingInput, CreateTrial, CreateTrialPlacementInput,
-    CreateTrialVars, GrantFunnel, Group, GroupVars, Groups, MeetingVars, OpenTrials, OutcomeVars,
+    CreateTrial, CreateTrialPlacementInput, CreateTrialVars, GrantFunnel, OpenTrials, OutcomeVars,
     RecordOutcome, RecordThreeMonth, RecordThreeMonthStatusInput, RecordTrialOutcomeInput,
     ThreeMonthDue, ThreeMonthStatus, ThreeMonthVars, TrialChoices, TrialOutcome, TrialPlacement,
 };
@@ -567,7 +566,7 @@ pub async fn create_participant(
 
 #[derive(Deserialize)]
 pub struct DoneQuery {
-    done: Option<String>,
+    pub(super) done: Option<String>,
 }
 
 /// GET /app/trials
@@ -592,7 +591,7 @@ pub async fn trials_list(
     trials_page(&schema, &s, None, notice).await
 }
 
-fn bad_date(l: Lang, field: &str) -> Refusal {
+pub(super) fn bad_date(l: Lang, field: &str) -> Refusal {
     Refusal::bad_input(field, t(l, "enter-a-date"))
 }
 
@@ -787,240 +786,6 @@ pub async fn record_three_month(
     match ask_op(&schema, &s, RecordThreeMonth::build(ThreeMonthVars { i })).await {
         Ok(_) => redirect("/app/trials?done=status", vec![]),
         Err(e) => refuse(e.worded(&[("statusDate", t(l, "found-out-on"))])).await,
-    }
-}
-
-/// GET /app/groups: the følgegrupper the person may see.
-#[handler]
-pub async fn groups_list(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
-    let l = s.lang;
-    let title = t(l, "follow-up-groups");
-    let groups = match ask_op(&schema, &s, Groups::build(())).await {
-        Ok(d) => d.follow_up_groups.nodes,
-        Err(e) => return e.page(title, &s),
-    };
-    let body = html! {
-        ul {
-            @for g in &groups {
-                li { a href={ "/app/groups/" (g.id) } { (g.name) }
-                    " · " (g.grant.case_number) " " (g.grant.title) }
-            }
-        }
-    };
-    html_response(StatusCode::OK, page(title, Some(&s), body), vec![])
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct MeetingForm {
-    csrf: String,
-    date: String,
-    minutes: Option<String>,
-    decisions: Option<String>,
-    duration: Option<String>,
-}
-
-async fn group_page(
-    schema: &AppSchema,
-    s: &Session,
-    group: uuid::Uuid,
-    refused: Option<(&MeetingForm, &Refusal)>,
-    notice: Option<&str>,
-) -> Response {
-    let l = s.lang;
-    let title = t(l, "follow-up-group");
-    let refusal = refused.map(|(_, r)| r);
-    let today = tracker_core::units::danish_today();
-    let typed = refused
-        .map(|(f, _)| f.clone())
-        .unwrap_or_else(|| MeetingForm {
-            date: today.to_string(),
-            duration: Some("60".into()),
-            ..Default::default()
-        });
-    let fields = [
-        ("date", "date"),
-        ("durationMinutes", "duration"),
-        ("minutes", "minutes"),
-        ("decisions", "decisions"),
-    ];
-    let error_for = |field: &str| Refusal::message_at(refusal, field);
-    let general = refusal
-        .filter(|r| !fields.iter().any(|(k, _)| r.is_at(k)))
-        .map(|r| r.message.clone());
-    let g = match ask_op(schema, s, Group::build(GroupVars { g: group })).await {
-        Ok(d) => d.follow_up_group,
-        Err(e) => return e.page(title, s),
-    };
-    // Open items with the date of the meeting they came from.
-    let items: Vec<_> = g
-        .meetings
-        .iter()
-        .flat_map(|m| m.action_items.iter().map(move |a| (a, m.date)))
-        .filter(|(a, _)| !a.done)
-        .collect();
-    let overdue = |a: &ActionItem| a.due_date.is_some_and(|d| d < today);
-    let mut sorted: Vec<_> = g.meetings.iter().collect();
-    sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
-    let body = html! {
-        p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
-        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
-        p id="next-meeting" {
-            (t(l, "the-next-meeting-is-due-by"))
-            strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
-            " (" (t(l, "at-most")) (g.cadence_days) (t(l, "days-between-meetings")) ")."
-        }
-        h2 { (t(l, "open-action-items")) }
-        div.table--responsive-scroll tabindex="0" {
-        table.table.table--zebra id="action-items" {
-            thead { tr {
-                th scope="col" { (t(l, "item")) } th scope="col" { (t(l, "owner")) }
-                th scope="col" { (t(l, "due")) } th scope="col" { (t(l, "from-the-meeting")) }
-            } }
-            tbody {
-                @for (a, from) in &items {
-                    tr.overdue[overdue(a)] {
-                        td { (a.description) @if overdue(a) { " " strong.badge.badge-error { (t(l, "overdue")) } } }
-                        td { (a.owner) }
-                        td { (a.due_date.map(|d| date(l, d)).unwrap_or_default()) }
-                        td { (date(l, *from)) }
-                    }
-                }
-            }
-        }
-        }
-        h2 { (t(l, "members")) }
-        ul id="members" {
-            @for m in &g.members {
-                li { (m.name) ", " (m.organisation) }
-            }
-        }
-        h2 { (t(l, "meetings")) }
-        @for m in &sorted {
-            article.meeting {
-                h3 { (date(l, m.date)) }
-                p { (t(l, "attended"))
-                    (m.attendees.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ")) }
-                @if let Some(minutes) = &m.minutes { h4 { (t(l, "minutes")) } p { (minutes) } }
-                @else { p { em { (t(l, "no-minutes-yet")) } } }
-                @if let Some(decisions) = &m.decisions { h4 { (t(l, "decisions")) } p { (decisions) } }
-            }
-        }
-        h2 { (t(l, "register-a-meeting")) }
-        @if let Some(m) = general { p.alert.alert-error role="alert" { (m) } }
-        (Refusal::summary(l, refusal, &fields))
-        form method="post" action={ "/app/groups/" (group) } novalidate {
-            input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label.form-label for="date" { (t(l, "date")) }
-            @if let Some(m) = error_for("date") { span.form-error-message id="date-error" { (m) } }
-            input.form-input id="date" name="date" type="date" required value=(typed.date) aria-describedby="date-error";
-            label.form-label for="duration" { (t(l, "length-minutes")) }
-            @if let Some(m) = error_for("durationMinutes") { span.form-error-message id="duration-error" { (m) } }
-            input.form-input id="duration" name="duration" inputmode="numeric" maxlength="5"
-                value=(typed.duration.clone().unwrap_or_default()) aria-describedby="duration-error";
-            label.form-label for="minutes" { (t(l, "minutes")) }
-            @if let Some(m) = error_for("minutes") { span.form-error-message id="minutes-error" { (m) } }
-            textarea.form-input id="minutes" name="minutes" rows="4" maxlength="50000" aria-describedby="minutes-error" {
-                (typed.minutes.clone().unwrap_or_default()) }
-            label.form-label for="decisions" { (t(l, "decisions")) }
-            @if let Some(m) = error_for("decisions") { span.form-error-message id="decisions-error" { (m) } }
-            textarea.form-input id="decisions" name="decisions" rows="2" maxlength="20000" aria-describedby="decisions-error" {
-                (typed.decisions.clone().unwrap_or_default()) }
-            button.button.button-primary type="submit" { (t(l, "register-the-meeting")) }
-        }
-        p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
-    };
-    let status = refusal.map_or(StatusCode::OK, Refusal::status);
-    html_response(status, page(title, Some(s), body), vec![])
-}
-
-/// GET /app/groups/{id}
-#[handler]
-pub async fn group_view(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-    Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
-    let Ok(group) = id.parse::<uuid::Uuid>() else {
-        return crate::not_found(&s);
-    };
-    let notice = q
-        .done
-        .is_some()
-        .then(|| t(s.lang, "the-meeting-was-registered"));
-    group_page(&schema, &s, group, None, notice).await
-}
-
-/// POST /app/groups/{id}: registers a meeting with its minutes through `createMeeting`.
-#[handler]
-pub async fn create_meeting(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-    Path(id): Path<String>,
-    Form(form): Form<MeetingForm>,
-) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
-    let Ok(group) = id.parse::<uuid::Uuid>() else {
-        return crate::not_found(&s);
-    };
-    let Some(date) = form_date(&form.date) else {
-        let refusal = bad_date(s.lang, "date");
-        return group_page(&schema, &s, group, Some((&form, &refusal)), None).await;
-    };
-    let Some(duration_minutes) = form
-        .duration
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map_or(Some(60), |d| d.parse::<i32>().ok())
-    else {
-        let refusal = Refusal::bad_input(
-            "durationMinutes",
-            t(s.lang, "the-length-must-be-whole-minutes"),
-        );
-        return group_page(&schema, &s, group, Some((&form, &refusal)), None).await;
-    };
-    let blank = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|x| !x.is_empty())
-            .map(str::to_owned)
-    };
-    let i = CreateMeetingInput {
-        group_id: group,
-        date,
-        duration_minutes,
-        minutes: blank(&form.minutes),
-        decisions: blank(&form.decisions),
-    };
-    match ask_op(&schema, &s, CreateMeeting::build(MeetingVars { i })).await {
-        Ok(_) => redirect(&format!("/app/groups/{group}?done=1"), vec![]),
-        Err(e) => {
-            let e = e.worded(&[
-                ("date", t(s.lang, "date")),
-                ("durationMinutes", t(s.lang, "length-minutes")),
-                ("minutes", t(s.lang, "minutes")),
-                ("decisions", t(s.lang, "decisions")),
-            ]);
-            group_page(&schema, &s, group, Some((&form, &e)), None).await
-        }
     }
 }
 

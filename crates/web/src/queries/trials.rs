@@ -287,14 +287,6 @@ pub struct Saved {
     pub id: Uuid,
 }
 
-/// The følgegrupper the person may see.
-#[derive(cynic::QueryFragment)]
-#[cynic(graphql_type = "Query")]
-pub struct Groups {
-    #[arguments(first: 500)]
-    pub follow_up_groups: FollowUpGroupConnection,
-}
-
 #[derive(cynic::QueryFragment)]
 pub struct FollowUpGroupConnection {
     pub nodes: Vec<GroupName>,
@@ -354,6 +346,7 @@ pub struct MeetingDeadline {
 pub struct GroupMember {
     pub name: String,
     pub organisation: String,
+    pub role: MemberRole,
 }
 
 #[derive(cynic::QueryFragment)]
@@ -397,5 +390,123 @@ pub struct CreateMeeting {
 #[derive(cynic::QueryFragment)]
 #[cynic(graphql_type = "Meeting")]
 pub struct MeetingSaved {
+    pub id: Uuid,
+}
+
+/// The følgegrupper page: the groups the person may see and the grants one may be set up for.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query")]
+pub struct GroupsPage {
+    #[arguments(first: 200)]
+    pub follow_up_groups: FollowUpGroupConnection,
+    #[arguments(first: 200)]
+    pub grants: GrantChoices,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GrantConnection")]
+pub struct GrantChoices {
+    pub nodes: Vec<GrantChoice>,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct GrantChoice {
+    pub id: Uuid,
+    pub case_number: String,
+    pub title: String,
+}
+
+#[derive(cynic::InputObject)]
+pub struct CreateFollowUpGroupInput {
+    pub grant_id: Uuid,
+    pub name: String,
+    pub cadence_days: Option<i32>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct CreateGroupVars {
+    pub i: CreateFollowUpGroupInput,
+}
+
+/// Sets up a følgegruppe (`createFollowUpGroup`).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "CreateGroupVars")]
+pub struct CreateGroup {
+    #[arguments(input: $i)]
+    pub create_follow_up_group: GroupSaved,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "FollowUpGroup")]
+pub struct GroupSaved {
+    pub id: Uuid,
+}
+
+/// What a member stands for in the følgegruppe.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberRole {
+    Bygherre,
+    Jobcenter,
+    Other,
+    SiteManagement,
+    SocialConsultant,
+    Union,
+    VocationalSchool,
+}
+
+impl MemberRole {
+    pub const ALL: [MemberRole; 7] = [
+        MemberRole::Bygherre,
+        MemberRole::Jobcenter,
+        MemberRole::SiteManagement,
+        MemberRole::Union,
+        MemberRole::VocationalSchool,
+        MemberRole::SocialConsultant,
+        MemberRole::Other,
+    ];
+
+    /// The form's value for the role.
+    pub fn code(self) -> &'static str {
+        match self {
+            MemberRole::Bygherre => "BYGHERRE",
+            MemberRole::Jobcenter => "JOBCENTER",
+            MemberRole::Other => "OTHER",
+            MemberRole::SiteManagement => "SITE_MANAGEMENT",
+            MemberRole::SocialConsultant => "SOCIAL_CONSULTANT",
+            MemberRole::Union => "UNION",
+            MemberRole::VocationalSchool => "VOCATIONAL_SCHOOL",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+#[derive(cynic::InputObject)]
+pub struct CreateGroupMemberInput {
+    pub group_id: Uuid,
+    pub name: String,
+    pub organisation: String,
+    pub role: MemberRole,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct CreateMemberVars {
+    pub i: CreateGroupMemberInput,
+}
+
+/// Adds a member to a følgegruppe (`createGroupMember`).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "CreateMemberVars")]
+pub struct CreateMember {
+    #[arguments(input: $i)]
+    pub create_group_member: MemberSaved,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GroupMember")]
+pub struct MemberSaved {
     pub id: Uuid,
 }
