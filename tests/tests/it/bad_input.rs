@@ -340,6 +340,25 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
         },
         Case {
             role: Role::Bygherre,
+            page: format!("/app/setup/grants/{grant}"),
+            form: None,
+            action: format!("/app/setup/grants/{grant}"),
+            good: vec![],
+            attacks: vec![
+                ("case_number", Sort::Text, TEXT),
+                ("title", Sort::Text, TEXT),
+                (
+                    "year",
+                    Sort::Year,
+                    &[Empty, Negative, Letters, Long, Year1800],
+                ),
+                ("cost", Sort::Number, OPTIONAL_AMOUNT),
+                ("start", Sort::Date, OPTIONAL_DATE),
+                ("handover", Sort::Date, OPTIONAL_DATE),
+            ],
+        },
+        Case {
+            role: Role::Bygherre,
             page: "/app/setup".into(),
             form: None,
             action: "/app/setup/contractor".into(),

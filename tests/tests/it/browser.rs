@@ -987,6 +987,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
             vec![
                 ("/app".into(), "bygherre-portfolio"),
                 ("/app/setup".into(), "bygherre-setup"),
+                (format!("/app/setup/grants/{grant}"), "bygherre-edit-grant"),
                 (format!("/app/grants/{grant}"), "bygherre-grant"),
                 (
                     format!("/app/grants/{grant}/contracts"),
@@ -1035,7 +1036,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
         b.click_then("header form button[type=submit]", "#email")
             .await;
     }
-    assert_eq!(checked, 22, "every page listed was checked");
+    assert_eq!(checked, 23, "every page listed was checked");
 }
 
 /// The server on an empty database with only an administrator, who can sign in: where a new

@@ -3,6 +3,7 @@
 //! scope forbids, the language switch stays on the site, and every page carries its security
 //! headers. The browser tests (`browser.rs`) do the same jobs end to end in Chromium.
 
+use api::i18n::Lang;
 use entity::enums::Role;
 use poem::http::StatusCode;
 use poem::test::{TestClient, TestResponse};
@@ -1861,4 +1862,94 @@ async fn a_follow_up_group_is_set_up_and_its_members_added_through_the_pages() {
     .await;
     assert!(again.0.status().is_client_error());
     assert_eq!(demo.app.count("follow_up_group").await, groups + 1);
+}
+
+/// Scenario: the bygherre moves a grant to Skema C and corrects its craftsman cost from the setup
+/// page's edit link: the form shows what is on file (the cost in Danish), the saved change ends
+/// on the setup page's receipt, the grant has the new values and the old ones stay on file as a
+/// revision. A commitment year in letters is refused at its field, with what was typed kept and
+/// the grant unchanged.
+#[tokio::test]
+async fn the_bygherre_edits_a_grants_stage_and_cost() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Bygherre]).await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let setup = text(get(&client, "/app/setup", &s).await).await;
+    let edit = format!("/app/setup/grants/{}", demo.grant);
+    assert!(setup.contains(&format!("href=\"{edit}\"")), "an edit link");
+    let page = text(get(&client, &edit, &s).await).await;
+    let csrf = hidden(&page, "csrf");
+    let value_of = |name: &str| {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = page.find(&marker).unwrap_or_else(|| panic!("no {name}")) + marker.len();
+        page[start..].split('"').next().unwrap().to_owned()
+    };
+    let before: serde_json::Value = demo
+        .app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { stage craftsmanCost caseNumber } }",
+            json!({ "g": demo.grant }),
+        )
+        .await["grant"]
+        .clone();
+    let on_file = before["craftsmanCost"].as_str().unwrap().to_owned();
+    assert_eq!(
+        value_of("cost"),
+        api::i18n::decimal(Lang::Da, on_file.parse().unwrap(), 2),
+        "the cost on file, written the Danish way"
+    );
+    let mut form = vec![
+        ("csrf", csrf),
+        ("estate", value_of("estate")),
+        ("case_number", value_of("case_number")),
+        ("title", value_of("title")),
+        ("kind", "RENOVATION".to_owned()),
+        ("stage", "SKEMA_C".to_owned()),
+        ("year", "tyve".to_owned()),
+        ("cost", "61.500.000".to_owned()),
+        ("start", value_of("start")),
+        ("handover", value_of("handover")),
+    ];
+    let post = |form: Vec<(&'static str, String)>| {
+        client
+            .post(&edit)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let revisions = demo.app.count("grant_revision").await;
+    let res = post(form.clone()).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(body.contains("id=\"year-error\""), "{body}");
+    assert!(body.contains("value=\"tyve\""));
+    assert_eq!(demo.app.count("grant_revision").await, revisions);
+    assert_eq!(
+        demo.app.count_where("lbf_grant", "stage = 'skema_c'").await,
+        0
+    );
+
+    form[6].1 = value_of("year");
+    let res = post(form).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/app/setup?done=grant-updated"), "{to}");
+    let receipt = text(get(&client, &to, &s).await).await;
+    assert!(receipt.contains("Tilsagnet er rettet."), "{receipt}");
+    let after = demo
+        .app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { stage craftsmanCost caseNumber } }",
+            json!({ "g": demo.grant }),
+        )
+        .await;
+    assert_eq!(after["grant"]["stage"], "SKEMA_C");
+    assert_eq!(after["grant"]["craftsmanCost"], "61500000.00");
+    assert_eq!(after["grant"]["caseNumber"], before["caseNumber"]);
+    assert_eq!(
+        demo.app.count("grant_revision").await,
+        revisions + 1,
+        "the grant as it was stays on file as a revision"
+    );
 }

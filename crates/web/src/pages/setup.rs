@@ -9,7 +9,7 @@
 use super::parts::{Receipt, field};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Query};
+use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
@@ -20,8 +20,9 @@ use super::trials::form_date;
 use crate::layout::ask_op;
 use crate::queries::setup::{
     ContractorVars, CreateContractor, CreateContractorInput, CreateEstate, CreateEstateInput,
-    CreateGrant, CreateGrantInput, CreateHousingOrganisationInput, CreateOrganisation, EstateVars,
-    GrantKind, GrantStage, GrantVars, OrganisationVars, SetupPage,
+    CreateGrant, CreateGrantInput, CreateHousingOrganisationInput, CreateOrganisation, Estate,
+    EstateVars, GrantKind, GrantStage, GrantToEdit, GrantVars, IdVars, OrganisationVars, SetupPage,
+    UpdateGrant, UpdateGrantInput, UpdateGrantVars,
 };
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -147,6 +148,9 @@ async fn render(
                                         a href={ "/app/grants/" (g.id) } { (g.case_number) }
                                         " " (g.title) " (" (stage_name(l, g.stage)) ", " (g.commitment_year) ") · "
                                         a href={ "/app/grants/" (g.id) "/contracts" } { (t(l, "contracts-and-clauses")) }
+                                        @if may(Area::Grant) {
+                                            " · " a href={ "/app/setup/grants/" (g.id) } { (t(l, "edit")) }
+                                        }
                                     }
                                 }
                             } }
@@ -161,7 +165,7 @@ async fn render(
         }
         @if may(Area::Estate) {
             (estate_form(s, &data, estate, refusal.filter(|_| estate.is_some())))
-            (grant_form(s, &data, grant, refusal.filter(|_| grant.is_some())))
+            (grant_form(s, &data.estates.nodes, grant, refusal.filter(|_| grant.is_some()), None))
         }
         @if may(Area::Contractor) {
             (contractor_form(s, contractor, refusal.filter(|_| contractor.is_some())))
@@ -177,6 +181,7 @@ fn receipt_of(l: Lang, r: &Receipt) -> Markup {
         Some("organisation") => t(l, "the-organisation-was-registered"),
         Some("estate") => t(l, "the-estate-was-registered"),
         Some("grant") => t(l, "the-grant-was-registered"),
+        Some("grant-updated") => t(l, "the-grant-was-updated"),
         Some("contractor") => t(l, "the-contractor-was-registered"),
         _ => return html! {},
     };
@@ -260,11 +265,14 @@ fn estate_form(
     }
 }
 
+/// The grant form: a new grant under one of `estates`, or (`editing`) the changes to a grant,
+/// whose estate stays.
 fn grant_form(
     s: &Session,
-    data: &SetupPage,
+    estates: &[Estate],
     f: Option<&GrantForm>,
     refusal: Option<&Refusal>,
+    editing: Option<Uuid>,
 ) -> Markup {
     let l = s.lang;
     let f = f.cloned().unwrap_or_default();
@@ -281,16 +289,24 @@ fn grant_form(
     ];
     let at = |api: &str| Refusal::message_at(refusal, api);
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let action = editing.map_or_else(
+        || "/app/setup/grant".to_owned(),
+        |id| format!("/app/setup/grants/{id}"),
+    );
     html! {
-        h2 id="new-grant" { (t(l, "new-grant")) }
+        @if editing.is_none() { h2 id="new-grant" { (t(l, "new-grant")) } }
         (Refusal::summary(l, refusal, &fields))
-        form method="post" action="/app/setup/grant" novalidate {
+        form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label.form-label for="estate" { (t(l, "estate")) }
-            @if let Some(m) = at("estateId") { span.form-error-message id="estate-error" { (m) } }
-            select.form-select id="estate" name="estate" aria-describedby="estate-error" {
-                @for e in &data.estates.nodes {
-                    option value=(e.id) selected[f.estate == e.id.to_string()] { (e.name) " (" (e.municipality) ")" }
+            @if editing.is_some() {
+                input type="hidden" name="estate" value=(f.estate);
+            } @else {
+                label.form-label for="estate" { (t(l, "estate")) }
+                @if let Some(m) = at("estateId") { span.form-error-message id="estate-error" { (m) } }
+                select.form-select id="estate" name="estate" aria-describedby="estate-error" {
+                    @for e in estates {
+                        option value=(e.id) selected[f.estate == e.id.to_string()] { (e.name) " (" (e.municipality) ")" }
+                    }
                 }
             }
             (field(l, "case_number", "case-number", &f.case_number, at("caseNumber"), ("text", 50)))
@@ -309,7 +325,9 @@ fn grant_form(
             (field(l, "cost", "craftsman-cost-dkk", &opt(&f.cost), at("craftsmanCost"), ("decimal", 30)))
             (field(l, "start", "construction-start-optional", &opt(&f.start), at("constructionStart"), ("text", 20)))
             (field(l, "handover", "planned-handover-optional", &opt(&f.handover), at("plannedHandover"), ("text", 20)))
-            button.button.button-primary type="submit" { (t(l, "register-grant")) }
+            button.button.button-primary type="submit" {
+                (t(l, if editing.is_some() { "save-the-changes" } else { "register-grant" }))
+            }
         }
     }
 }
@@ -373,6 +391,19 @@ fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
         construction_start: day("constructionStart", &f.start)?,
         planned_handover: day("plannedHandover", &f.handover)?,
     })
+}
+
+/// The grant form's labels by the API's field names, to word a refusal with.
+fn grant_labels(l: Lang) -> [(&'static str, &'static str); 7] {
+    [
+        ("estateId", t(l, "estate")),
+        ("caseNumber", t(l, "case-number")),
+        ("title", t(l, "title")),
+        ("commitmentYear", t(l, "commitment-year")),
+        ("craftsmanCost", t(l, "craftsman-cost")),
+        ("constructionStart", t(l, "construction-start")),
+        ("plannedHandover", t(l, "planned-handover")),
+    ]
 }
 
 fn done(what: &str, id: Uuid) -> Response {
@@ -481,15 +512,7 @@ pub async fn create_grant(
         Ok(d) => done("grant", d.create_grant.id),
         Err(e) => {
             let l = s.lang;
-            let e = e.worded(&[
-                ("estateId", t(l, "estate")),
-                ("caseNumber", t(l, "case-number")),
-                ("title", t(l, "title")),
-                ("commitmentYear", t(l, "commitment-year")),
-                ("craftsmanCost", t(l, "craftsman-cost")),
-                ("constructionStart", t(l, "construction-start")),
-                ("plannedHandover", t(l, "planned-handover")),
-            ]);
+            let e = e.worded(&grant_labels(l));
             render(&schema, &s, typed, Some(&e), None).await
         }
     }
@@ -517,6 +540,119 @@ pub async fn create_contractor(
             let l = s.lang;
             let e = e.worded(&[("cvr", t(l, "cvr-number")), ("name", t(l, "company-name"))]);
             render(&schema, &s, Some(Typed::Contractor(&form)), Some(&e), None).await
+        }
+    }
+}
+
+/// GET /app/setup/grants/{id}: the grant's edit form (Skema stage, craftsman cost, dates, …),
+/// filled in with what is on file.
+#[handler]
+pub async fn edit_grant_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match crate::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let Ok(grant) = id.parse::<Uuid>() else {
+        return crate::not_found(&s);
+    };
+    edit_grant(&schema, &s, grant, None).await
+}
+
+async fn edit_grant(
+    schema: &AppSchema,
+    s: &Session,
+    grant: Uuid,
+    refused: Option<(&GrantForm, &Refusal)>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "edit-grant");
+    let g = match ask_op(schema, s, GrantToEdit::build(IdVars { id: grant })).await {
+        Ok(d) => d.grant,
+        Err(e) => return e.page(title, s),
+    };
+    if !s
+        .principal
+        .may_write(tracker_core::auth::Area::Grant, "update")
+    {
+        return crate::layout::error_page(
+            StatusCode::FORBIDDEN,
+            title,
+            s,
+            t(l, "setup-is-for-the-bygherre"),
+        );
+    }
+    let on_file = GrantForm {
+        csrf: String::new(),
+        estate: g.estate.id.to_string(),
+        case_number: g.case_number.clone(),
+        title: g.title.clone(),
+        kind: g.kind.code().to_owned(),
+        stage: g.stage.code().to_owned(),
+        year: g.commitment_year.to_string(),
+        cost: g.craftsman_cost.map(|c| crate::layout::two(l, c)),
+        start: g.construction_start.map(|d| d.to_string()),
+        handover: g.planned_handover.map(|d| d.to_string()),
+    };
+    let f = refused.map_or(&on_file, |(f, _)| f);
+    let refusal = refused.map(|(_, r)| r);
+    let body = html! {
+        p { (t(l, "estate")) ": " (g.estate.name) }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
+        (grant_form(s, &[], Some(f), refusal, Some(grant)))
+        p { a href="/app/setup" { (t(l, "setup")) } }
+    };
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// POST /app/setup/grants/{id}: saves the changes through `updateGrant` (audited, and a new
+/// revision of the grant, so earlier answers stay readable "as of").
+#[handler]
+pub async fn update_grant(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Form(form): Form<GrantForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Ok(grant) = id.parse::<Uuid>() else {
+        return crate::not_found(&s);
+    };
+    let l = s.lang;
+    let read = match read_grant(l, &form) {
+        Ok(i) => i,
+        Err(e) => return edit_grant(&schema, &s, grant, Some((&form, &e))).await,
+    };
+    let i = UpdateGrantInput {
+        case_number: Some(read.case_number),
+        title: Some(read.title),
+        kind: Some(read.kind),
+        stage: Some(read.stage),
+        commitment_year: Some(read.commitment_year),
+        craftsman_cost: read.craftsman_cost,
+        construction_start: read.construction_start,
+        planned_handover: read.planned_handover,
+    };
+    match ask_op(
+        &schema,
+        &s,
+        UpdateGrant::build(UpdateGrantVars { id: grant, i }),
+    )
+    .await
+    {
+        Ok(d) => done("grant-updated", d.update_grant.id),
+        Err(e) => {
+            let e = e.worded(&grant_labels(l));
+            edit_grant(&schema, &s, grant, Some((&form, &e))).await
         }
     }
 }

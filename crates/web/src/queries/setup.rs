@@ -204,3 +204,65 @@ pub struct CreateOrganisation {
     #[arguments(input: $i)]
     pub create_housing_organisation: Organisation,
 }
+
+#[derive(cynic::QueryVariables)]
+pub struct IdVars {
+    pub id: Uuid,
+}
+
+/// A grant as its edit form shows it.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct GrantToEdit {
+    #[arguments(id: $id)]
+    pub grant: EditedGrant,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Grant")]
+pub struct EditedGrant {
+    pub id: Uuid,
+    pub case_number: String,
+    pub title: String,
+    pub kind: GrantKind,
+    pub stage: GrantStage,
+    pub commitment_year: i32,
+    pub craftsman_cost: Option<Decimal>,
+    pub construction_start: Option<NaiveDate>,
+    pub planned_handover: Option<NaiveDate>,
+    pub estate: EstateName,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Estate")]
+pub struct EstateName {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Every field the edit form shows: an emptied optional field clears it.
+#[derive(cynic::InputObject)]
+pub struct UpdateGrantInput {
+    pub case_number: Option<String>,
+    pub title: Option<String>,
+    pub kind: Option<GrantKind>,
+    pub stage: Option<GrantStage>,
+    pub commitment_year: Option<i32>,
+    pub craftsman_cost: Option<Decimal>,
+    pub construction_start: Option<NaiveDate>,
+    pub planned_handover: Option<NaiveDate>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct UpdateGrantVars {
+    pub id: Uuid,
+    pub i: UpdateGrantInput,
+}
+
+/// Changes a grant (`updateGrant`).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateGrantVars")]
+pub struct UpdateGrant {
+    #[arguments(id: $id, input: $i)]
+    pub update_grant: CreatedGrant,
+}
