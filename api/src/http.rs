@@ -722,6 +722,11 @@ pub fn app_with_mail(
             poem::post(crate::web::pages::setup::create_grant.around(bounded_form)),
         )
         .at(
+            "/app/setup/estates/:id",
+            get(crate::web::pages::setup::edit_estate_page)
+                .post(crate::web::pages::setup::update_estate.around(bounded_form)),
+        )
+        .at(
             "/app/setup/grants/:id",
             get(crate::web::pages::setup::edit_grant_page)
                 .post(crate::web::pages::setup::update_grant.around(bounded_form)),

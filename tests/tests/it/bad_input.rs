@@ -249,6 +249,16 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
         .and_then(|a| a.value().attr("href").map(str::to_owned))
         .expect("a link to a følgegruppe");
     let a_week_ago = (today - chrono::Days::new(7)).to_string();
+    let estate = demo
+        .app
+        .ok(
+            "query($g: UUID!) { grant(id: $g) { estate { id } } }",
+            serde_json::json!({ "g": grant }),
+        )
+        .await["grant"]["estate"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // A snusepraktik that ended four months ago with an outcome and no plan: a row for the form
     // that adds the plan and one for the status three months after.
     let person = demo
@@ -336,6 +346,18 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
                 ("cost", Sort::Number, OPTIONAL_AMOUNT),
                 ("start", Sort::Date, OPTIONAL_DATE),
                 ("handover", Sort::Date, OPTIONAL_DATE),
+            ],
+        },
+        Case {
+            role: Role::Bygherre,
+            page: format!("/app/setup/estates/{estate}"),
+            form: None,
+            action: format!("/app/setup/estates/{estate}"),
+            good: vec![],
+            attacks: vec![
+                ("name", Sort::Text, TEXT),
+                ("municipality", Sort::Text, TEXT),
+                ("address", Sort::Text, OPTIONAL_TEXT),
             ],
         },
         Case {
@@ -633,4 +655,5 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
         problems.join("\n")
     );
     assert!(tried >= 120, "{tried} bad inputs tried");
+    eprintln!("{tried} bad inputs, each refused as it should be");
 }

@@ -1953,3 +1953,49 @@ async fn the_bygherre_edits_a_grants_stage_and_cost() {
         "the grant as it was stays on file as a revision"
     );
 }
+
+/// Scenario: the bygherre corrects an estate's municipality and clears its address from the
+/// setup page's edit link: the form shows what is on file, the change ends on the setup page's
+/// receipt, and the estate has the new values (its housing organisation unchanged).
+#[tokio::test]
+async fn the_bygherre_edits_an_estate() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Bygherre]).await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    const ESTATE: &str = "query($g: UUID!) { grant(id: $g) { estate { id name municipality address organisation { id } } } }";
+    let before = demo.app.ok(ESTATE, json!({ "g": demo.grant })).await["grant"]["estate"].clone();
+    let edit = format!("/app/setup/estates/{}", before["id"].as_str().unwrap());
+    let setup = text(get(&client, "/app/setup", &s).await).await;
+    assert!(setup.contains(&format!("href=\"{edit}\"")), "an edit link");
+    let page = text(get(&client, &edit, &s).await).await;
+    assert!(
+        page.contains(&format!(
+            "value=\"{}\"",
+            before["municipality"].as_str().unwrap()
+        )),
+        "{page}"
+    );
+    let res = client
+        .post(&edit)
+        .header("host", LOCAL)
+        .header("cookie", &s)
+        .form(&[
+            ("csrf", hidden(&page, "csrf")),
+            ("organisation", hidden(&page, "organisation")),
+            ("name", before["name"].as_str().unwrap().to_owned()),
+            ("municipality", "Nyborg".to_owned()),
+            ("address", "  ".to_owned()),
+        ])
+        .send()
+        .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.starts_with("/app/setup?done=estate-updated"), "{to}");
+    let receipt = text(get(&client, &to, &s).await).await;
+    assert!(receipt.contains("Afdelingen er rettet."), "{receipt}");
+    let after = demo.app.ok(ESTATE, json!({ "g": demo.grant })).await["grant"]["estate"].clone();
+    assert_eq!(after["municipality"], "Nyborg");
+    assert_eq!(after["address"], serde_json::Value::Null);
+    assert_eq!(after["name"], before["name"]);
+    assert_eq!(after["organisation"], before["organisation"]);
+}

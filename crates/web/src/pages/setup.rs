@@ -21,8 +21,9 @@ use crate::layout::ask_op;
 use crate::queries::setup::{
     ContractorVars, CreateContractor, CreateContractorInput, CreateEstate, CreateEstateInput,
     CreateGrant, CreateGrantInput, CreateHousingOrganisationInput, CreateOrganisation, Estate,
-    EstateVars, GrantKind, GrantStage, GrantToEdit, GrantVars, IdVars, OrganisationVars, SetupPage,
-    UpdateGrant, UpdateGrantInput, UpdateGrantVars,
+    EstateToEdit, EstateVars, GrantKind, GrantStage, GrantToEdit, GrantVars, IdVars, Organisation,
+    OrganisationVars, SetupPage, UpdateEstate, UpdateEstateInput, UpdateEstateVars, UpdateGrant,
+    UpdateGrantInput, UpdateGrantVars,
 };
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -139,7 +140,12 @@ async fn render(
                 tbody {
                     @for e in &data.estates.nodes {
                         tr {
-                            td { (e.name) }
+                            td {
+                                (e.name)
+                                @if may(Area::Estate) {
+                                    " · " a href={ "/app/setup/estates/" (e.id) } { (t(l, "edit")) }
+                                }
+                            }
                             td { (e.municipality) }
                             td { (e.organisation.name) }
                             td { ul.nobullet-list {
@@ -164,7 +170,7 @@ async fn render(
             (organisation_form(s, organisation, refusal.filter(|_| organisation.is_some())))
         }
         @if may(Area::Estate) {
-            (estate_form(s, &data, estate, refusal.filter(|_| estate.is_some())))
+            (estate_form(s, &data.housing_organisations.nodes, estate, refusal.filter(|_| estate.is_some()), None))
             (grant_form(s, &data.estates.nodes, grant, refusal.filter(|_| grant.is_some()), None))
         }
         @if may(Area::Contractor) {
@@ -180,6 +186,7 @@ fn receipt_of(l: Lang, r: &Receipt) -> Markup {
     let what = match r.done.as_deref() {
         Some("organisation") => t(l, "the-organisation-was-registered"),
         Some("estate") => t(l, "the-estate-was-registered"),
+        Some("estate-updated") => t(l, "the-estate-was-updated"),
         Some("grant") => t(l, "the-grant-was-registered"),
         Some("grant-updated") => t(l, "the-grant-was-updated"),
         Some("contractor") => t(l, "the-contractor-was-registered"),
@@ -230,11 +237,14 @@ fn organisation_form(
     }
 }
 
+/// The estate form: a new estate under one of the housing organisations offered, or
+/// (`editing`) the changes to an estate, whose organisation stays.
 fn estate_form(
     s: &Session,
-    data: &SetupPage,
+    organisations: &[Organisation],
     f: Option<&EstateForm>,
     refusal: Option<&Refusal>,
+    editing: Option<Uuid>,
 ) -> Markup {
     let l = s.lang;
     let f = f.cloned().unwrap_or_default();
@@ -245,22 +255,32 @@ fn estate_form(
         ("address", "address"),
     ];
     let at = |api: &str| Refusal::message_at(refusal, api);
+    let action = editing.map_or_else(
+        || "/app/setup/estate".to_owned(),
+        |id| format!("/app/setup/estates/{id}"),
+    );
     html! {
-        h2 id="new-estate" { (t(l, "new-estate")) }
+        @if editing.is_none() { h2 id="new-estate" { (t(l, "new-estate")) } }
         (Refusal::summary(l, refusal, &fields))
-        form method="post" action="/app/setup/estate" novalidate {
+        form method="post" action=(action) novalidate {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
-            label.form-label for="organisation" { (t(l, "housing-organisation")) }
-            @if let Some(m) = at("organisationId") { span.form-error-message id="organisation-error" { (m) } }
-            select.form-select id="organisation" name="organisation" aria-describedby="organisation-error" {
-                @for o in &data.housing_organisations.nodes {
-                    option value=(o.id) selected[f.organisation == o.id.to_string()] { (o.name) }
+            @if editing.is_some() {
+                input type="hidden" name="organisation" value=(f.organisation);
+            } @else {
+                label.form-label for="organisation" { (t(l, "housing-organisation")) }
+                @if let Some(m) = at("organisationId") { span.form-error-message id="organisation-error" { (m) } }
+                select.form-select id="organisation" name="organisation" aria-describedby="organisation-error" {
+                    @for o in organisations {
+                        option value=(o.id) selected[f.organisation == o.id.to_string()] { (o.name) }
+                    }
                 }
             }
             (field(l, "name", "estate-name", &f.name, at("name"), ("text", 200)))
             (field(l, "municipality", "municipality", &f.municipality, at("municipality"), ("text", 100)))
             (field(l, "address", "address-optional", f.address.as_deref().unwrap_or_default(), at("address"), ("text", 300)))
-            button.button.button-primary type="submit" { (t(l, "register-estate")) }
+            button.button.button-primary type="submit" {
+                (t(l, if editing.is_some() { "save-the-changes" } else { "register-estate" }))
+            }
         }
     }
 }
@@ -393,6 +413,16 @@ fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
     })
 }
 
+/// The estate form's labels by the API's field names, to word a refusal with.
+fn estate_labels(l: Lang) -> [(&'static str, &'static str); 4] {
+    [
+        ("organisationId", t(l, "housing-organisation")),
+        ("name", t(l, "estate-name")),
+        ("municipality", t(l, "municipality")),
+        ("address", t(l, "address")),
+    ]
+}
+
 /// The grant form's labels by the API's field names, to word a refusal with.
 fn grant_labels(l: Lang) -> [(&'static str, &'static str); 7] {
     [
@@ -480,12 +510,7 @@ pub async fn create_estate(
         Ok(d) => done("estate", d.create_estate.id),
         Err(e) => {
             let l = s.lang;
-            let e = e.worded(&[
-                ("organisationId", t(l, "housing-organisation")),
-                ("name", t(l, "estate-name")),
-                ("municipality", t(l, "municipality")),
-                ("address", t(l, "address")),
-            ]);
+            let e = e.worded(&estate_labels(l));
             render(&schema, &s, typed, Some(&e), None).await
         }
     }
@@ -653,6 +678,102 @@ pub async fn update_grant(
         Err(e) => {
             let e = e.worded(&grant_labels(l));
             edit_grant(&schema, &s, grant, Some((&form, &e))).await
+        }
+    }
+}
+
+/// GET /app/setup/estates/{id}: the estate's edit form, filled in with what is on file.
+#[handler]
+pub async fn edit_estate_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+) -> Response {
+    let s = match crate::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let Ok(estate) = id.parse::<Uuid>() else {
+        return crate::not_found(&s);
+    };
+    edit_estate(&schema, &s, estate, None).await
+}
+
+async fn edit_estate(
+    schema: &AppSchema,
+    s: &Session,
+    estate: Uuid,
+    refused: Option<(&EstateForm, &Refusal)>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "edit-estate");
+    let e = match ask_op(schema, s, EstateToEdit::build(IdVars { id: estate })).await {
+        Ok(d) => d.estate,
+        Err(e) => return e.page(title, s),
+    };
+    if !s
+        .principal
+        .may_write(tracker_core::auth::Area::Estate, "update")
+    {
+        return crate::layout::error_page(
+            StatusCode::FORBIDDEN,
+            title,
+            s,
+            t(l, "setup-is-for-the-bygherre"),
+        );
+    }
+    let on_file = EstateForm {
+        csrf: String::new(),
+        organisation: e.organisation.id.to_string(),
+        name: e.name.clone(),
+        municipality: e.municipality.clone(),
+        address: e.address.clone(),
+    };
+    let f = refused.map_or(&on_file, |(f, _)| f);
+    let refusal = refused.map(|(_, r)| r);
+    let body = html! {
+        p { (t(l, "housing-organisation")) ": " (e.organisation.name) }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
+        (estate_form(s, &[], Some(f), refusal, Some(estate)))
+        p { a href="/app/setup" { (t(l, "setup")) } }
+    };
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// POST /app/setup/estates/{id}: saves the changes through `updateEstate` (audited).
+#[handler]
+pub async fn update_estate(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(id): Path<String>,
+    Form(form): Form<EstateForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Ok(estate) = id.parse::<Uuid>() else {
+        return crate::not_found(&s);
+    };
+    let i = UpdateEstateInput {
+        name: Some(form.name.clone()),
+        municipality: Some(form.municipality.clone()),
+        address: filled(&form.address),
+    };
+    match ask_op(
+        &schema,
+        &s,
+        UpdateEstate::build(UpdateEstateVars { id: estate, i }),
+    )
+    .await
+    {
+        Ok(d) => done("estate-updated", d.update_estate.id),
+        Err(e) => {
+            let e = e.worded(&estate_labels(s.lang));
+            edit_estate(&schema, &s, estate, Some((&form, &e))).await
         }
     }
 }

@@ -266,3 +266,43 @@ pub struct UpdateGrant {
     #[arguments(id: $id, input: $i)]
     pub update_grant: CreatedGrant,
 }
+
+/// An estate as its edit form shows it.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Query", variables = "IdVars")]
+pub struct EstateToEdit {
+    #[arguments(id: $id)]
+    pub estate: EditedEstate,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Estate")]
+pub struct EditedEstate {
+    pub id: Uuid,
+    pub name: String,
+    pub municipality: String,
+    pub address: Option<String>,
+    pub organisation: Organisation,
+}
+
+/// Every field the edit form shows: an emptied address clears it.
+#[derive(cynic::InputObject)]
+pub struct UpdateEstateInput {
+    pub name: Option<String>,
+    pub municipality: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct UpdateEstateVars {
+    pub id: Uuid,
+    pub i: UpdateEstateInput,
+}
+
+/// Changes an estate (`updateEstate`).
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateEstateVars")]
+pub struct UpdateEstate {
+    #[arguments(id: $id, input: $i)]
+    pub update_estate: Created,
+}
