@@ -39,11 +39,13 @@ fn member_role(l: Lang, r: MemberRole) -> &'static str {
     }
 }
 
-/// The typed values of the form that sets up a følgegruppe, kept after a refusal.
+/// The typed values of the form that sets up a følgegruppe, kept after a refusal. The name is
+/// posted as `group_name` (the field's id, unique on a page that may hold several name fields).
 #[derive(Deserialize, Default, Clone)]
 pub struct GroupForm {
     csrf: String,
     grant: String,
+    #[serde(rename = "group_name")]
     name: String,
     cadence: Option<String>,
 }
@@ -120,30 +122,14 @@ async fn groups_page(
     html_response(status, page(title, Some(s), body), vec![])
 }
 
-/// The form that sets up a følgegruppe: its fields under their form names (`group_name` is
-/// posted as `name`, so a page may hold several forms with a name field).
-#[derive(Deserialize)]
-pub struct GroupPost {
-    csrf: String,
-    grant: String,
-    group_name: String,
-    cadence: Option<String>,
-}
-
 /// POST /app/groups: sets up a følgegruppe for a grant through `createFollowUpGroup`.
 #[handler]
 pub async fn create_group(
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(p): Form<GroupPost>,
+    Form(form): Form<GroupForm>,
 ) -> Response {
-    let form = GroupForm {
-        csrf: p.csrf,
-        grant: p.grant,
-        name: p.group_name,
-        cadence: p.cadence,
-    };
     let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
         Err(refused) => return refused,
