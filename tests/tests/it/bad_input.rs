@@ -295,6 +295,19 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
     const DATE: &[Bad] = &[Empty, Letters, Long, Year1800];
     const OPTIONAL_DATE: &[Bad] = &[Letters, Long, Year1800];
     const PAST_DATE: &[Bad] = &[Empty, Letters, Long, Year1800, Future];
+    // The grant's fields, in the form that registers one and in the one that edits it.
+    let grant_fields: Vec<(&str, Sort, &[Bad])> = vec![
+        ("case_number", Sort::Text, TEXT),
+        ("title", Sort::Text, TEXT),
+        (
+            "year",
+            Sort::Year,
+            &[Empty, Negative, Letters, Long, Year1800],
+        ),
+        ("cost", Sort::Number, OPTIONAL_AMOUNT),
+        ("start", Sort::Date, OPTIONAL_DATE),
+        ("handover", Sort::Date, OPTIONAL_DATE),
+    ];
     let mut cases = vec![
         Case {
             role: Role::Admin,
@@ -335,18 +348,7 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
                 ("start", "2026-03-01".into()),
                 ("handover", "2028-03-01".into()),
             ],
-            attacks: vec![
-                ("case_number", Sort::Text, TEXT),
-                ("title", Sort::Text, TEXT),
-                (
-                    "year",
-                    Sort::Year,
-                    &[Empty, Negative, Letters, Long, Year1800],
-                ),
-                ("cost", Sort::Number, OPTIONAL_AMOUNT),
-                ("start", Sort::Date, OPTIONAL_DATE),
-                ("handover", Sort::Date, OPTIONAL_DATE),
-            ],
+            attacks: grant_fields.clone(),
         },
         Case {
             role: Role::Bygherre,
@@ -366,18 +368,7 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
             form: None,
             action: format!("/app/setup/grants/{grant}"),
             good: vec![],
-            attacks: vec![
-                ("case_number", Sort::Text, TEXT),
-                ("title", Sort::Text, TEXT),
-                (
-                    "year",
-                    Sort::Year,
-                    &[Empty, Negative, Letters, Long, Year1800],
-                ),
-                ("cost", Sort::Number, OPTIONAL_AMOUNT),
-                ("start", Sort::Date, OPTIONAL_DATE),
-                ("handover", Sort::Date, OPTIONAL_DATE),
-            ],
+            attacks: grant_fields.clone(),
         },
         Case {
             role: Role::Bygherre,
