@@ -188,7 +188,7 @@ pub async fn demo_users(
                     contractor_id: Some(contractor_id),
                     grant_ids: vec![grant.id],
                 };
-                crate::accounts::invite(&txn, input, now)
+                crate::accounts::invite(&txn, &crate::auth::Principal::system(), input, now)
                     .await
                     .map_err(|e| anyhow::anyhow!(e.message()))?
                     .1

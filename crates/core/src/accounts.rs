@@ -1,5 +1,6 @@
-//! User accounts and sessions for people (API tokens stay for machines). An administrator invites
-//! a user with a role and scope; the user sets a password (stored as an argon2id hash) through the
+//! User accounts and sessions for people (API tokens stay for machines). An administrator (or a
+//! bygherre, for its contractors' site managers and its tovholders) invites a user with a role
+//! and scope; the user sets a password (stored as an argon2id hash) through the
 //! one-time invitation; signing in opens a session whose secret lives in a cookie (only its hash
 //! is stored) and whose CSRF token goes into every form. Sessions end after [`IDLE`] without use,
 //! at [`LIFETIME`] at the latest, at sign-out, or when an administrator revokes them. Repeated
@@ -34,14 +35,17 @@ pub const FREE_ATTEMPTS: i32 = 3;
 pub const PASSWORD_MIN: usize = 12;
 pub const PASSWORD_MAX: usize = 128;
 
-/// An administrator's invitation of a person.
+/// An invitation of a person, by an administrator or (for its contractors' and tovholders'
+/// people) by a bygherre.
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct InviteUserInput {
     pub email: String,
     pub display_name: String,
     pub role: Role,
-    /// Required for BYGHERRE.
+    /// Required for BYGHERRE. For a CONTRACTOR it narrows the account to the contractor's
+    /// contracts on this organisation's grants; for a TOVHOLDER its grants must be the
+    /// organisation's. A bygherre's invitations always carry its own organisation.
     pub organisation_id: Option<Uuid>,
     /// Required for CONTRACTOR.
     pub contractor_id: Option<Uuid>,
@@ -74,12 +78,85 @@ fn email(v: &str) -> AppResult<String> {
     Ok(v)
 }
 
-/// Invites a person: the account and the invitation secret (shown once; only its hash is kept).
+/// Whom `who` may invite, and the invitation as it will be stored: an administrator anyone; a
+/// bygherre a contractor's site manager or a jobcenter's tovholder for its own grants, always
+/// under its own organisation (so the account sees that contractor's work for this bygherre,
+/// never its work for others); nobody else anyone.
+fn invitation_by(who: &Principal, mut input: InviteUserInput) -> AppResult<InviteUserInput> {
+    match (who.role, who.organisation_id) {
+        (Role::Admin, _) => Ok(input),
+        (Role::Bygherre, Some(own)) if matches!(input.role, Role::Contractor | Role::Tovholder) => {
+            input.organisation_id = Some(own);
+            Ok(input)
+        }
+        (Role::Bygherre, _) => Err(AppError::forbidden(
+            "a bygherre invites its contractors' and tovholders' people; other roles are \
+             invited by an administrator",
+            "en bygherre inviterer sine entreprenørers og tovholderes folk; andre roller \
+             inviteres af en administrator",
+        )),
+        _ => Err(AppError::forbidden(
+            "only an administrator or a bygherre may invite people",
+            "kun en administrator eller en bygherre må invitere personer",
+        )),
+    }
+}
+
+/// An account narrowed to an organisation must have work there: a contractor a contract on one
+/// of its grants, a tovholder only its grants.
+async fn check_narrowed<C: ConnectionTrait>(db: &C, input: &InviteUserInput) -> AppResult<()> {
+    use crate::record::referenced;
+    use crate::scope::Scope;
+    use sea_orm::PaginatorTrait;
+    let Some(org) = input.organisation_id else {
+        return Ok(());
+    };
+    let theirs = Scope::Organisation(org);
+    match input.role {
+        Role::Contractor => {
+            referenced::<entity::housing_organisation::Entity, _>(
+                db,
+                &Scope::All,
+                "organisationId",
+                org,
+            )
+            .await?;
+            let contracts = theirs
+                .restrict(entity::contract::Entity::find())
+                .filter(entity::contract::Column::ContractorId.eq(input.contractor_id))
+                .filter(entity::contract::Column::ArchivedAt.is_null())
+                .count(db)
+                .await?;
+            if contracts == 0 {
+                return Err(AppError::bad_input(
+                    "contractorId",
+                    "the contractor has no contract on the organisation's grants: register the \
+                     contract first",
+                    "entreprenøren har ingen kontrakt på organisationens sager: registrér \
+                     kontrakten først",
+                ));
+            }
+        }
+        Role::Tovholder => {
+            for (i, g) in input.grant_ids.iter().enumerate() {
+                referenced::<entity::grant::Entity, _>(db, &theirs, &format!("grantIds[{i}]"), *g)
+                    .await?;
+            }
+        }
+        Role::Admin | Role::Bygherre | Role::Viewer => {}
+    }
+    Ok(())
+}
+
+/// Invites a person for `who`: the account and the invitation secret (shown once; only its hash
+/// is kept). See [`InviteUserInput`] for whom a bygherre may invite.
 pub async fn invite<C: ConnectionTrait>(
     db: &C,
+    who: &Principal,
     input: InviteUserInput,
     now: DateTime<Utc>,
 ) -> AppResult<(app_user::Model, String)> {
+    let input = invitation_by(who, input)?;
     let address = email(&input.email)?;
     let name = validate::text("displayName", &input.display_name, 200)?;
     check_scope(
@@ -90,6 +167,7 @@ pub async fn invite<C: ConnectionTrait>(
         &input.grant_ids,
     )
     .await?;
+    check_narrowed(db, &input).await?;
     if app_user::Entity::find()
         .filter(app_user::Column::Email.eq(&address))
         .one(db)
@@ -108,7 +186,9 @@ pub async fn invite<C: ConnectionTrait>(
         email: Set(address),
         display_name: Set(name),
         role: Set(input.role),
-        organisation_id: Set(input.organisation_id.filter(|_| keep(Role::Bygherre))),
+        organisation_id: Set(input
+            .organisation_id
+            .filter(|_| keep(Role::Bygherre) || keep(Role::Contractor) || keep(Role::Tovholder))),
         contractor_id: Set(input.contractor_id.filter(|_| keep(Role::Contractor))),
         grant_ids: Set(serde_json::json!(if keep(Role::Tovholder) {
             input.grant_ids.clone()
@@ -129,22 +209,71 @@ pub async fn invite<C: ConnectionTrait>(
     Ok((user, invitation))
 }
 
+/// The accounts `who` manages, oldest first: every account for an administrator; for a bygherre
+/// the contractors' and tovholders' accounts under its organisation (those it invited).
+pub async fn managed_users<C: ConnectionTrait>(
+    db: &C,
+    who: &Principal,
+) -> AppResult<Vec<app_user::Model>> {
+    use sea_orm::QueryOrder;
+    let mut q = app_user::Entity::find().order_by_asc(app_user::Column::Id);
+    match (who.role, who.organisation_id) {
+        (Role::Admin, _) => {}
+        (Role::Bygherre, Some(own)) => {
+            q = q
+                .filter(app_user::Column::OrganisationId.eq(own))
+                .filter(app_user::Column::Role.is_in([Role::Contractor, Role::Tovholder]));
+        }
+        _ => return Err(forbidden_to_manage()),
+    }
+    Ok(q.all(db).await?)
+}
+
+fn forbidden_to_manage() -> AppError {
+    AppError::forbidden(
+        "only an administrator, or a bygherre for the people it invited, may manage accounts",
+        "kun en administrator, eller en bygherre for de personer, den har inviteret, må \
+         administrere brugere",
+    )
+}
+
+/// The account `user_id`, if `who` manages it (see [`managed_users`]). An administrator is told
+/// when there is no such account; a bygherre is refused alike for an account that is not its own
+/// and for one that does not exist, so it learns nothing about other accounts.
+pub async fn managed_user<C: ConnectionTrait>(
+    db: &C,
+    who: &Principal,
+    user_id: Uuid,
+) -> AppResult<app_user::Model> {
+    let user = app_user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .filter(|u| u.archived_at.is_none());
+    match (who.role, who.organisation_id) {
+        (Role::Admin, _) => user.ok_or(AppError::NotFound {
+            entity: "User",
+            id: user_id,
+        }),
+        (Role::Bygherre, Some(own)) => user
+            .filter(|u| {
+                u.organisation_id == Some(own)
+                    && matches!(u.role, Role::Contractor | Role::Tovholder)
+            })
+            .ok_or_else(|| AppError::forbidden_row("User", user_id)),
+        _ => Err(forbidden_to_manage()),
+    }
+}
+
 /// A single-use link to set a new password, valid [`RESET_VALID`], for an active account: the
 /// invitation page takes it. Every session of the account ends (whoever knew the old password
 /// is signed out) and a sign-in lock is lifted. Answers the account and the link's secret.
 pub async fn password_reset<C: ConnectionTrait>(
     db: &C,
+    who: &Principal,
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<(app_user::Model, String)> {
-    let user = app_user::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .filter(|u| u.archived_at.is_none())
-        .ok_or(AppError::NotFound {
-            entity: "User",
-            id: user_id,
-        })?;
+    let user = managed_user(db, who, user_id).await?;
     let secret = secret()?;
     let mut m: app_user::ActiveModel = user.into();
     m.invite_hash = Set(Some(hash_token(&secret)));

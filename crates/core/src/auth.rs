@@ -53,7 +53,14 @@ impl Principal {
             Role::Bygherre => self
                 .organisation_id
                 .map_or(Scope::Nothing, Scope::Organisation),
-            Role::Contractor => self.contractor_id.map_or(Scope::Nothing, Scope::Contractor),
+            // An account a bygherre invited keeps its organisation: the contractor's work for
+            // that bygherre only.
+            Role::Contractor => self
+                .contractor_id
+                .map_or(Scope::Nothing, |id| Scope::Contractor {
+                    id,
+                    within: self.organisation_id,
+                }),
             Role::Tovholder => Scope::Grants {
                 grants: self.grant_ids.clone(),
                 token: self.token_id,

@@ -26,7 +26,9 @@ pub enum Scope {
     Organisation(Uuid),
     /// CONTRACTOR: its own contracts and what hangs on them (placements, hours, their persons),
     /// the grants, estates and organisations those contracts are on, and snusepraktik it hosts.
-    Contractor(Uuid),
+    /// `within` narrows all of it to one housing organisation's grants: the account a bygherre
+    /// invited for its contractor sees the contractor's work for that bygherre, not for others.
+    Contractor { id: Uuid, within: Option<Uuid> },
     /// TOVHOLDER: a set of grants; `token` or `user` (whichever the caller is) keeps persons it
     /// registered visible.
     Grants {
@@ -52,7 +54,7 @@ impl Scope {
     /// Whether this caller may see a grant's overall figures (compliance, dashboards, LBF
     /// reports). A contractor never sees figures that include other contractors' hours.
     pub fn sees_grant_figures(&self) -> bool {
-        !matches!(self, Scope::Contractor(_) | Scope::Nothing)
+        !matches!(self, Scope::Contractor { .. } | Scope::Nothing)
     }
 
     /// FORBIDDEN unless [`Scope::sees_grant_figures`].
@@ -74,7 +76,7 @@ impl Scope {
     /// Whether this caller may see one contractor's own figures.
     pub fn sees_contractor_figures(&self, contractor: Uuid) -> bool {
         match self {
-            Scope::Contractor(own) => *own == contractor,
+            Scope::Contractor { id, .. } => *id == contractor,
             Scope::Nothing => false,
             _ => true,
         }
@@ -122,13 +124,27 @@ fn within<P: Scoped>(scope: &Scope, col: impl ColumnTrait, pick: P::Column) -> O
         .map(|cond| Condition::all().add(col.in_subquery(subquery::<P>(pick, Some(cond)))))
 }
 
+/// `col IN (the ids of the organisation's grants)`, when a contractor's account is narrowed to
+/// one organisation; no condition otherwise.
+fn grant_of(col: impl ColumnTrait, org: Option<Uuid>) -> Option<Condition> {
+    org.and_then(|o| within::<grant::Entity>(&Scope::Organisation(o), col, grant::Column::Id))
+}
+
+/// Both conditions, where either may be absent.
+fn both(a: Option<Condition>, b: Option<Condition>) -> Option<Condition> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(Condition::all().add(a).add(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 impl Scoped for housing_organisation::Entity {
     fn condition(scope: &Scope) -> Option<Condition> {
         use housing_organisation::Column as C;
         match scope {
             Scope::All | Scope::Viewer => None,
             Scope::Organisation(o) => when(C::Id.eq(*o)),
-            Scope::Contractor(_) | Scope::Grants { .. } => {
+            Scope::Contractor { .. } | Scope::Grants { .. } => {
                 within::<estate::Entity>(scope, C::Id, estate::Column::OrganisationId)
             }
             Scope::Nothing => none(),
@@ -142,7 +158,7 @@ impl Scoped for estate::Entity {
         match scope {
             Scope::All | Scope::Viewer => None,
             Scope::Organisation(o) => when(C::OrganisationId.eq(*o)),
-            Scope::Contractor(_) | Scope::Grants { .. } => {
+            Scope::Contractor { .. } | Scope::Grants { .. } => {
                 within::<grant::Entity>(scope, C::Id, grant::Column::EstateId)
             }
             Scope::Nothing => none(),
@@ -159,7 +175,7 @@ impl Scoped for grant::Entity {
                 within::<estate::Entity>(scope, C::EstateId, estate::Column::Id)
             }
             // The grants its own contracts are on.
-            Scope::Contractor(_) => {
+            Scope::Contractor { .. } => {
                 within::<contract::Entity>(scope, C::Id, contract::Column::GrantId)
             }
             Scope::Grants { grants, .. } => when(C::Id.is_in(grants.iter().copied())),
@@ -175,7 +191,7 @@ impl Scoped for contractor::Entity {
             // Contractors are companies in the public CVR register; a bygherre picks from them
             // when it lets a contract. What they did on a site is scoped through contracts.
             Scope::All | Scope::Viewer | Scope::Organisation(_) | Scope::Grants { .. } => None,
-            Scope::Contractor(c) => when(C::Id.eq(*c)),
+            Scope::Contractor { id, .. } => when(C::Id.eq(*id)),
             Scope::Nothing => none(),
         }
     }
@@ -189,7 +205,9 @@ impl Scoped for contract::Entity {
             Scope::Organisation(_) | Scope::Grants { .. } => {
                 within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
             }
-            Scope::Contractor(c) => when(C::ContractorId.eq(*c)),
+            Scope::Contractor { id, within } => {
+                both(when(C::ContractorId.eq(*id)), grant_of(C::GrantId, *within))
+            }
             Scope::Nothing => none(),
         }
     }
@@ -215,7 +233,7 @@ impl Scoped for placement::Entity {
             Scope::Organisation(_) | Scope::Grants { .. } => {
                 within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
             }
-            Scope::Contractor(_) => {
+            Scope::Contractor { .. } => {
                 within::<contract::Entity>(scope, C::ContractId, contract::Column::Id)
             }
             Scope::Viewer | Scope::Nothing => none(),
@@ -229,7 +247,7 @@ impl Scoped for hours_report::Entity {
         match scope {
             // A contract's monthly labour total is an aggregate, not about a person.
             Scope::All | Scope::Viewer => None,
-            Scope::Organisation(_) | Scope::Contractor(_) | Scope::Grants { .. } => {
+            Scope::Organisation(_) | Scope::Contractor { .. } | Scope::Grants { .. } => {
                 within::<contract::Entity>(scope, C::ContractId, contract::Column::Id)
             }
             Scope::Nothing => none(),
@@ -242,7 +260,7 @@ impl Scoped for hours_line::Entity {
         use hours_line::Column as C;
         match scope {
             Scope::All => None,
-            Scope::Organisation(_) | Scope::Contractor(_) | Scope::Grants { .. } => {
+            Scope::Organisation(_) | Scope::Contractor { .. } | Scope::Grants { .. } => {
                 within::<hours_report::Entity>(scope, C::ReportId, hours_report::Column::Id)
             }
             // One line is one person's hours in a month.
@@ -260,7 +278,10 @@ impl Scoped for trial_placement::Entity {
                 within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
             }
             // The residents it hosts on its part of the site.
-            Scope::Contractor(c) => when(C::HostContractorId.eq(*c)),
+            Scope::Contractor { id, within } => both(
+                when(C::HostContractorId.eq(*id)),
+                grant_of(C::GrantId, *within),
+            ),
             Scope::Viewer | Scope::Nothing => none(),
         }
     }
@@ -296,6 +317,20 @@ impl Scoped for person::Entity {
                     ))),
             )
         };
+        // A contractor's account narrowed to one organisation: only the persons that account
+        // and the contractor's other accounts for that organisation registered.
+        let by_narrowed = |c: Uuid, o: Uuid| {
+            when(
+                C::CreatedByUserId.in_subquery(subquery::<app_user::Entity>(
+                    app_user::Column::Id,
+                    Some(
+                        Condition::all()
+                            .add(app_user::Column::ContractorId.eq(c))
+                            .add(app_user::Column::OrganisationId.eq(o)),
+                    ),
+                )),
+            )
+        };
         match scope {
             Scope::All => None,
             Scope::Organisation(o) => through(by_either(
@@ -303,11 +338,15 @@ impl Scoped for person::Entity {
                 app_user::Column::OrganisationId,
                 *o,
             )),
-            Scope::Contractor(c) => through(by_either(
+            Scope::Contractor { id, within: None } => through(by_either(
                 api_token::Column::ContractorId,
                 app_user::Column::ContractorId,
-                *c,
+                *id,
             )),
+            Scope::Contractor {
+                id,
+                within: Some(o),
+            } => through(by_narrowed(*id, *o)),
             // A user's principal carries the nil token id, shared by every user: never matched.
             Scope::Grants { token, user, .. } => through(match (token.is_nil(), user) {
                 (_, Some(u)) => when(C::CreatedByUserId.eq(*u)),
@@ -327,7 +366,7 @@ impl Scoped for follow_up_group::Entity {
             Scope::Organisation(_) | Scope::Grants { .. } => {
                 within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
             }
-            Scope::Contractor(_) | Scope::Nothing => none(),
+            Scope::Contractor { .. } | Scope::Nothing => none(),
         }
     }
 }
@@ -341,7 +380,7 @@ impl Scoped for group_member::Entity {
                 within::<follow_up_group::Entity>(scope, C::GroupId, follow_up_group::Column::Id)
             }
             // Members are named people.
-            Scope::Viewer | Scope::Contractor(_) | Scope::Nothing => none(),
+            Scope::Viewer | Scope::Contractor { .. } | Scope::Nothing => none(),
         }
     }
 }
@@ -356,7 +395,7 @@ impl Scoped for meeting::Entity {
             Scope::Organisation(_) | Scope::Grants { .. } => {
                 within::<follow_up_group::Entity>(scope, C::GroupId, follow_up_group::Column::Id)
             }
-            Scope::Contractor(_) | Scope::Nothing => none(),
+            Scope::Contractor { .. } | Scope::Nothing => none(),
         }
     }
 }
@@ -370,7 +409,7 @@ impl Scoped for action_item::Entity {
                 within::<meeting::Entity>(scope, C::MeetingId, meeting::Column::Id)
             }
             // An action item names its owner.
-            Scope::Viewer | Scope::Contractor(_) | Scope::Nothing => none(),
+            Scope::Viewer | Scope::Contractor { .. } | Scope::Nothing => none(),
         }
     }
 }
@@ -384,7 +423,7 @@ impl Scoped for lbf_report::Entity {
                 within::<grant::Entity>(scope, C::GrantId, grant::Column::Id)
             }
             // Grant totals include other contractors' hours.
-            Scope::Contractor(_) | Scope::Nothing => none(),
+            Scope::Contractor { .. } | Scope::Nothing => none(),
         }
     }
 }

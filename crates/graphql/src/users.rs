@@ -1,16 +1,16 @@
-//! User accounts in GraphQL (administrators only): invite a person with a role and scope, list
-//! the accounts, end a user's sessions. The invitation link is returned once, at invitation.
+//! User accounts in GraphQL: invite a person with a role and scope, list the accounts, give a
+//! link for a new password, end a user's sessions. Administrators manage every account; a
+//! bygherre invites and manages its contractors' and tovholders' people (see
+//! `tracker_core::accounts::invite`). The invitation link is returned once, at invitation.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::app_user;
 use entity::enums::Role;
-use sea_orm::{EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use super::{db, in_txn, principal};
 use tracker_core::accounts::{self, InviteUserInput};
-use tracker_core::error::AppError;
 
 /// A user account (brugerkonto): who, with which role and scope; never a password or its hash.
 pub struct User(pub app_user::Model);
@@ -63,14 +63,10 @@ pub struct UserQuery;
 
 #[Object]
 impl UserQuery {
-    /// All user accounts, oldest first (administrators only).
+    /// The user accounts the caller manages, oldest first: all of them for an administrator;
+    /// for a bygherre the contractors' and tovholders' people it invited.
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<User>> {
-        principal(ctx).require_admin()?;
-        let rows = app_user::Entity::find()
-            .order_by_asc(app_user::Column::Id)
-            .all(db(ctx))
-            .await
-            .map_err(AppError::from)?;
+        let rows = accounts::managed_users(db(ctx), principal(ctx)).await?;
         Ok(rows.into_iter().map(User).collect())
     }
 }
@@ -80,14 +76,16 @@ pub struct UserMutation;
 
 #[Object]
 impl UserMutation {
-    /// Invite a person to sign in with a role and scope (administrators only).
+    /// Invite a person to sign in with a role and scope: an administrator anyone; a bygherre a
+    /// contractor's site manager (for a contractor with a contract on its grants; the account
+    /// sees that contractor's work for this bygherre only) or a tovholder for its grants.
     async fn invite_user(&self, ctx: &Context<'_>, input: InviteUserInput) -> Result<InvitedUser> {
-        principal(ctx).require_admin()?;
         let who = principal(ctx).clone();
         let (user, secret) = in_txn(ctx, move |t, _| {
             let (input, who) = (input.clone(), who.clone());
             Box::pin(async move {
-                let (user, secret) = accounts::invite(t, input, tracker_core::clock::now()).await?;
+                let (user, secret) =
+                    accounts::invite(t, &who, input, tracker_core::clock::now()).await?;
                 let after = serde_json::to_value(&user).ok();
                 tracker_core::audit::write(
                     t,
@@ -109,17 +107,16 @@ impl UserMutation {
         })
     }
 
-    /// A single-use link to set a new password, valid one hour (administrators only), for a
-    /// person who forgot theirs: give them `invitationPath`. Their sessions end and a sign-in
-    /// lock is lifted.
+    /// A single-use link to set a new password, valid one hour, for a person who forgot theirs
+    /// (an account the caller manages, see `users`): give them `invitationPath`. Their sessions
+    /// end and a sign-in lock is lifted.
     async fn reset_user_password(&self, ctx: &Context<'_>, user_id: Uuid) -> Result<InvitedUser> {
-        principal(ctx).require_admin()?;
         let who = principal(ctx).clone();
         let (user, secret) = in_txn(ctx, move |t, _| {
             let who = who.clone();
             Box::pin(async move {
                 let (user, secret) =
-                    accounts::password_reset(t, user_id, tracker_core::clock::now()).await?;
+                    accounts::password_reset(t, &who, user_id, tracker_core::clock::now()).await?;
                 tracker_core::audit::write(
                     t,
                     &who,

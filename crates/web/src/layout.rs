@@ -57,6 +57,7 @@ pub(crate) fn pages_of(role: entity::enums::Role) -> &'static [(&'static str, &'
         Role::Bygherre => &[
             ("/app", "nav-portfolio"),
             ("/app/setup", "nav-setup"),
+            ("/app/users", "nav-users"),
             ("/app/ranking", "nav-contractors"),
             ("/app/import", "nav-payroll-import"),
             ("/app/reminders", "nav-reminders"),

@@ -1046,6 +1046,7 @@ async fn empty_site() -> Site {
     let now = chrono::Utc::now();
     let (_, secret) = api::accounts::invite(
         &app.db,
+        &api::auth::Principal::system(),
         api::accounts::InviteUserInput {
             email: "admin@kommune.example".into(),
             display_name: "Ada Administrator".into(),
@@ -1162,8 +1163,8 @@ impl Browser {
 /// Scenario, through the browser only, from an empty database with an administrator: the
 /// administrator registers a housing organisation and invites its bygherre; the bygherre sets a
 /// password, registers an estate, a grant, a contractor by CVR number and two contracts with
-/// clauses (a share and an hours clause); the administrator invites the contractor's site
-/// manager; the contractor registers a trainee and a placement, sees what it owes in its grid,
+/// clauses (a share and an hours clause) and invites the contractor's site manager; the
+/// contractor registers a trainee and a placement, sees what it owes in its grid,
 /// reports last month from the grid's link, and is asked to confirm before replacing it; the
 /// administrator invites the jobcenter's tovholder for the grant, who registers a resident and a
 /// snusepraktik, records its outcome and later its plan; the bygherre's portfolio gives the
@@ -1231,10 +1232,8 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
             .await;
     }
     b.settled(Some("journey-bygherre-contracts")).await;
-    b.sign_out().await;
-
-    b.sign_in(&site, Role::Admin).await;
-    b.visit("/app/users", None).await;
+    // The bygherre invites its contractor's site manager (for its own grants).
+    b.visit("/app/users", Some("journey-bygherre-users")).await;
     b.fill("#email", "sigurd@tomrerfyn.example").await;
     b.fill("#name", "Sigurd Sjakbajs").await;
     b.choose("#role", "entreprenør").await;
@@ -1368,6 +1367,15 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
         db.count_where("app_user", "password_hash IS NOT NULL")
             .await,
         4
+    );
+    assert_eq!(
+        db.count_where(
+            "app_user",
+            "role = 'contractor' AND organisation_id IS NOT NULL"
+        )
+        .await,
+        1,
+        "the site manager the bygherre invited sees its work for this bygherre only"
     );
 }
 

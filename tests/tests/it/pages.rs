@@ -1570,7 +1570,9 @@ async fn the_tovholder_registers_a_resident_and_logs_a_snusepraktik() {
 /// e-mail that is not one, and a contractor role without its company, are refused with what was
 /// typed kept and no account written), then with the company: the answer shows the link to pass
 /// on, which opens the page to set a password. A forgotten password: the button on the account
-/// gives a new single-use link. A bygherre has no users page.
+/// gives a new single-use link. A bygherre's users page offers only the roles it may invite
+/// (a contractor's site manager, a tovholder), no organisation to choose, and lists none of the
+/// administrator's accounts.
 #[tokio::test]
 async fn the_administrator_invites_a_person_and_resets_a_password() {
     let demo = demo_on(api::units::danish_today(), &[Role::Admin, Role::Bygherre]).await;
@@ -1688,9 +1690,22 @@ async fn the_administrator_invites_a_person_and_resets_a_password() {
     );
 
     let b = session(&client, &demo, Role::Bygherre).await;
-    get(&client, "/app/users", &b)
-        .await
-        .assert_status(StatusCode::FORBIDDEN);
+    let page = text(get(&client, "/app/users", &b).await).await;
+    let roles: Vec<&str> = page
+        .split("<select class=\"form-select\" id=\"role\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .unwrap()
+        .split("value=\"")
+        .skip(1)
+        .filter_map(|v| v.split('"').next())
+        .collect();
+    assert_eq!(roles, ["CONTRACTOR", "TOVHOLDER"], "{page}");
+    assert!(!page.contains("id=\"organisation\""), "{page}");
+    assert!(
+        !page.contains("Tove Tovholder"),
+        "the administrator's accounts: {page}"
+    );
 }
 
 /// Scenario: a bygherre with 31 grants: the portfolio shows 25 a page with links to the next

@@ -204,12 +204,12 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
         json!({ "g": a.grant, "o": a.org, "p": a.person }),
     )
     .await;
-    assert_eq!(ids(&d["grant"]["contracts"]), vec![a.contract.clone()]);
+    assert_eq!(ids(&d["grant"]["contracts"]), vec![a.contract.as_str()]);
     assert_eq!(ids(&d["grant"]["placements"]), vec![a.placement.clone()]);
     assert_eq!(ids(&d["grant"]["trialPlacements"]), vec![a.trial.clone()]);
     assert!(d["grant"]["followUpGroup"].is_null());
     let contracts = &d["housingOrganisation"]["estates"][0]["grants"][0]["contracts"];
-    assert_eq!(ids(contracts), vec![a.contract.clone()]);
+    assert_eq!(ids(contracts), vec![a.contract.as_str()]);
     assert_eq!(contracts[0]["hoursReports"][0]["totalHours"], "1000.00");
     assert_eq!(
         d["person"]["placements"].as_array().unwrap().len(),
@@ -639,6 +639,7 @@ async fn user(app: &TestApp, role: Role, contractor: Option<&str>, grants: &[&st
     let n = uuid::Uuid::new_v4().simple();
     let (u, _) = api::accounts::invite(
         &app.db,
+        &api::auth::Principal::system(),
         api::accounts::InviteUserInput {
             email: format!("{n}@example.dk"),
             display_name: format!("{role:?} {n}"),
@@ -732,4 +733,208 @@ async fn persons_registered_by_signed_in_users_stay_with_their_scope() {
         code_as(&app, &other_tov, read, json!({ "id": by_token })).await,
         "FORBIDDEN"
     );
+}
+
+/// Scenario: Boligselskab A's bygherre invites the site manager of its contractor X, which also
+/// works for Boligselskab B (an organisation named in the invitation is replaced by A's own).
+/// The account sees X's contract and grant at A, and nothing of X's work for B (the contract,
+/// the grant, the contractor's figures there); X's own token still sees both contracts. A person
+/// the site manager registers stays visible to it. A may invite a tovholder for its own grants,
+/// not B's (outside its scope: FORBIDDEN), and no other role; a contractor without a contract on A's grants is refused at its
+/// field; nothing is written by a refusal. A lists and resets the accounts it invited; B sees
+/// none of them and may not reset them. Asked for contractors on B's grant, A learns nothing.
+#[tokio::test]
+async fn a_bygherre_invites_its_contractors_site_manager_for_its_own_grants_only() {
+    use entity::app_user;
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let a = site(&app, "A", 0).await;
+    let b = site(&app, "B", 1).await;
+    let x_at_b = app.contract(&b.grant, &a.contractor).await;
+    let byg_a = principal(&app, Bygherre, &a).await;
+    let byg_b = principal(&app, Bygherre, &b).await;
+    let invite = "mutation($i: InviteUserInput!) { inviteUser(input: $i) { invitationPath user { id role organisationId } } }";
+    let ask = |role: &str, email: &str, extra: Value| {
+        let mut i = json!({ "email": email, "displayName": "Sigurd", "role": role });
+        i.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "i": i })
+    };
+
+    let d = ok_as(
+        &app,
+        &byg_a,
+        invite,
+        ask(
+            "CONTRACTOR",
+            "sigurd@x.dk",
+            json!({ "contractorId": a.contractor, "organisationId": b.org }),
+        ),
+    )
+    .await;
+    let user = &d["inviteUser"]["user"];
+    assert_eq!(user["organisationId"], json!(a.org), "A's own organisation");
+    let site_manager_id: uuid::Uuid = user["id"].as_str().unwrap().parse().unwrap();
+    let row = app_user::Entity::find_by_id(site_manager_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let site_manager = api::accounts::user_principal(&row);
+
+    let contracts = "{ contracts(first: 50) { edges { node { id } } } }";
+    let edges = |d: &Value, f: &str| -> Vec<String> {
+        let mut v: Vec<String> = d[f]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let seen = ok_as(&app, &site_manager, contracts, json!({})).await;
+    assert_eq!(edges(&seen, "contracts"), [a.contract.as_str()]);
+    let grants = ok_as(
+        &app,
+        &site_manager,
+        "{ grants(first: 50) { edges { node { id } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(edges(&grants, "grants"), [a.grant.as_str()]);
+    for (q, vars) in [
+        (
+            "query($c: UUID!) { contract(id: $c) { id } }",
+            json!({ "c": x_at_b }),
+        ),
+        (
+            "query($g: UUID!) { grant(id: $g) { id } }",
+            json!({ "g": b.grant }),
+        ),
+        (
+            "query($g: UUID!, $c: UUID!) { complianceTimeSeries(grantId: $g, contractorId: $c) { month } }",
+            json!({ "g": b.grant, "c": a.contractor }),
+        ),
+    ] {
+        assert_eq!(
+            code_as(&app, &site_manager, q, vars).await,
+            "FORBIDDEN",
+            "{q}"
+        );
+    }
+    let token = principal(&app, Contractor, &a).await;
+    let mut both = vec![a.contract.clone(), x_at_b.clone()];
+    both.sort();
+    assert_eq!(
+        edges(
+            &ok_as(&app, &token, contracts, json!({})).await,
+            "contracts"
+        ),
+        both
+    );
+    let person = ok_as(
+        &app,
+        &site_manager,
+        "mutation { createPerson(input: {displayName: \"Ny Lærling\", birthYear: 2004}) { id } }",
+        json!({}),
+    )
+    .await["createPerson"]["id"]
+        .clone();
+    assert_eq!(
+        ok_as(
+            &app,
+            &site_manager,
+            "query($p: UUID!) { person(id: $p) { displayName } }",
+            json!({ "p": person }),
+        )
+        .await["person"]["displayName"],
+        "Ny Lærling"
+    );
+
+    let users = app.count("app_user").await;
+    for (who, role, extra, code, field) in [
+        (
+            &byg_a,
+            "CONTRACTOR",
+            json!({ "contractorId": b.contractor }),
+            "BAD_USER_INPUT",
+            Some("contractorId"),
+        ),
+        (
+            &byg_a,
+            "TOVHOLDER",
+            json!({ "grantIds": [b.grant] }),
+            "FORBIDDEN",
+            None,
+        ),
+        (
+            &byg_a,
+            "BYGHERRE",
+            json!({ "organisationId": a.org }),
+            "FORBIDDEN",
+            None,
+        ),
+        (&byg_a, "VIEWER", json!({}), "FORBIDDEN", None),
+        (
+            &token,
+            "CONTRACTOR",
+            json!({ "contractorId": a.contractor }),
+            "FORBIDDEN",
+            None,
+        ),
+    ] {
+        let res = run(&app, who, invite, ask(role, "nej@x.dk", extra)).await;
+        let e = &res["errors"][0];
+        assert_eq!(e["extensions"]["code"], code, "{role}: {res}");
+        if let Some(f) = field {
+            assert_eq!(e["extensions"]["field"], f, "{role}: {res}");
+        }
+        assert!(e["message"].as_str().unwrap().len() > 20, "{res}");
+    }
+    assert_eq!(app.count("app_user").await, users, "no account written");
+    let d = ok_as(
+        &app,
+        &byg_a,
+        invite,
+        ask(
+            "TOVHOLDER",
+            "tove@jobcenter.dk",
+            json!({ "grantIds": [a.grant] }),
+        ),
+    )
+    .await;
+    let tovholder = d["inviteUser"]["user"]["id"].as_str().unwrap().to_owned();
+
+    let listed = |d: Value| ids(&d["users"]);
+    assert_eq!(
+        listed(ok_as(&app, &byg_a, "{ users { id } }", json!({})).await),
+        [site_manager_id.to_string(), tovholder]
+    );
+    assert!(listed(ok_as(&app, &byg_b, "{ users { id } }", json!({})).await).is_empty());
+    let reset = "mutation($u: UUID!) { resetUserPassword(userId: $u) { invitationPath } }";
+    let vars = json!({ "u": site_manager_id });
+    assert_eq!(
+        code_as(&app, &byg_b, reset, vars.clone()).await,
+        "FORBIDDEN"
+    );
+    assert!(
+        ok_as(&app, &byg_a, reset, vars).await["resetUserPassword"]["invitationPath"]
+            .as_str()
+            .unwrap()
+            .starts_with("/invitation?token=")
+    );
+
+    let named = "query($f: ContractorFilter) { contractors(first: 50, filter: $f) { edges { node { id } } } }";
+    let mine = ok_as(
+        &app,
+        &byg_a,
+        named,
+        json!({ "f": { "withContract": true } }),
+    )
+    .await;
+    assert_eq!(edges(&mine, "contractors"), [a.contractor.as_str()]);
+    let theirs = ok_as(&app, &byg_a, named, json!({ "f": { "grantId": b.grant } })).await;
+    assert!(edges(&theirs, "contractors").is_empty(), "{theirs}");
 }

@@ -41,6 +41,10 @@ pub struct ContractorFilter {
     pub name_contains: Option<String>,
     /// Only contractors with a contract on this grant.
     pub grant_id: Option<Uuid>,
+    /// Only contractors with a contract the caller sees (for a bygherre: those working on its
+    /// grants).
+    #[cfg_attr(feature = "graphql", graphql(default))]
+    pub with_contract: bool,
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub include_archived: bool,
 }
@@ -112,11 +116,18 @@ pub fn list_contractors(scope: &Scope, f: ContractorFilter) -> Select<contractor
     if let Some(v) = f.name_contains {
         q = q.filter(contractor::Column::Name.contains(v));
     }
-    if let Some(g) = f.grant_id {
-        let mut sub = sea_orm::sea_query::Query::select();
-        sub.column(contract::Column::ContractorId)
-            .from(contract::Entity)
-            .and_where(contract::Column::GrantId.eq(g));
+    // Through the contracts the caller sees: which companies work on a grant is itself not
+    // for a caller outside it.
+    if f.grant_id.is_some() || f.with_contract {
+        let mut cond = sea_orm::Condition::all();
+        if let Some(v) = <contract::Entity as crate::scope::Scoped>::condition(scope) {
+            cond = cond.add(v);
+        }
+        if let Some(g) = f.grant_id {
+            cond = cond.add(contract::Column::GrantId.eq(g));
+        }
+        let sub =
+            crate::scope::subquery::<contract::Entity>(contract::Column::ContractorId, Some(cond));
         q = q.filter(contractor::Column::Id.in_subquery(sub));
     }
     if !f.include_archived {

@@ -833,7 +833,10 @@ mod tests {
         ];
         let reached = |scope: Scope| all.map(|a| reaches(&scope, a));
         assert_eq!(reached(Scope::Viewer), [true, false, true, false]);
-        assert_eq!(reached(Scope::Contractor(id)), [false, false, true, true]);
+        assert_eq!(
+            reached(Scope::Contractor { id, within: None }),
+            [false, false, true, true]
+        );
         assert_eq!(reached(Scope::Organisation(id)), [true, true, true, true]);
         assert_eq!(reached(Scope::Nothing), [false, false, true, false]);
     }

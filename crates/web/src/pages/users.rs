@@ -1,8 +1,10 @@
-//! The administrator's users page (Brugere): every account with its role and whether it has
-//! signed up, a form to invite a person with a role and its scope (an organisation, a
+//! The users page (Brugere): the accounts the person manages with their role and whether they
+//! have signed up, a form to invite a person with a role and its scope (an organisation, a
 //! contractor or grants), and on each account a button for a single-use link to set a new
-//! password (valid one hour) for a person who forgot theirs. The link is shown once, on the
-//! answer to the form, for the administrator to pass on; it is never put in an address.
+//! password (valid one hour) for a person who forgot theirs. An administrator manages every
+//! account; a bygherre invites its contractors' site managers and its tovholders (the service
+//! puts them under its organisation). The link is shown once, on the answer to the form, for
+//! the person to pass on; it is never put in an address.
 
 use maud::html;
 use poem::http::StatusCode;
@@ -15,7 +17,7 @@ use uuid::Uuid;
 use super::parts::field;
 use crate::layout::{ask_op, role_label};
 use crate::queries::users::{
-    Invite, InviteUserInput, InviteVars, Reset, ResetVars, Role, UsersPage,
+    Invite, InviteUserInput, InviteVars, Reset, ResetVars, Role, UsersPage, UsersVars,
 };
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -92,7 +94,9 @@ async fn render(
 ) -> Response {
     let l = s.lang;
     let title = t(l, "users");
-    let data = match ask_op(schema, s, UsersPage::build(())).await {
+    let admin = s.principal.role == entity::enums::Role::Admin;
+    let vars = UsersVars { mine: !admin };
+    let data = match ask_op(schema, s, UsersPage::build(vars)).await {
         Ok(d) => d,
         Err(e) => return e.page(title, s),
     };
@@ -148,15 +152,19 @@ async fn render(
             (field(l, "name", "name", &f.name, at("displayName"), ("text", 200)))
             label.form-label for="role" { (t(l, "role")) }
             select.form-select id="role" name="role" {
-                @for r in Role::ALL { option value=(r.code()) selected[f.role == r.code()] { (role_label(l, r.stored())) } }
+                @for r in Role::ALL.into_iter().filter(|r| admin || r.invited_by_bygherre()) {
+                    option value=(r.code()) selected[f.role == r.code()] { (role_label(l, r.stored())) }
+                }
             }
             p.hint { (t(l, "the-scope-the-role-needs")) }
-            label.form-label for="organisation" { (t(l, "housing-organisation-for-a-bygherre")) }
-            @if let Some(m) = at("organisationId") { span.form-error-message id="organisation-error" { (m) } }
-            select.form-select id="organisation" name="organisation" {
-                option value="" { "–" }
-                @for o in &data.housing_organisations.nodes {
-                    option value=(o.id) selected[f.organisation.as_deref() == Some(o.id.to_string().as_str())] { (o.name) }
+            @if admin {
+                label.form-label for="organisation" { (t(l, "housing-organisation-for-a-bygherre")) }
+                @if let Some(m) = at("organisationId") { span.form-error-message id="organisation-error" { (m) } }
+                select.form-select id="organisation" name="organisation" {
+                    option value="" { "–" }
+                    @for o in &data.housing_organisations.nodes {
+                        option value=(o.id) selected[f.organisation.as_deref() == Some(o.id.to_string().as_str())] { (o.name) }
+                    }
                 }
             }
             label.form-label for="contractor" { (t(l, "contractor-for-a-contractor")) }

@@ -1,5 +1,5 @@
-//! The administrator's users page: the accounts, the organisations, contractors and grants a new
-//! account may be scoped to; an invitation, and a link to set a new password.
+//! The users page: the accounts the person manages, the organisations, contractors and grants a
+//! new account may be scoped to; an invitation, and a link to set a new password.
 
 use uuid::Uuid;
 
@@ -34,6 +34,12 @@ impl Role {
         }
     }
 
+    /// The roles a bygherre invites (its contractors' site managers and its tovholders); the
+    /// service decides, the form offers no other.
+    pub fn invited_by_bygherre(self) -> bool {
+        matches!(self, Self::Contractor | Self::Tovholder)
+    }
+
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
@@ -51,13 +57,19 @@ impl Role {
     }
 }
 
+#[derive(cynic::QueryVariables)]
+pub struct UsersVars {
+    /// Only the contractors with a contract the person sees (a bygherre's own contractors).
+    pub mine: bool,
+}
+
 #[derive(cynic::QueryFragment)]
-#[cynic(graphql_type = "Query")]
+#[cynic(graphql_type = "Query", variables = "UsersVars")]
 pub struct UsersPage {
     pub users: Vec<User>,
     #[arguments(first: 100)]
     pub housing_organisations: Named,
-    #[arguments(first: 200)]
+    #[arguments(first: 200, filter: { withContract: $mine })]
     pub contractors: NamedContractors,
     #[arguments(first: 200)]
     pub grants: Grants,
