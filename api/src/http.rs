@@ -682,6 +682,15 @@ pub fn app_with_mail(
             poem::post(crate::web::pages::contracts::record_documentation.around(bounded_form)),
         )
         .at(
+            "/app/grants/:id/contracts/:contract",
+            get(crate::web::pages::contracts::edit_contract_page)
+                .post(crate::web::pages::contracts::update_contract.around(bounded_form)),
+        )
+        .at(
+            "/app/grants/:id/contracts/:contract/archive",
+            poem::post(crate::web::pages::contracts::archive_contract.around(bounded_form)),
+        )
+        .at(
             "/app/grants/:id/lbf",
             get(crate::web::pages::grants::lbf_page)
                 .post(crate::web::pages::grants::submit_report.around(bounded_form)),

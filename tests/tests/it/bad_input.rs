@@ -248,6 +248,20 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
         .next()
         .and_then(|a| a.value().attr("href").map(str::to_owned))
         .expect("a link to a følgegruppe");
+    let contracts = text(
+        get(
+            &client,
+            &format!("/app/grants/{grant}/contracts"),
+            &sessions["Bygherre"],
+        )
+        .await,
+    )
+    .await;
+    let contract = Html::parse_document(&contracts)
+        .select(&Selector::parse("#contracts a[href*='/contracts/']").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_owned))
+        .expect("a link to a contract's edit page");
     let a_week_ago = (today - chrono::Days::new(7)).to_string();
     let estate = demo
         .app
@@ -397,6 +411,20 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
                 ("trade", Sort::Text, TEXT),
                 ("start", Sort::Date, DATE),
                 ("end", Sort::Date, OPTIONAL_DATE),
+            ],
+        },
+        Case {
+            role: Role::Bygherre,
+            page: contract.clone(),
+            form: None,
+            action: contract.clone(),
+            good: vec![],
+            attacks: vec![
+                ("trade", Sort::Text, TEXT),
+                ("value", Sort::Number, AMOUNT),
+                ("start", Sort::Date, DATE),
+                ("end", Sort::Date, OPTIONAL_DATE),
+                ("share", Sort::Number, OPTIONAL_AMOUNT),
             ],
         },
         Case {

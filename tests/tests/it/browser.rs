@@ -993,7 +993,9 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
                     format!("/app/grants/{grant}/contracts"),
                     "bygherre-contracts",
                 ),
+                ("CONTRACT".into(), "bygherre-edit-contract"),
                 (format!("/app/grants/{grant}/lbf"), "bygherre-lbf"),
+                ("/app/users".into(), "bygherre-users"),
                 ("/app/ranking".into(), "bygherre-ranking"),
                 ("/app/reminders".into(), "bygherre-reminders"),
                 ("/app/import".into(), "bygherre-import"),
@@ -1027,6 +1029,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
             let path = match path.as_str() {
                 "HOURS" => b.hours_form_of_last_month().await,
                 "GROUP" => b.first_link("main a[href^='/app/groups/']").await,
+                "CONTRACT" => b.first_link("#contracts a[href*='/contracts/']").await,
                 p => p.to_owned(),
             };
             b.check_page(&axe, &path, name).await;
@@ -1036,7 +1039,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
         b.click_then("header form button[type=submit]", "#email")
             .await;
     }
-    assert_eq!(checked, 23, "every page listed was checked");
+    assert_eq!(checked, 25, "every page listed was checked");
 }
 
 /// The server on an empty database with only an administrator, who can sign in: where a new

@@ -2014,3 +2014,96 @@ async fn the_bygherre_edits_an_estate() {
     assert_eq!(after["name"], before["name"]);
     assert_eq!(after["organisation"], before["organisation"]);
 }
+
+/// Scenario: the bygherre changes a contract's clause from a share to trainee hours and then
+/// archives the contract, from the edit link on the contracts page. The edit form shows what is
+/// on file (the value in Danish, as exact as it is); a value in letters is refused at its field
+/// with what was typed kept and the contract unchanged; the saved change ends on the contracts
+/// page's receipt, the clause is the hours clause alone, and one audit row says so. Archived, the
+/// contract leaves the contracts page.
+#[tokio::test]
+async fn the_bygherre_changes_a_contracts_clause_and_archives_it() {
+    let demo = demo_on(api::units::danish_today(), &[Role::Bygherre]).await;
+    let client = TestClient::new(api::http::app(demo.app.db.clone(), demo.app.schema.clone()));
+    let s = session(&client, &demo, Role::Bygherre).await;
+    let list = format!("/app/grants/{}/contracts", demo.grant);
+    let contracts = text(get(&client, &list, &s).await).await;
+    let marker = format!("href=\"{list}/");
+    let contract = contracts
+        .split(&marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an edit link on the contracts page")
+        .to_owned();
+    const CONTRACT: &str = "query($c: UUID!) { contract(id: $c) { kind trade value startDate endDate updatedAt archivedAt contractor { id } trainingClause { requiredSharePercent requiredTraineeHours } } }";
+    let before = demo.app.ok(CONTRACT, json!({ "c": contract })).await["contract"].clone();
+    let edit = format!("{list}/{contract}");
+    let page = text(get(&client, &edit, &s).await).await;
+    let value: rust_decimal::Decimal = before["value"].as_str().unwrap().parse().unwrap();
+    let value = value.normalize();
+    assert!(
+        page.contains(&format!(
+            "name=\"value\" value=\"{}\"",
+            api::i18n::decimal(Lang::Da, value, value.scale())
+        )),
+        "the value on file, written the Danish way: {page}"
+    );
+    assert!(page.contains(&format!("value=\"{}\"", before["trade"].as_str().unwrap())));
+    let csrf = hidden(&page, "csrf");
+    let field = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+    let mut form = vec![
+        ("csrf", csrf.clone()),
+        ("contractor", field(&before["contractor"]["id"])),
+        ("kind", field(&before["kind"])),
+        ("parent", String::new()),
+        ("trade", field(&before["trade"])),
+        ("value", "ti millioner".to_owned()),
+        ("start", field(&before["startDate"])),
+        ("end", field(&before["endDate"])),
+        ("share", String::new()),
+        ("hours", "2.000".to_owned()),
+    ];
+    let post = |to: String, form: Vec<(&'static str, String)>| {
+        client
+            .post(to)
+            .header("host", LOCAL)
+            .header("cookie", &s)
+            .form(&form)
+            .send()
+    };
+    let audit = demo.app.count("audit_log").await;
+    let res = post(edit.clone(), form.clone()).await;
+    res.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(res).await;
+    assert!(body.contains("id=\"value-error\""), "{body}");
+    assert!(body.contains("value=\"ti millioner\""), "{body}");
+    assert!(body.contains("value=\"2.000\""), "{body}");
+    let unchanged = demo.app.ok(CONTRACT, json!({ "c": contract })).await["contract"].clone();
+    assert_eq!(unchanged, before);
+    assert_eq!(demo.app.count("audit_log").await, audit);
+
+    form[5].1 = "12.500.000".to_owned();
+    let res = post(edit.clone(), form).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(to, format!("{list}?done=contract-updated"));
+    let receipt = text(get(&client, &to, &s).await).await;
+    assert!(receipt.contains("Kontrakten er rettet."), "{receipt}");
+    let after = demo.app.ok(CONTRACT, json!({ "c": contract })).await["contract"].clone();
+    assert_eq!(after["value"], "12500000.00");
+    assert_eq!(
+        after["trainingClause"],
+        json!({ "requiredSharePercent": null, "requiredTraineeHours": "2000.00" })
+    );
+    assert_eq!(after["trade"], before["trade"]);
+    assert_eq!(demo.app.count("audit_log").await, audit + 1);
+
+    let res = post(format!("{edit}/archive"), vec![("csrf", csrf)]).await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    let receipt = text(get(&client, &to, &s).await).await;
+    assert!(receipt.contains("Kontrakten er arkiveret."), "{receipt}");
+    assert!(!receipt.contains(&format!("href=\"{edit}\"")), "{receipt}");
+    let archived = demo.app.ok(CONTRACT, json!({ "c": contract })).await["contract"].clone();
+    assert!(archived["archivedAt"].is_string(), "{archived}");
+}

@@ -1,8 +1,10 @@
 //! The bygherre's contracts page for one grant: each contract with its training clause in words,
 //! its exemption or its company documentation; a form for a new contract with its clause in any of
 //! the forms Danish bygherrer write (share, hours or elevuger, one per N skilled workers, an
-//! apprentice part, a company-documentation threshold) or an exemption; and, on a contract whose
-//! clause allows it, a form to record a period of company documentation. Every read and write goes
+//! apprentice part, a company-documentation threshold) or an exemption; each contract's own page
+//! (`/app/grants/{id}/contracts/{contract}`) with the same form filled in from the file to change
+//! it, and a button to archive it; and, on a contract whose clause allows it, a form to record a
+//! period of company documentation. Every read and write goes
 //! through the GraphQL schema with the signed-in person's principal, so it is scoped, validated
 //! (each refusal shown at its field, what was typed kept) and audited.
 
@@ -19,9 +21,10 @@ use super::hours::form_number;
 use super::trials::form_date;
 use crate::layout::{ask_op, not_found, two};
 use crate::queries::contracts::{
-    ClauseExemptionInput, Contract, ContractKind, ContractsPage, ContractsVars, CreateContract,
-    CreateContractInput, CreateContractVars, DocumentationVars, RecordCompanyDocumentationInput,
-    RecordDocumentation, TrainingClauseInput,
+    ArchiveContract, ClauseExemptionInput, Contract, ContractIdVars, ContractKind, ContractsPage,
+    ContractsVars, CreateContract, CreateContractInput, CreateContractVars, DocumentationVars,
+    RecordCompanyDocumentationInput, RecordDocumentation, TrainingClauseInput, UpdateContract,
+    UpdateContractVars,
 };
 use crate::{Refusal, Session, html_response, page, redirect, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -110,7 +113,7 @@ async fn contracts_page(
         h2 { (t(l, "reporting-by-contract")) }
         (super::todo::grid(l, "todo", t(l, "what-you-owe-caption"), &todo_rows(&g.contracts), may_report))
         @if may_write {
-            (new_contract_form(s, &data, typed, refusal))
+            (contract_form(s, &data, None, typed, refusal))
         }
         p { a href={ "/app/grants/" (g.id) } { (t(l, "back-to-the-grant")) } }
     };
@@ -139,7 +142,15 @@ fn contract_row(l: Lang, s: &Session, grant: Uuid, c: &Contract, may_write: bool
         .is_some_and(|k| k.company_documentation_threshold_percent.is_some());
     html! {
         tr {
-            td { (c.contractor.name) }
+            td {
+                (c.contractor.name)
+                @if may_write {
+                    br;
+                    a href={ "/app/grants/" (grant) "/contracts/" (c.id) } {
+                        (t(l, "edit")) span.sr-only { ": " (c.contractor.name) " · " (c.trade) }
+                    }
+                }
+            }
             td { (c.trade) }
             td { (date(l, c.start_date)) " – " (date(l, c.end_date)) }
             td.num { (two(l, c.value)) }
@@ -186,14 +197,21 @@ fn documentation_form(l: Lang, s: &Session, grant: Uuid, contract: Uuid) -> Mark
     }
 }
 
-/// The new-contract form, keeping what was typed and showing a refusal at its field.
-fn new_contract_form(
+/// The contract form: a new contract, or (`editing`) the change of one, keeping what was typed
+/// and showing a refusal at its field.
+fn contract_form(
     s: &Session,
     data: &ContractsPage,
+    editing: Option<Uuid>,
     typed: Option<&ContractForm>,
     refusal: Option<&Refusal>,
 ) -> Markup {
     let l = s.lang;
+    let grant = data.grant.id;
+    let (heading, id, button) = match editing {
+        Some(_) => ("edit-contract", "edit-contract", "save-the-changes"),
+        None => ("new-contract", "new-contract", "register-contract"),
+    };
     let f = typed.cloned().unwrap_or_default();
     let text =
         |name: &str, label: &'static str, value: &str, api: &str, extra: Option<&'static str>| {
@@ -209,7 +227,7 @@ fn new_contract_form(
         };
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
-        h2 { (t(l, "new-contract")) }
+        h2 { (t(l, heading)) }
         (Refusal::summary(l, refusal, &[
             ("contractorId", "contractor"), ("kind", "kind"), ("parentContractId", "parent"),
             ("trade", "trade"), ("value", "value"), ("startDate", "start"), ("endDate", "end"),
@@ -219,7 +237,9 @@ fn new_contract_form(
             ("companyDocumentationThresholdPercent", "threshold"), ("trainingClause", "share"),
             ("clauseExemption.reason", "exemption_reason"), ("clauseExemption", "exemption_reason"),
         ]))
-        form method="post" action={ "/app/grants/" (data.grant.id) "/contracts" } id="new-contract" {
+        form method="post" id=(id) action={
+            "/app/grants/" (grant) "/contracts" @if let Some(c) = editing { "/" (c) }
+        } {
             input type="hidden" name="csrf" value=(s.session.csrf_token);
             label.form-label for="contractor" { (t(l, "contractor")) }
             select.form-select id="contractor" name="contractor" required aria-describedby="contractor-error" {
@@ -238,7 +258,7 @@ fn new_contract_form(
             label.form-label for="parent" { (t(l, "parent-contract-for-a-subcontract")) }
             select.form-select id="parent" name="parent" aria-describedby="parent-error" {
                 option value="" { "—" }
-                @for c in &data.grant.contracts {
+                @for c in data.grant.contracts.iter().filter(|c| Some(c.id) != editing) {
                     option value=(c.id) selected[f.parent.as_deref() == Some(c.id.to_string().as_str())] { (c.contractor.name) " · " (c.trade) }
                 }
             }
@@ -273,9 +293,208 @@ fn new_contract_form(
                 label.form-label for="exemption_date" { (t(l, "date")) }
                 input.form-input id="exemption_date" name="exemption_date" type="date" value=(opt(&f.exemption_date));
             }
-            button.button.button-primary type="submit" { (t(l, "register-contract")) }
+            button.button.button-primary type="submit" { (t(l, button)) }
         }
     }
+}
+
+/// The edit form's values for a contract as it is on file (numbers written as the page's
+/// language writes them, so a save without changes reads back the same).
+fn on_file(l: Lang, c: &Contract) -> ContractForm {
+    // Every decimal it has, no more (a share of 14 reads "14", not "14,00").
+    let exact = |v: Decimal| {
+        let v = v.normalize();
+        engine::i18n::decimal(l, v, v.scale())
+    };
+    let n = |v: Option<Decimal>| v.map(exact);
+    let clause = c.training_clause.as_ref();
+    let exemption = c.clause_exemption.as_ref();
+    ContractForm {
+        csrf: String::new(),
+        contractor: c.contractor.id.to_string(),
+        kind: c.kind.code().to_owned(),
+        parent: c.parent_contract.as_ref().map(|p| p.id.to_string()),
+        trade: c.trade.clone(),
+        value: exact(c.value),
+        start: c.start_date.to_string(),
+        end: c.end_date.to_string(),
+        share: n(clause.and_then(|k| k.required_share_percent)),
+        hours: n(clause.and_then(|k| k.required_trainee_hours)),
+        weeks: n(clause.and_then(|k| k.required_trainee_weeks)),
+        ratio: clause
+            .and_then(|k| k.skilled_workers_per_trainee)
+            .map(|r| r.to_string()),
+        apprentice: n(clause.and_then(|k| k.apprentice_part_percent)),
+        threshold: n(clause.and_then(|k| k.company_documentation_threshold_percent)),
+        exemption_reason: exemption.map(|e| e.reason.clone()),
+        exemption_by: exemption.map(|e| e.approved_by.clone()),
+        exemption_date: exemption.and_then(|e| e.date).map(|d| d.to_string()),
+    }
+}
+
+/// One contract's page: the contract form filled in from the file (or with what was typed, after
+/// a refusal) and the button that archives it.
+async fn edit_contract(
+    schema: &AppSchema,
+    s: &Session,
+    grant: Uuid,
+    contract: Uuid,
+    refused: Option<(&ContractForm, &Refusal)>,
+) -> Response {
+    let l = s.lang;
+    let title = t(l, "edit-contract");
+    let data = match ask_op(schema, s, ContractsPage::build(ContractsVars { g: grant })).await {
+        Ok(d) => d,
+        Err(e) => return e.page(title, s),
+    };
+    let Some(c) = data.grant.contracts.iter().find(|c| c.id == contract) else {
+        return not_found(s);
+    };
+    if !s
+        .principal
+        .may_write(tracker_core::auth::Area::Contract, "update")
+    {
+        return crate::layout::error_page(
+            StatusCode::FORBIDDEN,
+            title,
+            s,
+            t(l, "setup-is-for-the-bygherre"),
+        );
+    }
+    let typed = refused.map_or_else(|| on_file(l, c), |(f, _)| f.clone());
+    let refusal = refused.map(|(_, r)| r);
+    let body = html! {
+        p { (data.grant.case_number) " · " (c.contractor.name) " · " (c.trade) }
+        @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
+        (contract_form(s, &data, Some(contract), Some(&typed), refusal))
+        h2 { (t(l, "archive-contract")) }
+        p.hint { (t(l, "archive-contract-hint")) }
+        form method="post" action={ "/app/grants/" (grant) "/contracts/" (contract) "/archive" } id="archive-contract" {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            button.button.button-secondary type="submit" { (t(l, "archive-contract")) }
+        }
+        p { a href={ "/app/grants/" (grant) "/contracts" } { (t(l, "contracts-and-clauses")) } }
+    };
+    let status = refusal.map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// The grant and contract a contract page's address names.
+fn grant_and_contract((grant, contract): &(String, String)) -> Option<(Uuid, Uuid)> {
+    Some((grant.parse().ok()?, contract.parse().ok()?))
+}
+
+/// GET /app/grants/{id}/contracts/{contract}
+#[handler]
+pub async fn edit_contract_page(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(ids): Path<(String, String)>,
+) -> Response {
+    let s = match crate::signed_in(&db, req).await {
+        Ok(s) => s,
+        Err(to_login) => return to_login,
+    };
+    let Some((grant, contract)) = grant_and_contract(&ids) else {
+        return not_found(&s);
+    };
+    edit_contract(&schema, &s, grant, contract, None).await
+}
+
+/// POST /app/grants/{id}/contracts/{contract}: saves the changes through `updateContract`
+/// (audited; the grant's figures follow from the next evaluation).
+#[handler]
+pub async fn update_contract(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(ids): Path<(String, String)>,
+    Form(form): Form<ContractForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Some((grant, contract)) = grant_and_contract(&ids) else {
+        return not_found(&s);
+    };
+    let i = match read_contract(s.lang, grant, &form) {
+        Ok(i) => i.into(),
+        Err(e) => return edit_contract(&schema, &s, grant, contract, Some((&form, &e))).await,
+    };
+    let vars = UpdateContractVars { id: contract, i };
+    match ask_op(&schema, &s, UpdateContract::build(vars)).await {
+        Ok(_) => redirect(
+            &format!("/app/grants/{grant}/contracts?done=contract-updated"),
+            vec![],
+        ),
+        Err(e) => {
+            let e = e.worded(&contract_words(s.lang));
+            edit_contract(&schema, &s, grant, contract, Some((&form, &e))).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// POST /app/grants/{id}/contracts/{contract}/archive: archives the contract through
+/// `archiveContract` (it leaves the grant's figures; its history stays readable "as of").
+#[handler]
+pub async fn archive_contract(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path(ids): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let Some((grant, contract)) = grant_and_contract(&ids) else {
+        return not_found(&s);
+    };
+    match ask_op(
+        &schema,
+        &s,
+        ArchiveContract::build(ContractIdVars { id: contract }),
+    )
+    .await
+    {
+        Ok(_) => redirect(
+            &format!("/app/grants/{grant}/contracts?done=contract-archived"),
+            vec![],
+        ),
+        Err(e) => e.page(t(s.lang, "archive-contract"), &s),
+    }
+}
+
+/// The contract form's fields by their API names, for refusals worded as the labels say.
+fn contract_words(l: Lang) -> [(&'static str, &'static str); 12] {
+    [
+        ("trade", t(l, "trade")),
+        ("value", t(l, "value-dkk")),
+        ("startDate", t(l, "start")),
+        ("endDate", t(l, "end")),
+        ("requiredSharePercent", t(l, "clause-share-percent")),
+        ("requiredTraineeHours", t(l, "clause-trainee-hours")),
+        ("requiredTraineeWeeks", t(l, "clause-trainee-weeks")),
+        (
+            "skilledWorkersPerTrainee",
+            t(l, "clause-skilled-per-trainee"),
+        ),
+        ("apprenticePartPercent", t(l, "clause-apprentice-percent")),
+        (
+            "companyDocumentationThresholdPercent",
+            t(l, "clause-threshold-percent"),
+        ),
+        ("reason", t(l, "reason")),
+        ("approvedBy", t(l, "approved-by")),
+    ]
 }
 
 fn kind_name(l: Lang, k: ContractKind) -> &'static str {
@@ -309,6 +528,8 @@ pub async fn contracts_list(
     };
     let notice = match q.done.as_deref() {
         Some("contract") => Some(t(s.lang, "the-contract-was-registered")),
+        Some("contract-updated") => Some(t(s.lang, "the-contract-was-updated")),
+        Some("contract-archived") => Some(t(s.lang, "the-contract-was-archived")),
         Some("documentation") => Some(t(s.lang, "the-documentation-was-recorded")),
         _ => None,
     };
@@ -427,27 +648,7 @@ pub async fn create_contract(
             vec![],
         ),
         Err(e) => {
-            let l = s.lang;
-            let e = e.worded(&[
-                ("trade", t(l, "trade")),
-                ("value", t(l, "value-dkk")),
-                ("startDate", t(l, "start")),
-                ("endDate", t(l, "end")),
-                ("requiredSharePercent", t(l, "clause-share-percent")),
-                ("requiredTraineeHours", t(l, "clause-trainee-hours")),
-                ("requiredTraineeWeeks", t(l, "clause-trainee-weeks")),
-                (
-                    "skilledWorkersPerTrainee",
-                    t(l, "clause-skilled-per-trainee"),
-                ),
-                ("apprenticePartPercent", t(l, "clause-apprentice-percent")),
-                (
-                    "companyDocumentationThresholdPercent",
-                    t(l, "clause-threshold-percent"),
-                ),
-                ("reason", t(l, "reason")),
-                ("approvedBy", t(l, "approved-by")),
-            ]);
+            let e = e.worded(&contract_words(s.lang));
             contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await
         }
     }

@@ -1,6 +1,7 @@
 //! The contracts page's query and mutations: a grant's contracts with their clauses and company
 //! documentation, the contractors to choose from; a new contract with its clause or exemption,
-//! and a period of company documentation.
+//! a change to a contract (all of its fields at once, as the edit form shows them) or its
+//! archiving, and a period of company documentation.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -68,6 +69,7 @@ pub struct Contract {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub contractor: ContractorName,
+    pub parent_contract: Option<Saved>,
     pub training_clause: Option<super::grant::TrainingClause>,
     pub clause_exemption: Option<Exemption>,
     pub company_documentation: Vec<Documentation>,
@@ -81,6 +83,7 @@ pub struct Contract {
 pub struct Exemption {
     pub reason: String,
     pub approved_by: String,
+    pub date: Option<NaiveDate>,
 }
 
 #[derive(cynic::QueryFragment)]
@@ -152,6 +155,62 @@ pub struct CreateContract {
 #[cynic(graphql_type = "Contract")]
 pub struct Saved {
     pub id: Uuid,
+}
+
+/// A contract as the edit form sends it: every field, so a clause or exemption left empty is
+/// cleared (null) and one filled in replaces what was there.
+#[derive(cynic::InputObject)]
+pub struct UpdateContractInput {
+    pub contractor_id: Uuid,
+    pub kind: ContractKind,
+    pub parent_contract_id: Option<Uuid>,
+    pub trade: String,
+    pub value: Decimal,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub training_clause: Option<TrainingClauseInput>,
+    pub clause_exemption: Option<ClauseExemptionInput>,
+}
+
+impl From<CreateContractInput> for UpdateContractInput {
+    fn from(c: CreateContractInput) -> Self {
+        Self {
+            contractor_id: c.contractor_id,
+            kind: c.kind,
+            parent_contract_id: c.parent_contract_id,
+            trade: c.trade,
+            value: c.value,
+            start_date: c.start_date,
+            end_date: c.end_date,
+            training_clause: c.training_clause,
+            clause_exemption: c.clause_exemption,
+        }
+    }
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct UpdateContractVars {
+    pub id: Uuid,
+    pub i: UpdateContractInput,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "UpdateContractVars")]
+pub struct UpdateContract {
+    #[arguments(id: $id, input: $i)]
+    pub update_contract: Saved,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct ContractIdVars {
+    pub id: Uuid,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "ContractIdVars")]
+pub struct ArchiveContract {
+    #[arguments(id: $id)]
+    pub archive_contract: Saved,
 }
 
 #[derive(cynic::InputObject)]
