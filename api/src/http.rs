@@ -781,6 +781,10 @@ pub fn app_with_mail(
             poem::post(crate::web::pages::groups::create_member.around(bounded_form)),
         )
         .at(
+            "/app/groups/:id/members/:member/archive",
+            poem::post(crate::web::pages::groups::archive_member.around(bounded_form)),
+        )
+        .at(
             "/app/hours",
             get(crate::web::pages::hours::hours_page)
                 .post(crate::web::pages::hours::report_hours.around(bounded_form)),

@@ -1760,7 +1760,8 @@ async fn the_portfolio_pages_and_searches_by_case_number() {
 
 /// Scenario: an administrator sets up the følgegruppe of a grant that has none through the
 /// groups page, lands on the group's page with a receipt, and adds a member with the role they
-/// represent, who is then listed. A group without a name is refused at the name field with what
+/// represent, who is then listed, and takes out again (kept on file, no longer listed). A group
+/// without a name is refused at the name field with what
 /// was typed kept and nothing written; a second group for the same grant is refused.
 #[tokio::test]
 async fn a_follow_up_group_is_set_up_and_its_members_added_through_the_pages() {
@@ -1865,6 +1866,47 @@ async fn a_follow_up_group_is_set_up_and_its_members_added_through_the_pages() {
         "{page}"
     );
     assert!(page.contains("Medlemmet er tilføjet."));
+
+    // Jens leaves the group: the button by his name takes him out; he is kept on file.
+    let member = page
+        .split(&format!("action=\"{group_path}/members/"))
+        .find(|rest| {
+            rest.split("</li>")
+                .next()
+                .is_some_and(|li| li.contains("Jens Jensen"))
+        })
+        .and_then(|rest| rest.split('/').next())
+        .expect("a button by Jens to take him out of the group")
+        .to_owned();
+    let (members, audit) = (
+        demo.app.count("group_member").await,
+        demo.app.count("audit_log").await,
+    );
+    let res = post(
+        vec![("csrf", csrf.clone())],
+        format!("{group_path}/members/{member}/archive"),
+    )
+    .await;
+    res.assert_status(StatusCode::SEE_OTHER);
+    let to = res.0.headers()["location"].to_str().unwrap().to_owned();
+    let page = text(get(&client, &to, &s).await).await;
+    assert!(page.contains("Medlemmet er taget ud af gruppen."), "{page}");
+    assert!(!page.contains("Jens Jensen"), "{page}");
+    assert_eq!(
+        demo.app.count("group_member").await,
+        members,
+        "kept on file"
+    );
+    assert_eq!(
+        demo.app
+            .count_where(
+                "group_member",
+                "name = 'Jens Jensen' AND archived_at IS NOT NULL"
+            )
+            .await,
+        1
+    );
+    assert_eq!(demo.app.count("audit_log").await, audit + 1);
 
     let again = post(
         vec![

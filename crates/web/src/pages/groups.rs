@@ -1,5 +1,6 @@
 //! The følgegrupper (follow-up groups): the list, with a form to set one up for a grant; each
-//! group's page with its members (and a form to add one), meetings with minutes and decisions,
+//! group's page with its members (a form to add one, and a button by each to take them out of
+//! the group, which keeps them named on the meetings they attended), meetings with minutes and decisions,
 //! open action items (overdue ones marked), when the next meeting is due, and a form to register
 //! a meeting. Every write goes through the schema with the signed-in person's principal; a
 //! refusal is shown at its field and in the summary, with what was typed kept; a saved form
@@ -16,9 +17,9 @@ use super::parts::field;
 use super::trials::{DoneQuery, bad_date, form_date};
 use crate::layout::ask_op;
 use crate::queries::trials::{
-    ActionItem, CreateFollowUpGroupInput, CreateGroup, CreateGroupMemberInput, CreateGroupVars,
-    CreateMeeting, CreateMeetingInput, CreateMember, CreateMemberVars, Group, GroupVars,
-    GroupsPage, MeetingVars, MemberRole,
+    ActionItem, ArchiveMember, CreateFollowUpGroupInput, CreateGroup, CreateGroupMemberInput,
+    CreateGroupVars, CreateMeeting, CreateMeetingInput, CreateMember, CreateMemberVars, Group,
+    GroupVars, GroupsPage, MeetingVars, MemberIdVars, MemberRole,
 };
 use crate::{Refusal, Session, html_response, page, redirect, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -240,6 +241,9 @@ async fn group_page(
     let overdue = |a: &ActionItem| a.due_date.is_some_and(|d| d < today);
     let mut sorted: Vec<_> = g.meetings.iter().collect();
     sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
+    let may_remove = s
+        .principal
+        .may_write(tracker_core::auth::Area::FollowUp, "archive");
     let body = html! {
         p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
         @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
@@ -269,8 +273,19 @@ async fn group_page(
         }
         h2 { (t(l, "members")) }
         ul id="members" {
-            @for m in &g.members {
-                li { (m.name) ", " (m.organisation) " (" (member_role(l, m.role)) ")" }
+            @for m in g.members.iter().filter(|m| m.archived_at.is_none()) {
+                li {
+                    (m.name) ", " (m.organisation) " (" (member_role(l, m.role)) ")"
+                    @if may_remove {
+                        " "
+                        form.inline method="post" action={ "/app/groups/" (group) "/members/" (m.id) "/archive" } {
+                            input type="hidden" name="csrf" value=(s.session.csrf_token);
+                            button.button.button-secondary type="submit" {
+                                (t(l, "take-out-of-the-group")) span.sr-only { ": " (m.name) }
+                            }
+                        }
+                    }
+                }
             }
         }
         @if s.principal.may_write(tracker_core::auth::Area::FollowUp, "create") {
@@ -389,6 +404,44 @@ pub async fn create_member(
     }
 }
 
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// POST /app/groups/{id}/members/{member}/archive: the member leaves the group through
+/// `archiveGroupMember` (kept on file: the meetings it attended still name it).
+#[handler]
+pub async fn archive_member(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Path((group, member)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let (Ok(group), Ok(member)) = (group.parse::<uuid::Uuid>(), member.parse::<uuid::Uuid>())
+    else {
+        return crate::not_found(&s);
+    };
+    match ask_op(
+        &schema,
+        &s,
+        ArchiveMember::build(MemberIdVars { id: member }),
+    )
+    .await
+    {
+        Ok(_) => redirect(
+            &format!("/app/groups/{group}?done=member-removed#members"),
+            vec![],
+        ),
+        Err(e) => e.page(t(s.lang, "follow-up-group"), &s),
+    }
+}
+
 /// GET /app/groups/{id}
 #[handler]
 pub async fn group_view(
@@ -408,6 +461,7 @@ pub async fn group_view(
     let notice = q.done.as_deref().map(|done| match done {
         "group" => t(s.lang, "the-group-was-set-up"),
         "member" => t(s.lang, "the-member-was-added"),
+        "member-removed" => t(s.lang, "the-member-left-the-group"),
         _ => t(s.lang, "the-meeting-was-registered"),
     });
     group_page(&schema, &s, group, None, notice).await

@@ -344,9 +344,31 @@ pub struct MeetingDeadline {
 
 #[derive(cynic::QueryFragment)]
 pub struct GroupMember {
+    pub id: Uuid,
     pub name: String,
     pub organisation: String,
     pub role: MemberRole,
+    /// Set when the member left the group (archived).
+    pub archived_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(cynic::QueryVariables)]
+pub struct MemberIdVars {
+    pub id: Uuid,
+}
+
+/// A member leaves the group: archived, so the meetings it attended still name it.
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "Mutation", variables = "MemberIdVars")]
+pub struct ArchiveMember {
+    #[arguments(id: $id)]
+    pub archive_group_member: ArchivedMember,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "GroupMember")]
+pub struct ArchivedMember {
+    pub id: Uuid,
 }
 
 #[derive(cynic::QueryFragment)]
