@@ -88,14 +88,30 @@ pub struct BlankDatabase {
 
 impl BlankDatabase {
     pub async fn new() -> Self {
+        Self::create(false).await
+    }
+
+    /// A new database with every migration applied: on PostgreSQL a copy of this process's
+    /// migrated template (see [`pg_template`]), on SQLite a new file (migrated by whoever
+    /// connects, as the server does at start).
+    pub async fn migrated() -> Self {
+        Self::create(true).await
+    }
+
+    async fn create(migrated: bool) -> Self {
         let (url, pg, dir) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let template = if migrated {
+                    format!(" TEMPLATE {}", pg_template(&admin_url))
+                } else {
+                    String::new()
+                };
                 let admin = Database::connect(&admin_url)
                     .await
                     .expect("TEST_DATABASE_URL must be reachable");
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .execute_unprepared(&format!("CREATE DATABASE {name}{template}"))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
@@ -116,6 +132,71 @@ impl BlankDatabase {
         };
         Self { url, pg, dir }
     }
+}
+
+/// The migrated PostgreSQL database this test process copies each test's database from
+/// (`CREATE DATABASE … TEMPLATE`): the migrations run once per process instead of once per test,
+/// where they were most of a short test's time. Made on first use, on a thread and runtime of its
+/// own (tests run on runtimes of their own); named for the process, and dropped by a later test
+/// process once the process it was named for has ended.
+fn pg_template(admin_url: &str) -> &'static str {
+    static TEMPLATE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let admin_url = admin_url.to_owned();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(make_template(&admin_url))
+        })
+        .join()
+        .expect("the migrated template database")
+    })
+}
+
+async fn make_template(admin_url: &str) -> String {
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("TEST_DATABASE_URL must be reachable");
+    let backend = admin.get_database_backend();
+    let found = admin
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT datname FROM pg_database WHERE datname LIKE 'tmpl\\_%'",
+        ))
+        .await
+        .expect("list template databases");
+    for row in found {
+        let Ok(name) = row.try_get::<String>("", "datname") else {
+            continue;
+        };
+        let ended = name
+            .split('_')
+            .nth(1)
+            .and_then(|pid| pid.parse::<u32>().ok())
+            .is_some_and(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if ended {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await;
+        }
+    }
+    let name = format!(
+        "tmpl_{}_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the template database");
+    let db = api::db::connect_and_migrate(&with_database(admin_url, &name))
+        .await
+        .expect("migrate the template database");
+    db.close().await.ok();
+    admin.close().await.ok();
+    name
 }
 
 impl Drop for BlankDatabase {
@@ -171,7 +252,7 @@ impl TestApp {
     }
 
     pub async fn with_limits(limits: PageLimits) -> Self {
-        let mut blank = BlankDatabase::new().await;
+        let mut blank = BlankDatabase::migrated().await;
         let (url, pg, dir) = (blank.url.clone(), blank.pg.take(), blank.dir.take());
         let mut db = api::db::connect_and_migrate(&url)
             .await

@@ -106,7 +106,7 @@ async fn contracts_page(
                 th scope="col" { (t(l, "company-documentation")) }
             } }
             tbody {
-                @for c in &g.contracts { (contract_row(l, s, g.id, c, may_write)) }
+                @for (c, depth) in tree(&g.contracts) { (contract_row(l, s, g.id, c, depth, may_write)) }
             }
         }
         }
@@ -133,16 +133,57 @@ fn todo_rows(contracts: &[Contract]) -> Vec<super::todo::Row> {
         .collect()
 }
 
+/// The contracts as their tree (the subcontract tree): each contract followed by the
+/// subcontracts under it, with how deep each lies. A contract whose parent is not among them
+/// (archived) is shown at the top.
+fn tree(contracts: &[Contract]) -> Vec<(&Contract, usize)> {
+    fn under<'a>(
+        all: &'a [Contract],
+        parent: Option<Uuid>,
+        depth: usize,
+        out: &mut Vec<(&'a Contract, usize)>,
+    ) {
+        for c in all
+            .iter()
+            .filter(|c| c.parent_contract.as_ref().map(|p| p.id) == parent)
+        {
+            // A tree never nests deeper than its contracts; a cycle cannot loop.
+            if depth < all.len() && !out.iter().any(|(o, _)| o.id == c.id) {
+                out.push((c, depth));
+                under(all, Some(c.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(contracts.len());
+    under(contracts, None, 0, &mut out);
+    for c in contracts {
+        if !out.iter().any(|(o, _)| o.id == c.id) {
+            out.push((c, 0));
+            under(contracts, Some(c.id), 1, &mut out);
+        }
+    }
+    out
+}
+
 /// One contract: its clause in words (or exemption), its documentation, and where the clause
-/// allows it, the form to record more.
-fn contract_row(l: Lang, s: &Session, grant: Uuid, c: &Contract, may_write: bool) -> Markup {
+/// allows it, the form to record more. A subcontract is indented under its contract.
+fn contract_row(
+    l: Lang,
+    s: &Session,
+    grant: Uuid,
+    c: &Contract,
+    depth: usize,
+    may_write: bool,
+) -> Markup {
     let allows_documentation = c
         .training_clause
         .as_ref()
         .is_some_and(|k| k.company_documentation_threshold_percent.is_some());
     html! {
         tr {
-            td {
+            td class=[(depth > 0).then_some("subcontract")]
+                style=[(depth > 0).then(|| format!("padding-left:{}rem", depth.min(4)))] {
+                @if depth > 0 { span.sr-only { (t(l, "subcontract")) ": " } span aria-hidden="true" { "↳ " } }
                 (c.contractor.name)
                 @if may_write {
                     br;
