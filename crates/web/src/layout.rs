@@ -442,13 +442,14 @@ pub(crate) fn error_page(
     )
 }
 
-pub(crate) fn refused(status: StatusCode, title: &str, message: &str) -> Response {
+pub(crate) fn refused(l: Lang, status: StatusCode, title: &str, message: &str) -> Response {
     html_response(
         status,
-        page(
+        page_in(
+            l,
             title,
             None,
-            html! { p.alert.alert-error role="alert" { (message) } p { a href="/login" { "Til log ind" } } },
+            html! { p.alert.alert-error role="alert" { (message) } p { a href="/login" { (t(l, "to-sign-in")) } } },
         ),
         vec![],
     )

@@ -24,8 +24,9 @@ use serde::Deserialize;
 use tracker_core::accounts;
 
 use crate::config::WebConfig;
-use crate::layout::{html_response, log_internal, page, refused};
+use crate::layout::{html_response, lang_of, log_internal, page_in, refused, t, t_with};
 use crate::session::{Attempts, pre_session_csrf, pre_session_csrf_ok};
+use engine::i18n::Lang;
 
 /// Sends the e-mail with a link to set a new password: `to`, the absolute `link`. Answers why not
 /// when the receiving server refused it.
@@ -44,12 +45,12 @@ pub struct PasswordMailer(pub Option<Arc<dyn PasswordMail>>);
 
 /// The longest e-mail address there is (RFC 5321's path limit): a longer one is refused unread.
 const EMAIL_MAX: usize = 254;
-const TITLE: &str = "Glemt adgangskode";
+/// The page's title.
+const TITLE: &str = "forgotten-password";
 
-fn form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
+fn form(l: Lang, csrf: &str, email: &str, error: Option<&str>) -> Markup {
     html! {
-        p { "Skriv den e-mailadresse, du logger ind med. Hører den til en konto her, sender vi et link, "
-            "hvor du vælger en ny adgangskode. Linket virker én gang og i en time." }
+        p { (t(l, "forgotten-password-intro")) }
         @if let Some(e) = error {
             div.alert.alert-error role="alert" {
                 p { a href="#email" { (e) } }
@@ -58,25 +59,27 @@ fn form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
         form method="post" action="/password/forgot" novalidate {
             input type="hidden" name="csrf" value=(csrf);
             div.form-group.form-error[error.is_some()] {
-                label.form-label for="email" { "E-mail" }
+                label.form-label for="email" { (t(l, "e-mail")) }
                 @if let Some(e) = error { span.form-error-message id="email-error" { (e) } }
                 input.form-input id="email" name="email" type="email" autocomplete="username"
                     maxlength=(EMAIL_MAX) value=(email) aria-describedby=[error.map(|_| "email-error")];
             }
-            button.button.button-primary type="submit" { "Send link" }
+            button.button.button-primary type="submit" { (t(l, "send-the-link")) }
         }
-        p { a href="/login" { "Til log ind" } }
+        p { a href="/login" { (t(l, "to-sign-in")) } }
     }
 }
 
-fn not_set_up() -> Markup {
+fn not_set_up(l: Lang) -> Markup {
     html! {
-        p.alert.alert-info role="status" {
-            "Denne server sender ikke e-mail, så et nyt link kan ikke sendes herfra. Bed din "
-            "administrator om et link til en ny adgangskode (under Brugere)."
-        }
-        p { a href="/login" { "Til log ind" } }
+        p.alert.alert-info role="status" { (t(l, "this-server-sends-no-email")) }
+        p { a href="/login" { (t(l, "to-sign-in")) } }
     }
+}
+
+/// A signed-out page of this flow in the language chosen with the switch.
+fn shown(l: Lang, body: Markup) -> Markup {
+    page_in(l, t(l, TITLE), None, body)
 }
 
 /// Where links point, when this server can send them: `PUBLIC_BASE_URL` and a mailer.
@@ -94,13 +97,14 @@ pub async fn forgot_page(
     web: Data<&WebConfig>,
     mail: Data<&PasswordMailer>,
 ) -> Response {
+    let l = lang_of(req);
     if ready(&web, &mail).is_none() {
-        return html_response(StatusCode::OK, page(TITLE, None, not_set_up()), vec![]);
+        return html_response(StatusCode::OK, shown(l, not_set_up(l)), vec![]);
     }
     let (csrf, cookie) = pre_session_csrf(req).await;
     html_response(
         StatusCode::OK,
-        page(TITLE, None, form(&csrf, "", None)),
+        shown(l, form(l, &csrf, "", None)),
         vec![cookie],
     )
 }
@@ -122,28 +126,31 @@ pub async fn send_link(
     remote: &RemoteAddr,
     Form(f): Form<ForgotForm>,
 ) -> Response {
+    let l = lang_of(req);
     let Some((base, mailer)) = ready(&web, &mail) else {
-        return html_response(StatusCode::OK, page(TITLE, None, not_set_up()), vec![]);
+        return html_response(StatusCode::OK, shown(l, not_set_up(l)), vec![]);
     };
     if !pre_session_csrf_ok(req, &f.csrf).await {
         return refused(
+            l,
             StatusCode::FORBIDDEN,
-            TITLE,
-            "Formularen er udløbet eller kom ikke fra denne side. Hent siden igen og prøv på ny.",
+            t(l, TITLE),
+            t(l, "the-form-expired-fetch-the-page-again"),
         );
     }
     if !attempts.allow(req, remote) {
         return refused(
+            l,
             StatusCode::TOO_MANY_REQUESTS,
-            TITLE,
-            "For mange forsøg fra denne adresse. Vent et minut, og prøv igen.",
+            t(l, TITLE),
+            t(l, "too-many-attempts"),
         );
     }
     let email = f.email.trim();
     let problem = if email.is_empty() {
-        Some("Skriv din e-mailadresse.")
+        Some(t(l, "enter-your-email"))
     } else if email.chars().count() > EMAIL_MAX || !plausible(email) {
-        Some("Det er ikke en e-mailadresse. Skriv den som navn@eksempel.dk.")
+        Some(t(l, "that-is-not-an-email-address"))
     } else {
         None
     };
@@ -152,7 +159,7 @@ pub async fn send_link(
         let kept: String = f.email.chars().take(EMAIL_MAX).collect();
         return html_response(
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(TITLE, None, form(&csrf, &kept, Some(problem))),
+            shown(l, form(l, &csrf, &kept, Some(problem))),
             vec![cookie],
         );
     }
@@ -201,16 +208,13 @@ pub async fn send_link(
     }
     html_response(
         StatusCode::OK,
-        page(
-            TITLE,
-            None,
+        shown(
+            l,
             html! {
                 div.alert.alert-success role="status" id="receipt" {
-                    p { "Hører " strong { (email) } " til en konto her, er der nu sendt et link til den. "
-                        "Linket virker én gang og i en time. Kommer der ingen e-mail inden for et par minutter, "
-                        "så se efter i uønsket post, eller bed din administrator om et link." }
+                    p { (t_with(l, "if-the-address-has-an-account", &[("email", email.to_owned())])) }
                 }
-                p { a href="/login" { "Til log ind" } }
+                p { a href="/login" { (t(l, "to-sign-in")) } }
             },
         ),
         vec![],

@@ -134,18 +134,18 @@ pub async fn current(db: &DatabaseConnection, req: &poem::Request) -> Option<Ses
     Some(s)
 }
 
-pub(crate) fn login_form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
+pub(crate) fn login_form(l: Lang, csrf: &str, email: &str, error: Option<&str>) -> Markup {
     html! {
         @if let Some(e) = error { p.alert.alert-error role="alert" { (e) } }
         form method="post" action="/login" {
             input type="hidden" name="csrf" value=(csrf);
-            label.form-label for="email" { "E-mail" }
+            label.form-label for="email" { (t(l, "e-mail")) }
             input.form-input id="email" name="email" type="email" autocomplete="username" required value=(email);
-            label.form-label for="password" { "Adgangskode" }
+            label.form-label for="password" { (t(l, "password")) }
             input.form-input id="password" name="password" type="password" autocomplete="current-password" required;
-            button.button.button-primary type="submit" { "Log ind" }
+            button.button.button-primary type="submit" { (t(l, "sign-in")) }
         }
-        p { a href="/password/forgot" { "Glemt adgangskode?" } }
+        p { a href="/password/forgot" { (t(l, "forgot-your-password")) } }
     }
 }
 
@@ -256,9 +256,10 @@ pub async fn login_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> R
         return redirect("/app", vec![]);
     }
     let (csrf, cookie) = pre_session_csrf(req).await;
+    let l = lang_of(req);
     html_response(
         StatusCode::OK,
-        page("Log ind", None, login_form(&csrf, "", None)),
+        page_in(l, t(l, "sign-in"), None, login_form(l, &csrf, "", None)),
         vec![cookie],
     )
 }
@@ -289,18 +290,21 @@ pub async fn login(
     remote: &RemoteAddr,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    let l = lang_of(req);
     if !pre_session_csrf_ok(req, &form.csrf).await {
         return refused(
+            l,
             StatusCode::FORBIDDEN,
-            "Log ind",
-            "Formularen er udløbet eller kom ikke fra denne side. Hent siden igen og prøv på ny.",
+            t(l, "sign-in"),
+            t(l, "the-form-expired-fetch-the-page-again"),
         );
     }
     if !attempts.allow(req, remote) {
         return refused(
+            l,
             StatusCode::TOO_MANY_REQUESTS,
-            "Log ind",
-            "For mange forsøg fra denne adresse. Vent et minut, og prøv igen.",
+            t(l, "sign-in"),
+            t(l, "too-many-attempts"),
         );
     }
     match accounts::sign_in(*db, &form.email, &form.password, tracker_core::clock::now()).await {
@@ -313,16 +317,14 @@ pub async fn login(
         }
         Err(e) => {
             let (status, message) = match &e {
-                AppError::RateLimited(m) => {
-                    (StatusCode::TOO_MANY_REQUESTS, m.get(Lang::Da).to_owned())
-                }
+                AppError::RateLimited(m) => (StatusCode::TOO_MANY_REQUESTS, m.get(l).to_owned()),
                 AppError::Unauthenticated => (
                     StatusCode::UNAUTHORIZED,
-                    "E-mail eller adgangskode er forkert.".to_owned(),
+                    t(l, "wrong-email-or-password").to_owned(),
                 ),
                 _ => (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    e.text().get(Lang::Da).to_owned(),
+                    e.text().get(l).to_owned(),
                 ),
             };
             if status == StatusCode::INTERNAL_SERVER_ERROR {
@@ -331,10 +333,11 @@ pub async fn login(
             let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 status,
-                page(
-                    "Log ind",
+                page_in(
+                    l,
+                    t(l, "sign-in"),
                     None,
-                    login_form(&csrf, &form.email, Some(&message)),
+                    login_form(l, &csrf, &form.email, Some(&message)),
                 ),
                 vec![cookie],
             )
@@ -360,9 +363,10 @@ pub async fn logout(
     };
     if !same(&s.session.csrf_token, &form.csrf) {
         return refused(
+            s.lang,
             StatusCode::FORBIDDEN,
-            "Log ud",
-            "Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.",
+            t(s.lang, "sign-out"),
+            t(s.lang, "the-form-did-not-come-from-this-session"),
         );
     }
     if let Err(e) = accounts::sign_out(*db, s.session, tracker_core::clock::now()).await {
@@ -376,18 +380,31 @@ pub struct InvitationQuery {
     token: Option<String>,
 }
 
-pub(crate) fn invitation_form(csrf: &str, token: &str, name: &str, error: Option<&str>) -> Markup {
+pub(crate) fn invitation_form(
+    l: Lang,
+    csrf: &str,
+    token: &str,
+    name: &str,
+    error: Option<&str>,
+) -> Markup {
+    let welcome = t_with(
+        l,
+        "welcome-choose-a-password",
+        &[
+            ("name", name.to_owned()),
+            ("min", accounts::PASSWORD_MIN.to_string()),
+        ],
+    );
     html! {
-        p { "Velkommen, " (name) ". Vælg en adgangskode på mindst "
-            (accounts::PASSWORD_MIN) " tegn." }
+        p { (welcome) }
         @if let Some(e) = error { p.alert.alert-error role="alert" id="password-error" { (e) } }
         form method="post" action="/invitation" {
             input type="hidden" name="csrf" value=(csrf);
             input type="hidden" name="token" value=(token);
-            label.form-label for="password" { "Ny adgangskode" }
+            label.form-label for="password" { (t(l, "new-password")) }
             input.form-input id="password" name="password" type="password" autocomplete="new-password"
                 required minlength=(accounts::PASSWORD_MIN) aria-describedby="password-error";
-            button.button.button-primary type="submit" { "Gem adgangskode" }
+            button.button.button-primary type="submit" { (t(l, "save-password")) }
         }
     }
 }
@@ -400,20 +417,27 @@ pub async fn invitation_page(
     Query(q): Query<InvitationQuery>,
 ) -> Response {
     let token = q.token.unwrap_or_default();
+    let l = lang_of(req);
     match accounts::invited(*db, &token, tracker_core::clock::now()).await {
         Ok(user) => {
             let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 StatusCode::OK,
-                page(
-                    "Opret adgangskode",
+                page_in(
+                    l,
+                    t(l, "set-a-password"),
                     None,
-                    invitation_form(&csrf, &token, &user.display_name, None),
+                    invitation_form(l, &csrf, &token, &user.display_name, None),
                 ),
                 vec![cookie],
             )
         }
-        Err(e) => refused(StatusCode::NOT_FOUND, "Invitation", e.text().get(Lang::Da)),
+        Err(e) => refused(
+            l,
+            StatusCode::NOT_FOUND,
+            t(l, "invitation"),
+            e.text().get(l),
+        ),
     }
 }
 
@@ -433,18 +457,21 @@ pub async fn accept_invitation(
     remote: &RemoteAddr,
     Form(form): Form<InvitationForm>,
 ) -> Response {
+    let l = lang_of(req);
     if !pre_session_csrf_ok(req, &form.csrf).await {
         return refused(
+            l,
             StatusCode::FORBIDDEN,
-            "Opret adgangskode",
-            "Formularen er udløbet eller kom ikke fra denne side. Åbn invitationen igen.",
+            t(l, "set-a-password"),
+            t(l, "the-form-expired-open-the-invitation-again"),
         );
     }
     if !attempts.allow(req, remote) {
         return refused(
+            l,
             StatusCode::TOO_MANY_REQUESTS,
-            "Opret adgangskode",
-            "For mange forsøg fra denne adresse. Vent et minut, og prøv igen.",
+            t(l, "set-a-password"),
+            t(l, "too-many-attempts"),
         );
     }
     let now = tracker_core::clock::now();
@@ -492,25 +519,32 @@ pub async fn accept_invitation(
                 .map(|u| u.display_name)
                 .unwrap_or_default();
             if name.is_empty() {
-                return refused(StatusCode::NOT_FOUND, "Invitation", e.text().get(Lang::Da));
+                return refused(
+                    l,
+                    StatusCode::NOT_FOUND,
+                    t(l, "invitation"),
+                    e.text().get(l),
+                );
             }
             let (csrf, cookie) = pre_session_csrf(req).await;
             html_response(
                 StatusCode::BAD_REQUEST,
-                page(
-                    "Opret adgangskode",
+                page_in(
+                    l,
+                    t(l, "set-a-password"),
                     None,
-                    invitation_form(&csrf, &form.token, &name, Some(e.text().get(Lang::Da))),
+                    invitation_form(l, &csrf, &form.token, &name, Some(e.text().get(l))),
                 ),
                 vec![cookie],
             )
         }
         Err(e) => {
-            let text = e.text().get(Lang::Da).to_owned();
+            let text = e.text().get(l).to_owned();
             let _: async_graphql::Error = e.into();
             refused(
+                l,
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Opret adgangskode",
+                t(l, "set-a-password"),
                 &text,
             )
         }

@@ -1098,3 +1098,81 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link_sent_by_email() {
     assert!(page.contains("Bed din administrator"), "{page}");
     assert!(!page.contains("name=\"email\""), "{page}");
 }
+
+/// Scenario: a person switches the signed-out pages to English. The sign-in page, a wrong
+/// password's answer, the invitation page, a too-short password's refusal (the service's own
+/// message) and the forgotten-password page are then in English (`lang="en"`); without the
+/// switch the same pages are in Danish.
+#[tokio::test]
+async fn the_signed_out_pages_follow_the_language_switch() {
+    let app = TestApp::new().await;
+    let (path, _, _) = invite(&app, "BYGHERRE").await;
+    let client = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let switched = client
+        .get("/lang")
+        .query("to", &"en")
+        .header("host", LOCAL)
+        .send()
+        .await;
+    let en = cookie(&switched, "sct_lang").expect("the language cookie");
+    let get = |to: &str, lang: Option<&str>| {
+        let mut req = client.get(to).header("host", LOCAL);
+        if let Some(c) = lang {
+            req = req.header("cookie", c);
+        }
+        req.send()
+    };
+
+    let page = get("/login", Some(&en)).await;
+    let csrf_cookie = cookie(&page, "sct_csrf").unwrap();
+    let body = text(page).await;
+    assert!(body.contains("<html lang=\"en\">"), "{body}");
+    assert!(body.contains(">Sign in</button>"), "{body}");
+    assert!(body.contains(">Forgot your password?</a>"), "{body}");
+    let wrong = client
+        .post("/login")
+        .header("host", LOCAL)
+        .header("cookie", format!("{csrf_cookie}; {en}"))
+        .form(&[
+            ("csrf", hidden(&body, "csrf")),
+            ("email", "birthe@boligselskab.dk".to_owned()),
+            ("password", "forkert adgangskode".to_owned()),
+        ])
+        .send()
+        .await;
+    wrong.assert_status(StatusCode::UNAUTHORIZED);
+    assert!(
+        text(wrong)
+            .await
+            .contains("The e-mail or the password is wrong.")
+    );
+
+    let page = get(&path, Some(&en)).await;
+    let csrf_cookie = cookie(&page, "sct_csrf").unwrap();
+    let body = text(page).await;
+    assert!(
+        body.contains("Welcome, Birthe Bygherre. Choose a password of at least 12 characters."),
+        "{body}"
+    );
+    let short = client
+        .post("/invitation")
+        .header("host", LOCAL)
+        .header("cookie", format!("{csrf_cookie}; {en}"))
+        .form(&[
+            ("csrf", hidden(&body, "csrf")),
+            ("token", hidden(&body, "token")),
+            ("password", "kort".to_owned()),
+        ])
+        .send()
+        .await;
+    short.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(short).await;
+    assert!(body.contains("12 to 128 characters"), "{body}");
+    assert!(!body.contains("tegn lang"), "{body}");
+
+    let forgot = text(get("/password/forgot", Some(&en)).await).await;
+    assert!(forgot.contains("<title>Forgotten password"), "{forgot}");
+    assert!(forgot.contains("To sign in"), "{forgot}");
+    let danish = text(get("/login", None).await).await;
+    assert!(danish.contains("<html lang=\"da\">") && danish.contains(">Log ind</button>"));
+}
