@@ -32,8 +32,9 @@ pub enum Area {
 
 /// The kind of row a write changed: the audit trail's `entity` column, and what decides which
 /// grants' revisions and which hours rollups the write refreshes. Those decisions match on it
-/// exhaustively, so a new kind of row must say what it touches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// exhaustively, so a new kind of row must say what it touches; `Kind::iter()` lists them all
+/// (derived, so no list is kept by hand).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, sea_orm::EnumIter)]
 pub enum Kind {
     HousingOrganisation,
     Estate,
@@ -59,30 +60,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 21] = [
-        Self::HousingOrganisation,
-        Self::Estate,
-        Self::Grant,
-        Self::Contractor,
-        Self::Contract,
-        Self::Person,
-        Self::Placement,
-        Self::HoursReport,
-        Self::HoursLine,
-        Self::LbfReport,
-        Self::ApiToken,
-        Self::TrialPlacement,
-        Self::FollowUpGroup,
-        Self::GroupMember,
-        Self::Meeting,
-        Self::ActionItem,
-        Self::Webhook,
-        Self::ReminderPreference,
-        Self::PayrollImport,
-        Self::User,
-        Self::CompanyDocumentation,
-    ];
-
     /// The English name: in messages ("Grant 0190... was not found") and in the audit trail,
     /// whose stored rows name their kind this way (so these names never change).
     pub const fn label(self) -> &'static str {
@@ -113,7 +90,8 @@ impl Kind {
 
     /// The kind an audit row names, if any.
     pub fn from_label(label: &str) -> Option<Kind> {
-        Self::ALL.into_iter().find(|k| k.label() == label)
+        use sea_orm::Iterable;
+        Self::iter().find(|k| k.label() == label)
     }
 }
 
@@ -307,14 +285,15 @@ pub async fn delete<E: Record, C: ConnectionTrait>(
 #[cfg(test)]
 mod kind_tests {
     use super::Kind;
+    use sea_orm::Iterable;
     use std::collections::HashSet;
 
     /// The audit trail stores these names; each reads back as its kind and no two are the same.
     #[test]
     fn every_kind_reads_back_from_its_stored_name() {
-        let names: HashSet<&str> = Kind::ALL.iter().map(|k| k.label()).collect();
-        assert_eq!(names.len(), Kind::ALL.len());
-        for k in Kind::ALL {
+        let names: HashSet<&str> = Kind::iter().map(|k| k.label()).collect();
+        assert_eq!(names.len(), 21);
+        for k in Kind::iter() {
             assert_eq!(Kind::from_label(k.label()), Some(k));
         }
         assert_eq!(Kind::HoursReport.label(), "Hours report");

@@ -201,7 +201,16 @@ pub fn axe_core() -> String {
         ));
     }
     run("tar", &["-xzf", &tarball]);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::rename(&work, &dir).unwrap_or_else(|e| fail(format!("{}: {e}", dir.display())));
+    // A binary beside this one may have put its copy in place meanwhile: then that one is used
+    // and this one dropped (a rename onto a folder with files fails, and never half-replaces it).
+    if !script.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Err(e) = std::fs::rename(&work, &dir)
+            && !script.exists()
+        {
+            fail(format!("{}: {e}", dir.display()));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
     std::fs::read_to_string(&script).unwrap_or_else(|e| fail(format!("{}: {e}", script.display())))
 }
