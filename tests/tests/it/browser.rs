@@ -594,7 +594,7 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
     assert!(report.contains("Ikke indsendt."));
     b.click_then(
         "form[action$='/lbf'][method=post] button[type=submit]",
-        "p.alert-success",
+        "#receipt",
     )
     .await;
     let submitted = b.settled(None).await;
@@ -611,8 +611,7 @@ async fn the_bygherre_checks_the_figures_and_submits_and_corrects_the_report() {
     assert!(refused.contains("skal udfyldes"), "{refused}");
     b.fill("#reason", "Timer for december var indberettet to gange")
         .await;
-    b.click_then("textarea#reason ~ button", "p.alert-success")
-        .await;
+    b.click_then("textarea#reason ~ button", "#receipt").await;
     let corrected = b.settled(Some("bygherre-lbf-corrected")).await;
     assert!(corrected.contains("Rettelsen er indsendt."), "{corrected}");
     assert!(corrected.contains("Timer for december var indberettet to gange"));
@@ -682,7 +681,7 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
         .await;
     let asked = b.settled(Some("contractor-hours-confirm")).await;
     assert!(asked.contains("id=\"confirm-replace\""), "{asked}");
-    b.click_then("main form button[type=submit]", "p[role=status]")
+    b.click_then("main form button[type=submit]", "#receipt")
         .await;
     let saved = b.settled(None).await;
     assert!(saved.contains("role=\"status\""), "{saved}");
@@ -759,8 +758,7 @@ async fn the_tovholder_records_an_outcome_and_the_funnel_changes() {
     select.select_by_value("EDUCATION").await.unwrap();
     b.fill("#ended input[name=plan]", "Starter på grundforløb i januar")
         .await;
-    b.click_then("#ended button[type=submit]", "p.alert-success")
-        .await;
+    b.click_then("#ended button[type=submit]", "#receipt").await;
     let after = b.settled(Some("tovholder-trials-after")).await;
     assert!(after.contains("Udfaldet er gemt."), "{after}");
     assert!(b.text_of("#ended caption").await.ends_with("(0)"));
@@ -821,7 +819,7 @@ async fn the_core_flows_work_without_javascript() {
     // Sent as prefilled: the month is on file, so the page asks before replacing it.
     b.click_then("main form button[type=submit]", "#confirm-replace")
         .await;
-    b.click_then("main form button[type=submit]", "p[role=status]")
+    b.click_then("main form button[type=submit]", "#receipt")
         .await;
     let saved = b.settled(None).await;
     assert!(saved.contains("role=\"status\""), "{saved}");
@@ -839,7 +837,7 @@ async fn the_core_flows_work_without_javascript() {
         .await;
     b.click_then(
         "form[action$='/lbf'][method=post] button[type=submit]",
-        "p.alert-success",
+        "#receipt",
     )
     .await;
     assert!(
@@ -1231,7 +1229,7 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
         b.set_date("#start", months_ago(4)).await;
         b.set_date("#end", today + chrono::Days::new(300)).await;
         b.fill(clause, value).await;
-        b.submit_then("#new-contract button[type=submit]", "p.alert-success")
+        b.submit_then("#new-contract button[type=submit]", "#receipt")
             .await;
     }
     b.settled(Some("journey-bygherre-contracts")).await;
@@ -1270,13 +1268,13 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     .await;
     b.fill("#total", "1.200").await;
     b.fill("fieldset input[name='hours0']", "150").await;
-    b.submit_then("main form button[type=submit]", "p[role=status]")
+    b.submit_then("main form button[type=submit]", "#receipt")
         .await;
     b.fill("fieldset input[name='hours0']", "160").await;
     b.submit_then("main form button[type=submit]", "#confirm-replace")
         .await;
     b.settled(Some("journey-contractor-confirm")).await;
-    b.submit_then("main form button[type=submit]", "p[role=status]")
+    b.submit_then("main form button[type=submit]", "#receipt")
         .await;
     b.sign_out().await;
 
@@ -1297,16 +1295,13 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     b.fill("form[action='/app/trials/person'] #name", "Bashir Beboer")
         .await;
     b.click("#resident").await;
-    b.submit_then(
-        "form[action='/app/trials/person'] button",
-        "p.alert-success",
-    )
-    .await;
+    b.submit_then("form[action='/app/trials/person'] button", "#receipt")
+        .await;
     b.choose("#person", "Bashir Beboer").await;
     b.set_date("#start", today - chrono::Days::new(21)).await;
     b.set_date("#end", today - chrono::Days::new(1)).await;
     b.fill("#trades", "tømrer, maler").await;
-    b.submit_then("form[action='/app/trials'] button", "p.alert-success")
+    b.submit_then("form[action='/app/trials'] button", "#receipt")
         .await;
     b.choose("#ended select[name=outcome]", "Læreplads").await;
     b.submit_then("#ended form button", "#without-plan form")
@@ -1317,8 +1312,7 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
         "Starter på tømreruddannelsen i januar",
     )
     .await;
-    b.submit_then("#without-plan form button", "p.alert-success")
-        .await;
+    b.submit_then("#without-plan form button", "#receipt").await;
     let trials = b.settled(Some("journey-tovholder-plan")).await;
     assert!(
         !trials.contains("name=\"step\""),

@@ -1835,7 +1835,7 @@ async fn a_follow_up_group_is_set_up_and_its_members_added_through_the_pages() {
     .await;
     res.assert_status(StatusCode::SEE_OTHER);
     let to = res.0.headers()["location"].to_str().unwrap().to_owned();
-    assert!(to.ends_with("?done=group"), "{to}");
+    assert!(to.contains("?done=group&ref="), "{to}");
     assert_eq!(demo.app.count("follow_up_group").await, groups + 1);
     assert_eq!(
         demo.app
@@ -2128,9 +2128,16 @@ async fn the_bygherre_changes_a_contracts_clause_and_archives_it() {
     let res = post(edit.clone(), form).await;
     res.assert_status(StatusCode::SEE_OTHER);
     let to = res.0.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(to, format!("{list}?done=contract-updated"));
+    assert!(
+        to.starts_with(&format!("{list}?done=contract-updated&ref={contract}&at=")),
+        "{to}"
+    );
     let receipt = text(get(&client, &to, &s).await).await;
     assert!(receipt.contains("Kontrakten er rettet."), "{receipt}");
+    assert!(
+        receipt.contains(&format!("<code>{contract}</code>")) && receipt.contains(" kl. "),
+        "the receipt names the contract and the time: {receipt}"
+    );
     let after = demo.app.ok(CONTRACT, json!({ "c": contract })).await["contract"].clone();
     assert_eq!(after["value"], "12500000.00");
     assert_eq!(

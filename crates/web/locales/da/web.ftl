@@ -183,6 +183,7 @@ this-server-sends-no-email = Denne server sender ikke e-mail, så et nyt link ka
 enter-your-email = Skriv din e-mailadresse.
 that-is-not-an-email-address = Det er ikke en e-mailadresse. Skriv den som navn@eksempel.dk.
 if-the-address-has-an-account = Hører { $email } til en konto her, er der nu sendt et link til den. Linket virker én gang og i en time. Kommer der ingen e-mail inden for et par minutter, så se efter i uønsket post, eller bed din administrator om et link.
+the-targets-were-saved = Målene for beboerne er gemt.
 the-page-does-not-exist = Siden findes ikke.
 the-form-was-refused = Formularen blev afvist
 the-form-did-not-come-from = Formularen kom ikke fra denne session. Hent siden igen og prøv på ny.

@@ -183,6 +183,7 @@ this-server-sends-no-email = This server sends no e-mail, so a new link cannot b
 enter-your-email = Enter your e-mail address.
 that-is-not-an-email-address = That is not an e-mail address. Write it as name@example.com.
 if-the-address-has-an-account = If { $email } belongs to an account here, a link has now been sent to it. The link works once and for an hour. If no e-mail arrives within a few minutes, look in your junk mail, or ask your administrator for a link.
+the-targets-were-saved = The residents' targets are saved.
 the-page-does-not-exist = The page does not exist.
 the-form-was-refused = The form was refused
 the-form-did-not-come-from = The form did not come from this session. Reload the page and try again.

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::hours::form_number;
+use super::parts::to_receipt;
 use super::trials::form_date;
 use crate::layout::{ask_op, not_found, two};
 use crate::queries::contracts::{
@@ -26,7 +27,7 @@ use crate::queries::contracts::{
     RecordCompanyDocumentationInput, RecordDocumentation, TrainingClauseInput, UpdateContract,
     UpdateContractVars,
 };
-use crate::{Refusal, Session, html_response, page, redirect, t};
+use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::{Lang, date};
 use tracker_graphql::AppSchema;
@@ -64,18 +65,13 @@ pub struct DocumentationForm {
     document: String,
 }
 
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 async fn contracts_page(
     schema: &AppSchema,
     s: &Session,
     grant: Uuid,
     typed: Option<&ContractForm>,
     refusal: Option<&Refusal>,
-    notice: Option<&str>,
+    notice: Option<Markup>,
 ) -> Response {
     let l = s.lang;
     let title = t(l, "contracts-and-clauses");
@@ -92,7 +88,7 @@ async fn contracts_page(
         .principal
         .may_write(tracker_core::auth::Area::Hours, "report");
     let body = html! {
-        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(n) = notice { (n) }
         @if let Some(r) = refusal.filter(|r| r.field.is_none()) { p.alert.alert-error role="alert" { (r.message) } }
         p { (g.case_number) " · " (g.title) }
         div.table--responsive-scroll tabindex="0" {
@@ -466,9 +462,10 @@ pub async fn update_contract(
     };
     let vars = UpdateContractVars { id: contract, i };
     match ask_op(&schema, &s, UpdateContract::build(vars)).await {
-        Ok(_) => redirect(
-            &format!("/app/grants/{grant}/contracts?done=contract-updated"),
-            vec![],
+        Ok(_) => to_receipt(
+            &format!("/app/grants/{grant}/contracts"),
+            "contract-updated",
+            contract,
         ),
         Err(e) => {
             let e = e.worded(&contract_words(s.lang));
@@ -506,9 +503,10 @@ pub async fn archive_contract(
     )
     .await
     {
-        Ok(_) => redirect(
-            &format!("/app/grants/{grant}/contracts?done=contract-archived"),
-            vec![],
+        Ok(_) => to_receipt(
+            &format!("/app/grants/{grant}/contracts"),
+            "contract-archived",
+            contract,
         ),
         Err(e) => e.page(t(s.lang, "archive-contract"), &s),
     }
@@ -558,7 +556,7 @@ pub async fn contracts_list(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<super::parts::Receipt>,
 ) -> Response {
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
@@ -567,13 +565,14 @@ pub async fn contracts_list(
     let Some(grant) = grant_of(&id) else {
         return not_found(&s);
     };
-    let notice = match q.done.as_deref() {
+    let what = match q.done.as_deref() {
         Some("contract") => Some(t(s.lang, "the-contract-was-registered")),
         Some("contract-updated") => Some(t(s.lang, "the-contract-was-updated")),
         Some("contract-archived") => Some(t(s.lang, "the-contract-was-archived")),
         Some("documentation") => Some(t(s.lang, "the-documentation-was-recorded")),
         _ => None,
     };
+    let notice = super::parts::receipt_for(s.lang, what, &q);
     contracts_page(&schema, &s, grant, None, None, notice).await
 }
 
@@ -684,9 +683,10 @@ pub async fn create_contract(
         Err(e) => return contracts_page(&schema, &s, grant, Some(&form), Some(&e), None).await,
     };
     match ask_op(&schema, &s, CreateContract::build(CreateContractVars { i })).await {
-        Ok(_) => redirect(
-            &format!("/app/grants/{grant}/contracts?done=contract"),
-            vec![],
+        Ok(d) => to_receipt(
+            &format!("/app/grants/{grant}/contracts"),
+            "contract",
+            d.create_contract.id,
         ),
         Err(e) => {
             let e = e.worded(&contract_words(s.lang));
@@ -744,9 +744,10 @@ pub async fn record_documentation(
     )
     .await
     {
-        Ok(_) => redirect(
-            &format!("/app/grants/{grant}/contracts?done=documentation"),
-            vec![],
+        Ok(d) => to_receipt(
+            &format!("/app/grants/{grant}/contracts"),
+            "documentation",
+            d.record_company_documentation.id,
         ),
         Err(e) => contracts_page(&schema, &s, grant, None, Some(&e), None).await,
     }

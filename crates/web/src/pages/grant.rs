@@ -51,6 +51,7 @@ pub async fn grant_page(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
+    poem::web::Query(q): poem::web::Query<super::parts::Receipt>,
 ) -> Response {
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
@@ -59,7 +60,9 @@ pub async fn grant_page(
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
         return not_found(&s);
     };
-    grant_view(&schema, &s, grant_id, None, None).await
+    let what = (q.done.as_deref() == Some("targets")).then(|| t(s.lang, "the-targets-were-saved"));
+    let notice = super::parts::receipt_for(s.lang, what, &q);
+    grant_view(&schema, &s, grant_id, None, None, notice).await
 }
 
 /// The grant page, with a refusal of the residents' target form (and what was typed) if any.
@@ -69,6 +72,7 @@ async fn grant_view(
     grant_id: uuid::Uuid,
     typed: Option<&TargetsForm>,
     refusal: Option<&Refusal>,
+    notice: Option<maud::Markup>,
 ) -> Response {
     use cynic::QueryBuilder;
     let l = s.lang;
@@ -83,6 +87,7 @@ async fn grant_view(
         .may_write(tracker_core::auth::Area::Grant, "update");
     let title = format!("{} · {}", c.grant.case_number, c.grant.title);
     let body = html! {
+        @if let Some(n) = notice { (n) }
         p id="status" { (t(l, "status-on")) (engine::i18n::date(l, c.as_of)) ": "
             (c.status.tag(l)) }
         h2 { (t(l, "key-figures")) }
@@ -182,7 +187,7 @@ pub async fn set_resident_targets(
             resident_trainee_target_percent: trainee,
         },
         (Err(e), _) | (_, Err(e)) => {
-            return grant_view(&schema, &s, grant, Some(&form), Some(&e)).await;
+            return grant_view(&schema, &s, grant, Some(&form), Some(&e), None).await;
         }
     };
     match ask_op(
@@ -192,7 +197,7 @@ pub async fn set_resident_targets(
     )
     .await
     {
-        Ok(_) => redirect(&format!("/app/grants/{grant}"), vec![]),
+        Ok(_) => super::parts::to_receipt(&format!("/app/grants/{grant}"), "targets", grant),
         Err(e) => {
             let e = e.worded(&[
                 (
@@ -204,7 +209,7 @@ pub async fn set_resident_targets(
                     t(l, "target-residents-in-training"),
                 ),
             ]);
-            grant_view(&schema, &s, grant, Some(&form), Some(&e)).await
+            grant_view(&schema, &s, grant, Some(&form), Some(&e), None).await
         }
     }
 }

@@ -387,6 +387,8 @@ pub async fn ranking_page(
 pub struct YearQuery {
     year: Option<String>,
     done: Option<String>,
+    r#ref: Option<String>,
+    at: Option<String>,
 }
 
 fn year_of(v: Option<&str>) -> Option<i32> {
@@ -400,7 +402,7 @@ async fn report_page(
     s: &Session,
     grant: uuid::Uuid,
     year: i32,
-    notice: Option<&str>,
+    notice: Option<maud::Markup>,
     refused: Option<(&Refusal, &str)>,
 ) -> Response {
     let l = s.lang;
@@ -431,7 +433,7 @@ async fn report_page(
             }
             div { button.button.button-primary type="submit" { (t(l, "show")) } }
         }
-        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(n) = notice { (n) }
         p id="report-state" {
             @if submitted { (t(l, "submitted-the-figures-below-are-the")) }
             @else { (t(l, "not-submitted-the-figures-below-are")) }
@@ -532,11 +534,13 @@ pub async fn lbf_page(
                 tracker_core::units::danish_today().year() - 1
             }),
     };
-    let notice = match q.done.as_deref() {
+    let what = match q.done.as_deref() {
         Some("submitted") => Some(t(s.lang, "the-report-was-submitted")),
         Some("corrected") => Some(t(s.lang, "the-correction-was-submitted")),
         _ => None,
     };
+    let receipt = super::parts::Receipt::of(q.done.clone(), q.r#ref.clone(), q.at.clone());
+    let notice = super::parts::receipt_for(s.lang, what, &receipt);
     report_page(&schema, &s, grant, year, notice, None).await
 }
 
@@ -577,7 +581,7 @@ pub async fn submit_report(
             };
             ask_op(&schema, &s, Correct::build(CorrectVars { i }))
                 .await
-                .map(|_| "corrected")
+                .map(|d| ("corrected", d.correct_lbf_report.id))
         }
         _ => {
             let i = SubmitLbfReportInput {
@@ -587,12 +591,15 @@ pub async fn submit_report(
             };
             ask_op(&schema, &s, Submit::build(SubmitVars { i }))
                 .await
-                .map(|_| "submitted")
+                .map(|d| ("submitted", d.submit_lbf_report.id))
         }
     };
     match answer {
-        Ok(done) => redirect(
-            &format!("/app/grants/{grant}/lbf?year={year}&done={done}"),
+        Ok((done, id)) => redirect(
+            &format!(
+                "/app/grants/{grant}/lbf?year={year}&{}",
+                super::parts::receipt_query(done, id)
+            ),
             vec![],
         ),
         Err(e) if e.code == "BAD_USER_INPUT" || e.code == "CONFLICT" => {

@@ -14,14 +14,15 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::parts::field;
-use super::trials::{DoneQuery, bad_date, form_date};
+use super::parts::to_receipt;
+use super::trials::{bad_date, form_date};
 use crate::layout::ask_op;
 use crate::queries::trials::{
     ActionItem, ArchiveMember, CreateFollowUpGroupInput, CreateGroup, CreateGroupMemberInput,
     CreateGroupVars, CreateMeeting, CreateMeetingInput, CreateMember, CreateMemberVars, Group,
     GroupVars, GroupsPage, MeetingVars, MemberIdVars, MemberRole,
 };
-use crate::{Refusal, Session, html_response, page, redirect, t};
+use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use engine::i18n::date;
@@ -156,10 +157,10 @@ pub async fn create_group(
         cadence_days,
     };
     match ask_op(&schema, &s, CreateGroup::build(CreateGroupVars { i })).await {
-        Ok(d) => redirect(
-            &format!("/app/groups/{}?done=group", d.create_follow_up_group.id),
-            vec![],
-        ),
+        Ok(d) => {
+            let id = d.create_follow_up_group.id;
+            to_receipt(&format!("/app/groups/{id}"), "group", id)
+        }
         Err(e) => {
             let e = e.worded(&[
                 ("name", t(l, "group-name")),
@@ -199,7 +200,7 @@ async fn group_page(
     s: &Session,
     group: uuid::Uuid,
     refused: Option<(Sent<'_>, &Refusal)>,
-    notice: Option<&str>,
+    notice: Option<Markup>,
 ) -> Response {
     let l = s.lang;
     let title = t(l, "follow-up-group");
@@ -246,7 +247,7 @@ async fn group_page(
         .may_write(tracker_core::auth::Area::FollowUp, "archive");
     let body = html! {
         p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
-        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(n) = notice { (n) }
         p id="next-meeting" {
             (t(l, "the-next-meeting-is-due-by"))
             strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
@@ -393,7 +394,11 @@ pub async fn create_member(
         role,
     };
     match ask_op(&schema, &s, CreateMember::build(CreateMemberVars { i })).await {
-        Ok(_) => redirect(&format!("/app/groups/{group}?done=member#members"), vec![]),
+        Ok(d) => to_receipt(
+            &format!("/app/groups/{group}"),
+            "member",
+            d.create_group_member.id,
+        ),
         Err(e) => {
             let e = e.worded(&[
                 ("name", t(l, "member-name")),
@@ -434,10 +439,7 @@ pub async fn archive_member(
     )
     .await
     {
-        Ok(_) => redirect(
-            &format!("/app/groups/{group}?done=member-removed#members"),
-            vec![],
-        ),
+        Ok(_) => to_receipt(&format!("/app/groups/{group}"), "member-removed", member),
         Err(e) => e.page(t(s.lang, "follow-up-group"), &s),
     }
 }
@@ -449,7 +451,7 @@ pub async fn group_view(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<super::parts::Receipt>,
 ) -> Response {
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
@@ -458,12 +460,13 @@ pub async fn group_view(
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
     };
-    let notice = q.done.as_deref().map(|done| match done {
+    let what = q.done.as_deref().map(|done| match done {
         "group" => t(s.lang, "the-group-was-set-up"),
         "member" => t(s.lang, "the-member-was-added"),
         "member-removed" => t(s.lang, "the-member-left-the-group"),
         _ => t(s.lang, "the-meeting-was-registered"),
     });
+    let notice = super::parts::receipt_for(s.lang, what, &q);
     group_page(&schema, &s, group, None, notice).await
 }
 
@@ -528,7 +531,11 @@ pub async fn create_meeting(
         decisions: blank(&form.decisions),
     };
     match ask_op(&schema, &s, CreateMeeting::build(MeetingVars { i })).await {
-        Ok(_) => redirect(&format!("/app/groups/{group}?done=meeting"), vec![]),
+        Ok(d) => to_receipt(
+            &format!("/app/groups/{group}"),
+            "meeting",
+            d.create_meeting.id,
+        ),
         Err(e) => {
             let e = e.worded(&[
                 ("date", t(s.lang, "date")),

@@ -73,6 +73,8 @@ pub struct HoursQuery {
     contract: Option<String>,
     month: Option<String>,
     saved: Option<String>,
+    r#ref: Option<String>,
+    at: Option<String>,
 }
 
 /// The contract with its placements and reports, through the schema. A contract id that does
@@ -153,7 +155,7 @@ fn form(
     lines: &HashMap<Uuid, String>,
     errors: &HashMap<String, String>,
     general: Option<&str>,
-    saved: bool,
+    saved: Option<&super::parts::Receipt>,
     replacing: Option<&Replacing>,
 ) -> Markup {
     let l = s.lang;
@@ -181,7 +183,14 @@ fn form(
         (crate::layout::error_summary(l, &problems))
         p { (t(l, "contract-label")) (contract.trade) " · "
             (contract.contractor.name) " · " (contract.grant.case_number) }
-        @if saved { p role="status" { strong { (t(l, "saved-sentence")) } " " (t(l, "the-hours-for")) (engine::i18n::month(l, month)) (t(l, "are-reported")) } }
+        @if let Some(r) = saved {
+            (super::parts::receipt(
+                l,
+                &format!("{} {}{}{}", t(l, "saved-sentence"), t(l, "the-hours-for"), engine::i18n::month(l, month), t(l, "are-reported")),
+                r.at(),
+                r.reference(),
+            ))
+        }
         @if let Some(g) = general { p.alert.alert-error role="alert" { (g) } }
         @if let (Some(old), Some(new)) = (on_file, replacing) {
             div id="confirm-replace" role="alert" {
@@ -200,7 +209,7 @@ fn form(
                 }
                 }
             }
-        } @else if let (Some(old), false) = (on_file, saved) {
+        } @else if let (Some(old), None) = (on_file, saved) {
             p id="already-reported" {
                 (t(l, "the-month-is-already-reported")) " "
                 (two(l, old.total_hours)) " " (t(l, "hours-in-total")) ", "
@@ -286,6 +295,10 @@ pub async fn hours_page(
         today.with_day(1).unwrap_or(today) - Months::new(1)
     });
     let (total, lines) = prefill(s.lang, &contract, month);
+    let saved = q
+        .saved
+        .as_ref()
+        .map(|_| super::parts::Receipt::of(q.saved.clone(), q.r#ref.clone(), q.at.clone()));
     let body = form(
         &s,
         &contract,
@@ -295,7 +308,7 @@ pub async fn hours_page(
         &lines,
         &HashMap::new(),
         None,
-        q.saved.is_some(),
+        saved.as_ref(),
         None,
     );
     html_response(StatusCode::OK, page(title(s.lang), Some(&s), body), vec![])
@@ -348,7 +361,7 @@ pub async fn report_hours(
             &typed,
             &HashMap::new(),
             None,
-            false,
+            None,
             Some(&replacing),
         );
         return html_response(StatusCode::OK, page(title(l), Some(&s), body), vec![]);
@@ -361,12 +374,13 @@ pub async fn report_hours(
             trainee_hours: lines,
         };
         match ask_op(&schema, &s, Report::build(ReportVars { i })).await {
-            Ok(_) => {
+            Ok(d) => {
                 return redirect(
                     &format!(
-                        "/app/hours?contract={}&month={}&saved=1",
+                        "/app/hours?contract={}&month={}&saved=1&{}",
                         contract.id,
-                        ym(shown_month)
+                        ym(shown_month),
+                        super::parts::receipt_query("hours", d.report_monthly_hours.id),
                     ),
                     vec![],
                 );
@@ -399,7 +413,7 @@ pub async fn report_hours(
         &typed,
         &errors,
         general.as_deref(),
-        false,
+        None,
         None,
     );
     html_response(

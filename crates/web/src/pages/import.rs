@@ -102,8 +102,10 @@ fn result(l: Lang, d: &PayrollImport) -> Markup {
                 }
             }
             }
-        } @else {
+        } @else if status == PayrollImportStatus::Checked {
             p role="status" { strong { (status_text(l, status)) } }
+        } @else {
+            (super::parts::receipt(l, status_text(l, status), Some(chrono::Utc::now()), d.import_id))
         }
         @if !d.reports.is_empty() {
             div.table--responsive-scroll tabindex="0" {

@@ -49,6 +49,15 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// A receipt read from an address whose query has more than the receipt's part.
+    pub fn of(done: Option<String>, reference: Option<String>, at: Option<String>) -> Self {
+        Self {
+            done,
+            r#ref: reference,
+            at,
+        }
+    }
+
     /// The new record's reference, if the address carries one that reads.
     pub fn reference(&self) -> Option<Uuid> {
         self.r#ref.as_deref().and_then(|r| r.parse().ok())
@@ -82,6 +91,17 @@ pub fn receipt(l: Lang, what: &str, at: Option<DateTime<Utc>>, reference: Option
 /// After a saved form: back to `page` with the receipt's what, reference and time (the page
 /// shows them; a forged address fools only the person who typed it).
 pub fn to_receipt(page: &str, what: &str, id: Uuid) -> Response {
+    redirect(&format!("{page}?{}", receipt_query(what, id)), vec![])
+}
+
+/// The receipt's part of an address (`done`, `ref`, `at`: now), for a page whose address has
+/// more in its query.
+pub fn receipt_query(what: &str, id: Uuid) -> String {
     let at = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    redirect(&format!("{page}?done={what}&ref={id}&at={at}"), vec![])
+    format!("done={what}&ref={id}&at={at}")
+}
+
+/// A page's receipt for `what` was saved, with the time and reference its address carries.
+pub fn receipt_for(l: Lang, what: Option<&str>, r: &Receipt) -> Option<Markup> {
+    what.map(|w| receipt(l, w, r.at(), r.reference()))
 }

@@ -173,8 +173,12 @@ pub async fn save_reminders(
     kinds.sort_unstable();
     match ask_op(&schema, &s, SavePreferences::build(KindsVars { k: kinds })).await {
         Ok(d) => {
-            let note =
-                html! { p role="status" { strong { (t(s.lang, "your-reminders-are-saved")) } } };
+            let note = super::parts::receipt(
+                s.lang,
+                t(s.lang, "your-reminders-are-saved"),
+                Some(chrono::Utc::now()),
+                None,
+            );
             html_response(
                 StatusCode::OK,
                 page(

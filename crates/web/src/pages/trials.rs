@@ -16,6 +16,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::parts::to_receipt;
 use super::people::{PersonForm, person_form, register_person};
 use crate::layout::ask_op;
 use crate::queries::trials::{
@@ -24,7 +25,7 @@ use crate::queries::trials::{
     ThreeMonthDue, ThreeMonthStatus, ThreeMonthVars, TrialChoices, TrialOutcome, TrialPlacement,
 };
 use crate::queries::trials::{DecidedTrial, DecidedTrials};
-use crate::{Refusal, Session, html_response, page, redirect, t};
+use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use engine::i18n::date;
@@ -153,7 +154,7 @@ async fn trials_page(
     schema: &AppSchema,
     s: &Session,
     refused: Option<(Typed<'_>, &Refusal)>,
-    notice: Option<&str>,
+    notice: Option<Markup>,
 ) -> Response {
     let l = s.lang;
     let (typed, refusal, person, row) = match &refused {
@@ -200,7 +201,7 @@ async fn trials_page(
         }
     });
     let body = html! {
-        @if let Some(n) = notice { p.alert.alert-success role="status" { (n) } }
+        @if let Some(n) = notice { (n) }
         @if let Some(m) = row_summary { (m) }
         h2 { (t(l, "running-and-ended-placements")) }
         (trial_table(s, "ending", t(l, "ending-within-a-week"), &ending, row))
@@ -559,14 +560,9 @@ pub async fn create_participant(
         Err(refused) => return refused,
     };
     match register_person(&schema, &s, &form).await {
-        Ok(_) => redirect("/app/trials?done=person#ny", vec![]),
+        Ok(id) => to_receipt("/app/trials", "person", id),
         Err(e) => trials_page(&schema, &s, Some((Typed::Person(&form), &e)), None).await,
     }
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    pub(super) done: Option<String>,
 }
 
 /// GET /app/trials
@@ -575,19 +571,20 @@ pub async fn trials_list(
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<super::parts::Receipt>,
 ) -> Response {
     let s = match crate::signed_in(&db, req).await {
         Ok(s) => s,
         Err(to_login) => return to_login,
     };
-    let notice = match q.done.as_deref() {
+    let what = match q.done.as_deref() {
         Some("created") => Some(t(s.lang, "the-trial-placement-was-logged")),
         Some("outcome") => Some(t(s.lang, "the-outcome-was-saved")),
         Some("status") => Some(t(s.lang, "the-status-was-saved")),
         Some("person") => Some(t(s.lang, "the-participant-was-registered")),
         _ => None,
     };
+    let notice = super::parts::receipt_for(s.lang, what, &q);
     trials_page(&schema, &s, None, notice).await
 }
 
@@ -658,7 +655,7 @@ pub async fn create_trial(
         tovholder: s.user.display_name.clone(),
     };
     match ask_op(&schema, &s, CreateTrial::build(CreateTrialVars { i })).await {
-        Ok(_) => redirect("/app/trials?done=created", vec![]),
+        Ok(d) => to_receipt("/app/trials", "created", d.create_trial_placement.id),
         Err(e) => {
             let l = s.lang;
             let e = e.worded(&[
@@ -728,7 +725,7 @@ pub async fn record_outcome(
         next_plan,
     };
     match ask_op(&schema, &s, RecordOutcome::build(OutcomeVars { i })).await {
-        Ok(_) => redirect("/app/trials?done=outcome", vec![]),
+        Ok(d) => to_receipt("/app/trials", "outcome", d.record_trial_outcome.id),
         Err(e) => {
             refuse(e.worded(&[
                 ("outcomeDate", t(l, "date")),
@@ -784,7 +781,7 @@ pub async fn record_three_month(
         status_date: date,
     };
     match ask_op(&schema, &s, RecordThreeMonth::build(ThreeMonthVars { i })).await {
-        Ok(_) => redirect("/app/trials?done=status", vec![]),
+        Ok(d) => to_receipt("/app/trials", "status", d.record_three_month_status.id),
         Err(e) => refuse(e.worded(&[("statusDate", t(l, "found-out-on"))])).await,
     }
 }

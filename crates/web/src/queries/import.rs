@@ -38,6 +38,9 @@ pub enum PayrollImportStatus {
 #[derive(cynic::QueryFragment)]
 pub struct PayrollImport {
     pub status: PayrollImportStatus,
+    /// The recorded import (this one, or the earlier import of the same file): the receipt's
+    /// reference.
+    pub import_id: Option<Uuid>,
     pub reports: Vec<PayrollImportReport>,
     pub problems: Vec<PayrollImportProblem>,
 }

@@ -127,5 +127,6 @@ pub struct Correct {
 #[derive(cynic::QueryFragment)]
 #[cynic(graphql_type = "LbfReportVersion")]
 pub struct Version {
+    pub id: Uuid,
     pub version: i32,
 }
