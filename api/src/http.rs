@@ -790,6 +790,15 @@ pub fn app_with_mail(
                 .post(crate::web::pages::hours::report_hours.around(bounded_form)),
         )
         .at(
+            "/app/hours/month",
+            get(crate::web::pages::month::month_page)
+                .post(crate::web::pages::month::decide.around(bounded_form)),
+        )
+        .at(
+            "/app/hours/no-activity",
+            poem::post(crate::web::pages::hours::declare_no_activity.around(bounded_form)),
+        )
+        .at(
             "/app/reminders",
             get(crate::web::pages::reminders::reminders_page)
                 .post(crate::web::pages::reminders::save_reminders.around(bounded_form)),

@@ -89,7 +89,7 @@ impl Live {
                         client,
                         via,
                         token,
-                        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
+                        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
                         json!({ "c": contract, "p": placement }),
                     )
                     .await;
@@ -326,7 +326,7 @@ async fn two_instances_on_one_database_serve_the_same_data() {
     .await["createPlacement"]);
     q(
         a,
-        "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\"}) { id } }",
+        "mutation($c: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"1000\"}) { id } }",
         json!({ "c": contract }),
     )
     .await;
@@ -342,7 +342,7 @@ async fn two_instances_on_one_database_serve_the_same_data() {
 
     q(
         a,
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
         json!({ "c": contract, "p": placement }),
     )
     .await;

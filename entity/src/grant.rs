@@ -34,6 +34,10 @@ pub struct Model {
     pub resident_trial_target_bp: Option<i32>,
     /// R11: target share of residents among the persons in training, in basis points.
     pub resident_trainee_target_bp: Option<i32>,
+    /// A subcontract's months need the main contractor's approval before the bygherre accepts
+    /// them (hovedentreprenørens godkendelse).
+    #[serde(default = "approval_by_default")]
+    pub main_contractor_approval: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
@@ -43,3 +47,8 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Grants audited before the setting existed asked for the main contractor's approval.
+fn approval_by_default() -> bool {
+    true
+}

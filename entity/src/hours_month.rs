@@ -22,6 +22,13 @@ pub struct Model {
     pub not_counted_centihours: i64,
     /// The report's filing time (R6).
     pub reported_at: DateTimeUtc,
+    /// The status of the version these figures are (audit images from before the workflow
+    /// have none: those reports were submitted).
+    pub status: crate::enums::HoursStatus,
+    /// The number of the version these figures are.
+    pub version: i32,
+    /// Ingen aktivitet: declared without work on site (zero hours, no lines).
+    pub no_activity: bool,
     /// The report's `updated_at` when these sums were made: an evaluation as known before it
     /// reads the report's lines from the audit trail instead.
     pub written_at: DateTimeUtc,

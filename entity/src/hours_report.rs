@@ -14,6 +14,16 @@ pub struct Model {
     pub total_centihours: i64,
     /// When this month's report was (last) filed, for the R6 deadline.
     pub reported_at: DateTimeUtc,
+    /// The status of the version these figures are (audit images from before the workflow
+    /// have none: those reports were submitted).
+    #[serde(default = "crate::hours_report::submitted")]
+    pub status: crate::enums::HoursStatus,
+    /// The number of the version these figures are.
+    #[serde(default = "crate::hours_report::first")]
+    pub version: i32,
+    /// Ingen aktivitet: declared without work on site (zero hours, no lines).
+    #[serde(default)]
+    pub no_activity: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
@@ -23,3 +33,12 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// Reports audited before the workflow existed were submitted version 1.
+pub fn submitted() -> crate::enums::HoursStatus {
+    crate::enums::HoursStatus::Submitted
+}
+
+pub fn first() -> i32 {
+    1
+}

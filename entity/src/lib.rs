@@ -25,6 +25,8 @@ pub mod group_member;
 pub mod hours_line;
 pub mod hours_month;
 pub mod hours_report;
+pub mod hours_status_change;
+pub mod hours_version;
 pub mod housing_organisation;
 pub mod lbf_report;
 pub mod meeting;

@@ -19,6 +19,7 @@ mod m20261126_000013_reminders;
 mod m20261206_000014_server_secret;
 mod m20261206_000015_clause_models;
 mod m20261206_000016_person_registered_by_user;
+mod m20261207_000017_hours_workflow;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_server_secret::Migration),
             Box::new(m20261206_000015_clause_models::Migration),
             Box::new(m20261206_000016_person_registered_by_user::Migration),
+            Box::new(m20261207_000017_hours_workflow::Migration),
         ]
     }
 }

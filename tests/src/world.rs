@@ -50,7 +50,7 @@ pub async fn site(app: &TestApp, tag: &str, contractor_n: usize) -> Site {
     let placement = app.placement(&person, &grant, &contract).await;
     let report = made(
         app,
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
         json!({ "c": contract, "p": placement }),
     )
     .await;

@@ -462,7 +462,7 @@ async fn write_once(
             "l": lines.iter().map(|(p, h)| json!({ "placementId": p, "hours": hours(*h) })).collect::<Vec<_>>(),
         });
         let body = json!({
-            "query": "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+            "query": "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
             "variables": vars,
         });
         (body, Some((contract.clone(), month)), Some((total, lines)))
@@ -526,7 +526,7 @@ async fn write_mixed(
         let m = month(rng);
         let (total, lines) = random_month(rng, placements);
         let body = json!({
-            "query": "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+            "query": "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
             "variables": {
                 "c": contract, "m": m, "t": hours(total),
                 "l": lines.iter().map(|(p, h)| json!({ "placementId": p, "hours": hours(*h) })).collect::<Vec<_>>(),

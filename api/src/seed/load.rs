@@ -259,6 +259,7 @@ async fn load_grant(
             actual_handover: None,
             parameter_overrides: None,
             share_visible_to_contractors: true,
+            main_contractor_approval: true,
             resident_trial_target_percent: g.resident_trial_target_percent.map(dec),
             resident_trainee_target_percent: None,
         },
@@ -397,6 +398,8 @@ async fn load_hours(
                 total_hours: dec(c.monthly_hours * percent / 100),
                 trainee_hours,
                 reported_at: filed(month, day),
+                declaration_version: None,
+                reason: None,
             };
             report_monthly_hours(t, &Scope::All, input, true).await?;
             reports += 1;

@@ -48,6 +48,7 @@ pub fn label_da(entity: &str) -> &'static str {
         "Placement" => "Plads",
         "Hours report" => "Timeindberetning",
         "Hours line" => "Timelinje",
+        "Hours report version" => "Version af timeindberetning",
         "LBF report" => "Lærlingeindberetning",
         "API token" => "API-token",
         "Trial placement" => "Snusepraktik",

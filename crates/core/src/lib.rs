@@ -34,4 +34,4 @@ pub mod units;
 pub mod validate;
 
 // The rule engine keeps its module paths here, so the service reads `crate::compliance`.
-pub use engine::{compliance, i18n};
+pub use engine::{compliance, i18n, workflow};

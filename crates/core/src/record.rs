@@ -45,6 +45,7 @@ pub enum Kind {
     Placement,
     HoursReport,
     HoursLine,
+    HoursVersion,
     LbfReport,
     ApiToken,
     TrialPlacement,
@@ -73,6 +74,7 @@ impl Kind {
             Self::Placement => "Placement",
             Self::HoursReport => "Hours report",
             Self::HoursLine => "Hours line",
+            Self::HoursVersion => "Hours report version",
             Self::LbfReport => "LBF report",
             Self::ApiToken => "API token",
             Self::TrialPlacement => "Trial placement",
@@ -237,6 +239,30 @@ pub async fn referenced<E: Record, C: ConnectionTrait>(
     }
 }
 
+/// Refuses a direct change (archive, delete) of a month the bygherre accepted: it is locked, and
+/// a change is a new version, submitted with a reason.
+async fn check_unlocked<C: ConnectionTrait>(db: &C, kind: Kind, id: Uuid) -> AppResult<()> {
+    if kind != Kind::HoursReport {
+        return Ok(());
+    }
+    let Some(r) = entity::hours_report::Entity::find_by_id(id).one(db).await? else {
+        return Ok(());
+    };
+    if r.status == entity::enums::HoursStatus::Accepted {
+        return Err(AppError::conflict(
+            format!(
+                "the report for {} is accepted by the bygherre and locked; submit a new version with a reason instead",
+                r.month.format("%Y-%m")
+            ),
+            format!(
+                "indberetningen for {} er accepteret af bygherren og låst; indsend i stedet en ny version med en begrundelse",
+                crate::i18n::da_month(r.month)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Soft delete: sets archived_at. Archiving twice is refused so a client notices a stale view.
 pub async fn archive<E: Record, C: ConnectionTrait>(
     db: &C,
@@ -244,6 +270,7 @@ pub async fn archive<E: Record, C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<E::Model> {
     get_active::<E, C>(db, scope, id).await?;
+    check_unlocked(db, E::KIND, id).await?;
     let now = crate::clock::now();
     E::update_many()
         .col_expr(E::archived_col(), Expr::value(now))
@@ -262,6 +289,7 @@ pub async fn delete<E: Record, C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<Uuid> {
     get::<E, C>(db, scope, id).await?;
+    check_unlocked(db, E::KIND, id).await?;
     E::delete_many()
         .filter(E::id_col().eq(id))
         .exec(db)

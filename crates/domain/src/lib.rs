@@ -254,6 +254,63 @@ pub enum MemberRole {
     Other,
 }
 
+/// Where one version of a contract's monthly hours report stands (indberetningens status): a
+/// draft, submitted on honour by the contractor, approved by the main contractor (subcontracts),
+/// accepted by the bygherre (and then locked), or returned with a reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[cfg_attr(
+    feature = "sea-orm",
+    sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")
+)]
+pub enum HoursStatus {
+    /// Kladde: saved, not submitted; does not count.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "draft"))]
+    Draft,
+    /// Indsendt: submitted with the declaration on honour; counts.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "submitted"))]
+    Submitted,
+    /// Godkendt af hovedentreprenøren: a subcontractor's month the main contractor approved.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "approved"))]
+    Approved,
+    /// Accepteret af bygherren: locked; a change is a new version.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "accepted"))]
+    Accepted,
+    /// Sendt retur: returned with a reason; does not count until it is submitted again.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "returned"))]
+    Returned,
+}
+
+impl HoursStatus {
+    /// Whether a version in this status is one the figures count (submitted and not returned).
+    pub fn counts(self) -> bool {
+        matches!(self, Self::Submitted | Self::Approved | Self::Accepted)
+    }
+
+    /// The Danish word the pages show.
+    pub fn da(self) -> &'static str {
+        match self {
+            Self::Draft => "Kladde",
+            Self::Submitted => "Indsendt",
+            Self::Approved => "Godkendt af hovedentreprenør",
+            Self::Accepted => "Accepteret af bygherre",
+            Self::Returned => "Sendt retur",
+        }
+    }
+
+    /// The English words.
+    pub fn en(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::Submitted => "Submitted",
+            Self::Approved => "Approved by main contractor",
+            Self::Accepted => "Accepted by bygherre",
+            Self::Returned => "Returned",
+        }
+    }
+}
+
 /// Role of an API token: what its holder may read and change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "sea-orm", derive(EnumIter, DeriveActiveEnum))]
@@ -308,6 +365,20 @@ pub enum ReminderKind {
     /// is now is not recorded (R10).
     #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "three_month_status_due"))]
     ThreeMonthStatusDue,
+    /// Timeindberetning sendt retur: a month was returned with a reason; it counts again when
+    /// it is submitted again.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "hours_returned"))]
+    HoursReturned,
+    /// Venter på accept: a month ready for acceptance has waited for the bygherre longer than
+    /// the grant allows (10 days by default).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "hours_awaiting"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "HOURS_AWAITING"))]
+    HoursAwaitingAcceptance,
+    /// Status for en timeindberetning: every step a month takes (submitted, approved, accepted,
+    /// returned), for webhooks and those who choose it.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "hours_status"))]
+    #[cfg_attr(feature = "graphql", graphql(name = "HOURS_STATUS"))]
+    HoursStatusChanged,
 }
 
 /// How a reminder is delivered (kanal).

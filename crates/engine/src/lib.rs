@@ -6,6 +6,8 @@
 //!   the evaluation, series and the yearly LBF report;
 //! - [`units`]: exact conversions between decimals and the stored integers;
 //! - [`i18n`]: the two languages and Danish number, date and list formatting;
+//! - [`workflow`]: the monthly hours report's steps (submit, approve, accept, return) and who
+//!   may take them;
 //! - [`error`]: the engine's one refusal, a field with a reason in both languages.
 //!
 //! The `graphql` feature derives async-graphql enums on the engine's enums, so the schema names
@@ -15,3 +17,4 @@ pub mod compliance;
 pub mod error;
 pub mod i18n;
 pub mod units;
+pub mod workflow;

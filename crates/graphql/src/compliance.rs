@@ -82,6 +82,17 @@ fn metrics_view(m: &engine::Metrics) -> ShareMetrics {
     }
 }
 
+/// The hours in months the bygherre has accepted, and their part of all hours counted.
+#[derive(SimpleObject)]
+pub struct AcceptedHours {
+    pub labour_hours: Decimal,
+    pub trainee_hours: Decimal,
+    /// Accepted labour hours as a percent of all labour hours counted (null without hours).
+    pub labour_percent: Option<Decimal>,
+    /// Accepted trainee hours as a percent of all trainee hours counted.
+    pub trainee_percent: Option<Decimal>,
+}
+
 /// A span of days a rule measured over.
 #[derive(SimpleObject)]
 pub struct FindingWindow {
@@ -425,6 +436,21 @@ pub struct GrantCompliance {
 impl GrantCompliance {
     async fn grant(&self, ctx: &Context<'_>) -> Result<Grant> {
         parent::<grant::Entity, _>(ctx, self.grant_id, Grant).await
+    }
+
+    /// How much of `metrics` rests on months the bygherre has accepted (the rest is submitted,
+    /// or approved by a main contractor, and not yet accepted).
+    async fn accepted(&self) -> AcceptedHours {
+        let (a, m) = (&self.report.accepted, &self.report.metrics);
+        let labour = fixed(Decimal::new(a.labour, 2), 2);
+        let trainee = fixed(Decimal::new(a.trainee(), 2), 2);
+        let part = |x: Decimal, of: Decimal| (of > Decimal::ZERO).then(|| percent(x / of));
+        AcceptedHours {
+            labour_hours: labour,
+            trainee_hours: trainee,
+            labour_percent: part(labour, m.labour_hours),
+            trainee_percent: part(trainee, m.trainee_hours),
+        }
     }
 
     async fn contractors(&self) -> Vec<ContractorCompliance> {

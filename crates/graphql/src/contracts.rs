@@ -163,6 +163,11 @@ pub struct ReportingMonth {
     pub status: engine::compliance::rules::r6_hours_reported::MonthReport,
     /// When the report on file was filed, if one is.
     pub reported_at: Option<DateTime<Utc>>,
+    /// Where the month's latest version stands in the workflow (draft, submitted, approved,
+    /// accepted, returned); null when nothing is saved.
+    pub hours_status: Option<entity::enums::HoursStatus>,
+    /// Ingen aktivitet: the counted figures were declared without work on site.
+    pub no_activity: bool,
 }
 
 /// Entreprise: a contract on one grant (hoved-, fag-, total- or underentreprise).
@@ -250,6 +255,12 @@ impl Contract {
         let today = tracker_core::clock::danish_today();
         let first = month_of(self.0.start_date);
         let mut month = month_of(today).min(month_of(self.0.end_date));
+        let latest = tracker_core::service::workflow::latest_statuses(
+            super::db(ctx),
+            self.0.id,
+            month_of(month - chrono::Months::new(u32::try_from(months).unwrap_or(6))),
+        )
+        .await?;
         let mut out = Vec::new();
         while month >= first && out.len() < usize::try_from(months).unwrap_or(6) {
             let report = reports.iter().find(|r| r.report.month == month);
@@ -264,6 +275,11 @@ impl Contract {
                     today,
                 ),
                 reported_at,
+                hours_status: latest
+                    .get(&month)
+                    .copied()
+                    .or(report.map(|r| r.report.status)),
+                no_activity: report.is_some_and(|r| r.report.no_activity),
             });
             month = month_of(month - chrono::Days::new(1));
         }

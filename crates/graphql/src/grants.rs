@@ -52,6 +52,11 @@ impl Grant {
     async fn planned_handover(&self) -> Option<NaiveDate> {
         self.0.planned_handover
     }
+    /// Whether a subcontract's months need the main contractor's approval before the
+    /// bygherre accepts them (hovedentreprenørens godkendelse).
+    async fn main_contractor_approval(&self) -> bool {
+        self.0.main_contractor_approval
+    }
     /// Whether the bygherre lets the grant's contractors see its overall trainee share.
     async fn share_visible_to_contractors(&self) -> bool {
         self.0.share_visible_to_contractors

@@ -68,6 +68,7 @@ pub struct Query(
     people::PersonalDataQuery,
     audit::AuditQuery,
     reminders::ReminderQuery,
+    hours::HoursQuery,
 );
 
 /// By-id and list queries of every entity.

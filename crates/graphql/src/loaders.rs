@@ -234,6 +234,9 @@ type ReportRow = (
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::Utc>,
     chrono::DateTime<chrono::Utc>,
+    entity::enums::HoursStatus,
+    i32,
+    bool,
     i64,
 );
 
@@ -315,6 +318,9 @@ async fn read_reports(
                 hours_report::Column::ReportedAt,
                 hours_report::Column::CreatedAt,
                 hours_report::Column::UpdatedAt,
+                hours_report::Column::Status,
+                hours_report::Column::Version,
+                hours_report::Column::NoActivity,
             ])
             .expr(trainee.clone())
             .filter(hours_report::Column::ArchivedAt.is_null())
@@ -322,8 +328,20 @@ async fn read_reports(
             .into_tuple()
             .all(db)
             .await?;
-        for (key, id, contract_id, month, total, reported_at, created_at, updated_at, trainee) in
-            rows
+        for (
+            key,
+            id,
+            contract_id,
+            month,
+            total,
+            reported_at,
+            created_at,
+            updated_at,
+            status,
+            version,
+            no_activity,
+            trainee,
+        ) in rows
         {
             let report = hours_report::Model {
                 id,
@@ -331,6 +349,9 @@ async fn read_reports(
                 month,
                 total_centihours: total,
                 reported_at,
+                status,
+                version,
+                no_activity,
                 created_at,
                 updated_at,
                 archived_at: None,

@@ -141,12 +141,16 @@ impl PayrollMutation {
     /// the month's total repeated or given once. `dryRun` checks everything and writes nothing;
     /// otherwise the whole file is applied in one transaction or nothing is. The same file
     /// imported again changes nothing. Problems come back as data, each with its line and column.
+    /// Every month of the file is submitted under the importing person's declaration on honour
+    /// (`declarationVersion`, as for `reportMonthlyHours`; a dry run needs none); a month the
+    /// bygherre has accepted is refused, naming the month.
     async fn import_payroll(
         &self,
         ctx: &Context<'_>,
         file: Upload,
         #[graphql(default)] dry_run: bool,
         filed_at: Option<DateTime<Utc>>,
+        declaration_version: Option<String>,
     ) -> Result<PayrollImport> {
         let who = super::principal(ctx).clone();
         who.authorize(tracker_core::auth::Area::Hours, "report", "Hours report")?;
@@ -172,6 +176,7 @@ impl PayrollMutation {
                 bytes,
                 dry_run,
                 filed_at,
+                declaration_version,
             },
         )
         .await?;

@@ -529,7 +529,7 @@ async fn the_grant_page_shows_the_schemas_figures_with_charts_and_tables() {
         .await;
     for (m, h) in [("2024-01", "100"), ("2024-02", "40")] {
         app.ok(
-            "mutation($c: UUID!, $m: YearMonth!, $p: UUID!, $h: Decimal!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: \"1000\", traineeHours: [{placementId: $p, hours: $h}]}) { id } }",
+            "mutation($c: UUID!, $m: YearMonth!, $p: UUID!, $h: Decimal!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: \"1000\", traineeHours: [{placementId: $p, hours: $h}]}) { id } }",
             json!({ "c": contract, "m": m, "p": pl, "h": h }),
         )
         .await;
@@ -610,7 +610,7 @@ async fn a_contractor_reports_a_month_through_the_form() {
         .placement(&app.person("Jonas Lærling").await, &grant, &contract)
         .await;
     app.ok(
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-02\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140.5\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-02\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140.5\"}]}) { id } }",
         json!({ "c": contract, "p": pl }),
     )
     .await;
@@ -664,6 +664,8 @@ async fn a_contractor_reports_a_month_through_the_form() {
             ("total", total.to_owned()),
             ("placement0", pl.clone()),
             ("hours0", hours.to_owned()),
+            ("declare", "2026-12".to_owned()),
+            ("action", "submit".to_owned()),
         ]
     };
     let before = app.snapshot().await;
@@ -701,6 +703,21 @@ async fn a_contractor_reports_a_month_through_the_form() {
         "<a class=\"function-link\" href=\"#total\">Timer i alt skal være nul eller mere"
     ));
     assert!(!body.contains("totalHours"), "no API name: {body}");
+    // Not submitted without the declaration on honour: refused at its box, figures kept.
+    let mut undeclared = form(&csrf, "1.200,5", "150,5");
+    undeclared.retain(|(k, _)| *k != "declare");
+    let refused = post(undeclared).await;
+    refused.assert_status(StatusCode::BAD_REQUEST);
+    let body = text(refused).await;
+    assert!(
+        body.contains("<span class=\"form-error-message\" id=\"declare-error\">"),
+        "{body}"
+    );
+    assert!(body.contains("href=\"#declare\""), "in the summary: {body}");
+    assert!(
+        body.contains("value=\"1.200,5\""),
+        "what was typed stays: {body}"
+    );
     assert_eq!(app.snapshot().await, before, "refusals write nothing");
 
     let saved = post(form(&csrf, "1.200,5", "150,5")).await;

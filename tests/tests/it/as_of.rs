@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use tests::TestApp;
 use tests::world::{principal, site};
 
-const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!, $at: DateTime) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l, reportedAt: $at}) { id reportedAt } }";
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!, $at: DateTime) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l, reportedAt: $at}) { id reportedAt } }";
 
 /// Everything an auditor would compare: the grant's evaluation, the dashboard, the chart, the
 /// ranking and the yearly report (one request each: together they exceed the complexity limit).
@@ -467,7 +467,7 @@ async fn no_write_after_known_at_changes_what_was_known_then() {
 async fn error_messages_speak_danish_when_asked() {
     let app = TestApp::new().await;
     let a = site(&app, "A", 0).await;
-    let q = "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-03\", totalHours: \"100\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }";
+    let q = "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-03\", totalHours: \"100\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }";
     let vars = json!({ "c": a.contract, "p": a.placement });
     let da = app.exec_lang(api::i18n::Lang::Da, q, vars.clone()).await;
     let e = &da["errors"][0];

@@ -112,7 +112,7 @@ async fn hours_reports_can_be_read_as_of_a_past_moment() {
     let pl = app
         .placement(&app.person("A").await, &grant, &contract)
         .await;
-    let report = "mutation($c: UUID!, $p: UUID!, $t: Decimal!, $h: Decimal!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: $t, traineeHours: [{placementId: $p, hours: $h}]}) { id updatedAt } }";
+    let report = "mutation($c: UUID!, $p: UUID!, $t: Decimal!, $h: Decimal!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: $t, traineeHours: [{placementId: $p, hours: $h}]}) { id updatedAt } }";
     let first = app
         .ok(
             report,

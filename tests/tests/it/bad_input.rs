@@ -145,6 +145,19 @@ fn served_fields(page: &str, form: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Every name the form offers, sent or not: a box left unticked and the submit buttons too (a
+/// case may tick the box or press the named button).
+fn offered_names(page: &str, form: &str) -> Vec<String> {
+    let doc = Html::parse_document(page);
+    let form_sel = Selector::parse(form).unwrap();
+    let Some(form) = doc.select(&form_sel).next() else {
+        return Vec::new();
+    };
+    form.select(&Selector::parse("input, button, select, textarea").unwrap())
+        .filter_map(|el| el.value().attr("name").map(str::to_owned))
+        .collect()
+}
+
 /// What a refusal page must show for `field`, typed as `typed`: the problems found, as text.
 fn check_refusal(case: &str, body: &str, form: &str, name: &str, typed: &str) -> Vec<String> {
     let mut problems = Vec::new();
@@ -486,7 +499,12 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
             page: format!("{hours}&month={last_month}"),
             form: None,
             action: "/app/hours".into(),
-            good: vec![("month", last_month.clone()), ("total", "1.600".into())],
+            good: vec![
+                ("month", last_month.clone()),
+                ("total", "1.600".into()),
+                ("declare", "2026-12".into()),
+                ("action", "submit".into()),
+            ],
             attacks: vec![
                 (
                     "month",
@@ -494,6 +512,7 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
                     &[Empty, Letters, Long, Year1800, Future],
                 ),
                 ("total", Sort::Number, AMOUNT),
+                ("reason", Sort::Text, OPTIONAL_TEXT),
             ],
         },
         Case {
@@ -621,9 +640,13 @@ async fn every_form_refuses_each_kind_of_bad_input_at_its_field_and_writes_nothi
             str::to_owned,
         );
         let mut fields = served_fields(&page, &form);
+        let offered = offered_names(&page, &form);
         for (name, value) in &case.good {
             match fields.iter_mut().find(|(n, _)| n == name) {
                 Some(f) => f.1 = value.clone(),
+                None if offered.iter().any(|o| o == name) => {
+                    fields.push(((*name).to_owned(), value.clone()))
+                }
                 None => problems.push(format!("{}: no field {name}", case.action)),
             }
         }

@@ -676,6 +676,7 @@ async fn the_contractor_reports_a_month_and_sees_its_figures_change() {
     let mut corrected = api::i18n::decimal(Lang::Da, was + Decimal::from(8), 2);
     corrected.retain(|c| c != '.');
     b.fill("fieldset input[name='hours0']", &corrected).await;
+    b.click("#declare").await;
     // The month is on file: the old and new figures side by side, and a second click replaces.
     b.click_then("main form button[type=submit]", "#confirm-replace")
         .await;
@@ -816,7 +817,9 @@ async fn the_core_flows_work_without_javascript() {
     };
     let before = reports_of_last_month().await;
     assert!(before > 0, "the demo reported last month");
-    // Sent as prefilled: the month is on file, so the page asks before replacing it.
+    // Sent as prefilled, declared on honour: the month is on file, so the page asks before
+    // replacing it.
+    b.click("#declare").await;
     b.click_then("main form button[type=submit]", "#confirm-replace")
         .await;
     b.click_then("main form button[type=submit]", "#receipt")
@@ -1004,6 +1007,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
             vec![
                 ("/app".into(), "contractor-home"),
                 ("HOURS".into(), "contractor-hours"),
+                ("MONTH".into(), "contractor-month"),
                 ("/app/trainees".into(), "contractor-trainees"),
                 ("/app/import".into(), "contractor-import"),
                 ("/app/reminders".into(), "contractor-reminders"),
@@ -1028,6 +1032,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
                 "HOURS" => b.hours_form_of_last_month().await,
                 "GROUP" => b.first_link("main a[href^='/app/groups/']").await,
                 "CONTRACT" => b.first_link("#contracts a[href*='/contracts/']").await,
+                "MONTH" => b.first_link("main a[href^='/app/hours/month']").await,
                 p => p.to_owned(),
             };
             b.check_page(&axe, &path, name).await;
@@ -1037,7 +1042,7 @@ async fn every_main_page_is_accessible_and_fits_a_phone() {
         b.click_then("header form button[type=submit]", "#email")
             .await;
     }
-    assert_eq!(checked, 25, "every page listed was checked");
+    assert_eq!(checked, 26, "every page listed was checked");
 }
 
 /// The server on an empty database with only an administrator, who can sign in: where a new
@@ -1268,9 +1273,11 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
     .await;
     b.fill("#total", "1.200").await;
     b.fill("fieldset input[name='hours0']", "150").await;
+    b.click("#declare").await;
     b.submit_then("main form button[type=submit]", "#receipt")
         .await;
     b.fill("fieldset input[name='hours0']", "160").await;
+    b.click("#declare").await;
     b.submit_then("main form button[type=submit]", "#confirm-replace")
         .await;
     b.settled(Some("journey-contractor-confirm")).await;
@@ -1379,6 +1386,210 @@ async fn a_new_site_is_set_up_and_reported_on_through_the_browser() {
 /// Scenario: a test panics while its browser is open. Once the panic has unwound, none of that
 /// browser's processes (Chromium, its helpers, chromedriver; found by the profile directory in
 /// their command lines) is running, so a failing suite does not leave browsers behind.
+/// Scenario (the hours workflow in the browser, on the demo): a subcontractor of the demo's
+/// contractor reports a month on honour through the form; the main contractor returns it from
+/// the month's page with a reason; the subcontractor submits it again; the main contractor
+/// approves it and the bygherre accepts it, which locks it; a change without a reason is refused
+/// at the reason field, and with one it is version 2, shown beside version 1 with the
+/// difference; a month without work on site is declared "no activity". Every step is in the
+/// month's history under the person who took it.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hours_workflow_runs_through_the_browser() {
+    let _one = ONE_BROWSER.lock().await;
+    let site = site().await;
+    let app = &site.app;
+    // The demo contractor's contract, and a subcontract under it with one apprentice.
+    let main_contractor = entity::app_user::Entity::find()
+        .filter(entity::app_user::Column::Email.eq("contractor@demo.example"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .contractor_id
+        .unwrap();
+    let main = entity::contract::Entity::find()
+        .filter(entity::contract::Column::ContractorId.eq(main_contractor))
+        .filter(entity::contract::Column::ParentContractId.is_null())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let sub_company = tests::id(&app
+        .ok(
+            "mutation { createContractor(input: {cvr: \"29403473\", name: \"Murer Mikkelsen ApS\"}) { id } }",
+            json!({}),
+        )
+        .await["createContractor"]);
+    let month = main.start_date.max(last_month() - chrono::Months::new(3));
+    let month = month.with_day(1).unwrap();
+    let m = month.format("%Y-%m").to_string();
+    let sub = tests::id(&app
+        .ok(
+            "mutation($g: UUID!, $c: UUID!, $p: UUID!, $s: NaiveDate!) { createContract(input: {grantId: $g, contractorId: $c, kind: SUB, parentContractId: $p, trade: \"murer\", value: \"2000000\", startDate: $s, endDate: \"2030-12-31\"}) { id } }",
+            json!({ "g": main.grant_id, "c": sub_company, "p": main.id, "s": month }),
+        )
+        .await["createContract"]);
+    let person = app.person("Lærling Lise").await;
+    app.ok(
+        "mutation($p: UUID!, $g: UUID!, $c: UUID!, $s: NaiveDate!) { createPlacement(input: {personId: $p, grantId: $g, contractId: $c, kind: EUD_APPRENTICE, trade: \"murer\", startDate: $s}) { id } }",
+        json!({ "p": person, "g": main.grant_id, "c": sub, "s": month }),
+    )
+    .await;
+    let (_, secret) = api::accounts::invite(
+        &app.db,
+        &api::auth::Principal::system(),
+        api::accounts::InviteUserInput {
+            email: "mikkel@murer.example".into(),
+            display_name: "Mikkel Murer".into(),
+            role: Role::Contractor,
+            organisation_id: None,
+            contractor_id: Some(sub_company.parse().unwrap()),
+            grant_ids: vec![],
+        },
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| e.message())
+    .unwrap();
+    let b = browser(&site, true).await;
+    let form = format!("/app/hours?contract={sub}&month={m}");
+    let month_page = format!("/app/hours/month?contract={sub}&month={m}");
+    let submit = |total: &'static str, hours: &'static str| {
+        let (b, form) = (&b, form.clone());
+        async move {
+            b.visit(&form, None).await;
+            b.fill("#total", total).await;
+            b.fill("fieldset input[name='hours0']", hours).await;
+            b.click("#declare").await;
+        }
+    };
+
+    // The subcontractor reports on honour.
+    b.accept(
+        &format!("/invitation?token={secret}"),
+        "mikkels gode adgangskode",
+    )
+    .await;
+    submit("1.000", "150").await;
+    b.submit_then("main form button[value=submit]", "#receipt")
+        .await;
+    b.sign_out().await;
+
+    // The main contractor returns it with a reason.
+    b.sign_in(&site, Role::Contractor).await;
+    let page = b.visit(&month_page, Some("workflow-main-contractor")).await;
+    assert!(page.contains("data-hours-status=\"SUBMITTED\""), "{page}");
+    assert!(page.contains("Mikkel Murer"), "declared by: {page}");
+    b.fill("#reason", "Lises timer for uge 11 mangler").await;
+    b.submit_then("#decide button[value=return]", "#receipt")
+        .await;
+    b.sign_out().await;
+
+    // The subcontractor submits it again.
+    b.visit("/login", None).await;
+    b.fill("#email", "mikkel@murer.example").await;
+    b.fill("#password", "mikkels gode adgangskode").await;
+    b.click_then("main button[type=submit]", "nav.navigation-menu")
+        .await;
+    let page = b.visit(&month_page, None).await;
+    assert!(page.contains("data-hours-status=\"RETURNED\""), "{page}");
+    assert!(page.contains("Lises timer for uge 11 mangler"), "{page}");
+    submit("1.000", "160").await;
+    b.submit_then("main form button[value=submit]", "#receipt")
+        .await;
+    b.sign_out().await;
+
+    // The main contractor approves; the bygherre accepts.
+    b.sign_in(&site, Role::Contractor).await;
+    b.visit(&month_page, None).await;
+    b.submit_then("#decide button[value=approve]", "#receipt")
+        .await;
+    b.sign_out().await;
+    b.sign_in(&site, Role::Bygherre).await;
+    let page = b.visit(&month_page, Some("workflow-bygherre")).await;
+    assert!(page.contains("data-hours-status=\"APPROVED\""), "{page}");
+    b.submit_then("#decide button[value=accept]", "#receipt")
+        .await;
+    let page = b.settled(None).await;
+    assert!(page.contains("data-hours-status=\"ACCEPTED\""), "{page}");
+    b.sign_out().await;
+
+    // Locked: a change needs a reason; with one it is version 2 beside version 1.
+    b.visit("/login", None).await;
+    b.fill("#email", "mikkel@murer.example").await;
+    b.fill("#password", "mikkels gode adgangskode").await;
+    b.click_then("main button[type=submit]", "nav.navigation-menu")
+        .await;
+    submit("1.100", "170").await;
+    b.submit_then("main form button[value=submit]", "#confirm-replace")
+        .await;
+    b.submit_then("main form button[value=submit]", "#reason-error")
+        .await;
+    let refused = b.settled(Some("workflow-reason-refused")).await;
+    assert!(refused.contains("kræver en begrundelse"), "{refused}");
+    b.fill("#reason", "Rettet efter lønkørslen").await;
+    b.submit_then("main form button[value=submit]", "#receipt")
+        .await;
+    let page = b.visit(&month_page, Some("workflow-versions")).await;
+    assert!(page.contains("id=\"diff\""), "{page}");
+    assert!(page.contains("+100,00"), "the total's change: {page}");
+    assert!(page.contains("+10,00"), "the trainee's change: {page}");
+    assert!(page.contains("data-version=\"2\""), "{page}");
+    assert!(page.contains("data-version=\"1\""), "{page}");
+
+    // A month without work on site.
+    let next = (month + chrono::Months::new(1)).format("%Y-%m").to_string();
+    b.visit(&format!("/app/hours?contract={sub}&month={next}"), None)
+        .await;
+    b.click("#declare-none").await;
+    b.submit_then("#no-activity button", "#receipt").await;
+
+    let steps = entity::hours_status_change::Entity::find()
+        .filter(
+            entity::hours_status_change::Column::ContractId.eq(sub.parse::<uuid::Uuid>().unwrap()),
+        )
+        .all(&app.db)
+        .await
+        .unwrap();
+    let name = |email: &'static str| async move {
+        entity::app_user::Entity::find()
+            .filter(entity::app_user::Column::Email.eq(email))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .display_name
+    };
+    let (mikkel, main_name, bygherre) = (
+        "Mikkel Murer".to_owned(),
+        name("contractor@demo.example").await,
+        name("bygherre@demo.example").await,
+    );
+    let mut by: Vec<(String, String)> = steps
+        .iter()
+        .map(|s| (format!("{:?}", s.to_status), s.actor.clone()))
+        .collect();
+    by.sort();
+    let mut want = vec![
+        ("Submitted".to_owned(), mikkel.clone()),
+        ("Returned".to_owned(), main_name.clone()),
+        ("Submitted".to_owned(), mikkel.clone()),
+        ("Approved".to_owned(), main_name),
+        ("Accepted".to_owned(), bygherre),
+        ("Submitted".to_owned(), mikkel.clone()),
+        ("Submitted".to_owned(), mikkel),
+    ];
+    want.sort();
+    assert_eq!(by, want);
+    let no_activity = entity::hours_report::Entity::find()
+        .filter(entity::hours_report::Column::ContractId.eq(sub.parse::<uuid::Uuid>().unwrap()))
+        .filter(entity::hours_report::Column::NoActivity.eq(true))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(no_activity, 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_browser_of_a_panicking_test_is_gone_after_it() {
     let _one = ONE_BROWSER.lock().await;

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 use tests::{TestApp, id};
 
-const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
 
 const CONTRACT: &str = "mutation($g: UUID!, $c: UUID!, $k: TrainingClauseInput) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"murer\", value: \"20000000\", startDate: \"2023-03-01\", endDate: \"2026-12-31\", trainingClause: $k}) { id trainingClause { kinds requiredTraineeHours requiredTraineeWeeks requiredSharePercent skilledWorkersPerTrainee apprenticePartPercent companyDocumentationThresholdPercent } } }";
 

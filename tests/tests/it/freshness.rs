@@ -55,7 +55,7 @@ fn codes(r: &Value) -> Vec<String> {
 async fn report(app: &TestApp, contract: &str, month: &str, total: &str, lines: Value) {
     app.ok(
         "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-            reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+            reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
         json!({ "c": contract, "m": month, "t": total, "l": lines }),
     )
     .await;
@@ -225,7 +225,7 @@ async fn revisions_move_with_committed_writes_only() {
     assert!(start >= 2, "the grant's creation and its contract's");
     let (code, _, _) = app
         .err(
-            "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"-5\", traineeHours: []}) { id } }",
+            "mutation($c: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"-5\", traineeHours: []}) { id } }",
             json!({ "c": contract }),
         )
         .await;
@@ -247,7 +247,8 @@ async fn revisions_move_with_committed_writes_only() {
     assert_eq!(known(before_report).await, "0.00");
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     report(&app, &contract, "2024-05", "100", json!([])).await;
-    assert_eq!(revision(&app).await, start + 1);
+    // One transaction, two rows written on the grant: the month's version and its counted report.
+    assert_eq!(revision(&app).await, start + 2);
     // What was known before the report stays as it was, cached or not; now the hours are there.
     assert_eq!(known(before_report).await, "0.00");
     assert_eq!(known(chrono::Utc::now()).await, "100.00");

@@ -112,7 +112,7 @@ fn generated_scalars_answer_with_a_code_or_store_what_was_sent() {
                 }
                 // Hours: refused with a code, or stored exactly.
                 let res = exec(
-                    "mutation($c: UUID!, $t: Decimal!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: $t}) { totalHours } }",
+                    "mutation($c: UUID!, $t: Decimal!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: $t}) { totalHours } }",
                     json!({ "c": contract, "t": hours }),
                 );
                 if !coded(&res, "totalHours") {

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use tests::TestApp;
 use tests::world::{made, principal, site};
 
-const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
 
 /// The error codes of a response (every error must have one).
 fn codes(res: &Value) -> Vec<String> {
@@ -111,7 +111,11 @@ async fn racing_replacements_of_one_month_keep_exactly_one_write() {
     }
     assert_eq!(app.count("hours_report").await, 12);
     assert_eq!(app.count("hours_line").await, 12);
-    assert_eq!(app.count("audit_log").await - audit_before, acknowledged);
+    // Each acknowledged write audited its version's step and the counted report.
+    assert_eq!(
+        app.count("audit_log").await - audit_before,
+        2 * acknowledged
+    );
 }
 
 /// Scenario: ten writers at once on the embedded default (and on PostgreSQL), each doing a mix of
@@ -472,7 +476,7 @@ async fn out_of_range_numbers_years_and_dates_are_refused_with_the_field() {
     // the document; one with too many digits is refused like the string.
     let literal = |total: &str| {
         format!(
-            "mutation {{ reportMonthlyHours(input: {{contractId: \"{contract}\", month: \"2024-03\", totalHours: {total}}}) {{ id }} }}"
+            "mutation {{ reportMonthlyHours(input: {{declarationVersion: \"2026-12\", contractId: \"{contract}\", month: \"2024-03\", totalHours: {total}}}) {{ id }} }}"
         )
     };
     let res = app.exec(&literal("1e400"), json!({})).await;
@@ -921,6 +925,7 @@ async fn mixed_writers_of_months_kinds_and_imports_never_deadlock() {
                                 bytes: csv.into_bytes(),
                                 dry_run: false,
                                 filed_at: None,
+                                declaration_version: Some("2026-12".into()),
                             },
                         )
                         .await;

@@ -8,7 +8,7 @@ use poem::test::{TestClient, TestForm, TestFormField};
 use serde_json::{Value, json};
 use tests::{TestApp, cvr, id};
 
-const IMPORT: &str = "mutation($f: Upload!, $d: Boolean!, $at: DateTime) { importPayroll(file: $f, dryRun: $d, filedAt: $at) { status importId fileHash format rows reports { contractId month totalHours traineeHours traineeLines replaces lines } problems { line column message } } }";
+const IMPORT: &str = "mutation($f: Upload!, $d: Boolean!, $at: DateTime) { importPayroll(file: $f, dryRun: $d, filedAt: $at, declarationVersion: \"2026-12\") { status importId fileHash format rows reports { contractId month totalHours traineeHours traineeLines replaces lines } problems { line column message } } }";
 
 /// A grant (case LBF-1) with one contract of contractor 0 and two apprentices on it, known to
 /// the contractor's payroll as M-101 and M-102.
@@ -622,4 +622,105 @@ async fn an_employee_number_is_the_contractors_key_never_a_cpr_number() {
         .ok(set, json!({ "id": s.placements[0], "n": "M-102" }))
         .await;
     assert_eq!(d["updatePlacement"]["employeeNumber"], "M-102");
+}
+
+/// Scenario: the payroll office imports May and June 2024 (each month submitted under the
+/// importing integration's declaration, named as such); the bygherre accepts May. A corrected
+/// file that would change May is refused with a problem naming the month, and writes nothing;
+/// without the declaration no file is imported at all.
+#[tokio::test]
+async fn a_file_that_would_change_an_accepted_month_is_refused_naming_it() {
+    let app = TestApp::new().await;
+    let s = site(&app).await;
+    let contractor = contractor_of(&app, &s.contract).await;
+    let bearer = token(&app, entity::enums::Role::Contractor, Some(&contractor)).await;
+    let (_, done) = upload(
+        &app,
+        &bearer,
+        "maj-juni.csv",
+        danish_csv(),
+        false,
+        None,
+        "da",
+    )
+    .await;
+    assert_eq!(status(&done), "IMPORTED", "{done:#}");
+    let may = app
+        .ok(
+            "query($c: UUID!) { hoursMonth(contractId: $c, month: \"2024-05\") { versions { status declarationVersion declaredBy } } }",
+            json!({ "c": s.contract }),
+        )
+        .await;
+    assert_eq!(
+        may["hoursMonth"]["versions"],
+        json!([{ "status": "SUBMITTED", "declarationVersion": "2026-12", "declaredBy": "integration: løn" }])
+    );
+    app.ok(
+        "mutation($c: UUID!) { acceptHoursMonth(input: {contractId: $c, month: \"2024-05\"}) { status } }",
+        json!({ "c": s.contract }),
+    )
+    .await;
+    let before = app.snapshot().await;
+    let corrected = String::from_utf8(danish_csv())
+        .unwrap()
+        .replace("152,5", "150")
+        .replace("1.300", "1.310");
+    let (_, refused) = upload(
+        &app,
+        &bearer,
+        "rettet.csv",
+        corrected.into_bytes(),
+        false,
+        None,
+        "da",
+    )
+    .await;
+    assert_eq!(status(&refused), "REFUSED", "{refused:#}");
+    let problems = &refused["data"]["importPayroll"]["problems"];
+    assert_eq!(problems.as_array().unwrap().len(), 1, "{problems:#}");
+    assert_eq!(
+        problems[0]["message"],
+        "maj 2024 er accepteret af bygherren: en ændring er en ny version og kræver en begrundelse"
+    );
+    assert_eq!(problems[0]["line"], 2);
+    assert_eq!(
+        app.snapshot().await,
+        before,
+        "a refused file writes nothing"
+    );
+
+    // Without the declaration: refused as a whole, before any month is tried.
+    let cli = TestClient::new(api::http::app(app.db.clone(), app.schema.clone()));
+    let operations = json!({
+        "query": "mutation($f: Upload!) { importPayroll(file: $f) { status problems { line message } } }",
+        "variables": { "f": null },
+    });
+    let form = TestForm::new()
+        .text("operations", operations.to_string())
+        .text("map", json!({ "0": ["variables.f"] }).to_string())
+        .field(
+            TestFormField::bytes(b"x".to_vec())
+                .name("0")
+                .filename("x.csv"),
+        );
+    let res = cli
+        .post("/graphql")
+        .header("Authorization", format!("Bearer {bearer}"))
+        .multipart(form)
+        .send()
+        .await;
+    let body: Value = serde_json::from_slice(&res.0.into_body().into_vec().await.unwrap()).unwrap();
+    assert_eq!(body["data"]["importPayroll"]["status"], "REFUSED");
+    assert_eq!(
+        body["data"]["importPayroll"]["problems"][0]["line"],
+        Value::Null
+    );
+    assert!(
+        body["data"]["importPayroll"]["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("declarationVersion \"2026-12\""),
+        "{body:#}"
+    );
+    assert_eq!(app.snapshot().await, before);
 }

@@ -86,7 +86,7 @@ async fn a_subscriber_hears_the_new_share_after_a_report() {
         json!({ "g": grant }),
     );
     app.ok(
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"140\"}]}) { id } }",
         json!({ "c": contract, "p": placement }),
     )
     .await;
@@ -193,7 +193,7 @@ async fn a_subscriber_hears_a_finding_open_and_close() {
     let contract = app.contract(&grant, &contractor).await;
     let person = app.person("Ali").await;
     let placement = app.placement(&person, &grant, &contract).await;
-    let report = "mutation($c: UUID!, $p: UUID!, $h: Decimal!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: $h}]}) { id } }";
+    let report = "mutation($c: UUID!, $p: UUID!, $h: Decimal!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-05\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: $h}]}) { id } }";
     app.ok(report, json!({ "c": contract, "p": placement, "h": "100" }))
         .await;
     let mut rx = subscribe(

@@ -35,3 +35,4 @@ mod sdl;
 mod seed;
 mod snapshots;
 mod validation;
+mod workflow;

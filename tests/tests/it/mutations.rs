@@ -260,7 +260,7 @@ async fn persons_and_placements() {
     );
 }
 
-const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id month totalHours traineeHours lines { hours placement { id } } } }";
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id month totalHours traineeHours lines { hours placement { id } } } }";
 
 #[tokio::test]
 async fn monthly_hours_are_reported_and_replaced_atomically() {
@@ -621,7 +621,7 @@ async fn erasure_anonymises_a_person_and_keeps_their_hours_in_totals() {
     let person = app.person("Jonas Mikkelsen").await;
     let pl = app.placement(&person, &grant, &contract).await;
     app.ok(
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"1000\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
         json!({ "c": contract, "p": pl }),
     )
     .await;

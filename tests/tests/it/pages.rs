@@ -878,6 +878,7 @@ async fn the_import_page_checks_then_imports_a_payroll_file() {
             .text("csrf", csrf)
             .text("action", action)
             .text("filed", "")
+            .text("declare", "2026-12")
             .field(
                 TestFormField::bytes(body.into_bytes())
                     .name("file")
@@ -960,7 +961,8 @@ async fn the_reminders_page_saves_each_persons_choice() {
     page.assert_status_is_ok();
     let page = text(page).await;
     assert!(page.contains("herunder er din rolles standard"), "{page}");
-    assert_eq!(page.matches("checked").count(), 6, "{page}");
+    // Every kind but every step of every month, which a person chooses.
+    assert_eq!(page.matches("checked").count(), 8, "{page}");
     let csrf = hidden(&page, "csrf");
     let post = |csrf: String, fields: Vec<(&'static str, &'static str)>| {
         let mut form = vec![("csrf".to_owned(), csrf)];

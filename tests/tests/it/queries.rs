@@ -18,7 +18,7 @@ async fn relations_are_navigable_both_ways() {
     let person = app.person("Jonas").await;
     let pl = app.placement(&person, &grant, &c1).await;
     app.ok(
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"150\"}]}) { id } }",
         json!({ "c": c1, "p": pl }),
     )
     .await;
@@ -324,7 +324,7 @@ async fn statements_for(n: usize) -> usize {
             let c = app.contract(&g, co).await;
             let p = app.placement(&app.person("P").await, &g, &c).await;
             app.ok(
-                "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"100\"}]}) { id } }",
+                "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"300\", traineeHours: [{placementId: $p, hours: \"100\"}]}) { id } }",
                 json!({ "c": c, "p": p }),
             )
             .await;
@@ -385,6 +385,9 @@ async fn nested_list_at_scale(grants: usize, contracts: usize) -> (usize, usize,
                         + chrono::Months::new(m)),
                     total_centihours: Set(30_000),
                     reported_at: Set(now),
+                    status: Set(entity::enums::HoursStatus::Submitted),
+                    version: Set(1),
+                    no_activity: Set(false),
                     created_at: Set(now),
                     updated_at: Set(now),
                     archived_at: Set(None),
@@ -471,18 +474,18 @@ async fn a_contracts_reports_answer_the_same_however_they_are_resolved() {
     let person = app.person("Jonas").await;
     let pl = app.placement(&person, &grant, &contract).await;
     app.ok(
-        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"300.25\", traineeHours: [{placementId: $p, hours: \"150.5\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"300.25\", traineeHours: [{placementId: $p, hours: \"150.5\"}]}) { id } }",
         json!({ "c": contract, "p": pl }),
     )
     .await;
     app.ok(
-        "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-02\", totalHours: \"80\", traineeHours: []}) { id } }",
+        "mutation($c: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-02\", totalHours: \"80\", traineeHours: []}) { id } }",
         json!({ "c": contract }),
     )
     .await;
     let d = app
         .ok(
-            "mutation($c: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2023-12\", totalHours: \"10\", traineeHours: []}) { id } }",
+            "mutation($c: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2023-12\", totalHours: \"10\", traineeHours: []}) { id } }",
             json!({ "c": contract }),
         )
         .await;
@@ -589,7 +592,7 @@ async fn a_contracts_months_say_what_is_owed_and_by_when() {
     const CONTRACT: &str = "mutation($g: UUID!, $c: UUID!, $s: NaiveDate!) { createContract(input: {grantId: $g, contractorId: $c, kind: MAIN, trade: \"murer\", value: \"1000000\", startDate: $s, endDate: \"2099-12-31\", trainingClause: {requiredSharePercent: \"14\"}}) { id } }";
     let old = id(&app.ok(CONTRACT, contract_from(first(12))).await["createContract"]);
     let new = id(&app.ok(CONTRACT, contract_from(first(1))).await["createContract"]);
-    const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $at: DateTime) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: \"10\", traineeHours: [], reportedAt: $at}) { id } }";
+    const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $at: DateTime) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: \"10\", traineeHours: [], reportedAt: $at}) { id } }";
     let ym = |d: NaiveDate| d.format("%Y-%m").to_string();
     // Two months ago: filed 23:30 Danish time on the 10th of the next month (21:30 or 22:30 UTC).
     let tenth = first(1).with_day(10).unwrap();

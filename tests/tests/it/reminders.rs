@@ -507,12 +507,18 @@ async fn people_choose_their_reminders_among_those_their_role_may_receive() {
             .as_array()
             .unwrap()
             .len(),
-        6
+        // Every kind but every step of every month, which a person chooses.
+        8
     );
     let d = app.exec_as(Some(sigurd.clone()), q, json!({})).await;
     assert_eq!(
         d["data"]["reminderPreferences"]["available"],
-        json!(["HOURS_REPORT_DUE", "TRIAL_OUTCOME_MISSING"])
+        json!([
+            "HOURS_REPORT_DUE",
+            "TRIAL_OUTCOME_MISSING",
+            "HOURS_RETURNED",
+            "HOURS_STATUS"
+        ])
     );
     let d = app.exec_as(Some(admin.clone()), q, json!({})).await;
     assert_eq!(d["data"]["reminderPreferences"]["kinds"], json!([]));
@@ -710,4 +716,163 @@ async fn webhooks_are_checked_scoped_and_their_secret_shown_once() {
     // Only the administrator's webhook (every grant's breaches) remains.
     assert_eq!(t.planned.deliveries, breach_a + breach_b);
     assert_eq!(hooks.hooks().len(), breach_a + breach_b);
+}
+
+/// Scenario: the hours workflow's reminders. A contract's February and March 2024 are submitted;
+/// the bygherre returns February with a reason. Two instances tick at the same moments: the
+/// administrators' webhook gets every step once (three) and the returned month once; ten days
+/// later January (the site's) and March have waited too long for the bygherre's acceptance, which
+/// the webhook is told once each.
+/// The contractor's person gets the returned month by e-mail (its default), the bygherre the
+/// waiting one; neither gets every step (chosen, not default).
+#[tokio::test]
+async fn returned_and_waiting_months_are_told_once_across_two_instances() {
+    let smtp = SmtpSink::start().await;
+    let hooks = HookSink::start().await;
+    let (app, one) = setup(Some(&smtp)).await;
+    let a = site(&app, "A", 0).await;
+    person(&app, "birthe@a.dk", Role::Bygherre, Some(&a.org), None).await;
+    person(
+        &app,
+        "sigurd@a.dk",
+        Role::Contractor,
+        None,
+        Some(&a.contractor),
+    )
+    .await;
+    create_webhook(
+        &app,
+        Principal::system(),
+        &hooks.url("/flow"),
+        json!(["HOURS_RETURNED", "HOURS_AWAITING", "HOURS_STATUS"]),
+    )
+    .await;
+    for m in ["2024-02", "2024-03"] {
+        app.ok(
+            "mutation($c: UUID!, $m: YearMonth!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: \"800\"}) { id } }",
+            json!({ "c": a.contract, "m": m }),
+        )
+        .await;
+    }
+    app.ok(
+        "mutation($c: UUID!) { returnHoursMonth(input: {contractId: $c, month: \"2024-02\", reason: \"Timerne for uge 6 mangler\"}) { status } }",
+        json!({ "c": a.contract }),
+    )
+    .await;
+    let other_db = api::db::connect(&app.url).await.unwrap();
+    let two = scheduler(&other_db, WriteGate::for_connection(&other_db), Some(&smtp));
+    let flow = |hooks: &HookSink| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = hooks
+            .hooks()
+            .iter()
+            .map(|h| {
+                (
+                    h.header("x-tracker-event"),
+                    h.json()["title"]["da"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+
+    let now = Utc::now() + chrono::Duration::minutes(1);
+    for _ in 0..2 {
+        let (x, y) = tokio::join!(one.tick(now), two.tick(now));
+        x.unwrap();
+        y.unwrap();
+    }
+    let got = flow(&hooks);
+    // The site's January was submitted when the site was made: a step like the others.
+    let january = "januar 2024 (hovedentreprise, Entreprenør 0)";
+    let february = "februar 2024 (hovedentreprise, Entreprenør 0)";
+    let march = "marts 2024 (hovedentreprise, Entreprenør 0)";
+    assert_eq!(
+        got,
+        vec![
+            (
+                "HOURS_RETURNED".to_owned(),
+                format!("Timeindberetningen for {february} er sendt retur")
+            ),
+            (
+                "HOURS_STATUS".to_owned(),
+                format!("Timeindberetning {february}: indsendt")
+            ),
+            (
+                "HOURS_STATUS".to_owned(),
+                format!("Timeindberetning {february}: sendt retur")
+            ),
+            (
+                "HOURS_STATUS".to_owned(),
+                format!("Timeindberetning {january}: indsendt")
+            ),
+            (
+                "HOURS_STATUS".to_owned(),
+                format!("Timeindberetning {march}: indsendt")
+            ),
+        ]
+    );
+    let returned = hooks
+        .hooks()
+        .into_iter()
+        .find(|h| h.header("x-tracker-event") == "HOURS_RETURNED")
+        .unwrap();
+    assert_eq!(returned.json()["subjectId"], a.contract.as_str());
+    assert!(
+        returned.json()["message"]["da"]
+            .as_str()
+            .unwrap()
+            .ends_with("retur: Timerne for uge 6 mangler. Ret den, og indsend den igen."),
+        "{:#}",
+        returned.json()
+    );
+    assert_eq!(
+        subjects(&smtp, "sigurd@a.dk")
+            .into_iter()
+            .filter(|s| s.starts_with("Timeindberetningen for"))
+            .collect::<Vec<_>>(),
+        vec![format!("Timeindberetningen for {february} er sendt retur")]
+    );
+
+    // Eleven days on: January and March have waited more than ten days for the bygherre.
+    let later = now + chrono::Duration::days(11);
+    for _ in 0..2 {
+        let (x, y) = tokio::join!(one.tick(later), two.tick(later));
+        x.unwrap();
+        y.unwrap();
+    }
+    let got = flow(&hooks);
+    assert_eq!(got.len(), 7, "{got:#?}");
+    for m in [january, march] {
+        assert!(got.contains(&(
+            "HOURS_AWAITING".to_owned(),
+            format!("Timeindberetningen for {m} venter på accept")
+        )));
+    }
+    assert_eq!(
+        subjects(&smtp, "birthe@a.dk")
+            .into_iter()
+            .filter(|s| s.starts_with("Timeindberetningen for"))
+            .collect::<Vec<_>>(),
+        vec![
+            format!("Timeindberetningen for {february} er sendt retur"),
+            format!("Timeindberetningen for {january} venter på accept"),
+            format!("Timeindberetningen for {march} venter på accept"),
+        ]
+    );
+    assert!(
+        !subjects(&smtp, "sigurd@a.dk")
+            .iter()
+            .any(|s| s.contains("venter på accept")),
+        "waiting is the bygherre's to hear of, not the contractor's"
+    );
+    assert!(
+        !subjects(&smtp, "birthe@a.dk")
+            .iter()
+            .any(|s| s.starts_with("Timeindberetning hovedentreprise") || s.contains(": indsendt")),
+        "every step is chosen, not a default"
+    );
 }

@@ -166,7 +166,7 @@ const KINDS: [&str; 6] = [
 ];
 
 const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-    reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+    reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
 
 /// Every error names its code: an operation the random sequence gets refused (a report
 /// archived or deleted meanwhile, a person erased) is refused cleanly.
@@ -212,6 +212,7 @@ async fn import(
             bytes: file.into_bytes(),
             dry_run: false,
             filed_at: None,
+            declaration_version: Some("2026-12".into()),
         },
     )
     .await

@@ -173,7 +173,7 @@ async fn rival_on(app: &TestApp, a: &Site) -> Rival {
     let own = app.placement(&person, &a.grant, &contract).await;
     made(
         app,
-        "mutation($c: UUID!, $p: UUID!, $q: UUID!) { reportMonthlyHours(input: {contractId: $c, month: \"2024-01\", totalHours: \"3000\", traineeHours: [{placementId: $p, hours: \"100\"}, {placementId: $q, hours: \"160\"}]}) { id } }",
+        "mutation($c: UUID!, $p: UUID!, $q: UUID!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: \"2024-01\", totalHours: \"3000\", traineeHours: [{placementId: $p, hours: \"100\"}, {placementId: $q, hours: \"160\"}]}) { id } }",
         json!({ "c": contract, "p": shared, "q": own }),
     )
     .await;

@@ -373,7 +373,7 @@ async fn placement_and_person_rules() {
     .await;
 }
 
-const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
+const REPORT: &str = "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) { reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }";
 
 #[tokio::test]
 async fn hours_rules_and_a_refused_replacement_keeps_the_old_report() {

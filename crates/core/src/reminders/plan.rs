@@ -12,7 +12,11 @@
 //!   interval, also once overdue;
 //! - three-month status of a snusepraktik (R10): from three months after it ended until R10's
 //!   deadline (R8's grace days later);
-//! - a new BREACH finding: the first day it is seen.
+//! - a new BREACH finding: the first day it is seen;
+//! - a month returned (the workflow): the day it was returned, to the contract's people;
+//! - a month ready for acceptance that has waited longer than the grant allows: the day after,
+//!   to those who see the grant's figures (the bygherre);
+//! - every step of a month (for webhooks and those who choose it): the day it was taken.
 
 use chrono::{Days, NaiveDate};
 use entity::enums::ReminderKind;
@@ -100,6 +104,12 @@ pub fn form_path(kind: ReminderKind, grant: Uuid, subject: Uuid, due: NaiveDate)
             "/app/trials".into()
         }
         ReminderKind::NewBreach => format!("/app/grants/{grant}"),
+        // The month's page: its versions, steps and the buttons of the next step.
+        ReminderKind::HoursReturned
+        | ReminderKind::HoursAwaitingAcceptance
+        | ReminderKind::HoursStatusChanged => {
+            format!("/app/hours/month?contract={subject}")
+        }
     }
 }
 
@@ -112,6 +122,9 @@ pub fn kind_code(kind: ReminderKind) -> &'static str {
         ReminderKind::MeetingDue => "meeting_due",
         ReminderKind::NewBreach => "new_breach",
         ReminderKind::ThreeMonthStatusDue => "three_month_status_due",
+        ReminderKind::HoursReturned => "hours_returned",
+        ReminderKind::HoursAwaitingAcceptance => "hours_awaiting",
+        ReminderKind::HoursStatusChanged => "hours_status",
     }
 }
 
@@ -655,4 +668,142 @@ mod tests {
             Audience::GrantPersons
         );
     }
+}
+
+/// A step of a month's hours report the workflow recorded: what the reminders about returned
+/// months, waiting months and status changes are made from.
+#[derive(Clone, Debug)]
+pub struct MonthStep {
+    /// The step's own id (a status change's reminder is about this one step).
+    pub id: Uuid,
+    pub version_id: Uuid,
+    pub contract_id: Uuid,
+    pub trade: String,
+    pub contractor: String,
+    pub month: NaiveDate,
+    pub version: i32,
+    pub to: entity::enums::HoursStatus,
+    pub actor: String,
+    pub reason: Option<String>,
+    /// The Danish date of the step.
+    pub on: NaiveDate,
+}
+
+fn month_name(s: &MonthStep) -> Text {
+    Text::new(
+        format!("{} ({}, {})", ym(s.month), s.trade, s.contractor),
+        format!("{} ({}, {})", da_month(s.month), s.trade, s.contractor),
+    )
+}
+
+/// Every step: one reminder each (for webhooks, and those who chose them), the day it was taken.
+pub fn status_changed(g: &GrantLabel, s: &MonthStep) -> Due {
+    let name = month_name(s);
+    let reason = s
+        .reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
+    Due {
+        key: key(ReminderKind::HoursStatusChanged, s.id, s.on),
+        kind: ReminderKind::HoursStatusChanged,
+        grant_id: g.id,
+        subject_id: s.contract_id,
+        due_date: s.on,
+        audience: Audience::Contract(s.contract_id),
+        title: Text::new(
+            format!("Hours report {}: {}", name.en, s.to.en().to_lowercase()),
+            format!("Timeindberetning {}: {}", name.da, s.to.da().to_lowercase()),
+        ),
+        message: Text::new(
+            format!(
+                "Version {} of the hours report for {} on {} is now {} (by {}){reason}.",
+                s.version,
+                name.en,
+                g.name(),
+                s.to.en().to_lowercase(),
+                s.actor
+            ),
+            format!(
+                "Version {} af timeindberetningen for {} på {} er nu {} (af {}){reason}.",
+                s.version,
+                name.da,
+                g.name(),
+                s.to.da().to_lowercase(),
+                s.actor
+            ),
+        ),
+    }
+}
+
+/// A month returned and not yet submitted again: one reminder to the contract's people, the day
+/// it was returned (or the first day the planner runs after).
+pub fn returned(g: &GrantLabel, s: &MonthStep) -> Due {
+    let name = month_name(s);
+    let reason = s.reason.clone().unwrap_or_default();
+    Due {
+        key: key(ReminderKind::HoursReturned, s.version_id, s.on),
+        kind: ReminderKind::HoursReturned,
+        grant_id: g.id,
+        subject_id: s.contract_id,
+        due_date: s.on,
+        audience: Audience::Contract(s.contract_id),
+        title: Text::new(
+            format!("Hours report for {} returned", name.en),
+            format!("Timeindberetningen for {} er sendt retur", name.da),
+        ),
+        message: Text::new(
+            format!(
+                "{} returned the hours report for {} on {}: {reason}. Correct it and submit it again.",
+                s.actor,
+                name.en,
+                g.name()
+            ),
+            format!(
+                "{} har sendt timeindberetningen for {} på {} retur: {reason}. Ret den, og indsend den igen.",
+                s.actor,
+                name.da,
+                g.name()
+            ),
+        ),
+    }
+}
+
+/// A month ready for acceptance since `s.on` that has waited more than `wait_days` by `today`:
+/// one reminder to the bygherre, the first day past the wait.
+pub fn awaiting(g: &GrantLabel, s: &MonthStep, wait_days: i64, today: NaiveDate) -> Option<Due> {
+    let late_from =
+        s.on.checked_add_days(Days::new(u64::try_from(wait_days).ok()? + 1))?;
+    if today < late_from {
+        return None;
+    }
+    let name = month_name(s);
+    Some(Due {
+        key: key(ReminderKind::HoursAwaitingAcceptance, s.version_id, s.on),
+        kind: ReminderKind::HoursAwaitingAcceptance,
+        grant_id: g.id,
+        subject_id: s.contract_id,
+        due_date: late_from,
+        audience: Audience::Grant,
+        title: Text::new(
+            format!("Hours report for {} waits for acceptance", name.en),
+            format!("Timeindberetningen for {} venter på accept", name.da),
+        ),
+        message: Text::new(
+            format!(
+                "The hours report for {} on {} has been ready for acceptance since {}, more than {} days. Accept it or return it with a reason.",
+                name.en,
+                g.name(),
+                s.on,
+                wait_days
+            ),
+            format!(
+                "Timeindberetningen for {} på {} har været klar til accept siden {}, mere end {}. Acceptér den, eller send den retur med en begrundelse.",
+                name.da,
+                g.name(),
+                da_date(s.on),
+                da_days(wait_days)
+            ),
+        ),
+    })
 }

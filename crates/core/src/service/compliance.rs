@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
+use entity::enums::HoursStatus;
 use entity::{
     company_documentation, contract, contractor, follow_up_group, grant, hours_line, hours_report,
     lbf_report, meeting, person, placement, trial_placement,
@@ -21,7 +22,7 @@ use uuid::Uuid;
 use super::{known, new_id, now};
 use crate::compliance::{
     self, ContractFacts, DocumentationFacts, ExternalHours, GrantFacts, KindSums, MeetingFacts,
-    Params, PlacementFacts, ReportFacts, TrialFacts,
+    MonthStatusFacts, Params, PlacementFacts, ReportFacts, TrialFacts,
 };
 use crate::error::{AppError, AppResult};
 use crate::record::{Kind, get};
@@ -79,14 +80,29 @@ async fn load<C: ConnectionTrait>(
     let (elsewhere, reports) =
         read_hours(db, &ids, &wanted, &site, min_cap, known_at, rollups).await?;
     let follow_up = read_follow_up(db, &ids, &wanted, known_at).await?;
+    let contract_ids: Vec<Uuid> = site.contracts.iter().map(|c| c.id).collect();
+    let states = read_states(db, &contract_ids, known_at).await?;
     let mut facts: HashMap<Uuid, GrantFacts> =
         grants.iter().map(|g| (g.id, empty_facts(g))).collect();
+    let approval: HashMap<Uuid, bool> = grants
+        .iter()
+        .map(|g| (g.id, g.main_contractor_approval))
+        .collect();
     let grant_of_contract = add_contracts(
         &mut facts,
         site.contracts,
         site.documentation,
         &site.contractors,
+        &approval,
     );
+    for s in states {
+        if let Some(f) = grant_of_contract
+            .get(&s.contract_id)
+            .and_then(|g| facts.get_mut(g))
+        {
+            f.hours_states.push(s);
+        }
+    }
     add_placements_and_hours(
         &mut facts,
         site.placements,
@@ -98,6 +114,68 @@ async fn load<C: ConnectionTrait>(
     );
     add_follow_up(&mut facts, follow_up);
     Ok(facts)
+}
+
+/// The workflow's open months of `contracts` as known at `known_at`: each month's latest
+/// version's last step other than a draft. Only versions open now (draft, submitted, approved,
+/// returned) or changed since `known_at` can have been open then, so only those are read: an
+/// accepted month left alone is the bulk of the country and is never an open month again.
+async fn read_states<C: ConnectionTrait>(
+    db: &C,
+    contracts: &[Uuid],
+    known_at: DateTime<Utc>,
+) -> AppResult<Vec<MonthStatusFacts>> {
+    use entity::{hours_status_change as step, hours_version as version};
+    let mut versions = Vec::new();
+    for chunk in contracts.chunks(CHUNK) {
+        versions.extend(
+            version::Entity::find()
+                .filter(version::Column::ContractId.is_in(chunk.iter().copied()))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(version::Column::Status.is_in([
+                            HoursStatus::Draft,
+                            HoursStatus::Submitted,
+                            HoursStatus::Approved,
+                            HoursStatus::Returned,
+                        ]))
+                        .add(version::Column::UpdatedAt.gt(known_at)),
+                )
+                .all(db)
+                .await?,
+        );
+    }
+    let ids: Vec<Uuid> = versions.iter().map(|v| v.id).collect();
+    // (contract, month) -> (version, status, since): the latest version with a step by then.
+    let mut latest: HashMap<(Uuid, NaiveDate), (i32, HoursStatus, DateTime<Utc>)> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        let steps = step::Entity::find()
+            .filter(step::Column::VersionId.is_in(chunk.iter().copied()))
+            .filter(step::Column::At.lte(known_at))
+            .filter(step::Column::ToStatus.ne(HoursStatus::Draft))
+            .all(db)
+            .await?;
+        for s in steps {
+            let e = latest
+                .entry((s.contract_id, s.month))
+                .or_insert((s.number, s.to_status, s.at));
+            if (s.number, s.at) > (e.0, e.2) {
+                *e = (s.number, s.to_status, s.at);
+            }
+        }
+    }
+    Ok(latest
+        .into_iter()
+        .map(
+            |((contract_id, month), (version, status, at))| MonthStatusFacts {
+                contract_id,
+                month,
+                version,
+                status,
+                since: at.with_timezone(&Copenhagen).date_naive(),
+            },
+        )
+        .collect())
 }
 
 /// A batch's contracts (with their contractors' names) and placements (with their persons'
@@ -306,6 +384,7 @@ fn empty_facts(g: &grant::Model) -> GrantFacts {
         placements: vec![],
         person_names: HashMap::new(),
         reports: vec![],
+        hours_states: vec![],
         external_hours: vec![],
         trials: vec![],
         follow_up_group_id: None,
@@ -322,6 +401,7 @@ fn add_contracts(
     contracts: Vec<contract::Model>,
     documentation: Vec<company_documentation::Model>,
     contractors: &HashMap<Uuid, String>,
+    approval: &HashMap<Uuid, bool>,
 ) -> HashMap<Uuid, Uuid> {
     let mut grant_of_contract = HashMap::new();
     // Archived documentation was withdrawn: it lapses nothing.
@@ -363,6 +443,8 @@ fn add_contracts(
                 clause_company_threshold_bp: c.clause_company_threshold_bp,
                 documentation: documented.remove(&c.id).unwrap_or_default(),
                 exempt: c.exemption_reason.is_some(),
+                approval: c.parent_contract_id.is_some()
+                    && approval.get(&c.grant_id).copied().unwrap_or(true),
             });
         }
     }
@@ -447,6 +529,7 @@ fn add_placements_and_hours(
                 .filter(|(p, _)| placement_of.get(p).is_none_or(|(_, on)| *on == grant))
                 .collect(),
             by_kind: r.by_kind,
+            status: r.status,
         });
     }
 }
@@ -518,6 +601,7 @@ struct HoursRow {
     reported_at: DateTime<Utc>,
     lines: Vec<(Uuid, i64)>,
     by_kind: Option<KindSums>,
+    status: HoursStatus,
 }
 
 /// The placements of `persons` on grants outside `wanted` (for R9), as known at `known_at`.
@@ -593,6 +677,7 @@ async fn month_rows<C: ConnectionTrait>(
         i64,
         DateTime<Utc>,
         DateTime<Utc>,
+        HoursStatus,
     );
     use entity::hours_month::Column as M;
     let mut rows: HashMap<Uuid, HoursRow> = HashMap::new();
@@ -609,13 +694,24 @@ async fn month_rows<C: ConnectionTrait>(
                 M::NotCountedCentihours,
                 M::ReportedAt,
                 M::WrittenAt,
+                M::Status,
             ])
             .filter(M::GrantId.is_in(chunk.iter().copied()))
             .into_tuple()
             .all(db)
             .await?;
-        for (report, contract_id, month, total, apprentice, other, not_counted, filed, written) in
-            months
+        for (
+            report,
+            contract_id,
+            month,
+            total,
+            apprentice,
+            other,
+            not_counted,
+            filed,
+            written,
+            status,
+        ) in months
         {
             if written > known_at {
                 return Ok(None);
@@ -633,6 +729,7 @@ async fn month_rows<C: ConnectionTrait>(
                         other_training: other,
                         not_counted,
                     }),
+                    status,
                 },
             );
         }
@@ -684,6 +781,7 @@ async fn add_lines_over<C: ConnectionTrait>(
         i64,
         DateTime<Utc>,
         DateTime<Utc>,
+        HoursStatus,
     );
     let over_list: Vec<Uuid> = over_persons.into_iter().collect();
     for chunk in over_list.chunks(CHUNK) {
@@ -698,6 +796,7 @@ async fn add_lines_over<C: ConnectionTrait>(
             .column(hours_report::Column::TotalCentihours)
             .column(hours_report::Column::ReportedAt)
             .column(hours_report::Column::UpdatedAt)
+            .column(hours_report::Column::Status)
             .join(
                 sea_orm::JoinType::InnerJoin,
                 super::rollup::line_placement(),
@@ -708,7 +807,9 @@ async fn add_lines_over<C: ConnectionTrait>(
             .into_tuple()
             .all(db)
             .await?;
-        for (report, placement, centi, person, contract_id, month, total, filed, updated) in lines {
+        for (report, placement, centi, person, contract_id, month, total, filed, updated, status) in
+            lines
+        {
             if !over.contains(&(person, month)) {
                 continue;
             }
@@ -724,6 +825,7 @@ async fn add_lines_over<C: ConnectionTrait>(
                     reported_at: filed,
                     lines: Vec::new(),
                     by_kind: Some(KindSums::default()),
+                    status,
                 })
                 .lines
                 .push((placement, centi));
@@ -798,6 +900,7 @@ async fn raw_hours<C: ConnectionTrait>(
                 reported_at: r.reported_at,
                 lines,
                 by_kind: None,
+                status: r.status,
             })
             .collect(),
     ))

@@ -52,6 +52,10 @@ pub struct CreateGrantInput {
     /// Let the grant's contractors see its overall trainee share (default false).
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub share_visible_to_contractors: bool,
+    /// A subcontract's months need the main contractor's approval before the bygherre accepts
+    /// them (default true).
+    #[cfg_attr(feature = "graphql", graphql(default = true))]
+    pub main_contractor_approval: bool,
     /// R11: target share (percent) of residents among the snusepraktik participants; left out,
     /// the share is shown as information only.
     pub resident_trial_target_percent: Option<DecimalInput>,
@@ -80,6 +84,8 @@ pub struct UpdateGrantInput {
     pub parameter_overrides: Option<Vec<RuleParameterValueInput>>,
     /// Let the grant's contractors see its overall trainee share.
     pub share_visible_to_contractors: Option<bool>,
+    /// A subcontract's months need the main contractor's approval before the bygherre's.
+    pub main_contractor_approval: Option<bool>,
     /// R11: target share (percent) of residents among the snusepraktik participants.
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub resident_trial_target_percent: Patch<DecimalInput>,
@@ -185,6 +191,7 @@ pub async fn create_grant<C: ConnectionTrait>(
         planned_handover: Set(input.planned_handover),
         actual_handover: Set(input.actual_handover),
         share_visible_to_contractors: Set(input.share_visible_to_contractors),
+        main_contractor_approval: Set(input.main_contractor_approval),
         resident_trial_target_bp: Set(input
             .resident_trial_target_percent
             .map(|v| percent_to_bp("residentTrialTargetPercent", v))
@@ -227,6 +234,9 @@ pub async fn update_grant<C: ConnectionTrait>(
     }
     if let Some(v) = input.stage {
         m.stage = Set(v);
+    }
+    if let Some(v) = input.main_contractor_approval {
+        m.main_contractor_approval = Set(v);
     }
     if let Some(v) = input.share_visible_to_contractors {
         m.share_visible_to_contractors = Set(v);

@@ -42,6 +42,21 @@ pub struct ReportMonthlyHoursInput {
     /// when it was recorded. Only a BYGHERRE or ADMIN may declare it; never in the future and
     /// never before the month has ended. Left out: now.
     pub reported_at: Option<DateTime<Utc>>,
+    /// The version of the declaration on honour (tro og love) the person submitting makes: the
+    /// `version` of query `hoursDeclaration`. Required to submit; a draft needs none.
+    pub declaration_version: Option<String>,
+    /// Why the month is changed after the bygherre accepted it (required then: the change is a
+    /// new version, shown beside the accepted one).
+    pub reason: Option<String>,
+}
+
+/// A month's figures, checked: the contract, the month, the total and the trainee lines
+/// (placement, hundredths of an hour).
+pub struct Figures {
+    pub contract: contract::Model,
+    pub month: YearMonth,
+    pub total: i64,
+    pub lines: Vec<(Uuid, i64)>,
 }
 
 #[derive(Clone, Default)]
@@ -107,12 +122,33 @@ fn filing_time(
     Ok(at)
 }
 
+/// Writes a month's figures as a submitted version 1 without the workflow: for loading history
+/// (the demo's seed), whose reports count as submitted ones filed by the system.
 pub async fn report_monthly_hours<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,
     input: ReportMonthlyHoursInput,
     may_declare: bool,
 ) -> AppResult<hours_report::Model> {
+    let declared = input.reported_at;
+    let f = check_figures(db, scope, &input).await?;
+    let t = now();
+    let filed = filing_time(declared, may_declare, f.month, t)?;
+    let status = Counted {
+        status: entity::enums::HoursStatus::Submitted,
+        version: 1,
+        no_activity: false,
+    };
+    write_report(db, &f.contract, f.month, f.total, filed, f.lines, status, t).await
+}
+
+/// Checks a month's figures completely (the contract in scope, the month, the total, each line)
+/// before anything is written.
+pub async fn check_figures<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    input: &ReportMonthlyHoursInput,
+) -> AppResult<Figures> {
     let contract =
         referenced::<contract::Entity, _>(db, scope, "contractId", input.contract_id).await?;
     super::rollup::lock_contract(db, contract.id).await?;
@@ -139,10 +175,31 @@ pub async fn report_monthly_hours<C: ConnectionTrait>(
             ),
         ));
     }
+    Ok(Figures {
+        contract,
+        month,
+        total,
+        lines,
+    })
+}
 
-    let t = now();
-    let filed = filing_time(input.reported_at, may_declare, month, t)?;
-    write_report(db, &contract, month, total, filed, lines, t).await
+/// The filing time to record for a submission: the declared one (a BYGHERRE or ADMIN loading
+/// history), checked, or now.
+pub fn filed_at(
+    declared: Option<DateTime<Utc>>,
+    role: entity::enums::Role,
+    month: YearMonth,
+    now: DateTime<Utc>,
+) -> AppResult<DateTime<Utc>> {
+    filing_time(declared, may_declare_filing(role), month, now)
+}
+
+/// Which version the counted figures are, and where it stands.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    pub status: entity::enums::HoursStatus,
+    pub version: i32,
+    pub no_activity: bool,
 }
 
 /// A month may be reported when it lies in the contract's period and has ended.
@@ -263,15 +320,17 @@ async fn check_lines<C: ConnectionTrait>(
     Ok(lines)
 }
 
-/// Writes the month's report, replacing an earlier version's total and lines (refused once the
-/// report is archived).
-async fn write_report<C: ConnectionTrait>(
+/// Writes the month's counted figures, replacing an earlier version's total and lines (refused
+/// once the report is archived).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn write_report<C: ConnectionTrait>(
     db: &C,
     contract: &contract::Model,
     month: YearMonth,
     total: i64,
     filed: DateTime<Utc>,
     lines: Vec<(Uuid, i64)>,
+    counted: Counted,
     t: DateTime<Utc>,
 ) -> AppResult<hours_report::Model> {
     let existing = hours_report::Entity::find()
@@ -300,6 +359,9 @@ async fn write_report<C: ConnectionTrait>(
             let mut m: hours_report::ActiveModel = r.into();
             m.total_centihours = Set(total);
             m.reported_at = Set(filed);
+            m.status = Set(counted.status);
+            m.version = Set(counted.version);
+            m.no_activity = Set(counted.no_activity);
             m.updated_at = Set(t);
             m.update(db).await?
         }
@@ -310,6 +372,9 @@ async fn write_report<C: ConnectionTrait>(
                 month: Set(month.first_day()),
                 total_centihours: Set(total),
                 reported_at: Set(filed),
+                status: Set(counted.status),
+                version: Set(counted.version),
+                no_activity: Set(counted.no_activity),
                 created_at: Set(t),
                 updated_at: Set(t),
                 archived_at: Set(None),
@@ -358,36 +423,6 @@ pub async fn report_snapshot<C: sea_orm::ConnectionTrait>(
     let mut v = serde_json::to_value(&report).unwrap_or_default();
     v["lines"] = serde_json::to_value(&lines).unwrap_or_default();
     Ok(Some(v))
-}
-
-/// Reports a month as [`report_monthly_hours`] does and audits it under `operation`, with the
-/// month's report and lines before and after (the contract is locked before the "before" image
-/// is read, so the audit row shows what this write replaced, not what a concurrent one did).
-/// Also says whether the month had a report, which this one replaced.
-pub async fn report_audited<C: ConnectionTrait>(
-    db: &C,
-    scope: &Scope,
-    who: &crate::auth::Principal,
-    input: ReportMonthlyHoursInput,
-    operation: &str,
-) -> AppResult<(hours_report::Model, bool)> {
-    let key = (input.contract_id, input.month.first_day());
-    super::rollup::lock_contract(db, input.contract_id).await?;
-    let before = report_snapshot(db, key).await?;
-    let report = report_monthly_hours(db, scope, input, may_declare_filing(who.role)).await?;
-    let after = report_snapshot(db, key).await?;
-    let replaced = before.is_some();
-    super::trail::write(
-        db,
-        who,
-        crate::record::Kind::HoursReport,
-        report.id,
-        operation,
-        before,
-        after,
-    )
-    .await?;
-    Ok((report, replaced))
 }
 
 pub fn list_reports(scope: &Scope, f: HoursReportFilter) -> Select<hours_report::Entity> {

@@ -17,6 +17,7 @@ pub mod rollup;
 pub mod trail;
 pub mod trials;
 pub mod webhooks;
+pub mod workflow;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;

@@ -22,7 +22,8 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::hours::{ReportMonthlyHoursInput, TraineeHoursInput, report_audited};
+use super::hours::{ReportMonthlyHoursInput, TraineeHoursInput};
+use super::workflow::report_audited;
 use crate::auth::Principal;
 use crate::db::{Outcome, WriteGate, write_txn_or_discard};
 use crate::error::{AppError, AppResult};
@@ -45,6 +46,9 @@ pub struct ImportRequest {
     /// When the reports were filed, if earlier than now (loading history); recorded on every
     /// report of the file. Only a BYGHERRE or ADMIN may declare it.
     pub filed_at: Option<DateTime<Utc>>,
+    /// The declaration on honour the importing person makes for every month of the file (the
+    /// version of query `hoursDeclaration`); a dry run needs none.
+    pub declaration_version: Option<String>,
 }
 
 /// What became of a file.
@@ -214,6 +218,18 @@ pub async fn import_payroll(
             )],
         ));
     }
+    // Every month of the file is submitted under the importing person's declaration.
+    let declaration = if req.dry_run {
+        Some(engine::workflow::current_declaration().version.to_owned())
+    } else {
+        match super::workflow::declared(req.declaration_version.as_deref()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let text = e.text();
+                return Ok(refused(None, vec![Problem::file(text.en, text.da)]));
+            }
+        }
+    };
     let FileRead {
         format,
         headers,
@@ -234,6 +250,7 @@ pub async fn import_payroll(
         let who = who.clone();
         let filed_at = req.filed_at;
         let dry_run = req.dry_run;
+        let declaration = declaration.clone();
         Box::pin(async move {
             let groups = resolve(t, &scope, &headers, &rows, &mut problems).await?;
             let summary = |status, import_id, reports, problems| ImportSummary {
@@ -280,8 +297,16 @@ pub async fn import_payroll(
             lock_contracts(t, &groups).await?;
             let mut reports = Vec::with_capacity(groups.len());
             for g in &groups {
-                if let Some(planned) =
-                    apply(t, &scope, &who, &headers, g, filed_at, &mut problems).await?
+                if let Some(planned) = apply(
+                    t,
+                    &scope,
+                    &who,
+                    &headers,
+                    g,
+                    (filed_at, &declaration),
+                    &mut problems,
+                )
+                .await?
                 {
                     reports.push(planned);
                 }
@@ -617,7 +642,7 @@ async fn apply<C: ConnectionTrait>(
     who: &Principal,
     h: &Headers,
     g: &Group,
-    filed_at: Option<DateTime<Utc>>,
+    (filed_at, declaration): (Option<DateTime<Utc>>, &Option<String>),
     problems: &mut Vec<Problem>,
 ) -> AppResult<Option<PlannedReport>> {
     let Some((total, total_line)) = g.total else {
@@ -652,6 +677,8 @@ async fn apply<C: ConnectionTrait>(
         total_hours: DecimalInput(total),
         trainee_hours: lines,
         reported_at: filed_at,
+        declaration_version: declaration.clone(),
+        reason: None,
     };
     match report_audited(db, scope, who, input, "import").await {
         Ok((_, replaced)) => Ok(Some(PlannedReport {
@@ -704,7 +731,8 @@ fn place_of(
         return (*line, column);
     }
     match field {
-        "month" => (g.lines[0], Column::Month),
+        // A month the bygherre has accepted needs a reason to change: the month is the problem.
+        "month" | "reason" => (g.lines[0], Column::Month),
         "totalHours" | "traineeHours" => (total_line, Column::Total),
         _ => (g.lines[0], Column::Contract),
     }

@@ -41,7 +41,12 @@ const CHUNK: usize = 500;
 pub fn allowed_kinds(role: Role) -> Vec<ReminderKind> {
     use ReminderKind as K;
     match role {
-        Role::Contractor => vec![K::HoursReportDue, K::TrialOutcomeMissing],
+        Role::Contractor => vec![
+            K::HoursReportDue,
+            K::TrialOutcomeMissing,
+            K::HoursReturned,
+            K::HoursStatusChanged,
+        ],
         Role::Viewer => vec![K::LbfReportDue, K::MeetingDue, K::NewBreach],
         Role::Admin | Role::Bygherre | Role::Tovholder => {
             <K as sea_orm::Iterable>::iter().collect()
@@ -50,11 +55,15 @@ pub fn allowed_kinds(role: Role) -> Vec<ReminderKind> {
 }
 
 /// The kinds a user receives without having chosen: everything the role may receive, except for
-/// administrators and viewers, who see every grant and would get the whole country's reminders.
+/// administrators and viewers, who see every grant and would get the whole country's reminders,
+/// and except every step of every month (for webhooks; a person chooses it).
 pub fn default_kinds(role: Role) -> Vec<ReminderKind> {
     match role {
         Role::Admin | Role::Viewer => Vec::new(),
-        _ => allowed_kinds(role),
+        _ => allowed_kinds(role)
+            .into_iter()
+            .filter(|k| *k != ReminderKind::HoursStatusChanged)
+            .collect(),
     }
 }
 
@@ -120,6 +129,7 @@ pub async fn due<C: ConnectionTrait>(db: &C, today: NaiveDate, lead: Lead) -> Ap
     let mut out = Vec::new();
     let mut hours_due = Vec::new();
     let mut trial_days = HashMap::new();
+    let mut waits = HashMap::new();
     for g in &grants {
         let Some(r) = reports.get(&g.id) else {
             continue;
@@ -133,8 +143,17 @@ pub async fn due<C: ConnectionTrait>(db: &C, today: NaiveDate, lead: Lead) -> Ap
         {
             hours_due.push((label.clone(), h.clone()));
         }
+        waits.insert(
+            g.id,
+            (
+                label.clone(),
+                r.params.hours_acceptance_wait_days(),
+                g.main_contractor_approval,
+            ),
+        );
         trial_days.insert(g.id, (label, r.params.trial_outcome_due_days()));
     }
+    out.extend(workflow_reminders(db, &waits, today).await?);
     out.extend(hours_reminders(db, &hours_due, today, lead).await?);
     out.extend(trial_reminders(db, &trial_days, today).await?);
     out.extend(three_month_reminders(db, &trial_days, today).await?);
@@ -147,6 +166,123 @@ fn label(g: &grant::Model) -> GrantLabel {
         case_number: g.case_number.clone(),
         title: g.title.clone(),
     }
+}
+
+/// How far back the planner looks for steps to tell of: a server down for a few days still
+/// sends them; older ones are history.
+const STEP_DAYS: u64 = 7;
+
+/// The workflow's reminders: every recent step (status changes), months returned recently and
+/// still returned, and months ready for acceptance that have waited too long.
+async fn workflow_reminders<C: ConnectionTrait>(
+    db: &C,
+    grants: &HashMap<Uuid, (GrantLabel, i64, bool)>,
+    today: NaiveDate,
+) -> AppResult<Vec<Due>> {
+    use entity::enums::HoursStatus;
+    use entity::{hours_status_change as step, hours_version as version};
+    let Some(since) = today.checked_sub_days(chrono::Days::new(STEP_DAYS)) else {
+        return Ok(Vec::new());
+    };
+    let since = super::known::end_of_day(since);
+    // Up to the end of the day planned for (a pass for a day gone by tells only of its steps).
+    let until = super::known::end_of_day(today);
+    let recent = step::Entity::find()
+        .filter(step::Column::At.gt(since))
+        .filter(step::Column::At.lte(until))
+        .order_by_asc(step::Column::At)
+        .all(db)
+        .await?;
+    let open = version::Entity::find()
+        .filter(version::Column::Status.is_in([HoursStatus::Submitted, HoursStatus::Approved]))
+        .all(db)
+        .await?;
+    // The step that gave each open version its status: its last one.
+    let mut opened: HashMap<Uuid, step::Model> = HashMap::new();
+    for part in open.chunks(CHUNK) {
+        for s in step::Entity::find()
+            .filter(step::Column::VersionId.is_in(part.iter().map(|v| v.id)))
+            .all(db)
+            .await?
+        {
+            if opened
+                .get(&s.version_id)
+                .is_none_or(|o| (o.at, o.id) < (s.at, s.id))
+            {
+                opened.insert(s.version_id, s);
+            }
+        }
+    }
+    let returned_now: HashSet<Uuid> = version::Entity::find()
+        .select_only()
+        .column(version::Column::Id)
+        .filter(version::Column::Status.eq(HoursStatus::Returned))
+        .filter(version::Column::UpdatedAt.gt(since))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut contract_ids: Vec<Uuid> = recent.iter().map(|s| s.contract_id).collect();
+    contract_ids.extend(opened.values().map(|s| s.contract_id));
+    contract_ids.sort();
+    contract_ids.dedup();
+    let mut contracts = HashMap::new();
+    for part in contract_ids.chunks(CHUNK) {
+        for c in contract::Entity::find()
+            .filter(contract::Column::Id.is_in(part.iter().copied()))
+            .all(db)
+            .await?
+        {
+            contracts.insert(c.id, c);
+        }
+    }
+    let names = contractor_names(db, contracts.values().map(|c| c.contractor_id)).await?;
+    let as_step = |s: &step::Model| {
+        let c = contracts.get(&s.contract_id)?;
+        let (g, wait, approval) = grants.get(&c.grant_id)?;
+        let m = plan::MonthStep {
+            id: s.id,
+            version_id: s.version_id,
+            contract_id: s.contract_id,
+            trade: c.trade.clone(),
+            contractor: names.get(&c.contractor_id).cloned().unwrap_or_default(),
+            month: s.month,
+            version: s.number,
+            to: s.to_status,
+            actor: s.actor.clone(),
+            reason: s.reason.clone(),
+            on: s
+                .at
+                .with_timezone(&chrono_tz::Europe::Copenhagen)
+                .date_naive(),
+        };
+        Some((g, m, *wait, *approval && c.parent_contract_id.is_some()))
+    };
+    let mut out = Vec::new();
+    for s in &recent {
+        let Some((g, m, _, _)) = as_step(s) else {
+            continue;
+        };
+        if s.to_status != HoursStatus::Draft {
+            out.push(plan::status_changed(g, &m));
+        }
+        if s.to_status == HoursStatus::Returned && returned_now.contains(&s.version_id) {
+            out.push(plan::returned(g, &m));
+        }
+    }
+    for s in opened.values() {
+        let Some((g, m, wait, approval)) = as_step(s) else {
+            continue;
+        };
+        // A subcontract's submitted month waits for its main contractor, not the bygherre.
+        let ready = s.to_status == HoursStatus::Approved
+            || (s.to_status == HoursStatus::Submitted && !approval);
+        if ready {
+            out.extend(plan::awaiting(g, &m, wait, today));
+        }
+    }
+    Ok(out)
 }
 
 /// R6: the contracts of the grants in their reminder window that have not reported the month.

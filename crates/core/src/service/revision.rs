@@ -91,6 +91,15 @@ pub async fn touch<C: ConnectionTrait>(
                 );
             }
         }
+        // A version's status is a fact of its contract's grant (the counted figures are written
+        // as the hours report beside it).
+        Kind::HoursVersion => {
+            if let Some(contract_id) = field("contract_id") {
+                via.push(select_grants_of_contracts(
+                    Condition::all().add(contract::Column::Id.eq(contract_id)),
+                ));
+            }
+        }
         // Its name is on every grant it has a contract on.
         Kind::Contractor => via.push(select_grants_of_contracts(
             Condition::all().add(contract::Column::ContractorId.eq(id)),

@@ -118,7 +118,7 @@ pub async fn lock_contracts_for<C: ConnectionTrait>(
     let contract_of =
         |v: Option<&Value>| v.and_then(|v| v.get("contract_id")?.as_str()?.parse::<Uuid>().ok());
     let mut contracts: Vec<Uuid> = match kind {
-        Kind::HoursReport => [contract_of(before), contract_of(after)]
+        Kind::HoursReport | Kind::HoursVersion => [contract_of(before), contract_of(after)]
             .into_iter()
             .flatten()
             .collect(),
@@ -207,6 +207,9 @@ pub async fn refresh_reports<C: ConnectionTrait>(db: &C, reports: &[Uuid]) -> Ap
                             M::NotCountedCentihours,
                             M::ReportedAt,
                             M::WrittenAt,
+                            M::Status,
+                            M::Version,
+                            M::NoActivity,
                         ])
                         .to_owned(),
                 )
@@ -217,7 +220,17 @@ pub async fn refresh_reports<C: ConnectionTrait>(db: &C, reports: &[Uuid]) -> Ap
     Ok(())
 }
 
-type ReportRow = (Uuid, Uuid, NaiveDate, i64, DateTime<Utc>, DateTime<Utc>);
+type ReportRow = (
+    Uuid,
+    Uuid,
+    NaiveDate,
+    i64,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    entity::enums::HoursStatus,
+    i32,
+    bool,
+);
 
 /// The `hours_month` rows of `reports` (at most [`CHUNK`]) as their lines stand now.
 async fn compute<C: ConnectionTrait>(
@@ -234,6 +247,9 @@ async fn compute<C: ConnectionTrait>(
             R::TotalCentihours,
             R::ReportedAt,
             R::UpdatedAt,
+            R::Status,
+            R::Version,
+            R::NoActivity,
         ])
         .filter(R::Id.is_in(reports.iter().copied()))
         .into_tuple()
@@ -278,21 +294,26 @@ async fn compute<C: ConnectionTrait>(
     }
     Ok(rows
         .into_iter()
-        .filter_map(|(id, contract_id, month, total, reported_at, written_at)| {
-            let s = sums.get(&id).copied().unwrap_or_default();
-            Some(hours_month::ActiveModel {
-                report_id: Set(id),
-                grant_id: Set(*grant_of.get(&contract_id)?),
-                contract_id: Set(contract_id),
-                month: Set(month),
-                total_centihours: Set(total),
-                apprentice_centihours: Set(s.apprentice),
-                other_training_centihours: Set(s.other_training),
-                not_counted_centihours: Set(s.not_counted),
-                reported_at: Set(reported_at),
-                written_at: Set(written_at),
-            })
-        })
+        .filter_map(
+            |(id, contract_id, month, total, reported_at, written_at, status, version, none)| {
+                let s = sums.get(&id).copied().unwrap_or_default();
+                Some(hours_month::ActiveModel {
+                    report_id: Set(id),
+                    grant_id: Set(*grant_of.get(&contract_id)?),
+                    contract_id: Set(contract_id),
+                    month: Set(month),
+                    total_centihours: Set(total),
+                    apprentice_centihours: Set(s.apprentice),
+                    other_training_centihours: Set(s.other_training),
+                    not_counted_centihours: Set(s.not_counted),
+                    reported_at: Set(reported_at),
+                    written_at: Set(written_at),
+                    status: Set(status),
+                    version: Set(version),
+                    no_activity: Set(none),
+                })
+            },
+        )
         .collect())
 }
 

@@ -84,6 +84,8 @@ pub struct Context<'a> {
     pub kinds: HashMap<Uuid, PlacementKind>,
     /// Hours in the counting window: the grant, per contract, per month, per contractor and month.
     pub total: Tally,
+    /// The part of `total` in months the bygherre has accepted.
+    pub accepted: Tally,
     pub per_contract: HashMap<Uuid, Tally>,
     pub per_month: BTreeMap<NaiveDate, Tally>,
     pub contractor_months: HashMap<Uuid, BTreeMap<NaiveDate, Tally>>,
@@ -117,6 +119,7 @@ impl<'a> Context<'a> {
             .collect();
 
         let mut total = Tally::default();
+        let mut accepted = Tally::default();
         let mut total_through = Tally::default();
         let mut per_contract: HashMap<Uuid, Tally> = HashMap::new();
         let mut per_contract_through: HashMap<Uuid, Tally> = HashMap::new();
@@ -126,6 +129,9 @@ impl<'a> Context<'a> {
             for r in g.reports.iter().filter(|r| w.contains(r.month)) {
                 let t = tally_report(r, &kinds);
                 total.add(&t);
+                if r.status == domain::HoursStatus::Accepted {
+                    accepted.add(&t);
+                }
                 per_contract.entry(r.contract_id).or_default().add(&t);
                 per_month.entry(r.month).or_default().add(&t);
                 if r.month <= through {
@@ -184,6 +190,7 @@ impl<'a> Context<'a> {
             handed_over,
             kinds,
             total,
+            accepted,
             per_contract,
             per_month,
             contractor_months,

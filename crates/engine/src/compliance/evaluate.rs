@@ -27,6 +27,9 @@ pub struct Report {
     pub status: Status,
     pub params: Params,
     pub metrics: Metrics,
+    /// The hours of `metrics` in months the bygherre has accepted: how much of the share rests on
+    /// accepted figures (the rest is submitted, not yet accepted).
+    pub accepted: Tally,
     /// R2: required trainee årsværk and hours (None without a craftsman cost).
     pub target_arsvaerk: Option<Decimal>,
     pub target_hours: Option<Decimal>,
@@ -75,6 +78,7 @@ pub fn evaluate(g: &GrantFacts, as_of: NaiveDate) -> Report {
         status,
         params: g.params.clone(),
         metrics: cx.metrics.clone(),
+        accepted: cx.accepted,
         target_arsvaerk: cx.target.map(|t| t.0),
         target_hours: cx.target.map(|t| t.1),
         expected_by_now_hours: cx.on_track.as_ref().map(|t| t.expected),

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use domain::{PlacementKind, ThreeMonthStatus, TrialOutcome};
+use domain::{HoursStatus, PlacementKind, ThreeMonthStatus, TrialOutcome};
 use uuid::Uuid;
 
 use super::params::Params;
@@ -37,6 +37,8 @@ pub struct ContractFacts {
     /// Periods the contractor documented its company-wide trainee share for.
     pub documentation: Vec<DocumentationFacts>,
     pub exempt: bool,
+    /// A subcontract whose months need the main contractor's approval before the bygherre's.
+    pub approval: bool,
 }
 
 impl ContractFacts {
@@ -93,6 +95,22 @@ pub struct ReportFacts {
     pub lines: Vec<(Uuid, i64)>,
     /// The lines' sums by kind, precomputed (`hours_month`); None: sum `lines`.
     pub by_kind: Option<KindSums>,
+    /// The status of the version these figures are (submitted, approved or accepted).
+    pub status: HoursStatus,
+}
+
+/// Where a contract's month stands in the workflow as known at `knownAt`: its latest version's
+/// last step, drafts left out (a draft changes nothing that counts). R6 judges returned months
+/// and months waiting for the bygherre from these.
+#[derive(Clone, Debug)]
+pub struct MonthStatusFacts {
+    pub contract_id: Uuid,
+    /// First day of the month.
+    pub month: NaiveDate,
+    pub version: i32,
+    pub status: HoursStatus,
+    /// The Danish date of the step that gave it this status.
+    pub since: NaiveDate,
 }
 
 /// A report's trainee hours split the way the engine counts them (hundredths of an hour).
@@ -162,6 +180,8 @@ pub struct GrantFacts {
     /// see persons).
     pub person_names: HashMap<Uuid, String>,
     pub reports: Vec<ReportFacts>,
+    /// The workflow's open months (returned, or waiting for approval or acceptance).
+    pub hours_states: Vec<MonthStatusFacts>,
     pub external_hours: Vec<ExternalHours>,
     pub trials: Vec<TrialFacts>,
     /// The grant's (active) følgegruppe, if one is set up.

@@ -28,6 +28,10 @@ pub enum ParamKey {
     OnTrackTolerancePercent,
     /// R6 day of the next month by which a month's hours are due.
     HoursReportDueDay,
+    /// R6 days a submitted month may wait for the bygherre's acceptance.
+    HoursAcceptanceWaitDays,
+    /// R6 days after a return within which the month is submitted again.
+    HoursResubmitDays,
     /// R7 longest allowed gap between følgegruppe meetings, in days.
     MaxMeetingIntervalDays,
     /// R8 days after a snusepraktik ends within which its outcome and next plan are due.
@@ -67,7 +71,7 @@ pub struct ParamDef {
 }
 
 /// Every parameter, in rule order. Defaults are the domain brief's.
-pub const PARAMETERS: [ParamDef; 8] = [
+pub const PARAMETERS: [ParamDef; 10] = [
     ParamDef {
         key: ParamKey::MinTraineeSharePercent,
         name: "MIN_TRAINEE_SHARE_PERCENT",
@@ -115,6 +119,30 @@ pub const PARAMETERS: [ParamDef; 8] = [
         decimals: 0,
         en: "Day of the next month by which a month's hours are reported",
         da: "Dag i den følgende måned, hvor månedens timer senest skal være indberettet",
+    },
+    ParamDef {
+        key: ParamKey::HoursAcceptanceWaitDays,
+        name: "HOURS_ACCEPTANCE_WAIT_DAYS",
+        rule: Rule::R6,
+        unit: ParamUnit::Days,
+        default: dec!(10),
+        min: dec!(1),
+        max: dec!(365),
+        decimals: 0,
+        en: "Days a month ready for acceptance (submitted, or approved by the main contractor) may wait for the bygherre",
+        da: "Dage en måned, der er klar til accept (indsendt eller godkendt af hovedentreprenøren), må vente på bygherren",
+    },
+    ParamDef {
+        key: ParamKey::HoursResubmitDays,
+        name: "HOURS_RESUBMIT_DAYS",
+        rule: Rule::R6,
+        unit: ParamUnit::Days,
+        default: dec!(10),
+        min: dec!(0),
+        max: dec!(365),
+        decimals: 0,
+        en: "Days after a month is returned within which it is submitted again (never before the month's own deadline)",
+        da: "Dage efter at en måned er sendt retur, hvor den skal indsendes igen (aldrig før månedens egen frist)",
     },
     ParamDef {
         key: ParamKey::MaxMeetingIntervalDays,
@@ -242,6 +270,16 @@ impl Params {
     /// R6 due day of the next month.
     pub fn hours_report_due_day(&self) -> u32 {
         u32::try_from(whole(self.get(ParamKey::HoursReportDueDay))).unwrap_or(10)
+    }
+
+    /// R6 days a month ready for acceptance may wait.
+    pub fn hours_acceptance_wait_days(&self) -> i64 {
+        whole(self.get(ParamKey::HoursAcceptanceWaitDays))
+    }
+
+    /// R6 days after a return to submit the month again.
+    pub fn hours_resubmit_days(&self) -> i64 {
+        whole(self.get(ParamKey::HoursResubmitDays))
     }
 
     /// R7 days.

@@ -96,6 +96,13 @@ pub enum FindingCode {
     /// R6: months reported after their deadline.
     #[cfg_attr(feature = "graphql", graphql(name = "R6_LATE"))]
     R6Late,
+    /// R6: a month was returned and not submitted again by its deadline (the later of the
+    /// month's own deadline and the resubmission days after the return).
+    #[cfg_attr(feature = "graphql", graphql(name = "R6_RETURNED"))]
+    R6Returned,
+    /// R6: a month ready for acceptance has waited for the bygherre longer than allowed.
+    #[cfg_attr(feature = "graphql", graphql(name = "R6_AWAITING_ACCEPTANCE"))]
+    R6AwaitingAcceptance,
     /// R7: no følgegruppe is set up during construction.
     #[cfg_attr(feature = "graphql", graphql(name = "R7_NO_GROUP"))]
     R7NoGroup,

@@ -1,7 +1,7 @@
 //! Worked examples (computed by hand, written out) and property tests for the engine.
 
 use chrono::NaiveDate;
-use domain::{PlacementKind, TrialOutcome};
+use domain::{HoursStatus, PlacementKind, TrialOutcome};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
@@ -76,6 +76,7 @@ pub(super) fn grant() -> GrantFacts {
             },
         ],
         reports: vec![],
+        hours_states: vec![],
         external_hours: vec![],
         trials: vec![],
         follow_up_group_id: Some(uid(40)),
@@ -100,6 +101,7 @@ pub(super) fn report(
         reported_on: d(y, m, 28),
         lines: lines.iter().map(|(p, h)| (uid(*p), h * 100)).collect(),
         by_kind: None,
+        status: HoursStatus::Submitted,
     }
 }
 
@@ -817,6 +819,7 @@ fn build(reports: &[(u8, u8, i64, i64)]) -> GrantFacts {
                 reported_on: month,
                 lines: vec![(uid(APPRENTICE), *t)],
                 by_kind: None,
+                status: HoursStatus::Submitted,
             }
         })
         .collect();
@@ -1248,4 +1251,185 @@ fn deadlines_move_on_after_submission_and_handover() {
             .map(|h| (h.month, h.due, h.contracts)),
         Some((d(2026, 2, 1), d(2026, 3, 10), 2))
     );
+}
+
+fn state(
+    contract: u128,
+    month: NaiveDate,
+    status: HoursStatus,
+    since: NaiveDate,
+) -> MonthStatusFacts {
+    MonthStatusFacts {
+        contract_id: uid(contract),
+        month,
+        version: 1,
+        status,
+        since,
+    }
+}
+
+fn codes_of(r: &Report, code: FindingCode) -> Vec<Vec<NaiveDate>> {
+    r.findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.detail.months.clone())
+        .collect()
+}
+
+/// March 2024 was returned on 8 April (its deadline the 10th): it is due again ten days after
+/// the return, the 18th; it is a warning from the 19th, and never "missing" meanwhile.
+#[test]
+fn a_returned_month_is_a_warning_once_its_new_deadline_has_passed() {
+    let mut g = grant();
+    g.reports = vec![report(CONTRACT_B, 2024, 3, 100, &[])];
+    g.hours_states = vec![state(
+        CONTRACT,
+        d(2024, 3, 1),
+        HoursStatus::Returned,
+        d(2024, 4, 8),
+    )];
+    let on_18th = evaluate(&g, d(2024, 4, 18));
+    assert!(codes_of(&on_18th, FindingCode::R6Returned).is_empty());
+    assert!(codes_of(&on_18th, FindingCode::R6Missing).is_empty());
+    let on_19th = evaluate(&g, d(2024, 4, 19));
+    assert_eq!(
+        codes_of(&on_19th, FindingCode::R6Returned),
+        [vec![d(2024, 3, 1)]]
+    );
+    let f = on_19th
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::R6Returned)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Warning);
+    assert_eq!(
+        f.message.da,
+        "Kontrakt hovedentreprise (Fynsk Byg): 1 måned(er) sendt retur og ikke indsendt igen inden fristen: marts 2024"
+    );
+    assert!(codes_of(&on_19th, FindingCode::R6Missing).is_empty());
+    // Returned after its own deadline has passed: ten days from the return still.
+    assert_eq!(
+        rules::r6_hours_reported::resubmit_due(&g.params, d(2024, 3, 1), d(2024, 5, 2)),
+        d(2024, 5, 12)
+    );
+}
+
+/// A month submitted on 5 April waits for the bygherre; past ten days (the 15th) it is
+/// information. A subcontract's submitted month waits for the main contractor instead, and is
+/// the bygherre's only once approved.
+#[test]
+fn a_month_that_waits_too_long_for_acceptance_is_information() {
+    let mut g = grant();
+    let march = d(2024, 3, 1);
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 100, &[]),
+        report(CONTRACT_B, 2024, 3, 100, &[]),
+    ];
+    g.hours_states = vec![state(
+        CONTRACT,
+        march,
+        HoursStatus::Submitted,
+        d(2024, 4, 5),
+    )];
+    assert!(
+        codes_of(
+            &evaluate(&g, d(2024, 4, 15)),
+            FindingCode::R6AwaitingAcceptance
+        )
+        .is_empty()
+    );
+    let late = evaluate(&g, d(2024, 4, 16));
+    assert_eq!(
+        codes_of(&late, FindingCode::R6AwaitingAcceptance),
+        [vec![march]]
+    );
+    let f = late
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::R6AwaitingAcceptance)
+        .unwrap();
+    assert_eq!(f.severity, Severity::Info);
+    assert_eq!(
+        f.message.da,
+        "Kontrakt hovedentreprise (Fynsk Byg): 1 måned(er) har ventet mere end 10 dage på bygherrens accept: marts 2024"
+    );
+    // Information only: the grant's status does not change for it.
+    assert_eq!(late.status, evaluate(&g, d(2024, 4, 15)).status);
+
+    g.contracts[1].approval = true;
+    g.hours_states = vec![state(
+        CONTRACT_B,
+        march,
+        HoursStatus::Submitted,
+        d(2024, 4, 5),
+    )];
+    assert!(
+        codes_of(
+            &evaluate(&g, d(2024, 5, 1)),
+            FindingCode::R6AwaitingAcceptance
+        )
+        .is_empty()
+    );
+    g.hours_states = vec![state(
+        CONTRACT_B,
+        march,
+        HoursStatus::Approved,
+        d(2024, 4, 5),
+    )];
+    assert_eq!(
+        codes_of(
+            &evaluate(&g, d(2024, 5, 1)),
+            FindingCode::R6AwaitingAcceptance
+        ),
+        [vec![march]]
+    );
+    // Accepted: nothing waits.
+    g.hours_states = vec![state(
+        CONTRACT_B,
+        march,
+        HoursStatus::Accepted,
+        d(2024, 4, 5),
+    )];
+    assert!(
+        codes_of(
+            &evaluate(&g, d(2024, 5, 1)),
+            FindingCode::R6AwaitingAcceptance
+        )
+        .is_empty()
+    );
+}
+
+/// Two months counted, one accepted: the share uses both, and the report says how much of it
+/// rests on the accepted month.
+#[test]
+fn the_report_says_how_much_of_the_share_rests_on_accepted_months() {
+    let mut g = grant();
+    let mut march = report(CONTRACT, 2024, 3, 1000, &[(APPRENTICE, 100)]);
+    march.status = HoursStatus::Accepted;
+    g.reports = vec![march, report(CONTRACT, 2024, 4, 500, &[(APPRENTICE, 100)])];
+    let r = evaluate(&g, d(2024, 5, 31));
+    assert_eq!(r.metrics.labour_hours, dec!(1500.00));
+    assert_eq!(r.metrics.trainee_hours, dec!(200.00));
+    assert_eq!(r.accepted.labour, 100_000);
+    assert_eq!(r.accepted.trainee(), 10_000);
+}
+
+/// A month declared without activity is a report with zero hours: R6 sees it reported.
+#[test]
+fn a_no_activity_month_clears_r6() {
+    let mut g = grant();
+    g.reports = vec![
+        report(CONTRACT, 2024, 3, 100, &[]),
+        report(CONTRACT_B, 2024, 3, 100, &[]),
+        report(CONTRACT_B, 2024, 4, 100, &[]),
+    ];
+    let r = evaluate(&g, d(2024, 5, 31));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == FindingCode::R6Missing && f.detail.months == [d(2024, 4, 1)])
+    );
+    g.reports.push(report(CONTRACT, 2024, 4, 0, &[]));
+    let r = evaluate(&g, d(2024, 5, 31));
+    assert!(codes_of(&r, FindingCode::R6Missing).is_empty());
 }

@@ -223,6 +223,7 @@ fn key_figures(l: Lang, c: &GrantCompliance) -> Markup {
             dd data-key="share" { (dec(l, m.share_percent, 2)) " % (" (t(l, "required-phrase")) " " (two(l, m.required_share_percent)) " %)" }
             dt { (t(l, "labour-hours-on-site")) } dd data-key="labour" { (two(l, m.labour_hours)) }
             dt { (t(l, "hours-of-persons-in-training")) } dd data-key="trainee" { (two(l, m.trainee_hours)) }
+            dt { (t(l, "accepted-by-the-bygherre")) } dd data-key="accepted" { (dec(l, c.accepted.labour_percent, 2)) " % " (t(l, "of-the-hours")) " (" (two(l, c.accepted.labour_hours)) " " (t(l, "hours-unit")) ")" }
             dt { (t(l, "hours-required")) } dd data-key="needed" { (two(l, m.needed_trainee_hours)) }
             dt { (t(l, "hours-short")) } dd data-key="shortfall" { (two(l, m.shortfall_hours)) }
             dt { (t(l, "target")) } dd data-key="target" { (dec(l, c.target_arsvaerk, 2)) " " (t(l, "rsv-rk")) " (" (dec(l, c.target_hours, 2)) " " (t(l, "hours-unit")) ")" }

@@ -20,8 +20,8 @@ use uuid::Uuid;
 use crate::layout::{ask_op, two};
 use crate::queries::YearMonth;
 use crate::queries::hours::{
-    Contract, ContractVars, HoursContract, HoursReport, Report, ReportMonthlyHoursInput,
-    ReportVars, TraineeHoursInput,
+    Contract, ContractVars, DeclareNoActivity, HoursContract, HoursReport, NoActivityInput,
+    NoActivityVars, Report, ReportMonthlyHoursInput, ReportVars, SaveDraft, TraineeHoursInput,
 };
 use crate::{Session, error_page, html_response, page, redirect, t};
 use engine::i18n::Lang;
@@ -73,6 +73,7 @@ pub struct HoursQuery {
     contract: Option<String>,
     month: Option<String>,
     saved: Option<String>,
+    done: Option<String>,
     r#ref: Option<String>,
     at: Option<String>,
 }
@@ -138,6 +139,37 @@ fn reported(contract: &Contract, month: NaiveDate) -> Option<&HoursReport> {
         .find(|r| r.month.first_day() == Some(month))
 }
 
+/// What the person typed besides the figures: whether they ticked the declaration on honour,
+/// and the reason for a change after acceptance.
+#[derive(Default)]
+pub struct Declared {
+    declared: bool,
+    reason: String,
+}
+
+/// The declaration's text and the box to tick, for the submission and "no activity" forms.
+pub(crate) fn declaration(l: Lang, id: &str, checked: bool, error: Option<String>) -> Markup {
+    let d = engine::workflow::current_declaration();
+    let text = match l {
+        Lang::Da => d.da,
+        Lang::En => d.en,
+    };
+    html! {
+        div.form-group.form-error[error.is_some()] {
+            fieldset {
+                legend.form-label { (t(l, "declaration-on-honour")) }
+                p.declaration-text { (text) }
+                @if let Some(e) = &error { span.form-error-message id={ (id) "-error" } { (e) } }
+                div.form-group-checkbox {
+                    input.form-checkbox type="checkbox" id=(id) name="declare" value=(d.version) checked[checked]
+                        aria-invalid=[error.as_ref().map(|_| "true")] aria-describedby={ (id) "-error" };
+                    label for=(id) { (t(l, "i-make-the-declaration")) " (" (t(l, "declaration-version")) " " (d.version) ")" }
+                }
+            }
+        }
+    }
+}
+
 /// A report that would replace one on file: its new total and trainee hours, shown beside the
 /// old ones until the person confirms.
 pub struct Replacing {
@@ -157,6 +189,7 @@ fn form(
     general: Option<&str>,
     saved: Option<&super::parts::Receipt>,
     replacing: Option<&Replacing>,
+    typed: &Declared,
 ) -> Markup {
     let l = s.lang;
     let placements = active(contract, month);
@@ -174,6 +207,11 @@ fn form(
             problems.push((id.into(), m));
         }
     }
+    for (api, id) in [("declarationVersion", "declare"), ("reason", "reason")] {
+        if let Some(m) = error(api) {
+            problems.push((id.into(), m));
+        }
+    }
     for i in 0..placements.len() {
         if let Some(m) = error(&format!("traineeHours[{i}].hours")) {
             problems.push((format!("hours{i}"), m));
@@ -186,10 +224,21 @@ fn form(
         @if let Some(r) = saved {
             (super::parts::receipt(
                 l,
-                &format!("{} {}{}{}", t(l, "saved-sentence"), t(l, "the-hours-for"), engine::i18n::month(l, month), t(l, "are-reported")),
+                &match r.done.as_deref() {
+                    Some("draft") => format!("{} {}{}", t(l, "the-draft-for"), engine::i18n::month(l, month), t(l, "is-saved")),
+                    Some("no-activity") => format!("{} {}.", t(l, "no-activity-is-declared-for"), engine::i18n::month(l, month)),
+                    _ => format!("{} {}{}{}", t(l, "saved-sentence"), t(l, "the-hours-for"), engine::i18n::month(l, month), t(l, "are-reported")),
+                },
                 r.at(),
                 r.reference(),
             ))
+        }
+        @if let Some(r) = on_file {
+            p id="month-status" {
+                (t(l, "status")) ": " (r.status.tag(l))
+                @if r.version > 1 { " " (t(l, "version")) " " (r.version) }
+                " · " a href={ "/app/hours/month?contract=" (contract.id) "&month=" (ym(month)) } { (t(l, "see-versions-and-history")) }
+            }
         }
         @if let Some(g) = general { p.alert.alert-error role="alert" { (g) } }
         @if let (Some(old), Some(new)) = (on_file, replacing) {
@@ -245,11 +294,34 @@ fn form(
                     }
                 }
             }
-            @if replacing.is_some() {
-                button.button.button-primary type="submit" { (t(l, "replace-the-report")) }
-            } @else {
-                button.button.button-primary type="submit" { (t(l, "report")) }
+            @let accepted = on_file.is_some_and(|r| r.status == crate::queries::HoursStatus::Accepted);
+            div.form-group.form-error[error("reason").is_some()] {
+                label.form-label for="reason" {
+                    (t(l, "reason-for-the-change"))
+                    @if !accepted { " (" (t(l, "only-after-acceptance")) ")" }
+                }
+                @if let Some(e) = error("reason") { span.form-error-message id="reason-error" { (e) } }
+                textarea.form-input id="reason" name="reason" rows="2" maxlength="2000"
+                    aria-invalid=[error("reason").map(|_| "true")] aria-describedby="reason-error" { (typed.reason) }
             }
+            (declaration(l, "declare", typed.declared, error("declarationVersion")))
+            @if replacing.is_some() {
+                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "replace-the-report")) }
+            } @else {
+                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "submit-the-month")) }
+            }
+            " "
+            button.button.button-secondary type="submit" name="action" value="draft" { (t(l, "save-as-draft")) }
+        }
+        h2 { (t(l, "no-activity-in-the-month")) }
+        form method="post" action="/app/hours/no-activity" id="no-activity" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="contract" value=(contract.id);
+            input type="hidden" name="month" value=(ym(month));
+            p { (t(l, "declare-no-activity-help")) }
+            @if accepted { input type="hidden" name="reason" value=(typed.reason); }
+            (declaration(l, "declare-none", false, error("noActivity")))
+            button.button.button-secondary type="submit" { (t(l, "declare-no-activity")) }
         }
     }
 }
@@ -298,7 +370,7 @@ pub async fn hours_page(
     let saved = q
         .saved
         .as_ref()
-        .map(|_| super::parts::Receipt::of(q.saved.clone(), q.r#ref.clone(), q.at.clone()));
+        .map(|_| super::parts::Receipt::of(q.done.clone(), q.r#ref.clone(), q.at.clone()));
     let body = form(
         &s,
         &contract,
@@ -310,6 +382,7 @@ pub async fn hours_page(
         None,
         saved.as_ref(),
         None,
+        &Declared::default(),
     );
     html_response(StatusCode::OK, page(title(s.lang), Some(&s), body), vec![])
 }
@@ -344,9 +417,21 @@ pub async fn report_hours(
         mut errors,
     } = read_form(l, &fields);
     let shown_month = month.unwrap_or_else(tracker_core::units::danish_today);
+    let draft = field("action") == "draft";
+    let declared = Declared {
+        declared: !field("declare").is_empty(),
+        reason: field("reason").trim().to_owned(),
+    };
+    // Refused here, as the API would, before the confirmation to replace a month is asked.
+    if declared.reason.chars().count() > 2000 {
+        errors.insert("reason".into(), t(l, "the-reason-is-too-long").into());
+    }
     // A month on file is replaced only once the person has seen the old and new figures side by
     // side and confirmed.
-    if errors.is_empty() && reported(&contract, shown_month).is_some() && field("replace") != "yes"
+    if errors.is_empty()
+        && !draft
+        && reported(&contract, shown_month).is_some()
+        && field("replace") != "yes"
     {
         let replacing = Replacing {
             total: total.unwrap_or_default(),
@@ -363,24 +448,44 @@ pub async fn report_hours(
             None,
             None,
             Some(&replacing),
+            &declared,
         );
         return html_response(StatusCode::OK, page(title(l), Some(&s), body), vec![]);
     }
+    let confirmed =
+        (field("replace") == "yes" && reported(&contract, shown_month).is_some()).then(|| {
+            Replacing {
+                total: total.unwrap_or_default(),
+                trainee: lines.iter().map(|x| x.hours).sum(),
+            }
+        });
     if errors.is_empty() {
         let i = ReportMonthlyHoursInput {
             contract_id: contract.id,
             month: YearMonth(ym(shown_month)),
             total_hours: total.unwrap_or_default(),
             trainee_hours: lines,
+            // The version the person ticked; unticked, the API refuses at the declaration.
+            declaration_version: (!draft && declared.declared).then(|| field("declare").to_owned()),
+            reason: (!declared.reason.is_empty()).then(|| declared.reason.clone()),
         };
-        match ask_op(&schema, &s, Report::build(ReportVars { i })).await {
-            Ok(d) => {
+        let answer = if draft {
+            ask_op(&schema, &s, SaveDraft::build(ReportVars { i }))
+                .await
+                .map(|d| ("draft", d.save_hours_draft.id))
+        } else {
+            ask_op(&schema, &s, Report::build(ReportVars { i }))
+                .await
+                .map(|d| ("hours", d.report_monthly_hours.id))
+        };
+        match answer {
+            Ok((done, id)) => {
                 return redirect(
                     &format!(
                         "/app/hours?contract={}&month={}&saved=1&{}",
                         contract.id,
                         ym(shown_month),
-                        super::parts::receipt_query("hours", d.report_monthly_hours.id),
+                        super::parts::receipt_query(done, id),
                     ),
                     vec![],
                 );
@@ -391,6 +496,8 @@ pub async fn report_hours(
                     ("month", t(l, "month-yyyy-mm")),
                     ("totalHours", t(l, "total-hours")),
                     ("hours", t(l, "the-trainees-hours")),
+                    ("declarationVersion", t(l, "declaration-on-honour")),
+                    ("reason", t(l, "reason-for-the-change")),
                 ]);
                 errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
             }
@@ -400,8 +507,10 @@ pub async fn report_hours(
     let general = errors
         .iter()
         .find(|(k, _)| {
-            !matches!(k.as_str(), "month" | "totalHours" | "traineeHours")
-                && !k.starts_with("traineeHours[")
+            !matches!(
+                k.as_str(),
+                "month" | "totalHours" | "traineeHours" | "declarationVersion" | "reason"
+            ) && !k.starts_with("traineeHours[")
         })
         .map(|(_, v)| v.clone());
     let body = form(
@@ -414,13 +523,88 @@ pub async fn report_hours(
         &errors,
         general.as_deref(),
         None,
-        None,
+        // A refusal after the person confirmed keeps the comparison and the confirmation.
+        confirmed.as_ref(),
+        &declared,
     );
     html_response(
         StatusCode::BAD_REQUEST,
         page(title(s.lang), Some(&s), body),
         vec![],
     )
+}
+
+/// POST /app/hours/no-activity: the month had no work on site, declared on honour.
+#[handler]
+pub async fn declare_no_activity(
+    req: &poem::Request,
+    db: Data<&DatabaseConnection>,
+    schema: Data<&AppSchema>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Response {
+    let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let s = match crate::signed_in_form(&db, req, field("csrf")).await {
+        Ok(s) => s,
+        Err(refused) => return refused,
+    };
+    let l = s.lang;
+    let Ok(contract) = contract_data(&schema, &s, field("contract")).await else {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            t(l, "monthly-hours"),
+            &s,
+            t(l, "you-have-no-such-contract"),
+        );
+    };
+    let Some(month) = month_of(Some(field("month"))) else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            t(l, "monthly-hours"),
+            &s,
+            t(l, "the-form-is-incomplete-reload-the"),
+        );
+    };
+    let reason = field("reason").trim();
+    let i = NoActivityInput {
+        contract_id: contract.id,
+        month: YearMonth(ym(month)),
+        declaration_version: field("declare").to_owned(),
+        reason: (!reason.is_empty()).then(|| reason.to_owned()),
+    };
+    match ask_op(&schema, &s, DeclareNoActivity::build(NoActivityVars { i })).await {
+        Ok(d) => redirect(
+            &format!(
+                "/app/hours?contract={}&month={}&saved=1&{}",
+                contract.id,
+                ym(month),
+                super::parts::receipt_query("no-activity", d.declare_no_activity.id),
+            ),
+            vec![],
+        ),
+        Err(e) => {
+            let mut errors = HashMap::new();
+            errors.insert("noActivity".to_owned(), e.message);
+            let (total, lines) = prefill(l, &contract, month);
+            let body = form(
+                &s,
+                &contract,
+                month,
+                None,
+                &total,
+                &lines,
+                &errors,
+                None,
+                None,
+                None,
+                &Declared::default(),
+            );
+            html_response(
+                StatusCode::BAD_REQUEST,
+                page(title(l), Some(&s), body),
+                vec![],
+            )
+        }
+    }
 }
 
 /// The hours form as typed: the month, the total and each trainee's line, each checked as a

@@ -40,6 +40,7 @@ fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
                 label.form-label for="filed" { (t(l, "filed-on-only-when-loading-history")) }
                 input.form-input id="filed" name="filed" type="date" value=(filed);
             }
+            (super::hours::declaration(l, "declare", false, None))
             button.button.button-primary type="submit" name="action" value="check" { (t(l, "check-saves-nothing")) }
             " "
             button.button.button-primary type="submit" name="action" value="import" { (t(l, "import")) }
@@ -154,6 +155,7 @@ struct Posted {
     csrf: String,
     action: String,
     filed: String,
+    declare: String,
     file: Option<(String, Vec<u8>)>,
     too_large: bool,
 }
@@ -165,6 +167,7 @@ async fn posted(mut multipart: Multipart) -> Result<Posted, ()> {
             "csrf" => p.csrf = field.text().await.map_err(|_| ())?,
             "action" => p.action = field.text().await.map_err(|_| ())?,
             "filed" => p.filed = field.text().await.map_err(|_| ())?,
+            "declare" => p.declare = field.text().await.map_err(|_| ())?,
             "file" => {
                 let name = field.file_name().unwrap_or("fil").to_owned();
                 let bytes = field.bytes().await.map_err(|_| ())?;
@@ -223,6 +226,7 @@ pub async fn import_file(
         f: Upload::default(),
         d: p.action != "import",
         at,
+        dv: (!p.declare.trim().is_empty()).then(|| p.declare.trim().to_owned()),
     });
     let file = async_graphql::UploadValue {
         filename: name,

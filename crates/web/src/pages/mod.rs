@@ -8,6 +8,7 @@ pub mod groups;
 pub mod home;
 pub mod hours;
 pub mod import;
+pub mod month;
 pub mod parts;
 pub mod people;
 pub mod reminders;

@@ -77,6 +77,21 @@ fn describe(l: Lang, kind: ReminderKind) -> (&'static str, String) {
             t(l, "new-breach"),
             t(l, "when-a-grant-gets-a-new").to_owned(),
         ),
+        ReminderKind::HoursReturned => (
+            t(l, "hours-report-returned"),
+            t(l, "when-a-month-is-returned").to_owned(),
+        ),
+        ReminderKind::HoursAwaitingAcceptance => {
+            let days = ParamKey::HoursAcceptanceWaitDays.def().default;
+            (
+                t(l, "hours-report-awaiting-acceptance"),
+                t_with(l, "reminder-awaiting-when", &[("days", days.to_string())]),
+            )
+        }
+        ReminderKind::HoursStatusChanged => (
+            t(l, "hours-report-status"),
+            t(l, "when-a-month-takes-a-step").to_owned(),
+        ),
     }
 }
 

@@ -53,6 +53,19 @@ pub struct GrantForm {
     cost: Option<String>,
     start: Option<String>,
     handover: Option<String>,
+    /// The box "a subcontract's months are approved by the main contractor first" (sent only
+    /// when ticked).
+    approval: Option<String>,
+}
+
+impl GrantForm {
+    /// A new grant's form: the main contractor's approval on, as the API's default.
+    fn new_grant() -> Self {
+        Self {
+            approval: Some("on".into()),
+            ..Self::default()
+        }
+    }
 }
 
 /// The typed values of the housing-organisation form (administrators), kept after a refusal.
@@ -295,7 +308,7 @@ fn grant_form(
     editing: Option<Uuid>,
 ) -> Markup {
     let l = s.lang;
-    let f = f.cloned().unwrap_or_default();
+    let f = f.cloned().unwrap_or_else(GrantForm::new_grant);
     let fields = [
         ("estateId", "estate"),
         ("caseNumber", "case_number"),
@@ -345,6 +358,10 @@ fn grant_form(
             (field(l, "cost", "craftsman-cost-dkk", &opt(&f.cost), at("craftsmanCost"), ("decimal", 30)))
             (field(l, "start", "construction-start-optional", &opt(&f.start), at("constructionStart"), ("text", 20)))
             (field(l, "handover", "planned-handover-optional", &opt(&f.handover), at("plannedHandover"), ("text", 20)))
+            div.form-group-checkbox {
+                input.form-checkbox type="checkbox" id="approval" name="approval" value="on" checked[f.approval.is_some()];
+                label for="approval" { (t(l, "main-contractor-approves-subcontracts-first")) }
+            }
             button.button.button-primary type="submit" {
                 (t(l, if editing.is_some() { "save-the-changes" } else { "register-grant" }))
             }
@@ -410,6 +427,7 @@ fn read_grant(l: Lang, f: &GrantForm) -> Result<CreateGrantInput, Refusal> {
         craftsman_cost,
         construction_start: day("constructionStart", &f.start)?,
         planned_handover: day("plannedHandover", &f.handover)?,
+        main_contractor_approval: f.approval.is_some(),
     })
 }
 
@@ -622,6 +640,7 @@ async fn edit_grant(
         cost: g.craftsman_cost.map(|c| crate::layout::two(l, c)),
         start: g.construction_start.map(|d| d.to_string()),
         handover: g.planned_handover.map(|d| d.to_string()),
+        approval: g.main_contractor_approval.then(|| "on".to_owned()),
     };
     let f = refused.map_or(&on_file, |(f, _)| f);
     let refusal = refused.map(|(_, r)| r);
@@ -666,6 +685,7 @@ pub async fn update_grant(
         craftsman_cost: read.craftsman_cost,
         construction_start: read.construction_start,
         planned_handover: read.planned_handover,
+        main_contractor_approval: Some(read.main_contractor_approval),
     };
     match ask_op(
         &schema,

@@ -2,7 +2,8 @@
 //! by month, with its deadline and a link to the form for that cell. The contractor sees it on
 //! its start page; the bygherre, per contractor, on a grant's contracts page. The statuses are the
 //! API's (`Contract.reportingMonths`, judged as R6 judges them), so the grid and the findings
-//! never disagree.
+//! never disagree. Each cell also shows where the month stands in the workflow (draft,
+//! submitted, approved, accepted, returned) with a link to the month's page.
 
 use chrono::NaiveDate;
 use maud::{Markup, html};
@@ -17,6 +18,9 @@ pub struct Cell {
     pub month: NaiveDate,
     pub due: NaiveDate,
     pub status: MonthReportStatus,
+    /// Where the month's latest version stands in the workflow, if anything is saved.
+    pub hours_status: Option<crate::queries::HoursStatus>,
+    pub no_activity: bool,
 }
 
 /// One row: a contract, named for the reader, with its months.
@@ -35,6 +39,8 @@ pub fn cells(months: &[crate::queries::ReportingMonth]) -> Vec<Cell> {
                 month: m.month.first_day()?,
                 due: m.due_date,
                 status: m.status,
+                hours_status: m.hours_status,
+                no_activity: m.no_activity,
             })
         })
         .collect()
@@ -107,6 +113,11 @@ fn cell(l: Lang, contract: Uuid, c: &Cell, may_report: bool) -> Markup {
                 MonthReportStatus::ReportedOnTime | MonthReportStatus::ReportedLate => {
                     @if may_report { br; a href=(form) { (t(l, "see-or-correct")) } }
                 }
+            }
+            @if c.no_activity { br; small { (t(l, "no-activity-on-site")) } }
+            @if let Some(st) = c.hours_status {
+                br; (st.tag(l))
+                br; a href={ "/app/hours/month?contract=" (contract) "&month=" (c.month.format("%Y-%m")) } { (t(l, "see-the-month")) }
             }
         }
     }

@@ -26,6 +26,7 @@ pub struct GrantCompliance {
     pub as_of: NaiveDate,
     pub status: ComplianceStatus,
     pub metrics: ShareMetrics,
+    pub accepted: AcceptedHours,
     pub target_arsvaerk: Option<Decimal>,
     pub target_hours: Option<Decimal>,
     pub expected_by_now_hours: Option<Decimal>,
@@ -112,6 +113,12 @@ pub struct ClauseExemption {
 }
 
 #[derive(cynic::QueryFragment)]
+pub struct AcceptedHours {
+    pub labour_hours: Decimal,
+    pub labour_percent: Option<Decimal>,
+}
+
+#[derive(cynic::QueryFragment)]
 pub struct ShareMetrics {
     pub labour_hours: Decimal,
     pub trainee_hours: Decimal,
@@ -182,6 +189,10 @@ pub enum FindingCode {
     R6Late,
     #[cynic(rename = "R6_MISSING")]
     R6Missing,
+    #[cynic(rename = "R6_RETURNED")]
+    R6Returned,
+    #[cynic(rename = "R6_AWAITING_ACCEPTANCE")]
+    R6AwaitingAcceptance,
     #[cynic(rename = "R7_GAP")]
     R7Gap,
     #[cynic(rename = "R7_NO_GROUP")]
@@ -222,6 +233,8 @@ impl FindingCode {
             Self::R5Missing => "R5_MISSING",
             Self::R6Late => "R6_LATE",
             Self::R6Missing => "R6_MISSING",
+            Self::R6Returned => "R6_RETURNED",
+            Self::R6AwaitingAcceptance => "R6_AWAITING_ACCEPTANCE",
             Self::R7Gap => "R7_GAP",
             Self::R7NoGroup => "R7_NO_GROUP",
             Self::R7NoMinutes => "R7_NO_MINUTES",

@@ -17,12 +17,14 @@ pub struct ImportVars {
     pub f: Upload,
     pub d: bool,
     pub at: Option<DateTime<Utc>>,
+    /// The declaration's version, when the person ticked it.
+    pub dv: Option<String>,
 }
 
 #[derive(cynic::QueryFragment)]
 #[cynic(graphql_type = "Mutation", variables = "ImportVars")]
 pub struct Import {
-    #[arguments(file: $f, dryRun: $d, filedAt: $at)]
+    #[arguments(file: $f, dryRun: $d, filedAt: $at, declarationVersion: $dv)]
     pub import_payroll: PayrollImport,
 }
 

@@ -123,6 +123,44 @@ pub struct ReportingMonth {
     pub month: YearMonth,
     pub due_date: chrono::NaiveDate,
     pub status: MonthReportStatus,
+    pub hours_status: Option<HoursStatus>,
+    pub no_activity: bool,
+}
+
+/// Where a month's hours report stands in the workflow (HoursStatus), every value of the
+/// schema's enum.
+#[derive(cynic::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoursStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Accepted,
+    Returned,
+}
+
+impl HoursStatus {
+    /// The status as Det Fælles Designsystem's tag: colour and word together.
+    pub fn tag(self, l: engine::i18n::Lang) -> maud::Markup {
+        let (class, key) = match self {
+            Self::Draft => ("badge", "hours-status-draft"),
+            Self::Submitted => ("badge badge-info", "hours-status-submitted"),
+            Self::Approved => ("badge badge-info", "hours-status-approved"),
+            Self::Accepted => ("badge badge-success", "hours-status-accepted"),
+            Self::Returned => ("badge badge-error", "hours-status-returned"),
+        };
+        maud::html! { span class=(class) data-hours-status=(self.code()) { (crate::t(l, key)) } }
+    }
+
+    /// The schema's name.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "DRAFT",
+            Self::Submitted => "SUBMITTED",
+            Self::Approved => "APPROVED",
+            Self::Accepted => "ACCEPTED",
+            Self::Returned => "RETURNED",
+        }
+    }
 }
 
 /// How serious a finding is.

@@ -11,16 +11,24 @@ pub enum ReminderKind {
     NewBreach,
     ThreeMonthStatusDue,
     TrialOutcomeMissing,
+    HoursReturned,
+    #[cynic(rename = "HOURS_AWAITING")]
+    HoursAwaitingAcceptance,
+    #[cynic(rename = "HOURS_STATUS")]
+    HoursStatusChanged,
 }
 
 impl ReminderKind {
-    pub const ALL: [ReminderKind; 6] = [
+    pub const ALL: [ReminderKind; 9] = [
         Self::HoursReportDue,
         Self::LbfReportDue,
         Self::MeetingDue,
         Self::NewBreach,
         Self::TrialOutcomeMissing,
         Self::ThreeMonthStatusDue,
+        Self::HoursReturned,
+        Self::HoursAwaitingAcceptance,
+        Self::HoursStatusChanged,
     ];
 
     /// The schema's name of the kind (the form's field names carry it).
@@ -32,6 +40,9 @@ impl ReminderKind {
             Self::NewBreach => "NEW_BREACH",
             Self::TrialOutcomeMissing => "TRIAL_OUTCOME_MISSING",
             Self::ThreeMonthStatusDue => "THREE_MONTH_STATUS_DUE",
+            Self::HoursReturned => "HOURS_RETURNED",
+            Self::HoursAwaitingAcceptance => "HOURS_AWAITING",
+            Self::HoursStatusChanged => "HOURS_STATUS",
         }
     }
 

@@ -137,6 +137,7 @@ pub struct CreateGrantInput {
     pub craftsman_cost: Option<Decimal>,
     pub construction_start: Option<NaiveDate>,
     pub planned_handover: Option<NaiveDate>,
+    pub main_contractor_approval: bool,
 }
 
 #[derive(cynic::QueryVariables)]
@@ -230,6 +231,7 @@ pub struct EditedGrant {
     pub craftsman_cost: Option<Decimal>,
     pub construction_start: Option<NaiveDate>,
     pub planned_handover: Option<NaiveDate>,
+    pub main_contractor_approval: bool,
     pub estate: EstateName,
 }
 
@@ -251,6 +253,7 @@ pub struct UpdateGrantInput {
     pub craftsman_cost: Option<Decimal>,
     pub construction_start: Option<NaiveDate>,
     pub planned_handover: Option<NaiveDate>,
+    pub main_contractor_approval: Option<bool>,
 }
 
 #[derive(cynic::QueryVariables)]

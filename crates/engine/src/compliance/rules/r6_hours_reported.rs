@@ -1,9 +1,12 @@
 //! R6 hours reported: every contract active in a month has that month's hours report by the
 //! 10th of the next month (configurable). Missing months are a warning, late ones information.
+//! The workflow's months too: a month returned and not submitted again by its deadline is a
+//! warning; a month that has waited for the bygherre's acceptance too long is information.
 
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
+use domain::HoursStatus;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
@@ -64,9 +67,105 @@ pub fn month_report(
     }
 }
 
+/// The day a returned month is due again: the month's own deadline, or the resubmission days
+/// after the return when that is later.
+pub fn resubmit_due(p: &Params, month: NaiveDate, returned_on: NaiveDate) -> NaiveDate {
+    hours_due(p, month).max(returned_on + Days::new(p.hours_resubmit_days().max(0) as u64))
+}
+
+/// The workflow's findings for contract `c`: returned months past their new deadline, and
+/// months ready for acceptance that have waited longer than the grant allows.
+fn workflow(cx: &Context, c: &crate::compliance::facts::ContractFacts, out: &mut Vec<Finding>) {
+    let p = cx.p;
+    let wait = Days::new(p.hours_acceptance_wait_days().max(0) as u64);
+    let (mut returned, mut waiting) = (Vec::new(), Vec::new());
+    for s in
+        cx.g.hours_states
+            .iter()
+            .filter(|s| s.contract_id == c.id && s.since <= cx.as_of)
+    {
+        match s.status {
+            HoursStatus::Returned if cx.as_of > resubmit_due(p, s.month, s.since) => {
+                returned.push(s.month)
+            }
+            HoursStatus::Approved | HoursStatus::Submitted
+                if (s.status == HoursStatus::Approved || !c.approval)
+                    && cx.as_of > s.since + wait =>
+            {
+                waiting.push(s.month)
+            }
+            _ => {}
+        }
+    }
+    returned.sort();
+    waiting.sort();
+    let en_months = |v: &[NaiveDate]| v.iter().map(|m| ym(*m)).collect::<Vec<_>>().join(", ");
+    let da_months = |v: &[NaiveDate]| da_list(&v.iter().map(|m| da_month(*m)).collect::<Vec<_>>());
+    let count = |v: &[NaiveDate]| Decimal::from(v.len() as i64);
+    if !returned.is_empty() {
+        out.push(
+            Finding::builder(&RULE, FindingCode::R6Returned, Severity::Warning, SubjectKind::Contract, c.id)
+                .says(
+                    format!(
+                        "Contract {} ({}): {} month(s) returned and not submitted again in time: {}",
+                        c.trade,
+                        c.contractor_name,
+                        returned.len(),
+                        en_months(&returned)
+                    ),
+                    format!(
+                        "Kontrakt {} ({}): {} måned(er) sendt retur og ikke indsendt igen inden fristen: {}",
+                        c.trade,
+                        c.contractor_name,
+                        returned.len(),
+                        da_months(&returned)
+                    ),
+                )
+                .measured(Unit::Count, count(&returned), Some(Decimal::ZERO))
+                .detail(|d| d.months = returned.clone())
+                .build(),
+        );
+    }
+    if !waiting.is_empty() {
+        let days = p.hours_acceptance_wait_days();
+        out.push(
+            Finding::builder(&RULE, FindingCode::R6AwaitingAcceptance, Severity::Info, SubjectKind::Contract, c.id)
+                .says(
+                    format!(
+                        "Contract {} ({}): {} month(s) have waited more than {days} days for the bygherre's acceptance: {}",
+                        c.trade,
+                        c.contractor_name,
+                        waiting.len(),
+                        en_months(&waiting)
+                    ),
+                    format!(
+                        "Kontrakt {} ({}): {} måned(er) har ventet mere end {days} dage på bygherrens accept: {}",
+                        c.trade,
+                        c.contractor_name,
+                        waiting.len(),
+                        da_months(&waiting)
+                    ),
+                )
+                .measured(Unit::Count, count(&waiting), Some(Decimal::ZERO))
+                .detail(|d| d.months = waiting.clone())
+                .build(),
+        );
+    }
+}
+
 fn check(cx: &Context, out: &mut Vec<Finding>) {
+    for c in &cx.g.contracts {
+        workflow(cx, c, out);
+    }
     let Some(w) = &cx.window else { return };
     let (g, p) = (cx.g, cx.p);
+    // A returned month is judged on its own deadline (above), not as missing.
+    let returned: std::collections::HashSet<(Uuid, NaiveDate)> = g
+        .hours_states
+        .iter()
+        .filter(|s| s.status == HoursStatus::Returned)
+        .map(|s| (s.contract_id, s.month))
+        .collect();
     let reported: HashMap<(Uuid, NaiveDate), NaiveDate> = g
         .reports
         .iter()
@@ -80,6 +179,7 @@ fn check(cx: &Context, out: &mut Vec<Finding>) {
             let due = hours_due(p, m);
             if cx.as_of > due {
                 match reported.get(&(c.id, m)) {
+                    None if returned.contains(&(c.id, m)) => {}
                     None => missing.push(m),
                     Some(d) if *d > due => late.push(m),
                     _ => {}
