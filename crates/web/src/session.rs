@@ -345,9 +345,10 @@ pub async fn login(
     }
 }
 
+/// A form that carries nothing but its CSRF token (sign out, archive buttons).
 #[derive(Deserialize)]
 pub struct CsrfForm {
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 /// POST /logout

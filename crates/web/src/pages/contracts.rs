@@ -474,11 +474,6 @@ pub async fn update_contract(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 /// POST /app/grants/{id}/contracts/{contract}/archive: archives the contract through
 /// `archiveContract` (it leaves the grant's figures; its history stays readable "as of").
 #[handler]
@@ -487,7 +482,7 @@ pub async fn archive_contract(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(ids): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<crate::session::CsrfForm>,
 ) -> Response {
     let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,

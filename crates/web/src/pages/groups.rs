@@ -409,11 +409,6 @@ pub async fn create_member(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 /// POST /app/groups/{id}/members/{member}/archive: the member leaves the group through
 /// `archiveGroupMember` (kept on file: the meetings it attended still name it).
 #[handler]
@@ -422,7 +417,7 @@ pub async fn archive_member(
     db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path((group, member)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<crate::session::CsrfForm>,
 ) -> Response {
     let s = match crate::signed_in_form(&db, req, &form.csrf).await {
         Ok(s) => s,
