@@ -94,6 +94,19 @@ async fn contract_data(
         .map_err(|e| e.message)
 }
 
+/// The contract a posted form names, or the page that refuses it (as the API refuses a contract
+/// outside the person's scope).
+async fn posted_contract(schema: &AppSchema, s: &Session, id: &str) -> Result<Contract, Response> {
+    contract_data(schema, s, id).await.map_err(|_| {
+        error_page(
+            StatusCode::FORBIDDEN,
+            t(s.lang, "monthly-hours"),
+            s,
+            t(s.lang, "you-have-no-such-contract"),
+        )
+    })
+}
+
 fn ym(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
@@ -401,13 +414,9 @@ pub async fn report_hours(
         Err(refused) => return refused,
     };
     let l = s.lang;
-    let Ok(contract) = contract_data(&schema, &s, field("contract")).await else {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            t(l, "monthly-hours"),
-            &s,
-            t(l, "you-have-no-such-contract"),
-        );
+    let contract = match posted_contract(&schema, &s, field("contract")).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let HoursForm {
         month,
@@ -548,13 +557,9 @@ pub async fn declare_no_activity(
         Err(refused) => return refused,
     };
     let l = s.lang;
-    let Ok(contract) = contract_data(&schema, &s, field("contract")).await else {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            t(l, "monthly-hours"),
-            &s,
-            t(l, "you-have-no-such-contract"),
-        );
+    let contract = match posted_contract(&schema, &s, field("contract")).await {
+        Ok(c) => c,
+        Err(refused) => return refused,
     };
     let Some(month) = month_of(Some(field("month"))) else {
         return error_page(
