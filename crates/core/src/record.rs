@@ -320,7 +320,7 @@ mod kind_tests {
     #[test]
     fn every_kind_reads_back_from_its_stored_name() {
         let names: HashSet<&str> = Kind::iter().map(|k| k.label()).collect();
-        assert_eq!(names.len(), 21);
+        assert_eq!(names.len(), 22);
         for k in Kind::iter() {
             assert_eq!(Kind::from_label(k.label()), Some(k));
         }

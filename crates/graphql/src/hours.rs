@@ -586,6 +586,20 @@ impl From<engine::workflow::Step> for HoursStepKind {
     }
 }
 
+/// A subcontractor's month waiting for its main contractor's approval.
+#[derive(async_graphql::SimpleObject)]
+pub struct PendingApproval {
+    pub contract_id: Uuid,
+    pub month: YearMonth,
+    pub version: i32,
+    /// The subcontract's trade.
+    pub trade: String,
+    /// The subcontractor.
+    pub contractor_name: String,
+    pub case_number: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
 /// The declaration on honour a month is submitted with (tro og love-erklæring).
 #[derive(async_graphql::SimpleObject)]
 pub struct HoursDeclaration {
@@ -611,6 +625,26 @@ impl HoursQuery {
             }
             .to_owned(),
         }
+    }
+
+    /// The months the caller's subcontractors have submitted and the caller, as their main
+    /// contractor, has yet to approve or return (oldest first); empty for other roles.
+    async fn hours_awaiting_approval(&self, ctx: &Context<'_>) -> Result<Vec<PendingApproval>> {
+        Ok(
+            flow::awaiting_approval(super::db(ctx), super::principal(ctx))
+                .await?
+                .into_iter()
+                .map(|p| PendingApproval {
+                    contract_id: p.contract.id,
+                    month: YearMonth(p.version.month),
+                    version: p.version.number,
+                    trade: p.contract.trade,
+                    contractor_name: p.contractor_name,
+                    case_number: p.case_number,
+                    submitted_at: p.version.submitted_at,
+                })
+                .collect(),
+        )
     }
 
     /// A contract's month in the workflow: its versions (with the diff of the latest against

@@ -229,6 +229,16 @@ async fn a_subcontractors_month_is_returned_resubmitted_approved_accepted_and_co
         json!({ "labourHours": "0.00", "traineeHours": "0.00", "labourPercent": "0.00" })
     );
 
+    // The main contractor finds it among its subcontractors' months to approve.
+    const PENDING: &str = "{ hoursAwaitingApproval { contractId month version contractorName } }";
+    let pending = ok_as(&app, &ch.main_user, PENDING, json!({})).await;
+    assert_eq!(
+        pending["hoursAwaitingApproval"],
+        json!([{ "contractId": ch.sub, "month": "2024-03", "version": 1, "contractorName": "Entreprenør 1" }])
+    );
+    let others = ok_as(&app, &ch.other_contractor, PENDING, json!({})).await;
+    assert_eq!(others["hoursAwaitingApproval"], json!([]));
+
     // The bygherre may not skip the main contractor.
     let before = written(&app).await;
     let step = |r: Option<&str>| json!({ "c": ch.sub, "m": "2024-03", "r": r });
@@ -269,6 +279,8 @@ async fn a_subcontractors_month_is_returned_resubmitted_approved_accepted_and_co
         d["approveHoursMonth"],
         json!({ "number": 1, "status": "APPROVED" })
     );
+    let pending = ok_as(&app, &ch.main_user, PENDING, json!({})).await;
+    assert_eq!(pending["hoursAwaitingApproval"], json!([]));
     let d = ok_as(&app, &ch.bygherre, ACCEPT, step(None)).await;
     assert_eq!(
         d["acceptHoursMonth"],

@@ -989,9 +989,15 @@ mod tests {
             serde_json::json!(["HoursReportDue", "NewBreach"])
         );
         assert!(default_kinds(Role::Admin).is_empty() && default_kinds(Role::Viewer).is_empty());
+        // Every kind a contractor may receive, but every step of every month (chosen, not given).
         assert_eq!(
             default_kinds(Role::Contractor),
-            allowed_kinds(Role::Contractor)
+            [
+                ReminderKind::HoursReportDue,
+                ReminderKind::TrialOutcomeMissing,
+                ReminderKind::HoursReturned,
+            ]
         );
+        assert!(allowed_kinds(Role::Contractor).contains(&ReminderKind::HoursStatusChanged));
     }
 }

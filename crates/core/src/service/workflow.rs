@@ -12,7 +12,7 @@ use entity::enums::{HoursStatus, Role};
 use entity::{contract, grant, hours_line, hours_report, hours_status_change, hours_version};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use uuid::Uuid;
 
@@ -677,6 +677,78 @@ async fn previous_counted<C: ConnectionTrait>(
         .await?
         .into_iter()
         .find(|p| p.status.counts()))
+}
+
+/// A subcontractor's submitted month waiting for the caller's approval as its main contractor.
+pub struct PendingApproval {
+    pub contract: contract::Model,
+    pub contractor_name: String,
+    pub case_number: String,
+    pub version: hours_version::Model,
+}
+
+/// The months the caller's subcontractors have submitted and the caller, as their main
+/// contractor, has yet to approve or return (on grants that ask for the approval), oldest first.
+/// An administrator sees every one; other roles approve nothing.
+pub async fn awaiting_approval<C: ConnectionTrait>(
+    db: &C,
+    who: &Principal,
+) -> AppResult<Vec<PendingApproval>> {
+    if !matches!(who.role, Role::Admin | Role::Contractor) {
+        return Ok(Vec::new());
+    }
+    let mine = record::select::<contract::Entity>(&who.scope())
+        .select_only()
+        .column(contract::Column::Id)
+        .into_query();
+    let subs: std::collections::HashMap<Uuid, contract::Model> = contract::Entity::find()
+        .filter(contract::Column::ParentContractId.in_subquery(mine))
+        .filter(contract::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    if subs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let grants: std::collections::HashMap<Uuid, grant::Model> = grant::Entity::find()
+        .filter(grant::Column::Id.is_in(subs.values().map(|c| c.grant_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g))
+        .collect();
+    let names: std::collections::HashMap<Uuid, String> = entity::contractor::Entity::find()
+        .filter(entity::contractor::Column::Id.is_in(subs.values().map(|c| c.contractor_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let versions = hours_version::Entity::find()
+        .filter(hours_version::Column::ContractId.is_in(subs.keys().copied()))
+        .filter(hours_version::Column::Status.eq(HoursStatus::Submitted))
+        .order_by_asc(hours_version::Column::Month)
+        .order_by_asc(hours_version::Column::ContractId)
+        .all(db)
+        .await?;
+    Ok(versions
+        .into_iter()
+        .filter_map(|version| {
+            let contract = subs.get(&version.contract_id)?.clone();
+            let grant = grants.get(&contract.grant_id)?;
+            grant.main_contractor_approval.then(|| PendingApproval {
+                contractor_name: names
+                    .get(&contract.contractor_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                case_number: grant.case_number.clone(),
+                contract,
+                version,
+            })
+        })
+        .collect())
 }
 
 /// The latest version's status of each of a contract's months from `from` on (the to-do grids).

@@ -1,7 +1,8 @@
 //! The contractor's start page: its contracts with what each training clause asks of it, a link
 //! to the monthly hours form per contract, and its own figures per grant (never the grant's
 //! totals, which include other contractors' hours), all through the GraphQL schema with the
-//! contractor's principal, in a typed query ([`crate::queries::contractor`]).
+//! contractor's principal, in a typed query ([`crate::queries::contractor`]). A main contractor
+//! also finds its subcontractors' months waiting for its approval here.
 
 use maud::{Markup, PreEscaped, html};
 
@@ -16,7 +17,7 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
     use rust_decimal::prelude::ToPrimitive;
     let l = s.lang;
     let answer = ask_op(schema, s, ContractorHome::build(())).await;
-    let (contracts, more, grants) = match &answer {
+    let (contracts, more, grants, pending) = match &answer {
         Ok(d) => (
             d.contracts.nodes.as_slice(),
             d.contracts.page_info.has_next_page,
@@ -24,8 +25,9 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 .first()
                 .map(|own| own.grants.as_slice())
                 .unwrap_or_default(),
+            d.hours_awaiting_approval.as_slice(),
         ),
-        Err(_) => (&[][..], false, &[][..]),
+        Err(_) => (&[][..], false, &[][..], &[][..]),
     };
     let chart = crate::charts::bars(
         l,
@@ -66,6 +68,27 @@ pub async fn home(schema: &AppSchema, s: &Session) -> Markup {
                 }
             }
         }
+        }
+        @if !pending.is_empty() {
+            h2 { (t(l, "subcontractors-months-to-approve")) }
+            div.table--responsive-scroll tabindex="0" {
+            table.table.table--zebra id="to-approve" {
+                thead { tr {
+                    th scope="col" { (t(l, "case")) } th scope="col" { (t(l, "subcontractor")) }
+                    th scope="col" { (t(l, "trade")) } th scope="col" { (t(l, "month")) }
+                    th scope="col" { }
+                } }
+                tbody {
+                    @for p in pending {
+                        tr {
+                            td { (p.case_number) } td { (p.contractor_name) } td { (p.trade) }
+                            td { (p.month.name(l)) @if p.version > 1 { " (" (t(l, "version")) " " (p.version) ")" } }
+                            td { a href={ "/app/hours/month?contract=" (p.contract_id) "&month=" (p.month.0) } { (t(l, "approve-or-return")) } }
+                        }
+                    }
+                }
+            }
+            }
         }
         h2 { (t(l, "what-you-owe")) }
         (super::todo::grid(l, "todo", t(l, "what-you-owe-caption"), &todo_rows(contracts), true))

@@ -12,6 +12,18 @@ pub struct ContractorHome {
     #[arguments(first: 100)]
     pub contracts: ContractConnection,
     pub contractor_ranking: Vec<ContractorStanding>,
+    /// Its subcontractors' months waiting for its approval.
+    pub hours_awaiting_approval: Vec<PendingApproval>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct PendingApproval {
+    pub contract_id: Uuid,
+    pub month: super::YearMonth,
+    pub version: i32,
+    pub trade: String,
+    pub contractor_name: String,
+    pub case_number: String,
 }
 
 #[derive(cynic::QueryFragment)]
