@@ -692,3 +692,52 @@ async fn a_grant_without_main_contractor_approval_goes_straight_to_the_bygherre(
         json!({ "approvalRequired": false, "nextSteps": [] })
     );
 }
+
+/// Scenario: what the tracker said, and when. The subcontractor's February 2024 is returned by
+/// the main contractor today; twenty days on (past the ten days to submit it again) R6 reports
+/// it returned and not submitted again, as known now. Asked as known just before the return,
+/// the same day shows no such finding: the month was then a submitted one.
+#[tokio::test]
+async fn a_returned_month_is_a_finding_only_as_known_after_the_return() {
+    let app = TestApp::new().await;
+    let ch = chain(&app).await;
+    let line = json!([{ "placementId": ch.placement, "hours": "100" }]);
+    ok_as(
+        &app,
+        &ch.sub_user,
+        SUBMIT,
+        month_vars(&ch.sub, "2024-02", "900", line, None),
+    )
+    .await;
+    let before_return = chrono::Utc::now();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    ok_as(
+        &app,
+        &ch.main_user,
+        RETURN,
+        json!({ "c": ch.sub, "m": "2024-02", "r": "Uge 7 mangler" }),
+    )
+    .await;
+    let later = api::units::danish_today() + chrono::Days::new(20);
+    let returned = |known: chrono::DateTime<chrono::Utc>| {
+        let app = &app;
+        let (grant, sub) = (ch.grant.clone(), ch.sub.clone());
+        async move {
+            let d = app
+                .ok(
+                    "query($g: UUID!, $a: NaiveDate!, $k: DateTime!) { compliance(grantId: $g, asOf: $a, knownAt: $k) { findings { code subjectId months } } }",
+                    json!({ "g": grant, "a": later, "k": known }),
+                )
+                .await;
+            d["compliance"]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["code"] == "R6_RETURNED" && f["subjectId"] == json!(sub))
+                .map(|f| f["months"].clone())
+                .collect::<Vec<Value>>()
+        }
+    };
+    assert_eq!(returned(chrono::Utc::now()).await, vec![json!(["2024-02"])]);
+    assert_eq!(returned(before_return).await, Vec::<Value>::new());
+}
