@@ -17,7 +17,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use maud::{Markup, html};
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query, RemoteAddr};
-use poem::{Response, handler};
+use poem::{FromRequest, RequestBody, Response, handler};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
@@ -106,6 +106,80 @@ pub(crate) async fn signed_in_form(
     } else {
         Err(csrf_refused(&s))
     }
+}
+
+/// The signed-in person of a page, as a handler's argument: a request without a valid session
+/// is answered with the redirect to the sign-in page before the handler runs.
+pub struct SignedIn(pub Session);
+
+impl<'a> FromRequest<'a> for SignedIn {
+    async fn from_request(req: &'a poem::Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let db = database(req)?;
+        signed_in(db, req)
+            .await
+            .map(SignedIn)
+            .map_err(poem::Error::from_response)
+    }
+}
+
+/// A form post of a signed-in person, as a handler's argument: the form is read, and its CSRF
+/// token must be the session's; otherwise the redirect to sign in or the refusal answers before
+/// the handler runs, so nothing is written.
+pub struct SignedForm<T>(pub Session, pub T);
+
+/// A posted form's CSRF token.
+pub trait CarriesCsrf {
+    fn csrf(&self) -> &str;
+}
+
+impl CarriesCsrf for std::collections::HashMap<String, String> {
+    fn csrf(&self) -> &str {
+        self.get("csrf").map(String::as_str).unwrap_or_default()
+    }
+}
+
+/// Implements [`CarriesCsrf`] for forms whose token is their `csrf` field.
+macro_rules! carries_csrf {
+    ($($form:ty),+ $(,)?) => {
+        $(impl $crate::session::CarriesCsrf for $form {
+            fn csrf(&self) -> &str {
+                &self.csrf
+            }
+        })+
+    };
+}
+pub(crate) use carries_csrf;
+
+carries_csrf!(CsrfForm);
+
+/// A form read as its fields in order (one with a repeated field): the first `csrf`.
+impl CarriesCsrf for Vec<(String, String)> {
+    fn csrf(&self) -> &str {
+        self.iter()
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_default()
+    }
+}
+
+impl<'a, T: serde::de::DeserializeOwned + CarriesCsrf + Send> FromRequest<'a> for SignedForm<T> {
+    async fn from_request(req: &'a poem::Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let Form(form) = Form::<T>::from_request(req, body).await?;
+        let db = database(req)?;
+        signed_in_form(db, req, form.csrf())
+            .await
+            .map(|s| SignedForm(s, form))
+            .map_err(poem::Error::from_response)
+    }
+}
+
+/// The database the server attached to every request (a missing one is the server's own
+/// mistake, answered 500 and logged).
+fn database(req: &poem::Request) -> poem::Result<&DatabaseConnection> {
+    req.data::<DatabaseConnection>().ok_or_else(|| {
+        tracing::error!("the web app's routes were mounted without the database");
+        poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+    })
 }
 
 /// What the server's connection governor attaches to each request: told once the caller is
@@ -354,14 +428,11 @@ pub struct CsrfForm {
 /// POST /logout
 #[handler]
 pub async fn logout(
+    SignedIn(s): SignedIn,
     req: &poem::Request,
     db: Data<&DatabaseConnection>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     if !same(&s.session.csrf_token, &form.csrf) {
         return refused(
             s.lang,

@@ -8,12 +8,12 @@
 //! through the GraphQL schema with the signed-in person's principal, so it is scoped, validated
 //! (each refusal shown at its field, what was typed kept) and audited.
 
+use crate::session::{SignedForm, SignedIn};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -31,6 +31,8 @@ use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::{Lang, date};
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(ContractForm, DocumentationForm);
 
 /// The typed values of the new-contract form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
@@ -424,15 +426,10 @@ fn grant_and_contract((grant, contract): &(String, String)) -> Option<(Uuid, Uui
 /// GET /app/grants/{id}/contracts/{contract}
 #[handler]
 pub async fn edit_contract_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(ids): Path<(String, String)>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Some((grant, contract)) = grant_and_contract(&ids) else {
         return not_found(&s);
     };
@@ -443,16 +440,10 @@ pub async fn edit_contract_page(
 /// (audited; the grant's figures follow from the next evaluation).
 #[handler]
 pub async fn update_contract(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(ids): Path<(String, String)>,
-    Form(form): Form<ContractForm>,
+    SignedForm(s, form): SignedForm<ContractForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Some((grant, contract)) = grant_and_contract(&ids) else {
         return not_found(&s);
     };
@@ -478,16 +469,10 @@ pub async fn update_contract(
 /// `archiveContract` (it leaves the grant's figures; its history stays readable "as of").
 #[handler]
 pub async fn archive_contract(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(ids): Path<(String, String)>,
-    Form(form): Form<crate::session::CsrfForm>,
+    SignedForm(s, _): SignedForm<crate::session::CsrfForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Some((grant, contract)) = grant_and_contract(&ids) else {
         return not_found(&s);
     };
@@ -547,16 +532,11 @@ fn grant_of(id: &str) -> Option<Uuid> {
 /// GET /app/grants/{id}/contracts
 #[handler]
 pub async fn contracts_list(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
     Query(q): Query<super::parts::Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Some(grant) = grant_of(&id) else {
         return not_found(&s);
     };
@@ -660,16 +640,10 @@ fn read_contract(l: Lang, grant: Uuid, f: &ContractForm) -> Result<CreateContrac
 /// POST /app/grants/{id}/contracts: registers a contract through `createContract`.
 #[handler]
 pub async fn create_contract(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<ContractForm>,
+    SignedForm(s, form): SignedForm<ContractForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Some(grant) = grant_of(&id) else {
         return not_found(&s);
     };
@@ -694,16 +668,10 @@ pub async fn create_contract(
 /// through `recordCompanyDocumentation`.
 #[handler]
 pub async fn record_documentation(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<DocumentationForm>,
+    SignedForm(s, form): SignedForm<DocumentationForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let Some(grant) = grant_of(&id) else {
         return not_found(&s);

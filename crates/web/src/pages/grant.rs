@@ -1,12 +1,12 @@
 //! GET /app/grants/{id}: one grant's status, key numbers, charts (each with its table) and
 //! findings grouped by rule, from a typed query ([`crate::queries::grant`]).
 
+use crate::session::{SignedForm, SignedIn};
 use maud::{Markup, PreEscaped, html};
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Response, handler};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 
 use crate::layout::*;
 use crate::queries::grant::{
@@ -18,6 +18,8 @@ use crate::{Session, t_with};
 use engine::i18n::Lang;
 use serde::Deserialize;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(TargetsForm);
 
 /// A severity in the page's language.
 fn severity_name(l: Lang, severity: Severity) -> &'static str {
@@ -47,16 +49,11 @@ fn float(v: Option<Decimal>) -> Option<f64> {
 /// findings grouped by rule, all from the schema with the signed-in person's scope.
 #[handler]
 pub async fn grant_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
     poem::web::Query(q): poem::web::Query<super::parts::Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Ok(grant_id) = id.parse::<uuid::Uuid>() else {
         return not_found(&s);
     };
@@ -157,17 +154,11 @@ fn targets_form(
 /// POST /app/grants/{id}/residents: sets R11's targets through `updateGrant`.
 #[handler]
 pub async fn set_resident_targets(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     poem::web::Path(id): poem::web::Path<String>,
-    poem::web::Form(form): poem::web::Form<TargetsForm>,
+    SignedForm(s, form): SignedForm<TargetsForm>,
 ) -> Response {
     use cynic::MutationBuilder;
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let Ok(grant) = id.parse::<uuid::Uuid>() else {
         return not_found(&s);

@@ -6,11 +6,11 @@
 //! refusal is shown at its field and in the summary, with what was typed kept; a saved form
 //! ends on the page with a receipt.
 
+use crate::session::{SignedForm, SignedIn};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::parts::field;
@@ -27,6 +27,8 @@ use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use engine::i18n::date;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(GroupForm, MeetingForm, MemberForm);
 
 /// A member's role in the page's language.
 fn member_role(l: Lang, r: MemberRole) -> &'static str {
@@ -54,15 +56,7 @@ pub struct GroupForm {
 
 /// GET /app/groups: the følgegrupper the person may see.
 #[handler]
-pub async fn groups_list(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+pub async fn groups_list(SignedIn(s): SignedIn, schema: Data<&AppSchema>) -> Response {
     groups_page(&schema, &s, None).await
 }
 
@@ -127,15 +121,9 @@ async fn groups_page(
 /// POST /app/groups: sets up a følgegruppe for a grant through `createFollowUpGroup`.
 #[handler]
 pub async fn create_group(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<GroupForm>,
+    SignedForm(s, form): SignedForm<GroupForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let Ok(grant_id) = form.grant.trim().parse::<uuid::Uuid>() else {
         let e = Refusal::bad_input("grantId", t(l, "choose-one-of-the-options-in"));
@@ -369,16 +357,10 @@ fn member_form(s: &Session, group: uuid::Uuid, refused: Option<(&MemberForm, &Re
 /// POST /app/groups/{id}/members: adds a member through `createGroupMember`.
 #[handler]
 pub async fn create_member(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<MemberForm>,
+    SignedForm(s, form): SignedForm<MemberForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
@@ -413,16 +395,10 @@ pub async fn create_member(
 /// `archiveGroupMember` (kept on file: the meetings it attended still name it).
 #[handler]
 pub async fn archive_member(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path((group, member)): Path<(String, String)>,
-    Form(form): Form<crate::session::CsrfForm>,
+    SignedForm(s, _): SignedForm<crate::session::CsrfForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let (Ok(group), Ok(member)) = (group.parse::<uuid::Uuid>(), member.parse::<uuid::Uuid>())
     else {
         return crate::not_found(&s);
@@ -442,16 +418,11 @@ pub async fn archive_member(
 /// GET /app/groups/{id}
 #[handler]
 pub async fn group_view(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
     Query(q): Query<super::parts::Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
     };
@@ -468,16 +439,10 @@ pub async fn group_view(
 /// POST /app/groups/{id}: registers a meeting with its minutes through `createMeeting`.
 #[handler]
 pub async fn create_meeting(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<MeetingForm>,
+    SignedForm(s, form): SignedForm<MeetingForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Ok(group) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
     };

@@ -2,11 +2,11 @@
 //! contractor's own home for a contractor. It sits above the page modules it chooses between, so
 //! the shared page frame (`web`) depends on none of them.
 
+use crate::session::SignedIn;
 use maud::html;
 use poem::http::StatusCode;
 use poem::web::{Data, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 
 use crate::{html_response, page, t};
 use tracker_graphql::AppSchema;
@@ -15,15 +15,10 @@ use tracker_graphql::AppSchema;
 /// GraphQL schema with their own principal.
 #[handler]
 pub async fn app_home(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<crate::pages::grants::PortfolioQuery>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let body = if s.principal.scope().sees_grant_figures() {
         crate::pages::grants::portfolio(&schema, &s, &q).await
     } else if s.user.role == entity::enums::Role::Contractor {

@@ -4,16 +4,16 @@
 //! with the signed-in person's principal, so it is validated, scoped and audited under the user
 //! like every other write.
 
+use crate::session::{SignedForm, SignedIn};
 use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use cynic::{MutationBuilder, QueryBuilder};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Query};
+use poem::web::{Data, Query};
 use poem::{Response, handler};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -346,15 +346,10 @@ fn month_of(text: Option<&str>) -> Option<NaiveDate> {
 /// GET /app/hours?contract=…&month=…
 #[handler]
 pub async fn hours_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<HoursQuery>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Some(contract_id) = q.contract.as_deref() else {
         return error_page(
             StatusCode::BAD_REQUEST,
@@ -403,16 +398,10 @@ pub async fn hours_page(
 /// POST /app/hours
 #[handler]
 pub async fn report_hours(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(fields): Form<HashMap<String, String>>,
+    SignedForm(s, fields): SignedForm<HashMap<String, String>>,
 ) -> Response {
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    let s = match crate::signed_in_form(&db, req, field("csrf")).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let contract = match posted_contract(&schema, &s, field("contract")).await {
         Ok(c) => c,
@@ -546,16 +535,10 @@ pub async fn report_hours(
 /// POST /app/hours/no-activity: the month had no work on site, declared on honour.
 #[handler]
 pub async fn declare_no_activity(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(fields): Form<HashMap<String, String>>,
+    SignedForm(s, fields): SignedForm<HashMap<String, String>>,
 ) -> Response {
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    let s = match crate::signed_in_form(&db, req, field("csrf")).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let contract = match posted_contract(&schema, &s, field("contract")).await {
         Ok(c) => c,

@@ -4,6 +4,7 @@
 //! validated, scoped and audited like any other import; every problem is listed with its line
 //! and column. The form works without JavaScript.
 
+use crate::session::SignedIn;
 use chrono::{NaiveDate, TimeZone};
 use maud::{Markup, html};
 use poem::http::StatusCode;
@@ -50,11 +51,7 @@ fn form(s: &Session, filed: &str, error: Option<&str>) -> Markup {
 
 /// GET /app/import
 #[handler]
-pub async fn import_page(req: &poem::Request, db: Data<&DatabaseConnection>) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+pub async fn import_page(SignedIn(s): SignedIn) -> Response {
     // The API's own rule for who may report hours, so the page and the mutation agree.
     if !s
         .principal

@@ -5,15 +5,15 @@
 //! accepts or returns it. Reads and writes go through the GraphQL schema as the person, so the
 //! workflow's rules, the scope and the audit trail are the API's.
 
+use crate::session::{SignedForm, SignedIn};
 use std::collections::HashMap;
 
 use cynic::{MutationBuilder, QueryBuilder};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Query};
+use poem::web::{Data, Query};
 use poem::{Response, handler};
 use rust_decimal::Decimal;
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -197,15 +197,10 @@ fn month_body(
 /// GET /app/hours/month?contract=…&month=…
 #[handler]
 pub async fn month_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<MonthParams>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let l = s.lang;
     let (Some(c), Some(m)) = (
         q.contract
@@ -239,16 +234,10 @@ pub async fn month_page(
 /// POST /app/hours/month: approve, accept or return the month.
 #[handler]
 pub async fn decide(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(fields): Form<HashMap<String, String>>,
+    SignedForm(s, fields): SignedForm<HashMap<String, String>>,
 ) -> Response {
     let field = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    let s = match crate::signed_in_form(&db, req, field("csrf")).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let (Ok(c), Some(m)) = (
         field("contract").trim().parse::<Uuid>(),

@@ -12,6 +12,8 @@ use crate::{Refusal, Session, t};
 use cynic::MutationBuilder;
 use tracker_graphql::AppSchema;
 
+crate::session::carries_csrf!(PersonForm);
+
 /// The typed values of the person form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
 pub struct PersonForm {

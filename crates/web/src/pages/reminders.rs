@@ -3,13 +3,13 @@
 //! `reminderPreferences` and `setReminderPreferences` as the person, like any other client, with
 //! typed operations ([`crate::queries::reminders`]).
 
+use crate::session::{SignedForm, SignedIn};
 use std::collections::HashMap;
 
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form};
+use poem::web::Data;
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 
 use crate::layout::ask_op;
 use crate::queries::reminders::{
@@ -132,15 +132,7 @@ fn refused(s: &Session, e: &Refusal) -> Response {
 
 /// GET /app/reminders
 #[handler]
-pub async fn reminders_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+pub async fn reminders_page(SignedIn(s): SignedIn, schema: Data<&AppSchema>) -> Response {
     use cynic::QueryBuilder;
     match ask_op(&schema, &s, ReadPreferences::build(())).await {
         Ok(d) => html_response(
@@ -159,16 +151,9 @@ pub async fn reminders_page(
 /// POST /app/reminders: the boxes ticked are the kinds chosen (none ticked: no reminders).
 #[handler]
 pub async fn save_reminders(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(fields): Form<HashMap<String, String>>,
+    SignedForm(s, fields): SignedForm<HashMap<String, String>>,
 ) -> Response {
-    let csrf = fields.get("csrf").cloned().unwrap_or_default();
-    let s = match crate::signed_in_form(&db, req, &csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     use cynic::MutationBuilder;
     let mut kinds = Vec::new();
     for code in fields.keys().filter_map(|k| k.strip_prefix("kind_")) {

@@ -7,11 +7,11 @@
 //! receipt with the time and the new record's reference.
 
 use super::parts::{Receipt, field};
+use crate::session::{SignedForm, SignedIn};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -29,6 +29,8 @@ use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(ContractorForm, EstateForm, GrantForm, OrganisationForm);
 
 /// The typed values of the estate form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
@@ -95,15 +97,10 @@ enum Typed<'a> {
 /// GET /app/setup
 #[handler]
 pub async fn setup_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     render(&schema, &s, None, None, Some(&q)).await
 }
 
@@ -462,15 +459,9 @@ fn done(what: &str, id: Uuid) -> Response {
 /// `createHousingOrganisation` (administrators).
 #[handler]
 pub async fn create_organisation(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<OrganisationForm>,
+    SignedForm(s, form): SignedForm<OrganisationForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let i = CreateHousingOrganisationInput {
         name: form.name.clone(),
         cvr: filled(&form.cvr),
@@ -504,15 +495,9 @@ pub async fn create_organisation(
 /// POST /app/setup/estate: registers an estate through `createEstate`.
 #[handler]
 pub async fn create_estate(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<EstateForm>,
+    SignedForm(s, form): SignedForm<EstateForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let typed = Some(Typed::Estate(&form));
     let Ok(organisation_id) = form.organisation.trim().parse() else {
         let e = Refusal::bad_input("organisationId", t(s.lang, "choose-one-of-the-options-in"));
@@ -537,15 +522,9 @@ pub async fn create_estate(
 /// POST /app/setup/grant: registers a grant through `createGrant`.
 #[handler]
 pub async fn create_grant(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<GrantForm>,
+    SignedForm(s, form): SignedForm<GrantForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let typed = Some(Typed::Grant(&form));
     let i = match read_grant(s.lang, &form) {
         Ok(i) => i,
@@ -564,15 +543,9 @@ pub async fn create_grant(
 /// POST /app/setup/contractor: registers a contractor through `createContractor`.
 #[handler]
 pub async fn create_contractor(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<ContractorForm>,
+    SignedForm(s, form): SignedForm<ContractorForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let i = CreateContractorInput {
         cvr: form.cvr.trim().to_owned(),
         name: form.name.clone(),
@@ -591,15 +564,10 @@ pub async fn create_contractor(
 /// filled in with what is on file.
 #[handler]
 pub async fn edit_grant_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Ok(grant) = id.parse::<Uuid>() else {
         return crate::not_found(&s);
     };
@@ -658,16 +626,10 @@ async fn edit_grant(
 /// revision of the grant, so earlier answers stay readable "as of").
 #[handler]
 pub async fn update_grant(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<GrantForm>,
+    SignedForm(s, form): SignedForm<GrantForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Ok(grant) = id.parse::<Uuid>() else {
         return crate::not_found(&s);
     };
@@ -705,15 +667,10 @@ pub async fn update_grant(
 /// GET /app/setup/estates/{id}: the estate's edit form, filled in with what is on file.
 #[handler]
 pub async fn edit_estate_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Ok(estate) = id.parse::<Uuid>() else {
         return crate::not_found(&s);
     };
@@ -765,16 +722,10 @@ async fn edit_estate(
 /// POST /app/setup/estates/{id}: saves the changes through `updateEstate` (audited).
 #[handler]
 pub async fn update_estate(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<EstateForm>,
+    SignedForm(s, form): SignedForm<EstateForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Ok(estate) = id.parse::<Uuid>() else {
         return crate::not_found(&s);
     };

@@ -6,11 +6,11 @@
 //! labels, at the field and in the summary, with what was typed kept; a saved form ends on a
 //! receipt.
 
+use crate::session::{SignedForm, SignedIn};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Query};
+use poem::web::{Data, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use super::parts::{Receipt, field, receipt, to_receipt};
@@ -25,6 +25,8 @@ use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::{Lang, date};
 use tracker_core::auth::Area;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(PlacementForm);
 
 /// The typed values of the placement form, kept after a refusal.
 #[derive(Deserialize, Default, Clone)]
@@ -63,15 +65,10 @@ pub fn kind_name(l: Lang, k: PlacementKind) -> &'static str {
 /// GET /app/trainees
 #[handler]
 pub async fn trainees_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     render(&schema, &s, None, None, Some(&q)).await
 }
 
@@ -193,15 +190,9 @@ fn placement_form(
 /// POST /app/trainees/person: registers a person through `createPerson`.
 #[handler]
 pub async fn create_person(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<PersonForm>,
+    SignedForm(s, form): SignedForm<PersonForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let typed = Some(Typed::Person(&form));
     match register_person(&schema, &s, &form).await {
         Ok(id) => to_receipt("/app/trainees", "person", id),
@@ -213,15 +204,9 @@ pub async fn create_person(
 /// chosen contract's grant.
 #[handler]
 pub async fn create_placement(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<PlacementForm>,
+    SignedForm(s, form): SignedForm<PlacementForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let typed = Some(Typed::Placement(&form));
     let data = match ask_op(&schema, &s, TraineesPage::build(())).await {

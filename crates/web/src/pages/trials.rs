@@ -5,14 +5,14 @@
 //! [`groups`](super::groups). Reads and writes go through the GraphQL schema with the signed-in
 //! person's principal, so they are scoped, validated and audited.
 
+use crate::session::{SignedForm, SignedIn};
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
 use maud::{Markup, PreEscaped, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Query};
+use poem::web::{Data, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -30,6 +30,8 @@ use cynic::{MutationBuilder, QueryBuilder};
 use engine::i18n::Lang;
 use engine::i18n::date;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(OutcomeForm, ThreeMonthForm, TrialForm);
 
 /// A date as a person types it: ISO (what `<input type="date">` sends) or Danish "1.3.2024",
 /// within the years the schema accepts (a year such as 1800 is a typing error, refused here in
@@ -550,15 +552,9 @@ fn outcome_form(l: Lang, s: &Session, id: Uuid, refused: Option<(&Row, &Refusal)
 /// `createPerson`, to be chosen in the form for a new snusepraktik.
 #[handler]
 pub async fn create_participant(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<PersonForm>,
+    SignedForm(s, form): SignedForm<PersonForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     match register_person(&schema, &s, &form).await {
         Ok(id) => to_receipt("/app/trials", "person", id),
         Err(e) => trials_page(&schema, &s, Some((Typed::Person(&form), &e)), None).await,
@@ -568,15 +564,10 @@ pub async fn create_participant(
 /// GET /app/trials
 #[handler]
 pub async fn trials_list(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Query(q): Query<super::parts::Receipt>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let what = match q.done.as_deref() {
         Some("created") => Some(t(s.lang, "the-trial-placement-was-logged")),
         Some("outcome") => Some(t(s.lang, "the-outcome-was-saved")),
@@ -603,15 +594,9 @@ fn chosen(l: Lang, field: &str, value: &str) -> Result<Uuid, Refusal> {
 /// POST /app/trials: logs a new trial placement through `createTrialPlacement`.
 #[handler]
 pub async fn create_trial(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<TrialForm>,
+    SignedForm(s, form): SignedForm<TrialForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Some(start) = form_date(&form.start) else {
         let e = bad_date(s.lang, "startDate");
         return trials_page(&schema, &s, Some((Typed::Trial(&form), &e)), None).await;
@@ -673,15 +658,9 @@ pub async fn create_trial(
 /// the placement's own row, with what was typed.
 #[handler]
 pub async fn record_outcome(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<OutcomeForm>,
+    SignedForm(s, form): SignedForm<OutcomeForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     // The form writes the placement's id itself; one that does not read was not sent by it.
     let Ok(trial) = form.trial.trim().parse::<Uuid>() else {
@@ -740,15 +719,9 @@ pub async fn record_outcome(
 /// through `recordThreeMonthStatus`; a refusal is shown in the placement's own row.
 #[handler]
 pub async fn record_three_month(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<ThreeMonthForm>,
+    SignedForm(s, form): SignedForm<ThreeMonthForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let Ok(trial) = form.trial.trim().parse::<Uuid>() else {
         let e = Refusal::bad_input("trialPlacementId", t(l, "choose-one-of-the-options-in"));

@@ -6,11 +6,11 @@
 //! puts them under its organisation). The link is shown once, on the answer to the form, for
 //! the person to pass on; it is never put in an address.
 
+use crate::session::{SignedForm, SignedIn};
 use maud::html;
 use poem::http::StatusCode;
-use poem::web::{Data, Form};
+use poem::web::Data;
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -22,6 +22,8 @@ use crate::queries::users::{
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(ResetForm);
 
 /// The typed values of the invitation form, kept after a refusal.
 #[derive(Default, Clone)]
@@ -73,15 +75,7 @@ struct Link<'a> {
 
 /// GET /app/users
 #[handler]
-pub async fn users_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+pub async fn users_page(SignedIn(s): SignedIn, schema: Data<&AppSchema>) -> Response {
     render(&schema, &s, None, None, None).await
 }
 
@@ -192,16 +186,10 @@ async fn render(
 /// POST /app/users/invite: invites a person through `inviteUser`; the answer shows the link.
 #[handler]
 pub async fn invite(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(fields): Form<Vec<(String, String)>>,
+    SignedForm(s, fields): SignedForm<Vec<(String, String)>>,
 ) -> Response {
     let form = InviteForm::from_fields(fields);
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let l = s.lang;
     let choose = |api: &str| Refusal::bad_input(api, t(l, "choose-one-of-the-options-in"));
     let id = |api: &str, v: &Option<String>| match v.as_deref().map(str::trim) {
@@ -245,15 +233,9 @@ pub async fn invite(
 /// POST /app/users/reset: a link to set a new password through `resetUserPassword`.
 #[handler]
 pub async fn reset(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
-    Form(form): Form<ResetForm>,
+    SignedForm(s, form): SignedForm<ResetForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let Ok(u) = form.user.trim().parse::<Uuid>() else {
         return crate::layout::not_found(&s);
     };
