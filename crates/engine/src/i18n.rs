@@ -39,7 +39,7 @@ impl Lang {
 }
 
 /// A text in both languages, chosen when it is shown.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Text {
     pub en: String,
     pub da: String,

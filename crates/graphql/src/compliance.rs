@@ -20,6 +20,7 @@ use tracker_core::error::AppError;
 use tracker_core::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
 use tracker_core::service::grants::{GrantFilter, list_grants};
 use tracker_core::service::known::known_now_or;
+use tracker_core::validate;
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
 pub(crate) fn fixed(value: Decimal, dp: u32) -> Decimal {
@@ -733,6 +734,24 @@ pub struct CompliancePoint {
     pub required_share_percent: Decimal,
 }
 
+/// A page of the dashboard (see `complianceDashboardPage`).
+#[derive(SimpleObject)]
+pub struct DashboardPage {
+    /// Grants that match, on every page.
+    pub total_count: i32,
+    /// How many of those have each status (statuses no grant has are left out).
+    pub status_counts: Vec<StatusCount>,
+    /// This page's grants, in the order asked.
+    pub rows: Vec<GrantCompliance>,
+}
+
+/// How many grants have a status.
+#[derive(SimpleObject)]
+pub struct StatusCount {
+    pub status: Status,
+    pub count: i32,
+}
+
 /// Which grants a dashboard covers.
 #[derive(InputObject, Clone, Default)]
 pub struct DashboardFilter {
@@ -981,6 +1000,7 @@ impl ComplianceQuery {
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
+        let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
         let rows = svc::dashboard(
             db(ctx),
             grants,
@@ -994,7 +1014,69 @@ impl ComplianceQuery {
         .iter()
         .map(|r| compliance_view(r, known_at, sees_persons, lang))
         .collect();
+        svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
         Ok(Kept::new(rows, fingerprint, sees_persons, lang, turn))
+    }
+
+    /// One page of the dashboard, as a list on screen shows it (porteføljeoversigten): the rows
+    /// `offset` to `offset + first` in `sort` order of the grants that match the filter and
+    /// `search` (part of a case number or title, any case), how many match in all and by
+    /// status. Only the page's rows are resolved, so a page costs the same at 5,000 grants as
+    /// at 500 once the evaluations are cached.
+    #[graphql(complexity = "crate::COST_NATIONAL + child_complexity")]
+    #[allow(clippy::too_many_arguments)]
+    async fn compliance_dashboard_page(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: DashboardFilter,
+        #[graphql(default)] sort: DashboardSort,
+        search: Option<String>,
+        #[graphql(default = 25)] first: i32,
+        #[graphql(default)] offset: i32,
+        as_of: Option<NaiveDate>,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<DashboardPage> {
+        scope(ctx).require_grant_figures()?;
+        let first = validate::in_range("first", first, 1, 100)?;
+        let offset = validate::in_range("offset", offset, 0, 1_000_000)?;
+        let search = validate::opt_text("search", search.as_deref(), 100)?;
+        let as_of = as_of.unwrap_or_else(today);
+        let known_at = known_now_or(as_of, known_at);
+        let grants = list_grants(&scope(ctx), filter.grants())
+            .all(db(ctx))
+            .await
+            .map_err(AppError::from)?;
+        let grants = svc::matching(grants, search.as_deref().unwrap_or_default());
+        let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+        let (offset, first) = (offset as usize, first as usize);
+        let page = svc::dashboard_page(
+            db(ctx),
+            grants,
+            filter.status,
+            sort,
+            as_of,
+            known_at,
+            offset..offset + first,
+        )
+        .await?;
+        svc::remember_evaluations(db(ctx), &ids, &page.revisions, as_of, known_at).await;
+        let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
+        Ok(DashboardPage {
+            total_count: i32::try_from(page.total).unwrap_or(i32::MAX),
+            status_counts: page
+                .counts
+                .into_iter()
+                .map(|(status, n)| StatusCount {
+                    status,
+                    count: i32::try_from(n).unwrap_or(i32::MAX),
+                })
+                .collect(),
+            rows: page
+                .rows
+                .iter()
+                .map(|r| compliance_view(r, known_at, sees_persons, lang))
+                .collect(),
+        })
     }
 
     /// Monthly labour and trainee hours, monthly and cumulative share, and the target line, for a

@@ -311,6 +311,154 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
     assert_eq!(d["complianceDashboard"], json!([]));
 }
 
+/// Scenario: 30 grants, every third without hours, the others with (i mod 20) % trainee hours; the portfolio's page query. Each
+/// page is the dashboard's rows at its positions in every order, the counts cover all that match
+/// (not the page), a search by part of a case number finds regardless of case, a page past the
+/// end is empty with the count kept, and a page size or offset out of range or a search longer
+/// than a search box is refused at its argument.
+#[tokio::test]
+async fn the_dashboard_page_is_the_dashboards_rows_at_its_positions() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let co = app.contractor(0).await;
+    for i in 0..30 {
+        let g = app.grant_on(&estate, &format!("LBF-{i:02}")).await;
+        if i % 3 == 0 {
+            continue; // no hours: not started
+        }
+        let c = app.contract(&g, &co).await;
+        let p = app.placement(&app.person("P").await, &g, &c).await;
+        app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (i % 20).to_string() }] }))
+            .await;
+    }
+    const AT: &str = "asOf: \"2024-02-15\", knownAt: \"2100-01-01T00:00:00Z\"";
+    for sort in ["CASE_NUMBER", "SHARE_ASC", "SHARE_DESC", "SHORTFALL_DESC"] {
+        let all = app
+            .ok(
+                &format!("{{ complianceDashboard(sort: {sort}, {AT}) {{ grantId status }} }}"),
+                json!({}),
+            )
+            .await["complianceDashboard"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(all.len(), 30);
+        for (offset, first) in [(0, 25), (25, 25), (7, 3)] {
+            let page = app
+                .ok(&format!("{{ complianceDashboardPage(sort: {sort}, first: {first}, offset: {offset}, {AT}) {{ totalCount statusCounts {{ status count }} rows {{ grantId status }} }} }}"), json!({}))
+                .await["complianceDashboardPage"]
+                .clone();
+            assert_eq!(page["totalCount"], 30);
+            let want: Vec<Value> = all.iter().skip(offset).take(first).cloned().collect();
+            assert_eq!(page["rows"], json!(want), "{sort} {offset}+{first}");
+            let mut by_status: Vec<(String, i64)> = Vec::new();
+            for r in &all {
+                let st = r["status"].as_str().unwrap().to_owned();
+                match by_status.iter_mut().find(|(s, _)| *s == st) {
+                    Some((_, n)) => *n += 1,
+                    None => by_status.push((st, 1)),
+                }
+            }
+            let counted: i64 = page["statusCounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let (st, n) = (c["status"].as_str().unwrap(), c["count"].as_i64().unwrap());
+                    assert_eq!(
+                        by_status.iter().find(|(s, _)| s == st).map(|(_, n)| *n),
+                        Some(n),
+                        "{st}"
+                    );
+                    n
+                })
+                .sum();
+            assert_eq!(counted, 30);
+        }
+    }
+    // The status filter: the page and the counts are of that status only.
+    let all = app
+        .ok(
+            &format!("{{ complianceDashboard({AT}) {{ status grant {{ caseNumber }} }} }}"),
+            json!({}),
+        )
+        .await["complianceDashboard"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let status = all[0]["status"].as_str().unwrap().to_owned(); // LBF-00, without hours
+    let same: Vec<&Value> = all
+        .iter()
+        .filter(|r| r["status"] == status.as_str())
+        .collect();
+    assert!(same.len() >= 10, "the ten without hours share a status");
+    let d = app
+        .ok(&format!("{{ complianceDashboardPage(filter: {{status: {status}}}, first: 4, {AT}) {{ totalCount statusCounts {{ status count }} rows {{ grant {{ caseNumber }} }} }} }}"), json!({}))
+        .await;
+    assert_eq!(d["complianceDashboardPage"]["totalCount"], same.len());
+    assert_eq!(
+        d["complianceDashboardPage"]["statusCounts"],
+        json!([{ "status": status, "count": same.len() }])
+    );
+    assert_eq!(
+        d["complianceDashboardPage"]["rows"][1]["grant"],
+        same[1]["grant"]
+    );
+    assert_eq!(
+        d["complianceDashboardPage"]["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    // Search: part of a case number, any case, trimmed.
+    let d = app
+        .ok(&format!("{{ complianceDashboardPage(search: \"  lbf-1 \", {AT}) {{ totalCount rows {{ grant {{ caseNumber }} }} }} }}"), json!({}))
+        .await;
+    assert_eq!(d["complianceDashboardPage"]["totalCount"], 10);
+    assert_eq!(
+        d["complianceDashboardPage"]["rows"][9]["grant"]["caseNumber"],
+        "LBF-19"
+    );
+    let d = app
+        .ok(&format!("{{ complianceDashboardPage(offset: 30, {AT}) {{ totalCount rows {{ grantId }} }} }}"), json!({}))
+        .await;
+    assert_eq!(
+        d["complianceDashboardPage"],
+        json!({ "totalCount": 30, "rows": [] })
+    );
+    for (args, field) in [
+        ("first: 0", "first"),
+        ("first: 101", "first"),
+        ("offset: -1", "offset"),
+        ("offset: 1000001", "offset"),
+    ] {
+        let (code, at, _) = app
+            .err(
+                &format!("{{ complianceDashboardPage({args}) {{ totalCount }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            (code.as_str(), at.as_deref()),
+            ("BAD_USER_INPUT", Some(field)),
+            "{args}"
+        );
+    }
+    let (code, at, message) = app
+        .err(
+            "query($q: String) { complianceDashboardPage(search: $q) { totalCount } }",
+            json!({ "q": "x".repeat(101) }),
+        )
+        .await;
+    assert_eq!(
+        (code.as_str(), at.as_deref()),
+        ("BAD_USER_INPUT", Some("search"))
+    );
+    assert!(message.contains("100"), "{message}");
+}
+
 const YEAR: &str = "query($g: UUID!, $y: Int!) { lbfYearReport(grantId: $g, year: $y) { year submitted figures { apprenticeArsvaerk apprenticeArsvaerkExact otherTrainingArsvaerk apprenticeHours craftsmanCost constructionStart handover handoverPlanned isFinal } versions { version submittedBy correctionReason figures { apprenticeHours handover handoverPlanned } } } }";
 
 #[tokio::test]

@@ -34,5 +34,6 @@ mod scoping;
 mod sdl;
 mod seed;
 mod snapshots;
+mod stored;
 mod validation;
 mod workflow;

@@ -270,6 +270,7 @@ async fn a_contractor_sees_only_its_own_contracts_through_every_path() {
         "query($g: UUID!) { complianceTimeSeries(grantId: $g) { month } }",
         "query($g: UUID!) { lbfYearReport(grantId: $g, year: 2024) { year } }",
         "{ complianceDashboard { grantId } }",
+        "{ complianceDashboardPage { totalCount } }",
     ] {
         assert_eq!(
             code_as(&app, &me, q, json!({ "g": a.grant })).await,

@@ -986,6 +986,22 @@ async fn evaluations_at<C: ConnectionTrait>(
     }
     metrics::counter!("tracker_evaluations_total", "source" => "cache").increment(out.len() as u64);
     if !missing.is_empty() {
+        // A fresh instance: the evaluations another instance (or this one before a restart)
+        // stored for the current question.
+        let keys: Vec<(Uuid, i64)> = missing.iter().map(|g| (g.id, key(g.id).1)).collect();
+        let stored = super::stored::read(db, &keys, as_of, known_at).await?;
+        if !stored.is_empty() {
+            metrics::counter!("tracker_evaluations_total", "source" => "stored")
+                .increment(stored.len() as u64);
+            missing.retain(|g| !stored.contains_key(&g.id));
+            for (id, r) in stored {
+                let r = Arc::new(r);
+                EVALUATIONS.insert(key(id), r.clone());
+                out.insert(id, r);
+            }
+        }
+    }
+    if !missing.is_empty() {
         let started = std::time::Instant::now();
         // One slice's facts in memory at a time: a cold 5,000-grant dashboard would otherwise
         // hold every grant's rollups and lines at once before evaluating any.
@@ -1005,6 +1021,43 @@ async fn evaluations_at<C: ConnectionTrait>(
             .increment(missing.len() as u64);
     }
     Ok(out)
+}
+
+/// Drops this instance's cached evaluations of `grants` for the current question, as a fresh
+/// instance would not have them (the tests of [`super::stored`]; other grants' entries stay, so
+/// tests running beside it are not disturbed).
+#[doc(hidden)]
+pub async fn forget_evaluations<C: ConnectionTrait>(db: &C, grants: &[Uuid]) -> AppResult<()> {
+    let as_of = crate::clock::danish_today();
+    let known_at = known::known_now_or(as_of, None);
+    for (id, rev) in super::revision::current(db, grants).await? {
+        EVALUATIONS.invalidate(&(id, rev, as_of, known_at));
+    }
+    Ok(())
+}
+
+/// Stores in the database those evaluations of `grants` for the current question that this
+/// instance made and has not stored yet (see [`super::stored`]): after a dashboard, so the next
+/// fresh instance reads them. Takes the pool, not a transaction: storing is best effort and must
+/// not abort a transaction it fails in.
+pub async fn remember_evaluations(
+    db: &sea_orm::DatabaseConnection,
+    grants: &[Uuid],
+    revisions: &HashMap<Uuid, i64>,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) {
+    if !super::stored::is_current(as_of, known_at) {
+        return;
+    }
+    let made: Vec<(Uuid, i64, Arc<compliance::Report>)> = grants
+        .iter()
+        .filter_map(|id| {
+            let rev = revisions.get(id).copied().unwrap_or(0);
+            Some((*id, rev, EVALUATIONS.get(&(*id, rev, as_of, known_at))?))
+        })
+        .collect();
+    super::stored::write(db, made, as_of, known_at).await;
 }
 
 /// One grant's facts as recorded at `known_at`, kept under (grant, revision, known at) like the
@@ -1473,6 +1526,60 @@ pub async fn dashboard<C: ConnectionTrait>(
         }),
     }
     Ok(rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// One page of a dashboard as a list on screen shows it: the rows of the page, and of all the
+/// rows that match, how many there are and how many have each status.
+pub struct DashboardPage {
+    pub total: usize,
+    /// The revisions the page was evaluated under (for [`remember_evaluations`]).
+    pub revisions: HashMap<Uuid, i64>,
+    /// Statuses in their order (ok before breach), those no row has left out.
+    pub counts: Vec<(compliance::Status, usize)>,
+    pub rows: Vec<Arc<compliance::Report>>,
+}
+
+/// The grants whose case number or title contains `search`, regardless of case (Danish letters
+/// included, which SQLite's `lower` does not fold).
+pub fn matching(grants: Vec<grant::Model>, search: &str) -> Vec<grant::Model> {
+    let needle = search.trim().to_lowercase();
+    if needle.is_empty() {
+        return grants;
+    }
+    grants
+        .into_iter()
+        .filter(|g| {
+            g.case_number.to_lowercase().contains(&needle)
+                || g.title.to_lowercase().contains(&needle)
+        })
+        .collect()
+}
+
+/// [`dashboard`]'s rows at the positions `page` (from 0), with the count of all and by status.
+/// Every grant is evaluated (the order and the counts need them all; unchanged grants come from
+/// the cache), but only the page's rows leave the service.
+pub async fn dashboard_page<C: ConnectionTrait>(
+    db: &C,
+    grants: Vec<grant::Model>,
+    status: Option<compliance::Status>,
+    sort: DashboardSort,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+    page: std::ops::Range<usize>,
+) -> AppResult<DashboardPage> {
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    let revisions = super::revision::current(db, &ids).await?;
+    let all = dashboard(db, grants, &revisions, status, sort, as_of, known_at).await?;
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &all {
+        *counts.entry(r.status).or_insert(0) += 1;
+    }
+    Ok(DashboardPage {
+        total: all.len(),
+        revisions,
+        counts: counts.into_iter().collect(),
+        rows: all.into_iter().skip(page.start).take(page.len()).collect(),
+    })
 }
 
 /// A dashboard question's revisions, and a fingerprint of everything its answer is computed

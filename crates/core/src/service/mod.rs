@@ -14,6 +14,7 @@ pub mod people;
 pub mod reminders;
 pub mod revision;
 pub mod rollup;
+pub mod stored;
 pub mod trail;
 pub mod trials;
 pub mod webhooks;

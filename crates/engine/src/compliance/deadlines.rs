@@ -14,7 +14,7 @@ use super::figures::{month_of, next_month};
 use super::rules::{r5_lbf_report, r6_hours_reported, r7_follow_up_cadence};
 
 /// The earliest month whose hours report is still owed, not yet late.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct HoursDue {
     pub month: NaiveDate,
     pub due: NaiveDate,
@@ -22,7 +22,7 @@ pub struct HoursDue {
     pub contracts: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Deadlines {
     pub hours_report: Option<HoursDue>,
     /// The earliest year in construction whose LBF report is not submitted, and its due date

@@ -20,7 +20,7 @@ use super::rules::{self, r8_trial_follow_up};
 /// One grant's evaluation: what [`evaluate`] returns. It lives here, beside the function that
 /// builds it, rather than in [`super::report`] with the words it is made of, so the vocabulary
 /// depends on nothing and the parameters and deadlines can use it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub grant_id: Uuid,
     pub as_of: NaiveDate,
@@ -51,6 +51,25 @@ pub struct Report {
     /// The next hours report, LBF report and meeting due (not yet overdue).
     pub deadlines: Deadlines,
     pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The report as stored beside its key (the service keeps evaluations in the database, so
+    /// a fresh instance reads them instead of evaluating the country again).
+    pub fn to_stored(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// A report read back from [`Report::to_stored`]'s bytes, or None when they are not one of
+    /// this version's reports (a rule or an outcome it does not know, another shape): the
+    /// caller evaluates again. The findings' sources follow from their rules.
+    pub fn from_stored(bytes: &[u8]) -> Option<Report> {
+        let mut r: Report = serde_json::from_slice(bytes).ok()?;
+        for f in &mut r.findings {
+            f.source = rules::RULES.iter().find(|d| d.rule == f.rule)?.source;
+        }
+        Some(r)
+    }
 }
 
 /// Evaluates `g` as of the end of `as_of`. The same facts and date always give the same report.

@@ -33,7 +33,7 @@ pub use figures::{
     target,
 };
 pub use params::Params;
+pub use report::outcome_name;
 pub use report::*;
-pub use rules::r8_trial_follow_up::outcome_name;
 pub use series::{MonthPoint, time_series};
 pub use year::{YearFigures, year_figures};

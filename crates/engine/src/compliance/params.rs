@@ -213,7 +213,7 @@ impl ParamKey {
 
 /// The values the rules run with, in each parameter's unit: the defaults with a grant's
 /// overrides applied. A report states the values it used.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Params {
     values: [Decimal; PARAMETERS.len()],
     overridden: [bool; PARAMETERS.len()],

@@ -5,14 +5,16 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use domain::ThreeMonthStatus;
+use domain::{ThreeMonthStatus, TrialOutcome};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::i18n::Text;
 
 /// How serious a finding is (information / advarsel / brud på krav).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum Severity {
     Info,
@@ -23,7 +25,7 @@ pub enum Severity {
 /// The rules of the domain brief: R1 trainee share, R2 target, R3 on track, R4 clause present,
 /// R5 yearly LBF report, R6 hours reported, R7 følgegruppe cadence, R8 snusepraktik follow-up,
 /// R9 double counting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[cfg_attr(feature = "graphql", graphql(name = "ComplianceRule"))]
 pub enum Rule {
@@ -42,7 +44,7 @@ pub enum Rule {
 
 /// The kind of a finding, stable for programs: dashboards filter and count on it instead of
 /// parsing messages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum FindingCode {
     /// R1: the grant's trainee share is below its minimum share.
@@ -135,7 +137,7 @@ pub enum FindingCode {
 }
 
 /// What a finding is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[cfg_attr(feature = "graphql", graphql(name = "FindingSubject"))]
 pub enum SubjectKind {
@@ -151,7 +153,7 @@ pub enum SubjectKind {
 }
 
 /// The unit of a finding's `measured` and `threshold`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[cfg_attr(feature = "graphql", graphql(name = "FindingUnit"))]
 pub enum Unit {
@@ -165,7 +167,7 @@ pub enum Unit {
 }
 
 /// The form of a contract's training clause (uddannelsesklausul).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum ClauseKind {
     /// Trainee hours at least a share of the contract's labour hours (andel).
@@ -181,7 +183,7 @@ pub enum ClauseKind {
 }
 
 /// The clause a finding judges a contract on, as the contract states it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ClauseSpec {
     pub kind: ClauseKind,
     /// SHARE: the share required, as a fraction of 1.
@@ -210,7 +212,7 @@ impl ClauseSpec {
 }
 
 /// A span of days a rule measured over: [from, to], `elapsed_days` of `period_days`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -219,7 +221,7 @@ pub struct Span {
 }
 
 /// One placement's hours in a person's month (R9).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Credit {
     pub placement_id: Uuid,
     pub contract_id: Uuid,
@@ -227,7 +229,7 @@ pub struct Credit {
 }
 
 /// A finding's numbers as typed values; each rule fills the ones it measured.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Detail {
     /// Trainee hours the rule asks for (R1: g·J/(1−g); R3: the pro-rata line; R1 hours clause).
     pub needed_hours: Option<Decimal>,
@@ -254,7 +256,7 @@ pub struct Detail {
     pub other_sites_hours: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     pub code: FindingCode,
@@ -266,12 +268,16 @@ pub struct Finding {
     pub measured: Option<Decimal>,
     pub threshold: Option<Decimal>,
     pub detail: Detail,
+    /// Not stored: it follows from `rule` ([`super::Report::from_stored`] fills it in).
+    #[serde(skip)]
     pub source: &'static str,
 }
 
 /// A grant's roll-up: NOT_STARTED (site not established), COMPLIANT, AT_RISK (a warning or a
 /// projected miss), BREACH, COMPLETED (handed over; final figures).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[cfg_attr(feature = "graphql", graphql(name = "ComplianceStatus"))]
 pub enum Status {
@@ -283,7 +289,7 @@ pub enum Status {
 }
 
 /// Hours tallied exactly, in hundredths of an hour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub labour: i64,
     pub apprentice: i64,
@@ -305,7 +311,7 @@ impl Tally {
 }
 
 /// Hours and the share, exact. Shares here are fractions of 1.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Metrics {
     pub labour_hours: Decimal,
     pub trainee_hours: Decimal,
@@ -322,7 +328,7 @@ pub struct Metrics {
     pub delivered_arsvaerk: Decimal,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContractorMetrics {
     pub contractor_id: Uuid,
     pub contractor_name: String,
@@ -344,11 +350,24 @@ pub struct ContractorMetrics {
     pub behind_clause: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+/// An outcome's name as the funnel counts it (the GraphQL enum's value).
+pub fn outcome_name(o: TrialOutcome) -> &'static str {
+    match o {
+        TrialOutcome::OrdinaryJob => "ORDINARY_JOB",
+        TrialOutcome::Apprenticeship => "APPRENTICESHIP",
+        TrialOutcome::Education => "EDUCATION",
+        TrialOutcome::JobElsewhere => "JOB_ELSEWHERE",
+        TrialOutcome::BackToJobcenter => "BACK_TO_JOBCENTER",
+        TrialOutcome::DroppedOut => "DROPPED_OUT",
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Funnel {
     pub started: u32,
     pub completed: u32,
     pub open_without_outcome: u32,
+    #[serde(deserialize_with = "stored::outcomes")]
     pub outcomes: BTreeMap<&'static str, u32>,
     /// R10: the participants whose three months have passed (at the as-of date).
     pub three_months_passed: u32,
@@ -362,7 +381,7 @@ pub struct Funnel {
 
 /// R11: how many of a group (snusepraktik participants, persons in training) live in the estate
 /// or the designated area, and the grant's target share if it set one.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResidentShare {
     pub people: u32,
     pub residents: u32,
@@ -379,5 +398,42 @@ impl ResidentShare {
     /// Below a target that is set (never with nobody to count).
     pub fn below_target(&self) -> bool {
         matches!((self.share(), self.target), (Some(s), Some(t)) if s < t)
+    }
+}
+
+/// Reading an evaluation back (one stored by the service): the texts the engine keeps as
+/// `&'static str` are matched against the engine's own, and anything else is refused, so a
+/// stored evaluation from another version of the rules is recomputed rather than trusted.
+mod stored {
+    use std::collections::BTreeMap;
+
+    use domain::TrialOutcome;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    use super::outcome_name;
+
+    pub fn outcomes<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<&'static str, u32>, D::Error> {
+        let known = [
+            TrialOutcome::OrdinaryJob,
+            TrialOutcome::Apprenticeship,
+            TrialOutcome::Education,
+            TrialOutcome::JobElsewhere,
+            TrialOutcome::BackToJobcenter,
+            TrialOutcome::DroppedOut,
+        ]
+        .map(outcome_name);
+        BTreeMap::<String, u32>::deserialize(d)?
+            .into_iter()
+            .map(|(k, n)| {
+                known
+                    .iter()
+                    .find(|o| **o == k)
+                    .map(|o| (*o, n))
+                    .ok_or_else(|| D::Error::custom("not an outcome of this version"))
+            })
+            .collect()
     }
 }

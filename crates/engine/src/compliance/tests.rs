@@ -640,6 +640,19 @@ fn r8_trial_outcome_and_next_plan_within_14_days_and_funnel() {
     assert_eq!(r.funnel.open_without_outcome, 1);
     assert_eq!(r.funnel.outcomes.get("ORDINARY_JOB"), Some(&1));
     assert_eq!(r.funnel.outcomes.get("EDUCATION"), Some(&1));
+
+    // Stored and read back, the report is the same, findings' sources and outcomes included;
+    // bytes that are not this version's report are no report.
+    let stored = r.to_stored();
+    assert_eq!(Report::from_stored(&stored).as_ref(), Some(&r));
+    let text = String::from_utf8(stored).unwrap();
+    assert!(
+        !text.contains(r.findings[0].source),
+        "the source is not stored"
+    );
+    let unknown = text.replace("\"ORDINARY_JOB\"", "\"LOTTERY\"");
+    assert_eq!(Report::from_stored(unknown.as_bytes()), None);
+    assert_eq!(Report::from_stored(b"{}"), None);
 }
 
 #[test]

@@ -3,12 +3,12 @@
 //! grant's yearly LBF report with submit, correct (reason required) and download. Every figure
 //! comes through the GraphQL schema with the signed-in person's principal.
 
+use crate::session::{SignedForm, SignedIn};
 use cynic::{MutationBuilder, QueryBuilder};
 use maud::{Markup, html};
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path, Query};
+use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
-use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
 use crate::layout::{Refusal, ask_op, dec, two};
@@ -17,7 +17,7 @@ use crate::queries::lbf::{
     SubmitLbfReportInput, SubmitVars,
 };
 use crate::queries::portfolio::{
-    DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars, RowFinding,
+    DashboardFilter, DashboardRow, DashboardSort, Portfolio, PortfolioVars, RowFinding, StatusCount,
 };
 use crate::queries::ranking::Ranking;
 use crate::queries::{ComplianceStatus, Rule, Severity};
@@ -26,6 +26,8 @@ use chrono::NaiveDate;
 use engine::i18n::Lang;
 use engine::i18n::date;
 use tracker_graphql::AppSchema;
+
+crate::session::carries_csrf!(ReportForm);
 
 /// The portfolio's filters and sort, as the GET form sends them.
 #[derive(Deserialize, Default)]
@@ -70,40 +72,27 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         commitment_year: year,
         organisation_id: None,
     };
-    let answer = ask_op(
-        schema,
-        s,
-        Portfolio::build(PortfolioVars { f: filter, s: sort }),
-    )
-    .await;
-    let today = tracker_core::units::danish_today();
     let search =
         q.q.as_deref()
             .map(str::trim)
             .filter(|x| !x.is_empty())
             .map(|x| x.chars().take(100).collect::<String>());
-    let all: &[DashboardRow] = match &answer {
-        Ok(d) => &d.compliance_dashboard,
-        Err(_) => &[],
-    };
-    let needle = search.as_deref().map(str::to_lowercase);
-    let rows: Vec<&DashboardRow> = all
-        .iter()
-        .filter(|r| {
-            needle.as_deref().is_none_or(|n| {
-                r.grant.case_number.to_lowercase().contains(n)
-                    || r.grant.title.to_lowercase().contains(n)
-            })
-        })
-        .collect();
-    let pages = rows.len().div_ceil(PER_PAGE).max(1);
-    let side = q
+    let asked = q
         .side
         .as_deref()
         .and_then(|p| p.trim().parse::<usize>().ok())
         .unwrap_or(1)
-        .clamp(1, pages);
-    let shown = &rows[(side - 1) * PER_PAGE..rows.len().min(side * PER_PAGE)];
+        .clamp(1, 40_000);
+    let (answer, side) = portfolio_page(schema, s, &filter, sort, &search, asked).await;
+    let today = tracker_core::units::danish_today();
+    let (total, counts, shown): (usize, &[StatusCount], &[DashboardRow]) = match &answer {
+        Ok(d) => {
+            let p = &d.compliance_dashboard_page;
+            (p.total_count.max(0) as usize, &p.status_counts, &p.rows)
+        }
+        Err(_) => (0, &[], &[]),
+    };
+    let pages = total.div_ceil(PER_PAGE).max(1);
     // A sort or page link keeps the filter and search the person chose.
     let href = |sort_code: &str, page: usize| {
         let mut q = url::form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
@@ -126,17 +115,12 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
         q.finish()
     };
     let sort_href = |code: &str| href(code, 1);
-    let counts: Vec<(ComplianceStatus, usize)> = ComplianceStatus::ALL
-        .into_iter()
-        .map(|st| (st, rows.iter().filter(|r| r.status == st).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
     html! {
         h2 { (t(l, "portfolio")) }
         @if !counts.is_empty() {
             ul.nobullet-list id="status-counts" aria-label=(t(l, "grants-by-status")) {
-                @for (st, n) in &counts {
-                    li { strong { (n) } " " (st.tag(l)) }
+                @for c in counts {
+                    li { strong { (c.count) } " " (c.status.tag(l)) }
                 }
             }
         }
@@ -166,20 +150,56 @@ pub async fn portfolio(schema: &AppSchema, s: &Session, q: &PortfolioQuery) -> M
             }
         }
         }
-        @if rows.is_empty() && answer.is_ok() { p { (t(l, "no-grant-matches-the-filter")) } }
+        @if total == 0 && answer.is_ok() { p { (t(l, "no-grant-matches-the-filter")) } }
         @if pages > 1 {
             nav.pagination aria-label=(t(l, "pages-of-the-table")) id="pages" {
                 ul.nobullet-list {
                     @if side > 1 { li { a rel="prev" href=(href(sort.code(), side - 1)) { (t(l, "previous-page")) } } }
                     li aria-current="page" {
                         (t_with(l, "page-n-of-m", &[("n", side.to_string()), ("m", pages.to_string())]))
-                        " (" (rows.len()) " " (t(l, "grants-lower")) ")"
+                        " (" (total) " " (t(l, "grants-lower")) ")"
                     }
                     @if side < pages { li { a rel="next" href=(href(sort.code(), side + 1)) { (t(l, "next-page")) } } }
                 }
             }
         }
         p { a href="/app/ranking" { (t(l, "contractor-ranking")) } }
+    }
+}
+
+/// The portfolio's page `asked` (from 1), or its last page if the list has shrunk below it
+/// since the link was made; with the page shown.
+async fn portfolio_page(
+    schema: &AppSchema,
+    s: &Session,
+    filter: &DashboardFilter,
+    sort: DashboardSort,
+    search: &Option<String>,
+    asked: usize,
+) -> (Result<Portfolio, crate::Refusal>, usize) {
+    let ask = |side: usize| {
+        ask_op(
+            schema,
+            s,
+            Portfolio::build(PortfolioVars {
+                f: filter.clone(),
+                s: sort,
+                q: search.clone(),
+                first: PER_PAGE as i32,
+                offset: ((side - 1) * PER_PAGE) as i32,
+            }),
+        )
+    };
+    let answer = ask(asked).await;
+    let total = answer
+        .as_ref()
+        .map(|a| a.compliance_dashboard_page.total_count)
+        .unwrap_or(0);
+    let last = (total.max(0) as usize).div_ceil(PER_PAGE).max(1);
+    if asked > last {
+        (ask(last).await, last)
+    } else {
+        (answer, asked)
     }
 }
 
@@ -328,15 +348,7 @@ fn portfolio_row(l: Lang, r: &DashboardRow, today: NaiveDate) -> Markup {
 
 /// GET /app/ranking: contractors across the person's grants, the furthest behind first.
 #[handler]
-pub async fn ranking_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
-    schema: Data<&AppSchema>,
-) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
+pub async fn ranking_page(SignedIn(s): SignedIn, schema: Data<&AppSchema>) -> Response {
     let l = s.lang;
     let title = t(l, "contractor-ranking");
     let rows = match ask_op(&schema, &s, Ranking::build(())).await {
@@ -509,16 +521,11 @@ async fn report_page(
 /// GET /app/grants/{id}/lbf?year=…: the yearly report (default: the earliest year not submitted).
 #[handler]
 pub async fn lbf_page(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
+    SignedIn(s): SignedIn,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Response {
-    let s = match crate::signed_in(&db, req).await {
-        Ok(s) => s,
-        Err(to_login) => return to_login,
-    };
     let Ok(grant) = id.parse::<uuid::Uuid>() else {
         return crate::not_found(&s);
     };
@@ -556,16 +563,10 @@ pub struct ReportForm {
 /// figures, audited under the user); a refusal is shown next to the form.
 #[handler]
 pub async fn submit_report(
-    req: &poem::Request,
-    db: Data<&DatabaseConnection>,
     schema: Data<&AppSchema>,
     Path(id): Path<String>,
-    Form(form): Form<ReportForm>,
+    SignedForm(s, form): SignedForm<ReportForm>,
 ) -> Response {
-    let s = match crate::signed_in_form(&db, req, &form.csrf).await {
-        Ok(s) => s,
-        Err(refused) => return refused,
-    };
     let (Ok(grant), Some(year)) = (id.parse::<uuid::Uuid>(), year_of(Some(&form.year))) else {
         return crate::not_found(&s);
     };

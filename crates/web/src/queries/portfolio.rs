@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{ComplianceStatus, YearMonth, schema};
 
 /// The portfolio's filter (DashboardFilter).
-#[derive(cynic::InputObject)]
+#[derive(cynic::InputObject, Clone)]
 pub struct DashboardFilter {
     pub status: Option<ComplianceStatus>,
     pub municipality: Option<String>,
@@ -58,13 +58,33 @@ impl DashboardSort {
 pub struct PortfolioVars {
     pub f: DashboardFilter,
     pub s: DashboardSort,
+    /// Part of a case number or title.
+    pub q: Option<String>,
+    pub first: i32,
+    pub offset: i32,
 }
 
+/// One page of the portfolio: the schema orders, counts and pages, so the page loads only the
+/// rows it shows.
 #[derive(cynic::QueryFragment)]
 #[cynic(graphql_type = "Query", variables = "PortfolioVars")]
 pub struct Portfolio {
-    #[arguments(filter: $f, sort: $s)]
-    pub compliance_dashboard: Vec<DashboardRow>,
+    #[arguments(filter: $f, sort: $s, search: $q, first: $first, offset: $offset)]
+    pub compliance_dashboard_page: PortfolioPage,
+}
+
+#[derive(cynic::QueryFragment)]
+#[cynic(graphql_type = "DashboardPage")]
+pub struct PortfolioPage {
+    pub total_count: i32,
+    pub status_counts: Vec<StatusCount>,
+    pub rows: Vec<DashboardRow>,
+}
+
+#[derive(cynic::QueryFragment)]
+pub struct StatusCount {
+    pub status: ComplianceStatus,
+    pub count: i32,
 }
 
 #[derive(cynic::QueryFragment)]

@@ -1,13 +1,14 @@
 //! R8 snusepraktik follow-up: once a trial placement has ended it gets an outcome and a next plan
 //! within 14 days (configurable). Also counts the funnel: started, completed, outcomes.
 
-use domain::TrialOutcome;
 use rust_decimal::Decimal;
 
 use super::RuleDef;
 use crate::compliance::context::Context;
 use crate::compliance::figures::days;
-use crate::compliance::report::{Finding, FindingCode, Funnel, Rule, Severity, SubjectKind, Unit};
+use crate::compliance::report::{
+    Finding, FindingCode, Funnel, Rule, Severity, SubjectKind, Unit, outcome_name,
+};
 use crate::i18n::{da_date, da_days};
 
 pub const RULE: RuleDef = RuleDef {
@@ -17,17 +18,6 @@ pub const RULE: RuleDef = RuleDef {
     source: "Byg til Vækst (seed, Tema 03): every snusepraktik participant gets an outcome and a next plan (14 days, configurable)",
     check,
 };
-
-pub fn outcome_name(o: TrialOutcome) -> &'static str {
-    match o {
-        TrialOutcome::OrdinaryJob => "ORDINARY_JOB",
-        TrialOutcome::Apprenticeship => "APPRENTICESHIP",
-        TrialOutcome::Education => "EDUCATION",
-        TrialOutcome::JobElsewhere => "JOB_ELSEWHERE",
-        TrialOutcome::BackToJobcenter => "BACK_TO_JOBCENTER",
-        TrialOutcome::DroppedOut => "DROPPED_OUT",
-    }
-}
 
 /// The snusepraktik funnel as of the evaluation date.
 pub fn funnel(cx: &Context) -> Funnel {
