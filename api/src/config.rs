@@ -82,6 +82,44 @@ pub struct Config {
     pub reminders: crate::notifier::ReminderConfig,
     /// `TRUSTED_PROXIES`, `PUBLIC_BASE_URL`.
     pub web: WebConfig,
+    /// `EVALUATION_CACHE_MB`, `ANSWER_CACHE_MB`.
+    pub caches: CacheBudget,
+}
+
+/// The memory the in-process caches may take, in bytes; each cache weighs its entries and
+/// evicts the least used beyond its budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheBudget {
+    /// Cached evaluations (`EVALUATION_CACHE_MB`, default 192: 5,000 grants for two dates).
+    pub evaluations: u64,
+    /// Kept dashboard answers and their rows (`ANSWER_CACHE_MB`, default 64).
+    pub answers: u64,
+}
+
+impl CacheBudget {
+    fn from_env(lookup: &impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
+        const MB: u64 = 1024 * 1024;
+        let mb = |key: &str, default: u64| -> anyhow::Result<u64> {
+            let n = crate::env::number(lookup, key, default)?;
+            if n > 64 * 1024 {
+                bail!("{key} must be at most 65536 (64 GiB), got {n}");
+            }
+            Ok(n * MB)
+        };
+        Ok(Self {
+            evaluations: mb("EVALUATION_CACHE_MB", 192)?,
+            answers: mb("ANSWER_CACHE_MB", 64)?,
+        })
+    }
+
+    /// Gives the caches their budgets; before the first request.
+    pub fn apply(self) {
+        let evaluations = crate::service::compliance::set_cache_budget(self.evaluations);
+        let answers = crate::graphql::answers::set_budget(self.answers);
+        if !(evaluations && answers) {
+            tracing::warn!("the cache budgets were set before; the first ones stay");
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tracker.sqlite?mode=rwc";
@@ -192,7 +230,9 @@ impl Config {
         let traces = crate::telemetry::TraceConfig::from_env(&lookup)?;
         let reminders = crate::notifier::ReminderConfig::from_env(&lookup)?;
         let web = WebConfig::from_env(&lookup, bind_addr)?;
+        let caches = CacheBudget::from_env(&lookup)?;
         Ok(Self {
+            caches,
             web,
             database_url,
             bind_addr,
@@ -217,6 +257,30 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn cache_budgets_are_whole_megabytes_within_bounds() {
+        const MB: u64 = 1024 * 1024;
+        let c = cfg(&[]).unwrap();
+        assert_eq!(
+            c.caches,
+            CacheBudget {
+                evaluations: 192 * MB,
+                answers: 64 * MB
+            }
+        );
+        let c = cfg(&[("EVALUATION_CACHE_MB", "96"), ("ANSWER_CACHE_MB", " 16 ")]).unwrap();
+        assert_eq!((c.caches.evaluations, c.caches.answers), (96 * MB, 16 * MB));
+        for (key, value) in [
+            ("EVALUATION_CACHE_MB", "0"),
+            ("EVALUATION_CACHE_MB", "1.5"),
+            ("ANSWER_CACHE_MB", "-1"),
+            ("ANSWER_CACHE_MB", "65537"),
+        ] {
+            let e = cfg(&[(key, value)]).unwrap_err().to_string();
+            assert!(e.contains(key), "{key}={value}: {e}");
+        }
     }
 
     #[test]

@@ -846,6 +846,7 @@ pub fn catch_panics()
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish (up to 10 s).
 pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
+    config.caches.apply();
     let gate = crate::db::WriteGate::for_connection(&db);
     let schema = crate::graphql::build_schema_full(
         db.clone(),

@@ -82,7 +82,16 @@ fn describe() {
     );
     describe_counter!(
         "tracker_evaluations_total",
-        "Grant evaluations served, by source (cache, computed)"
+        "Grant evaluations served, by source (cache, stored in the database, computed)"
+    );
+    describe_counter!(
+        "tracker_kept_rows_total",
+        "Dashboard rows written into an answer, by source (kept from an earlier answer, resolved)"
+    );
+    describe_gauge!(
+        "tracker_cache_bytes",
+        Unit::Bytes,
+        "Memory the caches weigh, by cache (evaluations, answers); each is bounded by its budget"
     );
     describe_counter!(
         "tracker_payroll_imports_total",
@@ -164,6 +173,10 @@ pub async fn metrics_page(db: Data<&DatabaseConnection>) -> Response {
     metrics::gauge!("tracker_db_pool_connections", "state" => "idle").set(idle as f64);
     metrics::gauge!("tracker_db_pool_connections", "state" => "in_use")
         .set(size.saturating_sub(idle) as f64);
+    metrics::gauge!("tracker_cache_bytes", "cache" => "evaluations")
+        .set(crate::service::compliance::cached_bytes() as f64);
+    metrics::gauge!("tracker_cache_bytes", "cache" => "answers")
+        .set(crate::graphql::answers::weighed_bytes() as f64);
     // Read from the database: the backlog is every instance's, not this one's.
     match crate::service::reminders::backlog(*db).await {
         Ok(rows) => {

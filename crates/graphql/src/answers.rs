@@ -8,7 +8,8 @@
 //!
 //! Only selections that stay inside the evaluation are kept: plain fields, without arguments,
 //! directives or fragments, and none of [`LEAVES_THE_EVALUATION`] (fields that read stored rows
-//! a grant's revision does not cover, such as an estate's name) except the grant's own columns.
+//! a grant's revision does not cover, such as its contracts) except the grant's own columns and
+//! its estate's (a write to an estate bumps its grants' revisions).
 //! Anything else resolves as usual.
 //!
 //! An answer is kept as its JSON, not as a value tree: 5,000 grants' dashboard is 5.7 MB of JSON
@@ -18,6 +19,11 @@
 //! resolves to a placeholder ([`Splices`]), and the handler writes the kept bytes in its place,
 //! so eight screens asking at once share one copy. Elsewhere (a WebSocket, a test) the JSON is
 //! read back into a value.
+//!
+//! Each row's JSON is kept too, under what it is computed from ([`RowId`]: its grant, the grant's
+//! revision, the date and moment evaluated) with the visibility, language and selection. A write
+//! changes one grant's revision, so the next answer resolves that grant's row alone and copies
+//! the others' JSON: the dashboard right after a write costs about what it costs before it.
 
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -33,7 +39,7 @@ use bytes::Bytes;
 use engine::i18n::Lang;
 
 /// Fields that navigate from the evaluation to stored rows. `grant` is kept when it asks only
-/// for [`GRANT_OWN_FIELDS`].
+/// for [`GRANT_OWN_FIELDS`] and its estate's [`ESTATE_OWN_FIELDS`].
 pub const LEAVES_THE_EVALUATION: [&str; 2] = ["grant", "contractor"];
 
 /// The grant's own columns (its case number, title, dates...): every write to them is a write
@@ -55,26 +61,109 @@ pub const GRANT_OWN_FIELDS: [&str; 14] = [
     "archivedAt",
 ];
 
-/// Memory for kept answers, weighed by their JSON: a few national dashboards (sorts, dates,
-/// languages) at 5,000 grants.
+/// The estate's own columns (its name, municipality, address...): a write to an estate bumps
+/// the revision of each of its grants, so a dashboard row that shows them is kept like the grant's
+/// own columns.
+pub const ESTATE_OWN_FIELDS: [&str; 8] = [
+    "id",
+    "name",
+    "municipality",
+    "address",
+    "isVulnerableArea",
+    "createdAt",
+    "updatedAt",
+    "archivedAt",
+];
+
+/// A field without arguments, directives or a selection of its own, among `allowed`.
+fn plain_field(f: &Field, allowed: &[&str]) -> bool {
+    f.arguments.is_empty()
+        && f.directives.is_empty()
+        && f.selection_set.node.items.is_empty()
+        && allowed.contains(&f.name.node.as_str())
+}
+
+/// Whether a `grant` selection asks only for what its revision covers: its own columns, and its
+/// estate's.
+fn grant_stays_inside(set: &SelectionSet) -> bool {
+    let only = |set: &SelectionSet, test: &dyn Fn(&Field) -> bool| {
+        set.items
+            .iter()
+            .all(|i| matches!(&i.node, Selection::Field(f) if test(&f.node)))
+    };
+    only(set, &|f| {
+        plain_field(f, &GRANT_OWN_FIELDS)
+            || (f.name.node == "estate"
+                && f.arguments.is_empty()
+                && f.directives.is_empty()
+                && !f.selection_set.node.items.is_empty()
+                && only(&f.selection_set.node, &|e| {
+                    plain_field(e, &ESTATE_OWN_FIELDS)
+                }))
+    })
+}
+
+/// Memory for kept answers and rows, weighed by their JSON, unless the server sets another
+/// budget ([`set_budget`]): a few national dashboards (sorts, dates, languages) at 5,000 grants,
+/// and their rows.
 const KEPT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The budget set by the server's configuration before the first answer is kept.
+static BUDGET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the bytes kept answers may take in all, half for whole answers and half for rows (the
+/// server's `ANSWER_CACHE_MB`). Read when the first answer is kept, so the server sets it at
+/// start; false if it was set before.
+pub fn set_budget(bytes: u64) -> bool {
+    BUDGET.set(bytes).is_ok()
+}
+
+fn budget() -> u64 {
+    BUDGET.get().copied().unwrap_or(2 * KEPT_BYTES) / 2
+}
+
+/// The bytes kept answers and rows take now (for the metrics).
+pub fn weighed_bytes() -> u64 {
+    KEPT.weighted_size() + ROWS.weighted_size()
+}
 
 type Key = ([u8; 32], bool, Lang, String);
 
-static KEPT: LazyLock<moka::sync::Cache<Key, Bytes>> = LazyLock::new(|| {
+fn weighed_cache<K>() -> moka::sync::Cache<K, Bytes>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+{
     moka::sync::Cache::builder()
-        .max_capacity(KEPT_BYTES)
+        .max_capacity(budget())
         .weigher(|_, json: &Bytes| u32::try_from(json.len()).unwrap_or(u32::MAX))
         .build()
-});
+}
+
+static KEPT: LazyLock<moka::sync::Cache<Key, Bytes>> = LazyLock::new(weighed_cache);
+
+/// What one row's JSON is computed from besides the caller's visibility, the language and the
+/// selection: its grant, the grant's revision, the date and the moment evaluated.
+pub type RowId = (
+    uuid::Uuid,
+    i64,
+    chrono::NaiveDate,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// A row's key: its [`RowId`], visibility, language and a hash of the selection.
+type RowKey = (RowId, bool, Lang, u64);
+
+static ROWS: LazyLock<moka::sync::Cache<RowKey, Bytes>> = LazyLock::new(weighed_cache);
 
 /// A list field's rows, resolved once per key (see the module note).
 pub enum Kept<T> {
     /// The answer kept earlier, as JSON.
     Found(Bytes),
-    /// Rows to resolve, then keep under `key` if their selection allows.
+    /// Rows to resolve, then keep under `key` if their selection allows; `ids` names what each
+    /// row is computed from, so rows kept from an earlier answer are copied, not resolved.
     Fresh {
         rows: Vec<T>,
+        ids: Vec<RowId>,
         key: ([u8; 32], bool, Lang),
         /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
         _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
@@ -114,18 +203,20 @@ impl<T> Kept<T> {
         Some(Self::Found(found))
     }
 
-    /// `rows`, to be kept once resolved. `fingerprint` must change whenever `rows` would
-    /// resolve differently for the same selection, caller visibility (`sees_persons`) and
-    /// language.
+    /// `rows`, to be kept once resolved, each with its [`RowId`]. `fingerprint` must change
+    /// whenever `rows` would resolve differently for the same selection, caller visibility
+    /// (`sees_persons`) and language, and a row's id whenever that row would.
     pub fn new(
-        rows: Vec<T>,
+        rows: Vec<(T, RowId)>,
         fingerprint: [u8; 32],
         sees_persons: bool,
         lang: Lang,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     ) -> Self {
+        let (rows, ids) = rows.into_iter().unzip();
         Self::Fresh {
             rows,
+            ids,
             key: (fingerprint, sees_persons, lang),
             _turn: turn,
         }
@@ -145,15 +236,8 @@ pub fn selection_key(set: &SelectionSet) -> Option<String> {
                 return None;
             }
             if name == "grant" {
-                // The grant's own columns: any write to them bumps its revision.
-                let own = f.selection_set.node.items.iter().all(|i| {
-                    matches!(&i.node, Selection::Field(g)
-                        if g.node.arguments.is_empty()
-                            && g.node.directives.is_empty()
-                            && g.node.selection_set.node.items.is_empty()
-                            && GRANT_OWN_FIELDS.contains(&g.node.name.node.as_str()))
-                });
-                if !own {
+                // The grant's and its estate's own columns: any write to them bumps its revision.
+                if !grant_stays_inside(&f.selection_set.node) {
                     return None;
                 }
             } else if LEAVES_THE_EVALUATION.contains(&name) {
@@ -196,16 +280,25 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let (rows, key) = match self {
+        let (rows, ids, key) = match self {
             Self::Found(json) => return kept_value(ctx, field, json.clone()),
-            Self::Fresh { rows, key, .. } => (rows, *key),
+            Self::Fresh { rows, ids, key, .. } => (rows, ids, *key),
         };
         let Some(selection) = selection_key(&field.node.selection_set.node) else {
             return rows.resolve(ctx, field).await;
         };
-        let json = Bytes::from(resolve_into_json(ctx, field, rows).await?);
-        metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
         let (fingerprint, sees_persons, lang) = key;
+        let row_keys: Vec<RowKey> = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            selection.hash(&mut h);
+            let selection = h.finish();
+            ids.iter()
+                .map(|id| (*id, sees_persons, lang, selection))
+                .collect()
+        };
+        let json = Bytes::from(resolve_into_json(ctx, field, rows, &row_keys).await?);
+        metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
         KEPT.insert((fingerprint, sees_persons, lang, selection), json.clone());
         kept_value(ctx, field, json)
     }
@@ -233,54 +326,80 @@ const ROWS_PER_SLICE: usize = 250;
 
 /// `rows` resolved as async-graphql resolves a list (each row concurrently within its slice,
 /// through the schema's extensions, errors with the row's path), written into one JSON array a
-/// slice at a time.
+/// slice at a time. A row whose JSON is kept under its key (`keys`, one per row) is copied
+/// instead; each row resolved is kept.
 async fn resolve_into_json<T: OutputType>(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
     rows: &[T],
+    keys: &[RowKey],
 ) -> ServerResult<Vec<u8>> {
     let mut json = Vec::with_capacity(rows.len().saturating_mul(64).min(1 << 20));
     json.push(b'[');
     for (n, slice) in rows.chunks(ROWS_PER_SLICE).enumerate() {
-        let values =
-            futures_util::future::try_join_all(slice.iter().enumerate().map(|(i, row)| {
-                let ctx = ctx.clone();
-                async move {
-                    let ctx_idx = ctx.with_index(n * ROWS_PER_SLICE + i);
-                    let info = ResolveInfo {
-                        path_node: ctx_idx
-                            .path_node
-                            .as_ref()
-                            .expect("with_index sets the path"),
-                        parent_type: &Vec::<T>::type_name(),
-                        return_type: &T::qualified_type_name(),
-                        name: field.node.name.node.as_str(),
-                        alias: field.node.alias.as_ref().map(|a| a.node.as_str()),
-                        // Kept answers are answers about grants, never introspection.
-                        is_for_introspection: false,
-                        field: &field.node,
-                    };
-                    let resolved = async {
-                        OutputType::resolve(row, &ctx_idx, field)
-                            .await
-                            .map(Some)
-                            .map_err(|err| ctx_idx.set_error_path(err))
-                    };
-                    futures_util::pin_mut!(resolved);
-                    ctx.query_env.extensions.resolve(info, &mut resolved).await
-                }
-            }))
-            .await?;
+        let base = n * ROWS_PER_SLICE;
+        let mut found: Vec<Option<Bytes>> = (base..base + slice.len())
+            .map(|i| keys.get(i).and_then(|k| ROWS.get(k)))
+            .collect();
+        let copied = found.iter().flatten().count();
+        metrics::counter!("tracker_kept_rows_total", "source" => "kept").increment(copied as u64);
+        metrics::counter!("tracker_kept_rows_total", "source" => "resolved")
+            .increment((slice.len() - copied) as u64);
+        let missing = slice
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| found[*i].is_none());
+        let values = futures_util::future::try_join_all(missing.map(|(i, row)| {
+            let ctx = ctx.clone();
+            async move {
+                let ctx_idx = ctx.with_index(base + i);
+                let info = ResolveInfo {
+                    path_node: ctx_idx
+                        .path_node
+                        .as_ref()
+                        .expect("with_index sets the path"),
+                    parent_type: &Vec::<T>::type_name(),
+                    return_type: &T::qualified_type_name(),
+                    name: field.node.name.node.as_str(),
+                    alias: field.node.alias.as_ref().map(|a| a.node.as_str()),
+                    // Kept answers are answers about grants, never introspection.
+                    is_for_introspection: false,
+                    field: &field.node,
+                };
+                let resolved = async {
+                    OutputType::resolve(row, &ctx_idx, field)
+                        .await
+                        .map(Some)
+                        .map_err(|err| ctx_idx.set_error_path(err))
+                };
+                futures_util::pin_mut!(resolved);
+                let value = ctx
+                    .query_env
+                    .extensions
+                    .resolve(info, &mut resolved)
+                    .await?;
+                Ok::<_, ServerError>((i, value))
+            }
+        }))
+        .await?;
         // An extension may answer a row with nothing, which async-graphql's own lists would
         // treat as a bug; here it is a null, the value of an absent row.
-        for value in values.into_iter().map(Option::unwrap_or_default) {
-            if json.len() > 1 {
-                json.push(b',');
-            }
-            serde_json::to_writer(&mut json, &value).map_err(|err| {
+        for (i, value) in values {
+            let bytes = serde_json::to_vec(&value.unwrap_or_default()).map_err(|err| {
                 tracing::error!(error = %err, "an answer could not be written as JSON");
                 ServerError::new("internal error", Some(field.pos))
             })?;
+            let bytes = Bytes::from(bytes);
+            if let Some(k) = keys.get(base + i) {
+                ROWS.insert(*k, bytes.clone());
+            }
+            found[i] = Some(bytes);
+        }
+        for row in found.into_iter().flatten() {
+            if json.len() > 1 {
+                json.push(b',');
+            }
+            json.extend_from_slice(&row);
         }
     }
     json.push(b']');
@@ -403,8 +522,27 @@ mod tests {
     }
 
     #[test]
+    fn the_estates_own_columns_are_kept_with_the_grant() {
+        assert_eq!(
+            key("{ d { status grant { caseNumber estate { name municipality } } } }"),
+            Some("status grant{caseNumber estate{name municipality } } ".into())
+        );
+    }
+
+    #[test]
     fn selections_that_leave_the_evaluation_are_not_kept() {
-        assert_eq!(key("{ d { status grant { estate { name } } } }"), None);
+        assert_eq!(
+            key("{ d { status grant { estate { grants { id } } } } }"),
+            None
+        );
+        assert_eq!(
+            key("{ d { status grant { estate { organisation { name } } } } }"),
+            None
+        );
+        assert_eq!(
+            key("{ d { status grant { estate { name @skip(if: false) } } } }"),
+            None
+        );
         assert_eq!(
             key("{ d { status grant { caseNumber contracts { id } } } }"),
             None

@@ -1,6 +1,7 @@
 //! Compliance in GraphQL: one grant's report, the national dashboard, time series for charts,
 //! the contractor ranking, and the yearly LBF report (submit, correct, read).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::{ComplexObject, Context, InputObject, Object, Result, SimpleObject};
@@ -986,13 +987,12 @@ impl ComplianceQuery {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_now_or(as_of, known_at);
-        let grants = list_grants(&scope(ctx), filter.grants())
-            .all(db(ctx))
-            .await
-            .map_err(AppError::from)?;
+        // A kept answer is found from the grants' ids and revisions alone (one narrow
+        // statement); the grants themselves are loaded only to compute a new one.
+        let selected = list_grants(&scope(ctx), filter.grants());
+        let current = svc::ids_and_revisions(db(ctx), selected.clone()).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
-        let (fingerprint, revisions) =
-            svc::dashboard_key(db(ctx), &grants, filter.status, sort, as_of, known_at).await?;
+        let fingerprint = svc::dashboard_key(&current, filter.status, sort, as_of, known_at);
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
@@ -1000,7 +1000,11 @@ impl ComplianceQuery {
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
-        let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+        let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
+        let revisions: HashMap<Uuid, i64> = current.into_iter().collect();
+        // The answer is of the grants the fingerprint names (one created since is in the next).
+        let mut grants = selected.all(db(ctx)).await.map_err(AppError::from)?;
+        grants.retain(|g| revisions.contains_key(&g.id));
         let rows = svc::dashboard(
             db(ctx),
             grants,
@@ -1012,7 +1016,11 @@ impl ComplianceQuery {
         )
         .await?
         .iter()
-        .map(|r| compliance_view(r, known_at, sees_persons, lang))
+        .map(|r| {
+            let revision = revisions.get(&r.grant_id).copied().unwrap_or(0);
+            let id = (r.grant_id, revision, as_of, known_at);
+            (compliance_view(r, known_at, sees_persons, lang), id)
+        })
         .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
         Ok(Kept::new(rows, fingerprint, sees_persons, lang, turn))

@@ -164,11 +164,11 @@ async fn every_write_that_changes_an_evaluation_is_seen_by_the_next_read() {
     assert_eq!(row(&d, &a)["deadlines"]["nextMeetingDue"], "2024-08-01");
 }
 
-/// Scenario: a dashboard that also asks for each grant's estate is resolved afresh every time
-/// (an estate's name is not part of any grant's revision), so renaming the estate shows at once;
-/// the same dashboard without the estate is kept.
+/// Scenario: a dashboard that also asks for each grant's estate is kept like the grant's own
+/// columns (a write to the estate bumps its grants' revisions), so renaming the estate shows at
+/// once; the grant's own columns likewise.
 #[tokio::test]
-async fn answers_that_leave_the_evaluation_are_never_kept() {
+async fn answers_with_the_estate_are_kept_and_see_its_rename() {
     let app = TestApp::new().await;
     let org = app.organisation().await;
     let estate = app.estate(&org).await;
@@ -176,6 +176,9 @@ async fn answers_that_leave_the_evaluation_are_never_kept() {
     let q = "{ complianceDashboard { status grant { estate { name } } } }";
     let name = |v: &Value| v["complianceDashboard"][0]["grant"]["estate"]["name"].clone();
     let before = app.ok(q, json!({})).await;
+    let (_, kept) = kept_counts();
+    assert_eq!(app.ok(q, json!({})).await, before);
+    assert!(kept_counts().1 > kept, "kept with the estate's own columns");
     app.ok(
         "mutation($e: UUID!) { updateEstate(id: $e, input: { name: \"Nyt Navn\" }) { id } }",
         json!({ "e": estate }),

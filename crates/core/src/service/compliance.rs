@@ -915,8 +915,9 @@ type EvaluationKey = (Uuid, i64, NaiveDate, DateTime<Utc>);
 /// cold evaluation holds does not grow with the country.
 const EVALUATION_SLICE: usize = 500;
 
-/// Memory the cached evaluations may take: ten times the national dashboard (5,000 grants)
-/// for two dates, in a server that stays under 300 MB.
+/// Memory the cached evaluations may take unless the server sets another budget
+/// ([`set_cache_budget`]): ten times the national dashboard (5,000 grants) for two dates, in a
+/// server that stays under 300 MB.
 const EVALUATION_CACHE_BYTES: u64 = 192 * 1024 * 1024;
 
 /// An evaluation's approximate size in memory: the report, and its findings and contractor rows
@@ -933,12 +934,26 @@ fn approx_bytes(r: &compliance::Report) -> u32 {
         .unwrap_or(u32::MAX)
 }
 
+/// The budget set by the server's configuration before the first evaluation is cached.
+static BUDGET: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// Sets the bytes cached evaluations may take (the server's `EVALUATION_CACHE_MB`). Read when
+/// the first evaluation is cached, so the server sets it at start; false if it was set before.
+pub fn set_cache_budget(bytes: u64) -> bool {
+    BUDGET.set(bytes).is_ok()
+}
+
+/// The bytes the cached evaluations weigh now (for the metrics).
+pub fn cached_bytes() -> u64 {
+    EVALUATIONS.weighted_size()
+}
+
 /// Evaluations already made, shared by the requests of this instance, weighed by their size (a
 /// count would let 5,000 grants' dashboard evict itself at every request).
 static EVALUATIONS: std::sync::LazyLock<moka::sync::Cache<EvaluationKey, Arc<compliance::Report>>> =
     std::sync::LazyLock::new(|| {
         moka::sync::Cache::builder()
-            .max_capacity(EVALUATION_CACHE_BYTES)
+            .max_capacity(BUDGET.get().copied().unwrap_or(EVALUATION_CACHE_BYTES))
             .weigher(|_, r: &Arc<compliance::Report>| approx_bytes(r))
             .build()
     });
@@ -1582,28 +1597,48 @@ pub async fn dashboard_page<C: ConnectionTrait>(
     })
 }
 
-/// A dashboard question's revisions, and a fingerprint of everything its answer is computed
-/// from (the grants in scope and their revisions, in order; the filter, the order, the moment
-/// evaluated), taken before anything is evaluated: equal fingerprints mean equal answers, on any
-/// instance (the revisions live in the database).
-pub async fn dashboard_key<C: ConnectionTrait>(
+/// The ids and revisions of the grants `grants` selects, in id order, in one narrow statement
+/// (a grant never written since the revisions came has revision 0): all a kept dashboard needs
+/// to know it is still the answer, without loading the grants themselves.
+pub async fn ids_and_revisions<C: ConnectionTrait>(
     db: &C,
-    grants: &[grant::Model],
+    grants: sea_orm::Select<grant::Entity>,
+) -> AppResult<Vec<(Uuid, i64)>> {
+    use sea_orm::sea_query::Expr;
+    Ok(grants
+        .select_only()
+        .column(grant::Column::Id)
+        .column_as(
+            Expr::cust(
+                "COALESCE((SELECT r.revision FROM grant_revision r WHERE r.grant_id = lbf_grant.id), 0)",
+            ),
+            "revision",
+        )
+        .order_by_asc(grant::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// A fingerprint of everything a dashboard's answer is computed from: the grants in scope and
+/// their revisions ([`ids_and_revisions`], in id order), the filter, the order, the moment
+/// evaluated. Equal fingerprints mean equal answers, on any instance (the revisions live in the
+/// database).
+pub fn dashboard_key(
+    grants: &[(Uuid, i64)],
     status: Option<compliance::Status>,
     sort: DashboardSort,
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
-) -> AppResult<([u8; 32], HashMap<Uuid, i64>)> {
-    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
-    let revisions = super::revision::current(db, &ids).await?;
+) -> [u8; 32] {
     let mut hasher = sha2::Sha256::new();
     hasher.update(format!(
         "{as_of}|{}|{status:?}|{sort:?}",
         known_at.to_rfc3339()
     ));
-    for g in grants {
-        hasher.update(g.id.as_bytes());
-        hasher.update(revisions.get(&g.id).copied().unwrap_or(0).to_le_bytes());
+    for (id, revision) in grants {
+        hasher.update(id.as_bytes());
+        hasher.update(revision.to_le_bytes());
     }
-    Ok((hasher.finalize().into(), revisions))
+    hasher.finalize().into()
 }

@@ -8,6 +8,8 @@
 //! load_facts`): the grant itself; its contracts, placements, snusepraktik, følgegruppe,
 //! meetings and LBF reports; the names of its contractors and persons; and, for R9, the hours of
 //! its persons on other grants (so an hours report touches every grant its trainees work on).
+//! A write to an estate touches its grants too: no evaluation reads it, but a kept dashboard row
+//! shows its name beside the grant's figures.
 
 use std::collections::HashMap;
 
@@ -165,11 +167,19 @@ pub async fn touch<C: ConnectionTrait>(
                 ));
             }
         }
-        // Read by no evaluation: names and addresses shown beside it, members and action items
-        // (the meeting is what R7 counts), access, accounts, webhooks, preferences and the import's
-        // own record.
+        // Read by no evaluation, but shown beside each of its grants' figures on a dashboard
+        // (its name, municipality, address), whose rows are kept under the grants' revisions.
+        Kind::Estate => via.push(
+            Query::select()
+                .column(entity::grant::Column::Id)
+                .from(entity::grant::Entity)
+                .and_where(entity::grant::Column::EstateId.eq(id))
+                .to_owned(),
+        ),
+        // Read by no evaluation: names shown beside it, members and action items (the meeting
+        // is what R7 counts), access, accounts, webhooks, preferences and the import's own
+        // record.
         Kind::HousingOrganisation
-        | Kind::Estate
         | Kind::ApiToken
         | Kind::GroupMember
         | Kind::ActionItem
