@@ -13,7 +13,8 @@ pub struct Model {
     pub known_at: DateTimeUtc,
     /// The engine's fingerprint: a report from other rules is not this version's.
     pub engine: String,
-    /// The report as `engine::compliance::Report::to_stored` wrote it.
+    /// The report as `engine::compliance::Report::to_stored` wrote it, LZ4-compressed with its
+    /// size first.
     pub body: Vec<u8>,
 }
 

@@ -988,11 +988,17 @@ impl ComplianceQuery {
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_now_or(as_of, known_at);
         // A kept answer is found from the grants' ids and revisions alone (one narrow
-        // statement); the grants themselves are loaded only to compute a new one.
+        // statement); the grants are listed only to compute a new one.
         let selected = list_grants(&scope(ctx), filter.grants());
         let current = svc::ids_and_revisions(db(ctx), selected.clone()).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
-        let fingerprint = svc::dashboard_key(&current, filter.status, sort, as_of, known_at);
+        let q = svc::Question {
+            status: filter.status,
+            sort,
+            as_of,
+            known_at,
+        };
+        let fingerprint = svc::dashboard_key(&current, q);
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
@@ -1003,25 +1009,17 @@ impl ComplianceQuery {
         let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
         let revisions: HashMap<Uuid, i64> = current.into_iter().collect();
         // The answer is of the grants the fingerprint names (one created since is in the next).
-        let mut grants = selected.all(db(ctx)).await.map_err(AppError::from)?;
+        let mut grants = svc::listed(db(ctx), selected).await?;
         grants.retain(|g| revisions.contains_key(&g.id));
-        let rows = svc::dashboard(
-            db(ctx),
-            grants,
-            &revisions,
-            filter.status,
-            sort,
-            as_of,
-            known_at,
-        )
-        .await?
-        .iter()
-        .map(|r| {
-            let revision = revisions.get(&r.grant_id).copied().unwrap_or(0);
-            let id = (r.grant_id, revision, as_of, known_at);
-            (compliance_view(r, known_at, sees_persons, lang), id)
-        })
-        .collect();
+        let rows = svc::dashboard(db(ctx), &grants, &revisions, q)
+            .await?
+            .iter()
+            .map(|r| {
+                let revision = revisions.get(&r.grant_id).copied().unwrap_or(0);
+                let id = (r.grant_id, revision, as_of, known_at);
+                (compliance_view(r, known_at, sees_persons, lang), id)
+            })
+            .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
         Ok(Kept::new(rows, fingerprint, sees_persons, lang, turn))
     }
@@ -1050,24 +1048,27 @@ impl ComplianceQuery {
         let search = validate::opt_text("search", search.as_deref(), 100)?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_now_or(as_of, known_at);
-        let grants = list_grants(&scope(ctx), filter.grants())
-            .all(db(ctx))
-            .await
-            .map_err(AppError::from)?;
-        let grants = svc::matching(grants, search.as_deref().unwrap_or_default());
+        let selected = list_grants(&scope(ctx), filter.grants());
+        let revisions: HashMap<Uuid, i64> = svc::ids_and_revisions(db(ctx), selected.clone())
+            .await?
+            .into_iter()
+            .collect();
+        let mut grants = svc::matching(
+            svc::listed(db(ctx), selected).await?,
+            search.as_deref().unwrap_or_default(),
+        );
+        grants.retain(|g| revisions.contains_key(&g.id));
         let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
         let (offset, first) = (offset as usize, first as usize);
-        let page = svc::dashboard_page(
-            db(ctx),
-            grants,
-            filter.status,
+        let q = svc::Question {
+            status: filter.status,
             sort,
             as_of,
             known_at,
-            offset..offset + first,
-        )
-        .await?;
-        svc::remember_evaluations(db(ctx), &ids, &page.revisions, as_of, known_at).await;
+        };
+        let page =
+            svc::dashboard_page(db(ctx), &grants, &revisions, q, offset..offset + first).await?;
+        svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         Ok(DashboardPage {
             total_count: i32::try_from(page.total).unwrap_or(i32::MAX),

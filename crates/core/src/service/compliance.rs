@@ -981,6 +981,27 @@ async fn evaluations_at<C: ConnectionTrait>(
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
 ) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    let (mut out, missing) = cached_or_stored(db, &ids, revisions, as_of, known_at).await?;
+    let missing: Vec<grant::Model> = grants
+        .iter()
+        .filter(|g| missing.contains(&g.id))
+        .cloned()
+        .collect();
+    out.extend(computed(db, &missing, revisions, as_of, known_at).await?);
+    Ok(out)
+}
+
+/// The evaluations of `ids` this instance has cached, then those stored in the database (a fresh
+/// instance: another instance, or this one before a restart, stored them for the current
+/// question); and the ids found in neither.
+async fn cached_or_stored<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
+    revisions: &HashMap<Uuid, i64>,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<(HashMap<Uuid, Arc<compliance::Report>>, HashSet<Uuid>)> {
     let key = |id: Uuid| {
         (
             id,
@@ -989,52 +1010,65 @@ async fn evaluations_at<C: ConnectionTrait>(
             known_at,
         )
     };
-    let mut out = HashMap::with_capacity(grants.len());
-    let mut missing = Vec::new();
-    for g in grants {
-        match EVALUATIONS.get(&key(g.id)) {
+    let mut out = HashMap::with_capacity(ids.len());
+    let mut missing = HashSet::new();
+    for id in ids {
+        match EVALUATIONS.get(&key(*id)) {
             Some(r) => {
-                out.insert(g.id, r);
+                out.insert(*id, r);
             }
-            None => missing.push(g.clone()),
+            None => {
+                missing.insert(*id);
+            }
         }
     }
     metrics::counter!("tracker_evaluations_total", "source" => "cache").increment(out.len() as u64);
-    if !missing.is_empty() {
-        // A fresh instance: the evaluations another instance (or this one before a restart)
-        // stored for the current question.
-        let keys: Vec<(Uuid, i64)> = missing.iter().map(|g| (g.id, key(g.id).1)).collect();
-        let stored = super::stored::read(db, &keys, as_of, known_at).await?;
-        if !stored.is_empty() {
-            metrics::counter!("tracker_evaluations_total", "source" => "stored")
-                .increment(stored.len() as u64);
-            missing.retain(|g| !stored.contains_key(&g.id));
-            for (id, r) in stored {
-                let r = Arc::new(r);
-                EVALUATIONS.insert(key(id), r.clone());
-                out.insert(id, r);
+    if missing.is_empty() {
+        return Ok((out, missing));
+    }
+    let keys: Vec<(Uuid, i64)> = missing.iter().map(|id| (*id, key(*id).1)).collect();
+    let stored = super::stored::read(db, &keys, as_of, known_at).await?;
+    metrics::counter!("tracker_evaluations_total", "source" => "stored")
+        .increment(stored.len() as u64);
+    for (id, r) in stored {
+        let r = Arc::new(r);
+        EVALUATIONS.insert(key(id), r.clone());
+        missing.remove(&id);
+        out.insert(id, r);
+    }
+    Ok((out, missing))
+}
+
+/// `grants` evaluated from their facts, a slice at a time, and cached.
+async fn computed<C: ConnectionTrait>(
+    db: &C,
+    grants: &[grant::Model],
+    revisions: &HashMap<Uuid, i64>,
+    as_of: NaiveDate,
+    known_at: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
+    let mut out = HashMap::with_capacity(grants.len());
+    if grants.is_empty() {
+        return Ok(out);
+    }
+    let started = std::time::Instant::now();
+    // One slice's facts in memory at a time: a cold 5,000-grant dashboard would otherwise hold
+    // every grant's rollups and lines at once before evaluating any.
+    for slice in grants.chunks(EVALUATION_SLICE) {
+        let facts = load_facts(db, slice, known_at).await?;
+        for g in slice {
+            if let Some(f) = facts.get(&g.id) {
+                let r = Arc::new(compliance::evaluate(f, as_of));
+                let revision = revisions.get(&g.id).copied().unwrap_or(0);
+                EVALUATIONS.insert((g.id, revision, as_of, known_at), r.clone());
+                out.insert(g.id, r);
             }
         }
     }
-    if !missing.is_empty() {
-        let started = std::time::Instant::now();
-        // One slice's facts in memory at a time: a cold 5,000-grant dashboard would otherwise
-        // hold every grant's rollups and lines at once before evaluating any.
-        for slice in missing.chunks(EVALUATION_SLICE) {
-            let facts = load_facts(db, slice, known_at).await?;
-            for g in slice {
-                if let Some(f) = facts.get(&g.id) {
-                    let r = Arc::new(compliance::evaluate(f, as_of));
-                    EVALUATIONS.insert(key(g.id), r.clone());
-                    out.insert(g.id, r);
-                }
-            }
-        }
-        metrics::histogram!("tracker_evaluation_duration_seconds")
-            .record(started.elapsed().as_secs_f64());
-        metrics::counter!("tracker_evaluations_total", "source" => "computed")
-            .increment(missing.len() as u64);
-    }
+    metrics::histogram!("tracker_evaluation_duration_seconds")
+        .record(started.elapsed().as_secs_f64());
+    metrics::counter!("tracker_evaluations_total", "source" => "computed")
+        .increment(grants.len() as u64);
     Ok(out)
 }
 
@@ -1505,26 +1539,87 @@ pub enum DashboardSort {
     ShortfallDesc,
 }
 
-/// The national (or organisation) dashboard: each of `grants` evaluated as of `as_of` with what
-/// was recorded at `known_at`, only those with `status` if given, in `sort` order (ties by case
-/// number). Grants recorded after `known_at` are not on it.
-pub async fn dashboard<C: ConnectionTrait>(
+/// What a dashboard asks: the grants with `status` (all without), in `sort` order, evaluated as
+/// of `as_of` with what was recorded at `known_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Question {
+    pub status: Option<compliance::Status>,
+    pub sort: DashboardSort,
+    pub as_of: NaiveDate,
+    pub known_at: DateTime<Utc>,
+}
+
+/// A grant as a dashboard lists it: what it is ordered and searched by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    pub id: Uuid,
+    pub case_number: String,
+    pub title: String,
+}
+
+/// The grants `grants` selects, as a dashboard lists them, in one narrow statement (the grants'
+/// other columns are read only for those evaluated afresh).
+pub async fn listed<C: ConnectionTrait>(
     db: &C,
-    grants: Vec<grant::Model>,
+    grants: sea_orm::Select<grant::Entity>,
+) -> AppResult<Vec<Listed>> {
+    let rows: Vec<(Uuid, String, String)> = grants
+        .select_only()
+        .column(grant::Column::Id)
+        .column(grant::Column::CaseNumber)
+        .column(grant::Column::Title)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, case_number, title)| Listed {
+            id,
+            case_number,
+            title,
+        })
+        .collect())
+}
+
+/// Each of `ids` evaluated under `revisions` as [`evaluations`] does; the grants themselves are
+/// read only for those neither cached nor stored (after one write, one grant, not the country).
+async fn evaluations_by_id<C: ConnectionTrait>(
+    db: &C,
+    ids: &[Uuid],
     revisions: &HashMap<Uuid, i64>,
-    status: Option<compliance::Status>,
-    sort: DashboardSort,
     as_of: NaiveDate,
     known_at: DateTime<Utc>,
+) -> AppResult<HashMap<Uuid, Arc<compliance::Report>>> {
+    let (mut out, missing) = cached_or_stored(db, ids, revisions, as_of, known_at).await?;
+    let missing: Vec<Uuid> = missing.into_iter().collect();
+    for chunk in missing.chunks(CHUNK) {
+        let grants = grant::Entity::find()
+            .filter(grant::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        out.extend(computed(db, &grants, revisions, as_of, known_at).await?);
+    }
+    Ok(out)
+}
+
+/// The national (or organisation) dashboard: each of `grants` evaluated as the question asks,
+/// those with its status, in its order (ties by case number). Grants recorded after `known_at`
+/// are not on it.
+pub async fn dashboard<C: ConnectionTrait>(
+    db: &C,
+    grants: &[Listed],
+    revisions: &HashMap<Uuid, i64>,
+    q: Question,
 ) -> AppResult<Vec<Arc<compliance::Report>>> {
     use std::cmp::Reverse;
-    let reports = evaluations_at(db, &grants, revisions, as_of, known_at).await?;
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    let reports = evaluations_by_id(db, &ids, revisions, q.as_of, q.known_at).await?;
     let mut rows: Vec<(&str, Arc<compliance::Report>)> = grants
         .iter()
         .filter_map(|g| Some((g.case_number.as_str(), reports.get(&g.id)?.clone())))
-        .filter(|(_, r)| status.is_none_or(|s| r.status == s))
+        .filter(|(_, r)| q.status.is_none_or(|s| r.status == s))
         .collect();
-    match sort {
+    match q.sort {
         DashboardSort::CaseNumber => rows.sort_by(|a, b| a.0.cmp(b.0)),
         DashboardSort::ShareAsc => rows.sort_by(|(a, x), (b, y)| {
             (x.metrics.share.is_none(), x.metrics.share, a).cmp(&(
@@ -1547,8 +1642,6 @@ pub async fn dashboard<C: ConnectionTrait>(
 /// rows that match, how many there are and how many have each status.
 pub struct DashboardPage {
     pub total: usize,
-    /// The revisions the page was evaluated under (for [`remember_evaluations`]).
-    pub revisions: HashMap<Uuid, i64>,
     /// Statuses in their order (ok before breach), those no row has left out.
     pub counts: Vec<(compliance::Status, usize)>,
     pub rows: Vec<Arc<compliance::Report>>,
@@ -1556,7 +1649,7 @@ pub struct DashboardPage {
 
 /// The grants whose case number or title contains `search`, regardless of case (Danish letters
 /// included, which SQLite's `lower` does not fold).
-pub fn matching(grants: Vec<grant::Model>, search: &str) -> Vec<grant::Model> {
+pub fn matching(grants: Vec<Listed>, search: &str) -> Vec<Listed> {
     let needle = search.trim().to_lowercase();
     if needle.is_empty() {
         return grants;
@@ -1575,23 +1668,18 @@ pub fn matching(grants: Vec<grant::Model>, search: &str) -> Vec<grant::Model> {
 /// the cache), but only the page's rows leave the service.
 pub async fn dashboard_page<C: ConnectionTrait>(
     db: &C,
-    grants: Vec<grant::Model>,
-    status: Option<compliance::Status>,
-    sort: DashboardSort,
-    as_of: NaiveDate,
-    known_at: DateTime<Utc>,
+    grants: &[Listed],
+    revisions: &HashMap<Uuid, i64>,
+    q: Question,
     page: std::ops::Range<usize>,
 ) -> AppResult<DashboardPage> {
-    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
-    let revisions = super::revision::current(db, &ids).await?;
-    let all = dashboard(db, grants, &revisions, status, sort, as_of, known_at).await?;
+    let all = dashboard(db, grants, revisions, q).await?;
     let mut counts = std::collections::BTreeMap::new();
     for r in &all {
         *counts.entry(r.status).or_insert(0) += 1;
     }
     Ok(DashboardPage {
         total: all.len(),
-        revisions,
         counts: counts.into_iter().collect(),
         rows: all.into_iter().skip(page.start).take(page.len()).collect(),
     })
@@ -1624,17 +1712,14 @@ pub async fn ids_and_revisions<C: ConnectionTrait>(
 /// their revisions ([`ids_and_revisions`], in id order), the filter, the order, the moment
 /// evaluated. Equal fingerprints mean equal answers, on any instance (the revisions live in the
 /// database).
-pub fn dashboard_key(
-    grants: &[(Uuid, i64)],
-    status: Option<compliance::Status>,
-    sort: DashboardSort,
-    as_of: NaiveDate,
-    known_at: DateTime<Utc>,
-) -> [u8; 32] {
+pub fn dashboard_key(grants: &[(Uuid, i64)], q: Question) -> [u8; 32] {
     let mut hasher = sha2::Sha256::new();
     hasher.update(format!(
-        "{as_of}|{}|{status:?}|{sort:?}",
-        known_at.to_rfc3339()
+        "{}|{}|{:?}|{:?}",
+        q.as_of,
+        q.known_at.to_rfc3339(),
+        q.status,
+        q.sort
     ));
     for (id, revision) in grants {
         hasher.update(id.as_bytes());

@@ -32,6 +32,25 @@ type Key = (Uuid, i64, NaiveDate, DateTime<Utc>);
 static STORED: LazyLock<moka::sync::Cache<Key, ()>> =
     LazyLock::new(|| moka::sync::Cache::new(200_000));
 
+/// The largest report read back, unpacked: a stored row claiming more is not read (a grant's
+/// report is some 30 kB).
+const MAX_UNPACKED: usize = 8 * 1024 * 1024;
+
+/// A report as stored: [`Report::to_stored`], compressed (LZ4, its size first).
+fn pack(r: &Report) -> Vec<u8> {
+    lz4_flex::compress_prepend_size(&r.to_stored())
+}
+
+/// A stored report read back, or None when it is not one (its claimed size is checked before
+/// anything is allocated).
+fn unpack(bytes: &[u8]) -> Option<Report> {
+    let size = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+    if usize::try_from(size).ok()? > MAX_UNPACKED {
+        return None;
+    }
+    Report::from_stored(&lz4_flex::decompress_size_prepended(bytes).ok()?)
+}
+
 /// Whether `as_of`/`known_at` is the question kept in the database: today, with everything
 /// known today (the default of every dashboard).
 pub fn is_current(as_of: NaiveDate, known_at: DateTime<Utc>) -> bool {
@@ -61,7 +80,7 @@ pub async fn read<C: ConnectionTrait>(
         for row in rows {
             let matches = wanted.get(&row.grant_id) == Some(&row.revision)
                 && row.known_at.timestamp_micros() == known_at.timestamp_micros();
-            if let Some(r) = matches.then(|| Report::from_stored(&row.body)).flatten() {
+            if let Some(r) = matches.then(|| unpack(&row.body)).flatten() {
                 STORED.insert((row.grant_id, row.revision, as_of, known_at), ());
                 out.insert(row.grant_id, r);
             }
@@ -95,7 +114,7 @@ pub async fn write(
                 as_of: Set(as_of),
                 known_at: Set(known_at),
                 engine: Set(ENGINE.to_owned()),
-                body: Set(r.to_stored()),
+                body: Set(pack(r)),
             });
         let newer = Expr::col((
             stored_evaluation::Entity,
@@ -128,5 +147,25 @@ pub async fn write(
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A packed report reading back whole is shown by the integration test
+    // `stored::a_fresh_instance_reads_the_stored_evaluations` (an evaluation read back, not
+    // computed, answers the same); here, what is not one.
+    #[test]
+    fn what_is_not_a_packed_report_is_none() {
+        // A size beyond the bound is refused before anything is allocated.
+        let mut huge = u32::MAX.to_le_bytes().to_vec();
+        huge.extend_from_slice(&[0; 16]);
+        assert!(unpack(&huge).is_none());
+        assert!(unpack(&[1, 2]).is_none());
+        assert!(unpack(b"\x05\x00\x00\x00not lz4 at all").is_none());
+        // Well-formed LZ4 of bytes that are not a report.
+        assert!(unpack(&lz4_flex::compress_prepend_size(b"{}")).is_none());
     }
 }

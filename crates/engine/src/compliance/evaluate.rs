@@ -55,16 +55,17 @@ pub struct Report {
 
 impl Report {
     /// The report as stored beside its key (the service keeps evaluations in the database, so
-    /// a fresh instance reads them instead of evaluating the country again).
+    /// a fresh instance reads them instead of evaluating the country again): postcard, a compact
+    /// binary form that reads back several times faster than JSON.
     pub fn to_stored(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+        postcard::to_stdvec(self).unwrap_or_default()
     }
 
     /// A report read back from [`Report::to_stored`]'s bytes, or None when they are not one of
     /// this version's reports (a rule or an outcome it does not know, another shape): the
     /// caller evaluates again. The findings' sources follow from their rules.
     pub fn from_stored(bytes: &[u8]) -> Option<Report> {
-        let mut r: Report = serde_json::from_slice(bytes).ok()?;
+        let mut r: Report = postcard::from_bytes(bytes).ok()?;
         for f in &mut r.findings {
             f.source = rules::RULES.iter().find(|d| d.rule == f.rule)?.source;
         }
