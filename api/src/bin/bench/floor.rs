@@ -28,6 +28,28 @@ pub fn dashboard(as_of: &str) -> String {
     )
 }
 
+/// The same numbers over the monthly rollup the tracker keeps (`hours_month`: one row per
+/// contract and month, the trainee hours already summed by kind): what a hand-written dashboard
+/// over the tracker's own summary costs.
+pub fn dashboard_rollup(as_of: &str) -> String {
+    format!(
+        "SELECT m.grant_id, SUM(m.total_centihours) AS labour,
+                SUM(m.apprentice_centihours + m.other_training_centihours) AS trainee,
+                CASE WHEN SUM(m.total_centihours) > 0
+                     THEN 1.0 * SUM(m.apprentice_centihours + m.other_training_centihours)
+                          / SUM(m.total_centihours) END AS share,
+                CASE WHEN 0.14 * SUM(m.total_centihours)
+                          > SUM(m.apprentice_centihours + m.other_training_centihours)
+                     THEN 0.14 * SUM(m.total_centihours)
+                          - SUM(m.apprentice_centihours + m.other_training_centihours)
+                     ELSE 0 END AS shortfall
+         FROM hours_month m
+         WHERE m.month <= '{as_of}'
+         GROUP BY m.grant_id
+         ORDER BY shortfall DESC"
+    )
+}
+
 /// One grant's numbers, the same way, reading only that grant's rows.
 pub fn one_grant(grant: uuid::Uuid, as_of: &str) -> String {
     format!(

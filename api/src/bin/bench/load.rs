@@ -80,11 +80,42 @@ pub fn run(
     let body = serde_json::json!({ "query": query }).to_string();
     // A long bracket of level 3 cannot occur in the JSON body.
     anyhow::ensure!(!body.contains("]===]"), "query holds the Lua bracket");
-    let script = format!(
+    let request = format!(
         r#"wrk.method = "POST"
 wrk.body = [===[{body}]===]
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer {token}"
+"#
+    );
+    run_script(&request, url, connections, duration)
+}
+
+/// GETs the page at `url` with the session `cookie` (`name=secret`), as [`run`] does.
+pub fn run_page(
+    url: &str,
+    cookie: &str,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Load> {
+    anyhow::ensure!(
+        cookie
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "=-_".contains(c)),
+        "the cookie is not plain"
+    );
+    let request = format!("wrk.method = \"GET\"\nwrk.headers[\"Cookie\"] = \"{cookie}\"\n");
+    run_script(&request, url, connections, duration)
+}
+
+/// wrk with `request` (Lua setting wrk.method, body and headers) and the result line.
+fn run_script(
+    request: &str,
+    url: &str,
+    connections: usize,
+    duration: Duration,
+) -> anyhow::Result<Load> {
+    let script = format!(
+        r#"{request}
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("RESULT %d %d %d %d %d %d\n", summary.requests, summary.duration,
@@ -127,6 +158,40 @@ end
         errors: v[5],
         cpu_ms: cpu.as_secs_f64() * 1000.0 / requests as f64,
     })
+}
+
+/// The schema and the web app served on a loopback port in this process, and an
+/// administrator's token: (the GraphQL address, the token).
+pub async fn serve(
+    db: &sea_orm::DatabaseConnection,
+    schema: &api::graphql::AppSchema,
+) -> anyhow::Result<(String, String)> {
+    let (_, token) = api::auth::create_token(
+        db,
+        api::auth::CreateApiTokenInput {
+            name: "bench".into(),
+            role: entity::enums::Role::Admin,
+            organisation_id: None,
+            contractor_id: None,
+            grant_ids: vec![],
+            expires_at: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("bench token: {}", e.message()))?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    let endpoint = api::http::app(db.clone(), schema.clone());
+    tokio::spawn(async move {
+        let _ = api::http::serve_on(
+            listener,
+            endpoint,
+            Default::default(),
+            std::future::pending(),
+        )
+        .await;
+    });
+    Ok((url, token))
 }
 
 fn tempfile_script() -> anyhow::Result<(std::path::PathBuf, std::fs::File)> {
@@ -187,6 +252,114 @@ pub fn separate_server(
     let _ = child.kill();
     let _ = child.wait();
     result.map(Some)
+}
+
+/// What a fresh server measured: its first answer, and its peak resident memory.
+pub struct Fresh {
+    pub first_ms: f64,
+    pub peak_mb: f64,
+}
+
+/// The server binary (`api`, beside this one) started in a process of its own on `database_url`:
+/// the time of its first `first` (one request, the server's cold path), then its peak resident
+/// memory through `seconds` of 8 clients spread over `variants` at once. `None` without the
+/// binary or a database URL.
+pub fn fresh_server(
+    database_url: &str,
+    token: &str,
+    first: &str,
+    variants: &[&str],
+    seconds: u64,
+) -> anyhow::Result<Option<Fresh>> {
+    let Some(bin) = std::env::current_exe()?
+        .parent()
+        .map(|d| d.join("api"))
+        .filter(|p| p.exists())
+    else {
+        return Ok(None);
+    };
+    if database_url.is_empty() {
+        return Ok(None);
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .env("DATABASE_URL", database_url)
+        .env("PORT", port.to_string())
+        .env("REMINDERS", "off")
+        .env("LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let result = (|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(120);
+        while !ready(port) {
+            anyhow::ensure!(std::time::Instant::now() < deadline, "not ready in 120 s");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let first_ms = one_request(port, token, first)?.as_secs_f64() * 1000.0;
+        let url = format!("http://127.0.0.1:{port}/graphql");
+        let n = variants.len().max(1);
+        std::thread::scope(|s| {
+            let runs: Vec<_> = variants
+                .iter()
+                .enumerate()
+                .map(|(i, q)| {
+                    // 8 clients in all: 3, 3 and 2 for three variants.
+                    let clients = 8 / n + usize::from(i < 8 % n);
+                    let url = url.clone();
+                    s.spawn(move || run(&url, token, q, clients, Duration::from_secs(seconds)))
+                })
+                .collect();
+            for r in runs {
+                let l = r
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a wrk run panicked"))??;
+                anyhow::ensure!(l.errors == 0, "{} errors under three variants", l.errors);
+            }
+            Ok(())
+        })?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
+        let peak_mb = status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .map(|kb| kb / 1024.0)
+            .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))?;
+        Ok(Fresh { first_ms, peak_mb })
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    result.map(Some)
+}
+
+/// One GraphQL request to the server on `port`, read to its end: how long it took.
+fn one_request(port: u16, token: &str, query: &str) -> anyhow::Result<Duration> {
+    use std::io::Read;
+    let body = serde_json::json!({ "query": query }).to_string();
+    let t = std::time::Instant::now();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(120)))?;
+    write!(
+        s,
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer)?;
+    let took = t.elapsed();
+    anyhow::ensure!(
+        answer.starts_with(b"HTTP/1.1 200") && !has_errors(&answer),
+        "the first dashboard failed: {}",
+        String::from_utf8_lossy(&answer[..answer.len().min(300)])
+    );
+    Ok(took)
+}
+
+/// Whether a GraphQL answer carries errors.
+fn has_errors(answer: &[u8]) -> bool {
+    answer.windows(10).any(|w| w == b"\"errors\":[")
 }
 
 /// Whether the server on `port` answers `/readyz` with 200.

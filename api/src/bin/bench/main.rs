@@ -6,7 +6,11 @@
 //!    (Debian's package) at 1 and 8 clients: p50/p95/p99, requests/s, the server's CPU per
 //!    request, and the server's peak memory under 8 dashboards;
 //! 3. beside each, the floor: one hand-written SQL statement for the same numbers over the raw
-//!    rows, and the tracker's p50 as a multiple of it.
+//!    rows, and the tracker's p50 as a multiple of it;
+//! 4. while a writer reports one month a second: the dashboard, the dashboard with each grant's
+//!    estate and a bygherre's `/app` at 8 clients, and the writes' own latency; then a fresh
+//!    server process's first dashboard against the hand SQL over the rollup, and its peak
+//!    memory under 8 clients on three dashboard variants (`writes.rs`).
 //!
 //! ```sh
 //! cargo run --release -p api --bin bench -- [GRANTS] [RUNS]
@@ -23,6 +27,7 @@
 
 mod floor;
 mod load;
+mod writes;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -207,7 +212,8 @@ async fn run() -> anyhow::Result<()> {
         );
     }
 
-    over_http(&db, &schema, grants, first_grant, &known, runs.max(20)).await
+    over_http(&db, &schema, grants, first_grant, &known, runs.max(20)).await?;
+    writes::section(&db, &schema, runs.max(20)).await
 }
 
 /// One line of the in-process table: the first run, the median, min and max, and the statements
@@ -246,31 +252,7 @@ async fn over_http(
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
-    let (_, token) = api::auth::create_token(
-        db,
-        api::auth::CreateApiTokenInput {
-            name: "bench".into(),
-            role: Role::Admin,
-            organisation_id: None,
-            contractor_id: None,
-            grant_ids: vec![],
-            expires_at: None,
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("bench token: {}", e.message()))?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/graphql", listener.local_addr()?);
-    let endpoint = api::http::app(db.clone(), schema.clone());
-    tokio::spawn(async move {
-        let _ = api::http::serve_on(
-            listener,
-            endpoint,
-            Default::default(),
-            std::future::pending(),
-        )
-        .await;
-    });
+    let (url, token) = load::serve(db, schema).await?;
 
     let as_of = "2025-06-15";
     let cases = [
