@@ -103,9 +103,9 @@ fn grant_stays_inside(set: &SelectionSet) -> bool {
     })
 }
 
-/// Memory for kept answers and rows, weighed by their JSON, unless the server sets another
-/// budget ([`set_budget`]): a few national dashboards (sorts, dates, languages) at 5,000 grants,
-/// and their rows.
+/// Memory for kept answers, and as much again for their rows, weighed by their JSON, unless
+/// the server sets another budget ([`set_budget`]): a few national dashboards (sorts, dates,
+/// languages) at 5,000 grants.
 const KEPT_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The budget set by the server's configuration before the first answer is kept.
