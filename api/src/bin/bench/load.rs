@@ -200,16 +200,14 @@ fn tempfile_script() -> anyhow::Result<(std::path::PathBuf, std::fs::File)> {
     Ok((path, file))
 }
 
-/// The peak resident memory, in MB, of the server binary (`api`, beside this one) started in a
-/// process of its own on `database_url`, from its start through its first (cold) dashboard and
-/// `seconds` of 8 clients asking for it: the server's own footprint, without the dataset load
-/// and the in-process runs this process also did. `None` without the binary or a database URL.
-pub fn separate_server(
+/// The server binary (`api`, beside this one) started in a process of its own on
+/// `database_url`, ready: `work` run against its port, then the process's peak resident memory
+/// in MB, and the process stopped whatever happened. `None` without the binary or a database
+/// URL.
+fn with_server<T>(
     database_url: &str,
-    token: &str,
-    query: &str,
-    seconds: u64,
-) -> anyhow::Result<Option<f64>> {
+    work: impl FnOnce(u16) -> anyhow::Result<T>,
+) -> anyhow::Result<Option<(T, f64)>> {
     let Some(bin) = std::env::current_exe()?
         .parent()
         .map(|d| d.join("api"))
@@ -237,21 +235,39 @@ pub fn separate_server(
             anyhow::ensure!(std::time::Instant::now() < deadline, "not ready in 120 s");
             std::thread::sleep(Duration::from_millis(200));
         }
-        let url = format!("http://127.0.0.1:{port}/graphql");
-        // The first request evaluates every grant (cold); then 8 clients.
-        run(&url, token, query, 1, Duration::from_secs(2))?;
-        run(&url, token, query, 8, Duration::from_secs(seconds))?;
+        let out = work(port)?;
         let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
-        status
+        let peak_mb = status
             .lines()
             .find(|l| l.starts_with("VmHWM:"))
             .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
             .map(|kb| kb / 1024.0)
-            .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))
+            .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))?;
+        Ok((out, peak_mb))
     })();
     let _ = child.kill();
     let _ = child.wait();
     result.map(Some)
+}
+
+/// The peak resident memory, in MB, of the server in a process of its own ([`with_server`]),
+/// from its start through its first (cold) dashboard and `seconds` of 8 clients asking for it:
+/// the server's own footprint, without the dataset load and the in-process runs this process
+/// also did.
+pub fn separate_server(
+    database_url: &str,
+    token: &str,
+    query: &str,
+    seconds: u64,
+) -> anyhow::Result<Option<f64>> {
+    let measured = with_server(database_url, |port| {
+        let url = format!("http://127.0.0.1:{port}/graphql");
+        // The first request evaluates every grant (cold); then 8 clients.
+        run(&url, token, query, 1, Duration::from_secs(2))?;
+        run(&url, token, query, 8, Duration::from_secs(seconds))?;
+        Ok(())
+    })?;
+    Ok(measured.map(|((), peak_mb)| peak_mb))
 }
 
 /// What a fresh server measured: its first answer, and its peak resident memory.
@@ -260,10 +276,9 @@ pub struct Fresh {
     pub peak_mb: f64,
 }
 
-/// The server binary (`api`, beside this one) started in a process of its own on `database_url`:
-/// the time of its first `first` (one request, the server's cold path), then its peak resident
-/// memory through `seconds` of 8 clients spread over `variants` at once. `None` without the
-/// binary or a database URL.
+/// A fresh server in a process of its own ([`with_server`]): the time of its first `first` (one
+/// request, the server's cold path), then its peak resident memory through `seconds` of 8
+/// clients spread over `variants` at once.
 pub fn fresh_server(
     database_url: &str,
     token: &str,
@@ -271,33 +286,7 @@ pub fn fresh_server(
     variants: &[&str],
     seconds: u64,
 ) -> anyhow::Result<Option<Fresh>> {
-    let Some(bin) = std::env::current_exe()?
-        .parent()
-        .map(|d| d.join("api"))
-        .filter(|p| p.exists())
-    else {
-        return Ok(None);
-    };
-    if database_url.is_empty() {
-        return Ok(None);
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let mut child = Command::new(bin)
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("PORT", port.to_string())
-        .env("REMINDERS", "off")
-        .env("LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .spawn()?;
-    let result = (|| {
-        let deadline = std::time::Instant::now() + Duration::from_secs(120);
-        while !ready(port) {
-            anyhow::ensure!(std::time::Instant::now() < deadline, "not ready in 120 s");
-            std::thread::sleep(Duration::from_millis(200));
-        }
+    let measured = with_server(database_url, |port| {
         let first_ms = one_request(port, token, first)?.as_secs_f64() * 1000.0;
         let url = format!("http://127.0.0.1:{port}/graphql");
         let n = variants.len().max(1);
@@ -320,18 +309,9 @@ pub fn fresh_server(
             }
             Ok(())
         })?;
-        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
-        let peak_mb = status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            .map(|kb| kb / 1024.0)
-            .ok_or_else(|| anyhow::anyhow!("no VmHWM for the server"))?;
-        Ok(Fresh { first_ms, peak_mb })
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    result.map(Some)
+        Ok(first_ms)
+    })?;
+    Ok(measured.map(|(first_ms, peak_mb)| Fresh { first_ms, peak_mb }))
 }
 
 /// One GraphQL request to the server on `port`, read to its end: how long it took.
