@@ -38,6 +38,7 @@ pub mod placement;
 pub mod reminder;
 pub mod reminder_delivery;
 pub mod reminder_preference;
+pub mod stored_answer;
 pub mod stored_evaluation;
 pub mod trial_placement;
 pub mod user_session;

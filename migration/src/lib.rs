@@ -21,6 +21,7 @@ mod m20261206_000015_clause_models;
 mod m20261206_000016_person_registered_by_user;
 mod m20261207_000017_hours_workflow;
 mod m20261207_000018_stored_evaluation;
+mod m20261207_000019_stored_answer;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_person_registered_by_user::Migration),
             Box::new(m20261207_000017_hours_workflow::Migration),
             Box::new(m20261207_000018_stored_evaluation::Migration),
+            Box::new(m20261207_000019_stored_answer::Migration),
         ]
     }
 }

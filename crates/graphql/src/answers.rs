@@ -24,6 +24,14 @@
 //! revision, the date and moment evaluated) with the visibility, language and selection. A write
 //! changes one grant's revision, so the next answer resolves that grant's row alone and copies
 //! the others' JSON: the dashboard right after a write costs about what it costs before it.
+//!
+//! Answers to the current question (as of today, everything known today) are stored in the
+//! database too ([`Stored`], `tracker_core::service::stored_answer`), each row with its grant and
+//! revision, under a slot that names the question without the revisions. An instance that has
+//! no answer for a slot yet (a deploy, one more behind the load balancer) reads the stored one
+//! once: served whole when no grant moved since, else its unmoved rows copied. A slot's answer
+//! is stored when first resolved and then at most every [`STORE_EVERY`], so a country writing
+//! every second does not rewrite megabytes every second.
 
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -129,17 +137,42 @@ pub fn weighed_bytes() -> u64 {
 
 type Key = ([u8; 32], bool, Lang, String);
 
-fn weighed_cache<K>() -> moka::sync::Cache<K, Bytes>
+/// What a cache weighs by its JSON.
+trait Weighed: Clone + Send + Sync + 'static {
+    fn json(&self) -> &Bytes;
+}
+
+impl Weighed for Bytes {
+    fn json(&self) -> &Bytes {
+        self
+    }
+}
+
+/// A kept answer: its JSON, and the grant of its first row (what [`forget_answers_about`] finds
+/// it by).
+#[derive(Clone)]
+struct Answer {
+    json: Bytes,
+    about: Option<uuid::Uuid>,
+}
+
+impl Weighed for Answer {
+    fn json(&self) -> &Bytes {
+        &self.json
+    }
+}
+
+fn weighed_cache<K, V: Weighed>() -> moka::sync::Cache<K, V>
 where
     K: std::hash::Hash + Eq + Send + Sync + 'static,
 {
     moka::sync::Cache::builder()
         .max_capacity(budget())
-        .weigher(|_, json: &Bytes| u32::try_from(json.len()).unwrap_or(u32::MAX))
+        .weigher(|_, v: &V| u32::try_from(v.json().len()).unwrap_or(u32::MAX))
         .build()
 }
 
-static KEPT: LazyLock<moka::sync::Cache<Key, Bytes>> = LazyLock::new(weighed_cache);
+static KEPT: LazyLock<moka::sync::Cache<Key, Answer>> = LazyLock::new(weighed_cache);
 
 /// What one row's JSON is computed from besides the caller's visibility, the language and the
 /// selection: its grant, the grant's revision, the date and the moment evaluated.
@@ -165,9 +198,118 @@ pub enum Kept<T> {
         rows: Vec<T>,
         ids: Vec<RowId>,
         key: ([u8; 32], bool, Lang),
+        /// Where the answer is stored for other instances, if it is.
+        store: Option<Stored>,
         /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
         _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     },
+}
+
+/// How often at most a slot's answer is stored again while its grants move: a fresh instance
+/// copies the rows of an older answer whose grants did not move, so it need not be the latest.
+pub const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The fingerprint of the code a resolved answer's JSON follows from (this crate's views, the
+/// services, the engine, the entities, the locked libraries), made by this crate's build script:
+/// another version's stored answers are not served.
+pub const VIEWS: &str = env!("TRACKER_VIEWS_FINGERPRINT");
+
+/// Where an answer to the current question is stored for other instances: its slot (the question
+/// without the revisions, with the selection, visibility and language) and fingerprint (hex).
+pub struct Stored {
+    slot: String,
+    fingerprint: String,
+    key: [u8; 32],
+    as_of: chrono::NaiveDate,
+    known_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Stored {
+    /// The store of `field`'s answer to the current question: `slot` names the question without
+    /// the grants' revisions, `fingerprint` with them. None for another question or a selection
+    /// that is not kept.
+    pub fn new(
+        field: &Positioned<Field>,
+        slot: [u8; 32],
+        fingerprint: [u8; 32],
+        (as_of, known_at): (chrono::NaiveDate, chrono::DateTime<chrono::Utc>),
+        sees_persons: bool,
+        lang: Lang,
+    ) -> Option<Self> {
+        use sha2::Digest;
+        if !tracker_core::service::stored::is_current(as_of, known_at) {
+            return None;
+        }
+        let selection = selection_key(&field.node.selection_set.node)?;
+        let mut h = sha2::Sha256::new();
+        h.update(slot);
+        h.update(format!("|{sees_persons}|{lang:?}|{selection}"));
+        Some(Self {
+            slot: hex::encode(h.finalize()),
+            fingerprint: hex::encode(fingerprint),
+            key: fingerprint,
+            as_of,
+            known_at,
+        })
+    }
+}
+
+/// A slot this instance has read from the store or stored: a slot found here is not read again
+/// (this instance's own answers are newer).
+#[derive(Clone, Copy)]
+struct Consulted {
+    /// When this instance last stored the slot's answer (None: read, never stored).
+    stored_at: Option<std::time::Instant>,
+    /// The grant of the answer's first row (what [`forget_answers_about`] finds it by).
+    about: Option<uuid::Uuid>,
+}
+
+static CONSULTED: LazyLock<moka::sync::Cache<String, Consulted>> =
+    LazyLock::new(|| moka::sync::Cache::new(10_000));
+
+/// A hash of the selection, as rows are keyed.
+fn selection_hash(selection: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    selection.hash(&mut h);
+    h.finish()
+}
+
+/// Rows joined into the answer's JSON array.
+fn joined<'a>(rows: impl Iterator<Item = &'a [u8]>, capacity: usize) -> Vec<u8> {
+    let mut json = Vec::with_capacity(capacity + 2);
+    json.push(b'[');
+    for row in rows {
+        if json.len() > 1 {
+            json.push(b',');
+        }
+        json.extend_from_slice(row);
+    }
+    json.push(b']');
+    json
+}
+
+/// Forgets this instance's kept answers, rows and consulted slots about `grants`, as a fresh
+/// instance would not have them (the tests of the stored answers; other grants' entries stay, so
+/// tests running beside them are not disturbed).
+#[doc(hidden)]
+pub fn forget_answers_about(grants: &[uuid::Uuid]) {
+    let about = |g: &Option<uuid::Uuid>| g.is_some_and(|g| grants.contains(&g));
+    for (k, v) in KEPT.iter() {
+        if about(&v.about) {
+            KEPT.invalidate(k.as_ref());
+        }
+    }
+    for (k, _) in ROWS.iter() {
+        if grants.contains(&k.0.0) {
+            ROWS.invalidate(k.as_ref());
+        }
+    }
+    for (k, v) in CONSULTED.iter() {
+        if about(&v.about) {
+            CONSULTED.invalidate(k.as_ref());
+        }
+    }
 }
 
 /// Locks shared out by fingerprint: while one request computes an answer, the same question
@@ -200,7 +342,67 @@ impl<T> Kept<T> {
         let selection = selection_key(&field.node.selection_set.node)?;
         let found = KEPT.get(&(fingerprint, sees_persons, lang, selection))?;
         metrics::counter!("tracker_kept_answers_total", "source" => "kept").increment(1);
-        Some(Self::Found(found))
+        Some(Self::Found(found.json))
+    }
+
+    /// The answer stored for `store`'s slot, if this instance has not consulted the slot yet:
+    /// served when it was resolved from the grants' current revisions (`current`), else its rows
+    /// whose grant did not move are kept, to be copied into the answer resolved now.
+    pub async fn from_store(
+        db: &sea_orm::DatabaseConnection,
+        field: &Positioned<Field>,
+        store: Option<&Stored>,
+        current: &std::collections::HashMap<uuid::Uuid, i64>,
+        sees_persons: bool,
+        lang: Lang,
+    ) -> Option<Self> {
+        use tracker_core::service::stored_answer;
+        let store = store?;
+        if CONSULTED.contains_key(&store.slot) {
+            return None;
+        }
+        let selection = selection_key(&field.node.selection_set.node)?;
+        let answer = stored_answer::read(db, &store.slot, VIEWS, store.as_of).await;
+        let rows = answer.as_ref().and_then(|a| a.rows());
+        let about = rows.as_ref().and_then(|r| r.first()).map(|r| r.grant);
+        let consulted = Consulted {
+            stored_at: None,
+            about,
+        };
+        CONSULTED.insert(store.slot.clone(), consulted);
+        let (Some(answer), Some(rows)) = (answer.as_ref(), rows) else {
+            return None;
+        };
+        let hashed = selection_hash(&selection);
+        let row_key = |r: &stored_answer::Row<'_>| {
+            (
+                (r.grant, r.revision, store.as_of, store.known_at),
+                sees_persons,
+                lang,
+                hashed,
+            )
+        };
+        let unmoved = rows
+            .iter()
+            .filter(|r| current.get(&r.grant) == Some(&r.revision));
+        for r in unmoved {
+            ROWS.insert(row_key(r), Bytes::copy_from_slice(r.json));
+        }
+        if answer.fingerprint != store.fingerprint {
+            metrics::counter!("tracker_kept_answers_total", "source" => "stored rows").increment(1);
+            return None;
+        }
+        let size = rows.iter().map(|r| r.json.len() + 1).sum();
+        let json = Bytes::from(joined(rows.iter().map(|r| r.json), size));
+        KEPT.insert(
+            (store.key, sees_persons, lang, selection),
+            Answer {
+                json: json.clone(),
+                about,
+            },
+        );
+        metrics::counter!("tracker_kept_answers_total", "source" => "stored").increment(1);
+        Some(Self::Found(json))
     }
 
     /// `rows`, to be kept once resolved, each with its [`RowId`]. `fingerprint` must change
@@ -212,12 +414,14 @@ impl<T> Kept<T> {
         sees_persons: bool,
         lang: Lang,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        store: Option<Stored>,
     ) -> Self {
         let (rows, ids) = rows.into_iter().unzip();
         Self::Fresh {
             rows,
             ids,
             key: (fingerprint, sees_persons, lang),
+            store,
             _turn: turn,
         }
     }
@@ -280,28 +484,81 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let (rows, ids, key) = match self {
+        let (rows, ids, key, store) = match self {
             Self::Found(json) => return kept_value(ctx, field, json.clone()),
-            Self::Fresh { rows, ids, key, .. } => (rows, ids, *key),
+            Self::Fresh {
+                rows,
+                ids,
+                key,
+                store,
+                ..
+            } => (rows, ids, *key, store),
         };
         let Some(selection) = selection_key(&field.node.selection_set.node) else {
             return rows.resolve(ctx, field).await;
         };
         let (fingerprint, sees_persons, lang) = key;
-        let row_keys: Vec<RowKey> = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            selection.hash(&mut h);
-            let selection = h.finish();
-            ids.iter()
-                .map(|id| (*id, sees_persons, lang, selection))
-                .collect()
-        };
-        let json = Bytes::from(resolve_into_json(ctx, field, rows, &row_keys).await?);
+        let hashed = selection_hash(&selection);
+        let row_keys: Vec<RowKey> = ids
+            .iter()
+            .map(|id| (*id, sees_persons, lang, hashed))
+            .collect();
+        let resolved = resolve_into_json(ctx, field, rows, &row_keys).await?;
+        let size = resolved.iter().map(|r| r.len() + 1).sum();
+        let json = Bytes::from(joined(resolved.iter().map(|r| r.as_ref()), size));
         metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
-        KEPT.insert((fingerprint, sees_persons, lang, selection), json.clone());
+        let about = ids.first().map(|id| id.0);
+        KEPT.insert(
+            (fingerprint, sees_persons, lang, selection),
+            Answer {
+                json: json.clone(),
+                about,
+            },
+        );
+        if let (Some(store), Some(db)) = (store, ctx.data_opt::<sea_orm::DatabaseConnection>()) {
+            store_answer(db, store, ids, &resolved, about).await;
+        }
         kept_value(ctx, field, json)
     }
+}
+
+/// Stores a resolved answer for other instances, when the slot's answer was not stored by this
+/// instance within [`STORE_EVERY`].
+async fn store_answer(
+    db: &sea_orm::DatabaseConnection,
+    store: &Stored,
+    ids: &[RowId],
+    rows: &[Bytes],
+    about: Option<uuid::Uuid>,
+) {
+    use tracker_core::service::stored_answer;
+    let last = CONSULTED.get(&store.slot).and_then(|c| c.stored_at);
+    if last.is_some_and(|at| at.elapsed() < STORE_EVERY) {
+        return;
+    }
+    let stored = Consulted {
+        stored_at: Some(std::time::Instant::now()),
+        about,
+    };
+    CONSULTED.insert(store.slot.clone(), stored);
+    let rows: Vec<stored_answer::Row<'_>> = ids
+        .iter()
+        .zip(rows)
+        .map(|(id, json)| stored_answer::Row {
+            grant: id.0,
+            revision: id.1,
+            json,
+        })
+        .collect();
+    stored_answer::write(
+        db,
+        &store.slot,
+        &store.fingerprint,
+        VIEWS,
+        store.as_of,
+        &rows,
+    )
+    .await;
 }
 
 /// A kept answer as the field's value: over HTTP a placeholder for the JSON itself (see
@@ -325,7 +582,7 @@ fn kept_value(
 const ROWS_PER_SLICE: usize = 250;
 
 /// `rows` resolved as async-graphql resolves a list (each row concurrently within its slice,
-/// through the schema's extensions, errors with the row's path), written into one JSON array a
+/// through the schema's extensions, errors with the row's path), each row's JSON in order, a
 /// slice at a time. A row whose JSON is kept under its key (`keys`, one per row) is copied
 /// instead; each row resolved is kept.
 async fn resolve_into_json<T: OutputType>(
@@ -333,9 +590,8 @@ async fn resolve_into_json<T: OutputType>(
     field: &Positioned<Field>,
     rows: &[T],
     keys: &[RowKey],
-) -> ServerResult<Vec<u8>> {
-    let mut json = Vec::with_capacity(rows.len().saturating_mul(64).min(1 << 20));
-    json.push(b'[');
+) -> ServerResult<Vec<Bytes>> {
+    let mut json = Vec::with_capacity(rows.len());
     for (n, slice) in rows.chunks(ROWS_PER_SLICE).enumerate() {
         let base = n * ROWS_PER_SLICE;
         let mut found: Vec<Option<Bytes>> = (base..base + slice.len())
@@ -395,14 +651,8 @@ async fn resolve_into_json<T: OutputType>(
             }
             found[i] = Some(bytes);
         }
-        for row in found.into_iter().flatten() {
-            if json.len() > 1 {
-                json.push(b',');
-            }
-            json.extend_from_slice(&row);
-        }
+        json.extend(found.into_iter().flatten());
     }
-    json.push(b']');
     Ok(json)
 }
 

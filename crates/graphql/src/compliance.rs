@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
-use super::answers::Kept;
+use super::answers::{Kept, Stored};
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
 use ::engine::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
 use ::engine::compliance::{self as engine, Report, Severity, Status};
@@ -1006,8 +1006,27 @@ impl ComplianceQuery {
         if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
             return Ok(kept);
         }
+        let store = Stored::new(
+            ctx.item,
+            svc::dashboard_slot(&current, q),
+            fingerprint,
+            (as_of, known_at),
+            sees_persons,
+            lang,
+        );
         let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
         let revisions: HashMap<Uuid, i64> = current.into_iter().collect();
+        let stored = Kept::from_store(
+            db(ctx),
+            ctx.item,
+            store.as_ref(),
+            &revisions,
+            sees_persons,
+            lang,
+        );
+        if let Some(kept) = stored.await {
+            return Ok(kept);
+        }
         // The answer is of the grants the fingerprint names (one created since is in the next).
         let mut grants = svc::listed(db(ctx), selected).await?;
         grants.retain(|g| revisions.contains_key(&g.id));
@@ -1021,7 +1040,14 @@ impl ComplianceQuery {
             })
             .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
-        Ok(Kept::new(rows, fingerprint, sees_persons, lang, turn))
+        Ok(Kept::new(
+            rows,
+            fingerprint,
+            sees_persons,
+            lang,
+            turn,
+            store,
+        ))
     }
 
     /// One page of the dashboard, as a list on screen shows it (porteføljeoversigten): the rows

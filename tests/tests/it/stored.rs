@@ -1,6 +1,7 @@
-//! Evaluations kept in the database (`api::service::stored`): a fresh instance reads
-//! the country's evaluations instead of evaluating it again, and never reads one that no longer
-//! matches its grant.
+//! Evaluations and answers kept in the database (`api::service::stored`,
+//! `api::service::stored_answer`): a fresh instance reads the country's evaluations instead of
+//! evaluating it again, and serves a stored dashboard instead of resolving it again; it never
+//! reads one that no longer matches its grant, nor one made by another version.
 
 use serde_json::{Value, json};
 use tests::TestApp;
@@ -33,7 +34,7 @@ fn rows(v: &Value) -> Vec<(Value, Value, Value)> {
 
 /// Scenario: three grants with hours; the national dashboard stores each grant's evaluation
 /// under its revision. A fresh instance's dashboard (another selection, so no kept answer
-/// serves it) reads them (three statements, not the two dozen of an evaluation) and answers the
+/// serves it) reads them (five statements, not the two dozen of an evaluation) and answers the
 /// same. After an hours report on one grant, its stored evaluation no longer matches, so the
 /// next dashboard shows the new figures and stores the new evaluation. A stored evaluation of
 /// another engine is not read.
@@ -81,8 +82,9 @@ async fn a_fresh_instance_reads_the_stored_evaluations() {
     assert_eq!(rows(&fresh), rows(&first));
     let read = app.statements();
     assert!(
-        read <= 3,
-        "{read} statements: the grants, their revisions, the stored evaluations"
+        read <= 5,
+        "{read} statements: the grants' ids and revisions, the stored answer (none for this \
+         selection), the grants, the stored evaluations, the answer stored"
     );
 
     // A write: the grant's stored evaluation is of its old revision and is not read.
@@ -132,5 +134,135 @@ async fn a_fresh_instance_reads_the_stored_evaluations() {
         app.statements() > 6,
         "evaluated, not read: {}",
         app.statements()
+    );
+}
+
+/// The grants' answers, rows and evaluations forgotten, as a fresh instance would not have them.
+async fn fresh(app: &TestApp, grants: &[String]) {
+    forget(app, grants).await;
+    let ids: Vec<uuid::Uuid> = grants.iter().map(|g| g.parse().unwrap()).collect();
+    api::graphql::answers::forget_answers_about(&ids);
+}
+
+const DASHBOARD: &str = "{ complianceDashboard { grantId status grant { caseNumber title } metrics { sharePercent } findings { rule } } }";
+
+fn titles(v: &Value) -> Vec<String> {
+    v["complianceDashboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["grant"]["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Scenario: three grants; the national dashboard is answered and stored (one row). A fresh
+/// instance serves the same dashboard from it, the same answer, in two statements (the grants'
+/// ids and revisions, the stored answer) where resolving it takes two dozen. Then one grant's
+/// title is changed behind the API's back (no revision moves) and another's through it: the
+/// next fresh instance copies the two unmoved rows from the stored answer (so the change behind
+/// the API's back does not show) and resolves the written grant's row alone, and stores that
+/// answer in the same slot. An answer stored by another version of the code is not served.
+#[tokio::test]
+async fn a_fresh_instance_serves_the_stored_answer() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let mut grants = Vec::new();
+    for i in 0..3 {
+        grants.push(app.grant_on(&estate, &format!("LBF-A{i}")).await);
+    }
+    app.reset_statements();
+    let first = app.ok(DASHBOARD, json!({})).await;
+    let resolved = app.statements();
+    assert_eq!(app.count("stored_answer").await, 1);
+    assert_eq!(titles(&first), ["Helhedsplan"; 3]);
+
+    fresh(&app, &grants).await;
+    app.reset_statements();
+    assert_eq!(app.ok(DASHBOARD, json!({})).await, first);
+    assert_eq!(
+        app.statements(),
+        2,
+        "served from the stored answer (resolving took {resolved})"
+    );
+    assert!(resolved > 10, "{resolved}");
+
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let by_case = |case: &str| {
+        first["complianceDashboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|r| r["grant"]["caseNumber"] == case)
+            .unwrap()
+    };
+    entity::grant::Entity::update_many()
+        .col_expr(entity::grant::Column::Title, Expr::value("Uden om API'et"))
+        .filter(entity::grant::Column::Id.eq(grants[1].parse::<uuid::Uuid>().unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { title: \"Ny titel\" }) { id } }",
+        json!({ "g": grants[0] }),
+    )
+    .await;
+    fresh(&app, &grants).await;
+    let patched = app.ok(DASHBOARD, json!({})).await;
+    let shown = titles(&patched);
+    assert_eq!(
+        shown[by_case("LBF-A0")],
+        "Ny titel",
+        "the written grant's row resolved"
+    );
+    assert_eq!(
+        shown[by_case("LBF-A1")],
+        "Helhedsplan",
+        "an unmoved grant's row copied from the stored answer"
+    );
+    assert_eq!(shown[by_case("LBF-A2")], "Helhedsplan");
+    assert_eq!(
+        app.count("stored_answer").await,
+        1,
+        "the slot's answer replaced"
+    );
+    fresh(&app, &grants).await;
+    app.reset_statements();
+    assert_eq!(app.ok(DASHBOARD, json!({})).await, patched);
+    assert_eq!(app.statements(), 2, "the replaced answer served");
+
+    // Another version's answer is resolved again, not served.
+    app.db
+        .execute_unprepared("UPDATE stored_answer SET views = 'another version'")
+        .await
+        .unwrap();
+    fresh(&app, &grants).await;
+    app.reset_statements();
+    let again = app.ok(DASHBOARD, json!({})).await;
+    assert!(app.statements() > 2, "{}", app.statements());
+    assert_eq!(titles(&again)[by_case("LBF-A1")], "Uden om API'et");
+}
+
+/// Scenario: an answer stored today; the first answer stored tomorrow deletes earlier days'
+/// answers, so the table holds the current day's slots only.
+#[tokio::test]
+async fn earlier_days_answers_are_deleted() {
+    let app = TestApp::new().await;
+    app.grant().await;
+    app.ok(DASHBOARD, json!({})).await;
+    let today = api::clock::danish_today();
+    assert_eq!(
+        app.count_where("stored_answer", &format!("as_of = '{today}'"))
+            .await,
+        1
+    );
+    let tomorrow = api::clock::now() + chrono::Duration::days(1);
+    api::clock::at(tomorrow, app.ok(DASHBOARD, json!({}))).await;
+    assert_eq!(app.count("stored_answer").await, 1);
+    assert_eq!(
+        app.count_where("stored_answer", &format!("as_of = '{today}'"))
+            .await,
+        0,
+        "today's answer deleted once tomorrow's is stored"
     );
 }

@@ -1713,9 +1713,20 @@ pub async fn ids_and_revisions<C: ConnectionTrait>(
 /// evaluated. Equal fingerprints mean equal answers, on any instance (the revisions live in the
 /// database).
 pub fn dashboard_key(grants: &[(Uuid, i64)], q: Question) -> [u8; 32] {
+    question_hash(grants, q, true)
+}
+
+/// What a dashboard is a question about, whatever the grants' revisions: the grants in scope,
+/// the filter, the order, the moment evaluated. The slot under which its latest answer is
+/// stored for other instances ([`super::stored_answer`]), replaced as the revisions move.
+pub fn dashboard_slot(grants: &[(Uuid, i64)], q: Question) -> [u8; 32] {
+    question_hash(grants, q, false)
+}
+
+fn question_hash(grants: &[(Uuid, i64)], q: Question, with_revisions: bool) -> [u8; 32] {
     let mut hasher = sha2::Sha256::new();
     hasher.update(format!(
-        "{}|{}|{:?}|{:?}",
+        "{}|{}|{:?}|{:?}|{with_revisions}",
         q.as_of,
         q.known_at.to_rfc3339(),
         q.status,
@@ -1723,7 +1734,47 @@ pub fn dashboard_key(grants: &[(Uuid, i64)], q: Question) -> [u8; 32] {
     ));
     for (id, revision) in grants {
         hasher.update(id.as_bytes());
-        hasher.update(revision.to_le_bytes());
+        if with_revisions {
+            hasher.update(revision.to_le_bytes());
+        }
     }
     hasher.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A slot names the question (grants, filter, order, moment) whatever the revisions; a key
+    /// names the revisions too.
+    #[test]
+    fn a_slot_ignores_the_revisions_a_key_does_not() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let q = Question {
+            status: None,
+            sort: DashboardSort::default(),
+            as_of: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            known_at: DateTime::from_timestamp(1_796_000_000, 0).unwrap(),
+        };
+        let before = [(a, 1), (b, 4)];
+        let after = [(a, 2), (b, 4)];
+        assert_eq!(dashboard_slot(&before, q), dashboard_slot(&after, q));
+        assert_ne!(dashboard_key(&before, q), dashboard_key(&after, q));
+        assert_ne!(dashboard_slot(&before, q), dashboard_key(&before, q));
+        // Another grant set, filter or day is another slot.
+        assert_ne!(dashboard_slot(&before[..1], q), dashboard_slot(&before, q));
+        let breach = Question {
+            status: Some(compliance::Status::Breach),
+            ..q
+        };
+        assert_ne!(dashboard_slot(&before, breach), dashboard_slot(&before, q));
+        let tomorrow = Question {
+            as_of: q.as_of.succ_opt().unwrap(),
+            ..q
+        };
+        assert_ne!(
+            dashboard_slot(&before, tomorrow),
+            dashboard_slot(&before, q)
+        );
+    }
 }

@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod revision;
 pub mod rollup;
 pub mod stored;
+pub mod stored_answer;
 pub mod trail;
 pub mod trials;
 pub mod webhooks;
