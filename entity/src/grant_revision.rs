@@ -9,6 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub grant_id: Uuid,
     pub revision: i64,
+    /// Random, below 2^40, set when the row is made: a kept dashboard's check sums them over the
+    /// grants in scope, so one grant leaving while another enters moves the sum
+    /// (`tracker_core::service::compliance::scope_state`).
+    pub salt: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261206_000016_person_registered_by_user;
 mod m20261207_000017_hours_workflow;
 mod m20261207_000018_stored_evaluation;
 mod m20261207_000019_stored_answer;
+mod m20261207_000020_grant_revision_salt;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_hours_workflow::Migration),
             Box::new(m20261207_000018_stored_evaluation::Migration),
             Box::new(m20261207_000019_stored_answer::Migration),
+            Box::new(m20261207_000020_grant_revision_salt::Migration),
         ]
     }
 }

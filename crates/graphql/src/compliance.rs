@@ -764,6 +764,12 @@ pub struct DashboardFilter {
     pub status: Option<Status>,
 }
 
+/// What selected a dashboard's grants, for its key ([`svc::state_key`]): the caller's scope, the
+/// filter and the search.
+fn selection(ctx: &Context<'_>, filter: &DashboardFilter, search: &str) -> String {
+    format!("{:?}|{:?}|{search}", scope(ctx), filter.grants())
+}
+
 impl DashboardFilter {
     fn grants(&self) -> GrantFilter {
         GrantFilter {
@@ -990,7 +996,6 @@ impl ComplianceQuery {
         // A kept answer is found from the grants' ids and revisions alone (one narrow
         // statement); the grants are listed only to compute a new one.
         let selected = list_grants(&scope(ctx), filter.grants());
-        let current = svc::ids_and_revisions(db(ctx), selected.clone()).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         let q = svc::Question {
             status: filter.status,
@@ -998,18 +1003,35 @@ impl ComplianceQuery {
             as_of,
             known_at,
         };
+        let state = svc::scope_state(db(ctx), selected.clone()).await?;
+        let key = svc::state_key(state, &selection(ctx, &filter, ""), q);
+        if let Some(kept) = key.and_then(|k| Kept::find(ctx.item, k, sees_persons, lang)) {
+            return Ok(kept);
+        }
+        // Kept under the state read first: an answer computed from later revisions may be kept
+        // under an earlier state, never the other way round. Without a state key (a grant
+        // without a revision row), under the grants' ids and revisions.
+        let (key, current) = match key {
+            Some(key) => (key, None),
+            None => {
+                let current = svc::ids_and_revisions(db(ctx), selected.clone()).await?;
+                (svc::dashboard_key(&current, q), Some(current))
+            }
+        };
+        let turn = crate::answers::first_of_its_kind(ctx.item, key).await;
+        if let Some(kept) = Kept::find(ctx.item, key, sees_persons, lang) {
+            return Ok(kept);
+        }
+        let current = match current {
+            Some(current) => current,
+            None => svc::ids_and_revisions(db(ctx), selected.clone()).await?,
+        };
         let fingerprint = svc::dashboard_key(&current, q);
-        if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
-            return Ok(kept);
-        }
-        let turn = crate::answers::first_of_its_kind(ctx.item, fingerprint).await;
-        if let Some(kept) = Kept::find(ctx.item, fingerprint, sees_persons, lang) {
-            return Ok(kept);
-        }
         let store = Stored::new(
             ctx.item,
             svc::dashboard_slot(&current, q),
             fingerprint,
+            key,
             (as_of, known_at),
             sees_persons,
             lang,
@@ -1040,14 +1062,7 @@ impl ComplianceQuery {
             })
             .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
-        Ok(Kept::new(
-            rows,
-            fingerprint,
-            sees_persons,
-            lang,
-            turn,
-            store,
-        ))
+        Ok(Kept::new(rows, key, sees_persons, lang, turn, store))
     }
 
     /// One page of the dashboard, as a list on screen shows it (porteføljeoversigten): the rows
@@ -1074,27 +1089,18 @@ impl ComplianceQuery {
         let search = validate::opt_text("search", search.as_deref(), 100)?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_now_or(as_of, known_at);
+        let search = search.unwrap_or_default();
         let selected = list_grants(&scope(ctx), filter.grants());
-        let revisions: HashMap<Uuid, i64> = svc::ids_and_revisions(db(ctx), selected.clone())
-            .await?
-            .into_iter()
-            .collect();
-        let mut grants = svc::matching(
-            svc::listed(db(ctx), selected).await?,
-            search.as_deref().unwrap_or_default(),
-        );
-        grants.retain(|g| revisions.contains_key(&g.id));
-        let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
-        let (offset, first) = (offset as usize, first as usize);
         let q = svc::Question {
             status: filter.status,
             sort,
             as_of,
             known_at,
         };
-        let page =
-            svc::dashboard_page(db(ctx), &grants, &revisions, q, offset..offset + first).await?;
-        svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
+        let state = svc::scope_state(db(ctx), selected.clone()).await?;
+        let key = svc::state_key(state, &selection(ctx, &filter, &search), q);
+        let (offset, first) = (offset as usize, first as usize);
+        let page = svc::page_of(db(ctx), key, selected, &search, q, offset..offset + first).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         Ok(DashboardPage {
             total_count: i32::try_from(page.total).unwrap_or(i32::MAX),

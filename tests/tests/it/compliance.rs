@@ -286,8 +286,9 @@ async fn dashboard_filters_sorts_and_costs_a_fixed_number_of_statements() {
     assert_eq!(small, large, "statements grew with the number of grants");
     // 25 before the hours workflow; one more reads the months open in it (returned, waiting);
     // one more since the grants are read in three narrow steps (their ids and revisions, what
-    // the list shows, the whole rows of those evaluated afresh) instead of whole, up front.
-    assert!(large <= 27, "{large} statements");
+    // the list shows, the whole rows of those evaluated afresh) instead of whole, up front; one
+    // more reads the grants' state (the aggregate a kept answer is checked with).
+    assert!(large <= 28, "{large} statements");
 
     // Status filter and another sort: 14 % or more is no R1 finding.
     let d = app

@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 /// A grant with the old per-column overrides (12.50 % minimum share, reports due the 15th) and an
 /// audit image of the same shape become one JSON object in the parameter table's units, so the
-/// engine and "as known at" evaluations read the same overrides as before.
+/// engine and "as known at" evaluations read the same overrides as before; and the grant gets
+/// the revision row every grant has since.
 #[tokio::test]
 async fn rule_parameter_columns_become_one_object_with_their_history() {
     let blank = BlankDatabase::new().await;
@@ -132,5 +133,15 @@ async fn rule_parameter_columns_become_one_object_with_their_history() {
             serde_json::json!({ "id": grant, "parameter_overrides": { "MIN_TRAINEE_SHARE_PERCENT": "7" } })
         )
     );
+
+    // Never written since the revisions came, the grant got its revision row (revision 0) with
+    // a salt below 2^40, so a dashboard's state counts it.
+    let r = entity::grant_revision::Entity::find_by_id(grant)
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("a revision row");
+    assert_eq!(r.revision, 0);
+    assert!((0..1i64 << 40).contains(&r.salt), "{}", r.salt);
     db.close().await.ok();
 }

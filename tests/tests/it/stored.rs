@@ -34,7 +34,7 @@ fn rows(v: &Value) -> Vec<(Value, Value, Value)> {
 
 /// Scenario: three grants with hours; the national dashboard stores each grant's evaluation
 /// under its revision. A fresh instance's dashboard (another selection, so no kept answer
-/// serves it) reads them (five statements, not the two dozen of an evaluation) and answers the
+/// serves it) reads them (six statements, not the two dozen of an evaluation) and answers the
 /// same. After an hours report on one grant, its stored evaluation no longer matches, so the
 /// next dashboard shows the new figures and stores the new evaluation. A stored evaluation of
 /// another engine is not read.
@@ -82,9 +82,9 @@ async fn a_fresh_instance_reads_the_stored_evaluations() {
     assert_eq!(rows(&fresh), rows(&first));
     let read = app.statements();
     assert!(
-        read <= 5,
-        "{read} statements: the grants' ids and revisions, the stored answer (none for this \
-         selection), the grants, the stored evaluations, the answer stored"
+        read <= 6,
+        "{read} statements: the grants' state, their ids and revisions, the stored answer (none \
+         for this selection), the grants, the stored evaluations, the answer stored"
     );
 
     // A write: the grant's stored evaluation is of its old revision and is not read.
@@ -156,8 +156,8 @@ fn titles(v: &Value) -> Vec<String> {
 }
 
 /// Scenario: three grants; the national dashboard is answered and stored (one row). A fresh
-/// instance serves the same dashboard from it, the same answer, in two statements (the grants'
-/// ids and revisions, the stored answer) where resolving it takes two dozen. Then one grant's
+/// instance serves the same dashboard from it, the same answer, in three statements (the grants'
+/// state, their ids and revisions, the stored answer) where resolving it takes two dozen. Then one grant's
 /// title is changed behind the API's back (no revision moves) and another's through it: the
 /// next fresh instance copies the two unmoved rows from the stored answer (so the change behind
 /// the API's back does not show) and resolves the written grant's row alone, and stores that
@@ -182,8 +182,8 @@ async fn a_fresh_instance_serves_the_stored_answer() {
     assert_eq!(app.ok(DASHBOARD, json!({})).await, first);
     assert_eq!(
         app.statements(),
-        2,
-        "served from the stored answer (resolving took {resolved})"
+        3,
+        "the grants' state, their ids and revisions, the stored answer (resolving took {resolved})"
     );
     assert!(resolved > 10, "{resolved}");
 
@@ -229,7 +229,7 @@ async fn a_fresh_instance_serves_the_stored_answer() {
     fresh(&app, &grants).await;
     app.reset_statements();
     assert_eq!(app.ok(DASHBOARD, json!({})).await, patched);
-    assert_eq!(app.statements(), 2, "the replaced answer served");
+    assert_eq!(app.statements(), 3, "the replaced answer served");
 
     // Another version's answer is resolved again, not served.
     app.db
@@ -239,7 +239,7 @@ async fn a_fresh_instance_serves_the_stored_answer() {
     fresh(&app, &grants).await;
     app.reset_statements();
     let again = app.ok(DASHBOARD, json!({})).await;
-    assert!(app.statements() > 2, "{}", app.statements());
+    assert!(app.statements() > 3, "{}", app.statements());
     assert_eq!(titles(&again)[by_case("LBF-A1")], "Uden om API'et");
 }
 
@@ -265,4 +265,52 @@ async fn earlier_days_answers_are_deleted() {
         0,
         "today's answer deleted once tomorrow's is stored"
     );
+}
+
+/// Scenario: an answer is stored; a write, and the next answer is resolved within
+/// `STORE_EVERY` of that store, so it is not stored at once (the stored answer is still the
+/// first). When the interval ends it is stored, and a fresh instance then serves it whole.
+#[tokio::test]
+async fn an_answer_resolved_soon_after_a_store_is_stored_when_the_interval_ends() {
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let grant = app.grant_on(&estate, "LBF-T").await;
+    let stored = || async {
+        entity::stored_answer::Entity::find()
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("a stored answer")
+            .fingerprint
+    };
+    app.ok(DASHBOARD, json!({})).await;
+    let first = stored().await;
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { title: \"Ny titel\" }) { id } }",
+        json!({ "g": grant }),
+    )
+    .await;
+    let latest = app.ok(DASHBOARD, json!({})).await;
+    assert_eq!(titles(&latest), ["Ny titel"]);
+    assert_eq!(
+        stored().await,
+        first,
+        "not stored again within the interval"
+    );
+
+    let waited = std::time::Instant::now();
+    while stored().await == first {
+        assert!(
+            waited.elapsed() < 3 * api::graphql::answers::STORE_EVERY,
+            "the latest answer was not stored when the interval ended"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.count("stored_answer").await, 1);
+    fresh(&app, &[grant]).await;
+    app.reset_statements();
+    assert_eq!(app.ok(DASHBOARD, json!({})).await, latest);
+    assert_eq!(app.statements(), 3, "served whole from the store");
 }

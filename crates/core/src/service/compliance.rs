@@ -8,8 +8,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
 use entity::enums::HoursStatus;
 use entity::{
-    company_documentation, contract, contractor, follow_up_group, grant, hours_line, hours_report,
-    lbf_report, meeting, person, placement, trial_placement,
+    company_documentation, contract, contractor, follow_up_group, grant, grant_revision,
+    hours_line, hours_report, lbf_report, meeting, person, placement, trial_placement,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -1647,6 +1647,83 @@ pub struct DashboardPage {
     pub rows: Vec<Arc<compliance::Report>>,
 }
 
+/// A dashboard as its pages are cut from it: its grants in order, and how many have each
+/// status. Kept under the page's key, so a page polled while nothing moved reads the state of its
+/// grants and the revisions of its own rows, not every grant.
+struct PageIndex {
+    order: Vec<Uuid>,
+    counts: Vec<(compliance::Status, usize)>,
+}
+
+/// Indexes kept, weighed by their grants: some forty national dashboards at 5,000 grants (the
+/// sorts, filters and searches in use), about 4 MB.
+static PAGE_INDEXES: std::sync::LazyLock<moka::sync::Cache<[u8; 32], Arc<PageIndex>>> =
+    std::sync::LazyLock::new(|| {
+        moka::sync::Cache::builder()
+            .max_capacity(200_000)
+            .weigher(|_, i: &Arc<PageIndex>| u32::try_from(i.order.len()).unwrap_or(u32::MAX))
+            .build()
+    });
+
+/// One page of the dashboard of the grants `selected` selects that match `search`: cut from the
+/// index kept under `key` when there is one (the page's rows evaluated or taken from the cache
+/// under their current revisions), else from the whole dashboard, whose index is then kept and
+/// whose evaluations are stored ([`remember_evaluations`]).
+pub async fn page_of(
+    db: &sea_orm::DatabaseConnection,
+    key: Option<[u8; 32]>,
+    selected: sea_orm::Select<grant::Entity>,
+    search: &str,
+    q: Question,
+    page: std::ops::Range<usize>,
+) -> AppResult<DashboardPage> {
+    if let Some(index) = key.and_then(|k| PAGE_INDEXES.get(&k)) {
+        let ids: Vec<Uuid> = index
+            .order
+            .iter()
+            .skip(page.start)
+            .take(page.len())
+            .copied()
+            .collect();
+        let revisions = super::revision::current(db, &ids).await?;
+        let reports = evaluations_by_id(db, &ids, &revisions, q.as_of, q.known_at).await?;
+        return Ok(DashboardPage {
+            total: index.order.len(),
+            counts: index.counts.clone(),
+            rows: ids
+                .iter()
+                .filter_map(|id| reports.get(id).cloned())
+                .collect(),
+        });
+    }
+    let revisions: HashMap<Uuid, i64> = ids_and_revisions(db, selected.clone())
+        .await?
+        .into_iter()
+        .collect();
+    let mut grants = matching(listed(db, selected).await?, search);
+    grants.retain(|g| revisions.contains_key(&g.id));
+    let all = dashboard(db, &grants, &revisions, q).await?;
+    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
+    remember_evaluations(db, &ids, &revisions, q.as_of, q.known_at).await;
+    let mut counts = std::collections::BTreeMap::new();
+    for r in &all {
+        *counts.entry(r.status).or_insert(0) += 1;
+    }
+    let index = PageIndex {
+        order: all.iter().map(|r| r.grant_id).collect(),
+        counts: counts.into_iter().collect(),
+    };
+    let out = DashboardPage {
+        total: all.len(),
+        counts: index.counts.clone(),
+        rows: all.into_iter().skip(page.start).take(page.len()).collect(),
+    };
+    if let Some(k) = key {
+        PAGE_INDEXES.insert(k, Arc::new(index));
+    }
+    Ok(out)
+}
+
 /// The grants whose case number or title contains `search`, regardless of case (Danish letters
 /// included, which SQLite's `lower` does not fold).
 pub fn matching(grants: Vec<Listed>, search: &str) -> Vec<Listed> {
@@ -1661,28 +1738,6 @@ pub fn matching(grants: Vec<Listed>, search: &str) -> Vec<Listed> {
                 || g.title.to_lowercase().contains(&needle)
         })
         .collect()
-}
-
-/// [`dashboard`]'s rows at the positions `page` (from 0), with the count of all and by status.
-/// Every grant is evaluated (the order and the counts need them all; unchanged grants come from
-/// the cache), but only the page's rows leave the service.
-pub async fn dashboard_page<C: ConnectionTrait>(
-    db: &C,
-    grants: &[Listed],
-    revisions: &HashMap<Uuid, i64>,
-    q: Question,
-    page: std::ops::Range<usize>,
-) -> AppResult<DashboardPage> {
-    let all = dashboard(db, grants, revisions, q).await?;
-    let mut counts = std::collections::BTreeMap::new();
-    for r in &all {
-        *counts.entry(r.status).or_insert(0) += 1;
-    }
-    Ok(DashboardPage {
-        total: all.len(),
-        counts: counts.into_iter().collect(),
-        rows: all.into_iter().skip(page.start).take(page.len()).collect(),
-    })
 }
 
 /// The ids and revisions of the grants `grants` selects, in id order, in one narrow statement
@@ -1706,6 +1761,82 @@ pub async fn ids_and_revisions<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?)
+}
+
+/// The state of the grants a dashboard selects, in one aggregate row: how many there are, how
+/// many have a revision row, and the sums of their revisions and of their rows' salts. A write
+/// moves the revisions' sum (revisions only grow), a grant leaving or entering the selection
+/// moves the count, and one leaving while another enters moves the salts' sum (random, below
+/// 2^40: the sums stay equal by chance about once in a trillion). What a warm dashboard checks
+/// instead of reading every grant's id and revision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeState {
+    pub grants: i64,
+    pub with_revision: i64,
+    pub revisions: i64,
+    pub salts: i64,
+}
+
+/// [`ScopeState`] of the grants `grants` selects.
+pub async fn scope_state<C: ConnectionTrait>(
+    db: &C,
+    grants: sea_orm::Select<grant::Entity>,
+) -> AppResult<ScopeState> {
+    use sea_orm::JoinType;
+    use sea_orm::sea_query::Expr;
+    let revision: sea_orm::RelationDef = grant::Entity::belongs_to(grant_revision::Entity)
+        .from(grant::Column::Id)
+        .to(grant_revision::Column::GrantId)
+        .into();
+    let sum = |col: &str| {
+        Expr::cust(format!(
+            "CAST(COALESCE(SUM(grant_revision.{col}), 0) AS BIGINT)"
+        ))
+    };
+    let row: Option<(i64, i64, i64, i64)> = grants
+        .select_only()
+        .join(JoinType::LeftJoin, revision)
+        .column_as(Expr::cust("COUNT(*)"), "grants")
+        .column_as(
+            Expr::cust("COUNT(grant_revision.grant_id)"),
+            "with_revision",
+        )
+        .column_as(sum("revision"), "revisions")
+        .column_as(sum("salt"), "salts")
+        .into_tuple()
+        .one(db)
+        .await?;
+    let (grants, with_revision, revisions, salts) = row.unwrap_or_default();
+    Ok(ScopeState {
+        grants,
+        with_revision,
+        revisions,
+        salts,
+    })
+}
+
+/// A key for a dashboard's answer from its grants' [`ScopeState`], what selected them
+/// (`selection`: the caller's scope and the filter, so two callers' different grants never share
+/// a key) and the question. None when some grant has no revision row (made behind the service's
+/// back): its entering or leaving would not move the sums, so the caller keys by
+/// [`dashboard_key`] instead.
+pub fn state_key(state: ScopeState, selection: &str, q: Question) -> Option<[u8; 32]> {
+    if state.with_revision != state.grants {
+        return None;
+    }
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(format!(
+        "state|{}|{}|{:?}|{:?}|{}|{}|{}|",
+        q.as_of,
+        q.known_at.to_rfc3339(),
+        q.status,
+        q.sort,
+        state.grants,
+        state.revisions,
+        state.salts,
+    ));
+    hasher.update(selection);
+    Some(hasher.finalize().into())
 }
 
 /// A fingerprint of everything a dashboard's answer is computed from: the grants in scope and

@@ -94,7 +94,7 @@ pub struct UpdateGrantInput {
     pub resident_trainee_target_percent: Patch<DecimalInput>,
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct GrantFilter {
     pub organisation_id: Option<Uuid>,

@@ -201,7 +201,17 @@ pub async fn touch<C: ConnectionTrait>(
     bump(db, direct).await
 }
 
-/// Adds one to each grant's revision (a first write creates it at 1).
+/// A revision row's salt: random, below 2^40 (see `entity::grant_revision`). Should the system
+/// have no randomness to give, the grant id's random half serves (ids are UUID v7).
+fn salt(grant: Uuid) -> i64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes.copy_from_slice(&grant.as_bytes()[8..]);
+    }
+    i64::from_le_bytes(bytes) & ((1 << 40) - 1)
+}
+
+/// Adds one to each grant's revision (a first write creates it at 1, with its salt).
 pub async fn bump<C: ConnectionTrait>(db: &C, mut grants: Vec<Uuid>) -> AppResult<()> {
     grants.sort();
     grants.dedup();
@@ -221,6 +231,7 @@ pub async fn bump<C: ConnectionTrait>(db: &C, mut grants: Vec<Uuid>) -> AppResul
             grant_revision::ActiveModel {
                 grant_id: sea_orm::Set(g),
                 revision: sea_orm::Set(1),
+                salt: sea_orm::Set(salt(g)),
             }
         }))
         .on_conflict(
