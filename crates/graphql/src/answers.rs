@@ -392,7 +392,7 @@ impl<T> Kept<T> {
             ROWS.insert(row_key(r), Bytes::copy_from_slice(r.json));
         }
         if answer.fingerprint != store.fingerprint {
-            metrics::counter!("tracker_kept_answers_total", "source" => "stored rows").increment(1);
+            metrics::counter!("tracker_kept_answers_total", "source" => "stored_rows").increment(1);
             return None;
         }
         let size = rows.iter().map(|r| r.json.len() + 1).sum();

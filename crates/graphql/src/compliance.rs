@@ -993,8 +993,8 @@ impl ComplianceQuery {
         scope(ctx).require_grant_figures()?;
         let as_of = as_of.unwrap_or_else(today);
         let known_at = known_now_or(as_of, known_at);
-        // A kept answer is found from the grants' ids and revisions alone (one narrow
-        // statement); the grants are listed only to compute a new one.
+        // A kept answer is found from the grants' state alone (one aggregate row); their ids
+        // and revisions are read, and the grants listed, only to compute a new one.
         let selected = list_grants(&scope(ctx), filter.grants());
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         let q = svc::Question {

@@ -1782,6 +1782,21 @@ pub async fn scope_state<C: ConnectionTrait>(
     db: &C,
     grants: sea_orm::Select<grant::Entity>,
 ) -> AppResult<ScopeState> {
+    let state = read_scope_state(db, grants.clone()).await?;
+    if state.with_revision == state.grants {
+        return Ok(state);
+    }
+    // Grants without a revision row (loaded behind the service's back, as a bulk load does):
+    // each gets its row once, at revision 0 (what a missing row counts as), so the state can
+    // tell them leaving or entering.
+    super::revision::add_missing_rows(db, grants.clone()).await?;
+    read_scope_state(db, grants).await
+}
+
+async fn read_scope_state<C: ConnectionTrait>(
+    db: &C,
+    grants: sea_orm::Select<grant::Entity>,
+) -> AppResult<ScopeState> {
     use sea_orm::JoinType;
     use sea_orm::sea_query::Expr;
     let revision: sea_orm::RelationDef = grant::Entity::belongs_to(grant_revision::Entity)
@@ -1817,8 +1832,9 @@ pub async fn scope_state<C: ConnectionTrait>(
 
 /// A key for a dashboard's answer from its grants' [`ScopeState`], what selected them
 /// (`selection`: the caller's scope and the filter, so two callers' different grants never share
-/// a key) and the question. None when some grant has no revision row (made behind the service's
-/// back): its entering or leaving would not move the sums, so the caller keys by
+/// a key) and the question. None when some grant still has no revision row (one made behind the
+/// service's back since the state was read): its entering or leaving would not move the sums, so
+/// the caller keys by
 /// [`dashboard_key`] instead.
 pub fn state_key(state: ScopeState, selection: &str, q: Question) -> Option<[u8; 32]> {
     if state.with_revision != state.grants {

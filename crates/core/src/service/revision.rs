@@ -254,6 +254,58 @@ pub async fn bump<C: ConnectionTrait>(db: &C, mut grants: Vec<Uuid>) -> AppResul
     Ok(())
 }
 
+/// Gives each of the grants `grants` selects that has no revision row one, at revision 0 with a
+/// random salt (see `entity::grant_revision`). Safe beside writes: a row a write made meanwhile
+/// is kept as it is.
+pub async fn add_missing_rows<C: ConnectionTrait>(
+    db: &C,
+    grants: sea_orm::Select<entity::grant::Entity>,
+) -> AppResult<()> {
+    use sea_orm::QueryTrait;
+    let backend = db.get_database_backend();
+    // Below 2^40, as `salt` makes them.
+    let salt = match backend {
+        sea_orm::DatabaseBackend::Postgres => "floor(random() * 1099511627776)::bigint",
+        _ => "abs(random() % 1099511627776)",
+    };
+    let selected = grants
+        .select_only()
+        .column(entity::grant::Column::Id)
+        .into_query();
+    let missing = Query::select()
+        .column((entity::grant::Entity, entity::grant::Column::Id))
+        .expr(Expr::val(0i64))
+        .expr(Expr::cust(salt))
+        .from(entity::grant::Entity)
+        .and_where(entity::grant::Column::Id.in_subquery(selected))
+        .and_where(
+            entity::grant::Column::Id.not_in_subquery(
+                Query::select()
+                    .column(grant_revision::Column::GrantId)
+                    .from(grant_revision::Entity)
+                    .to_owned(),
+            ),
+        )
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(grant_revision::Entity)
+        .columns([
+            grant_revision::Column::GrantId,
+            grant_revision::Column::Revision,
+            grant_revision::Column::Salt,
+        ])
+        .select_from(missing)
+        .map_err(|e| crate::error::AppError::Internal(e.into()))?
+        .on_conflict(
+            OnConflict::column(grant_revision::Column::GrantId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute_raw(backend.build(&insert)).await?;
+    Ok(())
+}
+
 /// The current revision of each of `grants` (0 for a grant never written since the table came).
 pub async fn current<C: ConnectionTrait>(db: &C, grants: &[Uuid]) -> AppResult<HashMap<Uuid, i64>> {
     let mut out = HashMap::new();
