@@ -167,8 +167,20 @@ fn weighed_cache<K, V: Weighed>() -> moka::sync::Cache<K, V>
 where
     K: std::hash::Hash + Eq + Send + Sync + 'static,
 {
+    weighed_cache_of(budget())
+}
+
+/// A cache of `bytes`, least recently used out first. Not moka's default (TinyLFU), which admits
+/// a new entry only if it is asked for more often than the one it would displace: every write
+/// makes the next answer's key new, so a full cache of superseded national answers (5 MB each at
+/// 5,000 grants) would turn every new answer away and every request would resolve it again.
+fn weighed_cache_of<K, V: Weighed>(bytes: u64) -> moka::sync::Cache<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+{
     moka::sync::Cache::builder()
-        .max_capacity(budget())
+        .max_capacity(bytes)
+        .eviction_policy(moka::policy::EvictionPolicy::lru())
         .weigher(|_, v: &V| u32::try_from(v.json().len()).unwrap_or(u32::MAX))
         .build()
 }
@@ -771,6 +783,25 @@ impl Splices {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A full cache of answers asked for often still takes the newest one (the answer after a
+    /// write has a key never seen before) and lets the least recently used go.
+    #[test]
+    fn a_new_answer_is_kept_when_the_cache_is_full_of_older_ones() {
+        let cache = weighed_cache_of::<u32, Bytes>(1_000);
+        for k in 0..4 {
+            cache.insert(k, Bytes::from(vec![b' '; 240]));
+            for _ in 0..20 {
+                assert!(cache.get(&k).is_some());
+            }
+        }
+        cache.run_pending_tasks();
+        cache.insert(99, Bytes::from(vec![b' '; 240]));
+        cache.run_pending_tasks();
+        assert!(cache.get(&99).is_some(), "the new answer is kept");
+        assert!(cache.get(&0).is_none(), "the least recently used went");
+        assert!(cache.weighted_size() <= 1_000);
+    }
 
     #[test]
     fn kept_json_takes_the_placeholders_place() {
