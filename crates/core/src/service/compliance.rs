@@ -1788,8 +1788,12 @@ pub async fn scope_state<C: ConnectionTrait>(
     }
     // Grants without a revision row (loaded behind the service's back, as a bulk load does):
     // each gets its row once, at revision 0 (what a missing row counts as), so the state can
-    // tell them leaving or entering.
-    super::revision::add_missing_rows(db, grants.clone()).await?;
+    // tell them leaving or entering. Best effort: should the write fail (a busy SQLite file),
+    // the state says so and the caller keys by every id and revision instead.
+    if let Err(e) = super::revision::add_missing_rows(db, grants.clone()).await {
+        tracing::warn!(error = ?e, "missing revision rows could not be added");
+        return Ok(state);
+    }
     read_scope_state(db, grants).await
 }
 
