@@ -44,11 +44,17 @@ fn pack(r: &Report) -> Vec<u8> {
 /// A stored report read back, or None when it is not one (its claimed size is checked before
 /// anything is allocated).
 fn unpack(bytes: &[u8]) -> Option<Report> {
+    Report::from_stored(&decompress_bounded(bytes, MAX_UNPACKED)?)
+}
+
+/// LZ4 bytes with their size first, decompressed; None when they claim more than `max` bytes
+/// (checked before anything is allocated) or are not LZ4. Shared with the stored answers.
+pub(super) fn decompress_bounded(bytes: &[u8], max: usize) -> Option<Vec<u8>> {
     let size = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
-    if usize::try_from(size).ok()? > MAX_UNPACKED {
+    if usize::try_from(size).ok()? > max {
         return None;
     }
-    Report::from_stored(&lz4_flex::decompress_size_prepended(bytes).ok()?)
+    lz4_flex::decompress_size_prepended(bytes).ok()
 }
 
 /// Whether `as_of`/`known_at` is the question kept in the database: today, with everything

@@ -53,11 +53,7 @@ fn pack(rows: &[Row<'_>]) -> Option<Vec<u8>> {
 /// The stored bytes unpacked (not yet read as rows), or None when they claim more than
 /// [`MAX_UNPACKED`] (checked before anything is allocated) or are not LZ4.
 fn unpack(bytes: &[u8]) -> Option<Vec<u8>> {
-    let size = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
-    if usize::try_from(size).ok()? > MAX_UNPACKED {
-        return None;
-    }
-    lz4_flex::decompress_size_prepended(bytes).ok()
+    super::stored::decompress_bounded(bytes, MAX_UNPACKED)
 }
 
 /// The answer stored under `slot` by code with the fingerprint `views`, for the current
