@@ -2,7 +2,6 @@
 
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::enums::{GrantKind, GrantStage};
 use entity::{estate, grant};
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -20,46 +19,15 @@ pub struct Grant(pub grant::Model);
 
 #[Object]
 impl Grant {
-    async fn id(&self) -> Uuid {
-        self.0.id
-    }
-    /// LBF sagsnummer.
-    async fn case_number(&self) -> &str {
-        &self.0.case_number
-    }
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-    async fn kind(&self) -> GrantKind {
-        self.0.kind
-    }
-    /// Tilsagnsår.
-    async fn commitment_year(&self) -> i32 {
-        self.0.commitment_year
-    }
-    /// Skema A / B / C.
-    async fn stage(&self) -> GrantStage {
-        self.0.stage
+    /// The fields shown as they are stored (`entity::grant::Model`, its doc comments their
+    /// descriptions).
+    #[graphql(flatten)]
+    async fn fields(&self) -> &grant::Model {
+        &self.0
     }
     /// Håndværkerudgift inkl. byggeplads og moms at Skema B, in DKK: the base of the trainee target.
     async fn craftsman_cost(&self) -> Option<Decimal> {
         self.0.craftsman_cost_ore.map(from_hundredths)
-    }
-    /// The day the site was established (byggepladsen etableret).
-    async fn construction_start(&self) -> Option<NaiveDate> {
-        self.0.construction_start
-    }
-    async fn planned_handover(&self) -> Option<NaiveDate> {
-        self.0.planned_handover
-    }
-    /// Whether a subcontract's months need the main contractor's approval before the
-    /// bygherre accepts them (hovedentreprenørens godkendelse).
-    async fn main_contractor_approval(&self) -> bool {
-        self.0.main_contractor_approval
-    }
-    /// Whether the bygherre lets the grant's contractors see its overall trainee share.
-    async fn share_visible_to_contractors(&self) -> bool {
-        self.0.share_visible_to_contractors
     }
     /// R11: the target share (percent) of residents among the snusepraktik participants, if set.
     async fn resident_trial_target_percent(&self) -> Option<Decimal> {
@@ -72,10 +40,6 @@ impl Grant {
         self.0
             .resident_trainee_target_bp
             .map(|v| tracker_core::units::from_hundredths(v.into()))
-    }
-    /// Aflevering.
-    async fn actual_handover(&self) -> Option<NaiveDate> {
-        self.0.actual_handover
     }
     /// The grant's own values of the rule parameters (only those it overrides; the rest take
     /// their defaults), each in its parameter's unit.
@@ -153,15 +117,6 @@ impl Grant {
             .into_iter()
             .next()
             .map(FollowUpGroup))
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-    async fn archived_at(&self) -> Option<DateTime<Utc>> {
-        self.0.archived_at
     }
 }
 
