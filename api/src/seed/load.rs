@@ -247,21 +247,19 @@ async fn load_grant(
         t,
         s,
         CreateGrantInput {
-            estate_id: estate.id,
-            case_number: super::DEMO_CASE_NUMBER.into(),
-            title: g.title.clone(),
-            kind: g.kind,
-            commitment_year: g.commitment_year,
-            stage: g.stage,
             craftsman_cost: Some(dec(g.craftsman_cost)),
             construction_start: Some(start),
             planned_handover: Some(handover),
-            actual_handover: None,
-            parameter_overrides: None,
             share_visible_to_contractors: true,
-            main_contractor_approval: true,
             resident_trial_target_percent: g.resident_trial_target_percent.map(dec),
-            resident_trainee_target_percent: None,
+            ..CreateGrantInput::new(
+                estate.id,
+                super::DEMO_CASE_NUMBER.into(),
+                g.title.clone(),
+                g.kind,
+                g.commitment_year,
+                g.stage,
+            )
         },
     )
     .await?;

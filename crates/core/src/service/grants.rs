@@ -63,6 +63,38 @@ pub struct CreateGrantInput {
     pub resident_trainee_target_percent: Option<DecimalInput>,
 }
 
+impl CreateGrantInput {
+    /// A grant with what it must have, every optional field left out as the API leaves it out
+    /// (a caller in Rust sets the optional fields it has with `..CreateGrantInput::new(…)`, so a
+    /// new optional field is written here and in the struct only).
+    pub fn new(
+        estate_id: Uuid,
+        case_number: String,
+        title: String,
+        kind: GrantKind,
+        commitment_year: i32,
+        stage: GrantStage,
+    ) -> Self {
+        Self {
+            estate_id,
+            case_number,
+            title,
+            kind,
+            commitment_year,
+            stage,
+            craftsman_cost: None,
+            construction_start: None,
+            planned_handover: None,
+            actual_handover: None,
+            parameter_overrides: None,
+            share_visible_to_contractors: false,
+            main_contractor_approval: true,
+            resident_trial_target_percent: None,
+            resident_trainee_target_percent: None,
+        }
+    }
+}
+
 /// Changes to a grant; a field left out stays as it is, null clears it.
 #[derive(Clone)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
