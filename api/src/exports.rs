@@ -6,8 +6,8 @@
 //! - `rfc4180`: for programs: commas, CRLF line ends, decimal points, the English column keys,
 //!   times in RFC 3339.
 //!
-//! The tables themselves (which columns, in LBF's own field names) are built by the callers; this
-//! module knows nothing of grants.
+//! The tables themselves (which columns, named in Danish and English, and their cells) are
+//! `tracker_core::tables`; this module knows nothing of grants.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
@@ -16,70 +16,7 @@ use rust_decimal::prelude::ToPrimitive;
 
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-
-/// One cell of an export.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Text(String),
-    /// An exact decimal, written with `decimals` places (2 for hours and money).
-    Number(Decimal, u32),
-    Int(i64),
-    Date(NaiveDate),
-    Time(DateTime<Utc>),
-    Bool(bool),
-    Empty,
-}
-
-impl<T: Into<Cell>> From<Option<T>> for Cell {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Cell::Empty, Into::into)
-    }
-}
-
-impl From<String> for Cell {
-    fn from(v: String) -> Self {
-        Cell::Text(v)
-    }
-}
-
-impl From<NaiveDate> for Cell {
-    fn from(v: NaiveDate) -> Self {
-        Cell::Date(v)
-    }
-}
-
-impl From<DateTime<Utc>> for Cell {
-    fn from(v: DateTime<Utc>) -> Self {
-        Cell::Time(v)
-    }
-}
-
-/// Rows under named columns: `(key for programs, Danish label)`.
-pub struct Table {
-    pub columns: Vec<(&'static str, &'static str)>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-/// One column of an export: its key for programs, its Danish label, and how a row fills it,
-/// written together so a column cannot drift from its header.
-pub struct Column<R> {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub cell: fn(&R) -> Cell,
-}
-
-impl Table {
-    /// `rows` under `columns`, each cell filled by its own column.
-    pub fn of<R>(columns: &[Column<R>], rows: &[R]) -> Self {
-        Self {
-            columns: columns.iter().map(|c| (c.key, c.label)).collect(),
-            rows: rows
-                .iter()
-                .map(|r| columns.iter().map(|c| (c.cell)(r)).collect())
-                .collect(),
-        }
-    }
-}
+pub use tracker_core::tables::{Cell, Column, Heading, Table};
 
 /// The CSV dialect of a download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +89,7 @@ pub fn csv(table: &Table, dialect: Dialect) -> AppResult<Vec<u8>> {
         table
             .columns
             .iter()
-            .map(|(key, label)| neutralised(if da { label } else { key })),
+            .map(|h| neutralised(if da { h.da } else { h.key })),
     )
     .map_err(internal)?;
     for row in &table.rows {
@@ -201,11 +138,8 @@ pub fn xlsx(table: &Table, sheet: &str, lang: Lang) -> AppResult<Vec<u8>> {
         };
         Format::new().set_num_format(&pattern)
     };
-    for (c, (key, label)) in table.columns.iter().enumerate() {
-        let header = match lang {
-            Lang::Da => *label,
-            Lang::En => *key,
-        };
+    for (c, heading) in table.columns.iter().enumerate() {
+        let header = heading.name(lang);
         let col = u16::try_from(c).map_err(internal)?;
         ws.write_string_with_format(0, col, header, &bold)
             .map_err(internal)?;
@@ -263,7 +197,23 @@ mod tests {
     use super::*;
     use rust_decimal_macros::dec;
 
-    const COLUMNS: &[(&str, &str)] = &[("name", "navn"), ("hours", "timer"), ("done", "færdig")];
+    const COLUMNS: &[Heading] = &[
+        Heading {
+            key: "name",
+            da: "navn",
+            en: "name",
+        },
+        Heading {
+            key: "hours",
+            da: "timer",
+            en: "hours",
+        },
+        Heading {
+            key: "done",
+            da: "færdig",
+            en: "done",
+        },
+    ];
 
     fn table() -> Table {
         Table {
@@ -310,7 +260,7 @@ mod tests {
     #[test]
     fn text_a_spreadsheet_would_run_gets_a_leading_apostrophe() {
         let hostile = Table {
-            columns: vec![("title", "titel"), ("hours", "timer")],
+            columns: COLUMNS[..2].to_vec(),
             rows: [
                 "=HYPERLINK(\"http://x\")",
                 "+1",
@@ -328,7 +278,7 @@ mod tests {
         let text = String::from_utf8(csv(&hostile, Dialect::Rfc4180).unwrap()).unwrap();
         assert_eq!(
             text,
-            "title,hours\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-5.00\r\n'+1,-5.00\r\n'-2+3,-5.00\r\n\
+            "name,hours\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-5.00\r\n'+1,-5.00\r\n'-2+3,-5.00\r\n\
              '@SUM(A1),-5.00\r\n'\tx,-5.00\r\n\"'\rx\",-5.00\r\nHelhedsplan,-5.00\r\n,-5.00\r\n"
         );
     }

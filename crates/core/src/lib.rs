@@ -9,6 +9,7 @@
 //!   [`audit`] (the trail every change writes).
 //! - Features: [`service`] (one module per feature: grants, contracts, hours, people, follow-up,
 //!   compliance facts and the dashboard, LBF reports, payroll import, reminders, webhooks).
+//! - [`tables`] (the download tables: each export's columns, named in Danish and English).
 //! - [`payroll`] (reading a payroll file), [`reminders`] (what is due and where it may go),
 //!   [`live`] (the change feed behind subscriptions).
 //!
@@ -30,6 +31,7 @@ pub mod reminders;
 pub mod scalars;
 pub mod scope;
 pub mod service;
+pub mod tables;
 pub mod units;
 pub mod validate;
 

@@ -283,6 +283,8 @@ exempt = Undtaget:{" "}
 no-clause = Ingen klausul
 
 ## grant
+the-grant = Tilsagnet
+planned = planlagt
 
 breach = brud på krav
 warning = advarsel

@@ -283,6 +283,8 @@ exempt = Exempt:{" "}
 no-clause = No clause
 
 ## grant
+the-grant = The grant
+planned = planned
 
 breach = breach
 warning = warning

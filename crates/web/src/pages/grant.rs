@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::layout::*;
 use crate::queries::grant::{
-    CompliancePoint, GrantCompliance, GrantPage, GrantVars, ResidentTargetsInput,
+    CompliancePoint, Grant, GrantCompliance, GrantPage, GrantVars, ResidentTargetsInput,
     ResidentTargetsVars, SetResidentTargets,
 };
 use crate::queries::{Rule, Severity};
@@ -87,6 +87,8 @@ async fn grant_view(
         @if let Some(n) = notice { (n) }
         p id="status" { (t(l, "status-on")) (engine::i18n::date(l, c.as_of)) ": "
             (c.status.tag(l)) }
+        h2 { (t(l, "the-grant")) }
+        (grant_facts(l, &c.grant))
         h2 { (t(l, "key-figures")) }
         (key_figures(l, c))
         p { a href={ "/app/grants/" (grant_id) "/lbf" } { (t(l, "yearly-lbf-report")) } }
@@ -203,6 +205,37 @@ pub async fn set_resident_targets(
             grant_view(&schema, &s, grant, Some(&form), Some(&e), None).await
         }
     }
+}
+
+/// The grant's own fields, each named as the LBF report's column of it
+/// (`tracker_core::tables`), so the page and the file sent to LBF say the same.
+fn grant_facts(l: Lang, g: &Grant) -> Markup {
+    use tracker_core::tables::{CASE_NUMBER, CONSTRUCTION_START, CRAFTSMAN_COST, HANDOVER};
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map_or_else(|| "–".to_owned(), |d| engine::i18n::date(l, d))
+    };
+    html! {
+        dl id="grant-facts" {
+            dt { (capitalised(CASE_NUMBER.name(l))) } dd data-key="case-number" { (g.case_number) }
+            dt { (capitalised(CRAFTSMAN_COST.name(l))) } dd data-key="craftsman-cost" { (dec(l, g.craftsman_cost, 2)) }
+            dt { (capitalised(CONSTRUCTION_START.name(l))) } dd data-key="construction-start" { (date(g.construction_start)) }
+            dt { (capitalised(HANDOVER.name(l))) } dd data-key="handover" {
+                @match (g.actual_handover, g.planned_handover) {
+                    (Some(d), _) => { (date(Some(d))) }
+                    (None, Some(d)) => { (date(Some(d))) " (" (t(l, "planned")) ")" }
+                    (None, None) => { "–" }
+                }
+            }
+        }
+    }
+}
+
+/// A column name as a page's label: LBF's field names are written in lower case.
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// The key figures: share against the requirement, hours, target, on-track and projection.

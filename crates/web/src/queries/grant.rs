@@ -42,6 +42,10 @@ pub struct GrantCompliance {
 pub struct Grant {
     pub case_number: String,
     pub title: String,
+    pub craftsman_cost: Option<Decimal>,
+    pub construction_start: Option<NaiveDate>,
+    pub planned_handover: Option<NaiveDate>,
+    pub actual_handover: Option<NaiveDate>,
     pub contracts: Vec<Contract>,
 }
 
