@@ -34,9 +34,9 @@ mod tests {
             .map(|f| f.trim_end_matches(".rs").to_owned())
             .collect();
         files.sort();
-        assert_eq!(files.len(), 20);
         assert_eq!(listed, files);
+        assert!(listed.len() >= 20, "{listed:?}");
         assert_eq!(listed[0], "m20261124_000001_domain");
-        assert_eq!(listed[19], "m20261207_000020_grant_revision_salt");
+        assert!(listed.contains(&"m20261207_000020_grant_revision_salt".to_owned()));
     }
 }
