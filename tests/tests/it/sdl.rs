@@ -13,7 +13,7 @@ fn schema_graphql_is_up_to_date() {
     ));
     assert!(
         committed == generated,
-        "schema.graphql is stale; regenerate it with `cargo run -p api -- export-schema` and commit it"
+        "schema.graphql is stale; regenerate it with `cargo run -p tracker-graphql --bin export-schema` and commit it"
     );
     // Sorted output: the types appear in alphabetical order, so diffs stay stable.
     assert!(generated.contains("type Grant {"));
