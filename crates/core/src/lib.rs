@@ -19,6 +19,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod caches;
 pub mod clock;
 pub mod db;
 pub mod env;

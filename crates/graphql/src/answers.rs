@@ -170,17 +170,14 @@ where
     weighed_cache_of(budget())
 }
 
-/// A cache of `bytes`, least recently used out first. Not moka's default (TinyLFU), which admits
-/// a new entry only if it is asked for more often than the one it would displace: every write
-/// makes the next answer's key new, so a full cache of superseded national answers (5 MB each at
-/// 5,000 grants) would turn every new answer away and every request would resolve it again.
+/// A cache of `bytes` of JSON, least recently used out first ([`tracker_core::caches`]: every
+/// write makes the next answer's key new, and a full cache of superseded national answers, 5 MB
+/// each at 5,000 grants, must still take it).
 fn weighed_cache_of<K, V: Weighed>(bytes: u64) -> moka::sync::Cache<K, V>
 where
     K: std::hash::Hash + Eq + Send + Sync + 'static,
 {
-    moka::sync::Cache::builder()
-        .max_capacity(bytes)
-        .eviction_policy(moka::policy::EvictionPolicy::lru())
+    tracker_core::caches::lru(bytes)
         .weigher(|_, v: &V| u32::try_from(v.json().len()).unwrap_or(u32::MAX))
         .build()
 }

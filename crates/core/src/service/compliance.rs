@@ -952,8 +952,7 @@ pub fn cached_bytes() -> u64 {
 /// count would let 5,000 grants' dashboard evict itself at every request).
 static EVALUATIONS: std::sync::LazyLock<moka::sync::Cache<EvaluationKey, Arc<compliance::Report>>> =
     std::sync::LazyLock::new(|| {
-        moka::sync::Cache::builder()
-            .max_capacity(BUDGET.get().copied().unwrap_or(EVALUATION_CACHE_BYTES))
+        crate::caches::lru(BUDGET.get().copied().unwrap_or(EVALUATION_CACHE_BYTES))
             .weigher(|_, r: &Arc<compliance::Report>| approx_bytes(r))
             .build()
     });
@@ -1121,7 +1120,7 @@ pub async fn cached_grant_facts<C: ConnectionTrait>(
 ) -> AppResult<Arc<GrantFacts>> {
     type FactsCache = moka::sync::Cache<(Uuid, i64, DateTime<Utc>), Arc<GrantFacts>>;
     static FACTS: std::sync::LazyLock<FactsCache> =
-        std::sync::LazyLock::new(|| FactsCache::new(1_000));
+        std::sync::LazyLock::new(|| crate::caches::lru(1_000).build());
     let g = get::<grant::Entity, _>(db, scope, grant_id).await?;
     let revision = super::revision::current(db, &[grant_id])
         .await?
@@ -1659,8 +1658,7 @@ struct PageIndex {
 /// sorts, filters and searches in use), about 4 MB.
 static PAGE_INDEXES: std::sync::LazyLock<moka::sync::Cache<[u8; 32], Arc<PageIndex>>> =
     std::sync::LazyLock::new(|| {
-        moka::sync::Cache::builder()
-            .max_capacity(200_000)
+        crate::caches::lru(200_000)
             .weigher(|_, i: &Arc<PageIndex>| u32::try_from(i.order.len()).unwrap_or(u32::MAX))
             .build()
     });

@@ -30,7 +30,7 @@ type Key = (Uuid, i64, NaiveDate, DateTime<Utc>);
 
 /// Keys stored, or read from the store, by this instance: the warm path writes nothing.
 static STORED: LazyLock<moka::sync::Cache<Key, ()>> =
-    LazyLock::new(|| moka::sync::Cache::new(200_000));
+    LazyLock::new(|| crate::caches::lru(200_000).build());
 
 /// The largest report read back, unpacked: a stored row claiming more is not read (a grant's
 /// report is some 30 kB).
