@@ -26,10 +26,12 @@
 //! the others' JSON: the dashboard right after a write costs about what it costs before it.
 //!
 //! Answers to the current question (as of today, everything known today) are stored in the
-//! database too ([`Stored`], `tracker_core::service::stored_answer`), each row with its grant and
-//! revision, under a slot that names the question without the revisions. An instance that has
-//! no answer for a slot yet (a deploy, one more behind the load balancer) reads the stored one
-//! once: served whole when no grant moved since, else its unmoved rows copied. A slot's answer
+//! database too ([`Stored`], `tracker_core::service::stored_answer`), each row with its grant,
+//! revision and [`Placing`] (what the sorts and the status filter compare), under a slot that
+//! names the question without the revisions. An instance that has no answer for a slot yet (a
+//! deploy, one more behind the load balancer) reads the stored one once: served whole when no
+//! grant moved since, else its unmoved rows are placed by their placings and copied, and only the
+//! grants that moved are evaluated and resolved ([`FromStore::Unmoved`]). A slot's answer
 //! is stored when first resolved and then at most every [`STORE_EVERY`], the latest answer when
 //! the interval ends, so a country writing every second does not rewrite megabytes every second
 //! and the stored answer is the latest a few seconds after the last write.
@@ -198,6 +200,28 @@ type RowKey = (RowId, bool, Lang, u64);
 
 static ROWS: LazyLock<moka::sync::Cache<RowKey, Bytes>> = LazyLock::new(weighed_cache);
 
+/// Where a row of an answer falls on its dashboard (stored with the row, see
+/// [`tracker_core::service::stored_answer`]).
+pub use tracker_core::service::compliance::Placing;
+
+/// A row of an answer: a value to resolve, or its JSON already resolved (a stored answer's row
+/// whose grant did not move).
+pub enum RowSource<T> {
+    Value(T),
+    Json(Bytes),
+}
+
+/// The rows of a stored answer whose grants did not move, by grant: each row's placing, and the
+/// grant with the row's JSON.
+pub type Unmoved = std::collections::HashMap<uuid::Uuid, (Placing, (uuid::Uuid, Bytes))>;
+
+/// What the store has for a question: the whole answer (no grant moved since it was stored), or
+/// the rows of the grants that did not move.
+pub enum FromStore<T> {
+    Whole(Kept<T>),
+    Unmoved(Unmoved),
+}
+
 /// A list field's rows, resolved once per key (see the module note).
 pub enum Kept<T> {
     /// The answer kept earlier, as JSON.
@@ -205,8 +229,9 @@ pub enum Kept<T> {
     /// Rows to resolve, then keep under `key` if their selection allows; `ids` names what each
     /// row is computed from, so rows kept from an earlier answer are copied, not resolved.
     Fresh {
-        rows: Vec<T>,
+        rows: Vec<RowSource<T>>,
         ids: Vec<RowId>,
+        placings: Vec<Placing>,
         key: ([u8; 32], bool, Lang),
         /// Where the answer is stored for other instances, if it is.
         store: Option<Stored>,
@@ -232,7 +257,6 @@ pub struct Stored {
     fingerprint: String,
     key: [u8; 32],
     as_of: chrono::NaiveDate,
-    known_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Stored {
@@ -261,7 +285,6 @@ impl Stored {
             fingerprint: hex::encode(fingerprint),
             key,
             as_of,
-            known_at,
         })
     }
 }
@@ -359,7 +382,7 @@ impl<T> Kept<T> {
 
     /// The answer stored for `store`'s slot, if this instance has not consulted the slot yet:
     /// served when it was resolved from the grants' current revisions (`current`), else its rows
-    /// whose grant did not move are kept, to be copied into the answer resolved now.
+    /// whose grant did not move, to be placed and copied into the answer resolved now.
     pub async fn from_store(
         db: &sea_orm::DatabaseConnection,
         field: &Positioned<Field>,
@@ -367,7 +390,7 @@ impl<T> Kept<T> {
         current: &std::collections::HashMap<uuid::Uuid, i64>,
         sees_persons: bool,
         lang: Lang,
-    ) -> Option<Self> {
+    ) -> Option<FromStore<T>> {
         use tracker_core::service::stored_answer;
         let store = store?;
         if CONSULTED.contains_key(&store.slot) {
@@ -385,24 +408,17 @@ impl<T> Kept<T> {
         let (Some(answer), Some(rows)) = (answer.as_ref(), rows) else {
             return None;
         };
-        let hashed = selection_hash(&selection);
-        let row_key = |r: &stored_answer::Row<'_>| {
-            (
-                (r.grant, r.revision, store.as_of, store.known_at),
-                sees_persons,
-                lang,
-                hashed,
-            )
-        };
-        let unmoved = rows
-            .iter()
-            .filter(|r| current.get(&r.grant) == Some(&r.revision));
-        for r in unmoved {
-            ROWS.insert(row_key(r), Bytes::copy_from_slice(r.json));
-        }
         if answer.fingerprint != store.fingerprint {
             metrics::counter!("tracker_kept_answers_total", "source" => "stored_rows").increment(1);
-            return None;
+            let unmoved = rows
+                .into_iter()
+                .filter(|r| current.get(&r.grant) == Some(&r.revision))
+                .map(|r| {
+                    let json = Bytes::copy_from_slice(r.json);
+                    (r.grant, (r.placing, (r.grant, json)))
+                })
+                .collect();
+            return Some(FromStore::Unmoved(unmoved));
         }
         let size = rows.iter().map(|r| r.json.len() + 1).sum();
         let json = Bytes::from(joined(rows.iter().map(|r| r.json), size));
@@ -414,24 +430,32 @@ impl<T> Kept<T> {
             },
         );
         metrics::counter!("tracker_kept_answers_total", "source" => "stored").increment(1);
-        Some(Self::Found(json))
+        Some(FromStore::Whole(Self::Found(json)))
     }
 
-    /// `rows`, to be kept once resolved, each with its [`RowId`]. `fingerprint` must change
-    /// whenever `rows` would resolve differently for the same selection, caller visibility
-    /// (`sees_persons`) and language, and a row's id whenever that row would.
+    /// `rows`, to be kept once resolved, each with its [`RowId`] and [`Placing`]. `fingerprint`
+    /// must change whenever `rows` would resolve differently for the same selection, caller
+    /// visibility (`sees_persons`) and language, and a row's id whenever that row would.
     pub fn new(
-        rows: Vec<(T, RowId)>,
+        rows: Vec<(RowSource<T>, RowId, Placing)>,
         fingerprint: [u8; 32],
         sees_persons: bool,
         lang: Lang,
         turn: Option<tokio::sync::OwnedMutexGuard<()>>,
         store: Option<Stored>,
     ) -> Self {
-        let (rows, ids) = rows.into_iter().unzip();
+        let mut sources = Vec::with_capacity(rows.len());
+        let mut ids = Vec::with_capacity(rows.len());
+        let mut placings = Vec::with_capacity(rows.len());
+        for (row, id, placing) in rows {
+            sources.push(row);
+            ids.push(id);
+            placings.push(placing);
+        }
         Self::Fresh {
-            rows,
+            rows: sources,
             ids,
+            placings,
             key: (fingerprint, sees_persons, lang),
             store,
             _turn: turn,
@@ -496,18 +520,31 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let (rows, ids, key, store) = match self {
+        let (rows, ids, placings, key, store) = match self {
             Self::Found(json) => return kept_value(ctx, field, json.clone()),
             Self::Fresh {
                 rows,
                 ids,
+                placings,
                 key,
                 store,
                 ..
-            } => (rows, ids, *key, store),
+            } => (rows, ids, placings, *key, store),
         };
         let Some(selection) = selection_key(&field.node.selection_set.node) else {
-            return rows.resolve(ctx, field).await;
+            // Rows come as JSON only from a stored answer, which only a kept selection has.
+            let values: Option<Vec<&T>> = rows
+                .iter()
+                .map(|r| match r {
+                    RowSource::Value(v) => Some(v),
+                    RowSource::Json(_) => None,
+                })
+                .collect();
+            let Some(values) = values else {
+                tracing::error!("a stored row came to a selection that is not kept");
+                return Err(ServerError::new("internal error", Some(field.pos)));
+            };
+            return values.resolve(ctx, field).await;
         };
         let (fingerprint, sees_persons, lang) = key;
         let hashed = selection_hash(&selection);
@@ -528,7 +565,7 @@ impl<T: OutputType> OutputType for Kept<T> {
             },
         );
         if let (Some(store), Some(db)) = (store, ctx.data_opt::<sea_orm::DatabaseConnection>()) {
-            store_answer(db, store, ids, &resolved, about).await;
+            store_answer(db, store, ids, placings, &resolved, about).await;
         }
         kept_value(ctx, field, json)
     }
@@ -541,6 +578,7 @@ struct Pending {
     fingerprint: String,
     as_of: chrono::NaiveDate,
     ids: Vec<RowId>,
+    placings: Vec<Placing>,
     rows: Vec<Bytes>,
     about: Option<uuid::Uuid>,
     /// When the task that stores it wakes: a slot whose task is overdue (its runtime ended, as
@@ -557,6 +595,7 @@ async fn store_answer(
     db: &sea_orm::DatabaseConnection,
     store: &Stored,
     ids: &[RowId],
+    placings: &[Placing],
     rows: &[Bytes],
     about: Option<uuid::Uuid>,
 ) {
@@ -568,6 +607,7 @@ async fn store_answer(
             fingerprint: store.fingerprint.clone(),
             as_of: store.as_of,
             ids: ids.to_vec(),
+            placings: placings.to_vec(),
             rows: rows.to_vec(),
             about,
             due,
@@ -588,7 +628,8 @@ async fn store_answer(
                     .remove(&slot);
                 if let Some(p) = pending {
                     stored_now(&slot, p.about);
-                    write_rows(&p.db, &slot, &p.fingerprint, p.as_of, &p.ids, &p.rows).await;
+                    let stored = (&p.ids[..], &p.placings[..], &p.rows[..]);
+                    write_rows(&p.db, &slot, &p.fingerprint, p.as_of, stored).await;
                 }
             });
         }
@@ -599,7 +640,8 @@ async fn store_answer(
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .remove(&store.slot);
     stored_now(&store.slot, about);
-    write_rows(db, &store.slot, &store.fingerprint, store.as_of, ids, rows).await;
+    let stored = (ids, placings, rows);
+    write_rows(db, &store.slot, &store.fingerprint, store.as_of, stored).await;
 }
 
 fn stored_now(slot: &str, about: Option<uuid::Uuid>) {
@@ -615,16 +657,17 @@ async fn write_rows(
     slot: &str,
     fingerprint: &str,
     as_of: chrono::NaiveDate,
-    ids: &[RowId],
-    rows: &[Bytes],
+    (ids, placings, rows): (&[RowId], &[Placing], &[Bytes]),
 ) {
     use tracker_core::service::stored_answer;
     let rows: Vec<stored_answer::Row<'_>> = ids
         .iter()
+        .zip(placings)
         .zip(rows)
-        .map(|(id, json)| stored_answer::Row {
+        .map(|((id, placing), json)| stored_answer::Row {
             grant: id.0,
             revision: id.1,
+            placing: placing.clone(),
             json,
         })
         .collect();
@@ -658,23 +701,28 @@ const ROWS_PER_SLICE: usize = 250;
 async fn resolve_into_json<T: OutputType>(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
-    rows: &[T],
+    rows: &[RowSource<T>],
     keys: &[RowKey],
 ) -> ServerResult<Vec<Bytes>> {
     let mut json = Vec::with_capacity(rows.len());
     for (n, slice) in rows.chunks(ROWS_PER_SLICE).enumerate() {
         let base = n * ROWS_PER_SLICE;
-        let mut found: Vec<Option<Bytes>> = (base..base + slice.len())
-            .map(|i| keys.get(i).and_then(|k| ROWS.get(k)))
+        let mut found: Vec<Option<Bytes>> = slice
+            .iter()
+            .enumerate()
+            .map(|(i, row)| match row {
+                RowSource::Json(json) => Some(json.clone()),
+                RowSource::Value(_) => keys.get(base + i).and_then(|k| ROWS.get(k)),
+            })
             .collect();
         let copied = found.iter().flatten().count();
         metrics::counter!("tracker_kept_rows_total", "source" => "kept").increment(copied as u64);
         metrics::counter!("tracker_kept_rows_total", "source" => "resolved")
             .increment((slice.len() - copied) as u64);
-        let missing = slice
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| found[*i].is_none());
+        let missing = slice.iter().enumerate().filter_map(|(i, row)| match row {
+            RowSource::Value(v) if found[i].is_none() => Some((i, v)),
+            _ => None,
+        });
         let values = futures_util::future::try_join_all(missing.map(|(i, row)| {
             let ctx = ctx.clone();
             async move {

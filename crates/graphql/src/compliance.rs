@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
-use super::answers::{Kept, Stored};
+use super::answers::{FromStore, Kept, RowSource, Stored};
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
 use ::engine::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
 use ::engine::compliance::{self as engine, Report, Severity, Status};
@@ -1046,19 +1046,29 @@ impl ComplianceQuery {
             sees_persons,
             lang,
         );
-        if let Some(kept) = stored.await {
-            return Ok(kept);
-        }
+        // A stored answer a few writes behind: its unmoved rows are placed and copied, and only
+        // the grants that moved are evaluated and resolved.
+        let unmoved = match stored.await {
+            Some(FromStore::Whole(kept)) => return Ok(kept),
+            Some(FromStore::Unmoved(rows)) => rows,
+            None => HashMap::new(),
+        };
         // The answer is of the grants the fingerprint names (one created since is in the next).
         let mut grants = svc::listed(db(ctx), selected).await?;
         grants.retain(|g| revisions.contains_key(&g.id));
-        let rows = svc::dashboard(db(ctx), &grants, &revisions, q)
+        let rows = svc::dashboard_with(db(ctx), &grants, &revisions, q, unmoved)
             .await?
-            .iter()
-            .map(|r| {
-                let revision = revisions.get(&r.grant_id).copied().unwrap_or(0);
-                let id = (r.grant_id, revision, as_of, known_at);
-                (compliance_view(r, known_at, sees_persons, lang), id)
+            .into_iter()
+            .map(|(placing, row)| {
+                let (grant, source) = match row {
+                    svc::DashboardRow::Known((grant, json)) => (grant, RowSource::Json(json)),
+                    svc::DashboardRow::Evaluated(r) => (
+                        r.grant_id,
+                        RowSource::Value(compliance_view(&r, known_at, sees_persons, lang)),
+                    ),
+                };
+                let revision = revisions.get(&grant).copied().unwrap_or(0);
+                (source, (grant, revision, as_of, known_at), placing)
             })
             .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;

@@ -314,3 +314,96 @@ async fn an_answer_resolved_soon_after_a_store_is_stored_when_the_interval_ends(
     assert_eq!(app.ok(DASHBOARD, json!({})).await, latest);
     assert_eq!(app.statements(), 3, "served whole from the store");
 }
+
+/// Scenario: three grants with hours (shares 10, 11 and 12 %); the national dashboard by share,
+/// lowest first, is answered and stored. The first grant reports more (25 %), which moves it
+/// last. A fresh instance has neither evaluations in memory nor stored ones (deleted), and the
+/// two unmoved grants start building in 2030, changed behind the API's back: evaluated, they
+/// would show no share. Its answer keeps their stored rows and places, so they were placed from
+/// the stored answer, neither evaluated nor read; the written grant is evaluated and placed by
+/// its new share, last; and the answer is the one a full evaluation gave before the change
+/// behind the API's back.
+#[tokio::test]
+async fn a_fresh_instance_places_the_unmoved_rows_and_evaluates_the_moved_grants() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let co = app.contractor(0).await;
+    let mut grants = Vec::new();
+    let mut contracts = Vec::new();
+    for i in 0..3 {
+        let g = app.grant_on(&estate, &format!("LBF-P{i}")).await;
+        let c = app.contract(&g, &co).await;
+        let p = app.placement(&app.person("P").await, &g, &c).await;
+        app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (10 + i).to_string() }] }))
+            .await;
+        grants.push(g);
+        contracts.push((c, p));
+    }
+    const BY_SHARE: &str =
+        "{ complianceDashboard(sort: SHARE_ASC) { grantId status metrics { sharePercent } } }";
+    let order = |v: &Value| -> Vec<(String, String)> {
+        rows(v)
+            .into_iter()
+            .map(|(g, _, s)| {
+                (
+                    g.as_str().unwrap().to_owned(),
+                    s.as_str().unwrap_or("-").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let first = app.ok(BY_SHARE, json!({})).await;
+    let ids = |v: &Value| order(v).into_iter().map(|(g, _)| g).collect::<Vec<_>>();
+    assert_eq!(ids(&first), grants, "10, 11, 12 %");
+
+    let (c, p) = &contracts[0];
+    app.ok(
+        REPORT,
+        json!({ "c": c, "m": "2024-02", "t": "100", "l": [{ "placementId": p, "hours": "40" }] }),
+    )
+    .await;
+    // What a full evaluation answers now, for the comparison below.
+    let evaluated = app.ok(BY_SHARE, json!({})).await;
+    assert_eq!(
+        order(&evaluated),
+        [
+            (grants[1].clone(), "11.00".to_owned()),
+            (grants[2].clone(), "12.00".to_owned()),
+            (grants[0].clone(), "25.00".to_owned()),
+        ]
+    );
+    // The stored answer is the first one still (resolved within STORE_EVERY of its store).
+    fresh(&app, &grants).await;
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    app.db
+        .execute_unprepared("DELETE FROM stored_evaluation")
+        .await
+        .unwrap();
+    entity::grant::Entity::update_many()
+        .col_expr(
+            entity::grant::Column::ConstructionStart,
+            Expr::value(chrono::NaiveDate::from_ymd_opt(2030, 1, 1)),
+        )
+        .filter(entity::grant::Column::Id.is_in([
+            grants[1].parse::<uuid::Uuid>().unwrap(),
+            grants[2].parse::<uuid::Uuid>().unwrap(),
+        ]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let patched = app.ok(BY_SHARE, json!({})).await;
+    assert_eq!(
+        patched, evaluated,
+        "the unmoved rows placed and copied from the stored answer, the moved grant evaluated"
+    );
+    // The same question asked by a full evaluation now shows the change behind the API's back
+    // (so the comparison above could fail).
+    fresh(&app, &grants).await;
+    app.db
+        .execute_unprepared("DELETE FROM stored_answer")
+        .await
+        .unwrap();
+    let full = app.ok(BY_SHARE, json!({})).await;
+    assert_ne!(full, evaluated);
+}

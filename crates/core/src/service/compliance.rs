@@ -1610,31 +1610,94 @@ pub async fn dashboard<C: ConnectionTrait>(
     revisions: &HashMap<Uuid, i64>,
     q: Question,
 ) -> AppResult<Vec<Arc<compliance::Report>>> {
+    let rows = dashboard_with::<_, ()>(db, grants, revisions, q, HashMap::new()).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(_, row)| match row {
+            DashboardRow::Evaluated(r) => Some(r),
+            DashboardRow::Known(()) => None,
+        })
+        .collect())
+}
+
+/// Where a grant's row falls on a dashboard: what the sorts and the status filter compare.
+/// Stored with a stored answer's rows, so a fresh instance places a row it did not evaluate.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Placing {
+    pub case_number: String,
+    pub status: compliance::Status,
+    pub share: Option<rust_decimal::Decimal>,
+    pub shortfall_hours: rust_decimal::Decimal,
+}
+
+impl Placing {
+    pub fn of(case_number: &str, r: &compliance::Report) -> Self {
+        Self {
+            case_number: case_number.to_owned(),
+            status: r.status,
+            share: r.metrics.share,
+            shortfall_hours: r.metrics.shortfall_hours,
+        }
+    }
+}
+
+/// A dashboard row: one already known to the caller (`K`, with its [`Placing`]), or a grant
+/// evaluated now.
+pub enum DashboardRow<K> {
+    Known(K),
+    Evaluated(Arc<compliance::Report>),
+}
+
+/// The dashboard as [`dashboard`] makes it, where the rows in `known` (by grant) are placed by
+/// their own placings instead of evaluated: after a few writes, a fresh instance with a stored
+/// answer evaluates the grants that moved, not the country. Every grant of `grants` is on it
+/// (known or evaluated) if it has the question's status; a known row of a grant not in `grants`
+/// is not.
+pub async fn dashboard_with<C: ConnectionTrait, K>(
+    db: &C,
+    grants: &[Listed],
+    revisions: &HashMap<Uuid, i64>,
+    q: Question,
+    mut known: HashMap<Uuid, (Placing, K)>,
+) -> AppResult<Vec<(Placing, DashboardRow<K>)>> {
     use std::cmp::Reverse;
-    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
-    let reports = evaluations_by_id(db, &ids, revisions, q.as_of, q.known_at).await?;
-    let mut rows: Vec<(&str, Arc<compliance::Report>)> = grants
+    let ids: Vec<Uuid> = grants
         .iter()
-        .filter_map(|g| Some((g.case_number.as_str(), reports.get(&g.id)?.clone())))
-        .filter(|(_, r)| q.status.is_none_or(|s| r.status == s))
+        .map(|g| g.id)
+        .filter(|id| !known.contains_key(id))
+        .collect();
+    let reports = evaluations_by_id(db, &ids, revisions, q.as_of, q.known_at).await?;
+    let mut rows: Vec<(Placing, DashboardRow<K>)> = grants
+        .iter()
+        .filter_map(|g| match known.remove(&g.id) {
+            Some((placing, k)) => Some((placing, DashboardRow::Known(k))),
+            None => {
+                let r = reports.get(&g.id)?.clone();
+                Some((Placing::of(&g.case_number, &r), DashboardRow::Evaluated(r)))
+            }
+        })
+        .filter(|(p, _)| q.status.is_none_or(|s| p.status == s))
         .collect();
     match q.sort {
-        DashboardSort::CaseNumber => rows.sort_by(|a, b| a.0.cmp(b.0)),
-        DashboardSort::ShareAsc => rows.sort_by(|(a, x), (b, y)| {
-            (x.metrics.share.is_none(), x.metrics.share, a).cmp(&(
-                y.metrics.share.is_none(),
-                y.metrics.share,
-                b,
+        DashboardSort::CaseNumber => {
+            rows.sort_by(|(a, _), (b, _)| a.case_number.cmp(&b.case_number))
+        }
+        DashboardSort::ShareAsc => rows.sort_by(|(a, _), (b, _)| {
+            (a.share.is_none(), a.share, &a.case_number).cmp(&(
+                b.share.is_none(),
+                b.share,
+                &b.case_number,
             ))
         }),
-        DashboardSort::ShareDesc => rows.sort_by(|(a, x), (b, y)| {
-            (Reverse(x.metrics.share), a).cmp(&(Reverse(y.metrics.share), b))
+        DashboardSort::ShareDesc => rows.sort_by(|(a, _), (b, _)| {
+            (Reverse(a.share), &a.case_number).cmp(&(Reverse(b.share), &b.case_number))
         }),
-        DashboardSort::ShortfallDesc => rows.sort_by(|(a, x), (b, y)| {
-            (Reverse(x.metrics.shortfall_hours), a).cmp(&(Reverse(y.metrics.shortfall_hours), b))
+        DashboardSort::ShortfallDesc => rows.sort_by(|(a, _), (b, _)| {
+            (Reverse(a.shortfall_hours), &a.case_number)
+                .cmp(&(Reverse(b.shortfall_hours), &b.case_number))
         }),
     }
-    Ok(rows.into_iter().map(|(_, r)| r).collect())
+    Ok(rows)
 }
 
 /// One page of a dashboard as a list on screen shows it: the rows of the page, and of all the

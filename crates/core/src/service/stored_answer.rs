@@ -21,11 +21,13 @@ use uuid::Uuid;
 /// answer larger than this is not stored (the national dashboard at 5,000 grants is some 6 MB).
 pub const MAX_UNPACKED: usize = 64 * 1024 * 1024;
 
-/// One row of an answer: its grant, the grant's revision it was resolved from, its JSON.
+/// One row of an answer: its grant, the grant's revision it was resolved from, where it falls
+/// on the dashboard, its JSON.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Row<'a> {
     pub grant: Uuid,
     pub revision: i64,
+    pub placing: super::compliance::Placing,
     /// Serialised as postcard's bytes (a length, then the bytes) and read back borrowed.
     pub json: &'a [u8],
 }
@@ -153,15 +155,26 @@ mod tests {
     #[test]
     fn rows_read_back_as_written() {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let placing = |status, share| super::super::compliance::Placing {
+            case_number: "LBF-1".into(),
+            status,
+            share,
+            shortfall_hours: rust_decimal::Decimal::new(12_345, 2),
+        };
         let rows = [
             Row {
                 grant: a,
                 revision: 3,
+                placing: placing(engine::compliance::Status::Breach, None),
                 json: br#"{"status":"OK"}"#,
             },
             Row {
                 grant: b,
                 revision: 0,
+                placing: placing(
+                    engine::compliance::Status::Compliant,
+                    Some(rust_decimal::Decimal::new(1_400, 4)),
+                ),
                 json: b"",
             },
         ];
