@@ -21,6 +21,21 @@ async fn simultaneous_dashboards_evaluate_once() {
     let b = app.grant_on(&estate, "LBF-K2").await;
     let ids: Vec<uuid::Uuid> = [&a, &b].iter().map(|g| g.parse().unwrap()).collect();
     let q = "{ complianceDashboard { grant { caseNumber } status metrics { sharePercent } findings { rule } } }";
+    let forget = || async {
+        api::service::compliance::forget_evaluations(&app.db, &ids)
+            .await
+            .unwrap();
+        use sea_orm::ConnectionTrait;
+        app.db
+            .execute_unprepared("DELETE FROM stored_evaluation")
+            .await
+            .unwrap();
+    };
+    // The process's first stored answer of the day also deletes earlier days' answers (one
+    // statement more): made here, so the counts below do not depend on which test stores first.
+    app.ok("{ complianceDashboard { status } }", json!({}))
+        .await;
+    forget().await;
 
     app.reset_statements();
     let answers = futures_util_join(&app, q).await;
@@ -34,16 +49,6 @@ async fn simultaneous_dashboards_evaluate_once() {
     assert_eq!(kept, 1, "a kept answer costs the grants' ids and revisions");
 
     // The same question evaluated afresh (nothing cached, nothing stored, another selection).
-    let forget = || async {
-        api::service::compliance::forget_evaluations(&app.db, &ids)
-            .await
-            .unwrap();
-        use sea_orm::ConnectionTrait;
-        app.db
-            .execute_unprepared("DELETE FROM stored_evaluation")
-            .await
-            .unwrap();
-    };
     forget().await;
     app.reset_statements();
     let alone = app
@@ -54,11 +59,11 @@ async fn simultaneous_dashboards_evaluate_once() {
         .await;
     let evaluation = app.statements();
     assert_eq!(alone["complianceDashboard"].as_array().unwrap().len(), 2);
-    // The first of the six also stored its evaluations (one statement); evaluated again after
-    // the stored rows were deleted behind its back, this instance takes them for stored.
+    // Neither the six nor the afresh evaluation store the evaluations again: the warm-up stored
+    // them, and this instance takes them for stored after the rows were deleted behind its back.
     assert_eq!(
         together,
-        evaluation + 1 + 5 * kept,
+        evaluation + 5 * kept,
         "six screens at once cost one evaluation ({evaluation} statements) and five kept answers"
     );
 
