@@ -711,7 +711,13 @@ async fn resolve_into_json<T: OutputType>(
             .iter()
             .enumerate()
             .map(|(i, row)| match row {
-                RowSource::Json(json) => Some(json.clone()),
+                // Kept like a resolved row, so the answer after the next write copies it too.
+                RowSource::Json(json) => {
+                    if let Some(k) = keys.get(base + i) {
+                        ROWS.insert(*k, json.clone());
+                    }
+                    Some(json.clone())
+                }
                 RowSource::Value(_) => keys.get(base + i).and_then(|k| ROWS.get(k)),
             })
             .collect();

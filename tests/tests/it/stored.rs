@@ -397,8 +397,25 @@ async fn a_fresh_instance_places_the_unmoved_rows_and_evaluates_the_moved_grants
         patched, evaluated,
         "the unmoved rows placed and copied from the stored answer, the moved grant evaluated"
     );
+    // The copied rows are kept like resolved ones: the answer after the next write copies them
+    // again (an unmoved grant evaluated now would show no share).
+    app.ok(
+        REPORT,
+        json!({ "c": c, "m": "2024-03", "t": "100", "l": [{ "placementId": p, "hours": "40" }] }),
+    )
+    .await;
+    let next = app.ok(BY_SHARE, json!({})).await;
+    let share_of = |v: &Value, g: &str| {
+        order(v)
+            .into_iter()
+            .find(|(id, _)| id == g)
+            .map(|(_, s)| s)
+            .unwrap()
+    };
+    assert_eq!(share_of(&next, &grants[1]), "11.00");
+    assert_eq!(share_of(&next, &grants[2]), "12.00");
     // The same question asked by a full evaluation now shows the change behind the API's back
-    // (so the comparison above could fail).
+    // (so the comparisons above could fail).
     fresh(&app, &grants).await;
     app.db
         .execute_unprepared("DELETE FROM stored_answer")
