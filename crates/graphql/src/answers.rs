@@ -211,9 +211,8 @@ pub enum RowSource<T> {
     Json(Bytes),
 }
 
-/// The rows of a stored answer whose grants did not move, by grant: each row's placing, and the
-/// grant with the row's JSON.
-pub type Unmoved = std::collections::HashMap<uuid::Uuid, (Placing, (uuid::Uuid, Bytes))>;
+/// The rows of a stored answer whose grants did not move, by grant: each row's placing and JSON.
+pub type Unmoved = std::collections::HashMap<uuid::Uuid, (Placing, Bytes)>;
 
 /// What the store has for a question: the whole answer (no grant moved since it was stored), or
 /// the rows of the grants that did not move.
@@ -413,10 +412,7 @@ impl<T> Kept<T> {
             let unmoved = rows
                 .into_iter()
                 .filter(|r| current.get(&r.grant) == Some(&r.revision))
-                .map(|r| {
-                    let json = Bytes::copy_from_slice(r.json);
-                    (r.grant, (r.placing, (r.grant, json)))
-                })
+                .map(|r| (r.grant, (r.placing, Bytes::copy_from_slice(r.json))))
                 .collect();
             return Some(FromStore::Unmoved(unmoved));
         }

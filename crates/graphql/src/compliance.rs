@@ -1061,7 +1061,7 @@ impl ComplianceQuery {
             .into_iter()
             .map(|(placing, row)| {
                 let (grant, source) = match row {
-                    svc::DashboardRow::Known((grant, json)) => (grant, RowSource::Json(json)),
+                    svc::DashboardRow::Known(grant, json) => (grant, RowSource::Json(json)),
                     svc::DashboardRow::Evaluated(r) => (
                         r.grant_id,
                         RowSource::Value(compliance_view(&r, known_at, sees_persons, lang)),

@@ -1615,7 +1615,7 @@ pub async fn dashboard<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|(_, row)| match row {
             DashboardRow::Evaluated(r) => Some(r),
-            DashboardRow::Known(()) => None,
+            DashboardRow::Known(..) => None,
         })
         .collect())
 }
@@ -1641,10 +1641,10 @@ impl Placing {
     }
 }
 
-/// A dashboard row: one already known to the caller (`K`, with its [`Placing`]), or a grant
-/// evaluated now.
+/// A dashboard row: a grant's row already known to the caller (`K`, with its [`Placing`]), or a
+/// grant evaluated now.
 pub enum DashboardRow<K> {
-    Known(K),
+    Known(Uuid, K),
     Evaluated(Arc<compliance::Report>),
 }
 
@@ -1670,7 +1670,7 @@ pub async fn dashboard_with<C: ConnectionTrait, K>(
     let mut rows: Vec<(Placing, DashboardRow<K>)> = grants
         .iter()
         .filter_map(|g| match known.remove(&g.id) {
-            Some((placing, k)) => Some((placing, DashboardRow::Known(k))),
+            Some((placing, k)) => Some((placing, DashboardRow::Known(g.id, k))),
             None => {
                 let r = reports.get(&g.id)?.clone();
                 Some((Placing::of(&g.case_number, &r), DashboardRow::Evaluated(r)))
