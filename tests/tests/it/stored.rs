@@ -32,6 +32,29 @@ fn rows(v: &Value) -> Vec<(Value, Value, Value)> {
         .collect()
 }
 
+/// Three grants of one estate, each with a contract and a trainee who worked 10, 11 and 12 of
+/// 100 hours in January 2024: their ids, and each one's (contract, placement).
+async fn three_grants_with_hours(
+    app: &TestApp,
+    prefix: &str,
+) -> (Vec<String>, Vec<(String, String)>) {
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let co = app.contractor(0).await;
+    let mut grants = Vec::new();
+    let mut contracts = Vec::new();
+    for i in 0..3 {
+        let g = app.grant_on(&estate, &format!("{prefix}{i}")).await;
+        let c = app.contract(&g, &co).await;
+        let p = app.placement(&app.person("P").await, &g, &c).await;
+        app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (10 + i).to_string() }] }))
+            .await;
+        grants.push(g);
+        contracts.push((c, p));
+    }
+    (grants, contracts)
+}
+
 /// Scenario: three grants with hours; the national dashboard stores each grant's evaluation
 /// under its revision. A fresh instance's dashboard (another selection, so no kept answer
 /// serves it) reads them (six statements, not the two dozen of an evaluation) and answers the
@@ -41,20 +64,7 @@ fn rows(v: &Value) -> Vec<(Value, Value, Value)> {
 #[tokio::test]
 async fn a_fresh_instance_reads_the_stored_evaluations() {
     let app = TestApp::new().await;
-    let org = app.organisation().await;
-    let estate = app.estate(&org).await;
-    let co = app.contractor(0).await;
-    let mut grants = Vec::new();
-    let mut contracts = Vec::new();
-    for i in 0..3 {
-        let g = app.grant_on(&estate, &format!("LBF-S{i}")).await;
-        let c = app.contract(&g, &co).await;
-        let p = app.placement(&app.person("P").await, &g, &c).await;
-        app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (10 + i).to_string() }] }))
-            .await;
-        grants.push(g);
-        contracts.push((c, p));
-    }
+    let (grants, contracts) = three_grants_with_hours(&app, "LBF-S").await;
     let first = app
         .ok(
             "{ complianceDashboard { grantId status metrics { sharePercent } } }",
@@ -326,20 +336,7 @@ async fn an_answer_resolved_soon_after_a_store_is_stored_when_the_interval_ends(
 #[tokio::test]
 async fn a_fresh_instance_places_the_unmoved_rows_and_evaluates_the_moved_grants() {
     let app = TestApp::new().await;
-    let org = app.organisation().await;
-    let estate = app.estate(&org).await;
-    let co = app.contractor(0).await;
-    let mut grants = Vec::new();
-    let mut contracts = Vec::new();
-    for i in 0..3 {
-        let g = app.grant_on(&estate, &format!("LBF-P{i}")).await;
-        let c = app.contract(&g, &co).await;
-        let p = app.placement(&app.person("P").await, &g, &c).await;
-        app.ok(REPORT, json!({ "c": c, "m": "2024-01", "t": "100", "l": [{ "placementId": p, "hours": (10 + i).to_string() }] }))
-            .await;
-        grants.push(g);
-        contracts.push((c, p));
-    }
+    let (grants, contracts) = three_grants_with_hours(&app, "LBF-P").await;
     const BY_SHARE: &str =
         "{ complianceDashboard(sort: SHARE_ASC) { grantId status metrics { sharePercent } } }";
     let order = |v: &Value| -> Vec<(String, String)> {
