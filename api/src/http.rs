@@ -624,7 +624,26 @@ pub fn app_with_mail(
 ) -> impl Endpoint {
     // Installed before the first request, so the first scrape already lists every series.
     let _ = crate::ops::prometheus();
-    Route::new()
+    let routes = service_routes(Route::new());
+    let routes = people_page_routes(grant_page_routes(account_routes(routes)));
+    routes
+        .data(schema)
+        .data(std::sync::Arc::new(crate::web::CsrfKey::new(db.clone())))
+        .data(db)
+        .data(limits)
+        .data(web)
+        .data(mail)
+        .data(std::sync::Arc::new(crate::web::Attempts::default()))
+        .around(unknown_addresses)
+        .with(crate::ops::CrossOrigin(cors))
+        .with(Tracing)
+        .with(catch_panics())
+        .with(crate::ops::RequestIds)
+}
+
+/// The API, its console and live updates, the probes and metrics, and the exports.
+fn service_routes(routes: Route) -> Route {
+    routes
         .at("/", get(index))
         .at("/graphql", get(console).post(graphql))
         .at("/graphql/ws", get(graphql_ws))
@@ -648,6 +667,12 @@ pub fn app_with_mail(
             "/exports/grant-months.xlsx",
             get(crate::downloads::grant_months_xlsx),
         )
+}
+
+/// Signing in and out, invitations, forgotten passwords, the language switch and the design
+/// system's files.
+fn account_routes(routes: Route) -> Route {
+    routes
         .at(
             "/login",
             get(crate::web::login_page).post(crate::web::login.around(bounded_form)),
@@ -666,6 +691,16 @@ pub fn app_with_mail(
             get(crate::web::password::forgot_page)
                 .post(crate::web::password::send_link.around(bounded_form)),
         )
+        .at("/lang", get(crate::web::switch_lang))
+        .at(
+            format!("{}/*path", crate::web::assets::DKFDS_PATH),
+            get(crate::web::assets::dkfds),
+        )
+}
+
+/// The web app's home and its pages of grants, contracts, LBF reports, set-up and users.
+fn grant_page_routes(routes: Route) -> Route {
+    routes
         .at("/app", get(crate::web::pages::home::app_home))
         .at("/app/grants/:id", get(crate::web::pages::grant::grant_page))
         .at(
@@ -707,18 +742,6 @@ pub fn app_with_mail(
             poem::post(crate::web::pages::users::reset.around(bounded_form)),
         )
         .at(
-            "/app/trainees",
-            get(crate::web::pages::trainees::trainees_page),
-        )
-        .at(
-            "/app/trainees/person",
-            poem::post(crate::web::pages::trainees::create_person.around(bounded_form)),
-        )
-        .at(
-            "/app/trainees/placement",
-            poem::post(crate::web::pages::trainees::create_placement.around(bounded_form)),
-        )
-        .at(
             "/app/setup/organisation",
             poem::post(crate::web::pages::setup::create_organisation.around(bounded_form)),
         )
@@ -744,10 +767,23 @@ pub fn app_with_mail(
             "/app/setup/contractor",
             poem::post(crate::web::pages::setup::create_contractor.around(bounded_form)),
         )
-        .at("/lang", get(crate::web::switch_lang))
+}
+
+/// The web app's pages of people in training, trials, follow-up groups, hours, reminders and
+/// the payroll import.
+fn people_page_routes(routes: Route) -> Route {
+    routes
         .at(
-            format!("{}/*path", crate::web::assets::DKFDS_PATH),
-            get(crate::web::assets::dkfds),
+            "/app/trainees",
+            get(crate::web::pages::trainees::trainees_page),
+        )
+        .at(
+            "/app/trainees/person",
+            poem::post(crate::web::pages::trainees::create_person.around(bounded_form)),
+        )
+        .at(
+            "/app/trainees/placement",
+            poem::post(crate::web::pages::trainees::create_placement.around(bounded_form)),
         )
         .at(
             "/app/trials",
@@ -808,18 +844,6 @@ pub fn app_with_mail(
             get(crate::web::pages::import::import_page)
                 .post(crate::web::pages::import::import_file.around(bounded_upload)),
         )
-        .data(schema)
-        .data(std::sync::Arc::new(crate::web::CsrfKey::new(db.clone())))
-        .data(db)
-        .data(limits)
-        .data(web)
-        .data(mail)
-        .data(std::sync::Arc::new(crate::web::Attempts::default()))
-        .around(unknown_addresses)
-        .with(crate::ops::CrossOrigin(cors))
-        .with(Tracing)
-        .with(catch_panics())
-        .with(crate::ops::RequestIds)
 }
 
 /// A panic while a request is served answers a coded INTERNAL error as JSON with HTTP 500 and a
