@@ -25,6 +25,7 @@
 // merged Query is deeper than rustc's default limit of 128.
 #![recursion_limit = "256"]
 
+mod dataset;
 mod floor;
 mod load;
 mod writes;
@@ -33,10 +34,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use anyhow::Context;
 use api::auth::Principal;
 use api::config::PageLimits;
 use api::graphql::build_schema;
-use chrono::{Months, NaiveDate, Utc};
+use chrono::Utc;
 use entity::enums::*;
 
 // mimalloc: a GraphQL answer is thousands of small allocations freed together, where glibc's
@@ -44,11 +46,8 @@ use entity::enums::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use entity::*;
-use sea_orm::{ActiveValue::Set, EntityTrait};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
-
-const CONTRACTS_PER_GRANT: usize = 6;
-const MONTHS: u32 = 24;
 
 fn main() -> anyhow::Result<()> {
     api::run_main(run())
@@ -61,30 +60,8 @@ async fn run() -> anyhow::Result<()> {
     let dir = tempfile_dir();
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()));
-    let backend = if url.starts_with("sqlite") {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
     let mut db = api::db::connect_and_migrate(&url).await?;
-
-    let t = Instant::now();
-    let counts = fill(&db, grants).await?;
-    // A bulk load writes no audit rows, so nothing keeps its rollups: make them, as a server
-    // starting on loaded data does.
-    api::service::rollup::backfill(&db)
-        .await
-        .map_err(|e| anyhow::anyhow!("rollups: {e:?}"))?;
-    println!(
-        "dataset ({backend}): {counts} in {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
-    // A live database has statistics; right after a bulk insert the planner has none and scans
-    // whole tables where an index lookup is right. Measure what production runs.
-    {
-        use sea_orm::ConnectionTrait;
-        db.execute_unprepared("ANALYZE").await?;
-    }
+    load(&db, grants, &url).await?;
 
     let statements = Arc::new(AtomicUsize::new(0));
     let counter = statements.clone();
@@ -92,74 +69,13 @@ async fn run() -> anyhow::Result<()> {
         counter.fetch_add(1, Ordering::Relaxed);
     });
     let schema = build_schema(db.clone(), PageLimits::default());
-    let first_grant = grant::Entity::find().one(&db).await?.expect("a grant").id;
-    let org = housing_organisation::Entity::find()
-        .one(&db)
-        .await?
-        .expect("the organisation")
-        .id;
-    let busy_contractor = contract::Entity::find()
-        .one(&db)
-        .await?
-        .expect("a contract")
-        .contractor_id;
-    let admin = Principal::system();
-    // Scoped callers: their reads carry the role's IN-subqueries.
-    let scoped = |role, organisation_id, contractor_id| Principal {
-        token_id: Uuid::now_v7(),
-        user_id: None,
-        role,
-        organisation_id,
-        contractor_id,
-        grant_ids: vec![],
-    };
-    let bygherre = scoped(Role::Bygherre, Some(org), None);
-    let contractor_caller = scoped(Role::Contractor, None, Some(busy_contractor));
-
+    let callers = Callers::find(&db).await?;
     // Every evaluation as known now, after the load: the dataset's rows were all recorded now,
     // so the default (the end of the as-of day, 2025) would find none of them. One fixed time,
     // so repeated runs ask the same question (and may be answered from the cache).
     let known = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let cases: Vec<(&str, String)> = vec![
-        (
-            "complianceDashboard (all grants, sorted by shortfall)",
-            format!(
-                "{{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status metrics {{ sharePercent shortfallHours }} findings {{ rule }} }} }}"
-            ),
-        ),
-        (
-            "contractorRanking (all grants)",
-            format!(
-                "{{ contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ shortfallHours }} grantsBehind }} }}"
-            ),
-        ),
-        (
-            "grants(first: 100) with compliance and contracts",
-            format!(
-                "{{ grants(first: 100) {{ edges {{ node {{ caseNumber compliance(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status }} contracts {{ contractor {{ name }} hoursReports {{ totalHours }} }} }} }} }} }}"
-            ),
-        ),
-        (
-            "one grant: compliance + time series",
-            format!(
-                "{{ compliance(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status findings {{ message }} }} complianceTimeSeries(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ month cumulativeSharePercent }} }}"
-            ),
-        ),
-    ];
-    let dashboard = cases[0].1.clone();
-    let dashboard_query = dashboard.clone();
-    let mut cases: Vec<(&str, String, &Principal)> =
-        cases.into_iter().map(|(n, q)| (n, q, &admin)).collect();
-    cases.push((
-        "complianceDashboard as BYGHERRE (its organisation: all grants)",
-        dashboard,
-        &bygherre,
-    ));
-    cases.push((
-        "CONTRACTOR: its contracts with hours, and its ranking row",
-        format!("{{ contracts(first: 100) {{ edges {{ node {{ trade grant {{ caseNumber }} hoursReports {{ totalHours traineeHours }} }} }} }} contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ sharePercent }} }} }}"),
-        &contractor_caller,
-    ));
+    let cases = cases(&callers, &known);
+    let dashboard_query = cases[0].1.clone();
     // The first run evaluates every grant (nothing cached); later runs find the evaluations in
     // the cache, keyed by each grant's revision, and only check the revisions.
     println!(
@@ -179,41 +95,163 @@ async fn run() -> anyhow::Result<()> {
         }
         print_row(name, times, &stmts);
     }
+    after_writes(&db, &schema, &statements, &dashboard_query, runs).await?;
 
-    // A write between runs: one grant's revision moves each time, so that grant is evaluated
-    // again and the answer resolved afresh (what the first read after a write costs).
-    {
-        use sea_orm::{EntityTrait, QuerySelect};
-        let ids: Vec<Uuid> = entity::grant::Entity::find()
-            .select_only()
-            .column(entity::grant::Column::Id)
-            .limit(runs as u64)
-            .into_tuple()
-            .all(&db)
-            .await?;
-        let mut times = Vec::with_capacity(runs);
-        let mut stmts = Vec::with_capacity(runs);
-        for id in &ids {
-            api::service::revision::bump(&db, vec![*id])
-                .await
-                .map_err(|e| anyhow::anyhow!("bump: {e:?}"))?;
-            statements.store(0, Ordering::Relaxed);
-            let t = Instant::now();
-            let req = async_graphql::Request::new(dashboard_query.as_str()).data(admin.clone());
-            let res = schema.execute(req).await;
-            times.push(t.elapsed());
-            anyhow::ensure!(res.errors.is_empty(), "after a write: {:?}", res.errors);
-            stmts.push(statements.load(Ordering::Relaxed));
-        }
-        print_row(
-            "complianceDashboard, one grant written before each run",
-            times,
-            &stmts,
-        );
-    }
-
+    let first_grant = callers.first_grant;
     over_http(&db, &schema, grants, first_grant, &known, runs.max(20)).await?;
     writes::section(&db, &schema, runs.max(20)).await
+}
+
+/// Fills the database at `url` with `grants` grants, makes their rollups and analyses it.
+async fn load(db: &sea_orm::DatabaseConnection, grants: usize, url: &str) -> anyhow::Result<()> {
+    let backend = if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    let t = Instant::now();
+    let counts = dataset::fill(db, grants).await?;
+    // A bulk load writes no audit rows, so nothing keeps its rollups: make them, as a server
+    // starting on loaded data does.
+    api::service::rollup::backfill(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("rollups: {e:?}"))?;
+    println!(
+        "dataset ({backend}): {counts} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    // A live database has statistics; right after a bulk insert the planner has none and scans
+    // whole tables where an index lookup is right. Measure what production runs.
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("ANALYZE").await?;
+    Ok(())
+}
+
+/// Who asks the in-process questions: the system, a bygherre (whose reads carry its role's
+/// IN-subqueries) and the contractor with the first contract; and the grant asked about alone.
+struct Callers {
+    admin: Principal,
+    bygherre: Principal,
+    contractor: Principal,
+    first_grant: Uuid,
+}
+
+impl Callers {
+    async fn find(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Self> {
+        let first_grant = grant::Entity::find().one(db).await?.context("a grant")?.id;
+        let org = housing_organisation::Entity::find()
+            .one(db)
+            .await?
+            .context("the organisation")?
+            .id;
+        let busy_contractor = contract::Entity::find()
+            .one(db)
+            .await?
+            .context("a contract")?
+            .contractor_id;
+        let scoped = |role, organisation_id, contractor_id| Principal {
+            token_id: Uuid::now_v7(),
+            user_id: None,
+            role,
+            organisation_id,
+            contractor_id,
+            grant_ids: vec![],
+        };
+        Ok(Self {
+            admin: Principal::system(),
+            bygherre: scoped(Role::Bygherre, Some(org), None),
+            contractor: scoped(Role::Contractor, None, Some(busy_contractor)),
+            first_grant,
+        })
+    }
+}
+
+/// The in-process questions, each with its name and who asks it; the first is the national
+/// dashboard.
+fn cases<'a>(callers: &'a Callers, known: &str) -> Vec<(&'static str, String, &'a Principal)> {
+    let first_grant = callers.first_grant;
+    let dashboard = format!(
+        "{{ complianceDashboard(sort: SHORTFALL_DESC, asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status metrics {{ sharePercent shortfallHours }} findings {{ rule }} }} }}"
+    );
+    vec![
+        (
+            "complianceDashboard (all grants, sorted by shortfall)",
+            dashboard.clone(),
+            &callers.admin,
+        ),
+        (
+            "contractorRanking (all grants)",
+            format!(
+                "{{ contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ shortfallHours }} grantsBehind }} }}"
+            ),
+            &callers.admin,
+        ),
+        (
+            "grants(first: 100) with compliance and contracts",
+            format!(
+                "{{ grants(first: 100) {{ edges {{ node {{ caseNumber compliance(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status }} contracts {{ contractor {{ name }} hoursReports {{ totalHours }} }} }} }} }} }}"
+            ),
+            &callers.admin,
+        ),
+        (
+            "one grant: compliance + time series",
+            format!(
+                "{{ compliance(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ status findings {{ message }} }} complianceTimeSeries(grantId: \"{first_grant}\", asOf: \"2025-06-15\", knownAt: \"{known}\") {{ month cumulativeSharePercent }} }}"
+            ),
+            &callers.admin,
+        ),
+        (
+            "complianceDashboard as BYGHERRE (its organisation: all grants)",
+            dashboard,
+            &callers.bygherre,
+        ),
+        (
+            "CONTRACTOR: its contracts with hours, and its ranking row",
+            format!(
+                "{{ contracts(first: 100) {{ edges {{ node {{ trade grant {{ caseNumber }} hoursReports {{ totalHours traineeHours }} }} }} }} contractorRanking(asOf: \"2025-06-15\", knownAt: \"{known}\") {{ contractorName metrics {{ sharePercent }} }} }}"
+            ),
+            &callers.contractor,
+        ),
+    ]
+}
+
+/// The dashboard with a write between runs: one grant's revision moves each time, so that grant
+/// is evaluated again and the answer resolved afresh (what the first read after a write costs).
+async fn after_writes(
+    db: &sea_orm::DatabaseConnection,
+    schema: &api::graphql::AppSchema,
+    statements: &AtomicUsize,
+    dashboard_query: &str,
+    runs: usize,
+) -> anyhow::Result<()> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<Uuid> = entity::grant::Entity::find()
+        .select_only()
+        .column(entity::grant::Column::Id)
+        .limit(runs as u64)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut times = Vec::with_capacity(runs);
+    let mut stmts = Vec::with_capacity(runs);
+    for id in &ids {
+        api::service::revision::bump(db, vec![*id])
+            .await
+            .map_err(|e| anyhow::anyhow!("bump: {e:?}"))?;
+        statements.store(0, Ordering::Relaxed);
+        let t = Instant::now();
+        let req = async_graphql::Request::new(dashboard_query).data(Principal::system());
+        let res = schema.execute(req).await;
+        times.push(t.elapsed());
+        anyhow::ensure!(res.errors.is_empty(), "after a write: {:?}", res.errors);
+        stmts.push(statements.load(Ordering::Relaxed));
+    }
+    print_row(
+        "complianceDashboard, one grant written before each run",
+        times,
+        &stmts,
+    );
+    Ok(())
 }
 
 /// One line of the in-process table: the first run, the median, min and max, and the statements
@@ -350,206 +388,4 @@ fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tracker-bench-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
-}
-
-async fn insert_chunked<A, E>(db: &sea_orm::DatabaseConnection, rows: Vec<A>) -> anyhow::Result<()>
-where
-    E: EntityTrait,
-    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
-{
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        // SQLite allows 32,766 bound parameters per statement; 1,000 rows stay well under.
-        let chunk: Vec<A> = rows.by_ref().take(1000).collect();
-        E::insert_many(chunk).exec(db).await?;
-    }
-    Ok(())
-}
-
-/// Deterministic synthetic data: grant i's trainee hours vary with i so shares spread around 14 %.
-async fn fill(db: &sea_orm::DatabaseConnection, grants: usize) -> anyhow::Result<String> {
-    let now = Utc::now();
-    let start = NaiveDate::from_ymd_opt(2023, 3, 1).unwrap();
-    let org_id = Uuid::now_v7();
-    housing_organisation::Entity::insert(housing_organisation::ActiveModel {
-        id: Set(org_id),
-        name: Set("Bench Boligselskab".into()),
-        cvr: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        archived_at: Set(None),
-    })
-    .exec(db)
-    .await?;
-    let contractor_ids: Vec<Uuid> = (0..200).map(|_| Uuid::now_v7()).collect();
-    insert_chunked(
-        db,
-        contractor_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| contractor::ActiveModel {
-                id: Set(*id),
-                // Inserted directly, so not modulus-11 checked: only unique matters here.
-                cvr: Set(format!("{:08}", 10_000_000 + i)),
-                name: Set(format!("Entreprenør {i}")),
-                created_at: Set(now),
-                updated_at: Set(now),
-                archived_at: Set(None),
-            })
-            .collect(),
-    )
-    .await?;
-    let (
-        mut estates,
-        mut grant_rows,
-        mut contracts,
-        mut persons,
-        mut placements,
-        mut reports,
-        mut lines,
-    ) = (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    for g in 0..grants {
-        let estate_id = Uuid::now_v7();
-        estates.push(estate::ActiveModel {
-            id: Set(estate_id),
-            organisation_id: Set(org_id),
-            name: Set(format!("Afdeling {g}")),
-            municipality: Set(["Odense", "Aarhus", "København", "Aalborg"][g % 4].into()),
-            address: Set(None),
-            is_vulnerable_area: Set(g % 3 == 0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            archived_at: Set(None),
-        });
-        let grant_id = Uuid::now_v7();
-        grant_rows.push(grant::ActiveModel {
-            id: Set(grant_id),
-            estate_id: Set(estate_id),
-            case_number: Set(format!("BENCH-{g:04}")),
-            title: Set("Helhedsplan".into()),
-            kind: Set(GrantKind::Renovation),
-            commitment_year: Set(2020 + (g % 5) as i32),
-            stage: Set(GrantStage::SkemaB),
-            craftsman_cost_ore: Set(Some((100_000_000 + (g as i64 % 10) * 25_000_000) * 100)),
-            construction_start: Set(Some(start)),
-            planned_handover: Set(Some(start + Months::new(36))),
-            actual_handover: Set(None),
-            parameter_overrides: Set(None),
-            share_visible_to_contractors: Set(false),
-            main_contractor_approval: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            archived_at: Set(None),
-            ..Default::default()
-        });
-        for c in 0..CONTRACTS_PER_GRANT {
-            let contract_id = Uuid::now_v7();
-            contracts.push(contract::ActiveModel {
-                id: Set(contract_id),
-                grant_id: Set(grant_id),
-                contractor_id: Set(contractor_ids[(g * 7 + c) % contractor_ids.len()]),
-                kind: Set(if c == 0 {
-                    ContractKind::Main
-                } else {
-                    ContractKind::Trade
-                }),
-                parent_contract_id: Set(None),
-                trade: Set(["hovedentreprise", "murer", "tømrer", "VVS", "el", "maler"][c].into()),
-                value_ore: Set(20_000_000 * 100),
-                start_date: Set(start),
-                end_date: Set(start + Months::new(36)),
-                clause_required_centihours: Set(None),
-                clause_required_share_bp: Set(Some(1400)),
-                exemption_reason: Set(None),
-                exemption_approved_by: Set(None),
-                exemption_date: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-                archived_at: Set(None),
-                ..Default::default()
-            });
-            let pls: Vec<Uuid> = (0..2)
-                .map(|k| {
-                    let person_id = Uuid::now_v7();
-                    persons.push(person::ActiveModel {
-                        id: Set(person_id),
-                        display_name: Set(format!("Lærling {g}-{c}-{k}")),
-                        birth_year: Set(Some(2000)),
-                        lives_in_estate: Set(k == 0),
-                        consent_date: Set(Some(start)),
-                        erased_at: Set(None),
-                        created_by_token_id: Set(None),
-                        created_by_user_id: Set(None),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        archived_at: Set(None),
-                    });
-                    let id = Uuid::now_v7();
-                    placements.push(placement::ActiveModel {
-                        id: Set(id),
-                        person_id: Set(person_id),
-                        grant_id: Set(grant_id),
-                        contract_id: Set(contract_id),
-                        kind: Set(if k == 0 {
-                            PlacementKind::EudApprentice
-                        } else {
-                            PlacementKind::Fgu
-                        }),
-                        trade: Set("murer".into()),
-                        start_date: Set(start),
-                        end_date: Set(None),
-                        status: Set(PlacementStatus::Active),
-                        employee_number: Set(None),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        archived_at: Set(None),
-                    });
-                    id
-                })
-                .collect();
-            for m in 0..MONTHS {
-                let month = start + Months::new(m);
-                let report_id = Uuid::now_v7();
-                reports.push(hours_report::ActiveModel {
-                    id: Set(report_id),
-                    contract_id: Set(contract_id),
-                    month: Set(month),
-                    total_centihours: Set(2000 * 100),
-                    reported_at: Set(now),
-                    status: Set(entity::enums::HoursStatus::Submitted),
-                    version: Set(1),
-                    no_activity: Set(false),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    archived_at: Set(None),
-                });
-                for (k, pl) in pls.iter().enumerate() {
-                    lines.push(hours_line::ActiveModel {
-                        id: Set(Uuid::now_v7()),
-                        report_id: Set(report_id),
-                        placement_id: Set(*pl),
-                        centihours: Set((100 + ((g + k) % 8) as i64 * 10) * 100),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                        archived_at: Set(None),
-                    });
-                }
-            }
-        }
-    }
-    let summary = format!(
-        "{grants} grants, {} contracts, {} placements, {} monthly reports, {} hours lines",
-        contracts.len(),
-        placements.len(),
-        reports.len(),
-        lines.len()
-    );
-    insert_chunked(db, estates).await?;
-    insert_chunked(db, grant_rows).await?;
-    insert_chunked(db, contracts).await?;
-    insert_chunked(db, persons).await?;
-    insert_chunked(db, placements).await?;
-    insert_chunked(db, reports).await?;
-    insert_chunked(db, lines).await?;
-    Ok(summary)
 }
