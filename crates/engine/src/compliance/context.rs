@@ -293,11 +293,9 @@ fn clause_standings<'a>(
     per_contract: &HashMap<Uuid, Tally>,
     per_contract_through: &HashMap<Uuid, Tally>,
 ) -> (Vec<ClauseStanding<'a>>, Vec<Lapse<'a>>) {
-    let p = &g.params;
     let mut clauses = Vec::new();
     let mut lapses = Vec::new();
     for c in &g.contracts {
-        let ended = c.end <= as_of;
         let lapsed = lapsed_months(c);
         let (all, so_far) = if lapsed.is_empty() {
             (
@@ -305,130 +303,189 @@ fn clause_standings<'a>(
                 per_contract_through.get(&c.id).copied().unwrap_or_default(),
             )
         } else {
-            let (mut all, mut so_far) = (Tally::default(), Tally::default());
-            for r in g.reports.iter().filter(|r| {
-                r.contract_id == c.id
-                    && window.is_some_and(|w| w.contains(r.month))
-                    && !lapsed.contains(&r.month)
-            }) {
-                let t = tally_report(r, kinds);
-                all.add(&t);
-                if r.month <= through {
-                    so_far.add(&t);
-                }
-            }
-            (all, so_far)
+            unlapsed_tallies(g, c, &lapsed, window, kinds, through)
         };
-        if !lapsed.is_empty() {
-            // The months reported so far: through the last complete month (or the contract's end).
-            let judged = months_between(month_of(c.start), month_of(c.end.min(through)));
-            let months = judged.iter().filter(|m| lapsed.contains(m)).count();
-            if months > 0 {
-                let threshold = c.clause_company_threshold_bp.unwrap_or_default();
-                lapses.push(Lapse {
-                    contract: c,
-                    threshold: Decimal::new(threshold.into(), 4),
-                    periods: c
-                        .documentation
-                        .iter()
-                        .filter(|d| d.share_bp >= threshold && d.from <= as_of)
-                        .collect(),
-                    months,
-                    whole: months == judged.len(),
-                });
-                if months == judged.len() {
-                    continue;
-                }
+        if let Some(lapse) = lapse(c, &lapsed, as_of, through) {
+            let whole = lapse.whole;
+            lapses.push(lapse);
+            if whole {
+                continue;
             }
         }
-        if let Some(bp) = c.clause_share_bp {
-            let required = Decimal::new(bp.into(), 4);
-            let m = metrics(&all, required);
-            clauses.push(ClauseStanding {
-                contract: c,
-                ended,
-                behind: m.share.is_some_and(|s| s < required),
-                owed: m.shortfall_hours,
-                terms: ClauseTerms::Share {
-                    required,
-                    metrics: m,
-                },
-            });
-        }
-        if let Some(per) = c.clause_skilled_per_trainee {
-            let delivered = hours(all.trainee());
-            let non_trainee = hours(all.labour) - delivered;
-            let needed = ratio_needed(per, non_trainee);
-            clauses.push(ClauseStanding {
-                contract: c,
-                ended,
-                behind: delivered < needed,
-                owed: (needed - delivered).max(Decimal::ZERO),
-                terms: ClauseTerms::Ratio {
-                    per,
-                    non_trainee,
-                    needed,
-                    delivered,
-                },
-            });
-        }
-        if let Some(bp) = c
-            .clause_apprentice_part_bp
-            .filter(|_| c.clause_share_bp.is_some() || c.clause_skilled_per_trainee.is_some())
-        {
-            let part = Decimal::new(bp.into(), 4);
-            let trainee = hours(all.trainee());
-            let delivered = hours(all.apprentice);
-            let needed = apprentice_needed(part, trainee);
-            clauses.push(ClauseStanding {
-                contract: c,
-                ended,
-                behind: delivered < needed,
-                owed: Decimal::ZERO,
-                terms: ClauseTerms::ApprenticePart {
-                    part,
-                    trainee,
-                    needed,
-                    delivered,
-                },
-            });
-        }
-        if let Some(centi) = c.clause_hours_centi() {
-            let req = hours(centi);
-            let weeks = c.clause_centiweeks.map(hours);
-            // Lapsed days take their share of the hours out of the line.
-            let (line, delivered, span) = if ended {
-                let (_, span) = pro_rata(req, c.start, c.end, c.end);
-                let open = span.elapsed_days - lapsed_days(c, &lapsed, c.end);
-                let line = req * Decimal::from(open) / Decimal::from(span.period_days);
-                (line.round_dp(2), hours(all.trainee()), span)
-            } else {
-                let (_, span) = pro_rata(req, c.start, c.end, through);
-                let open = span.elapsed_days - lapsed_days(c, &lapsed, through);
-                let line = req * Decimal::from(open.max(0)) / Decimal::from(span.period_days);
-                (line.round_dp(2), hours(so_far.trainee()), span)
-            };
-            let behind = if ended {
-                delivered < line
-            } else {
-                delivered < line * (Decimal::ONE - p.on_track_tolerance())
-            };
-            clauses.push(ClauseStanding {
-                contract: c,
-                ended,
-                behind,
-                owed: (line - delivered).max(Decimal::ZERO),
-                terms: ClauseTerms::Hours {
-                    required: req,
-                    weeks,
-                    line,
-                    delivered,
-                    span,
-                },
-            });
-        }
+        let ended = c.end <= as_of;
+        share_ratio_and_part(c, ended, &all, &mut clauses);
+        clauses.extend(hours_standing(
+            c,
+            ended,
+            &all,
+            &so_far,
+            &lapsed,
+            through,
+            g.params.on_track_tolerance(),
+        ));
     }
     (clauses, lapses)
+}
+
+/// The contract's hours in the grant's window, leaving out its lapsed months: all of them, and
+/// those through `through`.
+fn unlapsed_tallies(
+    g: &GrantFacts,
+    c: &ContractFacts,
+    lapsed: &BTreeSet<NaiveDate>,
+    window: Option<&Window>,
+    kinds: &HashMap<Uuid, PlacementKind>,
+    through: NaiveDate,
+) -> (Tally, Tally) {
+    let (mut all, mut so_far) = (Tally::default(), Tally::default());
+    for r in g.reports.iter().filter(|r| {
+        r.contract_id == c.id
+            && window.is_some_and(|w| w.contains(r.month))
+            && !lapsed.contains(&r.month)
+    }) {
+        let t = tally_report(r, kinds);
+        all.add(&t);
+        if r.month <= through {
+            so_far.add(&t);
+        }
+    }
+    (all, so_far)
+}
+
+/// The contract's lapse, when its clause lapsed in any month judged so far (through the last
+/// complete month, or the contract's end).
+fn lapse<'a>(
+    c: &'a ContractFacts,
+    lapsed: &BTreeSet<NaiveDate>,
+    as_of: NaiveDate,
+    through: NaiveDate,
+) -> Option<Lapse<'a>> {
+    if lapsed.is_empty() {
+        return None;
+    }
+    let judged = months_between(month_of(c.start), month_of(c.end.min(through)));
+    let months = judged.iter().filter(|m| lapsed.contains(m)).count();
+    if months == 0 {
+        return None;
+    }
+    let threshold = c.clause_company_threshold_bp.unwrap_or_default();
+    Some(Lapse {
+        contract: c,
+        threshold: Decimal::new(threshold.into(), 4),
+        periods: c
+            .documentation
+            .iter()
+            .filter(|d| d.share_bp >= threshold && d.from <= as_of)
+            .collect(),
+        months,
+        whole: months == judged.len(),
+    })
+}
+
+/// The contract's share, ratio and apprentice-part clauses against all its counted hours.
+fn share_ratio_and_part<'a>(
+    c: &'a ContractFacts,
+    ended: bool,
+    all: &Tally,
+    out: &mut Vec<ClauseStanding<'a>>,
+) {
+    if let Some(bp) = c.clause_share_bp {
+        let required = Decimal::new(bp.into(), 4);
+        let m = metrics(all, required);
+        out.push(ClauseStanding {
+            contract: c,
+            ended,
+            behind: m.share.is_some_and(|s| s < required),
+            owed: m.shortfall_hours,
+            terms: ClauseTerms::Share {
+                required,
+                metrics: m,
+            },
+        });
+    }
+    if let Some(per) = c.clause_skilled_per_trainee {
+        let delivered = hours(all.trainee());
+        let non_trainee = hours(all.labour) - delivered;
+        let needed = ratio_needed(per, non_trainee);
+        out.push(ClauseStanding {
+            contract: c,
+            ended,
+            behind: delivered < needed,
+            owed: (needed - delivered).max(Decimal::ZERO),
+            terms: ClauseTerms::Ratio {
+                per,
+                non_trainee,
+                needed,
+                delivered,
+            },
+        });
+    }
+    if let Some(bp) = c
+        .clause_apprentice_part_bp
+        .filter(|_| c.clause_share_bp.is_some() || c.clause_skilled_per_trainee.is_some())
+    {
+        let part = Decimal::new(bp.into(), 4);
+        let trainee = hours(all.trainee());
+        let delivered = hours(all.apprentice);
+        let needed = apprentice_needed(part, trainee);
+        out.push(ClauseStanding {
+            contract: c,
+            ended,
+            behind: delivered < needed,
+            owed: Decimal::ZERO,
+            terms: ClauseTerms::ApprenticePart {
+                part,
+                trainee,
+                needed,
+                delivered,
+            },
+        });
+    }
+}
+
+/// The contract's hours clause: pro rata to `through` while it runs, in full once it has ended;
+/// lapsed days take their share of the hours out of the line.
+fn hours_standing<'a>(
+    c: &'a ContractFacts,
+    ended: bool,
+    all: &Tally,
+    so_far: &Tally,
+    lapsed: &BTreeSet<NaiveDate>,
+    through: NaiveDate,
+    tolerance: Decimal,
+) -> Option<ClauseStanding<'a>> {
+    let centi = c.clause_hours_centi()?;
+    let req = hours(centi);
+    let weeks = c.clause_centiweeks.map(hours);
+    let (line, delivered, span) = if ended {
+        let (_, span) = pro_rata(req, c.start, c.end, c.end);
+        let open = span.elapsed_days - lapsed_days(c, lapsed, c.end);
+        let line = req * Decimal::from(open) / Decimal::from(span.period_days);
+        (line.round_dp(2), hours(all.trainee()), span)
+    } else {
+        let (_, span) = pro_rata(req, c.start, c.end, through);
+        let open = span.elapsed_days - lapsed_days(c, lapsed, through);
+        let line = req * Decimal::from(open.max(0)) / Decimal::from(span.period_days);
+        (line.round_dp(2), hours(so_far.trainee()), span)
+    };
+    let behind = if ended {
+        delivered < line
+    } else {
+        delivered < line * (Decimal::ONE - tolerance)
+    };
+    Some(ClauseStanding {
+        contract: c,
+        ended,
+        behind,
+        owed: (line - delivered).max(Decimal::ZERO),
+        terms: ClauseTerms::Hours {
+            required: req,
+            weeks,
+            line,
+            delivered,
+            span,
+        },
+    })
 }
 
 /// The months from `first` through `last` (first days), in order.
