@@ -69,7 +69,37 @@ pub async fn touch<C: ConnectionTrait>(
     before: Option<&Value>,
     after: Option<&Value>,
 ) -> AppResult<()> {
-    let field = |key: &str| uuid_at(after, key).or_else(|| uuid_at(before, key));
+    let (mut direct, via) = touched(kind, id, Images { before, after });
+    for select in via {
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&select))
+            .await?;
+        for row in rows {
+            if let Ok(g) = row.try_get_by_index::<Uuid>(0) {
+                direct.push(g);
+            }
+        }
+    }
+    bump(db, direct).await
+}
+
+/// A written row's images, before and after, as audited.
+#[derive(Clone, Copy)]
+struct Images<'a> {
+    before: Option<&'a Value>,
+    after: Option<&'a Value>,
+}
+
+impl Images<'_> {
+    /// The id at `key`, after the write or else before it.
+    fn field(&self, key: &str) -> Option<Uuid> {
+        uuid_at(self.after, key).or_else(|| uuid_at(self.before, key))
+    }
+}
+
+/// The grants the row `kind`/`id` touches: those its images name, and queries for the others.
+fn touched(kind: Kind, id: Uuid, images: Images) -> (Vec<Uuid>, Vec<SelectStatement>) {
+    let field = |key: &str| images.field(key);
     let mut direct: Vec<Uuid> = Vec::new();
     let mut via: Vec<SelectStatement> = Vec::new();
     match kind {
@@ -125,47 +155,7 @@ pub async fn touch<C: ConnectionTrait>(
             );
         }
         Kind::HoursReport | Kind::HoursLine => {
-            let report = if kind == Kind::HoursReport {
-                Some(id)
-            } else {
-                field("report_id")
-            };
-            if let Some(contract_id) = field("contract_id") {
-                via.push(select_grants_of_contracts(
-                    Condition::all().add(contract::Column::Id.eq(contract_id)),
-                ));
-            } else if let Some(report) = report {
-                via.push(
-                    Query::select()
-                        .column(contract::Column::GrantId)
-                        .from(contract::Entity)
-                        .and_where(
-                            contract::Column::Id.in_subquery(
-                                Query::select()
-                                    .column(hours_report::Column::ContractId)
-                                    .from(hours_report::Entity)
-                                    .and_where(hours_report::Column::Id.eq(report))
-                                    .to_owned(),
-                            ),
-                        )
-                        .to_owned(),
-                );
-            }
-            // R9: the trainees' hours count on every grant they are placed on.
-            let mut placements = line_placements(before);
-            placements.extend(line_placements(after));
-            placements.extend(field("placement_id"));
-            placements.sort();
-            placements.dedup();
-            for chunk in placements.chunks(CHUNK) {
-                via.push(grants_of_persons(
-                    Query::select()
-                        .column(placement::Column::PersonId)
-                        .from(placement::Entity)
-                        .and_where(placement::Column::Id.is_in(chunk.iter().copied()))
-                        .to_owned(),
-                ));
-            }
+            via.extend(grants_of_hours(kind, id, images));
         }
         // Read by no evaluation, but shown beside each of its grants' figures on a dashboard
         // (its name, municipality, address), whose rows are kept under the grants' revisions.
@@ -188,17 +178,56 @@ pub async fn touch<C: ConnectionTrait>(
         | Kind::PayrollImport
         | Kind::User => {}
     }
-    for select in via {
-        let rows = db
-            .query_all_raw(db.get_database_backend().build(&select))
-            .await?;
-        for row in rows {
-            if let Ok(g) = row.try_get_by_index::<Uuid>(0) {
-                direct.push(g);
-            }
-        }
+    (direct, via)
+}
+
+/// The grants an hours report or line touches: its contract's grant, and (R9) every grant its
+/// trainees are placed on.
+fn grants_of_hours(kind: Kind, id: Uuid, images: Images) -> Vec<SelectStatement> {
+    let field = |key: &str| images.field(key);
+    let mut out = Vec::new();
+    let report = if kind == Kind::HoursReport {
+        Some(id)
+    } else {
+        field("report_id")
+    };
+    if let Some(contract_id) = field("contract_id") {
+        out.push(select_grants_of_contracts(
+            Condition::all().add(contract::Column::Id.eq(contract_id)),
+        ));
+    } else if let Some(report) = report {
+        out.push(
+            Query::select()
+                .column(contract::Column::GrantId)
+                .from(contract::Entity)
+                .and_where(
+                    contract::Column::Id.in_subquery(
+                        Query::select()
+                            .column(hours_report::Column::ContractId)
+                            .from(hours_report::Entity)
+                            .and_where(hours_report::Column::Id.eq(report))
+                            .to_owned(),
+                    ),
+                )
+                .to_owned(),
+        );
     }
-    bump(db, direct).await
+    // R9: the trainees' hours count on every grant they are placed on.
+    let mut placements = line_placements(images.before);
+    placements.extend(line_placements(images.after));
+    placements.extend(field("placement_id"));
+    placements.sort();
+    placements.dedup();
+    for chunk in placements.chunks(CHUNK) {
+        out.push(grants_of_persons(
+            Query::select()
+                .column(placement::Column::PersonId)
+                .from(placement::Entity)
+                .and_where(placement::Column::Id.is_in(chunk.iter().copied()))
+                .to_owned(),
+        ));
+    }
+    out
 }
 
 /// A revision row's salt: random, below 2^40 (see `entity::grant_revision`). Should the system
