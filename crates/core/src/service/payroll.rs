@@ -133,6 +133,7 @@ struct Group {
 }
 
 /// A payroll file read: its rows, and the problems of the rows that could not be read.
+#[derive(Clone)]
 struct FileRead {
     format: Format,
     headers: Headers,
@@ -209,126 +210,25 @@ pub async fn import_payroll(
 ) -> AppResult<ImportSummary> {
     let hash = file_hash(&req.bytes);
     let refused = |format, problems| ImportSummary::refused(hash.clone(), format, problems);
-    if req.filed_at.is_some() && !super::hours::may_declare_filing(who.role) {
-        return Ok(refused(
-            None,
-            vec![Problem::file(
-                "only a BYGHERRE or ADMIN may declare when the reports were filed (filedAt); leave it out to file them now",
-                "kun en BYGHERRE eller ADMIN må angive, hvornår indberetningerne blev indsendt (filedAt); udelad feltet for at indberette nu",
-            )],
-        ));
-    }
-    // Every month of the file is submitted under the importing person's declaration.
-    let declaration = if req.dry_run {
-        Some(engine::workflow::current_declaration().version.to_owned())
-    } else {
-        match super::workflow::declared(req.declaration_version.as_deref()) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                let text = e.text();
-                return Ok(refused(None, vec![Problem::file(text.en, text.da)]));
-            }
-        }
+    let declaration = match declaration_for(who, &req) {
+        Ok(declaration) => declaration,
+        Err(problems) => return Ok(refused(None, problems)),
     };
-    let FileRead {
-        format,
-        headers,
-        rows,
-        problems,
-        row_count,
-    } = match read_file(&req.bytes, &hash) {
+    let file = match read_file(&req.bytes, &hash) {
         Ok(read) => read,
         Err((format, problems)) => return Ok(refused(format, problems)),
     };
-    let name = bounded_name(&req.file_name);
-    let scope = who.scope();
-
-    let attempt = write_txn_or_discard(db, gate, |t| {
-        let (rows, mut problems) = (rows.clone(), problems.clone());
-        let (scope, headers, hash, name) =
-            (scope.clone(), headers.clone(), hash.clone(), name.clone());
-        let who = who.clone();
-        let filed_at = req.filed_at;
-        let dry_run = req.dry_run;
-        let declaration = declaration.clone();
-        Box::pin(async move {
-            let groups = resolve(t, &scope, &headers, &rows, &mut problems).await?;
-            let summary = |status, import_id, reports, problems| ImportSummary {
-                status,
-                import_id,
-                file_hash: hash.clone(),
-                format: Some(format),
-                rows: row_count,
-                reports,
-                problems,
-            };
-            // Every month is tried even when lines already have problems, so that one answer
-            // lists all of them; nothing is kept unless there are none.
-            let clean = problems.is_empty();
-            if clean && let Some(earlier) = earlier_import(t, &hash).await? {
-                let s = summary(
-                    ImportStatus::AlreadyImported,
-                    Some(earlier),
-                    Vec::new(),
-                    problems,
-                );
-                return Ok((s, Outcome::Discard));
-            }
-            let t_now = super::now();
-            let import_id = super::new_id();
-            if clean && !dry_run {
-                let record = payroll_import::ActiveModel {
-                    id: Set(import_id),
-                    file_hash: Set(hash.clone()),
-                    file_name: Set(name.clone()),
-                    format: Set(format.code().to_owned()),
-                    row_count: Set(i32::try_from(row_count).unwrap_or(i32::MAX)),
-                    report_count: Set(i32::try_from(groups.len()).unwrap_or(i32::MAX)),
-                    filed_at: Set(filed_at.unwrap_or(t_now)),
-                    imported_at: Set(t_now),
-                    token_id: Set((!who.token_id.is_nil()).then_some(who.token_id)),
-                    user_id: Set(who.user_id),
-                };
-                if !claim_file(t, record).await? {
-                    let s = summary(ImportStatus::AlreadyImported, None, Vec::new(), problems);
-                    return Ok((s, Outcome::Discard));
-                }
-            }
-            lock_contracts(t, &groups).await?;
-            let mut reports = Vec::with_capacity(groups.len());
-            for g in &groups {
-                if let Some(planned) = apply(
-                    t,
-                    &scope,
-                    &who,
-                    &headers,
-                    g,
-                    (filed_at, &declaration),
-                    &mut problems,
-                )
-                .await?
-                {
-                    reports.push(planned);
-                }
-            }
-            if !problems.is_empty() {
-                // In file order; problems of the file as a whole first.
-                problems.sort_by_key(|p| p.line.unwrap_or(0));
-                let s = summary(ImportStatus::Refused, None, Vec::new(), problems);
-                return Ok((s, Outcome::Discard));
-            }
-            if dry_run {
-                let s = summary(ImportStatus::Checked, None, reports, problems);
-                return Ok((s, Outcome::Discard));
-            }
-            let filed = filed_at.unwrap_or(t_now);
-            let after = import_after(import_id, &name, &hash, format, filed, &rows, &reports);
-            super::trail::write(t, &who, KIND, import_id, "import", None, Some(after)).await?;
-            let s = summary(ImportStatus::Imported, Some(import_id), reports, problems);
-            Ok((s, Outcome::Commit))
-        })
-    })
-    .await?;
+    let job = Job {
+        who: who.clone(),
+        scope: who.scope(),
+        name: bounded_name(&req.file_name),
+        hash,
+        file,
+        filed_at: req.filed_at,
+        dry_run: req.dry_run,
+        declaration,
+    };
+    let attempt = write_txn_or_discard(db, gate, |t| Box::pin(job.clone().run(t))).await?;
     // A concurrent import of the same file won the unique hash: answer with it.
     if attempt.status == ImportStatus::AlreadyImported && attempt.import_id.is_none() {
         let earlier = earlier_import(db, &attempt.file_hash).await?;
@@ -338,6 +238,134 @@ pub async fn import_payroll(
         });
     }
     Ok(attempt)
+}
+
+/// The declaration every month of the file is submitted under (the importing person's), or why
+/// the import may not be attempted: filing dates declared by a role that may not, or a
+/// declaration not given or not current. A check alone declares nothing.
+fn declaration_for(who: &Principal, req: &ImportRequest) -> Result<Option<String>, Vec<Problem>> {
+    if req.filed_at.is_some() && !super::hours::may_declare_filing(who.role) {
+        return Err(vec![Problem::file(
+            "only a BYGHERRE or ADMIN may declare when the reports were filed (filedAt); leave it out to file them now",
+            "kun en BYGHERRE eller ADMIN må angive, hvornår indberetningerne blev indsendt (filedAt); udelad feltet for at indberette nu",
+        )]);
+    }
+    if req.dry_run {
+        return Ok(Some(
+            engine::workflow::current_declaration().version.to_owned(),
+        ));
+    }
+    match super::workflow::declared(req.declaration_version.as_deref()) {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => {
+            let text = e.text();
+            Err(vec![Problem::file(text.en, text.da)])
+        }
+    }
+}
+
+/// One import, owned, so that a retried transaction starts again from the file as read.
+#[derive(Clone)]
+struct Job {
+    who: Principal,
+    scope: Scope,
+    name: String,
+    hash: String,
+    file: FileRead,
+    filed_at: Option<DateTime<Utc>>,
+    dry_run: bool,
+    declaration: Option<String>,
+}
+
+impl Job {
+    /// The import in the transaction `t`: committed only when every month applied without a
+    /// problem and it is not a dry run.
+    async fn run(self, t: &sea_orm::DatabaseTransaction) -> AppResult<(ImportSummary, Outcome)> {
+        let Job {
+            who,
+            scope,
+            name,
+            hash,
+            file,
+            filed_at,
+            dry_run,
+            declaration,
+        } = self;
+        let FileRead {
+            format,
+            headers,
+            rows,
+            mut problems,
+            row_count,
+        } = file;
+        let groups = resolve(t, &scope, &headers, &rows, &mut problems).await?;
+        let summary = |status, import_id, reports, problems| ImportSummary {
+            status,
+            import_id,
+            file_hash: hash.clone(),
+            format: Some(format),
+            rows: row_count,
+            reports,
+            problems,
+        };
+        // Every month is tried even when lines already have problems, so that one answer
+        // lists all of them; nothing is kept unless there are none.
+        let clean = problems.is_empty();
+        if clean && let Some(earlier) = earlier_import(t, &hash).await? {
+            let s = summary(
+                ImportStatus::AlreadyImported,
+                Some(earlier),
+                Vec::new(),
+                problems,
+            );
+            return Ok((s, Outcome::Discard));
+        }
+        let t_now = super::now();
+        let import_id = super::new_id();
+        if clean && !dry_run {
+            let record = payroll_import::ActiveModel {
+                id: Set(import_id),
+                file_hash: Set(hash.clone()),
+                file_name: Set(name.clone()),
+                format: Set(format.code().to_owned()),
+                row_count: Set(i32::try_from(row_count).unwrap_or(i32::MAX)),
+                report_count: Set(i32::try_from(groups.len()).unwrap_or(i32::MAX)),
+                filed_at: Set(filed_at.unwrap_or(t_now)),
+                imported_at: Set(t_now),
+                token_id: Set((!who.token_id.is_nil()).then_some(who.token_id)),
+                user_id: Set(who.user_id),
+            };
+            if !claim_file(t, record).await? {
+                let s = summary(ImportStatus::AlreadyImported, None, Vec::new(), problems);
+                return Ok((s, Outcome::Discard));
+            }
+        }
+        lock_contracts(t, &groups).await?;
+        let mut reports = Vec::with_capacity(groups.len());
+        for g in &groups {
+            let filing = (filed_at, &declaration);
+            if let Some(planned) =
+                apply(t, &scope, &who, &headers, g, filing, &mut problems).await?
+            {
+                reports.push(planned);
+            }
+        }
+        if !problems.is_empty() {
+            // In file order; problems of the file as a whole first.
+            problems.sort_by_key(|p| p.line.unwrap_or(0));
+            let s = summary(ImportStatus::Refused, None, Vec::new(), problems);
+            return Ok((s, Outcome::Discard));
+        }
+        if dry_run {
+            let s = summary(ImportStatus::Checked, None, reports, problems);
+            return Ok((s, Outcome::Discard));
+        }
+        let filed = filed_at.unwrap_or(t_now);
+        let after = import_after(import_id, &name, &hash, format, filed, &rows, &reports);
+        super::trail::write(t, &who, KIND, import_id, "import", None, Some(after)).await?;
+        let s = summary(ImportStatus::Imported, Some(import_id), reports, problems);
+        Ok((s, Outcome::Commit))
+    }
 }
 
 /// Records the import, first, so that a second import of the same file waits here for this one
