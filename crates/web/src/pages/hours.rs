@@ -190,51 +190,133 @@ pub struct Replacing {
     trainee: Decimal,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn form(
-    s: &Session,
-    contract: &Contract,
-    month: NaiveDate,
-    month_typed: Option<&str>,
-    total: &str,
-    lines: &HashMap<Uuid, String>,
-    errors: &HashMap<String, String>,
-    general: Option<&str>,
-    saved: Option<&super::parts::Receipt>,
-    replacing: Option<&Replacing>,
-    typed: &Declared,
-) -> Markup {
+/// What the form shows besides the contract and the month: the values typed (or prefilled),
+/// the refusals by the API's field name, and what to show above it.
+#[derive(Default)]
+struct Shown {
+    /// The month as typed in a refused form; else the month shown.
+    month_typed: Option<String>,
+    total: String,
+    /// Each trainee's hours as typed, by placement.
+    lines: HashMap<Uuid, String>,
+    errors: HashMap<String, String>,
+    /// A refusal that belongs to no field.
+    general: Option<String>,
+    saved: Option<super::parts::Receipt>,
+    replacing: Option<Replacing>,
+    typed: Declared,
+}
+
+impl Shown {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors.get(field).cloned()
+    }
+
+    /// The summary at the top, linking each problem to its field in the form's order.
+    fn problems(&self, placements: usize) -> Vec<(String, String)> {
+        let mut fields: Vec<(String, String)> = [
+            ("month", "month"),
+            ("totalHours", "total"),
+            ("traineeHours", "hours0"),
+            ("declarationVersion", "declare"),
+            ("reason", "reason"),
+        ]
+        .into_iter()
+        .map(|(api, id)| (api.to_owned(), id.to_owned()))
+        .collect();
+        fields.extend(
+            (0..placements).map(|i| (format!("traineeHours[{i}].hours"), format!("hours{i}"))),
+        );
+        fields
+            .into_iter()
+            .filter_map(|(api, id)| Some((id, self.error(&api)?)))
+            .collect()
+    }
+}
+
+fn form(s: &Session, contract: &Contract, month: NaiveDate, shown: &Shown) -> Markup {
     let l = s.lang;
     let placements = active(contract, month);
-    let error = |field: &str| errors.get(field).cloned();
     let on_file = reported(contract, month);
-    let trainee_of = |r: &HoursReport| r.lines.iter().map(|x| x.hours).sum::<Decimal>();
-    // The summary at the top links each problem to its field, in the form's order.
-    let mut problems: Vec<(String, String)> = Vec::new();
-    for (api, id) in [
-        ("month", "month"),
-        ("totalHours", "total"),
-        ("traineeHours", "hours0"),
-    ] {
-        if let Some(m) = error(api) {
-            problems.push((id.into(), m));
-        }
-    }
-    for (api, id) in [("declarationVersion", "declare"), ("reason", "reason")] {
-        if let Some(m) = error(api) {
-            problems.push((id.into(), m));
-        }
-    }
-    for i in 0..placements.len() {
-        if let Some(m) = error(&format!("traineeHours[{i}].hours")) {
-            problems.push((format!("hours{i}"), m));
-        }
-    }
+    let accepted = on_file.is_some_and(|r| r.status == crate::queries::HoursStatus::Accepted);
+    let error = |field: &str| shown.error(field);
     html! {
-        (crate::layout::error_summary(l, &problems))
+        (crate::layout::error_summary(l, &shown.problems(placements.len())))
         p { (t(l, "contract-label")) (contract.trade) " · "
             (contract.contractor.name) " · " (contract.grant.case_number) }
-        @if let Some(r) = saved {
+        (month_status(l, contract, month, shown, on_file))
+        @if let Some(g) = &shown.general { p.alert.alert-error role="alert" { (g) } }
+        (comparison(l, shown, on_file))
+        form method="post" action="/app/hours" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="contract" value=(contract.id);
+            @if shown.replacing.is_some() { input type="hidden" name="replace" value="yes"; }
+            label.form-label for="month" { (t(l, "month-yyyy-mm")) }
+            input.form-input id="month" name="month" value=(shown.month_typed.clone().unwrap_or_else(|| ym(month))) inputmode="numeric"
+                aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
+            @if let Some(e) = error("month") { span.form-error-message id="month-error" { (e) } }
+            label.form-label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
+            input.form-input id="total" name="total" value=(shown.total) inputmode="decimal"
+                aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
+            @if let Some(e) = error("totalHours") { span.form-error-message id="total-error" { (e) } }
+            @if let Some(e) = error("traineeHours") { p.alert.alert-error role="alert" { (e) } }
+            fieldset {
+                legend { (t(l, "hours-of-persons-in-training")) }
+                @if placements.is_empty() { p { (t(l, "no-active-placements-on-the-contract")) } }
+                @for (i, (id, name)) in placements.iter().enumerate() {
+                    input type="hidden" name={ "placement" (i) } value=(id);
+                    label.form-label for={ "hours" (i) } { (name) }
+                    input.form-input id={ "hours" (i) } name={ "hours" (i) }
+                        value=(shown.lines.get(id).map(String::as_str).unwrap_or_default()) inputmode="decimal"
+                        aria-invalid=[error(&format!("traineeHours[{i}].hours")).map(|_| "true")]
+                        aria-describedby={ "hours" (i) "-error" };
+                    @if let Some(e) = error(&format!("traineeHours[{i}].hours")) {
+                        span.form-error-message id={ "hours" (i) "-error" } { (e) }
+                    }
+                }
+            }
+            div.form-group.form-error[error("reason").is_some()] {
+                label.form-label for="reason" {
+                    (t(l, "reason-for-the-change"))
+                    @if !accepted { " (" (t(l, "only-after-acceptance")) ")" }
+                }
+                @if let Some(e) = error("reason") { span.form-error-message id="reason-error" { (e) } }
+                textarea.form-input id="reason" name="reason" rows="2" maxlength="2000"
+                    aria-invalid=[error("reason").map(|_| "true")] aria-describedby="reason-error" { (shown.typed.reason) }
+            }
+            (declaration(l, "declare", shown.typed.declared, error("declarationVersion")))
+            @if shown.replacing.is_some() {
+                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "replace-the-report")) }
+            } @else {
+                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "submit-the-month")) }
+            }
+            " "
+            button.button.button-secondary type="submit" name="action" value="draft" { (t(l, "save-as-draft")) }
+        }
+        h2 { (t(l, "no-activity-in-the-month")) }
+        form method="post" action="/app/hours/no-activity" id="no-activity" novalidate {
+            input type="hidden" name="csrf" value=(s.session.csrf_token);
+            input type="hidden" name="contract" value=(contract.id);
+            input type="hidden" name="month" value=(ym(month));
+            p { (t(l, "declare-no-activity-help")) }
+            @if accepted { input type="hidden" name="reason" value=(shown.typed.reason); }
+            (declaration(l, "declare-none", false, error("noActivity")))
+            button.button.button-secondary type="submit" { (t(l, "declare-no-activity")) }
+        }
+    }
+}
+
+/// The receipt of what was just saved, and the month's status on file with a link to its
+/// versions.
+fn month_status(
+    l: Lang,
+    contract: &Contract,
+    month: NaiveDate,
+    shown: &Shown,
+    on_file: Option<&HoursReport>,
+) -> Markup {
+    html! {
+        @if let Some(r) = &shown.saved {
             (super::parts::receipt(
                 l,
                 &match r.done.as_deref() {
@@ -253,8 +335,15 @@ fn form(
                 " · " a href={ "/app/hours/month?contract=" (contract.id) "&month=" (ym(month)) } { (t(l, "see-versions-and-history")) }
             }
         }
-        @if let Some(g) = general { p.alert.alert-error role="alert" { (g) } }
-        @if let (Some(old), Some(new)) = (on_file, replacing) {
+    }
+}
+
+/// The month on file beside the new figures when the person is asked to confirm replacing it,
+/// else a note that reporting again replaces it.
+fn comparison(l: Lang, shown: &Shown, on_file: Option<&HoursReport>) -> Markup {
+    let trainee_of = |r: &HoursReport| r.lines.iter().map(|x| x.hours).sum::<Decimal>();
+    html! {
+        @if let (Some(old), Some(new)) = (on_file, &shown.replacing) {
             div id="confirm-replace" role="alert" {
                 p { strong { (t(l, "the-month-is-already-reported")) } " " (t(l, "confirm-to-replace-it")) }
                 div.table--responsive-scroll tabindex="0" {
@@ -271,70 +360,13 @@ fn form(
                 }
                 }
             }
-        } @else if let (Some(old), None) = (on_file, saved) {
+        } @else if let (Some(old), None) = (on_file, &shown.saved) {
             p id="already-reported" {
                 (t(l, "the-month-is-already-reported")) " "
                 (two(l, old.total_hours)) " " (t(l, "hours-in-total")) ", "
                 (two(l, trainee_of(old))) " " (t(l, "by-persons-in-training")) ". "
                 (t(l, "reporting-again-replaces-it"))
             }
-        }
-        form method="post" action="/app/hours" novalidate {
-            input type="hidden" name="csrf" value=(s.session.csrf_token);
-            input type="hidden" name="contract" value=(contract.id);
-            @if replacing.is_some() { input type="hidden" name="replace" value="yes"; }
-            label.form-label for="month" { (t(l, "month-yyyy-mm")) }
-            input.form-input id="month" name="month" value=(month_typed.map_or_else(|| ym(month), str::to_owned)) inputmode="numeric"
-                aria-invalid=[error("month").map(|_| "true")] aria-describedby="month-error";
-            @if let Some(e) = error("month") { span.form-error-message id="month-error" { (e) } }
-            label.form-label for="total" { (t(l, "total-hours-on-site-everyone-paid")) }
-            input.form-input id="total" name="total" value=(total) inputmode="decimal"
-                aria-invalid=[error("totalHours").map(|_| "true")] aria-describedby="total-error";
-            @if let Some(e) = error("totalHours") { span.form-error-message id="total-error" { (e) } }
-            @if let Some(e) = error("traineeHours") { p.alert.alert-error role="alert" { (e) } }
-            fieldset {
-                legend { (t(l, "hours-of-persons-in-training")) }
-                @if placements.is_empty() { p { (t(l, "no-active-placements-on-the-contract")) } }
-                @for (i, (id, name)) in placements.iter().enumerate() {
-                    input type="hidden" name={ "placement" (i) } value=(id);
-                    label.form-label for={ "hours" (i) } { (name) }
-                    input.form-input id={ "hours" (i) } name={ "hours" (i) }
-                        value=(lines.get(id).map(String::as_str).unwrap_or_default()) inputmode="decimal"
-                        aria-invalid=[error(&format!("traineeHours[{i}].hours")).map(|_| "true")]
-                        aria-describedby={ "hours" (i) "-error" };
-                    @if let Some(e) = error(&format!("traineeHours[{i}].hours")) {
-                        span.form-error-message id={ "hours" (i) "-error" } { (e) }
-                    }
-                }
-            }
-            @let accepted = on_file.is_some_and(|r| r.status == crate::queries::HoursStatus::Accepted);
-            div.form-group.form-error[error("reason").is_some()] {
-                label.form-label for="reason" {
-                    (t(l, "reason-for-the-change"))
-                    @if !accepted { " (" (t(l, "only-after-acceptance")) ")" }
-                }
-                @if let Some(e) = error("reason") { span.form-error-message id="reason-error" { (e) } }
-                textarea.form-input id="reason" name="reason" rows="2" maxlength="2000"
-                    aria-invalid=[error("reason").map(|_| "true")] aria-describedby="reason-error" { (typed.reason) }
-            }
-            (declaration(l, "declare", typed.declared, error("declarationVersion")))
-            @if replacing.is_some() {
-                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "replace-the-report")) }
-            } @else {
-                button.button.button-primary type="submit" name="action" value="submit" { (t(l, "submit-the-month")) }
-            }
-            " "
-            button.button.button-secondary type="submit" name="action" value="draft" { (t(l, "save-as-draft")) }
-        }
-        h2 { (t(l, "no-activity-in-the-month")) }
-        form method="post" action="/app/hours/no-activity" id="no-activity" novalidate {
-            input type="hidden" name="csrf" value=(s.session.csrf_token);
-            input type="hidden" name="contract" value=(contract.id);
-            input type="hidden" name="month" value=(ym(month));
-            p { (t(l, "declare-no-activity-help")) }
-            @if accepted { input type="hidden" name="reason" value=(typed.reason); }
-            (declaration(l, "declare-none", false, error("noActivity")))
-            button.button.button-secondary type="submit" { (t(l, "declare-no-activity")) }
         }
     }
 }
@@ -379,19 +411,13 @@ pub async fn hours_page(
         .saved
         .as_ref()
         .map(|_| super::parts::Receipt::of(q.done.clone(), q.r#ref.clone(), q.at.clone()));
-    let body = form(
-        &s,
-        &contract,
-        month,
-        None,
-        &total,
-        &lines,
-        &HashMap::new(),
-        None,
-        saved.as_ref(),
-        None,
-        &Declared::default(),
-    );
+    let shown = Shown {
+        total,
+        lines,
+        saved,
+        ..Shown::default()
+    };
+    let body = form(&s, &contract, month, &shown);
     html_response(StatusCode::OK, page(title(s.lang), Some(&s), body), vec![])
 }
 
@@ -424,39 +450,26 @@ pub async fn report_hours(
     if declared.reason.chars().count() > 2000 {
         errors.insert("reason".into(), t(l, "the-reason-is-too-long").into());
     }
+    let on_file = reported(&contract, shown_month).is_some();
+    let replacing = || Replacing {
+        total: total.unwrap_or_default(),
+        trainee: lines.iter().map(|x| x.hours).sum(),
+    };
+    let mut shown = Shown {
+        total: field("total").to_owned(),
+        lines: typed,
+        typed: declared,
+        ..Shown::default()
+    };
     // A month on file is replaced only once the person has seen the old and new figures side by
     // side and confirmed.
-    if errors.is_empty()
-        && !draft
-        && reported(&contract, shown_month).is_some()
-        && field("replace") != "yes"
-    {
-        let replacing = Replacing {
-            total: total.unwrap_or_default(),
-            trainee: lines.iter().map(|x| x.hours).sum(),
-        };
-        let body = form(
-            &s,
-            &contract,
-            shown_month,
-            None,
-            field("total"),
-            &typed,
-            &HashMap::new(),
-            None,
-            None,
-            Some(&replacing),
-            &declared,
-        );
+    if errors.is_empty() && !draft && on_file && field("replace") != "yes" {
+        shown.replacing = Some(replacing());
+        let body = form(&s, &contract, shown_month, &shown);
         return html_response(StatusCode::OK, page(title(l), Some(&s), body), vec![]);
     }
-    let confirmed =
-        (field("replace") == "yes" && reported(&contract, shown_month).is_some()).then(|| {
-            Replacing {
-                total: total.unwrap_or_default(),
-                trainee: lines.iter().map(|x| x.hours).sum(),
-            }
-        });
+    // A refusal after the person confirmed keeps the comparison and the confirmation.
+    shown.replacing = (field("replace") == "yes" && on_file).then(replacing);
     if errors.is_empty() {
         let i = ReportMonthlyHoursInput {
             contract_id: contract.id,
@@ -464,19 +477,11 @@ pub async fn report_hours(
             total_hours: total.unwrap_or_default(),
             trainee_hours: lines,
             // The version the person ticked; unticked, the API refuses at the declaration.
-            declaration_version: (!draft && declared.declared).then(|| field("declare").to_owned()),
-            reason: (!declared.reason.is_empty()).then(|| declared.reason.clone()),
+            declaration_version: (!draft && shown.typed.declared)
+                .then(|| field("declare").to_owned()),
+            reason: (!shown.typed.reason.is_empty()).then(|| shown.typed.reason.clone()),
         };
-        let answer = if draft {
-            ask_op(&schema, &s, SaveDraft::build(ReportVars { i }))
-                .await
-                .map(|d| ("draft", d.save_hours_draft.id))
-        } else {
-            ask_op(&schema, &s, Report::build(ReportVars { i }))
-                .await
-                .map(|d| ("hours", d.report_monthly_hours.id))
-        };
-        match answer {
+        match submit(&schema, &s, i, draft).await {
             Ok((done, id)) => {
                 return redirect(
                     &format!(
@@ -488,21 +493,14 @@ pub async fn report_hours(
                     vec![],
                 );
             }
-            Err(e) => {
-                let l = s.lang;
-                let e = e.worded(&[
-                    ("month", t(l, "month-yyyy-mm")),
-                    ("totalHours", t(l, "total-hours")),
-                    ("hours", t(l, "the-trainees-hours")),
-                    ("declarationVersion", t(l, "declaration-on-honour")),
-                    ("reason", t(l, "reason-for-the-change")),
-                ]);
-                errors.insert(e.field.unwrap_or_else(|| "general".into()), e.message);
+            Err((field, message)) => {
+                errors.insert(field, message);
             }
         }
     }
-    let errors = on_form_rows(&fields, errors);
-    let general = errors
+    shown.errors = on_form_rows(&fields, errors);
+    shown.general = shown
+        .errors
         .iter()
         .find(|(k, _)| {
             !matches!(
@@ -511,25 +509,44 @@ pub async fn report_hours(
             ) && !k.starts_with("traineeHours[")
         })
         .map(|(_, v)| v.clone());
-    let body = form(
-        &s,
-        &contract,
-        shown_month,
-        Some(field("month")),
-        field("total"),
-        &typed,
-        &errors,
-        general.as_deref(),
-        None,
-        // A refusal after the person confirmed keeps the comparison and the confirmation.
-        confirmed.as_ref(),
-        &declared,
-    );
+    shown.month_typed = Some(field("month").to_owned());
+    let body = form(&s, &contract, shown_month, &shown);
     html_response(
         StatusCode::BAD_REQUEST,
         page(title(s.lang), Some(&s), body),
         vec![],
     )
+}
+
+/// Submits the month (or saves it as a draft) through the schema: what was done and the id of
+/// the version written, or the refusal worded for the form, under its field ("general" when it
+/// names none).
+async fn submit(
+    schema: &AppSchema,
+    s: &Session,
+    i: ReportMonthlyHoursInput,
+    draft: bool,
+) -> Result<(&'static str, Uuid), (String, String)> {
+    let answer = if draft {
+        ask_op(schema, s, SaveDraft::build(ReportVars { i }))
+            .await
+            .map(|d| ("draft", d.save_hours_draft.id))
+    } else {
+        ask_op(schema, s, Report::build(ReportVars { i }))
+            .await
+            .map(|d| ("hours", d.report_monthly_hours.id))
+    };
+    answer.map_err(|e| {
+        let l = s.lang;
+        let e = e.worded(&[
+            ("month", t(l, "month-yyyy-mm")),
+            ("totalHours", t(l, "total-hours")),
+            ("hours", t(l, "the-trainees-hours")),
+            ("declarationVersion", t(l, "declaration-on-honour")),
+            ("reason", t(l, "reason-for-the-change")),
+        ]);
+        (e.field.unwrap_or_else(|| "general".into()), e.message)
+    })
 }
 
 /// POST /app/hours/no-activity: the month had no work on site, declared on honour.
@@ -570,22 +587,14 @@ pub async fn declare_no_activity(
             vec![],
         ),
         Err(e) => {
-            let mut errors = HashMap::new();
-            errors.insert("noActivity".to_owned(), e.message);
             let (total, lines) = prefill(l, &contract, month);
-            let body = form(
-                &s,
-                &contract,
-                month,
-                None,
-                &total,
-                &lines,
-                &errors,
-                None,
-                None,
-                None,
-                &Declared::default(),
-            );
+            let shown = Shown {
+                total,
+                lines,
+                errors: HashMap::from([("noActivity".to_owned(), e.message)]),
+                ..Shown::default()
+            };
+            let body = form(&s, &contract, month, &shown);
             html_response(
                 StatusCode::BAD_REQUEST,
                 page(title(l), Some(&s), body),
