@@ -19,8 +19,8 @@ use super::trials::{bad_date, form_date};
 use crate::layout::ask_op;
 use crate::queries::trials::{
     ActionItem, ArchiveMember, CreateFollowUpGroupInput, CreateGroup, CreateGroupMemberInput,
-    CreateGroupVars, CreateMeeting, CreateMeetingInput, CreateMember, CreateMemberVars, Group,
-    GroupVars, GroupsPage, MeetingVars, MemberIdVars, MemberRole,
+    CreateGroupVars, CreateMeeting, CreateMeetingInput, CreateMember, CreateMemberVars,
+    FollowUpGroup, Group, GroupVars, GroupsPage, MeetingVars, MemberIdVars, MemberRole,
 };
 use crate::{Refusal, Session, html_response, page, t};
 use cynic::{MutationBuilder, QueryBuilder};
@@ -197,42 +197,11 @@ async fn group_page(
         Some((Sent::Member(f), r)) => (None, Some((*f, *r))),
         None => (None, None),
     };
-    let refusal = meeting.map(|(_, r)| r);
-    let today = tracker_core::units::danish_today();
-    let typed = meeting
-        .map(|(f, _)| f.clone())
-        .unwrap_or_else(|| MeetingForm {
-            date: today.to_string(),
-            duration: Some("60".into()),
-            ..Default::default()
-        });
-    let fields = [
-        ("date", "date"),
-        ("durationMinutes", "duration"),
-        ("minutes", "minutes"),
-        ("decisions", "decisions"),
-    ];
-    let error_for = |field: &str| Refusal::message_at(refusal, field);
-    let general = refusal
-        .filter(|r| !fields.iter().any(|(k, _)| r.is_at(k)))
-        .map(|r| r.message.clone());
     let g = match ask_op(schema, s, Group::build(GroupVars { g: group })).await {
         Ok(d) => d.follow_up_group,
         Err(e) => return e.page(title, s),
     };
-    // Open items with the date of the meeting they came from.
-    let items: Vec<_> = g
-        .meetings
-        .iter()
-        .flat_map(|m| m.action_items.iter().map(move |a| (a, m.date)))
-        .filter(|(a, _)| !a.done)
-        .collect();
-    let overdue = |a: &ActionItem| a.due_date.is_some_and(|d| d < today);
-    let mut sorted: Vec<_> = g.meetings.iter().collect();
-    sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
-    let may_remove = s
-        .principal
-        .may_write(tracker_core::auth::Area::FollowUp, "archive");
+    let today = tracker_core::units::danish_today();
     let body = html! {
         p { (g.name) " · " (g.grant.case_number) " " (g.grant.title) }
         @if let Some(n) = notice { (n) }
@@ -241,6 +210,33 @@ async fn group_page(
             strong { (g.grant.compliance.deadlines.next_meeting_due.map(|d| date(l, d)).unwrap_or_default()) }
             " (" (t(l, "at-most")) (g.cadence_days) (t(l, "days-between-meetings")) ")."
         }
+        (action_items(l, &g, today))
+        (members(s, &g, group))
+        @if s.principal.may_write(tracker_core::auth::Area::FollowUp, "create") {
+            (member_form(s, group, member))
+        }
+        (meetings(l, &g))
+        h2 { (t(l, "register-a-meeting")) }
+        (meeting_form(s, group, meeting, today))
+        p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
+    };
+    let status = meeting
+        .map(|(_, r)| r)
+        .or(member.map(|(_, r)| r))
+        .map_or(StatusCode::OK, Refusal::status);
+    html_response(status, page(title, Some(s), body), vec![])
+}
+
+/// The open action items, with the date of the meeting each came from; overdue ones marked.
+fn action_items(l: Lang, g: &FollowUpGroup, today: chrono::NaiveDate) -> Markup {
+    let items: Vec<_> = g
+        .meetings
+        .iter()
+        .flat_map(|m| m.action_items.iter().map(move |a| (a, m.date)))
+        .filter(|(a, _)| !a.done)
+        .collect();
+    let overdue = |a: &ActionItem| a.due_date.is_some_and(|d| d < today);
+    html! {
         h2 { (t(l, "open-action-items")) }
         div.table--responsive-scroll tabindex="0" {
         table.table.table--zebra id="action-items" {
@@ -260,6 +256,16 @@ async fn group_page(
             }
         }
         }
+    }
+}
+
+/// The group's members, each with a button to take them out of it for those who may.
+fn members(s: &Session, g: &FollowUpGroup, group: uuid::Uuid) -> Markup {
+    let l = s.lang;
+    let may_remove = s
+        .principal
+        .may_write(tracker_core::auth::Area::FollowUp, "archive");
+    html! {
         h2 { (t(l, "members")) }
         ul id="members" {
             @for m in g.members.iter().filter(|m| m.archived_at.is_none()) {
@@ -277,9 +283,14 @@ async fn group_page(
                 }
             }
         }
-        @if s.principal.may_write(tracker_core::auth::Area::FollowUp, "create") {
-            (member_form(s, group, member))
-        }
+    }
+}
+
+/// The group's meetings, the latest first, with who attended, minutes and decisions.
+fn meetings(l: Lang, g: &FollowUpGroup) -> Markup {
+    let mut sorted: Vec<_> = g.meetings.iter().collect();
+    sorted.sort_by_key(|m| std::cmp::Reverse(m.date));
+    html! {
         h2 { (t(l, "meetings")) }
         @for m in &sorted {
             article.meeting {
@@ -291,7 +302,37 @@ async fn group_page(
                 @if let Some(decisions) = &m.decisions { h4 { (t(l, "decisions")) } p { (decisions) } }
             }
         }
-        h2 { (t(l, "register-a-meeting")) }
+    }
+}
+
+/// The form that registers a meeting, with what was typed and its refusal (today and an hour
+/// when nothing was).
+fn meeting_form(
+    s: &Session,
+    group: uuid::Uuid,
+    refused: Option<(&MeetingForm, &Refusal)>,
+    today: chrono::NaiveDate,
+) -> Markup {
+    let l = s.lang;
+    let refusal = refused.map(|(_, r)| r);
+    let typed = refused
+        .map(|(f, _)| f.clone())
+        .unwrap_or_else(|| MeetingForm {
+            date: today.to_string(),
+            duration: Some("60".into()),
+            ..Default::default()
+        });
+    let fields = [
+        ("date", "date"),
+        ("durationMinutes", "duration"),
+        ("minutes", "minutes"),
+        ("decisions", "decisions"),
+    ];
+    let error_for = |field: &str| Refusal::message_at(refusal, field);
+    let general = refusal
+        .filter(|r| !fields.iter().any(|(k, _)| r.is_at(k)))
+        .map(|r| r.message.clone());
+    html! {
         @if let Some(m) = general { p.alert.alert-error role="alert" { (m) } }
         (Refusal::summary(l, refusal, &fields))
         form method="post" action={ "/app/groups/" (group) } novalidate {
@@ -313,12 +354,7 @@ async fn group_page(
                 (typed.decisions.clone().unwrap_or_default()) }
             button.button.button-primary type="submit" { (t(l, "register-the-meeting")) }
         }
-        p { a href="/app/groups" { (t(l, "all-follow-up-groups")) } }
-    };
-    let status = refusal
-        .or(member.map(|(_, r)| r))
-        .map_or(StatusCode::OK, Refusal::status);
-    html_response(status, page(title, Some(s), body), vec![])
+    }
 }
 
 /// The form that adds a member to group `group`, with what was typed and its refusal.

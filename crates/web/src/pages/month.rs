@@ -80,18 +80,7 @@ fn month_body(
     let may = |k: HoursStepKind| m.next_steps.contains(&k);
     let label = m.month.name(l);
     let hours_form = format!("/app/hours?contract={}&month={}", m.contract_id, m.month.0);
-    let names: HashMap<Uuid, String> = m
-        .versions
-        .iter()
-        .flat_map(|v| v.lines.iter())
-        .filter_map(|x| Some((x.placement_id, x.trainee_name.clone()?)))
-        .collect();
-    let name = |p: &Uuid| {
-        names
-            .get(p)
-            .cloned()
-            .unwrap_or_else(|| t(l, "a-person-in-training").into())
-    };
+    let names = Names::of(l, m);
     let problems: Vec<(String, String)> = error
         .map(|(field, message)| vec![(field.to_owned(), message.to_owned())])
         .unwrap_or_default();
@@ -110,6 +99,51 @@ fn month_body(
         @if may(HoursStepKind::Submit) || may(HoursStepKind::SaveDraft) {
             p { a.button.button-secondary href=(hours_form) { (t(l, "report-or-correct-the-month")) } }
         }
+        (decide_form(s, m, error, reason))
+        (diff(l, m, &names))
+        (versions(l, m, &names))
+        h2 { (t(l, "history")) }
+        ol id="steps" {
+            @for st in &m.steps {
+                li {
+                    (moment(l, st.at)) ": " (t(l, "version")) " " (st.version) " "
+                    (st.to.tag(l)) " " (t(l, "by")) " " (st.actor)
+                    @if let Some(r) = &st.reason { " – " (r) }
+                }
+            }
+        }
+    }
+}
+
+/// The trainees' names of the month's versions, by placement.
+struct Names(HashMap<Uuid, String>, Lang);
+
+impl Names {
+    fn of(l: Lang, m: &HoursMonth) -> Self {
+        let names = m
+            .versions
+            .iter()
+            .flat_map(|v| v.lines.iter())
+            .filter_map(|x| Some((x.placement_id, x.trainee_name.clone()?)))
+            .collect();
+        Self(names, l)
+    }
+
+    /// The placement's trainee, or "a person in training" when the caller may not see the name.
+    fn name(&self, p: &Uuid) -> String {
+        self.0
+            .get(p)
+            .cloned()
+            .unwrap_or_else(|| t(self.1, "a-person-in-training").into())
+    }
+}
+
+/// The buttons for the steps the person may take on the month (approve, accept, return), with
+/// the reason a return asks for.
+fn decide_form(s: &Session, m: &HoursMonth, error: Option<(&str, &str)>, reason: &str) -> Markup {
+    let l = s.lang;
+    let may = |k: HoursStepKind| m.next_steps.contains(&k);
+    html! {
         @if may(HoursStepKind::Approve) || may(HoursStepKind::Accept) || may(HoursStepKind::Return) {
             form method="post" action="/app/hours/month" id="decide" novalidate {
                 input type="hidden" name="csrf" value=(s.session.csrf_token);
@@ -136,6 +170,12 @@ fn month_body(
                 }
             }
         }
+    }
+}
+
+/// What the latest correction changes, figure by figure.
+fn diff(l: Lang, m: &HoursMonth, names: &Names) -> Markup {
+    html! {
         @if let Some(d) = &m.diff {
             h2 { (t(l, "what-the-correction-changes")) }
             div.table--responsive-scroll tabindex="0" {
@@ -151,13 +191,19 @@ fn month_body(
                         tr { th scope="row" { (t(l, "total-hours")) }
                             td.num { (two(l, d.total_before)) } td.num { (two(l, d.total_after)) } td.num { (signed(l, d.total_change)) } }
                         @for x in &d.lines {
-                            tr { th scope="row" { (name(&x.placement_id)) }
+                            tr { th scope="row" { (names.name(&x.placement_id)) }
                                 td.num { (two(l, x.before)) } td.num { (two(l, x.after)) } td.num { (signed(l, x.change)) } }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Every version of the month, with its declaration and figures.
+fn versions(l: Lang, m: &HoursMonth, names: &Names) -> Markup {
+    html! {
         h2 { (t(l, "versions")) }
         @if m.versions.is_empty() { p { (t(l, "nothing-is-saved-for-the-month")) } }
         @for v in &m.versions {
@@ -174,20 +220,10 @@ fn month_body(
                         tbody {
                             tr { th scope="row" { (t(l, "total-hours")) } td.num { (two(l, v.total_hours)) } }
                             @for x in &v.lines {
-                                tr { th scope="row" { (name(&x.placement_id)) } td.num { (two(l, x.hours)) } }
+                                tr { th scope="row" { (names.name(&x.placement_id)) } td.num { (two(l, x.hours)) } }
                             }
                         }
                     }
-                }
-            }
-        }
-        h2 { (t(l, "history")) }
-        ol id="steps" {
-            @for st in &m.steps {
-                li {
-                    (moment(l, st.at)) ": " (t(l, "version")) " " (st.version) " "
-                    (st.to.tag(l)) " " (t(l, "by")) " " (st.actor)
-                    @if let Some(r) = &st.reason { " – " (r) }
                 }
             }
         }
