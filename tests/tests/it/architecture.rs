@@ -2,7 +2,8 @@
 //! with neither the GraphQL library, the HTTP framework nor a database library, and the service
 //! (`tracker-core`) with neither GraphQL nor HTTP, so they can be used by anything above them
 //! (the API, the pages, the payroll import, the command line) without them; and no crate of the
-//! workspace has a module cycle, checked from its source.
+//! workspace has a module cycle or a production function over 120 lines, checked from its
+//! source.
 
 use std::process::Command;
 
@@ -572,4 +573,135 @@ fn the_cycle_check_finds_a_cycle_through_super_and_crate_paths() {
     )
     .unwrap();
     assert!(modules::cycles(&modules::graph(src)).is_empty());
+}
+
+/// Production functions (and methods) of a crate's source that are longer than `limit` lines,
+/// from the `fn` to the closing brace, as `path:line name lines`; `#[cfg(test)]` items and
+/// `#[test]` functions are left out.
+mod lengths {
+    use std::path::Path;
+
+    use syn::visit::{self, Visit};
+
+    struct Long<'a> {
+        file: &'a Path,
+        limit: usize,
+        found: Vec<String>,
+    }
+
+    impl Long<'_> {
+        fn check(&mut self, sig: &syn::Signature, body: &syn::Block) {
+            let name = &sig.ident;
+            let start = sig.fn_token.span.start().line;
+            let end = body.brace_token.span.close().end().line;
+            let lines = end + 1 - start;
+            if lines > self.limit {
+                self.found
+                    .push(format!("{}:{start} {name} {lines}", self.file.display()));
+            }
+        }
+    }
+
+    fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+        attrs.iter().any(|a| {
+            (a.path().is_ident("cfg")
+                && a.parse_args::<syn::Meta>()
+                    .is_ok_and(|m| m.path().is_ident("test")))
+                || a.path().is_ident("test")
+        })
+    }
+
+    impl<'ast> Visit<'ast> for Long<'_> {
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            if !is_test_only(&m.attrs) {
+                visit::visit_item_mod(self, m);
+            }
+        }
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if !is_test_only(&f.attrs) {
+                self.check(&f.sig, &f.block);
+                visit::visit_item_fn(self, f);
+            }
+        }
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            if !is_test_only(&f.attrs) {
+                self.check(&f.sig, &f.block);
+                visit::visit_impl_item_fn(self, f);
+            }
+        }
+        fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+            if let Some(body) = &f.default {
+                self.check(&f.sig, body);
+            }
+            visit::visit_trait_item_fn(self, f);
+        }
+    }
+
+    pub fn over(src: &Path, limit: usize) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut stack = vec![src.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a source directory") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    let file = syn::parse_file(&text).expect("a source file parses");
+                    let mut long = Long {
+                        file: &path,
+                        limit,
+                        found: Vec::new(),
+                    };
+                    long.visit_file(&file);
+                    found.append(&mut long.found);
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+}
+
+/// Scenario: no production function of any crate of the workspace is longer than 120 lines (a
+/// function that long does several things, and its parts deserve names).
+#[test]
+fn no_production_function_is_over_120_lines() {
+    // A library's folder holds its binaries' folders, which are roots of their own too.
+    let mut long = std::collections::BTreeSet::new();
+    for krate in source_roots() {
+        long.extend(lengths::over(&krate, 120));
+    }
+    assert!(
+        long.is_empty(),
+        "functions over 120 lines:\n{}",
+        Vec::from_iter(long).join("\n")
+    );
+}
+
+/// Scenario: the length check counts from `fn` to the closing brace: a function of 121 lines is
+/// reported with its count, one of 120 is not, nor one of 121 lines inside `#[cfg(test)]` or
+/// marked `#[test]`; a method counts like a function.
+#[test]
+fn the_length_check_finds_a_function_over_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    // A function of `lines` lines: its `fn` line, a body of `lines - 2` lines, its closing brace.
+    let function = |name: &str, lines: usize| {
+        format!(
+            "fn {name}() {{\n{}}}\n",
+            "    let _ = 1;\n".repeat(lines - 2)
+        )
+    };
+    let source = format!(
+        "/// Documented.\n{}{}struct S;\nimpl S {{\n{}}}\n#[cfg(test)]\nmod tests {{\n{}}}\n#[test]\n{}",
+        function("long", 121),
+        function("fits", 120),
+        function("method", 122),
+        function("test_helper", 121),
+        function("a_test", 121),
+    );
+    std::fs::write(dir.path().join("lib.rs"), source).unwrap();
+    let found = lengths::over(dir.path(), 120);
+    let names: Vec<&str> = found.iter().map(|f| f.split_once(' ').unwrap().1).collect();
+    assert_eq!(names, vec!["long 121", "method 122"]);
 }
