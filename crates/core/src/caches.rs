@@ -21,6 +21,18 @@ where
         .eviction_policy(moka::policy::EvictionPolicy::lru())
 }
 
+/// [`lru`] for a cache whose entries are made by async work: its `try_get_with` makes an entry
+/// once while the requests that ask for it meanwhile wait for that one.
+pub fn lru_async<K, V>(capacity: u64) -> moka::future::CacheBuilder<K, V, moka::future::Cache<K, V>>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    moka::future::Cache::builder()
+        .max_capacity(capacity)
+        .eviction_policy(moka::policy::EvictionPolicy::lru())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

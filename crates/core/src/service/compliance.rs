@@ -1718,18 +1718,21 @@ struct PageIndex {
 }
 
 /// Indexes kept, weighed by their grants: some forty national dashboards at 5,000 grants (the
-/// sorts, filters and searches in use), about 4 MB.
-static PAGE_INDEXES: std::sync::LazyLock<moka::sync::Cache<[u8; 32], Arc<PageIndex>>> =
+/// sorts, filters and searches in use), about 4 MB. An index is made once: the same page asked
+/// while it is being made (several screens after a write) waits for it instead of sorting the
+/// country again.
+static PAGE_INDEXES: std::sync::LazyLock<moka::future::Cache<[u8; 32], Arc<PageIndex>>> =
     std::sync::LazyLock::new(|| {
-        crate::caches::lru(200_000)
+        crate::caches::lru_async(200_000)
             .weigher(|_, i: &Arc<PageIndex>| u32::try_from(i.order.len()).unwrap_or(u32::MAX))
             .build()
     });
 
-/// One page of the dashboard of the grants `selected` selects that match `search`: cut from the
-/// index kept under `key` when there is one (the page's rows evaluated or taken from the cache
-/// under their current revisions), else from the whole dashboard, whose index is then kept and
-/// whose evaluations are stored ([`remember_evaluations`]).
+/// One page of the dashboard of the grants `selected` selects that match `search`, cut from the
+/// index kept under `key` (the page's rows evaluated or taken from the cache under their current
+/// revisions). Without an index, the whole dashboard is evaluated, its evaluations stored
+/// ([`remember_evaluations`]) and its index kept; without a key, the page is cut from the whole
+/// dashboard.
 pub async fn page_of(
     db: &sea_orm::DatabaseConnection,
     key: Option<[u8; 32]>,
@@ -1738,25 +1741,49 @@ pub async fn page_of(
     q: Question,
     page: std::ops::Range<usize>,
 ) -> AppResult<DashboardPage> {
-    if let Some(index) = key.and_then(|k| PAGE_INDEXES.get(&k)) {
-        let ids: Vec<Uuid> = index
-            .order
-            .iter()
-            .skip(page.start)
-            .take(page.len())
-            .copied()
-            .collect();
-        let revisions = super::revision::current(db, &ids).await?;
-        let reports = evaluations_by_id(db, &ids, &revisions, q.as_of, q.known_at).await?;
+    let Some(key) = key else {
+        let (index, all) = page_index(db, selected, search, q).await?;
         return Ok(DashboardPage {
             total: index.order.len(),
-            counts: index.counts.clone(),
-            rows: ids
-                .iter()
-                .filter_map(|id| reports.get(id).cloned())
-                .collect(),
+            counts: index.counts,
+            rows: all.into_iter().skip(page.start).take(page.len()).collect(),
         });
-    }
+    };
+    let index = PAGE_INDEXES
+        .try_get_with(key, async {
+            let (index, _) = page_index(db, selected, search, q).await?;
+            AppResult::Ok(Arc::new(index))
+        })
+        .await
+        // The error was the request that made the index's; each waiting request answers its own.
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the dashboard's index: {e:?}")))?;
+    let ids: Vec<Uuid> = index
+        .order
+        .iter()
+        .skip(page.start)
+        .take(page.len())
+        .copied()
+        .collect();
+    let revisions = super::revision::current(db, &ids).await?;
+    let reports = evaluations_by_id(db, &ids, &revisions, q.as_of, q.known_at).await?;
+    Ok(DashboardPage {
+        total: index.order.len(),
+        counts: index.counts.clone(),
+        rows: ids
+            .iter()
+            .filter_map(|id| reports.get(id).cloned())
+            .collect(),
+    })
+}
+
+/// The whole dashboard of the grants `selected` selects that match `search`, in order, and its
+/// index; its evaluations are stored.
+async fn page_index(
+    db: &sea_orm::DatabaseConnection,
+    selected: sea_orm::Select<grant::Entity>,
+    search: &str,
+    q: Question,
+) -> AppResult<(PageIndex, Vec<Arc<compliance::Report>>)> {
     let revisions: HashMap<Uuid, i64> = ids_and_revisions(db, selected.clone())
         .await?
         .into_iter()
@@ -1774,15 +1801,7 @@ pub async fn page_of(
         order: all.iter().map(|r| r.grant_id).collect(),
         counts: counts.into_iter().collect(),
     };
-    let out = DashboardPage {
-        total: all.len(),
-        counts: index.counts.clone(),
-        rows: all.into_iter().skip(page.start).take(page.len()).collect(),
-    };
-    if let Some(k) = key {
-        PAGE_INDEXES.insert(k, Arc::new(index));
-    }
-    Ok(out)
+    Ok((index, all))
 }
 
 /// The grants whose case number or title contains `search`, regardless of case (Danish letters
