@@ -21,16 +21,7 @@ async fn simultaneous_dashboards_evaluate_once() {
     let b = app.grant_on(&estate, "LBF-K2").await;
     let ids: Vec<uuid::Uuid> = [&a, &b].iter().map(|g| g.parse().unwrap()).collect();
     let q = "{ complianceDashboard { grant { caseNumber } status metrics { sharePercent } findings { rule } } }";
-    let forget = || async {
-        api::service::compliance::forget_evaluations(&app.db, &ids)
-            .await
-            .unwrap();
-        use sea_orm::ConnectionTrait;
-        app.db
-            .execute_unprepared("DELETE FROM stored_evaluation")
-            .await
-            .unwrap();
-    };
+    let forget = || forget_everywhere(&app, &ids);
     // The process's first stored answer of the day also deletes earlier days' answers (one
     // statement more): made here, so the counts below do not depend on which test stores first.
     app.ok("{ complianceDashboard { status } }", json!({}))
@@ -143,16 +134,7 @@ async fn simultaneous_portfolio_pages_sort_the_grants_once() {
             "{{ complianceDashboardPage(search: \"{search}\", first: 2) {{ totalCount rows {{ grant {{ caseNumber }} status }} }} }}"
         )
     };
-    let forget = || async {
-        api::service::compliance::forget_evaluations(&app.db, &ids)
-            .await
-            .unwrap();
-        use sea_orm::ConnectionTrait;
-        app.db
-            .execute_unprepared("DELETE FROM stored_evaluation")
-            .await
-            .unwrap();
-    };
+    let forget = || forget_everywhere(&app, &ids);
     // The process's first stored evaluations of the day also delete earlier days' (one statement
     // more): made here, so the counts below do not depend on which test stores first.
     app.ok(&page("LBF-P"), json!({})).await;
@@ -184,6 +166,19 @@ async fn simultaneous_portfolio_pages_sort_the_grants_once() {
         sorted + 5 * cut,
         "six screens at once cost one sort ({sorted} statements) and five cut pages ({cut} each)"
     );
+}
+
+/// The grants' evaluations dropped from this process's memory and from the database: nothing
+/// cached, nothing stored, so the next question evaluates them afresh.
+async fn forget_everywhere(app: &TestApp, ids: &[uuid::Uuid]) {
+    api::service::compliance::forget_evaluations(&app.db, ids)
+        .await
+        .unwrap();
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared("DELETE FROM stored_evaluation")
+        .await
+        .unwrap();
 }
 
 async fn futures_util_join(app: &TestApp, q: &str) -> Vec<serde_json::Value> {
