@@ -1717,6 +1717,21 @@ struct PageIndex {
     counts: Vec<(compliance::Status, usize)>,
 }
 
+impl PageIndex {
+    /// The page `page` of the dashboard `all` this index was made from.
+    fn page_of(
+        &self,
+        all: Vec<Arc<compliance::Report>>,
+        page: std::ops::Range<usize>,
+    ) -> DashboardPage {
+        DashboardPage {
+            total: self.order.len(),
+            counts: self.counts.clone(),
+            rows: all.into_iter().skip(page.start).take(page.len()).collect(),
+        }
+    }
+}
+
 /// Indexes kept, weighed by their grants: some forty national dashboards at 5,000 grants (the
 /// sorts, filters and searches in use), about 4 MB. An index is made once: the same page asked
 /// while it is being made (several screens after a write) waits for it instead of sorting the
@@ -1743,20 +1758,23 @@ pub async fn page_of(
 ) -> AppResult<DashboardPage> {
     let Some(key) = key else {
         let (index, all) = page_index(db, selected, search, q).await?;
-        return Ok(DashboardPage {
-            total: index.order.len(),
-            counts: index.counts,
-            rows: all.into_iter().skip(page.start).take(page.len()).collect(),
-        });
+        return Ok(index.page_of(all, page));
     };
+    // The request that makes the index cuts its page from the rows it evaluated; those that
+    // waited for it read their page's rows.
+    let mut made = None;
     let index = PAGE_INDEXES
         .try_get_with(key, async {
-            let (index, _) = page_index(db, selected, search, q).await?;
+            let (index, all) = page_index(db, selected, search, q).await?;
+            made = Some(all);
             AppResult::Ok(Arc::new(index))
         })
         .await
         // The error was the request that made the index's; each waiting request answers its own.
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the dashboard's index: {e:?}")))?;
+    if let Some(all) = made {
+        return Ok(index.page_of(all, page));
+    }
     let ids: Vec<Uuid> = index
         .order
         .iter()
