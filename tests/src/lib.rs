@@ -236,6 +236,8 @@ pub struct TestApp {
     pub url: String,
     pub schema: AppSchema,
     statements: Arc<AtomicUsize>,
+    /// The statements' SQL since the last reset, for tests that say which rows a request read.
+    sql: Arc<std::sync::Mutex<Vec<String>>>,
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -259,6 +261,8 @@ impl TestApp {
             .expect("connect and migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
+        let sql: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let log = sql.clone();
         // TRACE_SQL=1 prints each statement: what a statement-count assertion counted.
         let trace = std::env::var_os("TRACE_SQL").is_some();
         db.set_metric_callback(move |info| {
@@ -266,6 +270,9 @@ impl TestApp {
                 eprintln!("SQL: {}", info.statement.sql);
             }
             counter.fetch_add(1, Ordering::SeqCst);
+            log.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(info.statement.sql.clone());
         });
         let schema = build_schema(db.clone(), limits);
         Self {
@@ -273,6 +280,7 @@ impl TestApp {
             url,
             schema,
             statements,
+            sql,
             pg,
             _dir: dir,
         }
@@ -307,6 +315,18 @@ impl TestApp {
 
     pub fn reset_statements(&self) {
         self.statements.store(0, Ordering::SeqCst);
+        self.sql
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
+    }
+
+    /// The SQL of the statements run since the last reset, in order.
+    pub fn statements_sql(&self) -> Vec<String> {
+        self.sql
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// The whole GraphQL response as JSON (`data` and `errors`), as an administrator.

@@ -205,11 +205,47 @@ static ROWS: LazyLock<moka::sync::Cache<RowKey, Bytes>> = LazyLock::new(weighed_
 pub use tracker_core::service::compliance::Placing;
 
 /// A row of an answer: a value to resolve, or its JSON already resolved (a stored answer's row
-/// whose grant did not move).
+/// whose grant did not move, kept like a resolved row; or a row of this instance's latest answer
+/// to the question, which is kept already).
 pub enum RowSource<T> {
     Value(T),
     Json(Bytes),
+    Latest(Bytes),
 }
+
+/// The latest answer resolved for a question, row by row: every grant in scope with the
+/// revision the answer was resolved from (in id order), and its rows in order, each with its
+/// grant, [`Placing`] and JSON. The answer after a write is patched from it (see the module
+/// note).
+pub struct Latest {
+    pub revisions: Arc<Vec<(uuid::Uuid, i64)>>,
+    pub rows: Vec<(uuid::Uuid, Placing, Bytes)>,
+}
+
+impl Latest {
+    fn weight(&self) -> u32 {
+        // A row's grant and placing besides its JSON, and each grant's revision.
+        let overhead = 128 * self.rows.len() + 24 * self.revisions.len();
+        let json: usize = self.rows.iter().map(|(_, _, json)| json.len()).sum();
+        u32::try_from(overhead + json).unwrap_or(u32::MAX)
+    }
+}
+
+/// A latest answer's key: its question's slot (`tracker_core::service::moved::question_slot`),
+/// the caller's visibility, the language and the selection.
+type LatestKey = ([u8; 32], bool, Lang, String);
+
+/// The latest answers, weighed by their bytes like the kept answers. Their rows' JSON is mostly
+/// the same bytes [`ROWS`] holds, not a copy.
+static LATEST: LazyLock<moka::sync::Cache<LatestKey, Arc<Latest>>> = LazyLock::new(|| {
+    tracker_core::caches::lru(budget())
+        .weigher(|_, l: &Arc<Latest>| l.weight())
+        .build()
+});
+
+/// Where an answer is kept as the latest for its question: the question's slot and the grants
+/// in scope with the revisions it is resolved from.
+type LatestOf = ([u8; 32], Arc<Vec<(uuid::Uuid, i64)>>);
 
 /// The rows of a stored answer whose grants did not move, by grant: each row's placing and JSON.
 pub type Unmoved = std::collections::HashMap<uuid::Uuid, (Placing, Bytes)>;
@@ -236,6 +272,8 @@ pub enum Kept<T> {
         store: Option<Stored>,
         /// Held from the miss until the answer is kept (see [`first_of_its_kind`]).
         _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+        /// Where it is kept as the latest answer to its question, if it is.
+        latest: Option<Box<LatestOf>>,
     },
 }
 
@@ -323,7 +361,7 @@ fn joined<'a>(rows: impl Iterator<Item = &'a [u8]>, capacity: usize) -> Vec<u8> 
     json
 }
 
-/// Forgets this instance's kept answers, rows and consulted slots about `grants`, as a fresh
+/// Forgets this instance's kept and latest answers, rows and consulted slots about `grants`, as a fresh
 /// instance would not have them (the tests of the stored answers; other grants' entries stay, so
 /// tests running beside them are not disturbed).
 #[doc(hidden)]
@@ -337,6 +375,11 @@ pub fn forget_answers_about(grants: &[uuid::Uuid]) {
     for (k, _) in ROWS.iter() {
         if grants.contains(&k.0.0) {
             ROWS.invalidate(k.as_ref());
+        }
+    }
+    for (k, v) in LATEST.iter() {
+        if about(&v.rows.first().map(|r| r.0)) {
+            LATEST.invalidate(k.as_ref());
         }
     }
     for (k, v) in CONSULTED.iter() {
@@ -380,13 +423,14 @@ impl<T> Kept<T> {
     }
 
     /// The answer stored for `store`'s slot, if this instance has not consulted the slot yet:
-    /// served when it was resolved from the grants' current revisions (`current`), else its rows
-    /// whose grant did not move, to be placed and copied into the answer resolved now.
+    /// served when it was resolved from the grants' current revisions (`current`, every grant
+    /// in scope in id order), and kept as the latest answer to the question `slot`; else its
+    /// rows whose grant did not move, to be placed and copied into the answer resolved now.
     pub async fn from_store(
         db: &sea_orm::DatabaseConnection,
         field: &Positioned<Field>,
         store: Option<&Stored>,
-        current: &std::collections::HashMap<uuid::Uuid, i64>,
+        (slot, current): ([u8; 32], &[(uuid::Uuid, i64)]),
         sees_persons: bool,
         lang: Lang,
     ) -> Option<FromStore<T>> {
@@ -409,6 +453,8 @@ impl<T> Kept<T> {
         };
         if answer.fingerprint != store.fingerprint {
             metrics::counter!("tracker_kept_answers_total", "source" => "stored_rows").increment(1);
+            let current: std::collections::HashMap<uuid::Uuid, i64> =
+                current.iter().copied().collect();
             let unmoved = rows
                 .into_iter()
                 .filter(|r| current.get(&r.grant) == Some(&r.revision))
@@ -418,6 +464,17 @@ impl<T> Kept<T> {
         }
         let size = rows.iter().map(|r| r.json.len() + 1).sum();
         let json = Bytes::from(joined(rows.iter().map(|r| r.json), size));
+        let latest = Latest {
+            revisions: Arc::new(current.to_vec()),
+            rows: rows
+                .into_iter()
+                .map(|r| (r.grant, r.placing, Bytes::copy_from_slice(r.json)))
+                .collect(),
+        };
+        LATEST.insert(
+            (slot, sees_persons, lang, selection.clone()),
+            Arc::new(latest),
+        );
         KEPT.insert(
             (store.key, sees_persons, lang, selection),
             Answer {
@@ -455,7 +512,29 @@ impl<T> Kept<T> {
             key: (fingerprint, sees_persons, lang),
             store,
             _turn: turn,
+            latest: None,
         }
+    }
+
+    /// Keeps the answer, once resolved, as the latest to the question `slot` (see [`Latest`]),
+    /// resolved from `revisions` (every grant in scope, in id order).
+    pub fn latest_of(mut self, slot: [u8; 32], revisions: Vec<(uuid::Uuid, i64)>) -> Self {
+        if let Self::Fresh { latest, .. } = &mut self {
+            *latest = Some(Box::new((slot, Arc::new(revisions))));
+        }
+        self
+    }
+
+    /// The latest answer resolved for the question `slot` with this field's selection, for the
+    /// caller's visibility and language, if this instance has one.
+    pub fn latest(
+        field: &Positioned<Field>,
+        slot: [u8; 32],
+        sees_persons: bool,
+        lang: Lang,
+    ) -> Option<Arc<Latest>> {
+        let selection = selection_key(&field.node.selection_set.node)?;
+        LATEST.get(&(slot, sees_persons, lang, selection))
     }
 }
 
@@ -516,7 +595,7 @@ impl<T: OutputType> OutputType for Kept<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let (rows, ids, placings, key, store) = match self {
+        let (rows, ids, placings, key, store, latest) = match self {
             Self::Found(json) => return kept_value(ctx, field, json.clone()),
             Self::Fresh {
                 rows,
@@ -524,8 +603,9 @@ impl<T: OutputType> OutputType for Kept<T> {
                 placings,
                 key,
                 store,
+                latest,
                 ..
-            } => (rows, ids, placings, *key, store),
+            } => (rows, ids, placings, *key, store, latest),
         };
         let Some(selection) = selection_key(&field.node.selection_set.node) else {
             // Rows come as JSON only from a stored answer, which only a kept selection has.
@@ -533,7 +613,7 @@ impl<T: OutputType> OutputType for Kept<T> {
                 .iter()
                 .map(|r| match r {
                     RowSource::Value(v) => Some(v),
-                    RowSource::Json(_) => None,
+                    RowSource::Json(_) | RowSource::Latest(_) => None,
                 })
                 .collect();
             let Some(values) = values else {
@@ -553,6 +633,21 @@ impl<T: OutputType> OutputType for Kept<T> {
         let json = Bytes::from(joined(resolved.iter().map(|r| r.as_ref()), size));
         metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
         let about = ids.first().map(|id| id.0);
+        if let Some((slot, revisions)) = latest.as_deref() {
+            let rows = ids
+                .iter()
+                .zip(placings)
+                .zip(&resolved)
+                .map(|((id, placing), json)| (id.0, placing.clone(), json.clone()));
+            let latest = Latest {
+                revisions: revisions.clone(),
+                rows: rows.collect(),
+            };
+            LATEST.insert(
+                (*slot, sees_persons, lang, selection.clone()),
+                Arc::new(latest),
+            );
+        }
         KEPT.insert(
             (fingerprint, sees_persons, lang, selection),
             Answer {
@@ -714,6 +809,7 @@ async fn resolve_into_json<T: OutputType>(
                     }
                     Some(json.clone())
                 }
+                RowSource::Latest(json) => Some(json.clone()),
                 RowSource::Value(_) => keys.get(base + i).and_then(|k| ROWS.get(k)),
             })
             .collect();

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use sea_orm::Iterable;
 use uuid::Uuid;
 
-use super::answers::{FromStore, Kept, RowSource, Stored};
+use super::answers::{self, FromStore, Kept, RowSource, Stored};
 use super::{Contractor, Grant, db, lang, loaders, parent, scope};
 use ::engine::compliance::params::{PARAMETERS, ParamKey, ParamUnit};
 use ::engine::compliance::{self as engine, Report, Severity, Status};
@@ -21,6 +21,7 @@ use tracker_core::error::AppError;
 use tracker_core::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
 use tracker_core::service::grants::{GrantFilter, list_grants};
 use tracker_core::service::known::known_now_or;
+use tracker_core::service::{moved, portfolio};
 use tracker_core::validate;
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
@@ -781,6 +782,55 @@ impl DashboardFilter {
     }
 }
 
+/// A dashboard answer's rows: each row's source, what it is resolved from and its placing.
+type AnswerRows = Vec<(RowSource<GrantCompliance>, answers::RowId, svc::Placing)>;
+
+/// The rows of a dashboard's answer patched from this instance's latest answer to the same
+/// question (`slot`; `current`: every grant in scope with its revision now, in id order, and
+/// `revisions` the same by grant): the rows of the grants that did not move are copied, those
+/// that moved are evaluated and placed again. None when there is no latest answer, a grant
+/// entered or left the scope, or too many moved.
+async fn patched_rows(
+    ctx: &Context<'_>,
+    slot: [u8; 32],
+    current: &[(Uuid, i64)],
+    revisions: &HashMap<Uuid, i64>,
+    selected: sea_orm::Select<grant::Entity>,
+    q: svc::Question,
+) -> Result<Option<AnswerRows>> {
+    let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
+    let Some(latest) = Kept::<GrantCompliance>::latest(ctx.item, slot, sees_persons, lang) else {
+        return Ok(None);
+    };
+    let Some(moved) = moved::moved(&latest.revisions, current) else {
+        return Ok(None);
+    };
+    if moved.len() > moved::PATCH_LIMIT {
+        return Ok(None);
+    }
+    let placed = moved::placed(db(ctx), selected, &moved, "", revisions, q).await?;
+    svc::remember_evaluations(db(ctx), &moved, revisions, q.as_of, q.known_at).await;
+    let placed = placed.into_iter().map(|(placing, r)| {
+        let view = compliance_view(&r, q.known_at, sees_persons, lang);
+        (r.grant_id, placing, RowSource::Value(view))
+    });
+    let earlier = latest
+        .rows
+        .iter()
+        .map(|(grant, placing, json)| (*grant, placing.clone(), RowSource::Latest(json.clone())));
+    let moved = moved.into_iter().collect();
+    let rows = moved::patched(earlier.collect(), &moved, placed.collect(), q.sort);
+    metrics::counter!("tracker_kept_answers_total", "source" => "patched").increment(1);
+    Ok(Some(
+        rows.into_iter()
+            .map(|(grant, placing, source)| {
+                let revision = revisions.get(&grant).copied().unwrap_or(0);
+                (source, (grant, revision, q.as_of, q.known_at), placing)
+            })
+            .collect(),
+    ))
+}
+
 /// A grant where a contractor works, with its figures there.
 #[derive(SimpleObject)]
 pub struct ContractorOnGrant {
@@ -1004,7 +1054,8 @@ impl ComplianceQuery {
             known_at,
         };
         let state = svc::scope_state(db(ctx), selected.clone()).await?;
-        let key = svc::state_key(state, &selection(ctx, &filter, ""), q);
+        let selection = selection(ctx, &filter, "");
+        let key = svc::state_key(state, &selection, q);
         if let Some(kept) = key.and_then(|k| Kept::find(ctx.item, k, sees_persons, lang)) {
             return Ok(kept);
         }
@@ -1037,12 +1088,19 @@ impl ComplianceQuery {
             lang,
         );
         let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
-        let revisions: HashMap<Uuid, i64> = current.into_iter().collect();
+        let revisions: HashMap<Uuid, i64> = current.iter().copied().collect();
+        // After a write: the latest answer to the question, its moved grants' rows placed again.
+        let slot = moved::question_slot(&selection, q);
+        let patched = patched_rows(ctx, slot, &current, &revisions, selected.clone(), q).await?;
+        if let Some(rows) = patched {
+            let kept = Kept::new(rows, key, sees_persons, lang, turn, store);
+            return Ok(kept.latest_of(slot, current));
+        }
         let stored = Kept::from_store(
             db(ctx),
             ctx.item,
             store.as_ref(),
-            &revisions,
+            (slot, &current),
             sees_persons,
             lang,
         );
@@ -1072,7 +1130,7 @@ impl ComplianceQuery {
             })
             .collect();
         svc::remember_evaluations(db(ctx), &ids, &revisions, as_of, known_at).await;
-        Ok(Kept::new(rows, key, sees_persons, lang, turn, store))
+        Ok(Kept::new(rows, key, sees_persons, lang, turn, store).latest_of(slot, current))
     }
 
     /// One page of the dashboard, as a list on screen shows it (porteføljeoversigten): the rows
@@ -1108,9 +1166,14 @@ impl ComplianceQuery {
             known_at,
         };
         let state = svc::scope_state(db(ctx), selected.clone()).await?;
-        let key = svc::state_key(state, &selection(ctx, &filter, &search), q);
+        let selection = selection(ctx, &filter, &search);
+        let keys = portfolio::Keys {
+            state: svc::state_key(state, &selection, q),
+            slot: moved::question_slot(&selection, q),
+        };
         let (offset, first) = (offset as usize, first as usize);
-        let page = svc::page_of(db(ctx), key, selected, &search, q, offset..offset + first).await?;
+        let page =
+            portfolio::page_of(db(ctx), keys, selected, &search, q, offset..offset + first).await?;
         let (sees_persons, lang) = (scope(ctx).sees_persons(), lang(ctx));
         Ok(DashboardPage {
             total_count: i32::try_from(page.total).unwrap_or(i32::MAX),

@@ -256,3 +256,105 @@ async fn after_a_write_only_the_written_grants_row_is_resolved_again() {
         ["Ny titel", "Uden om API'et", "Helhedsplan"]
     );
 }
+
+async fn report(app: &TestApp, contract: &str, month: &str, total: &str, lines: serde_json::Value) {
+    app.ok(
+        "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
+            reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+        json!({ "c": contract, "m": month, "t": total, "l": lines }),
+    )
+    .await;
+}
+
+/// The case numbers of a dashboard's rows, in order.
+fn cases(rows: &serde_json::Value) -> Vec<String> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["grant"]["caseNumber"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Scenario: three grants with 1,000 hours each and 0, 50 and 100 trainee hours, asked by share
+/// (lowest first), by shortfall with only the first grant's status, and as a portfolio page by
+/// shortfall; each asked once, so this instance has its latest answers. Then 200 trainee hours
+/// are reported on the grant with none: it goes from first to last by share. Each answer after
+/// the write is patched from the latest: the grants are listed again only for the grant that
+/// moved (every statement that reads the grants' titles names grants by id), and each equals,
+/// value for value, the same question asked another way (another selection or search: nothing
+/// kept for it), which is made afresh.
+#[tokio::test]
+async fn an_answer_patched_after_a_write_is_the_answer_made_afresh() {
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let mut first = None;
+    for (n, (case, trainee)) in [("LBF-M1", "0"), ("LBF-M2", "50"), ("LBF-M3", "100")]
+        .into_iter()
+        .enumerate()
+    {
+        let grant = app.grant_on(&estate, case).await;
+        let contractor = app.contractor(n + 1).await;
+        let contract = app.contract(&grant, &contractor).await;
+        let person = app.person(&format!("Lærling {n}")).await;
+        let placement = app.placement(&person, &grant, &contract).await;
+        let lines = match trainee {
+            "0" => json!([]),
+            hours => json!([{ "placementId": placement, "hours": hours }]),
+        };
+        report(&app, &contract, "2024-05", "1000", lines).await;
+        first.get_or_insert((contract, placement));
+    }
+    let (contract, placement) = first.unwrap();
+    let by_share = "{ complianceDashboard(sort: SHARE_ASC) { grant { caseNumber } status metrics { sharePercent shortfallHours } } }";
+    let by_share_afresh = "{ complianceDashboard(sort: SHARE_ASC) { metrics { shortfallHours sharePercent } status grant { caseNumber } } }";
+    let before = app.ok(by_share, json!({})).await["complianceDashboard"].clone();
+    assert_eq!(cases(&before), ["LBF-M1", "LBF-M2", "LBF-M3"]);
+    let status = before[0]["status"].as_str().unwrap().to_owned();
+    let filtered = |fields: &str| {
+        format!(
+            "{{ complianceDashboard(sort: SHORTFALL_DESC, filter: {{status: {status}}}) {{ {fields} }} }}"
+        )
+    };
+    let filtered_q = filtered("grant { caseNumber } status metrics { shortfallHours }");
+    let filtered_afresh = filtered("status metrics { shortfallHours } grant { caseNumber }");
+    let page = |search: &str| {
+        format!(
+            "{{ complianceDashboardPage(sort: SHORTFALL_DESC, search: \"{search}\", first: 2) {{ totalCount statusCounts {{ status count }} rows {{ grant {{ caseNumber }} status metrics {{ shortfallHours }} }} }} }}"
+        )
+    };
+    app.ok(&filtered_q, json!({})).await;
+    app.ok(&page("LBF-M"), json!({})).await;
+
+    let lines = json!([{ "placementId": placement, "hours": "200" }]);
+    report(&app, &contract, "2024-06", "200", lines).await;
+
+    for (patched, afresh, field) in [
+        (
+            by_share.to_owned(),
+            by_share_afresh.to_owned(),
+            "complianceDashboard",
+        ),
+        (filtered_q, filtered_afresh, "complianceDashboard"),
+        (page("LBF-M"), page("lbf-m"), "complianceDashboardPage"),
+    ] {
+        app.reset_statements();
+        let answer = app.ok(&patched, json!({})).await;
+        let listings: Vec<String> = app
+            .statements_sql()
+            .into_iter()
+            .filter(|sql| sql.contains("\"lbf_grant\".\"title\""))
+            .collect();
+        assert!(!listings.is_empty(), "{patched}: the moved grant is listed");
+        for sql in &listings {
+            assert!(
+                sql.contains(" IN ("),
+                "{patched}: only the moved grant is listed: {sql}"
+            );
+        }
+        assert_eq!(answer, app.ok(&afresh, json!({})).await, "{patched}");
+        if field == "complianceDashboard" && patched.contains("SHARE_ASC") {
+            assert_eq!(cases(&answer[field]), ["LBF-M2", "LBF-M3", "LBF-M1"]);
+        }
+    }
+}

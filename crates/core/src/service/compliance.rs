@@ -1538,6 +1538,33 @@ pub enum DashboardSort {
     ShortfallDesc,
 }
 
+impl DashboardSort {
+    /// How two grants' rows compare in this order. Ties fall by case number, then by grant, so
+    /// the order is total: an order patched after a write ([`super::moved`]) is the order made
+    /// afresh.
+    pub fn compare(
+        self,
+        (a, a_grant): (&Placing, Uuid),
+        (b, b_grant): (&Placing, Uuid),
+    ) -> std::cmp::Ordering {
+        use std::cmp::Reverse;
+        let by = match self {
+            Self::CaseNumber => a.case_number.cmp(&b.case_number),
+            Self::ShareAsc => (a.share.is_none(), a.share, &a.case_number).cmp(&(
+                b.share.is_none(),
+                b.share,
+                &b.case_number,
+            )),
+            Self::ShareDesc => {
+                (Reverse(a.share), &a.case_number).cmp(&(Reverse(b.share), &b.case_number))
+            }
+            Self::ShortfallDesc => (Reverse(a.shortfall_hours), &a.case_number)
+                .cmp(&(Reverse(b.shortfall_hours), &b.case_number)),
+        };
+        by.then(a_grant.cmp(&b_grant))
+    }
+}
+
 /// What a dashboard asks: the grants with `status` (all without), in `sort` order, evaluated as
 /// of `as_of` with what was recorded at `known_at`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1582,7 +1609,7 @@ pub async fn listed<C: ConnectionTrait>(
 
 /// Each of `ids` evaluated under `revisions` as [`evaluations`] does; the grants themselves are
 /// read only for those neither cached nor stored (after one write, one grant, not the country).
-async fn evaluations_by_id<C: ConnectionTrait>(
+pub(crate) async fn evaluations_by_id<C: ConnectionTrait>(
     db: &C,
     ids: &[Uuid],
     revisions: &HashMap<Uuid, i64>,
@@ -1648,6 +1675,16 @@ pub enum DashboardRow<K> {
     Evaluated(Arc<compliance::Report>),
 }
 
+impl<K> DashboardRow<K> {
+    /// The grant of the row.
+    pub fn grant(&self) -> Uuid {
+        match self {
+            Self::Known(grant, _) => *grant,
+            Self::Evaluated(r) => r.grant_id,
+        }
+    }
+}
+
 /// The dashboard as [`dashboard`] makes it, where the rows in `known` (by grant) are placed by
 /// their own placings instead of evaluated: after a few writes, a fresh instance with a stored
 /// answer evaluates the grants that moved, not the country. Every grant of `grants` is on it
@@ -1660,7 +1697,6 @@ pub async fn dashboard_with<C: ConnectionTrait, K>(
     q: Question,
     mut known: HashMap<Uuid, (Placing, K)>,
 ) -> AppResult<Vec<(Placing, DashboardRow<K>)>> {
-    use std::cmp::Reverse;
     let ids: Vec<Uuid> = grants
         .iter()
         .map(|g| g.id)
@@ -1678,148 +1714,8 @@ pub async fn dashboard_with<C: ConnectionTrait, K>(
         })
         .filter(|(p, _)| q.status.is_none_or(|s| p.status == s))
         .collect();
-    match q.sort {
-        DashboardSort::CaseNumber => {
-            rows.sort_by(|(a, _), (b, _)| a.case_number.cmp(&b.case_number))
-        }
-        DashboardSort::ShareAsc => rows.sort_by(|(a, _), (b, _)| {
-            (a.share.is_none(), a.share, &a.case_number).cmp(&(
-                b.share.is_none(),
-                b.share,
-                &b.case_number,
-            ))
-        }),
-        DashboardSort::ShareDesc => rows.sort_by(|(a, _), (b, _)| {
-            (Reverse(a.share), &a.case_number).cmp(&(Reverse(b.share), &b.case_number))
-        }),
-        DashboardSort::ShortfallDesc => rows.sort_by(|(a, _), (b, _)| {
-            (Reverse(a.shortfall_hours), &a.case_number)
-                .cmp(&(Reverse(b.shortfall_hours), &b.case_number))
-        }),
-    }
+    rows.sort_by(|(a, ra), (b, rb)| q.sort.compare((a, ra.grant()), (b, rb.grant())));
     Ok(rows)
-}
-
-/// One page of a dashboard as a list on screen shows it: the rows of the page, and of all the
-/// rows that match, how many there are and how many have each status.
-pub struct DashboardPage {
-    pub total: usize,
-    /// Statuses in their order (ok before breach), those no row has left out.
-    pub counts: Vec<(compliance::Status, usize)>,
-    pub rows: Vec<Arc<compliance::Report>>,
-}
-
-/// A dashboard as its pages are cut from it: its grants in order, and how many have each
-/// status. Kept under the page's key, so a page polled while nothing moved reads the state of its
-/// grants and the revisions of its own rows, not every grant.
-struct PageIndex {
-    order: Vec<Uuid>,
-    counts: Vec<(compliance::Status, usize)>,
-}
-
-impl PageIndex {
-    /// The page `page` of the dashboard `all` this index was made from.
-    fn page_of(
-        &self,
-        all: Vec<Arc<compliance::Report>>,
-        page: std::ops::Range<usize>,
-    ) -> DashboardPage {
-        DashboardPage {
-            total: self.order.len(),
-            counts: self.counts.clone(),
-            rows: all.into_iter().skip(page.start).take(page.len()).collect(),
-        }
-    }
-}
-
-/// Indexes kept, weighed by their grants: some forty national dashboards at 5,000 grants (the
-/// sorts, filters and searches in use), about 4 MB. An index is made once: the same page asked
-/// while it is being made (several screens after a write) waits for it instead of sorting the
-/// country again.
-static PAGE_INDEXES: std::sync::LazyLock<moka::future::Cache<[u8; 32], Arc<PageIndex>>> =
-    std::sync::LazyLock::new(|| {
-        crate::caches::lru_async(200_000)
-            .weigher(|_, i: &Arc<PageIndex>| u32::try_from(i.order.len()).unwrap_or(u32::MAX))
-            .build()
-    });
-
-/// One page of the dashboard of the grants `selected` selects that match `search`, cut from the
-/// index kept under `key` (the page's rows evaluated or taken from the cache under their current
-/// revisions). Without an index, the whole dashboard is evaluated, its evaluations stored
-/// ([`remember_evaluations`]) and its index kept; without a key, the page is cut from the whole
-/// dashboard.
-pub async fn page_of(
-    db: &sea_orm::DatabaseConnection,
-    key: Option<[u8; 32]>,
-    selected: sea_orm::Select<grant::Entity>,
-    search: &str,
-    q: Question,
-    page: std::ops::Range<usize>,
-) -> AppResult<DashboardPage> {
-    let Some(key) = key else {
-        let (index, all) = page_index(db, selected, search, q).await?;
-        return Ok(index.page_of(all, page));
-    };
-    // The request that makes the index cuts its page from the rows it evaluated; those that
-    // waited for it read their page's rows.
-    let mut made = None;
-    let index = PAGE_INDEXES
-        .try_get_with(key, async {
-            let (index, all) = page_index(db, selected, search, q).await?;
-            made = Some(all);
-            AppResult::Ok(Arc::new(index))
-        })
-        .await
-        // The error was the request that made the index's; each waiting request answers its own.
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("the dashboard's index: {e:?}")))?;
-    if let Some(all) = made {
-        return Ok(index.page_of(all, page));
-    }
-    let ids: Vec<Uuid> = index
-        .order
-        .iter()
-        .skip(page.start)
-        .take(page.len())
-        .copied()
-        .collect();
-    let revisions = super::revision::current(db, &ids).await?;
-    let reports = evaluations_by_id(db, &ids, &revisions, q.as_of, q.known_at).await?;
-    Ok(DashboardPage {
-        total: index.order.len(),
-        counts: index.counts.clone(),
-        rows: ids
-            .iter()
-            .filter_map(|id| reports.get(id).cloned())
-            .collect(),
-    })
-}
-
-/// The whole dashboard of the grants `selected` selects that match `search`, in order, and its
-/// index; its evaluations are stored.
-async fn page_index(
-    db: &sea_orm::DatabaseConnection,
-    selected: sea_orm::Select<grant::Entity>,
-    search: &str,
-    q: Question,
-) -> AppResult<(PageIndex, Vec<Arc<compliance::Report>>)> {
-    let revisions: HashMap<Uuid, i64> = ids_and_revisions(db, selected.clone())
-        .await?
-        .into_iter()
-        .collect();
-    let mut grants = matching(listed(db, selected).await?, search);
-    grants.retain(|g| revisions.contains_key(&g.id));
-    let all = dashboard(db, &grants, &revisions, q).await?;
-    let ids: Vec<Uuid> = grants.iter().map(|g| g.id).collect();
-    remember_evaluations(db, &ids, &revisions, q.as_of, q.known_at).await;
-    let mut counts = std::collections::BTreeMap::new();
-    for r in &all {
-        *counts.entry(r.status).or_insert(0) += 1;
-    }
-    let index = PageIndex {
-        order: all.iter().map(|r| r.grant_id).collect(),
-        counts: counts.into_iter().collect(),
-    };
-    Ok((index, all))
 }
 
 /// The grants whose case number or title contains `search`, regardless of case (Danish letters
