@@ -250,10 +250,14 @@ type LatestOf = ([u8; 32], Arc<Vec<(uuid::Uuid, i64)>>);
 /// The rows of a stored answer whose grants did not move, by grant: each row's placing and JSON.
 pub type Unmoved = std::collections::HashMap<uuid::Uuid, (Placing, Bytes)>;
 
-/// What the store has for a question: the whole answer (no grant moved since it was stored), or
-/// the rows of the grants that did not move.
+/// What the store has for a question: the whole answer (no grant moved since it was stored);
+/// an answer with a row for every grant in scope, a few behind, now this instance's latest
+/// answer to the question (to patch, see [`Latest`]); or the rows of the grants that did not
+/// move (an answer that leaves grants out, such as one filtered by status, to place with the
+/// grants evaluated now).
 pub enum FromStore<T> {
     Whole(Kept<T>),
+    Latest,
     Unmoved(Unmoved),
 }
 
@@ -452,6 +456,24 @@ impl<T> Kept<T> {
             return None;
         };
         if answer.fingerprint != store.fingerprint {
+            let mut resolved_from: Vec<(uuid::Uuid, i64)> =
+                rows.iter().map(|r| (r.grant, r.revision)).collect();
+            resolved_from.sort_unstable();
+            let same_grants = resolved_from.len() == current.len()
+                && resolved_from.iter().zip(current).all(|(r, c)| r.0 == c.0);
+            if same_grants {
+                let latest = Latest {
+                    revisions: Arc::new(resolved_from),
+                    rows: rows
+                        .into_iter()
+                        .map(|r| (r.grant, r.placing, Bytes::copy_from_slice(r.json)))
+                        .collect(),
+                };
+                LATEST.insert((slot, sees_persons, lang, selection), Arc::new(latest));
+                metrics::counter!("tracker_kept_answers_total", "source" => "stored_latest")
+                    .increment(1);
+                return Some(FromStore::Latest);
+            }
             metrics::counter!("tracker_kept_answers_total", "source" => "stored_rows").increment(1);
             let current: std::collections::HashMap<uuid::Uuid, i64> =
                 current.iter().copied().collect();

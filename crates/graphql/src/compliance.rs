@@ -1089,28 +1089,28 @@ impl ComplianceQuery {
         );
         let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
         let revisions: HashMap<Uuid, i64> = current.iter().copied().collect();
-        // After a write: the latest answer to the question, its moved grants' rows placed again.
+        // After a write: the latest answer to the question, its moved grants' rows placed again;
+        // on an instance without one, the stored answer (whole, or a few writes behind).
         let slot = moved::question_slot(&selection, q);
-        let patched = patched_rows(ctx, slot, &current, &revisions, selected.clone(), q).await?;
+        let mut patched =
+            patched_rows(ctx, slot, &current, &revisions, selected.clone(), q).await?;
+        let mut unmoved = HashMap::new();
+        if patched.is_none() {
+            let (conn, stored, scope) = (db(ctx), store.as_ref(), (slot, current.as_slice()));
+            match Kept::from_store(conn, ctx.item, stored, scope, sees_persons, lang).await {
+                Some(FromStore::Whole(kept)) => return Ok(kept),
+                Some(FromStore::Latest) => {
+                    patched =
+                        patched_rows(ctx, slot, &current, &revisions, selected.clone(), q).await?;
+                }
+                Some(FromStore::Unmoved(rows)) => unmoved = rows,
+                None => {}
+            }
+        }
         if let Some(rows) = patched {
             let kept = Kept::new(rows, key, sees_persons, lang, turn, store);
             return Ok(kept.latest_of(slot, current));
         }
-        let stored = Kept::from_store(
-            db(ctx),
-            ctx.item,
-            store.as_ref(),
-            (slot, &current),
-            sees_persons,
-            lang,
-        );
-        // A stored answer a few writes behind: its unmoved rows are placed and copied, and only
-        // the grants that moved are evaluated and resolved.
-        let unmoved = match stored.await {
-            Some(FromStore::Whole(kept)) => return Ok(kept),
-            Some(FromStore::Unmoved(rows)) => rows,
-            None => HashMap::new(),
-        };
         // The answer is of the grants the fingerprint names (one created since is in the next).
         let mut grants = svc::listed(db(ctx), selected).await?;
         grants.retain(|g| revisions.contains_key(&g.id));

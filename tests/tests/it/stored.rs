@@ -421,3 +421,77 @@ async fn a_fresh_instance_places_the_unmoved_rows_and_evaluates_the_moved_grants
     let full = app.ok(BY_SHARE, json!({})).await;
     assert_ne!(full, evaluated);
 }
+
+/// Scenario: three grants with hours and a fourth that starts building in 2030 (another
+/// status); the dashboard of
+/// the first grant's status, by share, leaves the fourth out and is answered and stored. The
+/// first grant reports more and moves last (or leaves the status). A fresh instance, whose stored answer lacks a grant
+/// in scope (the fourth), cannot take it as its latest answer: it places the stored rows of the
+/// unmoved grants with the moved grant evaluated now, and answers what a full evaluation
+/// answers. The grant with no hours is never on it.
+#[tokio::test]
+async fn a_fresh_instance_places_a_filtered_answers_rows() {
+    let app = TestApp::new().await;
+    let (mut grants, contracts) = three_grants_with_hours(&app, "LBF-F").await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let idle = app.grant_on(&estate, "LBF-F9").await;
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { constructionStart: \"2030-01-01\", plannedHandover: \"2032-12-31\" }) { id } }",
+        json!({ "g": idle }),
+    )
+    .await;
+    let by_share = |status: &str| {
+        format!(
+            "{{ complianceDashboard(sort: SHARE_ASC, filter: {{status: {status}}}) {{ grantId status metrics {{ sharePercent }} }} }}"
+        )
+    };
+    let all = app
+        .ok("{ complianceDashboard { grantId status } }", json!({}))
+        .await;
+    let status_of = |g: &str| {
+        rows(&all)
+            .into_iter()
+            .find(|(id, _, _)| id == g)
+            .map(|(_, s, _)| s.as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    let status = status_of(&grants[0]);
+    assert_ne!(
+        status_of(&idle),
+        status,
+        "the idle grant has another status"
+    );
+    let q = by_share(&status);
+    let first = app.ok(&q, json!({})).await;
+    let ids = |v: &Value| -> Vec<String> {
+        rows(v)
+            .into_iter()
+            .map(|(g, _, _)| g.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&first), grants, "10, 11, 12 %; the idle grant left out");
+
+    let (c, p) = &contracts[0];
+    app.ok(
+        REPORT,
+        json!({ "c": c, "m": "2024-02", "t": "100", "l": [{ "placementId": p, "hours": "40" }] }),
+    )
+    .await;
+    grants.push(idle);
+    fresh(&app, &grants).await;
+    let patched = app.ok(&q, json!({})).await;
+    // The same question, another selection: nothing kept or stored for it, evaluated afresh.
+    let full = app
+        .ok(
+            &by_share(&status).replace("grantId status", "status grantId"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(patched, full);
+    // 25 % now: last, or gone with its status.
+    let now = ids(&patched);
+    assert_eq!(now[..2], grants[1..3]);
+    assert!(now.len() == 2 || now[2] == grants[0], "{now:?}");
+    assert!(!now.contains(&grants[3]), "the idle grant is never on it");
+}

@@ -19,7 +19,8 @@
 //!
 //! Without DATABASE_URL it uses a SQLite file in a temporary directory. A PostgreSQL database
 //! named in DATABASE_URL must be empty (it is migrated, filled and left for inspection).
-//! BENCH_SECONDS sets the length of each HTTP run (default 10).
+//! BENCH_SECONDS sets the length of each HTTP run (default 10). BENCH_ONLY=writes runs only part
+//! 4, on a database a full run filled (`DATABASE_URL` as before).
 
 // Release builds compute the layout of the whole schema's resolver futures in one crate; the
 // merged Query is deeper than rustc's default limit of 128.
@@ -46,7 +47,7 @@ use entity::enums::*;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use entity::*;
-use sea_orm::EntityTrait;
+use sea_orm::{EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 
 fn main() -> anyhow::Result<()> {
@@ -61,6 +62,17 @@ async fn run() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}/bench.sqlite?mode=rwc", dir.display()));
     let mut db = api::db::connect_and_migrate(&url).await?;
+    // BENCH_ONLY=writes: only the part while the country writes, on a database an earlier run
+    // filled (its dataset left as it was), to measure a change to that part in minutes.
+    if std::env::var("BENCH_ONLY").as_deref() == Ok("writes") {
+        let filled = entity::grant::Entity::find().count(&db).await?;
+        anyhow::ensure!(
+            filled > 0,
+            "BENCH_ONLY=writes needs a database a full run filled"
+        );
+        let schema = build_schema(db.clone(), PageLimits::default());
+        return writes::section(&db, &schema, runs.max(20)).await;
+    }
     load(&db, grants, &url).await?;
 
     let statements = Arc::new(AtomicUsize::new(0));
