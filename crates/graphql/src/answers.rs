@@ -21,17 +21,22 @@
 //! read back into a value.
 //!
 //! Each row's JSON is kept too, under what it is computed from ([`RowId`]: its grant, the grant's
-//! revision, the date and moment evaluated) with the visibility, language and selection. A write
-//! changes one grant's revision, so the next answer resolves that grant's row alone and copies
-//! the others' JSON: the dashboard right after a write costs about what it costs before it.
+//! revision, the date and moment evaluated) with the visibility, language and selection. And the
+//! latest answer to each question (the question without the grants' revisions) is kept row by
+//! row, each row with its grant, revision and place ([`Latest`]). A write changes a few grants'
+//! revisions, so the next answer is the latest one patched
+//! (`tracker_core::service::moved`): only the grants that moved are listed, evaluated, resolved
+//! and put back in place, and every other row keeps its place and JSON.
 //!
 //! Answers to the current question (as of today, everything known today) are stored in the
 //! database too ([`Stored`], `tracker_core::service::stored_answer`), each row with its grant,
 //! revision and [`Placing`] (what the sorts and the status filter compare), under a slot that
 //! names the question without the revisions. An instance that has no answer for a slot yet (a
 //! deploy, one more behind the load balancer) reads the stored one once: served whole when no
-//! grant moved since, else its unmoved rows are placed by their placings and copied, and only the
-//! grants that moved are evaluated and resolved ([`FromStore::Unmoved`]). A slot's answer
+//! grant moved since; patched as its latest answer when it has a row for every grant in scope
+//! ([`FromStore::Latest`]); else (an answer filtered by status) its unmoved rows are placed by
+//! their placings and copied, and only the grants that moved are evaluated and resolved
+//! ([`FromStore::Unmoved`]). A slot's answer
 //! is stored when first resolved and then at most every [`STORE_EVERY`], the latest answer when
 //! the interval ends, so a country writing every second does not rewrite megabytes every second
 //! and the stored answer is the latest a few seconds after the last write.
@@ -365,9 +370,9 @@ fn joined<'a>(rows: impl Iterator<Item = &'a [u8]>, capacity: usize) -> Vec<u8> 
     json
 }
 
-/// Forgets this instance's kept and latest answers, rows and consulted slots about `grants`, as a fresh
-/// instance would not have them (the tests of the stored answers; other grants' entries stay, so
-/// tests running beside them are not disturbed).
+/// Forgets this instance's kept and latest answers, rows and consulted slots about `grants`, as
+/// a fresh instance would not have them (the tests of the stored answers; other grants' entries
+/// stay, so tests running beside them are not disturbed).
 #[doc(hidden)]
 pub fn forget_answers_about(grants: &[uuid::Uuid]) {
     let about = |g: &Option<uuid::Uuid>| g.is_some_and(|g| grants.contains(&g));
