@@ -802,15 +802,11 @@ async fn patched_rows(
     let Some(latest) = Kept::<GrantCompliance>::latest(ctx.item, slot, sees_persons, lang) else {
         return Ok(None);
     };
-    let Some(moved) = moved::moved(&latest.revisions, current) else {
+    let now = (current, revisions);
+    let Some(since) = moved::since(db(ctx), &latest.revisions, now, selected, "", q).await? else {
         return Ok(None);
     };
-    if moved.len() > moved::PATCH_LIMIT {
-        return Ok(None);
-    }
-    let placed = moved::placed(db(ctx), selected, &moved, "", revisions, q).await?;
-    svc::remember_evaluations(db(ctx), &moved, revisions, q.as_of, q.known_at).await;
-    let placed = placed.into_iter().map(|(placing, r)| {
+    let placed = since.placed.into_iter().map(|(placing, r)| {
         let view = compliance_view(&r, q.known_at, sees_persons, lang);
         (r.grant_id, placing, RowSource::Value(view))
     });
@@ -818,8 +814,7 @@ async fn patched_rows(
         .rows
         .iter()
         .map(|(grant, placing, json)| (*grant, placing.clone(), RowSource::Latest(json.clone())));
-    let moved = moved.into_iter().collect();
-    let rows = moved::patched(earlier.collect(), &moved, placed.collect(), q.sort);
+    let rows = moved::patched(earlier.collect(), &since.grants, placed.collect(), q.sort);
     metrics::counter!("tracker_kept_answers_total", "source" => "patched").increment(1);
     Ok(Some(
         rows.into_iter()

@@ -1,7 +1,7 @@
 //! A dashboard patched after a write instead of made again. A dashboard's answer is made from
 //! every grant in scope and its revision; after a write, a few revisions differ from those the
-//! last answer was made from. [`moved`] finds those grants, [`placed`] evaluates and places them
-//! (only they are listed and evaluated), and [`patched`] takes their earlier rows out of the
+//! last answer was made from. [`since`] finds those grants ([`moved`]) and evaluates and places
+//! them (only they are listed and evaluated), and [`patched`] takes their earlier rows out of the
 //! last answer's order and puts their new rows where the order puts them. The result is the
 //! order a dashboard made afresh would have ([`super::compliance::DashboardSort::compare`] is a
 //! total order, ties broken by grant), at the cost of the grants that moved, not the country.
@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use super::compliance::{
     DashboardRow, DashboardSort, Placing, Question, dashboard_with, listed, matching,
+    remember_evaluations,
 };
 use crate::error::AppResult;
 
@@ -78,10 +79,46 @@ pub fn patched<K>(
     rows
 }
 
+/// What moved since an answer was made: the grants whose revision changed, and their rows now
+/// (each evaluated and placed as the dashboard places it; one that lost the question's status,
+/// or no longer matches the search, has none).
+pub struct Since {
+    pub grants: HashSet<Uuid>,
+    pub placed: Vec<(Placing, Arc<compliance::Report>)>,
+}
+
+/// What moved among the grants `selected` selects since an answer made from `earlier` (every
+/// grant in scope with its revision then, in id order): `current` is every grant in scope now,
+/// in id order, and `revisions` the same by grant. Only the grants that moved are listed (one
+/// statement) and evaluated, and their evaluations stored ([`remember_evaluations`]). None when
+/// the answer cannot be patched: a grant entered or left the scope, or more than
+/// [`PATCH_LIMIT`] moved.
+pub async fn since(
+    db: &sea_orm::DatabaseConnection,
+    earlier: &[(Uuid, i64)],
+    (current, revisions): (&[(Uuid, i64)], &HashMap<Uuid, i64>),
+    selected: sea_orm::Select<grant::Entity>,
+    search: &str,
+    q: Question,
+) -> AppResult<Option<Since>> {
+    let Some(moved) = moved(earlier, current) else {
+        return Ok(None);
+    };
+    if moved.len() > PATCH_LIMIT {
+        return Ok(None);
+    }
+    let placed = placed(db, selected, &moved, search, revisions, q).await?;
+    remember_evaluations(db, &moved, revisions, q.as_of, q.known_at).await;
+    Ok(Some(Since {
+        grants: moved.into_iter().collect(),
+        placed,
+    }))
+}
+
 /// The grants `moved` among those `selected` selects that match `search`, evaluated under
 /// `revisions` and placed as the dashboard places them; those without the question's status are
 /// not on it. One statement lists them, and only their evaluations are looked up.
-pub async fn placed<C: ConnectionTrait>(
+async fn placed<C: ConnectionTrait>(
     db: &C,
     selected: sea_orm::Select<grant::Entity>,
     moved: &[Uuid],

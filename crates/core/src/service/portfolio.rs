@@ -175,21 +175,17 @@ async fn patched(
     let Some(latest) = LATEST.get(&slot) else {
         return Ok(None);
     };
-    let Some(moved) = moved::moved(&latest.revisions, current) else {
+    let revisions: HashMap<Uuid, i64> = current.iter().copied().collect();
+    let now = (current, &revisions);
+    let Some(since) = moved::since(db, &latest.revisions, now, selected, search, q).await? else {
         return Ok(None);
     };
-    if moved.len() > moved::PATCH_LIMIT {
-        return Ok(None);
-    }
-    let revisions: HashMap<Uuid, i64> = current.iter().copied().collect();
-    let placed = moved::placed(db, selected, &moved, search, &revisions, q).await?;
-    remember_evaluations(db, &moved, &revisions, q.as_of, q.known_at).await;
-    let placed = placed
+    let placed = since
+        .placed
         .into_iter()
         .map(|(placing, r)| (r.grant_id, placing, ()))
         .collect();
-    let moved = moved.into_iter().collect();
-    let rows = moved::patched(latest.rows.clone(), &moved, placed, q.sort);
+    let rows = moved::patched(latest.rows.clone(), &since.grants, placed, q.sort);
     let index = Arc::new(PageIndex::new(current.to_vec(), rows));
     LATEST.insert(slot, index.clone());
     metrics::counter!("tracker_page_indexes_total", "source" => "patched").increment(1);
