@@ -356,18 +356,23 @@ fn selection_hash(selection: &str) -> u64 {
     h.finish()
 }
 
-/// Rows joined into the answer's JSON array.
-fn joined<'a>(rows: impl Iterator<Item = &'a [u8]>, capacity: usize) -> Vec<u8> {
+/// Rows joined into the answer's JSON array, and where each row lies in it.
+fn joined<'a>(
+    rows: impl Iterator<Item = &'a [u8]>,
+    capacity: usize,
+) -> (Vec<u8>, Vec<std::ops::Range<usize>>) {
     let mut json = Vec::with_capacity(capacity + 2);
+    let mut at = Vec::new();
     json.push(b'[');
-    for row in rows {
-        if json.len() > 1 {
+    for (n, row) in rows.enumerate() {
+        if n > 0 {
             json.push(b',');
         }
+        at.push(json.len()..json.len() + row.len());
         json.extend_from_slice(row);
     }
     json.push(b']');
-    json
+    (json, at)
 }
 
 /// Forgets this instance's kept and latest answers, rows and consulted slots about `grants`, as
@@ -490,12 +495,15 @@ impl<T> Kept<T> {
             return Some(FromStore::Unmoved(unmoved));
         }
         let size = rows.iter().map(|r| r.json.len() + 1).sum();
-        let json = Bytes::from(joined(rows.iter().map(|r| r.json), size));
+        let (json, at) = joined(rows.iter().map(|r| r.json), size);
+        let json = Bytes::from(json);
+        // The latest answer's rows are the answer's own bytes, not a second copy.
         let latest = Latest {
             revisions: Arc::new(current.to_vec()),
             rows: rows
                 .into_iter()
-                .map(|r| (r.grant, r.placing, Bytes::copy_from_slice(r.json)))
+                .zip(at)
+                .map(|(r, at)| (r.grant, r.placing, json.slice(at)))
                 .collect(),
         };
         LATEST.insert(
@@ -657,7 +665,7 @@ impl<T: OutputType> OutputType for Kept<T> {
             .collect();
         let resolved = resolve_into_json(ctx, field, rows, &row_keys).await?;
         let size = resolved.iter().map(|r| r.len() + 1).sum();
-        let json = Bytes::from(joined(resolved.iter().map(|r| r.as_ref()), size));
+        let json = Bytes::from(joined(resolved.iter().map(|r| r.as_ref()), size).0);
         metrics::counter!("tracker_kept_answers_total", "source" => "resolved").increment(1);
         let about = ids.first().map(|id| id.0);
         if let Some((slot, revisions)) = latest.as_deref() {
