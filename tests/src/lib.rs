@@ -544,6 +544,17 @@ impl TestApp {
         id(&d["createPlacement"])
     }
 
+    /// A contractor's monthly report on `contract`: `total` hours in `month`, and the trainee
+    /// hours in `lines` (each a placement and its hours).
+    pub async fn report_month(&self, contract: &str, month: &str, total: &str, lines: Value) {
+        self.ok(
+            "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
+            reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
+            json!({ "c": contract, "m": month, "t": total, "l": lines }),
+        )
+        .await;
+    }
+
     pub async fn group(&self, grant_id: &str) -> String {
         let d = self
             .ok(

@@ -70,15 +70,6 @@ fn codes(r: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn report(app: &TestApp, contract: &str, month: &str, total: &str, lines: Value) {
-    app.ok(
-        "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-            reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
-        json!({ "c": contract, "m": month, "t": total, "l": lines }),
-    )
-    .await;
-}
-
 /// Scenario: two grants share a trainee. The dashboard is read (and cached) after each write; it
 /// shows every write at once: hours reported on the grant, hours of its trainee on the *other*
 /// grant (R9 double counting, 150 + 150 h in one month above the 200.42 h cap), a contractor's
@@ -110,8 +101,7 @@ async fn every_write_that_changes_an_evaluation_is_seen_by_the_next_read() {
     )
     .await;
 
-    report(
-        &app,
+    app.report_month(
         &ca,
         "2024-05",
         "1000",
@@ -123,8 +113,7 @@ async fn every_write_that_changes_an_evaluation_is_seen_by_the_next_read() {
     assert!(!codes(row(&d, &a)).contains(&"R9_DOUBLE_COUNTED".to_owned()));
 
     // Hours on grant B for the same person and month change grant A's R9 finding.
-    report(
-        &app,
+    app.report_month(
         &cb,
         "2024-05",
         "1000",
@@ -265,7 +254,8 @@ async fn revisions_move_with_committed_writes_only() {
     let before_report = chrono::Utc::now();
     assert_eq!(known(before_report).await, "0.00");
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    report(&app, &contract, "2024-05", "100", json!([])).await;
+    app.report_month(&contract, "2024-05", "100", json!([]))
+        .await;
     // One transaction, two rows written on the grant: the month's version and its counted report.
     assert_eq!(revision(&app).await, start + 2);
     // What was known before the report stays as it was, cached or not; now the hours are there.

@@ -257,15 +257,6 @@ async fn after_a_write_only_the_written_grants_row_is_resolved_again() {
     );
 }
 
-async fn report(app: &TestApp, contract: &str, month: &str, total: &str, lines: serde_json::Value) {
-    app.ok(
-        "mutation($c: UUID!, $m: YearMonth!, $t: Decimal!, $l: [TraineeHoursInput!]!) {
-            reportMonthlyHours(input: {declarationVersion: \"2026-12\", contractId: $c, month: $m, totalHours: $t, traineeHours: $l}) { id } }",
-        json!({ "c": contract, "m": month, "t": total, "l": lines }),
-    )
-    .await;
-}
-
 /// The case numbers of a dashboard's rows, in order.
 fn cases(rows: &serde_json::Value) -> Vec<String> {
     rows.as_array()
@@ -302,7 +293,7 @@ async fn an_answer_patched_after_a_write_is_the_answer_made_afresh() {
             "0" => json!([]),
             hours => json!([{ "placementId": placement, "hours": hours }]),
         };
-        report(&app, &contract, "2024-05", "1000", lines).await;
+        app.report_month(&contract, "2024-05", "1000", lines).await;
         first.get_or_insert((contract, placement));
     }
     let (contract, placement) = first.unwrap();
@@ -327,7 +318,7 @@ async fn an_answer_patched_after_a_write_is_the_answer_made_afresh() {
     app.ok(&page("LBF-M"), json!({})).await;
 
     let lines = json!([{ "placementId": placement, "hours": "200" }]);
-    report(&app, &contract, "2024-06", "200", lines).await;
+    app.report_month(&contract, "2024-06", "200", lines).await;
 
     for (patched, afresh, field) in [
         (
