@@ -20,7 +20,7 @@ pub mod telemetry;
 // reads `crate::service`, `crate::db` and `crate::compliance`.
 pub use tracker_core::{
     accounts, audit, auth, clock, compliance, db, env, error, i18n, live, patch, payroll, record,
-    reminders, scalars, scope, service, units, validate, workflow,
+    reminders, scalars, scope, service, stamp, units, validate, workflow,
 };
 // The GraphQL schema is a crate of its own too; the server and the pages reach it as `graphql`.
 pub use tracker_graphql::{self as graphql, loaders, pagination};

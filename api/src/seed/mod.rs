@@ -48,6 +48,10 @@ pub async fn seed_demo_on(db: &DatabaseConnection, today: NaiveDate) -> anyhow::
         crate::service::rollup::backfill(&txn)
             .await
             .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
+        // And it is a write like any other: last, the change stamp (`crate::stamp`).
+        crate::stamp::bump(&txn)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo data refused: {}", e.message()))?;
         txn.commit().await?;
         Ok(summary)
     }

@@ -71,7 +71,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
 }
 
 /// Applies pending migrations, then fills in the hours rollups of any report that has none (rows
-/// from before the rollups existed; see `service::rollup::backfill`).
+/// from before the rollups existed; see `service::rollup::backfill`) and draws the change
+/// stamp's epoch (`crate::stamp`).
 pub async fn migrate(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     migrate_schema(db, url).await?;
     let filled = crate::service::rollup::backfill(db)
@@ -80,6 +81,9 @@ pub async fn migrate(db: &DatabaseConnection, url: &str) -> anyhow::Result<()> {
     if filled > 0 {
         tracing::info!(reports = filled, "hours rollups filled in");
     }
+    crate::stamp::new_epoch(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("drawing the change stamp's epoch: {e:?}"))?;
     Ok(())
 }
 
@@ -237,6 +241,8 @@ where
             let (out, outcome) = work(&txn).await?;
             match outcome {
                 Outcome::Commit => {
+                    // Last, so the stamp's lock is held only until the commit (`crate::stamp`).
+                    crate::stamp::bump(&txn).await?;
                     txn.commit().await?;
                     gate.commits.notify_one();
                 }

@@ -32,6 +32,7 @@ pub mod reminders;
 pub mod scalars;
 pub mod scope;
 pub mod service;
+pub mod stamp;
 pub mod tables;
 pub mod units;
 pub mod validate;

@@ -21,7 +21,7 @@ use tracker_core::error::AppError;
 use tracker_core::service::compliance::{self as svc, DashboardSort, YearReport, frozen_figures};
 use tracker_core::service::grants::{GrantFilter, list_grants};
 use tracker_core::service::known::known_now_or;
-use tracker_core::service::{moved, portfolio};
+use tracker_core::service::{moved, portfolio, state};
 use tracker_core::validate;
 
 /// Rounded to `dp` decimals and always written with them, so clients see stable strings.
@@ -765,7 +765,7 @@ pub struct DashboardFilter {
     pub status: Option<Status>,
 }
 
-/// What selected a dashboard's grants, for its key ([`svc::state_key`]): the caller's scope, the
+/// What selected a dashboard's grants, for its key ([`state::state_key`]): the caller's scope, the
 /// filter and the search.
 fn selection(ctx: &Context<'_>, filter: &DashboardFilter, search: &str) -> String {
     format!("{:?}|{:?}|{search}", scope(ctx), filter.grants())
@@ -1048,9 +1048,9 @@ impl ComplianceQuery {
             as_of,
             known_at,
         };
-        let state = svc::scope_state(db(ctx), selected.clone()).await?;
         let selection = selection(ctx, &filter, "");
-        let key = svc::state_key(state, &selection, q);
+        let state = state::scope_state(db(ctx), &selection, selected.clone()).await?;
+        let key = state::state_key(state, &selection, q);
         if let Some(kept) = key.and_then(|k| Kept::find(ctx.item, k, sees_persons, lang)) {
             return Ok(kept);
         }
@@ -1160,10 +1160,10 @@ impl ComplianceQuery {
             as_of,
             known_at,
         };
-        let state = svc::scope_state(db(ctx), selected.clone()).await?;
         let selection = selection(ctx, &filter, &search);
+        let state = state::scope_state(db(ctx), &selection, selected.clone()).await?;
         let keys = portfolio::Keys {
-            state: svc::state_key(state, &selection, q),
+            state: state::state_key(state, &selection, q),
             slot: moved::question_slot(&selection, q),
         };
         let (offset, first) = (offset as usize, first as usize);

@@ -7,8 +7,8 @@ use serde_json::json;
 use tests::TestApp;
 
 /// Scenario: two grants; six identical dashboards arrive together. One of them evaluates the
-/// grants and resolves the answer; the five others wait for it and are served it (one narrow
-/// statement each, the grants' ids and revisions), and all six are equal. Evaluating the same
+/// grants and resolves the answer; the five others wait for it and are served it (one statement
+/// each, the change stamp), and all six are equal. Evaluating the same
 /// question afresh costs exactly what the first of the six did. After a write to one grant, a
 /// dashboard evaluates that grant alone: the other's evaluation, changed behind the API's back
 /// (no revision moves), is still the cached one until its cache and stored row are dropped.
@@ -37,7 +37,7 @@ async fn simultaneous_dashboards_evaluate_once() {
     app.reset_statements();
     assert_eq!(app.ok(q, json!({})).await, answers[0]);
     let kept = app.statements();
-    assert_eq!(kept, 1, "a kept answer costs the grants' ids and revisions");
+    assert_eq!(kept, 1, "a kept answer costs one row: the change stamp");
 
     // The same question evaluated afresh (nothing cached, nothing stored, another selection).
     forget().await;
@@ -166,6 +166,82 @@ async fn simultaneous_portfolio_pages_sort_the_grants_once() {
         sorted + 5 * cut,
         "six screens at once cost one sort ({sorted} statements) and five cut pages ({cut} each)"
     );
+}
+
+/// Scenario: two grants on the dashboard. Asked again with nothing written since, the dashboard
+/// reads one row, the change stamp, and neither the grants' state nor their revisions. A write
+/// whose work fails and one that discards its work leave the stamp where it was; a committed
+/// mutation moves it by one. The dashboard after it reads the grants' state once, shows the
+/// write, and the one after that reads the stamp alone again.
+#[tokio::test]
+async fn a_dashboard_with_nothing_written_since_reads_the_change_stamp_alone() {
+    use api::db::{Outcome, WriteGate, write_txn, write_txn_or_discard};
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::new().await;
+    let org = app.organisation().await;
+    let estate = app.estate(&org).await;
+    let a = app.grant_on(&estate, "LBF-S1").await;
+    app.grant_on(&estate, "LBF-S2").await;
+    let q = "{ complianceDashboard { grant { caseNumber title } } }";
+    app.ok(q, json!({})).await;
+    let state_reads = |sql: &[String]| {
+        sql.iter()
+            .filter(|s| s.contains("COUNT(grant_revision.grant_id)"))
+            .count()
+    };
+    app.reset_statements();
+    let first = app.ok(q, json!({})).await;
+    let sql = app.statements_sql();
+    assert_eq!(sql.len(), 1, "{sql:#?}");
+    assert!(sql[0].contains("FROM change_stamp"), "{sql:#?}");
+
+    let stamp = || async { api::stamp::read(&app.db).await.unwrap() };
+    let before = stamp().await;
+    let gate = WriteGate::for_connection(&app.db);
+    let failed = write_txn(&app.db, &gate, |t| {
+        Box::pin(async move {
+            t.execute_unprepared("UPDATE lbf_grant SET title = 'Fejlet'")
+                .await?;
+            Err::<(), _>(api::error::AppError::conflict("refused", "afvist"))
+        })
+    })
+    .await;
+    assert!(failed.is_err());
+    write_txn_or_discard(&app.db, &gate, |t| {
+        Box::pin(async move {
+            t.execute_unprepared("UPDATE lbf_grant SET title = 'Kasseret'")
+                .await?;
+            Ok(((), Outcome::Discard))
+        })
+    })
+    .await
+    .unwrap();
+    assert_eq!(stamp().await, before, "nothing was committed");
+    app.reset_statements();
+    assert_eq!(app.ok(q, json!({})).await, first);
+    assert_eq!(app.statements(), 1, "{:#?}", app.statements_sql());
+
+    app.ok(
+        "mutation($g: UUID!) { updateGrant(id: $g, input: { title: \"Ny titel\" }) { id } }",
+        json!({ "g": a }),
+    )
+    .await;
+    let moved = stamp().await;
+    assert_eq!((moved.epoch, moved.n), (before.epoch, before.n + 1));
+    app.reset_statements();
+    let after = app.ok(q, json!({})).await;
+    assert_eq!(state_reads(&app.statements_sql()), 1);
+    let titles: Vec<&str> = after["complianceDashboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["grant"]["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Ny titel"), "{titles:?}");
+    app.reset_statements();
+    assert_eq!(app.ok(q, json!({})).await, after);
+    let sql = app.statements_sql();
+    assert_eq!((sql.len(), state_reads(&sql)), (1, 0), "{sql:#?}");
 }
 
 /// The grants' evaluations dropped from this process's memory and from the database: nothing

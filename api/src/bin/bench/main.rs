@@ -128,6 +128,11 @@ async fn load(db: &sea_orm::DatabaseConnection, grants: usize, url: &str) -> any
     api::service::rollup::backfill(db)
         .await
         .map_err(|e| anyhow::anyhow!("rollups: {e:?}"))?;
+    // Nor moves the change stamp: move it, so no instance takes its memory of the empty
+    // database's grants for the loaded one's.
+    api::stamp::bump(db)
+        .await
+        .map_err(|e| anyhow::anyhow!("change stamp: {e:?}"))?;
     println!(
         "dataset ({backend}): {counts} in {:.1} s",
         t.elapsed().as_secs_f64()

@@ -8,8 +8,8 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Copenhagen;
 use entity::enums::HoursStatus;
 use entity::{
-    company_documentation, contract, contractor, follow_up_group, grant, grant_revision,
-    hours_line, hours_report, lbf_report, meeting, person, placement, trial_placement,
+    company_documentation, contract, contractor, follow_up_group, grant, hours_line, hours_report,
+    lbf_report, meeting, person, placement, trial_placement,
 };
 use sea_orm::sea_query::Query;
 use sea_orm::{
@@ -1755,102 +1755,6 @@ pub async fn ids_and_revisions<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?)
-}
-
-/// The state of the grants a dashboard selects, in one aggregate row: how many there are, how
-/// many have a revision row, and the sums of their revisions and of their rows' salts. A write
-/// moves the revisions' sum (revisions only grow), a grant leaving or entering the selection
-/// moves the count, and one leaving while another enters moves the salts' sum (random, below
-/// 2^40: the sums stay equal by chance about once in a trillion). What a warm dashboard checks
-/// instead of reading every grant's id and revision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ScopeState {
-    pub grants: i64,
-    pub with_revision: i64,
-    pub revisions: i64,
-    pub salts: i64,
-}
-
-/// [`ScopeState`] of the grants `grants` selects.
-pub async fn scope_state<C: ConnectionTrait>(
-    db: &C,
-    grants: sea_orm::Select<grant::Entity>,
-) -> AppResult<ScopeState> {
-    let state = read_scope_state(db, grants.clone()).await?;
-    if state.with_revision == state.grants {
-        return Ok(state);
-    }
-    // Grants without a revision row (loaded behind the service's back, as a bulk load does):
-    // each gets its row once, at revision 0 (what a missing row counts as), so the state can
-    // tell them leaving or entering. Best effort: should the write fail (a busy SQLite file),
-    // the state says so and the caller keys by every id and revision instead.
-    if let Err(e) = super::revision::add_missing_rows(db, grants.clone()).await {
-        tracing::warn!(error = ?e, "missing revision rows could not be added");
-        return Ok(state);
-    }
-    read_scope_state(db, grants).await
-}
-
-async fn read_scope_state<C: ConnectionTrait>(
-    db: &C,
-    grants: sea_orm::Select<grant::Entity>,
-) -> AppResult<ScopeState> {
-    use sea_orm::JoinType;
-    use sea_orm::sea_query::Expr;
-    let revision: sea_orm::RelationDef = grant::Entity::belongs_to(grant_revision::Entity)
-        .from(grant::Column::Id)
-        .to(grant_revision::Column::GrantId)
-        .into();
-    let sum = |col: &str| {
-        Expr::cust(format!(
-            "CAST(COALESCE(SUM(grant_revision.{col}), 0) AS BIGINT)"
-        ))
-    };
-    let row: Option<(i64, i64, i64, i64)> = grants
-        .select_only()
-        .join(JoinType::LeftJoin, revision)
-        .column_as(Expr::cust("COUNT(*)"), "grants")
-        .column_as(
-            Expr::cust("COUNT(grant_revision.grant_id)"),
-            "with_revision",
-        )
-        .column_as(sum("revision"), "revisions")
-        .column_as(sum("salt"), "salts")
-        .into_tuple()
-        .one(db)
-        .await?;
-    let (grants, with_revision, revisions, salts) = row.unwrap_or_default();
-    Ok(ScopeState {
-        grants,
-        with_revision,
-        revisions,
-        salts,
-    })
-}
-
-/// A key for a dashboard's answer from its grants' [`ScopeState`], what selected them
-/// (`selection`: the caller's scope and the filter, so two callers' different grants never share
-/// a key) and the question. None when some grant still has no revision row (one made behind the
-/// service's back since the state was read): its entering or leaving would not move the sums, so
-/// the caller keys by
-/// [`dashboard_key`] instead.
-pub fn state_key(state: ScopeState, selection: &str, q: Question) -> Option<[u8; 32]> {
-    if state.with_revision != state.grants {
-        return None;
-    }
-    let mut hasher = sha2::Sha256::new();
-    hasher.update(format!(
-        "state|{}|{}|{:?}|{:?}|{}|{}|{}|",
-        q.as_of,
-        q.known_at.to_rfc3339(),
-        q.status,
-        q.sort,
-        state.grants,
-        state.revisions,
-        state.salts,
-    ));
-    hasher.update(selection);
-    Some(hasher.finalize().into())
 }
 
 /// A fingerprint of everything a dashboard's answer is computed from: the grants in scope and

@@ -16,6 +16,7 @@ pub mod portfolio;
 pub mod reminders;
 pub mod revision;
 pub mod rollup;
+pub mod state;
 pub mod stored;
 pub mod stored_answer;
 pub mod trail;

@@ -92,7 +92,7 @@ static LATEST: std::sync::LazyLock<moka::sync::Cache<[u8; 32], Arc<PageIndex>>> 
     });
 
 /// What a page's index is kept under: the state of the grants selected, if every one has a
-/// revision row (`super::compliance::state_key`), and the question without the revisions
+/// revision row (`super::state::state_key`), and the question without the revisions
 /// ([`moved::question_slot`]).
 #[derive(Clone, Copy)]
 pub struct Keys {
