@@ -282,11 +282,13 @@ impl Reminders {
         }
     }
 
-    /// Runs [`Reminders::tick`] every interval until the process ends. Errors are logged and the
-    /// next tick tries again.
+    /// Runs [`Reminders::tick`] every interval until the process ends, the first one interval
+    /// after the start but at most [`FIRST_TICK_AFTER`]. Errors are logged and the next tick
+    /// tries again.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
-            let mut every = tokio::time::interval(self.cfg.interval);
+            let first = tokio::time::Instant::now() + self.cfg.interval.min(FIRST_TICK_AFTER);
+            let mut every = tokio::time::interval_at(first, self.cfg.interval);
             every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 every.tick().await;
@@ -306,6 +308,12 @@ impl Reminders {
         })
     }
 }
+
+/// The longest a starting instance waits before it plans reminders. Not at once: planning
+/// evaluates every grant, which at national scale takes the CPU that an instance just become
+/// ready owes its first requests (after a deploy, or as one more behind the load balancer).
+/// Reminders are about days; a minute later changes none of them.
+const FIRST_TICK_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The webhook's JSON body: the reminder as data, both languages.
 fn payload(c: &Claimed, title: &Text, message: &Text) -> Vec<u8> {

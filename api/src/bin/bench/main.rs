@@ -251,10 +251,15 @@ async fn after_writes(
         .await?;
     let mut times = Vec::with_capacity(runs);
     let mut stmts = Vec::with_capacity(runs);
+    let gate = api::db::WriteGate::for_connection(db);
     for id in &ids {
-        api::service::revision::bump(db, vec![*id])
-            .await
-            .map_err(|e| anyhow::anyhow!("bump: {e:?}"))?;
+        // A write as a mutation commits it: the grant's revision and the change stamp move.
+        let id = *id;
+        api::db::write_txn(db, &gate, |t| {
+            Box::pin(api::service::revision::bump(t, vec![id]))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("write: {e:?}"))?;
         statements.store(0, Ordering::Relaxed);
         let t = Instant::now();
         let req = async_graphql::Request::new(dashboard_query).data(Principal::system());
