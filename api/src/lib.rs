@@ -37,9 +37,9 @@ pub use tracker_web as web;
 ///   that, so their pages piled up to some 50 MB above what it holds).
 /// - No transparent huge pages (`MIMALLOC_ALLOW_THP`): mimalloc asks the kernel for them on
 ///   its arenas, and each first touch of a 2 MiB region then faults in and zeroes all of it
-///   (compacting memory first, under the kernel's `defrag=madvise`). A fresh instance's first
+///   (and may compact memory first, under the kernel's `defrag=madvise`). A fresh instance's first
 ///   5,000-grant dashboard spent three quarters of its CPU there (`perf`: `clear_page_erms`
-///   under `do_huge_pmd_anonymous_page`) and took 158-241 ms with them, 29-44 ms without, on a
+///   under `do_huge_pmd_anonymous_page`) and took 157-242 ms with them, 29-44 ms without, on a
 ///   2-core virtual machine; peak memory was lower too (216-221 MB against 234-244 MB).
 pub fn tune_allocator() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
